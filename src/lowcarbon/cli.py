@@ -1,0 +1,166 @@
+"""The ``lowcarbon`` command line: thin commands over the domain packages."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.tree import Tree
+
+from lowcarbon import __version__
+from lowcarbon.engine import LCASystem, by_activity, load_system, supply_chain
+from lowcarbon.engine.contributions import SupplyChainNode
+from lowcarbon.engine.solvers import SolverMethod
+from lowcarbon.errors import LowcarbonError
+
+app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
+console = Console()
+errors = Console(stderr=True)
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        console.print(__version__)
+        raise typer.Exit()
+
+
+def parse_demand(items: list[str]) -> dict[int, float]:
+    """``["ID=AMOUNT", ...]`` to a demand; repeated ids add up."""
+    demand: dict[int, float] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            product, amount = int(key), float(value)
+        except ValueError:
+            raise typer.BadParameter(f"{item!r}: write a demand as ID=AMOUNT, e.g. 42=1.5", param_hint="--demand") from None
+        demand[product] = demand.get(product, 0.0) + amount
+    return demand
+
+
+@app.command()
+def calc(
+    datapackages: Annotated[list[Path], typer.Argument(help="Brightway datapackages (directories or .zip).")],
+    demand: Annotated[list[str] | None, typer.Option("--demand", "-d", help="ID=AMOUNT of a product; repeatable.")] = None,
+    each_activity: Annotated[bool, typer.Option("--each-activity", help="Score one unit of every activity's reference product.")] = False,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV file for --each-activity.")] = None,
+    characterization: Annotated[str | None, typer.Option("--characterization", "-c", help="Name of the characterization vector (default: the first).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")] = False,
+    top: Annotated[int, typer.Option(help="Contributing activities to show.")] = 10,
+    tree: Annotated[bool, typer.Option("--tree", help="Show the supply-chain tree.")] = False,
+    cutoff: Annotated[float, typer.Option(help="Relative cutoff of the supply-chain tree.")] = 0.01,
+    solver: Annotated[str, typer.Option(help="auto, direct or iterative.")] = "auto",
+) -> None:
+    """Solve datapackages for a demand, or score every activity at once."""
+    if solver not in ("auto", "direct", "iterative"):
+        raise typer.BadParameter("use auto, direct or iterative", param_hint="--solver")
+    if each_activity == bool(demand):
+        raise typer.BadParameter("give either --demand ID=AMOUNT or --each-activity", param_hint="--demand")
+    if each_activity and output is None:
+        raise typer.BadParameter("--each-activity writes a CSV file: add --output FILE.csv", param_hint="--output")
+    parsed = parse_demand(demand or [])
+    try:
+        system = load_system(datapackages, method=_method(solver))
+        name = system._name(characterization)
+        if each_activity:
+            assert output is not None
+            _write_activity_scores(system, name, output)
+            if as_json:
+                print(json.dumps({"output": str(output), "activities": len(system.activities), "characterization": name}))
+            else:
+                console.print(f"Wrote {len(system.activities)} activity scores ({name}) to {output}")
+            return
+        scores = system.scores(parsed)
+        if as_json:
+            print(json.dumps(_result(system, parsed, name, scores, top), indent=2))
+        else:
+            _print_result(system, parsed, name, scores, top)
+            if tree:
+                console.print(_rich_tree(supply_chain(system, parsed, name, cutoff=cutoff), name))
+    except LowcarbonError as exc:
+        errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _method(solver: str) -> SolverMethod:
+    return "direct" if solver == "direct" else "iterative" if solver == "iterative" else "auto"
+
+
+def _write_activity_scores(system: LCASystem, name: str, output: Path) -> None:
+    k = [c.name for c in system.characterizations].index(name)
+    scores = system.activity_scores()[k]
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["activity_id", "score"])
+        writer.writerows(zip(system.activities.ids.tolist(), map(repr, scores.tolist()), strict=True))
+    partial.replace(output)  # a crash leaves no half-written file under the real name
+
+
+def _result(system: LCASystem, demand: dict[int, float], name: str, scores: dict[str, float], top: int) -> dict[str, object]:
+    contributions = by_activity(system, demand, name)
+    return {
+        "score": scores[name],
+        "characterization": name,
+        "scores": scores,
+        "demand": {str(k): v for k, v in demand.items()},
+        "solver": system.solver.method,
+        "size": {"products": len(system.products), "activities": len(system.activities), "flows": len(system.flows)},
+        "top_activities": [
+            {"activity_id": i, "supply": a, "score": s} for i, a, s in contributions.top(top)
+        ],
+    }
+
+
+def _print_result(system: LCASystem, demand: dict[int, float], name: str, scores: dict[str, float], top: int) -> None:
+    table = Table(title="Scores")
+    table.add_column("characterization")
+    table.add_column("score", justify="right")
+    for key, value in scores.items():
+        table.add_row(key, f"{value:.6g}")
+    console.print(table)
+    contributions = by_activity(system, demand, name)
+    detail = Table(title=f"Top {top} activities ({name})")
+    for column in ("activity", "supply", "score", "share"):
+        detail.add_column(column, justify="right")
+    total = contributions.total
+    for activity, amount, score in contributions.top(top):
+        share = f"{score / total:.1%}" if total else "-"
+        detail.add_row(str(activity), f"{amount:.6g}", f"{score:.6g}", share)
+    console.print(detail)
+
+
+def _rich_tree(roots: list[SupplyChainNode], name: str) -> Tree:
+    top = Tree(f"Supply chain ({name})")
+
+    def add(parent: Tree, node: SupplyChainNode) -> None:
+        label = f"product {node.product_id}: {node.amount:.4g} → {node.score:.4g}"
+        if node.loop:
+            label += " (loop, not expanded)"
+        branch = parent.add(label)
+        for child in node.children:
+            add(branch, child)
+        if node.below_cutoff:
+            branch.add(f"[dim]below cutoff: {node.below_cutoff:.4g}[/dim]")
+
+    for root in roots:
+        add(top, root)
+    return top
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except BrokenPipeError:  # e.g. piped into head
+        sys.exit(0)

@@ -1,0 +1,34 @@
+"""The LCA engine: sparse technosphere, biosphere and characterization; one factorization, many solves.
+
+Imports nothing from lowcarbon but ``errors``.
+"""
+
+from lowcarbon.engine.contributions import (
+    Contributions,
+    SupplyChainNode,
+    by_activity,
+    by_flow,
+    supply_chain,
+)
+from lowcarbon.engine.datapackage import load_system, read_datapackage, write_datapackage
+from lowcarbon.engine.ids import IdIndex
+from lowcarbon.engine.solvers import DirectSolver, IterativeSolver, Solver, choose_solver
+from lowcarbon.engine.system import Characterization, LCASystem
+
+__all__ = [
+    "Characterization",
+    "Contributions",
+    "DirectSolver",
+    "IdIndex",
+    "IterativeSolver",
+    "LCASystem",
+    "Solver",
+    "SupplyChainNode",
+    "by_activity",
+    "by_flow",
+    "choose_solver",
+    "load_system",
+    "read_datapackage",
+    "supply_chain",
+    "write_datapackage",
+]

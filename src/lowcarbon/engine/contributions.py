@@ -1,0 +1,154 @@
+"""Where a score comes from: contributions by activity and by elementary flow, and the supply-chain tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lowcarbon.engine.system import Demand, LCASystem
+from lowcarbon.errors import InvalidArrays, SingularTechnosphere
+
+
+@dataclass(frozen=True)
+class Contributions:
+    """Each activity's (or flow's) part of a score, largest absolute part first."""
+
+    ids: NDArray[np.int64]
+    amounts: NDArray[np.float64]  # activity scaling, or flow amount in the inventory
+    scores: NDArray[np.float64]
+    total: float
+
+    def top(self, n: int) -> list[tuple[int, float, float]]:
+        """The ``n`` largest as (id, amount, score)."""
+        return [
+            (int(i), float(a), float(s))
+            for i, a, s in zip(self.ids[:n], self.amounts[:n], self.scores[:n], strict=True)
+        ]
+
+    @property
+    def shares(self) -> NDArray[np.float64]:
+        """Scores as fractions of the total (zero when the total is zero)."""
+        return self.scores / self.total if self.total else np.zeros_like(self.scores)
+
+
+def _sorted(ids: NDArray[np.int64], amounts: NDArray[np.float64], scores: NDArray[np.float64]) -> Contributions:
+    order = np.argsort(-np.abs(scores), kind="stable")
+    return Contributions(ids[order], amounts[order], scores[order], float(scores.sum()))
+
+
+def by_activity(system: LCASystem, demand: Demand, characterization: str | None = None) -> Contributions:
+    """Each activity's direct emissions, scaled to the demand and characterized."""
+    k = _vector(system, characterization)
+    supply = system.supply(demand)
+    return _sorted(system.activities.ids, supply, system.characterized_biosphere[k] * supply)
+
+
+def by_flow(system: LCASystem, demand: Demand, characterization: str | None = None) -> Contributions:
+    """Each elementary flow's amount in the inventory and its characterized score."""
+    k = _vector(system, characterization)
+    inventory = system.inventory(demand)
+    return _sorted(system.flows.ids, inventory, system.characterization_matrix[k] * inventory)
+
+
+def _vector(system: LCASystem, characterization: str | None) -> int:
+    name = system._name(characterization)
+    return [c.name for c in system.characterizations].index(name)
+
+
+@dataclass(frozen=True)
+class SupplyChainNode:
+    """One product delivered in the supply chain, with everything upstream of it."""
+
+    product_id: int
+    activity_id: int
+    amount: float  # of the product; negative for a co-product that displaces production
+    score: float  # cumulative: this activity's own emissions and all of its upstream
+    direct_score: float  # this activity's own emissions at this scaling
+    children: tuple[SupplyChainNode, ...]
+    below_cutoff: float  # summed score of inputs not expanded because they fall below the cutoff
+    loop: bool  # the product is already on the path above: shown, not expanded again
+
+    def walk(self, depth: int = 0) -> list[tuple[int, SupplyChainNode]]:
+        """Every node of this subtree with its depth, depth first."""
+        nodes = [(depth, self)]
+        for child in self.children:
+            nodes.extend(child.walk(depth + 1))
+        return nodes
+
+
+def supply_chain(
+    system: LCASystem,
+    demand: Demand,
+    characterization: str | None = None,
+    *,
+    cutoff: float = 0.01,
+    max_depth: int = 10,
+    max_nodes: int = 1000,
+) -> list[SupplyChainNode]:
+    """The supply-chain tree of ``demand``: one root per demanded product.
+
+    An input is expanded when its cumulative score is at least ``cutoff`` times the absolute total score; a
+    product already on the path from the root is shown as a loop and not expanded, so loops terminate. Each
+    node's score equals its direct score plus its children's scores plus ``below_cutoff`` (up to the depth
+    and node limits, where a node is shown without children).
+    """
+    if not 0 <= cutoff < 1:
+        raise InvalidArrays(f"cutoff must be in [0, 1), got {cutoff}")
+    k = _vector(system, characterization)
+    y = system.product_scores[k]
+    direct = system.characterized_biosphere[k]
+    columns = system.technosphere.tocsc()
+    producers = _producers(system)
+    demand_vector = system.demand_vector(demand)
+    threshold = cutoff * abs(float(demand_vector @ y))
+    budget = [max_nodes]
+
+    def node(p: int, amount: float, path: frozenset[int], depth: int) -> SupplyChainNode:
+        budget[0] -= 1
+        a = int(producers[p])
+        start, stop = columns.indptr[a], columns.indptr[a + 1]
+        rows, values = columns.indices[start:stop], columns.data[start:stop]
+        production = float(values[rows == p].sum())
+        scaling = amount / production
+        loop = p in path
+        children: list[SupplyChainNode] = []
+        below = 0.0
+        if not loop:
+            for i, value in zip(rows, values, strict=True):
+                if i == p or value == 0:
+                    continue
+                child_amount = -float(value) * scaling
+                child_score = child_amount * float(y[i])
+                if abs(child_score) < threshold or depth >= max_depth or budget[0] <= 0:
+                    below += child_score
+                    continue
+                children.append(node(int(i), child_amount, path | {p}, depth + 1))
+        children.sort(key=lambda c: -abs(c.score))
+        return SupplyChainNode(
+            product_id=int(system.products.ids[p]),
+            activity_id=int(system.activities.ids[a]),
+            amount=amount,
+            score=amount * float(y[p]),
+            direct_score=scaling * float(direct[a]),
+            children=tuple(children),
+            below_cutoff=0.0 if loop else below,
+            loop=loop,
+        )
+
+    roots = [node(int(p), float(demand_vector[p]), frozenset(), 0) for p in np.flatnonzero(demand_vector)]
+    return sorted(roots, key=lambda r: -abs(r.score))
+
+
+def _producers(system: LCASystem) -> NDArray[np.intp]:
+    """For each product position, the position of the activity whose reference product it is."""
+    producers = np.full(len(system.products), -1, dtype=np.intp)
+    producers[system.reference_products] = np.arange(len(system.activities))
+    orphan = np.flatnonzero(producers < 0)
+    if orphan.size:
+        raise SingularTechnosphere(
+            f"product {int(system.products.ids[orphan[0]])} is the reference product of no activity; the "
+            "supply-chain tree needs one producer per product"
+        )
+    return producers

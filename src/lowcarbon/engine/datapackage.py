@@ -1,0 +1,319 @@
+"""Read Brightway 2.5 datapackages (the bw_processing format) into an ``LCASystem``, as bw2calc interprets them.
+
+A datapackage is a directory or a .zip holding ``datapackage.json`` and ``.npy`` arrays. Its resources come in
+groups; a group of one matrix has ``indices`` (structured row/col ids), ``data`` and optionally ``flip`` (True marks
+an input: the stored value is negated) and ``rescale`` arrays. As in bw2calc's static ``LCA`` (``use_arrays`` and
+``use_distributions`` off), only ``vector`` groups count; ``array`` groups (presamples) and ``distributions``
+resources are ignored. Within a group duplicates are summed when the package's ``sum_intra_duplicates`` is true;
+across groups a later group's values replace earlier ones at the same position unless its package's
+``sum_inter_duplicates`` is true, in which case they add. NaN values insert nothing. Biosphere entries of unknown
+activities and characterization factors of unknown flows are dropped.
+
+Each datapackage that holds a ``characterization_matrix`` is one characterization vector, named by the package.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from lowcarbon.engine.ids import IdIndex
+from lowcarbon.engine.solvers import SolverMethod
+from lowcarbon.engine.system import Characterization, LCASystem
+from lowcarbon.errors import DataFormatError
+
+TECHNOSPHERE = "technosphere_matrix"
+BIOSPHERE = "biosphere_matrix"
+CHARACTERIZATION = "characterization_matrix"
+GROUP_KINDS = ("indices", "data", "flip", "rescale")
+
+
+@dataclass(frozen=True)
+class Group:
+    """One vector resource group of one matrix, with the summing rules of its package."""
+
+    rows: NDArray[np.int64]
+    cols: NDArray[np.int64]
+    values: NDArray[np.float64]
+    sum_intra: bool
+    sum_inter: bool
+
+
+@dataclass(frozen=True)
+class Datapackage:
+    """The metadata of one datapackage and the vector groups of each matrix in it, in resource order."""
+
+    source: str
+    name: str
+    groups: dict[str, list[Group]]
+
+
+def read_datapackage(path: str | Path) -> Datapackage:
+    """Read a datapackage directory or .zip; raises DataFormatError naming the file and field at fault."""
+    location = Path(path)
+    if location.is_dir():
+        reader = _DirectoryReader(location)
+    elif location.is_file() and zipfile.is_zipfile(location):
+        reader = _ZipReader(location)
+    elif location.exists():
+        raise DataFormatError(f"{location}: not a datapackage; give a directory or a .zip with datapackage.json")
+    else:
+        raise DataFormatError(f"{location}: no such file or directory")
+    with reader:
+        return _parse(location, reader)
+
+
+class _DirectoryReader:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __enter__(self) -> _DirectoryReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def read(self, name: str) -> bytes:
+        try:
+            return (self.root / name).read_bytes()
+        except FileNotFoundError:
+            raise DataFormatError(f"{self.root}: file {name} is missing from the datapackage") from None
+
+
+class _ZipReader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.archive = zipfile.ZipFile(path)
+        names = self.archive.namelist()
+        tops = [n for n in names if n.endswith("datapackage.json") and n.count("/") <= 1]
+        self.prefix = min(tops, key=len)[: -len("datapackage.json")] if tops else ""
+
+    def __enter__(self) -> _ZipReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.archive.close()
+
+    def read(self, name: str) -> bytes:
+        try:
+            return self.archive.read(self.prefix + name)
+        except KeyError:
+            raise DataFormatError(f"{self.path}: file {name} is missing from the datapackage") from None
+
+
+def _parse(location: Path, reader: _DirectoryReader | _ZipReader) -> Datapackage:
+    try:
+        metadata = json.loads(reader.read("datapackage.json"))
+    except json.JSONDecodeError as exc:
+        raise DataFormatError(f"{location}: datapackage.json is not valid JSON ({exc})") from None
+    if not isinstance(metadata, dict) or not isinstance(metadata.get("resources"), list):
+        raise DataFormatError(f"{location}: datapackage.json needs a 'resources' list")
+    sum_intra = bool(metadata.get("sum_intra_duplicates", True))
+    sum_inter = bool(metadata.get("sum_inter_duplicates", False))
+    grouped: dict[tuple[str, str], dict[str, Any]] = {}
+    for position, resource in enumerate(metadata["resources"]):
+        if not isinstance(resource, dict):
+            raise DataFormatError(f"{location}: resources[{position}] must be an object")
+        matrix = resource.get("matrix")
+        if matrix not in (TECHNOSPHERE, BIOSPHERE, CHARACTERIZATION) or resource.get("category") != "vector":
+            continue
+        kind = resource.get("kind")
+        if kind not in GROUP_KINDS:
+            continue
+        for field in ("path", "group"):
+            if not isinstance(resource.get(field), str):
+                raise DataFormatError(
+                    f"{location}: resources[{position}] ({resource.get('name')}) has no '{field}'; "
+                    "every resource needs a path and a group"
+                )
+        arrays = grouped.setdefault((matrix, resource["group"]), {})
+        arrays[kind] = _load_array(location, reader, resource["path"])
+    groups: dict[str, list[Group]] = {TECHNOSPHERE: [], BIOSPHERE: [], CHARACTERIZATION: []}
+    for (matrix, label), arrays in grouped.items():
+        groups[matrix].append(_group(location, f"{matrix} group '{label}'", arrays, sum_intra, sum_inter))
+    name = str(metadata.get("name") or location.stem)
+    return Datapackage(source=str(location), name=name, groups=groups)
+
+
+def _load_array(location: Path, reader: _DirectoryReader | _ZipReader, name: str) -> NDArray[Any]:
+    try:
+        return np.load(io.BytesIO(reader.read(name)), allow_pickle=False)
+    except ValueError as exc:
+        raise DataFormatError(f"{location}: {name} is not a readable .npy array ({exc})") from None
+
+
+def _group(location: Path, what: str, arrays: dict[str, Any], sum_intra: bool, sum_inter: bool) -> Group:
+    if "indices" not in arrays or "data" not in arrays:
+        raise DataFormatError(f"{location}: {what} needs both an indices and a data resource")
+    indices = arrays["indices"]
+    if indices.dtype.names is None or not {"row", "col"} <= set(indices.dtype.names):
+        raise DataFormatError(
+            f"{location}: {what}: indices must be a structured array with integer fields 'row' and 'col' "
+            f"(bw_processing's INDICES_DTYPE), got dtype {indices.dtype}"
+        )
+    values = np.asarray(arrays["data"], dtype=np.float64).ravel()
+    if values.size != indices.size:
+        raise DataFormatError(
+            f"{location}: {what}: data has {values.size} values for {indices.size} indices; they must match"
+        )
+    if "flip" in arrays:
+        flip = np.asarray(arrays["flip"], dtype=bool).ravel()
+        if flip.size != values.size:
+            raise DataFormatError(f"{location}: {what}: flip has {flip.size} entries for {values.size} values")
+        values = np.where(flip, -values, values)
+    if "rescale" in arrays:
+        rescale = np.asarray(arrays["rescale"], dtype=np.float64).ravel()
+        if rescale.size != values.size:
+            raise DataFormatError(f"{location}: {what}: rescale has {rescale.size} entries for {values.size} values")
+        values = values * rescale
+    rows = np.asarray(indices["row"], dtype=np.int64)
+    cols = np.asarray(indices["col"], dtype=np.int64)
+    keep = ~np.isnan(values)
+    return Group(rows[keep], cols[keep], values[keep], sum_intra, sum_inter)
+
+
+def combine(
+    groups: Sequence[Group], row_index: IdIndex, col_index: IdIndex | None
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
+    """The (row id, col id, value) triplets bw2calc would put in one matrix from these groups, in order.
+
+    ``col_index`` None builds a diagonal (characterization) matrix from the row ids alone. Entries whose ids
+    are not in the indexes are dropped.
+    """
+    width = len(col_index) if col_index is not None else len(row_index)
+    keys = np.zeros(0, dtype=np.int64)
+    values = np.zeros(0, dtype=np.float64)
+    for group in groups:
+        r = row_index.find(group.rows)
+        c = col_index.find(group.cols) if col_index is not None else r
+        keep = (r >= 0) & (c >= 0)
+        group_keys = r[keep].astype(np.int64) * width + c[keep]
+        group_values = group.values[keep]
+        group_keys, group_values = _collapse(group_keys, group_values, sum_=group.sum_intra)
+        if not group.sum_inter:
+            replaced = np.isin(keys, group_keys)
+            keys, values = keys[~replaced], values[~replaced]
+        keys = np.concatenate([keys, group_keys])
+        values = np.concatenate([values, group_values])
+    keys, values = _collapse(keys, values, sum_=True)
+    rows = row_index.ids[keys // width]
+    cols = (col_index if col_index is not None else row_index).ids[keys % width]
+    return rows, cols, values
+
+
+def _collapse(
+    keys: NDArray[np.int64], values: NDArray[np.float64], *, sum_: bool
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """One value per key: the sum of duplicates, or the last one given."""
+    if sum_:
+        unique, inverse = np.unique(keys, return_inverse=True)
+        return unique, np.bincount(inverse, weights=values, minlength=unique.size)
+    reversed_unique, last = np.unique(keys[::-1], return_index=True)
+    return reversed_unique, values[::-1][last]
+
+
+def load_system(paths: Iterable[str | Path], *, method: SolverMethod = "auto") -> LCASystem:
+    """Read datapackages and build the system bw2calc would build from them together."""
+    packages = [read_datapackage(p) for p in paths]
+    tech = [g for p in packages for g in p.groups[TECHNOSPHERE]]
+    bio = [g for p in packages for g in p.groups[BIOSPHERE]]
+    if not tech:
+        raise DataFormatError(
+            f"{', '.join(p.source for p in packages) or 'no datapackage'}: no technosphere_matrix vector "
+            "resources; give the datapackage of the inventory database"
+        )
+    products = IdIndex(np.concatenate([g.rows for g in tech]), "product")
+    activities = IdIndex(np.concatenate([g.cols for g in tech]), "activity")
+    flows = IdIndex(np.concatenate([g.rows for g in bio]) if bio else np.zeros(0, np.int64), "flow")
+    technosphere = combine(tech, products, activities)
+    biosphere = combine(bio, flows, activities)
+    characterizations = []
+    names: set[str] = set()
+    for package in packages:
+        if package.groups[CHARACTERIZATION]:
+            flow_ids, _, factors = combine(package.groups[CHARACTERIZATION], flows, None)
+            name = package.name
+            while name in names:
+                name += "'"
+            names.add(name)
+            characterizations.append(Characterization(name, flow_ids, factors))
+    return LCASystem(technosphere, biosphere, characterizations, method=method)
+
+
+def write_datapackage(
+    path: str | Path,
+    name: str,
+    *,
+    technosphere: tuple[Any, Any, Any] | None = None,
+    biosphere: tuple[Any, Any, Any] | None = None,
+    characterization: tuple[Any, Any] | None = None,
+) -> Path:
+    """Write a datapackage directory (or .zip when ``path`` ends in .zip) that bw2calc and ``load_system`` read.
+
+    Technosphere values are written as given: negative for inputs, without flip arrays. ``characterization``
+    is (flow ids, factors).
+    """
+    resources: list[dict[str, Any]] = []
+    files: dict[str, bytes] = {}
+    matrices: list[tuple[str, tuple[Any, Any, Any]]] = []
+    if technosphere is not None:
+        matrices.append((TECHNOSPHERE, technosphere))
+    if biosphere is not None:
+        matrices.append((BIOSPHERE, biosphere))
+    if characterization is not None:
+        ids = np.asarray(characterization[0], dtype=np.int64)
+        matrices.append((CHARACTERIZATION, (ids, np.zeros_like(ids), characterization[1])))
+    for matrix, (rows, cols, values) in matrices:
+        group = matrix.removesuffix("_matrix")
+        indices = np.zeros(len(rows), dtype=[("row", "<i8"), ("col", "<i8")])
+        indices["row"], indices["col"] = rows, cols
+        for kind, array in (("indices", indices), ("data", np.asarray(values, dtype=np.float64))):
+            buffer = io.BytesIO()
+            np.save(buffer, array, allow_pickle=False)
+            files[f"{group}.{kind}.npy"] = buffer.getvalue()
+            resources.append(
+                {
+                    "profile": "data-resource",
+                    "format": "npy",
+                    "mediatype": "application/octet-stream",
+                    "name": f"{group}.{kind}",
+                    "matrix": matrix,
+                    "kind": kind,
+                    "path": f"{group}.{kind}.npy",
+                    "group": group,
+                    "category": "vector",
+                    "nrows": len(rows),
+                }
+            )
+    metadata = {
+        "profile": "data-package",
+        "name": name,
+        "resources": resources,
+        "combinatorial": False,
+        "sequential": False,
+        "seed": None,
+        "64_bit_indices": True,
+        "sum_intra_duplicates": True,
+        "sum_inter_duplicates": False,
+        "matrix_serialize_format_type": "numpy",
+    }
+    files["datapackage.json"] = json.dumps(metadata, indent=2).encode()
+    target = Path(path)
+    if target.suffix == ".zip":
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+            for file_name, content in files.items():
+                archive.writestr(file_name, content)
+    else:
+        target.mkdir(parents=True, exist_ok=True)
+        for file_name, content in files.items():
+            (target / file_name).write_bytes(content)
+    return target

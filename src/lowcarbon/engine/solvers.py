@@ -1,0 +1,259 @@
+"""Linear solvers for the technosphere: factorize once, solve many demands, forward or adjoint.
+
+Two ways, one interface (``Solver``):
+
+- ``DirectSolver`` orders the matrix block-triangularly (see ``ordering``), gives each loop of mutually supplying
+  activities its own fill-reducing order, and factorizes the whole once with SuperLU. Triangular parts cost no
+  fill-in, so a database whose loops are small factorizes in milliseconds and solves in a fraction of one.
+- ``IterativeSolver`` solves with Jacobi-preconditioned GMRES and iterative refinement, for systems whose loops are so
+  large and tangled that any LU fills in badly. It needs no factorization at all.
+
+Every answer is verified: its normwise backward error ``|b - A x| / (|A| |x| + |b|)`` (infinity norms) must be at
+most ``tolerance``, or the solve raises ``InaccurateSolution`` (the iterative solver first falls back to the direct
+one). ``choose_solver`` picks the way from the size of the largest loop.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy import sparse
+from scipy.sparse import linalg as sla
+
+from lowcarbon.engine.ordering import BlockOrder, block_triangular_order
+from lowcarbon.errors import InaccurateSolution, NonsquareTechnosphere, SingularTechnosphere
+
+SolverMethod = Literal["auto", "direct", "iterative"]
+
+#: Default bound on the normwise backward error of every solve.
+TOLERANCE = 1e-12
+#: ``choose_solver`` uses the iterative solver when the largest loop has more activities than this.
+DIRECT_LIMIT = 5000
+
+Array = NDArray[np.float64]
+
+
+class Solver(Protocol):
+    """Solves ``A x = b`` and ``A^T y = b`` for one fixed square matrix; ``b`` may have several columns."""
+
+    method: str
+
+    def solve(self, b: Array) -> Array: ...
+
+    def solve_transposed(self, b: Array) -> Array: ...
+
+
+def backward_error(matrix: sparse.csr_matrix, x: Array, b: Array, norm_a: float) -> NDArray[np.float64]:
+    """Normwise backward error of each column of ``x`` as a solution of ``matrix @ x = b``."""
+    residual = b - matrix @ x
+    axis = 0
+    numerator = np.abs(residual).max(axis=axis)
+    denominator = norm_a * np.abs(x).max(axis=axis) + np.abs(b).max(axis=axis)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        error = np.where(denominator > 0, numerator / denominator, np.where(numerator > 0, np.inf, 0.0))
+    return np.where(np.isfinite(error), error, np.inf)
+
+
+def _check_square(matrix: sparse.spmatrix) -> None:
+    if matrix.shape[0] != matrix.shape[1]:
+        raise NonsquareTechnosphere(
+            f"The technosphere has {matrix.shape[0]} products (rows) but {matrix.shape[1]} activities "
+            "(columns); every activity needs exactly one reference product. Add the missing production "
+            "exchanges, or remove products that no activity produces."
+        )
+
+
+def _infinity_norm(matrix: sparse.csr_matrix) -> float:
+    return float(np.abs(matrix).sum(axis=1).max()) if matrix.nnz else 0.0
+
+
+class _VerifiedSolver:
+    """Shared checks: shape of right-hand sides and the verified backward error of every answer."""
+
+    method = "base"
+
+    def __init__(self, matrix: sparse.csr_matrix, tolerance: float) -> None:
+        _check_square(matrix)
+        self.matrix = sparse.csr_matrix(matrix, dtype=np.float64)
+        self.transposed = self.matrix.T.tocsr()
+        self.tolerance = tolerance
+        self.norm = _infinity_norm(self.matrix)
+        self.norm_transposed = _infinity_norm(self.transposed)
+
+    def _rhs(self, b: Array) -> Array:
+        rhs = np.asarray(b, dtype=np.float64)
+        if rhs.shape[0] != self.matrix.shape[0]:
+            raise ValueError(f"right-hand side has {rhs.shape[0]} rows; the matrix has {self.matrix.shape[0]}")
+        return rhs
+
+    def _verify(self, transposed: bool, x: Array, b: Array) -> Array:
+        matrix, norm = (self.transposed, self.norm_transposed) if transposed else (self.matrix, self.norm)
+        error = backward_error(matrix, x, b, norm)
+        worst = float(np.max(error)) if error.size else 0.0
+        if not np.all(np.isfinite(x)):
+            raise SingularTechnosphere(
+                "The technosphere is singular: the solution is not finite. Check for activities that "
+                "produce nothing or loops that supply more than they consume."
+            )
+        if worst > self.tolerance:
+            raise InaccurateSolution(
+                f"The solve has a backward error of {worst:.2e}, above the tolerance of {self.tolerance:.0e}; "
+                "the technosphere is singular or badly conditioned."
+            )
+        return x
+
+
+class DirectSolver(_VerifiedSolver):
+    """Block-triangular sparse LU (SuperLU), factorized once for both directions."""
+
+    method = "direct"
+
+    def __init__(
+        self, matrix: sparse.csr_matrix, tolerance: float = TOLERANCE, order: BlockOrder | None = None
+    ) -> None:
+        super().__init__(matrix, tolerance)
+        self.order = order if order is not None else block_triangular_order(self.matrix)
+        rows, cols = _block_pivot_orders(self.matrix, self.order)
+        permuted = self.matrix[rows][:, cols].tocsc()
+        try:
+            self._lu = sla.splu(
+                permuted, permc_spec="NATURAL", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
+            )
+        except RuntimeError as exc:  # SuperLU: "Factor is exactly singular"
+            raise SingularTechnosphere(
+                f"The technosphere is singular ({exc}); an activity or a loop of activities has no "
+                "independent production. Check production exchanges and loops that cancel out."
+            ) from exc
+        self._rows = rows
+        self._cols = cols
+
+    @property
+    def fill(self) -> int:
+        """Nonzeros in the L and U factors."""
+        return int(self._lu.L.nnz + self._lu.U.nnz)
+
+    def solve(self, b: Array) -> Array:
+        rhs = self._rhs(b)
+        x = np.empty_like(rhs)
+        x[self._cols] = self._lu.solve(np.ascontiguousarray(rhs[self._rows]))
+        return self._verify(False, x, rhs)
+
+    def solve_transposed(self, b: Array) -> Array:
+        rhs = self._rhs(b)
+        y = np.empty_like(rhs)
+        y[self._rows] = self._lu.solve(np.ascontiguousarray(rhs[self._cols]), trans="T")
+        return self._verify(True, y, rhs)
+
+
+def _block_pivot_orders(
+    matrix: sparse.csr_matrix, order: BlockOrder
+) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Row and column orders: blocks in triangular order, each loop in its own fill-reducing pivot order."""
+    rows = order.order.copy()
+    cols = order.order.copy()
+    sizes = order.block_sizes
+    for b in np.flatnonzero(sizes > 1):
+        start, stop = order.block_starts[b], order.block_starts[b + 1]
+        members = order.order[start:stop]
+        block = matrix[members][:, members].tocsc()
+        try:
+            lu = sla.splu(block, permc_spec="MMD_AT_PLUS_A")
+        except RuntimeError as exc:
+            raise SingularTechnosphere(
+                f"The technosphere is singular: a loop of {members.size} activities has no independent "
+                "production (its block cannot be factorized). Check the production exchanges in that loop."
+            ) from exc
+        rows[start:stop] = members[np.argsort(lu.perm_r)]
+        cols[start:stop] = members[np.argsort(lu.perm_c)]
+    return rows, cols
+
+
+class IterativeSolver(_VerifiedSolver):
+    """Jacobi-preconditioned GMRES with iterative refinement; falls back to ``DirectSolver`` if it stalls."""
+
+    method = "iterative"
+
+    def __init__(
+        self,
+        matrix: sparse.csr_matrix,
+        tolerance: float = TOLERANCE,
+        max_iterations: int = 400,
+        order: BlockOrder | None = None,
+    ) -> None:
+        super().__init__(matrix, tolerance)
+        diagonal = self.matrix.diagonal()
+        self._usable = bool(np.all(diagonal != 0))
+        self._inverse_diagonal = np.where(diagonal != 0, 1.0 / np.where(diagonal != 0, diagonal, 1.0), 1.0)
+        self.max_iterations = max_iterations
+        self._order = order
+        self._direct: DirectSolver | None = None
+        self.fallbacks = 0
+
+    def _fallback(self) -> DirectSolver:
+        if self._direct is None:
+            self._direct = DirectSolver(self.matrix, self.tolerance, self._order)
+        self.fallbacks += 1
+        return self._direct
+
+    def solve(self, b: Array) -> Array:
+        return self._solve(False, self._rhs(b))
+
+    def solve_transposed(self, b: Array) -> Array:
+        return self._solve(True, self._rhs(b))
+
+    def _solve(self, transposed: bool, rhs: Array) -> Array:
+        if not self._usable:
+            direct = self._fallback()
+            return direct.solve_transposed(rhs) if transposed else direct.solve(rhs)
+        matrix, norm = (self.transposed, self.norm_transposed) if transposed else (self.matrix, self.norm)
+        columns = rhs.reshape(rhs.shape[0], -1)
+        solution = np.empty_like(columns)
+        for k in range(columns.shape[1]):
+            x = self._gmres(matrix, norm, columns[:, k])
+            if x is None:
+                direct = self._fallback()
+                x = direct.solve_transposed(columns[:, k]) if transposed else direct.solve(columns[:, k])
+            solution[:, k] = x
+        return solution.reshape(rhs.shape)
+
+    def _gmres(self, matrix: sparse.csr_matrix, norm: float, b: Array) -> Array | None:
+        """GMRES plus up to three rounds of refinement; None if the backward error stays too large."""
+        if not np.any(b):
+            return np.zeros_like(b)
+        preconditioner = sla.LinearOperator(
+            matrix.shape, matvec=lambda v: v * self._inverse_diagonal, dtype=np.float64
+        )
+        x = np.zeros_like(b)
+        residual = b
+        for _ in range(4):
+            correction, _info = sla.gmres(
+                matrix,
+                residual,
+                M=preconditioner,
+                rtol=self.tolerance * 1e-2,
+                atol=0.0,
+                restart=min(60, b.size),
+                maxiter=max(1, self.max_iterations // 60),
+            )
+            x = x + correction
+            if float(backward_error(matrix, x, b, norm)[()]) <= self.tolerance:
+                return x
+            residual = b - matrix @ x
+        return None
+
+
+def choose_solver(
+    matrix: sparse.csr_matrix, method: SolverMethod = "auto", tolerance: float = TOLERANCE
+) -> Solver:
+    """The solver for ``matrix``: direct unless its largest loop exceeds ``DIRECT_LIMIT`` activities."""
+    _check_square(matrix)
+    if method == "direct":
+        return DirectSolver(matrix, tolerance)
+    order = block_triangular_order(sparse.csr_matrix(matrix))
+    if method == "iterative" or (method == "auto" and order.largest_block > DIRECT_LIMIT):
+        return IterativeSolver(matrix, tolerance, order=order)
+    if method != "auto":
+        raise ValueError(f"unknown solver method {method!r}; use 'auto', 'direct' or 'iterative'")
+    return DirectSolver(matrix, tolerance, order)

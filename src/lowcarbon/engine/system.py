@@ -1,0 +1,202 @@
+"""A life-cycle system: technosphere A, biosphere B and characterization vectors, solved for any demand.
+
+Rows of A are products, columns activities; rows of B are elementary flows. Ids are arbitrary integers. The
+supply (scaling) of a demand f is s = A^-1 f, its inventory g = B s, and its score c . g for each
+characterization vector c. Scoring every product at once uses the adjoint system A^T y = B^T c: y[p] is the
+score of one unit of product p, so a whole database costs one solve per characterization vector.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from lowcarbon.engine.ids import IdIndex
+from lowcarbon.engine.matrices import as_triplets, build_matrix
+from lowcarbon.engine.solvers import TOLERANCE, Solver, SolverMethod, choose_solver
+from lowcarbon.errors import InvalidArrays, NonsquareTechnosphere, OutsideTechnosphere, SingularTechnosphere
+
+Triplets = tuple[ArrayLike, ArrayLike, ArrayLike]
+Demand = Mapping[int, float]
+Array = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Characterization:
+    """One characterization vector: a factor per elementary flow id (flows absent here count zero)."""
+
+    name: str
+    flow_ids: NDArray[np.int64]
+    factors: Array
+
+    @classmethod
+    def from_mapping(cls, name: str, factors: Mapping[int, float]) -> Characterization:
+        ids = np.fromiter(factors.keys(), dtype=np.int64, count=len(factors))
+        values = np.fromiter(factors.values(), dtype=np.float64, count=len(factors))
+        return cls(name, ids, values)
+
+
+class LCASystem:
+    """The matrices of one system and their factorization; every method returns new arrays."""
+
+    def __init__(
+        self,
+        technosphere: Triplets,
+        biosphere: Triplets,
+        characterizations: Sequence[Characterization] = (),
+        *,
+        method: SolverMethod = "auto",
+        tolerance: float = TOLERANCE,
+    ) -> None:
+        t_rows, t_cols, t_vals = as_triplets(*technosphere, what="technosphere")
+        b_rows, b_cols, b_vals = as_triplets(*biosphere, what="biosphere")
+        if t_rows.size == 0:
+            raise InvalidArrays("technosphere: no entries; a system needs at least one activity")
+        self.products = IdIndex(t_rows, "product")
+        self.activities = IdIndex(t_cols, "activity")
+        if len(self.products) != len(self.activities):
+            raise NonsquareTechnosphere(
+                f"The technosphere has {len(self.products)} products (rows) but {len(self.activities)} "
+                "activities (columns); every activity needs exactly one reference product. Add the missing "
+                "production exchanges, or remove products that no activity produces."
+            )
+        # Biosphere entries of activities outside the technosphere cannot be scaled: dropped, as bw2calc does.
+        self.flows = IdIndex(b_rows, "flow")
+        self.technosphere = build_matrix(t_rows, t_cols, t_vals, self.products, self.activities)
+        self.biosphere = build_matrix(b_rows, b_cols, b_vals, self.flows, self.activities)
+        self.characterizations = tuple(characterizations)
+        names = [c.name for c in self.characterizations]
+        if len(set(names)) != len(names):
+            raise InvalidArrays(f"characterization names must be unique, got {names}")
+        self.characterization_matrix = self._characterization_matrix()
+        self._check_structure()
+        self.method = method
+        self.tolerance = tolerance
+
+    # -- building -------------------------------------------------------------------------------------------
+
+    def _characterization_matrix(self) -> Array:
+        """Dense (vectors x flows) factors; factors of flows not in the biosphere are ignored."""
+        matrix = np.zeros((len(self.characterizations), len(self.flows)))
+        for k, characterization in enumerate(self.characterizations):
+            ids, values = characterization.flow_ids, np.asarray(characterization.factors, dtype=np.float64)
+            if ids.shape != values.shape:
+                raise InvalidArrays(f"characterization {characterization.name!r}: ids and factors differ in length")
+            if not np.all(np.isfinite(values)):
+                raise InvalidArrays(f"characterization {characterization.name!r}: factors must be finite")
+            positions = self.flows.find(ids)
+            keep = positions >= 0
+            np.add.at(matrix[k], positions[keep], values[keep])
+        return matrix
+
+    def _check_structure(self) -> None:
+        """Empty rows or columns make A singular; say which ids."""
+        nonzero = self.technosphere.copy()
+        nonzero.eliminate_zeros()
+        counts = {
+            "product": (np.diff(nonzero.indptr), self.products),
+            "activity": (np.bincount(nonzero.indices, minlength=len(self.activities)), self.activities),
+        }
+        for label, (count, index) in counts.items():
+            empty = np.flatnonzero(count == 0)
+            if empty.size:
+                raise SingularTechnosphere(
+                    f"The technosphere is singular: {label} {int(index.ids[empty[0]])} has only zero entries "
+                    f"({empty.size} such {label}s). Give every activity a production exchange and every "
+                    "product a producer."
+                )
+
+    @cached_property
+    def solver(self) -> Solver:
+        """The factorization, built on first use and reused by every later solve."""
+        return choose_solver(self.technosphere, self.method, self.tolerance)
+
+    @cached_property
+    def characterized_biosphere(self) -> Array:
+        """(vectors x activities): the score of one unit of each activity's own emissions, per vector."""
+        return np.asarray((self.biosphere.T @ self.characterization_matrix.T).T)
+
+    @cached_property
+    def reference_products(self) -> NDArray[np.intp]:
+        """For each activity, the position of its reference product.
+
+        The product with the activity's own id when there is one (as in Brightway databases), otherwise the
+        product with the largest positive entry in the activity's column.
+        """
+        positions = self.products.find(self.activities.ids)
+        missing = np.flatnonzero(positions < 0)
+        if missing.size:
+            columns = self.technosphere.tocsc()
+            for j in missing:
+                start, stop = columns.indptr[j], columns.indptr[j + 1]
+                if stop == start or columns.data[start:stop].max() <= 0:
+                    raise SingularTechnosphere(
+                        f"activity {int(self.activities.ids[j])} has no product of its own id and no positive "
+                        "(production) entry; give it a reference product"
+                    )
+                positions[j] = columns.indices[start + int(np.argmax(columns.data[start:stop]))]
+        return positions.astype(np.intp)
+
+    # -- demands --------------------------------------------------------------------------------------------
+
+    def demand_vector(self, demand: Demand) -> Array:
+        """The dense demand vector over products; raises OutsideTechnosphere for an unknown product id."""
+        if not demand:
+            raise InvalidArrays("the demand is empty; give at least one product id and amount")
+        f = np.zeros(len(self.products))
+        for product_id, amount in demand.items():
+            if product_id not in self.products:
+                raise OutsideTechnosphere(
+                    f"demand product {product_id} is not in the technosphere; demand one of its "
+                    f"{len(self.products)} product ids (the row ids of the technosphere matrix)"
+                )
+            value = float(amount)
+            if not np.isfinite(value):
+                raise InvalidArrays(f"demand amount for product {product_id} must be finite, got {amount}")
+            f[self.products.position(product_id)] += value
+        return f
+
+    def supply(self, demand: Demand) -> Array:
+        """Scaling of every activity (in activity order) to meet ``demand``."""
+        return self.solver.solve(self.demand_vector(demand))
+
+    def inventory(self, demand: Demand) -> Array:
+        """Elementary flows (in flow order) of the supply for ``demand``."""
+        return np.asarray(self.biosphere @ self.supply(demand))
+
+    def scores(self, demand: Demand) -> dict[str, float]:
+        """Score of ``demand`` for each characterization vector."""
+        activity_impacts = self.characterized_biosphere @ self.supply(demand)
+        return {c.name: float(v) for c, v in zip(self.characterizations, activity_impacts, strict=True)}
+
+    def score(self, demand: Demand, characterization: str | None = None) -> float:
+        """Score of ``demand`` for one characterization vector (the first when not named)."""
+        return self.scores(demand)[self._name(characterization)]
+
+    def _name(self, characterization: str | None) -> str:
+        if not self.characterizations:
+            raise InvalidArrays("the system has no characterization vector; add one to compute scores")
+        if characterization is None:
+            return self.characterizations[0].name
+        names = [c.name for c in self.characterizations]
+        if characterization not in names:
+            raise InvalidArrays(f"unknown characterization {characterization!r}; the system has {names}")
+        return characterization
+
+    # -- every product and activity at once (adjoint) -------------------------------------------------------
+
+    @cached_property
+    def product_scores(self) -> Array:
+        """(vectors x products): the score of one unit of every product, by one adjoint solve per vector."""
+        if not self.characterizations:
+            return np.zeros((0, len(self.products)))
+        rhs = np.ascontiguousarray(self.characterized_biosphere.T)
+        return np.asarray(self.solver.solve_transposed(rhs).T)
+
+    def activity_scores(self) -> Array:
+        """(vectors x activities): the score of one unit of each activity's reference product."""
+        return self.product_scores[:, self.reference_products]
