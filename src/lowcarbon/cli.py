@@ -43,23 +43,41 @@ def parse_demand(items: list[str]) -> dict[int, float]:
                 raise ValueError
             product, amount = int(key), float(value)
         except ValueError:
-            raise typer.BadParameter(f"{item!r}: write a demand as ID=AMOUNT, e.g. 42=1.5", param_hint="--demand") from None
+            raise typer.BadParameter(
+                f"{item!r}: write a demand as ID=AMOUNT, e.g. 42=1.5", param_hint="--demand"
+            ) from None
         demand[product] = demand.get(product, 0.0) + amount
     return demand
 
 
+DatapackagesArg = Annotated[list[Path], typer.Argument(help="Brightway datapackages (directories or .zip).")]
+DemandOpt = Annotated[list[str] | None, typer.Option("--demand", "-d", help="ID=AMOUNT of a product; repeatable.")]
+EachActivityOpt = Annotated[
+    bool, typer.Option("--each-activity", help="Score one unit of every activity's reference product.")
+]
+OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="CSV file for --each-activity.")]
+CharacterizationOpt = Annotated[
+    str | None, typer.Option("--characterization", "-c", help="Characterization vector (default: the first).")
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")]
+TopOpt = Annotated[int, typer.Option(help="Contributing activities to show.")]
+TreeOpt = Annotated[bool, typer.Option("--tree", help="Show the supply-chain tree.")]
+CutoffOpt = Annotated[float, typer.Option(help="Relative cutoff of the supply-chain tree.")]
+SolverOpt = Annotated[str, typer.Option(help="auto, direct or iterative.")]
+
+
 @app.command()
 def calc(
-    datapackages: Annotated[list[Path], typer.Argument(help="Brightway datapackages (directories or .zip).")],
-    demand: Annotated[list[str] | None, typer.Option("--demand", "-d", help="ID=AMOUNT of a product; repeatable.")] = None,
-    each_activity: Annotated[bool, typer.Option("--each-activity", help="Score one unit of every activity's reference product.")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="CSV file for --each-activity.")] = None,
-    characterization: Annotated[str | None, typer.Option("--characterization", "-c", help="Name of the characterization vector (default: the first).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON object instead of tables.")] = False,
-    top: Annotated[int, typer.Option(help="Contributing activities to show.")] = 10,
-    tree: Annotated[bool, typer.Option("--tree", help="Show the supply-chain tree.")] = False,
-    cutoff: Annotated[float, typer.Option(help="Relative cutoff of the supply-chain tree.")] = 0.01,
-    solver: Annotated[str, typer.Option(help="auto, direct or iterative.")] = "auto",
+    datapackages: DatapackagesArg,
+    demand: DemandOpt = None,
+    each_activity: EachActivityOpt = False,
+    output: OutputOpt = None,
+    characterization: CharacterizationOpt = None,
+    as_json: JsonOpt = False,
+    top: TopOpt = 10,
+    tree: TreeOpt = False,
+    cutoff: CutoffOpt = 0.01,
+    solver: SolverOpt = "auto",
 ) -> None:
     """Solve datapackages for a demand, or score every activity at once."""
     if solver not in ("auto", "direct", "iterative"):
@@ -76,7 +94,9 @@ def calc(
             assert output is not None
             _write_activity_scores(system, name, output)
             if as_json:
-                print(json.dumps({"output": str(output), "activities": len(system.activities), "characterization": name}))
+                print(
+                    json.dumps({"output": str(output), "activities": len(system.activities), "characterization": name})
+                )
             else:
                 console.print(f"Wrote {len(system.activities)} activity scores ({name}) to {output}")
             return
@@ -107,7 +127,9 @@ def _write_activity_scores(system: LCASystem, name: str, output: Path) -> None:
     partial.replace(output)  # a crash leaves no half-written file under the real name
 
 
-def _result(system: LCASystem, demand: dict[int, float], name: str, scores: dict[str, float], top: int) -> dict[str, object]:
+def _result(
+    system: LCASystem, demand: dict[int, float], name: str, scores: dict[str, float], top: int
+) -> dict[str, object]:
     contributions = by_activity(system, demand, name)
     return {
         "score": scores[name],
@@ -116,9 +138,7 @@ def _result(system: LCASystem, demand: dict[int, float], name: str, scores: dict
         "demand": {str(k): v for k, v in demand.items()},
         "solver": system.solver.method,
         "size": {"products": len(system.products), "activities": len(system.activities), "flows": len(system.flows)},
-        "top_activities": [
-            {"activity_id": i, "supply": a, "score": s} for i, a, s in contributions.top(top)
-        ],
+        "top_activities": [{"activity_id": i, "supply": a, "score": s} for i, a, s in contributions.top(top)],
     }
 
 

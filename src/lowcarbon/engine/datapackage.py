@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.solvers import SolverMethod
@@ -59,6 +60,7 @@ class Datapackage:
 def read_datapackage(path: str | Path) -> Datapackage:
     """Read a datapackage directory or .zip; raises DataFormatError naming the file and field at fault."""
     location = Path(path)
+    reader: _DirectoryReader | _ZipReader
     if location.is_dir():
         reader = _DirectoryReader(location)
     elif location.is_file() and zipfile.is_zipfile(location):
@@ -145,7 +147,8 @@ def _parse(location: Path, reader: _DirectoryReader | _ZipReader) -> Datapackage
 
 def _load_array(location: Path, reader: _DirectoryReader | _ZipReader, name: str) -> NDArray[Any]:
     try:
-        return np.load(io.BytesIO(reader.read(name)), allow_pickle=False)
+        array: NDArray[Any] = np.load(io.BytesIO(reader.read(name)), allow_pickle=False)
+        return array
     except ValueError as exc:
         raise DataFormatError(f"{location}: {name} is not a readable .npy array ({exc})") from None
 
@@ -180,44 +183,38 @@ def _group(location: Path, what: str, arrays: dict[str, Any], sum_intra: bool, s
     return Group(rows[keep], cols[keep], values[keep], sum_intra, sum_inter)
 
 
-def combine(
-    groups: Sequence[Group], row_index: IdIndex, col_index: IdIndex | None
-) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64]]:
-    """The (row id, col id, value) triplets bw2calc would put in one matrix from these groups, in order.
+def combine(groups: Sequence[Group], row_index: IdIndex, col_index: IdIndex | None) -> sparse.csr_matrix:
+    """The matrix bw2calc would build from these groups, in order, over the two indexes.
 
     ``col_index`` None builds a diagonal (characterization) matrix from the row ids alone. Entries whose ids
     are not in the indexes are dropped.
     """
-    width = len(col_index) if col_index is not None else len(row_index)
-    keys = np.zeros(0, dtype=np.int64)
-    values = np.zeros(0, dtype=np.float64)
+    shape = (len(row_index), len(col_index) if col_index is not None else len(row_index))
+    result = sparse.csr_matrix(shape, dtype=np.float64)
     for group in groups:
         r = row_index.find(group.rows)
         c = col_index.find(group.cols) if col_index is not None else r
         keep = (r >= 0) & (c >= 0)
-        group_keys = r[keep].astype(np.int64) * width + c[keep]
-        group_values = group.values[keep]
-        group_keys, group_values = _collapse(group_keys, group_values, sum_=group.sum_intra)
-        if not group.sum_inter:
-            replaced = np.isin(keys, group_keys)
-            keys, values = keys[~replaced], values[~replaced]
-        keys = np.concatenate([keys, group_keys])
-        values = np.concatenate([values, group_values])
-    keys, values = _collapse(keys, values, sum_=True)
-    rows = row_index.ids[keys // width]
-    cols = (col_index if col_index is not None else row_index).ids[keys % width]
-    return rows, cols, values
+        r, c, v = r[keep], c[keep], group.values[keep]
+        if not group.sum_intra:
+            r, c, v = _last_of_duplicates(r, c, v, shape[1])
+        part = sparse.csr_matrix((v, (r, c)), shape=shape)  # sums duplicates
+        if not group.sum_inter and result.nnz:
+            covered = sparse.csr_matrix((np.ones(r.size), (r, c)), shape=shape)
+            covered.data[:] = 1.0
+            result = result - result.multiply(covered)
+        result = result + part
+    return sparse.csr_matrix(result)
 
 
-def _collapse(
-    keys: NDArray[np.int64], values: NDArray[np.float64], *, sum_: bool
-) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
-    """One value per key: the sum of duplicates, or the last one given."""
-    if sum_:
-        unique, inverse = np.unique(keys, return_inverse=True)
-        return unique, np.bincount(inverse, weights=values, minlength=unique.size)
-    reversed_unique, last = np.unique(keys[::-1], return_index=True)
-    return reversed_unique, values[::-1][last]
+def _last_of_duplicates(
+    rows: NDArray[np.intp], cols: NDArray[np.intp], values: NDArray[np.float64], width: int
+) -> tuple[NDArray[np.intp], NDArray[np.intp], NDArray[np.float64]]:
+    """One entry per position, the last one given (a group that does not sum its duplicates)."""
+    keys = rows.astype(np.int64) * width + cols
+    _, last = np.unique(keys[::-1], return_index=True)
+    chosen = keys.size - 1 - last
+    return rows[chosen], cols[chosen], values[chosen]
 
 
 def load_system(paths: Iterable[str | Path], *, method: SolverMethod = "auto") -> LCASystem:
@@ -233,19 +230,26 @@ def load_system(paths: Iterable[str | Path], *, method: SolverMethod = "auto") -
     products = IdIndex(np.concatenate([g.rows for g in tech]), "product")
     activities = IdIndex(np.concatenate([g.cols for g in tech]), "activity")
     flows = IdIndex(np.concatenate([g.rows for g in bio]) if bio else np.zeros(0, np.int64), "flow")
-    technosphere = combine(tech, products, activities)
-    biosphere = combine(bio, flows, activities)
     characterizations = []
     names: set[str] = set()
     for package in packages:
         if package.groups[CHARACTERIZATION]:
-            flow_ids, _, factors = combine(package.groups[CHARACTERIZATION], flows, None)
+            factors = combine(package.groups[CHARACTERIZATION], flows, None).diagonal()
+            present = np.flatnonzero(factors)
             name = package.name
             while name in names:
                 name += "'"
             names.add(name)
-            characterizations.append(Characterization(name, flow_ids, factors))
-    return LCASystem(technosphere, biosphere, characterizations, method=method)
+            characterizations.append(Characterization(name, flows.ids[present], factors[present]))
+    return LCASystem.from_matrices(
+        combine(tech, products, activities),
+        combine(bio, flows, activities),
+        products,
+        activities,
+        flows,
+        characterizations,
+        method=method,
+    )
 
 
 def write_datapackage(

@@ -20,9 +20,7 @@ def as_triplets(
     if not (r.ndim == c.ndim == v.ndim == 1):
         raise InvalidArrays(f"{what}: rows, cols and values must be one-dimensional arrays")
     if not (r.size == c.size == v.size):
-        raise InvalidArrays(
-            f"{what}: rows ({r.size}), cols ({c.size}) and values ({v.size}) must have the same length"
-        )
+        raise InvalidArrays(f"{what}: rows ({r.size}), cols ({c.size}) and values ({v.size}) must have the same length")
     for name, ids in (("rows", r), ("cols", c)):
         if ids.size and not np.issubdtype(ids.dtype, np.integer):
             raise InvalidArrays(f"{what}: {name} must hold integer ids, got dtype {ids.dtype}")

@@ -54,14 +54,10 @@ def block_triangular_order(matrix: sparse.csr_matrix) -> BlockOrder:
     return BlockOrder(order=order, block_starts=starts)
 
 
-def _topological_ranks(
-    count: int, sources: NDArray[np.int64], targets: NDArray[np.int64]
-) -> NDArray[np.int64]:
+def _topological_ranks(count: int, sources: NDArray[np.int64], targets: NDArray[np.int64]) -> NDArray[np.int64]:
     """Kahn's algorithm on the condensed graph (consumer -> supplier): the rank of each component."""
     keep = sources != targets
-    graph = sparse.csr_matrix(
-        (np.ones(int(keep.sum())), (sources[keep], targets[keep])), shape=(count, count)
-    )
+    graph = sparse.csr_matrix((np.ones(int(keep.sum())), (sources[keep], targets[keep])), shape=(count, count))
     graph.sum_duplicates()
     indegree = np.diff(graph.tocsc().indptr)
     ranks = np.empty(count, dtype=np.int64)

@@ -15,12 +15,14 @@ one). ``choose_solver`` picks the way from the size of the largest loop.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 from scipy.sparse import linalg as sla
+from scipy.sparse.csgraph import maximum_bipartite_matching
 
 from lowcarbon.engine.ordering import BlockOrder, block_triangular_order
 from lowcarbon.errors import InaccurateSolution, NonsquareTechnosphere, SingularTechnosphere
@@ -105,22 +107,56 @@ class _VerifiedSolver:
         return x
 
 
+@dataclass(frozen=True)
+class Structure:
+    """Where the solvers look: a zero-free diagonal (``columns[k]`` is matched to row ``k``) and the
+    block-triangular order of the matrix with its columns so matched."""
+
+    columns: NDArray[np.intp]
+    order: BlockOrder
+
+
+def analyse(matrix: sparse.csr_matrix) -> Structure:
+    """Match every product to a producing activity, then order the matched matrix block-triangularly.
+
+    In Brightway databases product k is made by activity k, so the diagonal already is the match. Otherwise
+    (separate product and activity ids) a maximum bipartite matching finds one; a product that cannot be
+    matched means the technosphere is structurally singular.
+    """
+    _check_square(matrix)
+    pattern = sparse.csr_matrix(matrix)
+    pattern.eliminate_zeros()
+    n = pattern.shape[0]
+    if np.all(pattern.diagonal() != 0):
+        columns = np.arange(n, dtype=np.intp)
+    else:
+        columns = np.asarray(maximum_bipartite_matching(pattern, perm_type="column"), dtype=np.intp)
+        unmatched = np.flatnonzero(columns < 0)
+        if unmatched.size:
+            raise SingularTechnosphere(
+                f"The technosphere is structurally singular: {unmatched.size} products (e.g. the one at "
+                f"position {int(unmatched[0])}) cannot each get their own producing activity. Check that every "
+                "product has a producer and every activity a reference product."
+            )
+    return Structure(columns=columns, order=block_triangular_order(pattern[:, columns]))
+
+
 class DirectSolver(_VerifiedSolver):
     """Block-triangular sparse LU (SuperLU), factorized once for both directions."""
 
     method = "direct"
 
     def __init__(
-        self, matrix: sparse.csr_matrix, tolerance: float = TOLERANCE, order: BlockOrder | None = None
+        self, matrix: sparse.csr_matrix, tolerance: float = TOLERANCE, structure: Structure | None = None
     ) -> None:
         super().__init__(matrix, tolerance)
-        self.order = order if order is not None else block_triangular_order(self.matrix)
-        rows, cols = _block_pivot_orders(self.matrix, self.order)
+        self.structure = structure if structure is not None else analyse(self.matrix)
+        matched = self.matrix[:, self.structure.columns]
+        rows, cols = _block_pivot_orders(matched.tocsr(), self.structure.order)
+        cols = self.structure.columns[cols]
         permuted = self.matrix[rows][:, cols].tocsc()
         try:
-            self._lu = sla.splu(
-                permuted, permc_spec="NATURAL", diag_pivot_thresh=0.0, options={"SymmetricMode": True}
-            )
+            self._lu = sla.splu(permuted, permc_spec="NATURAL", diag_pivot_thresh=0.0, options={"SymmetricMode": True})
         except RuntimeError as exc:  # SuperLU: "Factor is exactly singular"
             raise SingularTechnosphere(
                 f"The technosphere is singular ({exc}); an activity or a loop of activities has no "
@@ -147,26 +183,47 @@ class DirectSolver(_VerifiedSolver):
         return self._verify(True, y, rhs)
 
 
-def _block_pivot_orders(
-    matrix: sparse.csr_matrix, order: BlockOrder
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Row and column orders: blocks in triangular order, each loop in its own fill-reducing pivot order."""
+#: A loop's static-degree order is kept unless its LU holds more than this many times the loop's nonzeros.
+FILL_RATIO = 8.0
+
+
+def _block_pivot_orders(matrix: sparse.csr_matrix, order: BlockOrder) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+    """Row and column orders: blocks in triangular order, each loop in its own fill-reducing pivot order.
+
+    A loop is ordered first by degree, hubs last (cheap, and as good as minimum degree on hub-shaped
+    databases); when that fills in badly, SuperLU's minimum degree on A + A^T is tried and the sparser kept.
+    """
     rows = order.order.copy()
     cols = order.order.copy()
-    sizes = order.block_sizes
-    for b in np.flatnonzero(sizes > 1):
+    for b in np.flatnonzero(order.block_sizes > 1):
         start, stop = order.block_starts[b], order.block_starts[b + 1]
         members = order.order[start:stop]
         block = matrix[members][:, members].tocsc()
-        try:
-            lu = sla.splu(block, permc_spec="MMD_AT_PLUS_A")
-        except RuntimeError as exc:
-            raise SingularTechnosphere(
-                f"The technosphere is singular: a loop of {members.size} activities has no independent "
-                "production (its block cannot be factorized). Check the production exchanges in that loop."
-            ) from exc
-        rows[start:stop] = members[np.argsort(lu.perm_r)]
-        cols[start:stop] = members[np.argsort(lu.perm_c)]
+        symmetric = abs(block) + abs(block.T)
+        by_degree = np.argsort(np.diff(symmetric.tocsr().indptr), kind="stable")
+        candidates = [(by_degree, "NATURAL"), (np.arange(members.size), "MMD_AT_PLUS_A")]
+        best: tuple[int, NDArray[np.intp], NDArray[np.intp]] | None = None
+        for permutation, spec in candidates:
+            try:
+                lu = sla.splu(
+                    block[permutation][:, permutation].tocsc(),
+                    permc_spec=spec,
+                    diag_pivot_thresh=0.1,
+                    options={"SymmetricMode": True},
+                )
+            except RuntimeError as exc:
+                raise SingularTechnosphere(
+                    f"The technosphere is singular: a loop of {members.size} activities has no independent "
+                    "production (its block cannot be factorized). Check the production exchanges in that loop."
+                ) from exc
+            fill = int(lu.L.nnz + lu.U.nnz)
+            placed = members[permutation]
+            if best is None or fill < best[0]:
+                best = (fill, placed[np.argsort(lu.perm_r)], placed[np.argsort(lu.perm_c)])
+            if fill <= FILL_RATIO * block.nnz + members.size:
+                break
+        assert best is not None
+        rows[start:stop], cols[start:stop] = best[1], best[2]
     return rows, cols
 
 
@@ -180,20 +237,24 @@ class IterativeSolver(_VerifiedSolver):
         matrix: sparse.csr_matrix,
         tolerance: float = TOLERANCE,
         max_iterations: int = 400,
-        order: BlockOrder | None = None,
+        structure: Structure | None = None,
     ) -> None:
         super().__init__(matrix, tolerance)
-        diagonal = self.matrix.diagonal()
+        self.structure = structure if structure is not None else analyse(self.matrix)
+        columns = self.structure.columns
+        # Work on A P, whose diagonal is zero-free: A x = b is (A P) z = b with x[columns] = z.
+        self._matched = self.matrix[:, columns].tocsr()
+        self._matched_transposed = self._matched.T.tocsr()
+        diagonal = self._matched.diagonal()
         self._usable = bool(np.all(diagonal != 0))
         self._inverse_diagonal = np.where(diagonal != 0, 1.0 / np.where(diagonal != 0, diagonal, 1.0), 1.0)
         self.max_iterations = max_iterations
-        self._order = order
         self._direct: DirectSolver | None = None
         self.fallbacks = 0
 
     def _fallback(self) -> DirectSolver:
         if self._direct is None:
-            self._direct = DirectSolver(self.matrix, self.tolerance, self._order)
+            self._direct = DirectSolver(self.matrix, self.tolerance, self.structure)
         self.fallbacks += 1
         return self._direct
 
@@ -207,24 +268,30 @@ class IterativeSolver(_VerifiedSolver):
         if not self._usable:
             direct = self._fallback()
             return direct.solve_transposed(rhs) if transposed else direct.solve(rhs)
-        matrix, norm = (self.transposed, self.norm_transposed) if transposed else (self.matrix, self.norm)
-        columns = rhs.reshape(rhs.shape[0], -1)
-        solution = np.empty_like(columns)
-        for k in range(columns.shape[1]):
-            x = self._gmres(matrix, norm, columns[:, k])
+        columns = self.structure.columns
+        # (A P) z = b gives x[columns] = z; (A P)^T y = b[columns] is A^T y = b.
+        matrix = self._matched_transposed if transposed else self._matched
+        norm = self.norm_transposed if transposed else self.norm
+        original = rhs.reshape(rhs.shape[0], -1)
+        given = original[columns] if transposed else original
+        solution = np.empty_like(given)
+        for k in range(given.shape[1]):
+            x = self._gmres(matrix, norm, given[:, k])
             if x is None:
                 direct = self._fallback()
-                x = direct.solve_transposed(columns[:, k]) if transposed else direct.solve(columns[:, k])
+                x = direct.solve_transposed(original[:, k]) if transposed else direct.solve(original[:, k])[columns]
             solution[:, k] = x
-        return solution.reshape(rhs.shape)
+        if not transposed:
+            unmatched = np.empty_like(solution)
+            unmatched[columns] = solution
+            solution = unmatched
+        return self._verify(transposed, solution.reshape(rhs.shape), rhs)
 
     def _gmres(self, matrix: sparse.csr_matrix, norm: float, b: Array) -> Array | None:
         """GMRES plus up to three rounds of refinement; None if the backward error stays too large."""
         if not np.any(b):
             return np.zeros_like(b)
-        preconditioner = sla.LinearOperator(
-            matrix.shape, matvec=lambda v: v * self._inverse_diagonal, dtype=np.float64
-        )
+        preconditioner = sla.LinearOperator(matrix.shape, matvec=lambda v: v * self._inverse_diagonal, dtype=np.float64)
         x = np.zeros_like(b)
         residual = b
         for _ in range(4):
@@ -237,23 +304,18 @@ class IterativeSolver(_VerifiedSolver):
                 restart=min(60, b.size),
                 maxiter=max(1, self.max_iterations // 60),
             )
-            x = x + correction
+            x = x + np.asarray(correction, dtype=np.float64)
             if float(backward_error(matrix, x, b, norm)[()]) <= self.tolerance:
                 return x
             residual = b - matrix @ x
         return None
 
 
-def choose_solver(
-    matrix: sparse.csr_matrix, method: SolverMethod = "auto", tolerance: float = TOLERANCE
-) -> Solver:
+def choose_solver(matrix: sparse.csr_matrix, method: SolverMethod = "auto", tolerance: float = TOLERANCE) -> Solver:
     """The solver for ``matrix``: direct unless its largest loop exceeds ``DIRECT_LIMIT`` activities."""
-    _check_square(matrix)
-    if method == "direct":
-        return DirectSolver(matrix, tolerance)
-    order = block_triangular_order(sparse.csr_matrix(matrix))
-    if method == "iterative" or (method == "auto" and order.largest_block > DIRECT_LIMIT):
-        return IterativeSolver(matrix, tolerance, order=order)
-    if method != "auto":
+    if method not in ("auto", "direct", "iterative"):
         raise ValueError(f"unknown solver method {method!r}; use 'auto', 'direct' or 'iterative'")
-    return DirectSolver(matrix, tolerance, order)
+    structure = analyse(sparse.csr_matrix(matrix))
+    if method == "iterative" or (method == "auto" and structure.order.largest_block > DIRECT_LIMIT):
+        return IterativeSolver(matrix, tolerance, structure=structure)
+    return DirectSolver(matrix, tolerance, structure)

@@ -14,6 +14,7 @@ from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from scipy import sparse
 
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.matrices import as_triplets, build_matrix
@@ -56,18 +57,63 @@ class LCASystem:
         b_rows, b_cols, b_vals = as_triplets(*biosphere, what="biosphere")
         if t_rows.size == 0:
             raise InvalidArrays("technosphere: no entries; a system needs at least one activity")
-        self.products = IdIndex(t_rows, "product")
-        self.activities = IdIndex(t_cols, "activity")
-        if len(self.products) != len(self.activities):
+        products = IdIndex(t_rows, "product")
+        activities = IdIndex(t_cols, "activity")
+        # Biosphere entries of activities outside the technosphere cannot be scaled: dropped, as bw2calc does.
+        flows = IdIndex(b_rows, "flow")
+        self._setup(
+            build_matrix(t_rows, t_cols, t_vals, products, activities),
+            build_matrix(b_rows, b_cols, b_vals, flows, activities),
+            products,
+            activities,
+            flows,
+            characterizations,
+            method,
+            tolerance,
+        )
+
+    @classmethod
+    def from_matrices(
+        cls,
+        technosphere: sparse.csr_matrix,
+        biosphere: sparse.csr_matrix,
+        products: IdIndex,
+        activities: IdIndex,
+        flows: IdIndex,
+        characterizations: Sequence[Characterization] = (),
+        *,
+        method: SolverMethod = "auto",
+        tolerance: float = TOLERANCE,
+    ) -> LCASystem:
+        """A system from matrices already laid out over the given indexes (rows x columns)."""
+        system = cls.__new__(cls)
+        system._setup(technosphere, biosphere, products, activities, flows, characterizations, method, tolerance)
+        return system
+
+    def _setup(
+        self,
+        technosphere: sparse.csr_matrix,
+        biosphere: sparse.csr_matrix,
+        products: IdIndex,
+        activities: IdIndex,
+        flows: IdIndex,
+        characterizations: Sequence[Characterization],
+        method: SolverMethod,
+        tolerance: float,
+    ) -> None:
+        if len(products) != len(activities):
             raise NonsquareTechnosphere(
-                f"The technosphere has {len(self.products)} products (rows) but {len(self.activities)} "
+                f"The technosphere has {len(products)} products (rows) but {len(activities)} "
                 "activities (columns); every activity needs exactly one reference product. Add the missing "
                 "production exchanges, or remove products that no activity produces."
             )
-        # Biosphere entries of activities outside the technosphere cannot be scaled: dropped, as bw2calc does.
-        self.flows = IdIndex(b_rows, "flow")
-        self.technosphere = build_matrix(t_rows, t_cols, t_vals, self.products, self.activities)
-        self.biosphere = build_matrix(b_rows, b_cols, b_vals, self.flows, self.activities)
+        expected = {"technosphere": (len(products), len(activities)), "biosphere": (len(flows), len(activities))}
+        for what, matrix in (("technosphere", technosphere), ("biosphere", biosphere)):
+            if matrix.shape != expected[what]:
+                raise InvalidArrays(f"{what}: shape {matrix.shape} does not match its indexes {expected[what]}")
+        self.products, self.activities, self.flows = products, activities, flows
+        self.technosphere = sparse.csr_matrix(technosphere, dtype=np.float64)
+        self.biosphere = sparse.csr_matrix(biosphere, dtype=np.float64)
         self.characterizations = tuple(characterizations)
         names = [c.name for c in self.characterizations]
         if len(set(names)) != len(names):
