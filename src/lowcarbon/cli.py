@@ -21,7 +21,6 @@ from lowcarbon.errors import LowcarbonError
 
 app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
 console = Console()
-errors = Console(stderr=True)
 
 
 @app.callback()
@@ -108,7 +107,7 @@ def calc(
             if tree:
                 console.print(_rich_tree(supply_chain(system, parsed, name, cutoff=cutoff), name))
     except LowcarbonError as exc:
-        errors.print(f"[red]error:[/red] {exc}", markup=True, highlight=False)
+        typer.echo(f"error: {exc}", err=True)  # one unwrapped line, for people and for scripts
         raise typer.Exit(1) from None
 
 

@@ -1,0 +1,157 @@
+"""The ``lowcarbon calc`` contract, run as users and other tools run it."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from lowcarbon.cli import app
+from lowcarbon.engine import load_system, write_datapackage
+
+EXAMPLES = Path(__file__).parents[1] / "examples" / "datapackages"
+SYSTEM = [str(EXAMPLES / "electricity-coal"), str(EXAMPLES / "ipcc-ar6-gwp100")]
+# Hand-computed in examples/datapackages/make_examples.py's system: s1 = 1/0.98, s2 = 0.4 s1,
+# CO2 = s1 + 0.01 s2, CH4 = 0.005 s2, score = CO2 + 29.8 CH4.
+S1 = 1 / 0.98
+SCORE_PER_KWH = S1 + 0.01 * 0.4 * S1 + 29.8 * 0.005 * 0.4 * S1
+
+runner = CliRunner()
+
+
+def lowcarbon(*args: str) -> subprocess.CompletedProcess[str]:
+    executable = shutil.which("lowcarbon", path=str(Path(sys.executable).parent))
+    assert executable, "the lowcarbon console script is installed with the package"
+    return subprocess.run([executable, *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_calc_json_prints_the_score() -> None:
+    """`lowcarbon calc ... --demand ID=AMOUNT --json` prints the summed demand's score."""
+    result = lowcarbon("calc", *SYSTEM, "--demand", "1=2", "--demand", "2=1", "--json")
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    # coal per kg: s2 = 1/0.98 and s1 = 0.05 s2; CO2 = s1 + 0.01 s2; CH4 = 0.005 s2
+    s2 = 1 / 0.98
+    coal = 0.05 * s2 + 0.01 * s2 + 29.8 * 0.005 * s2
+    assert payload["score"] == pytest.approx(2 * SCORE_PER_KWH + coal, rel=1e-12)
+    assert payload["scores"] == {"IPCC AR6 GWP100": payload["score"]}
+    assert payload["characterization"] == "IPCC AR6 GWP100"
+    assert payload["top_activities"][0]["activity_id"] == 1
+
+
+def test_repeated_demand_ids_add_up() -> None:
+    """Two --demand entries for one product are summed."""
+    result = runner.invoke(app, ["calc", *SYSTEM, "-d", "1=0.5", "-d", "1=0.5", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["score"] == pytest.approx(SCORE_PER_KWH, rel=1e-12)
+
+
+def test_each_activity_writes_csv(tmp_path: Path) -> None:
+    """`--each-activity --output FILE.csv` writes activity_id,score for one unit of each reference product."""
+    output = tmp_path / "scores.csv"
+    result = lowcarbon("calc", *SYSTEM, "--each-activity", "--output", str(output))
+    assert result.returncode == 0, result.stderr
+    with output.open() as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["activity_id", "score"]
+    scores = {int(a): float(s) for a, s in rows[1:]}
+    s2 = 1 / 0.98
+    assert scores[1] == pytest.approx(SCORE_PER_KWH, rel=1e-12)
+    assert scores[2] == pytest.approx(0.05 * s2 + 0.01 * s2 + 29.8 * 0.005 * s2, rel=1e-12)
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_each_activity_matches_single_demands_on_a_larger_system(tmp_path: Path) -> None:
+    """On a generated 400-activity system, every CSV row equals the score of its own single demand."""
+    from lowcarbon.engine.synthetic import generate
+
+    generated = generate(activities=400, flows=50, seed=5)
+    write_datapackage(
+        tmp_path / "inventory.zip", "inventory", technosphere=generated.technosphere, biosphere=generated.biosphere
+    )
+    write_datapackage(tmp_path / "gwp", "gwp", characterization=generated.characterizations[0])
+    output = tmp_path / "all.csv"
+    packages = [str(tmp_path / "inventory.zip"), str(tmp_path / "gwp")]
+    result = runner.invoke(app, ["calc", *packages, "--each-activity", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    with output.open() as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 400
+    system = load_system(packages)
+    for row in rows[::37]:
+        single = system.score({int(row["activity_id"]): 1.0})
+        assert float(row["score"]) == pytest.approx(single, rel=1e-12)
+
+
+def test_table_output_and_tree() -> None:
+    """Without --json the scores, contributions and the supply-chain tree are printed as tables."""
+    result = runner.invoke(app, ["calc", *SYSTEM, "-d", "1=1", "--tree"])
+    assert result.exit_code == 0, result.output
+    assert "IPCC AR6 GWP100" in result.output
+    assert "1.08531" in result.output
+    assert "loop, not expanded" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-d", "999=1"], "demand product 999 is not in the technosphere"),
+        (["-d", "1=1", "-c", "nope"], "unknown characterization 'nope'"),
+    ],
+)
+def test_domain_errors_exit_1_with_a_message(args: list[str], message: str) -> None:
+    """Errors in the request name the problem, on stderr, with exit status 1."""
+    result = lowcarbon("calc", *SYSTEM, *args)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-d", "1"], "write a demand as ID=AMOUNT"),
+        (["-d", "x=1"], "write a demand as ID=AMOUNT"),
+        ([], "give either --demand ID=AMOUNT or --each-activity"),
+        (["--each-activity"], "add --output FILE.csv"),
+        (["-d", "1=1", "--solver", "magic"], "use auto, direct or iterative"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    """Malformed options are usage errors (exit 2) that say how to write them."""
+    result = runner.invoke(app, ["calc", *SYSTEM, *args])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.replace("│", " ").split())
+
+
+def test_missing_and_malformed_datapackages(tmp_path: Path) -> None:
+    """A path that is not a datapackage is named in the error."""
+    result = lowcarbon("calc", str(tmp_path / "absent.zip"), "-d", "1=1")
+    assert result.returncode == 1
+    assert "absent.zip: no such file or directory" in result.stderr
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "datapackage.json").write_text("{not json")
+    result = lowcarbon("calc", str(broken), "-d", "1=1")
+    assert result.returncode == 1
+    assert "datapackage.json is not valid JSON" in result.stderr
+
+
+def test_singular_system_is_reported(tmp_path: Path) -> None:
+    """A technosphere whose loop cancels out is reported as singular, not answered."""
+    write_datapackage(
+        tmp_path / "singular",
+        "singular",
+        technosphere=([1, 2, 1, 2], [1, 2, 2, 1], [1.0, 1.0, -1.0, -1.0]),
+        biosphere=([9], [1], [1.0]),
+    )
+    write_datapackage(tmp_path / "m", "m", characterization=([9], [1.0]))
+    result = lowcarbon("calc", str(tmp_path / "singular"), str(tmp_path / "m"), "-d", "1=1", "--json")
+    assert result.returncode == 1
+    assert "singular" in result.stderr
