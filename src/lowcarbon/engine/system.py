@@ -8,6 +8,7 @@ score of one unit of product p, so a whole database costs one solve per characte
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -18,7 +19,7 @@ from scipy import sparse
 
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.matrices import as_triplets, build_matrix
-from lowcarbon.engine.solvers import TOLERANCE, Solver, SolverMethod, choose_solver
+from lowcarbon.engine.solvers import TOLERANCE, Solver, SolverMethod, analyse, choose_solver
 from lowcarbon.errors import InvalidArrays, NonsquareTechnosphere, OutsideTechnosphere, SingularTechnosphere
 
 Triplets = tuple[ArrayLike, ArrayLike, ArrayLike]
@@ -144,15 +145,15 @@ class LCASystem:
         nonzero = self.technosphere.copy()
         nonzero.eliminate_zeros()
         counts = {
-            "product": (np.diff(nonzero.indptr), self.products),
-            "activity": (np.bincount(nonzero.indices, minlength=len(self.activities)), self.activities),
+            ("product", "products"): (np.diff(nonzero.indptr), self.products),
+            ("activity", "activities"): (np.bincount(nonzero.indices, minlength=len(self.activities)), self.activities),
         }
-        for label, (count, index) in counts.items():
+        for (label, plural), (count, index) in counts.items():
             empty = np.flatnonzero(count == 0)
             if empty.size:
                 raise SingularTechnosphere(
                     f"The technosphere is singular: {label} {int(index.ids[empty[0]])} has only zero entries "
-                    f"({empty.size} such {label}s). Give every activity a production exchange and every "
+                    f"({empty.size} such {plural}). Give every activity a production exchange and every "
                     "product a producer."
                 )
 
@@ -170,22 +171,27 @@ class LCASystem:
     def reference_products(self) -> NDArray[np.intp]:
         """For each activity, the position of its reference product.
 
-        The product with the activity's own id when there is one (as in Brightway databases), otherwise the
-        product with the largest positive entry in the activity's column.
+        In Brightway databases each activity makes the product with its own id. Where an activity has no
+        such product (separate product ids) its reference product is the one with its largest positive entry.
+        If that does not give every product exactly one producer (ids that only partly overlap), the products
+        are matched to activities by the technosphere's structure (a maximum bipartite matching).
         """
-        positions = self.products.find(self.activities.ids)
-        missing = np.flatnonzero(positions < 0)
-        if missing.size:
-            columns = self.technosphere.tocsc()
-            for j in missing:
-                start, stop = columns.indptr[j], columns.indptr[j + 1]
-                if stop == start or columns.data[start:stop].max() <= 0:
-                    raise SingularTechnosphere(
-                        f"activity {int(self.activities.ids[j])} has no product of its own id and no positive "
-                        "(production) entry; give it a reference product"
-                    )
-                positions[j] = columns.indices[start + int(np.argmax(columns.data[start:stop]))]
-        return positions.astype(np.intp)
+        n = len(self.activities)
+        columns = self.technosphere.tocsc()
+        own = self.products.find(self.activities.ids)
+        positions = np.full(n, -1, dtype=np.intp)
+        for j in range(n):
+            start, stop = columns.indptr[j], columns.indptr[j + 1]
+            rows, values = columns.indices[start:stop], columns.data[start:stop]
+            if own[j] >= 0 and np.any(values[rows == own[j]] != 0):
+                positions[j] = own[j]
+            elif values.size and values.max() > 0:
+                positions[j] = rows[int(np.argmax(values))]
+        if np.all(positions >= 0) and np.unique(positions).size == n:
+            return positions
+        matched = analyse(self.technosphere).columns  # product k is matched to activity matched[k]
+        positions[matched] = np.arange(n)
+        return positions
 
     # -- demands --------------------------------------------------------------------------------------------
 
@@ -195,6 +201,10 @@ class LCASystem:
             raise InvalidArrays("the demand is empty; give at least one product id and amount")
         f = np.zeros(len(self.products))
         for product_id, amount in demand.items():
+            if isinstance(product_id, bool) or not isinstance(product_id, numbers.Integral):
+                raise InvalidArrays(
+                    f"demand product id {product_id!r} is not an integer; products are named by integer ids"
+                )
             if product_id not in self.products:
                 raise OutsideTechnosphere(
                     f"demand product {product_id} is not in the technosphere; demand one of its "
