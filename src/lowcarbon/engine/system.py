@@ -177,16 +177,19 @@ class LCASystem:
         are matched to activities by the technosphere's structure (a maximum bipartite matching).
         """
         n = len(self.activities)
-        columns = self.technosphere.tocsc()
+        entries = self.technosphere.tocoo()
+        rows, cols, values = entries.row, entries.col, entries.data
         own = self.products.find(self.activities.ids)
-        positions = np.full(n, -1, dtype=np.intp)
-        for j in range(n):
-            start, stop = columns.indptr[j], columns.indptr[j + 1]
-            rows, values = columns.indices[start:stop], columns.data[start:stop]
-            if own[j] >= 0 and np.any(values[rows == own[j]] != 0):
-                positions[j] = own[j]
-            elif values.size and values.max() > 0:
-                positions[j] = rows[int(np.argmax(values))]
+        has_own = np.zeros(n, dtype=bool)
+        has_own[cols[(rows == own[cols]) & (values != 0)]] = True
+        positive = values > 0
+        # the largest positive entry of each column: sort by column, then by value descending
+        order = np.lexsort((-values[positive], cols[positive]))
+        by_column = cols[positive][order]
+        first = np.flatnonzero(np.r_[True, by_column[1:] != by_column[:-1]]) if by_column.size else by_column
+        largest = np.full(n, -1, dtype=np.intp)
+        largest[by_column[first]] = rows[positive][order][first]
+        positions = np.where(has_own, own, largest).astype(np.intp)
         if np.all(positions >= 0) and np.unique(positions).size == n:
             return positions
         matched = analyse(self.technosphere).columns  # product k is matched to activity matched[k]
