@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from lowcarbon.engine import load_system
+from lowcarbon.engine.solvers import analyse
 from lowcarbon.engine.synthetic import SyntheticSystem, generate
 
 
@@ -128,11 +129,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         inventory, methods = write_brightway(system, Path(tmp))
         ours_probe = load_system([inventory, methods[0]])
-        order = ours_probe.solver.order if hasattr(ours_probe.solver, "order") else None
+        order = analyse(ours_probe.technosphere).order
         print(
             f"system: {len(ours_probe.activities)} activities, {ours_probe.technosphere.nnz} technosphere and "
             f"{ours_probe.biosphere.nnz} biosphere entries, {len(ours_probe.flows)} flows; largest loop "
-            f"{order.largest_block if order else '?'} activities; lowcarbon solver: {ours_probe.solver.method}; "
+            f"{order.largest_block} activities; lowcarbon solver: {ours_probe.solver.method}; "
             f"bw2calc {bw2calc.__version__} with {peer_solver(bw2calc)}"
         )
 

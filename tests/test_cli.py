@@ -120,7 +120,7 @@ def test_domain_errors_exit_1_with_a_message(args: list[str], message: str) -> N
         (["-d", "x=1"], "write a demand as ID=AMOUNT"),
         ([], "give either --demand ID=AMOUNT or --each-activity"),
         (["--each-activity"], "add --output FILE.csv"),
-        (["-d", "1=1", "--solver", "magic"], "use auto, direct or iterative"),
+        (["-d", "1=1", "--solver", "magic"], "use auto, direct, iterative or pardiso"),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:

@@ -38,6 +38,7 @@ def test_engine_public_api() -> None:
         "IdIndex",
         "IterativeSolver",
         "LCASystem",
+        "PardisoSolver",
         "Solver",
         "SupplyChainNode",
         "by_activity",

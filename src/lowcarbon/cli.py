@@ -6,7 +6,7 @@ import csv
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, cast, get_args
 
 import typer
 from rich.console import Console
@@ -62,7 +62,7 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object inste
 TopOpt = Annotated[int, typer.Option(help="Contributing activities to show.")]
 TreeOpt = Annotated[bool, typer.Option("--tree", help="Show the supply-chain tree.")]
 CutoffOpt = Annotated[float, typer.Option(help="Relative cutoff of the supply-chain tree.")]
-SolverOpt = Annotated[str, typer.Option(help="auto, direct or iterative.")]
+SolverOpt = Annotated[str, typer.Option(help="auto, direct, iterative or pardiso.")]
 
 
 @app.command()
@@ -79,15 +79,15 @@ def calc(
     solver: SolverOpt = "auto",
 ) -> None:
     """Solve datapackages for a demand, or score every activity at once."""
-    if solver not in ("auto", "direct", "iterative"):
-        raise typer.BadParameter("use auto, direct or iterative", param_hint="--solver")
+    if solver not in get_args(SolverMethod):
+        raise typer.BadParameter("use auto, direct, iterative or pardiso", param_hint="--solver")
     if each_activity == bool(demand):
         raise typer.BadParameter("give either --demand ID=AMOUNT or --each-activity", param_hint="--demand")
     if each_activity and output is None:
         raise typer.BadParameter("--each-activity writes a CSV file: add --output FILE.csv", param_hint="--output")
     parsed = parse_demand(demand or [])
     try:
-        system = load_system(datapackages, method=_method(solver))
+        system = load_system(datapackages, method=cast(SolverMethod, solver))
         name = system._name(characterization)
         if each_activity:
             assert output is not None
@@ -109,10 +109,6 @@ def calc(
     except LowcarbonError as exc:
         typer.echo(f"error: {exc}", err=True)  # one unwrapped line, for people and for scripts
         raise typer.Exit(1) from None
-
-
-def _method(solver: str) -> SolverMethod:
-    return "direct" if solver == "direct" else "iterative" if solver == "iterative" else "auto"
 
 
 def _write_activity_scores(system: LCASystem, name: str, output: Path) -> None:

@@ -17,7 +17,7 @@ from lowcarbon.engine import load_system
 if TYPE_CHECKING:
     from conftest import WrittenSystem
 
-METHODS = ["direct", "iterative"]
+METHODS = ["direct", "iterative", "pardiso"]
 SHAPES = {
     "hub-shaped": {"activities": 300, "inputs": 6, "flows": 40, "hub_exponent": 1.3, "seed": 11},
     "tangled": {"activities": 300, "inputs": 8, "flows": 40, "hub_exponent": 0.6, "seed": 12},

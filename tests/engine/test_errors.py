@@ -356,7 +356,9 @@ def test_right_hand_side_of_wrong_length(method: str, direction: str, rows: int)
 def test_unknown_solver_method() -> None:
     """An unknown method name is refused when the solver is first needed, listing the valid names."""
     system = LCASystem(([1], [1], [1.0]), NO_BIOSPHERE, method="lu")  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="unknown solver method 'lu'; use 'auto', 'direct' or 'iterative'"):
+    with pytest.raises(
+        InvalidArrays, match="unknown solver method 'lu'; use 'auto', 'direct', 'iterative' or 'pardiso'"
+    ):
         system.supply({1: 1.0})
 
 

@@ -12,7 +12,7 @@ from lowcarbon.engine.contributions import (
 )
 from lowcarbon.engine.datapackage import load_system, read_datapackage, write_datapackage
 from lowcarbon.engine.ids import IdIndex
-from lowcarbon.engine.solvers import DirectSolver, IterativeSolver, Solver, choose_solver
+from lowcarbon.engine.solvers import DirectSolver, IterativeSolver, PardisoSolver, Solver, choose_solver
 from lowcarbon.engine.system import Characterization, LCASystem
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "IdIndex",
     "IterativeSolver",
     "LCASystem",
+    "PardisoSolver",
     "Solver",
     "SupplyChainNode",
     "by_activity",

@@ -1,16 +1,18 @@
 """Linear solvers for the technosphere: factorize once, solve many demands, forward or adjoint.
 
-Two ways, one interface (``Solver``):
+Three ways, one interface (``Solver``):
 
 - ``DirectSolver`` orders the matrix block-triangularly (see ``ordering``), gives each loop of mutually supplying
   activities its own fill-reducing order, and factorizes the whole once with SuperLU. Triangular parts cost no
   fill-in, so a database whose loops are small factorizes in milliseconds and solves in a fraction of one.
-- ``IterativeSolver`` solves with Jacobi-preconditioned GMRES and iterative refinement, for systems whose loops are so
-  large and tangled that any LU fills in badly. It needs no factorization at all.
+- ``IterativeSolver`` solves with the Jacobi iteration, then Jacobi-preconditioned GMRES, for systems whose loops
+  are so large and tangled that any LU fills in badly. It needs no factorization at all.
+- ``PardisoSolver`` uses MKL PARDISO when the optional ``pardiso`` extra is installed; ``auto`` uses it as the
+  iterative solver's fallback on very large loops.
 
 Every answer is verified: its normwise backward error ``|b - A x| / (|A| |x| + |b|)`` (infinity norms) must be at
-most ``tolerance``, or the solve raises ``InaccurateSolution`` (the iterative solver first falls back to the direct
-one). ``choose_solver`` picks the way from the size of the largest loop.
+most ``tolerance``, or the solve raises ``InaccurateSolution`` (the iterative solver first falls back to a
+factorization). ``choose_solver`` picks the way from the size of the largest loop.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from scipy.sparse.csgraph import maximum_bipartite_matching
 from lowcarbon.engine.ordering import BlockOrder, block_triangular_order
 from lowcarbon.errors import InaccurateSolution, InvalidArrays, NonsquareTechnosphere, SingularTechnosphere
 
-SolverMethod = Literal["auto", "direct", "iterative"]
+SolverMethod = Literal["auto", "direct", "iterative", "pardiso"]
 
 #: Default bound on the normwise backward error of every solve.
 TOLERANCE = 1e-12
@@ -261,12 +263,16 @@ class IterativeSolver(_VerifiedSolver):
         self._inverse_diagonal = 1.0 / diagonal  # zero-free by the matching
         self.jacobi_steps = jacobi_steps
         self.gmres_steps = gmres_steps
-        self._direct: DirectSolver | None = None
+        self._direct: Solver | None = None
         self.fallbacks = 0
 
-    def _fallback(self) -> DirectSolver:
+    def _fallback(self) -> Solver:
         if self._direct is None:
-            self._direct = DirectSolver(self.matrix, self.tolerance, self.structure)
+            large = self.structure.order.largest_block > DIRECT_LIMIT
+            if large and pardiso_available():
+                self._direct = PardisoSolver(self.matrix, self.tolerance)
+            else:
+                self._direct = DirectSolver(self.matrix, self.tolerance, self.structure)
         self.fallbacks += 1
         return self._direct
 
@@ -350,10 +356,72 @@ class IterativeSolver(_VerifiedSolver):
         return None
 
 
+class PardisoSolver(_VerifiedSolver):
+    """Intel MKL PARDISO through pypardiso (the ``pardiso`` extra): a multithreaded supernodal LU.
+
+    It pays off where a loop is so large and tangled that SuperLU fills in badly and GMRES is slow; the
+    transposed system gets a factorization of its own, made on first use.
+    """
+
+    method = "pardiso"
+
+    def __init__(self, matrix: sparse.csr_matrix, tolerance: float = TOLERANCE) -> None:
+        super().__init__(matrix, tolerance)
+        self.matrix.sort_indices()
+        self.transposed.sort_indices()
+        self._forward = self._factorize(self.matrix)
+        self._backward: object | None = None
+
+    @staticmethod
+    def _factorize(matrix: sparse.csr_matrix) -> object:
+        from pypardiso import PyPardisoSolver  # optional: pip install 'lowcarbon[pardiso]'
+        from pypardiso.pardiso_wrapper import PyPardisoError
+
+        solver = PyPardisoSolver()
+        try:
+            solver.factorize(matrix)
+        except (PyPardisoError, ValueError) as exc:
+            raise SingularTechnosphere(f"The technosphere is singular (PARDISO: {exc}).") from exc
+        return solver
+
+    @staticmethod
+    def _run(solver: object, matrix: sparse.csr_matrix, rhs: Array) -> Array:
+        x = solver.solve(matrix, np.asfortranarray(rhs))  # type: ignore[attr-defined]
+        return np.asarray(x, dtype=np.float64).reshape(rhs.shape)
+
+    def solve(self, b: Array) -> Array:
+        rhs = self._rhs(b)
+        return self._verify(False, self._run(self._forward, self.matrix, rhs), rhs)
+
+    def solve_transposed(self, b: Array) -> Array:
+        rhs = self._rhs(b)
+        if self._backward is None:
+            self._backward = self._factorize(self.transposed)
+        return self._verify(True, self._run(self._backward, self.transposed, rhs), rhs)
+
+
+def pardiso_available() -> bool:
+    """Whether pypardiso (and MKL) can be imported here."""
+    try:
+        import pypardiso  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
 def choose_solver(matrix: sparse.csr_matrix, method: SolverMethod = "auto", tolerance: float = TOLERANCE) -> Solver:
-    """The solver for ``matrix``: direct unless its largest loop exceeds ``DIRECT_LIMIT`` activities."""
-    if method not in ("auto", "direct", "iterative"):
-        raise InvalidArrays(f"unknown solver method {method!r}; use 'auto', 'direct' or 'iterative'")
+    """The solver for ``matrix``.
+
+    ``auto``: the block-triangular direct solver unless the largest loop exceeds ``DIRECT_LIMIT`` activities,
+    then the iterative solver, which falls back to PARDISO when installed (else the direct solver) for
+    right-hand sides it cannot settle.
+    """
+    if method not in ("auto", "direct", "iterative", "pardiso"):
+        raise InvalidArrays(f"unknown solver method {method!r}; use 'auto', 'direct', 'iterative' or 'pardiso'")
+    if method == "pardiso":
+        if not pardiso_available():
+            raise InvalidArrays("the pardiso solver needs pypardiso: pip install 'lowcarbon[pardiso]'")
+        return PardisoSolver(matrix, tolerance)
     structure = analyse(sparse.csr_matrix(matrix))
     if method == "iterative" or (method == "auto" and structure.order.largest_block > DIRECT_LIMIT):
         return IterativeSolver(matrix, tolerance, structure=structure)
