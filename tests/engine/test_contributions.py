@@ -19,7 +19,7 @@ def triplets(entries: list[tuple[int, int, float]]) -> tuple[list[int], list[int
     return [r for r, _, _ in entries], [c for _, c, _ in entries], [v for _, _, v in entries]
 
 
-@pytest.fixture(params=["direct", "iterative"])
+@pytest.fixture(params=["direct", "iterative", "pardiso"])
 def method(request: pytest.FixtureRequest) -> str:
     """Both solver methods."""
     return str(request.param)

@@ -28,7 +28,7 @@ from lowcarbon.errors import (
     UnknownId,
 )
 
-METHODS = ["direct", "iterative"]
+METHODS = ["direct", "iterative", "pardiso"]
 CO2 = 100
 GWP = Characterization.from_mapping("gwp", {CO2: 1.0})
 NO_BIOSPHERE: tuple[list[int], list[int], list[float]] = ([], [], [])
@@ -135,7 +135,8 @@ def test_overflowing_solution(method: str) -> None:
     with pytest.raises(EngineError, match="singular") as info:
         system.supply({1: 1e10})
     assert isinstance(info.value, SingularTechnosphere)
-    assert "not finite" in str(info.value)
+    # SuperLU and the iterations overflow; PARDISO perturbs the tiny pivot and leaves the whole demand unmet
+    assert "not finite" in str(info.value) or "residual of 1.0e+00 of the demand" in str(info.value)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -146,7 +147,7 @@ def test_inaccurate_solution(method: str) -> None:
     entries = [(i, j, 1.0 if i == j else -1.0 / (i + j + 1)) for i in range(1, n + 1) for j in range(1, n + 1)]
     technosphere = ([i for i, _, _ in entries], [j for _, j, _ in entries], [v for _, _, v in entries])
     system = LCASystem(technosphere, NO_BIOSPHERE, method=method, tolerance=1e-30)
-    with pytest.raises(InaccurateSolution, match=r"backward error of .* above the tolerance of 1e-30") as info:
+    with pytest.raises(InaccurateSolution, match=r"backward error of .* above the tolerances of 1e-30") as info:
         system.supply({k: 1.0 for k in range(1, n + 1)})
     assert isinstance(info.value, ArithmeticError)
     assert "badly conditioned" in str(info.value)

@@ -17,7 +17,7 @@ from numpy.testing import assert_allclose
 from lowcarbon.engine import Characterization, LCASystem
 
 RTOL = 1e-12
-METHODS = ["direct", "iterative"]
+METHODS = ["direct", "iterative", "pardiso"]
 
 CO2, CH4 = 100, 200
 GWP = Characterization.from_mapping("gwp", {CO2: 1.0, CH4: 29.8})

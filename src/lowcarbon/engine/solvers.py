@@ -98,18 +98,31 @@ class _VerifiedSolver:
         return rhs
 
     def _verify(self, transposed: bool, x: Array, b: Array) -> Array:
-        matrix, norm = (self.transposed, self.norm_transposed) if transposed else (self.matrix, self.norm)
-        error = backward_error(matrix, x, b, norm)
-        worst = float(np.max(error)) if error.size else 0.0
+        """Return ``x`` if it solves the system: finite, backward error within ``tolerance`` and residual within
+        ``RESIDUAL_TOLERANCE`` of the right-hand side (the check bw2calc makes of its adjoint solves)."""
         if not np.all(np.isfinite(x)):
             raise SingularTechnosphere(
                 "The technosphere is singular: the solution is not finite. Check for activities that "
                 "produce nothing or loops that supply more than they consume."
             )
-        if worst > self.tolerance:
+        matrix, norm = (self.transposed, self.norm_transposed) if transposed else (self.matrix, self.norm)
+        residual = np.abs(b - matrix @ x).max(axis=0)
+        scale = np.abs(b).max(axis=0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            relative = np.where(scale > 0, residual / scale, np.where(residual > 0, np.inf, 0.0))
+        worst_residual = float(np.max(relative)) if relative.size else 0.0
+        error = backward_error(matrix, x, b, norm)
+        worst = float(np.max(error)) if error.size else 0.0
+        if worst_residual > 1e-2:
+            raise SingularTechnosphere(
+                f"The technosphere is singular: the best answer leaves a residual of {worst_residual:.1e} of the "
+                "demand. Check for loops whose activities only supply each other, and for missing production."
+            )
+        if worst > self.tolerance or worst_residual > RESIDUAL_TOLERANCE:
             raise InaccurateSolution(
-                f"The solve has a backward error of {worst:.2e}, above the tolerance of {self.tolerance:.0e}; "
-                "the technosphere is singular or badly conditioned."
+                f"The solve has a backward error of {worst:.2e} and a relative residual of {worst_residual:.2e}, "
+                f"above the tolerances of {self.tolerance:.0e} and {RESIDUAL_TOLERANCE:.0e}; the technosphere is "
+                "badly conditioned (a loop that amplifies demand many times over) or nearly singular."
             )
         return x
 
