@@ -76,6 +76,7 @@ def test_single_demands_agree(written: Callable[..., WrittenSystem], shape: str,
         expected = bw_single_scores(ws, k, demands)
         actual = [ours.score(d, name) for d in demands]
         assert_close(np.array(actual), np.array(expected))
+        assert_close(ours.batch_scores(demands)[k], np.array(expected))
 
 
 @pytest.mark.parametrize("shape", sorted(SHAPES))

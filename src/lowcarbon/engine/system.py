@@ -232,6 +232,13 @@ class LCASystem:
         activity_impacts = self.characterized_biosphere @ self.supply(demand)
         return {c.name: float(v) for c, v in zip(self.characterizations, activity_impacts, strict=True)}
 
+    def batch_scores(self, demands: Sequence[Demand]) -> Array:
+        """(vectors x demands): the scores of many separate demands, solved together as one block."""
+        if not demands:
+            return np.zeros((len(self.characterizations), 0))
+        block = np.column_stack([self.demand_vector(d) for d in demands])
+        return np.asarray(self.characterized_biosphere @ self.solver.solve(block))
+
     def score(self, demand: Demand, characterization: str | None = None) -> float:
         """Score of ``demand`` for one characterization vector (the first when not named)."""
         return self.scores(demand)[self._name(characterization)]
