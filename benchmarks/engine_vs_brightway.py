@@ -8,7 +8,7 @@ times, on the same files, each workload from the files on disk:
 
 1. build + factorize + first solve: load, build matrices, solve one demand, score it;
 2. 1,000 single demands, one after the other, on the system of (1) (its factorization reused), and the same
-   demands as one batch from the files (bw2calc: FastScoresOnlyMultiLCA forward, multi-RHS PARDISO solves);
+   demands as one batch of scores from the files (bw2calc: FastScoresOnlyMultiLCA, direction "auto");
 3. every activity's score for one characterization vector (bw2calc: FastScoresOnlyMultiLCA, adjoint);
 4. the same for three vectors;
 5. the adjoint solve alone, matrices already in memory (bw2calc: ``solve_adjoint``, which factorizes).
@@ -172,13 +172,13 @@ def main(argv: list[str] | None = None) -> int:
         check("single demands", bw_scores, our_scores)
         rows.append((f"{len(demands):,} single demands", bw_time, our_time))
 
-        # 2b. the same demands as one batch (bw2calc: FastScoresOnlyMultiLCA forward, PARDISO multi-RHS chunks)
+        # 2b. the same demands as one batch, scores only: each side's best direction (both take the adjoint)
         batch = {f"d{k}": {product: 1.0} for k, product in enumerate(demands)}
 
         def bw_batch() -> Any:
             config = {"impact_categories": [("method-0",)]}
             packages = [brightway_package(inventory), brightway_package(methods[0])]
-            fast = FastScoresOnlyMultiLCA(demands=batch, method_config=config, data_objs=packages, direction="forward")
+            fast = FastScoresOnlyMultiLCA(demands=batch, method_config=config, data_objs=packages, direction="auto")
             return fast.calculate()
 
         def our_batch() -> Any:
