@@ -391,3 +391,13 @@ def test_engine_errors_are_catchable_three_ways(error: type[EngineError], builti
     assert issubclass(error, builtin)
     assert error.code == code
     assert str(error("what went wrong")) == "what went wrong"
+
+
+def test_batch_scores_check_every_demand() -> None:
+    """batch_scores refuses an unknown product in any demand, and an empty batch gives an empty result."""
+    system = chain()
+    with pytest.raises(OutsideTechnosphere, match="demand product 77 is not in the technosphere"):
+        system.batch_scores([{1: 1.0}, {77: 1.0}])
+    assert system.batch_scores([]).shape == (1, 0)
+    expected = [system.score({1: 1.0}), 2 * system.score({1: 1.0}) + system.score({2: 3.0})]
+    np.testing.assert_allclose(system.batch_scores([{1: 1.0}, {1: 2.0, 2: 3.0}])[0], expected, rtol=1e-12)
