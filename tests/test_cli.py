@@ -155,3 +155,34 @@ def test_singular_system_is_reported(tmp_path: Path) -> None:
     result = lowcarbon("calc", str(tmp_path / "singular"), str(tmp_path / "m"), "-d", "1=1", "--json")
     assert result.returncode == 1
     assert "singular" in result.stderr
+
+
+def test_factors_search_json_and_table() -> None:
+    """`lowcarbon factors search` finds China's grid factors in Chinese, with values under the chosen GWP set."""
+    result = lowcarbon("factors", "search", "华东", "2023", "--json")
+    assert result.returncode == 0, result.stderr
+    (row,) = json.loads(result.stdout)
+    assert row["key"] == "cn-grid-electricity/cn-east-2023"
+    assert row["kg_co2e"] == pytest.approx(0.55)
+    table = runner.invoke(app, ["factors", "search", "natural", "gas", "--gwp", "AR5"])
+    assert table.exit_code == 0, table.output
+    assert "56156.5" in table.output  # 56,100 + 30 (AR5 fossil CH4) + 26.5
+    bad = lowcarbon("factors", "search", "gas", "--unit", "parsecz")
+    assert bad.returncode == 1 and "unit 'parsecz' is not known" in bad.stderr
+
+
+def test_factors_check(tmp_path: Path) -> None:
+    """`lowcarbon factors check` accepts a good file and lists every problem of a bad one."""
+    good = tmp_path / "good.csv"
+    good.write_text("id,name,unit,geography,source,kg_CO2,kg_N2O\na,A,kWh,CN,s,0.5,0.001\n", encoding="utf-8")
+    result = lowcarbon("factors", "check", str(good))
+    assert result.returncode == 0 and "1 factors, all valid" in result.stdout
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id,name,unit,geography,source,kg_CO2,kg_XYZ\na,A,kWh,CN,s,x,1\n", encoding="utf-8")
+    result = lowcarbon("factors", "check", str(bad))
+    assert result.returncode == 1
+    assert "row 2, column kg_CO2: 'x' is not a number" in result.stderr
+    unknown_gas = tmp_path / "gas.csv"
+    unknown_gas.write_text("id,name,unit,geography,source,kg_XYZ\na,A,kWh,CN,s,1\n", encoding="utf-8")
+    result = lowcarbon("factors", "check", str(unknown_gas))
+    assert result.returncode == 1 and "gas 'XYZ' has no GWP" in result.stderr

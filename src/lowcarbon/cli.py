@@ -18,6 +18,7 @@ from lowcarbon.engine import LCASystem, by_activity, load_system, supply_chain
 from lowcarbon.engine.contributions import SupplyChainNode
 from lowcarbon.engine.solvers import SolverMethod
 from lowcarbon.errors import LowcarbonError
+from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary, default_library, load_set
 
 app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
 console = Console()
@@ -171,6 +172,93 @@ def _rich_tree(roots: list[SupplyChainNode], name: str) -> Tree:
     for root in roots:
         add(top, root)
     return top
+
+
+factors_app = typer.Typer(help="Emission factors: search the library, show one, check a factor file.")
+app.add_typer(factors_app, name="factors")
+
+GwpOpt = Annotated[str, typer.Option("--gwp", help="Characterization set for CO2e values: AR6 or AR5.")]
+ImportOpt = Annotated[
+    list[Path] | None, typer.Option("--import", "-i", help="Also search this CSV or Excel factor file; repeatable.")
+]
+
+
+def _library(imports: list[Path] | None) -> FactorLibrary:
+    library = default_library()
+    for path in imports or []:
+        library.import_file(path)
+    return library
+
+
+@factors_app.command("search")
+def factors_search(
+    text: Annotated[list[str] | None, typer.Argument(help="Words to find, in Chinese or English.")] = None,
+    geography: Annotated[str | None, typer.Option(help="Geography prefix, e.g. CN or CN-East.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Keep factors per a unit of this dimension, e.g. kWh.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    gwp: GwpOpt = "AR6",
+    imports: ImportOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search emission factors by text, geography and unit."""
+    try:
+        characterization = load_set(gwp)
+        found = _library(imports).search(" ".join(text or []), geography=geography, unit=unit, limit=limit)
+        rows = [_factor_row(f, characterization) for f in found]
+    except LowcarbonError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(rows)} factors (kg CO2e per unit, {characterization.name})")
+    for column in ("key", "name", "value", "unit", "geography", "year", "source"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        flag = " (unverified)" if row["unverified"] else ""
+        name = f"{row['name']}\n{row['name_zh']}" if row["name_zh"] else str(row["name"])
+        table.add_row(
+            str(row["key"]),
+            name,
+            f"{row['kg_co2e']:.6g}{flag}",
+            str(row["unit"]),
+            str(row["geography"]),
+            str(row["year"] or ""),
+            str(row["source"]),
+        )
+    console.print(table)
+
+
+@factors_app.command("check")
+def factors_check(
+    path: Annotated[Path, typer.Argument(help="A CSV or Excel factor file.")], gwp: GwpOpt = "AR6"
+) -> None:
+    """Check a factor file: every problem at once, each with row, column and fix."""
+    try:
+        factors = FactorLibrary().import_file(path)
+        characterization = load_set(gwp)
+        for factor in factors:
+            characterization.co2e(factor)  # every gas must have a GWP
+    except LowcarbonError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    console.print(f"{path}: {len(factors)} factors, all valid")
+
+
+def _factor_row(factor: Factor, characterization: CharacterizationSet) -> dict[str, object]:
+    return {
+        "key": factor.key,
+        "name": factor.name,
+        "name_zh": factor.name_zh,
+        "kg_co2e": characterization.co2e(factor),
+        "unit": factor.unit,
+        "gases": {e.gas: e.amount for e in factor.emissions},
+        "geography": factor.geography,
+        "year": factor.year,
+        "source": factor.source,
+        "unverified": factor.unverified,
+        "characterization": characterization.name,
+    }
 
 
 def run() -> None:

@@ -8,7 +8,8 @@
     │   ├── UnknownId                   an id is not in the matrix it was looked up in (also KeyError)
     │   │   └── OutsideTechnosphere     a demand names a product the technosphere does not have
     │   └── InvalidArrays               (row, col, value) arrays that cannot form a matrix (also ValueError)
-    └── DataFormatError                 an input file is malformed (also ValueError); names the file and field
+    ├── DataFormatError                 an input file is malformed (also ValueError); names the file and field
+    └── UnitError                       a unit is unknown, or cannot be converted to the one needed (also ValueError)
 
 Each class inherits from a built-in type too, so callers can catch either (as pint does).
 """
@@ -71,3 +72,9 @@ class DataFormatError(LowcarbonError, ValueError):
     """An input file is malformed; the message names the file, the field and the fix."""
 
     code = "data_format_error"
+
+
+class UnitError(LowcarbonError, ValueError):
+    """A unit is unknown, or has another dimension than the one needed; the message names the place."""
+
+    code = "unit_error"

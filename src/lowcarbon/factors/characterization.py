@@ -1,0 +1,114 @@
+"""Characterization sets (IPCC GWP100 tables) and the CO2e of an emission factor under one of them."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from lowcarbon.errors import DataFormatError, LowcarbonError
+from lowcarbon.factors.model import ORIGINS, Factor, Origin
+
+DATA = "lowcarbon.factors.data.characterization"
+
+
+class UnknownGas(LowcarbonError, KeyError):
+    """A factor names a gas the characterization set has no value for."""
+
+    code = "unknown_gas"
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class Gas:
+    """One row of a GWP table."""
+
+    gas_id: str
+    name: str
+    formula: str
+    cas: str
+    gwp100: float
+    note: str
+
+
+@dataclass(frozen=True)
+class CharacterizationSet:
+    """A GWP100 table: kg CO2e per kg of each gas, with the source it comes from."""
+
+    name: str  # e.g. "IPCC AR6 GWP100"
+    short_name: str  # e.g. "AR6", as PACT's ipccCharacterizationFactors writes it
+    source: str
+    gases: dict[str, Gas]
+
+    def gwp(self, gas_id: str, where: str = "") -> float:
+        """The GWP100 of a gas; raises UnknownGas naming the place and the ids that exist.
+
+        A set that does not tell fossil from non-fossil methane (AR5's main table) gives its plain ``CH4``
+        value for ``CH4-fossil`` and ``CH4-non-fossil``.
+        """
+        base = gas_id.removesuffix("-non-fossil").removesuffix("-fossil")
+        for candidate in (gas_id, base):
+            if candidate in self.gases:
+                return self.gases[candidate].gwp100
+        prefix = f"{where}: " if where else ""
+        raise UnknownGas(
+            f"{prefix}gas {gas_id!r} has no GWP in {self.name}; use one of its gas ids, e.g. "
+            f"{', '.join(sorted(self.gases)[:8])} (see lowcarbon/factors/data/characterization/)"
+        )
+
+    def split(self, factor: Factor) -> dict[Origin, float]:
+        """kg CO2e per unit of ``factor`` by carbon origin (fossil, biogenic, land-use change)."""
+        parts: dict[Origin, float] = dict.fromkeys(ORIGINS, 0.0)
+        if factor.emissions:
+            for emission in factor.emissions:
+                parts[emission.origin] += emission.amount * self.gwp(emission.gas, f"factor {factor.key}")
+        elif factor.co2e is not None:
+            parts[factor.co2e_origin] += factor.co2e
+        else:
+            raise DataFormatError(f"factor {factor.key} has neither gas emissions nor a CO2e value")
+        return parts
+
+    def co2e(self, factor: Factor) -> float:
+        """kg CO2e per unit of ``factor``; a published CO2e total is taken as it is (see ``basis_differs``)."""
+        return sum(self.split(factor).values())
+
+    def basis_differs(self, factor: Factor) -> bool:
+        """True when the factor only has a CO2e total computed with another set than this one."""
+        return not factor.emissions and factor.co2e_basis not in (None, self.name)
+
+
+@cache
+def available_sets() -> dict[str, dict[str, str]]:
+    """The shipped sets: name -> {file, short_name, source}."""
+    index = resources.files(DATA).joinpath("sets.json").read_text(encoding="utf-8")
+    sets: dict[str, dict[str, str]] = json.loads(index)
+    return sets
+
+
+def load_set(name: str = "IPCC AR6 GWP100") -> CharacterizationSet:
+    """A shipped set by name or short name ("AR6", "AR5"); each is read once."""
+    sets = available_sets()
+    matches = [k for k, v in sets.items() if name in (k, v["short_name"])]
+    if not matches:
+        raise LowcarbonError(f"no characterization set {name!r}; shipped sets: {', '.join(sets)}")
+    return _read_set(matches[0])
+
+
+@cache
+def _read_set(full_name: str) -> CharacterizationSet:
+    entry = available_sets()[full_name]
+    text = resources.files(DATA).joinpath(entry["file"]).read_text(encoding="utf-8")
+    gases: dict[str, Gas] = {}
+    for line, row in enumerate(csv.DictReader(text.splitlines()), start=2):
+        try:
+            gas = Gas(row["gas_id"], row["name"], row["formula"], row["cas"], float(row["gwp100"]), row["note"])
+        except (KeyError, ValueError) as exc:
+            raise DataFormatError(
+                f"{entry['file']} line {line}: {exc}; columns are gas_id,name,formula,cas,gwp100,note"
+            ) from None
+        gases[gas.gas_id] = gas
+    return CharacterizationSet(full_name, entry["short_name"], entry["source"], gases)

@@ -1,0 +1,140 @@
+"""The factor library: the shipped factor sets plus whatever a user imports, searchable by text, place and unit."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pint
+
+from lowcarbon.errors import LowcarbonError, UnitError
+from lowcarbon.factors.model import Factor
+from lowcarbon.factors.table_format import parse_csv, read_factor_file
+from lowcarbon.units import parse_unit, registry
+
+DATA = "lowcarbon.factors.data.factors"
+
+
+class UnknownFactor(LowcarbonError, KeyError):
+    """No factor has the key asked for."""
+
+    code = "unknown_factor"
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A search hit with its rank (lower is better)."""
+
+    factor: Factor
+    rank: int
+
+
+class FactorLibrary:
+    """Factors by key (``set/id``); later additions with the same key replace earlier ones."""
+
+    def __init__(self, factors: Iterable[Factor] = ()) -> None:
+        self._factors: dict[str, Factor] = {}
+        self.add(factors)
+
+    def add(self, factors: Iterable[Factor]) -> None:
+        for factor in factors:
+            self._factors[factor.key] = factor
+
+    def import_file(self, path: str | Path, factor_set: str | None = None) -> list[Factor]:
+        """Read a CSV or Excel factor file (see ``table_format``) into the library and return its factors."""
+        factors = read_factor_file(path, factor_set)
+        self.add(factors)
+        return factors
+
+    def __len__(self) -> int:
+        return len(self._factors)
+
+    def __iter__(self) -> Iterator[Factor]:
+        return iter(self._factors.values())
+
+    @property
+    def factor_sets(self) -> list[str]:
+        return sorted({f.factor_set for f in self})
+
+    def get(self, key: str) -> Factor:
+        """A factor by ``set/id`` (or by bare id when that is unambiguous)."""
+        if key in self._factors:
+            return self._factors[key]
+        matches = [f for f in self if f.id == key]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise UnknownFactor(f"{key!r} is in several sets: {', '.join(f.key for f in matches)}; name the set")
+        raise UnknownFactor(f"no factor {key!r}; search with `lowcarbon factors search TEXT` and use its key")
+
+    def search(
+        self, text: str = "", *, geography: str | None = None, unit: str | None = None, limit: int | None = 20
+    ) -> list[Factor]:
+        """Factors whose id, names, category, set or geography contain every word of ``text`` (Chinese or English).
+
+        ``geography`` keeps factors whose geography starts with it (``CN`` finds ``CN-East grid``); ``unit``
+        keeps factors whose unit has the same dimension (``MJ`` finds factors per kWh and per TJ).
+        """
+        patterns = [_pattern(word) for word in text.lower().split()]
+        words = text.lower().split()
+        wanted = _dimension(unit) if unit else None
+        matches = []
+        for factor in self:
+            haystack = " ".join(
+                [factor.id, factor.name, factor.name_zh or "", factor.category, factor.factor_set, factor.geography]
+            ).lower()
+            if not all(pattern.search(haystack) for pattern in patterns):
+                continue
+            if geography and not factor.geography.lower().startswith(geography.lower()):
+                continue
+            if wanted is not None and _dimension(factor.unit) != wanted:
+                continue
+            matches.append(Match(factor, _rank(factor, words)))
+        matches.sort(key=lambda m: (m.rank, m.factor.factor_set, -(m.factor.year or 0), m.factor.id))
+        found = [m.factor for m in matches]
+        return found if limit is None else found[:limit]
+
+
+def _pattern(word: str) -> re.Pattern[str]:
+    """Latin words match at the start of a word ("east" is not in "northeast"); Chinese text anywhere."""
+    escaped = re.escape(word)
+    return re.compile(rf"(?<![a-z0-9]){escaped}" if word[0].isascii() and word[0].isalnum() else escaped)
+
+
+def _dimension(unit: str) -> object:
+    try:
+        return registry().get_dimensionality(parse_unit(unit, "search"))
+    except (UnitError, pint.errors.PintError):
+        raise UnitError(f"search: unit {unit!r} is not known; write it as pint does, e.g. kWh, kg, t*km") from None
+
+
+def _rank(factor: Factor, words: list[str]) -> int:
+    """0 exact id, 1 every word in the name, 2 otherwise."""
+    if words and factor.id.lower() == " ".join(words):
+        return 0
+    names = f"{factor.name} {factor.name_zh or ''}".lower()
+    return 1 if all(word in names for word in words) else 2
+
+
+def shipped_sets() -> list[str]:
+    """Names of the factor sets that ship with lowcarbon."""
+    folder = resources.files(DATA)
+    return sorted(item.name[:-4] for item in folder.iterdir() if item.name.endswith(".csv"))
+
+
+@cache
+def _shipped(name: str) -> tuple[Factor, ...]:
+    text = resources.files(DATA).joinpath(f"{name}.csv").read_text(encoding="utf-8")
+    return tuple(parse_csv(text, f"lowcarbon/factors/data/factors/{name}.csv", name))
+
+
+def default_library() -> FactorLibrary:
+    """A new library holding every shipped factor set."""
+    return FactorLibrary(factor for name in shipped_sets() for factor in _shipped(name))

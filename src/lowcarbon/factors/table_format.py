@@ -1,0 +1,236 @@
+"""The factor template: one factor per row, in CSV or Excel, the same columns for shipped sets and users' files.
+
+Columns (a header row first; order does not matter; unknown columns are an error so that typos are caught):
+
+===================  ========  ===================================================================================
+column               required  meaning
+===================  ========  ===================================================================================
+id                   yes       unique within the file, e.g. ``cn-national-2023``
+name                 yes       English name
+name_zh                        Chinese name
+unit                 yes       the unit of activity the factor is per, as pint writes it: kWh, TJ, kg, t, m**3, t*km
+geography            yes       ISO 3166 code or a named region, e.g. CN, CN-East grid, GLO
+year                           reference year (integer)
+category, boundary             free text: what kind of factor; what the value covers
+kg_<gas>                       kg of that gas per unit, e.g. ``kg_CO2``, ``kg_CH4-fossil``, ``kg_N2O``; gas ids are
+                               those of the characterization sets (factors/data/characterization)
+origin                         fossil (default), biogenic or land_use_change: the origin of the row's gases
+co2e, co2e_basis               kg CO2e per unit when only a total is published, and the GWP set it was computed with
+source               yes       the citation
+source_url                     where to read it
+unverified                     true when the value has one unchecked source
+uncertainty                    none, lognormal, normal, uniform or triangular
+lower, upper                   the 95 % range of the value (2.5th and 97.5th percentiles)
+geometric_sd                   lognormal: the geometric standard deviation
+dqr_technological, dqr_temporal, dqr_geographical, dqr_completeness, dqr_reliability
+                               PACT data-quality ratings, 1 (best) to 5
+notes                          free text
+===================  ========  ===================================================================================
+
+A row needs at least one gas column or ``co2e``. Every problem in a file is reported at once, each with the file,
+the row (as a spreadsheet shows it), the column and the fix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import cast, get_args
+
+from lowcarbon.errors import DataFormatError, UnitError
+from lowcarbon.factors.model import ORIGINS, DataQuality, Emission, Factor, Origin, Uncertainty, UncertaintyType
+from lowcarbon.units import parse_unit
+
+REQUIRED = ("id", "name", "unit", "geography", "source")
+OPTIONAL = (
+    "name_zh",
+    "year",
+    "category",
+    "boundary",
+    "origin",
+    "co2e",
+    "co2e_basis",
+    "source_url",
+    "unverified",
+    "uncertainty",
+    "lower",
+    "upper",
+    "geometric_sd",
+    "notes",
+)
+DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
+GAS_PREFIX = "kg_"
+
+
+class _Problems:
+    """Collects every problem of a file, then raises them together."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.items: list[str] = []
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        where = self.source + (f", row {row}" if row is not None else "") + (f", column {column}" if column else "")
+        self.items.append(f"{where}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            count = len(self.items)
+            raise DataFormatError(f"{count} problem{'s' * (count > 1)} in the factor file:\n" + "\n".join(self.items))
+
+
+def read_factor_file(path: str | Path, factor_set: str | None = None) -> list[Factor]:
+    """Factors from a CSV (UTF-8) or Excel (.xlsx, first sheet or one named "factors") file."""
+    location = Path(path)
+    name = factor_set or location.stem
+    if not location.is_file():
+        raise DataFormatError(f"{location}: no such file")
+    if location.suffix.lower() in (".xlsx", ".xlsm"):
+        return parse_rows(_excel_rows(location), str(location), name)
+    try:
+        text = location.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(f"{location}: not UTF-8 text ({exc}); save the CSV as UTF-8") from None
+    return parse_csv(text, str(location), name)
+
+
+def parse_csv(text: str, source: str, factor_set: str) -> list[Factor]:
+    """Factors from CSV text; ``source`` names it in error messages."""
+    reader = csv.reader(io.StringIO(text))
+    return parse_rows(reader, source, factor_set)
+
+
+def _excel_rows(location: Path) -> list[list[str]]:
+    from openpyxl import load_workbook  # only needed for Excel files
+
+    try:
+        workbook = load_workbook(location, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise DataFormatError(f"{location}: not a readable Excel workbook ({exc})") from None
+    sheet = workbook["factors"] if "factors" in workbook.sheetnames else workbook.worksheets[0]
+    rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
+    workbook.close()
+    return rows
+
+
+def parse_rows(rows: Iterable[list[str]], source: str, factor_set: str) -> list[Factor]:
+    """Factors from a header row and data rows of strings."""
+    problems = _Problems(source)
+    iterator = iter(rows)
+    header = [h.strip() for h in next(iterator, [])]
+    if not any(header):
+        problems.add(None, None, "the file is empty; the first row must name the columns (id, name, unit, ...)")
+        problems.raise_if_any()
+    known = set(REQUIRED) | set(OPTIONAL) | {f"dqr_{d}" for d in DQR}
+    for column in header:
+        if column and column not in known and not column.startswith(GAS_PREFIX):
+            problems.add(1, column, "unknown column; see the template's columns in lowcarbon/factors/table_format.py")
+    for column in REQUIRED:
+        if column not in header:
+            problems.add(1, column, "required column is missing")
+    problems.raise_if_any()
+    factors: list[Factor] = []
+    seen: dict[str, int] = {}
+    for number, values in enumerate(iterator, start=2):
+        if not any(v.strip() for v in values):
+            continue
+        row = {column: (values[k].strip() if k < len(values) else "") for k, column in enumerate(header) if column}
+        factor = _factor(row, number, problems, factor_set)
+        if factor is not None:
+            if factor.id in seen:
+                problems.add(number, "id", f"id {factor.id!r} is already used in row {seen[factor.id]}")
+            seen[factor.id] = number
+            factors.append(factor)
+    problems.raise_if_any()
+    return factors
+
+
+def _number(row: Mapping[str, str], column: str, number: int, problems: _Problems) -> float | None:
+    text = row.get(column, "")
+    if not text:
+        return None
+    try:
+        value = float(text.replace(",", ""))
+    except ValueError:
+        problems.add(number, column, f"{text!r} is not a number")
+        return None
+    if not math.isfinite(value):
+        problems.add(number, column, f"{text!r} is not a finite number")
+        return None
+    return value
+
+
+def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set: str) -> Factor | None:
+    before = len(problems.items)
+    for column in REQUIRED:
+        if not row.get(column):
+            problems.add(number, column, "is empty; every factor needs it")
+    if row.get("unit"):
+        try:
+            parse_unit(row["unit"], f"{problems.source}, row {number}, column unit")
+        except UnitError as exc:
+            problems.items.append(str(exc))
+    origin = row.get("origin") or "fossil"
+    if origin not in ORIGINS:
+        problems.add(number, "origin", f"{origin!r} is not one of {', '.join(ORIGINS)}")
+        origin = "fossil"
+    emissions = []
+    before_values = len(problems.items)
+    for column, text in row.items():
+        if column.startswith(GAS_PREFIX) and text:
+            amount = _number(row, column, number, problems)
+            if amount is not None:
+                emissions.append(Emission(column[len(GAS_PREFIX) :], amount, cast(Origin, origin)))
+    co2e = _number(row, "co2e", number, problems)
+    if not emissions and co2e is None and len(problems.items) == before_values:
+        problems.add(number, None, "no value: give kg_<gas> columns (e.g. kg_CO2) or co2e")
+    year = None
+    if row.get("year"):
+        try:
+            year = int(row["year"])
+        except ValueError:
+            problems.add(number, "year", f"{row['year']!r} is not a year")
+    distribution = row.get("uncertainty") or "none"
+    if distribution not in get_args(UncertaintyType):
+        problems.add(number, "uncertainty", f"{distribution!r} is not one of {', '.join(get_args(UncertaintyType))}")
+        distribution = "none"
+    ratings = {}
+    for name in DQR:
+        rating = _number(row, f"dqr_{name}", number, problems)
+        if rating is not None and not 1 <= rating <= 5:
+            problems.add(number, f"dqr_{name}", f"{rating} is outside the PACT range 1 to 5")
+        ratings[name] = rating
+    unverified_text = row.get("unverified", "").lower()
+    if unverified_text not in ("", "true", "false", "yes", "no", "1", "0"):
+        problems.add(number, "unverified", f"{row['unverified']!r} is not true or false")
+    if len(problems.items) > before:
+        return None
+    return Factor(
+        id=row["id"],
+        name=row["name"],
+        unit=row["unit"],
+        geography=row["geography"],
+        source=row["source"],
+        factor_set=factor_set,
+        name_zh=row.get("name_zh") or None,
+        year=year,
+        emissions=tuple(emissions),
+        co2e=co2e,
+        co2e_basis=row.get("co2e_basis") or None,
+        co2e_origin=cast(Origin, origin),
+        category=row.get("category", ""),
+        boundary=row.get("boundary", ""),
+        source_url=row.get("source_url") or None,
+        data_quality=DataQuality(**ratings),
+        uncertainty=Uncertainty(
+            distribution=cast(UncertaintyType, distribution),
+            lower=_number(row, "lower", number, problems),
+            upper=_number(row, "upper", number, problems),
+            geometric_sd=_number(row, "geometric_sd", number, problems),
+        ),
+        unverified=unverified_text in ("true", "yes", "1"),
+        notes=row.get("notes", ""),
+    )

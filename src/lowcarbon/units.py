@@ -1,0 +1,53 @@
+"""The one pint unit registry of lowcarbon, with CO2-equivalent mass and the spellings practitioners use."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pint
+
+from lowcarbon.errors import UnitError
+
+# Spellings seen in factor sets and bills of materials that pint does not know by default.
+_DEFINITIONS = """
+gram_CO2e = [co2e] = g_CO2e = gCO2e
+kilogram_CO2e = 1000 * gram_CO2e = kg_CO2e = kgCO2e
+tonne_CO2e = 1000000 * gram_CO2e = t_CO2e = tCO2e
+m3 = meter ** 3
+Nm3 = meter ** 3
+tkm = tonne * kilometer
+person = [person]
+pkm = person * kilometer
+item = [item] = unit = piece = pcs
+"""
+
+
+@cache
+def registry() -> pint.UnitRegistry[float]:
+    """The shared registry (built once, on first use)."""
+    ureg: pint.UnitRegistry[float] = pint.UnitRegistry(autoconvert_offset_to_baseunit=True)
+    for line in _DEFINITIONS.strip().splitlines():
+        ureg.define(line)
+    return ureg
+
+
+def parse_unit(text: str, where: str) -> pint.Unit:
+    """A unit from its text; ``where`` names the place for the error message."""
+    try:
+        return registry().Unit(text.strip())
+    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AssertionError, ValueError) as exc:
+        raise UnitError(
+            f"{where}: unit {text!r} is not known ({exc}); write it as pint does, e.g. kg, t, kWh, MJ, m**3, t*km"
+        ) from None
+
+
+def conversion_factor(source: str, target: str, where: str) -> float:
+    """How many ``target`` units one ``source`` unit is; raises UnitError on a dimension mismatch."""
+    a, b = parse_unit(source, where), parse_unit(target, where)
+    try:
+        return float(registry().Quantity(1.0, a).to(b).magnitude)
+    except pint.errors.DimensionalityError:
+        raise UnitError(
+            f"{where}: cannot convert {source} to {target}: they measure different things "
+            f"({registry().get_dimensionality(a)} vs {registry().get_dimensionality(b)})"
+        ) from None

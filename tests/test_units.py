@@ -1,0 +1,39 @@
+"""The unit registry: practitioners' spellings, conversions across dimensions, and errors that name the place."""
+
+from __future__ import annotations
+
+import pytest
+
+from lowcarbon.errors import UnitError
+from lowcarbon.units import conversion_factor, parse_unit
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "factor"),
+    [
+        ("kWh", "MJ", 3.6),
+        ("TJ", "MJ", 1e6),
+        ("t", "kg", 1000.0),
+        ("tkm", "kg*km", 1000.0),
+        ("t*km", "tkm", 1.0),
+        ("m3", "L", 1000.0),
+        ("t_CO2e", "kg_CO2e", 1000.0),
+        ("g_CO2e", "kg_CO2e", 0.001),
+    ],
+)
+def test_conversions(source: str, target: str, factor: float) -> None:
+    """Energy, mass, freight and CO2e units convert by the right factor."""
+    assert conversion_factor(source, target, "here") == pytest.approx(factor, rel=1e-12)
+
+
+def test_wrong_dimension_names_the_place() -> None:
+    """kWh to kg is refused with the place and both dimensions in the message."""
+    with pytest.raises(UnitError, match=r"model.yaml: stages\[0\]: cannot convert kWh to kg") as info:
+        conversion_factor("kWh", "kg", "model.yaml: stages[0]")
+    assert isinstance(info.value, ValueError)
+
+
+def test_unknown_unit_names_the_place() -> None:
+    """An unknown unit says where it was and how to write units."""
+    with pytest.raises(UnitError, match=r"factors.csv, row 3: unit 'furlongz' is not known.*e.g. kg, t, kWh"):
+        parse_unit("furlongz", "factors.csv, row 3")
