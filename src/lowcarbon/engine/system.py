@@ -16,10 +16,11 @@ from functools import cached_property
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.matrices import as_triplets, build_matrix
-from lowcarbon.engine.solvers import TOLERANCE, Solver, SolverMethod, analyse, choose_solver
+from lowcarbon.engine.solvers import TOLERANCE, Solver, SolverMethod, choose_solver
 from lowcarbon.errors import InvalidArrays, NonsquareTechnosphere, OutsideTechnosphere, SingularTechnosphere
 
 Triplets = tuple[ArrayLike, ArrayLike, ArrayLike]
@@ -171,29 +172,48 @@ class LCASystem:
     def reference_products(self) -> NDArray[np.intp]:
         """For each activity, the position of its reference product.
 
-        In Brightway databases each activity makes the product with its own id. Where an activity has no
-        such product (separate product ids) its reference product is the one with its largest positive entry.
-        If that does not give every product exactly one producer (ids that only partly overlap), the products
-        are matched to activities by the technosphere's structure (a maximum bipartite matching).
+        In Brightway databases each activity makes the product with its own id: where that entry is positive,
+        or negative in a column without positive entries (a waste treatment), it is the reference product. The
+        remaining activities and products are paired by a minimum-weight full bipartite matching that prefers,
+        for each activity, its largest positive entry (a production), then its largest negative one (a waste
+        treatment's -1), so that every product gets exactly one producer.
         """
         n = len(self.activities)
         entries = self.technosphere.tocoo()
-        rows, cols, values = entries.row, entries.col, entries.data
+        nonzero = entries.data != 0
+        rows, cols, values = entries.row[nonzero], entries.col[nonzero], entries.data[nonzero]
         own = self.products.find(self.activities.ids)
-        has_own = np.zeros(n, dtype=bool)
-        has_own[cols[(rows == own[cols]) & (values != 0)]] = True
-        positive = values > 0
-        # the largest positive entry of each column: sort by column, then by value descending
-        order = np.lexsort((-values[positive], cols[positive]))
-        by_column = cols[positive][order]
-        first = np.flatnonzero(np.r_[True, by_column[1:] != by_column[:-1]]) if by_column.size else by_column
-        largest = np.full(n, -1, dtype=np.intp)
-        largest[by_column[first]] = rows[positive][order][first]
-        positions = np.where(has_own, own, largest).astype(np.intp)
-        if np.all(positions >= 0) and np.unique(positions).size == n:
+        has_positive = np.zeros(n, dtype=bool)
+        has_positive[cols[values > 0]] = True
+        positions = np.full(n, -1, dtype=np.intp)
+        # an activity's own-id entry is its production, unless it is negative beside a positive output (an input)
+        is_own = (rows == own[cols]) & ((values > 0) | ~has_positive[cols])
+        positions[cols[is_own]] = rows[is_own]
+        activities = np.flatnonzero(positions < 0)
+        if activities.size == 0:
+            positions.setflags(write=False)
             return positions
-        matched = analyse(self.technosphere).columns  # product k is matched to activity matched[k]
-        positions[matched] = np.arange(n)
+        free = np.ones(len(self.products), dtype=bool)
+        free[positions[positions >= 0]] = False
+        products = np.flatnonzero(free)
+        local_activity = np.full(n, -1, dtype=np.intp)
+        local_activity[activities] = np.arange(activities.size)
+        local_product = np.full(len(self.products), -1, dtype=np.intp)
+        local_product[products] = np.arange(products.size)
+        keep = (local_activity[cols] >= 0) & (local_product[rows] >= 0)
+        weights = 1 / (1 + np.abs(values[keep])) + np.where(values[keep] > 0, 0.0, 2.0)
+        graph = sparse.csr_matrix(
+            (weights, (local_activity[cols[keep]], local_product[rows[keep]])), shape=(activities.size, products.size)
+        )
+        try:
+            matched_activities, matched_products = min_weight_full_bipartite_matching(graph)
+        except ValueError:
+            raise SingularTechnosphere(
+                f"The technosphere is structurally singular: {activities.size} activities without a product of "
+                "their own id cannot each be paired with a product they produce. Check production exchanges."
+            ) from None
+        positions[activities[matched_activities]] = products[matched_products]
+        positions.setflags(write=False)
         return positions
 
     # -- demands --------------------------------------------------------------------------------------------
