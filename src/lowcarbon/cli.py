@@ -166,8 +166,8 @@ def _rich_tree(roots: list[SupplyChainNode], name: str) -> Tree:
         branch = parent.add(label)
         for child in node.children:
             add(branch, child)
-        if node.below_cutoff:
-            branch.add(f"[dim]below cutoff: {node.below_cutoff:.4g}[/dim]")
+        if node.unexpanded and not node.loop:
+            branch.add(f"[dim]not shown (below the cutoff or past the limits): {node.unexpanded:.4g}[/dim]")
 
     for root in roots:
         add(top, root)

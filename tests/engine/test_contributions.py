@@ -61,11 +61,10 @@ def co_product(method: str) -> LCASystem:
 
 
 def check_sums(node: SupplyChainNode) -> None:
-    """node.score == direct_score + sum(child.score) + below_cutoff on every non-loop node of the subtree."""
+    """node.score == direct_score + sum(child.score) + unexpanded on every node of the subtree, loops included."""
     for _, n in node.walk():
-        if not n.loop:
-            expected = n.direct_score + sum(c.score for c in n.children) + n.below_cutoff
-            assert n.score == pytest.approx(expected, rel=RTOL, abs=1e-15)
+        expected = n.direct_score + sum(c.score for c in n.children) + n.unexpanded
+        assert n.score == pytest.approx(expected, rel=RTOL, abs=1e-15)
 
 
 # -- by_activity and by_flow ------------------------------------------------------------------------------------
@@ -166,7 +165,7 @@ def test_supply_chain_of_a_chain(method: str) -> None:
     assert root.amount == pytest.approx(1.0, rel=RTOL)
     assert root.score == pytest.approx(7.001, rel=RTOL)
     assert root.direct_score == pytest.approx(1.0, rel=RTOL)
-    assert root.below_cutoff == pytest.approx(0.001, rel=RTOL)  # D: 0.001 * 1 < 0.01 * 7.001
+    assert root.unexpanded == pytest.approx(0.001, rel=RTOL)  # D: 0.001 * 1 < 0.01 * 7.001
     (b,) = root.children
     assert (b.product_id, b.activity_id) == (2, 2)
     assert b.amount == pytest.approx(2.0, rel=RTOL)
@@ -178,7 +177,7 @@ def test_supply_chain_of_a_chain(method: str) -> None:
     assert c.score == pytest.approx(4.0, rel=RTOL)
     assert c.direct_score == pytest.approx(4.0, rel=RTOL)
     assert c.children == ()
-    assert c.below_cutoff == 0.0
+    assert c.unexpanded == 0.0
     check_sums(root)
 
 
@@ -189,36 +188,36 @@ def test_supply_chain_cutoff_zero_expands_everything(method: str) -> None:
     d = root.children[1]
     assert d.amount == pytest.approx(0.001, rel=RTOL)
     assert d.score == pytest.approx(0.001, rel=RTOL)
-    assert root.below_cutoff == 0.0
+    assert root.unexpanded == 0.0
     check_sums(root)
 
 
 def test_supply_chain_cutoff_prunes_branches(method: str) -> None:
-    """A cutoff of 0.9 (threshold 6.3) prunes B (6) and D: A keeps no children, below_cutoff = 6.001."""
+    """A cutoff of 0.9 (threshold 6.3) prunes B (6) and D: A keeps no children, unexpanded = 6.001."""
     (root,) = supply_chain(chain(method), {1: 1.0}, cutoff=0.9)
     assert root.children == ()
-    assert root.below_cutoff == pytest.approx(6.001, rel=RTOL)
+    assert root.unexpanded == pytest.approx(6.001, rel=RTOL)
     check_sums(root)
 
 
 def test_supply_chain_max_depth(method: str) -> None:
-    """max_depth 1 stops below B (C's 4 goes into B's below_cutoff); max_depth 0 leaves only the root."""
+    """max_depth 1 stops below B (C's 4 goes into B's unexpanded); max_depth 0 leaves only the root."""
     (root,) = supply_chain(chain(method), {1: 1.0}, cutoff=0.0, max_depth=1)
     assert max(depth for depth, _ in root.walk()) == 1
     b = root.children[0]
     assert b.children == ()
-    assert b.below_cutoff == pytest.approx(4.0, rel=RTOL)
+    assert b.unexpanded == pytest.approx(4.0, rel=RTOL)
     check_sums(root)
     (root,) = supply_chain(chain(method), {1: 1.0}, cutoff=0.0, max_depth=0)
     assert root.children == ()
-    assert root.below_cutoff == pytest.approx(6.001, rel=RTOL)
+    assert root.unexpanded == pytest.approx(6.001, rel=RTOL)
 
 
 def test_supply_chain_max_nodes(method: str) -> None:
-    """max_nodes 1 allows the root only; everything else is summed into its below_cutoff."""
+    """max_nodes 1 allows the root only; everything else is summed into its unexpanded."""
     (root,) = supply_chain(chain(method), {1: 1.0}, cutoff=0.0, max_nodes=1)
     assert root.children == ()
-    assert root.below_cutoff == pytest.approx(6.001, rel=RTOL)
+    assert root.unexpanded == pytest.approx(6.001, rel=RTOL)
     check_sums(root)
 
 
@@ -263,9 +262,9 @@ def test_supply_chain_loop_terminates(method: str) -> None:
     assert again.product_id == 1
     assert again.loop is True
     assert again.children == ()
-    assert again.below_cutoff == 0.0
     assert again.amount == pytest.approx(0.2, rel=RTOL)
     assert again.score == pytest.approx(0.2 * 4.375, rel=RTOL)
+    assert again.unexpanded == pytest.approx(0.2 * 4.375 - 0.2 * 2.0, rel=RTOL)  # its upstream, not shown again
     check_sums(root)
     assert all(not n.loop for _, n in root.walk() if n.children)
 

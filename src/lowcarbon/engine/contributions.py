@@ -67,7 +67,7 @@ class SupplyChainNode:
     score: float  # cumulative: this activity's own emissions and all of its upstream
     direct_score: float  # this activity's own emissions at this scaling
     children: tuple[SupplyChainNode, ...]
-    below_cutoff: float  # summed score of inputs not expanded because they fall below the cutoff
+    unexpanded: float  # summed score of inputs not shown: below the cutoff, past the limits, or a loop's upstream
     loop: bool  # the product is already on the path above: shown, not expanded again
 
     def walk(self, depth: int = 0) -> list[tuple[int, SupplyChainNode]]:
@@ -90,9 +90,9 @@ def supply_chain(
     """The supply-chain tree of ``demand``: one root per demanded product.
 
     An input is expanded when its cumulative score is at least ``cutoff`` times the absolute total score; a
-    product already on the path from the root is shown as a loop and not expanded, so loops terminate. Each
-    node's score equals its direct score plus its children's scores plus ``below_cutoff`` (up to the depth
-    and node limits, where a node is shown without children).
+    product already on the path from the root is shown as a loop and not expanded, so loops terminate. Every
+    node's score equals its direct score plus its children's scores plus ``unexpanded``: inputs below the cutoff
+    or past ``max_depth`` and ``max_nodes``, and at a loop node its whole upstream.
     """
     if not 0 <= cutoff < 1:
         raise InvalidArrays(f"cutoff must be in [0, 1), got {cutoff}")
@@ -133,7 +133,7 @@ def supply_chain(
             score=amount * float(y[p]),
             direct_score=scaling * float(direct[a]),
             children=tuple(children),
-            below_cutoff=0.0 if loop else below,
+            unexpanded=amount * float(y[p]) - scaling * float(direct[a]) if loop else below,
             loop=loop,
         )
 
