@@ -140,7 +140,7 @@ def test_missing_and_malformed_datapackages(tmp_path: Path) -> None:
     (broken / "datapackage.json").write_text("{not json")
     result = lowcarbon("calc", str(broken), "-d", "1=1")
     assert result.returncode == 1
-    assert "datapackage.json is not valid JSON" in result.stderr
+    assert "datapackage.json is not valid UTF-8 JSON" in result.stderr
 
 
 def test_singular_system_is_reported(tmp_path: Path) -> None:
@@ -186,3 +186,21 @@ def test_factors_check(tmp_path: Path) -> None:
     unknown_gas.write_text("id,name,unit,geography,source,kg_XYZ\na,A,kWh,CN,s,1\n", encoding="utf-8")
     result = lowcarbon("factors", "check", str(unknown_gas))
     assert result.returncode == 1 and "gas 'XYZ' has no GWP" in result.stderr
+
+
+def test_json_tree_and_option_checks(tmp_path: Path) -> None:
+    """--json --tree adds the tree; bad --top, --cutoff and --output are usage errors; nothing half-written."""
+    result = runner.invoke(app, ["calc", *SYSTEM, "-d", "1=1", "--json", "--tree", "--cutoff", "0"])
+    assert result.exit_code == 0, result.output
+    (root,) = json.loads(result.output)["tree"]
+    assert root["product_id"] == 1 and root["children"][0]["children"][0]["loop"] is True
+    for args, hint in (
+        (["-d", "1=1", "--top", "-1"], "give 0 or more"),
+        (["-d", "1=1", "--tree", "--cutoff", "2"], "at least 0 and below 1"),
+        (["--each-activity", "-o", str(tmp_path)], "is a directory or its folder does not exist"),
+        (["--each-activity", "-o", str(tmp_path / "no" / "x.csv")], "is a directory or its folder does not exist"),
+    ):
+        bad = runner.invoke(app, ["calc", *SYSTEM, *args])
+        assert bad.exit_code == 2, args
+        assert hint in " ".join(bad.output.replace("│", " ").split())
+    assert list(tmp_path.iterdir()) == []

@@ -17,7 +17,7 @@ from lowcarbon import __version__
 from lowcarbon.engine import LCASystem, by_activity, load_system, supply_chain
 from lowcarbon.engine.contributions import SupplyChainNode
 from lowcarbon.engine.solvers import SolverMethod
-from lowcarbon.errors import LowcarbonError
+from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary, default_library, load_set
 
 app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
@@ -86,41 +86,67 @@ def calc(
         raise typer.BadParameter("give either --demand ID=AMOUNT or --each-activity", param_hint="--demand")
     if each_activity and output is None:
         raise typer.BadParameter("--each-activity writes a CSV file: add --output FILE.csv", param_hint="--output")
+    if output is not None and (output.is_dir() or not output.parent.is_dir()):
+        raise typer.BadParameter(f"{output} is a directory or its folder does not exist", param_hint="--output")
+    if top < 0:
+        raise typer.BadParameter("give 0 or more", param_hint="--top")
+    if not 0 <= cutoff < 1:
+        raise typer.BadParameter("give a fraction of the total score, at least 0 and below 1", param_hint="--cutoff")
     parsed = parse_demand(demand or [])
     try:
         system = load_system(datapackages, method=cast(SolverMethod, solver))
-        name = system._name(characterization)
+        name = system.characterization_name(characterization)
         if each_activity:
             assert output is not None
             _write_activity_scores(system, name, output)
+            summary = {"output": str(output), "activities": len(system.activities), "characterization": name}
             if as_json:
-                print(
-                    json.dumps({"output": str(output), "activities": len(system.activities), "characterization": name})
-                )
+                print(json.dumps(summary))
             else:
                 console.print(f"Wrote {len(system.activities)} activity scores ({name}) to {output}")
             return
         scores = system.scores(parsed)
+        roots = supply_chain(system, parsed, name, cutoff=cutoff) if tree else None
         if as_json:
-            print(json.dumps(_result(system, parsed, name, scores, top), indent=2))
+            result = _result(system, parsed, name, scores, top)
+            if roots is not None:
+                result["tree"] = [_tree_dict(root) for root in roots]
+            print(json.dumps(result, indent=2))
         else:
             _print_result(system, parsed, name, scores, top)
-            if tree:
-                console.print(_rich_tree(supply_chain(system, parsed, name, cutoff=cutoff), name))
+            if roots is not None:
+                console.print(_rich_tree(roots, name))
     except LowcarbonError as exc:
         typer.echo(f"error: {exc}", err=True)  # one unwrapped line, for people and for scripts
         raise typer.Exit(1) from None
 
 
 def _write_activity_scores(system: LCASystem, name: str, output: Path) -> None:
-    k = [c.name for c in system.characterizations].index(name)
-    scores = system.activity_scores()[k]
+    scores = system.activity_scores()[system.characterization_index(name)]
     partial = output.with_name(output.name + ".partial")
-    with partial.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["activity_id", "score"])
-        writer.writerows(zip(system.activities.ids.tolist(), map(repr, scores.tolist()), strict=True))
-    partial.replace(output)  # a crash leaves no half-written file under the real name
+    try:
+        with partial.open("w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["activity_id", "score"])
+            writer.writerows(zip(system.activities.ids.tolist(), map(repr, scores.tolist()), strict=True))
+        partial.replace(output)  # the real name only ever holds a complete file
+    except OSError as exc:
+        raise DataFormatError(f"{output}: cannot write the scores ({exc.strerror})") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _tree_dict(node: SupplyChainNode) -> dict[str, object]:
+    return {
+        "product_id": node.product_id,
+        "activity_id": node.activity_id,
+        "amount": node.amount,
+        "score": node.score,
+        "direct_score": node.direct_score,
+        "unexpanded": node.unexpanded,
+        "loop": node.loop,
+        "children": [_tree_dict(child) for child in node.children],
+    }
 
 
 def _result(

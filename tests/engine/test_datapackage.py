@@ -169,3 +169,87 @@ def test_not_a_datapackage(tmp_path: Path) -> None:
     write_datapackage(tmp_path / "m", "m", characterization=([10], [1.0]))
     with pytest.raises(DataFormatError, match="no technosphere_matrix vector resources"):
         load_system([tmp_path / "m"])
+
+
+def test_site_generic_characterization_keeps_the_global_location(tmp_path: Path) -> None:
+    """Regionalized factors: only those of the global location (``global_index``) count, as in bw2calc."""
+    import bw2calc
+
+    write_datapackage(tmp_path / "inv.zip", "inv", technosphere=TECH, biosphere=([10, 11], [2, 2], [3.0, 1.0]))
+    method = bwp.create_datapackage(fs=ZipFileSystem(str(tmp_path / "m.zip"), mode="w"), name="m")
+    method.add_persistent_vector(
+        matrix="characterization_matrix",
+        indices_array=_indices([10, 10, 11], [1, 5, 1]),
+        data_array=np.array([1.0, 2.0, 10.0]),
+        name="cf",
+        global_index=1,
+    )
+    method.finalize_serialization()
+    paths = [tmp_path / "inv.zip", tmp_path / "m.zip"]
+    ours = load_system(paths).score({1: 1.0})
+    lca = bw2calc.LCA({1: 1.0}, data_objs=[bwp.load_datapackage(ZipFileSystem(str(p))) for p in paths])
+    lca.lci()
+    lca.lcia()
+    assert ours == pytest.approx(lca.score, rel=1e-12)
+    assert ours == pytest.approx(1.5 * 1.0 + 0.5 * 10.0, rel=1e-12)  # the factor 2.0 of location 5 is left out
+
+
+def _infinite(folder: Path, metadata: dict) -> None:  # type: ignore[type-arg]
+    np.save(folder / "biosphere.data.npy", np.array([np.inf]))
+
+
+def _string_flag(folder: Path, metadata: dict) -> None:  # type: ignore[type-arg]
+    metadata["sum_intra_duplicates"] = "false"
+
+
+def _text_data(folder: Path, metadata: dict) -> None:  # type: ignore[type-arg]
+    np.save(folder / "technosphere.data.npy", np.array(["a", "b", "c"]))
+
+
+def _directory_resource(folder: Path, metadata: dict) -> None:  # type: ignore[type-arg]
+    (folder / "technosphere.data.npy").unlink()
+    (folder / "technosphere.data.npy").mkdir()
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (_infinite, "value at row 10, col 2 is inf; every value must be finite"),
+        (_string_flag, "field 'sum_intra_duplicates' must be true or false, got 'false'"),
+        (_text_data, "data and indices must be numbers"),
+        (_directory_resource, "technosphere.data.npy cannot be read"),
+    ],
+)
+def test_more_malformed_datapackages(tmp_path: Path, edit: object, message: str) -> None:
+    """Infinite values, string flags, text arrays and unreadable files are DataFormatErrors too."""
+    folder = _package_with(tmp_path, edit)
+    with pytest.raises(DataFormatError, match="bad") as caught:
+        load_system(folder)  # a single path works as well as a list
+    assert message in str(caught.value)
+
+
+def test_non_utf8_json_and_damaged_zip(tmp_path: Path) -> None:
+    """A datapackage.json that is not UTF-8 and a zip whose member is corrupt are named clearly."""
+    folder = tmp_path / "latin"
+    write_datapackage(folder, "latin", technosphere=TECH, biosphere=BIO)
+    (folder / "datapackage.json").write_bytes(
+        (folder / "datapackage.json").read_text().replace("latin", "caf\xe9", 1).encode("latin-1")
+    )
+    with pytest.raises(DataFormatError, match="not valid UTF-8 JSON"):
+        load_system(folder)
+    archive = write_datapackage(tmp_path / "z.zip", "z", technosphere=TECH, biosphere=BIO)
+    data = bytearray(archive.read_bytes())
+    start = data.find(b"technosphere.data.npy") + 40  # inside the first member's compressed bytes
+    data[start : start + 20] = b"\x00" * 20
+    archive.write_bytes(bytes(data))
+    with pytest.raises(DataFormatError, match=r"z\.zip"):
+        load_system(archive)
+
+
+def test_write_checks_lengths(tmp_path: Path) -> None:
+    """Writing triplets of different lengths is refused before anything is written."""
+    from lowcarbon.errors import InvalidArrays
+
+    with pytest.raises(InvalidArrays, match="technosphere_matrix: rows \\(2\\), cols \\(1\\) and values \\(1\\)"):
+        write_datapackage(tmp_path / "x", "x", technosphere=([1, 2], [1], [1.0]))
+    assert not (tmp_path / "x" / "datapackage.json").exists()

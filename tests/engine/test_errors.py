@@ -327,16 +327,18 @@ def test_duplicate_characterization_names() -> None:
 
 def test_characterization_ids_and_factors_differ_in_length() -> None:
     """A vector whose ids and factors differ in length is named in the message."""
-    broken = Characterization("broken", np.array([CO2, 200]), np.array([1.0]))
-    with pytest.raises(InvalidArrays, match="characterization 'broken': ids and factors differ in length"):
-        LCASystem(([1], [1], [1.0]), ([CO2], [1], [1.0]), [broken])
+    with pytest.raises(InvalidArrays, match="characterization 'broken': flow ids and factors differ in length"):
+        Characterization("broken", np.array([CO2, 200]), np.array([1.0]))
 
 
 def test_characterization_non_finite_factor() -> None:
     """A NaN factor is refused and the vector named."""
-    broken = Characterization.from_mapping("broken", {CO2: float("nan")})
     with pytest.raises(InvalidArrays, match="characterization 'broken': factors must be finite"):
-        LCASystem(([1], [1], [1.0]), ([CO2], [1], [1.0]), [broken])
+        Characterization.from_mapping("broken", {CO2: float("nan")})
+    with pytest.raises(InvalidArrays, match="characterization 'fractional': flow ids must be integers"):
+        Characterization("fractional", [100.7], [1.0])  # type: ignore[arg-type]
+    from_lists = Characterization("lists", [CO2], [2.0])  # type: ignore[arg-type]
+    assert LCASystem(([1], [1], [1.0]), ([CO2], [1], [1.0]), [from_lists]).score({1: 1.0}) == 2.0
 
 
 # -- solver use -------------------------------------------------------------------------------------------------

@@ -40,21 +40,16 @@ def _sorted(ids: NDArray[np.int64], amounts: NDArray[np.float64], scores: NDArra
 
 def by_activity(system: LCASystem, demand: Demand, characterization: str | None = None) -> Contributions:
     """Each activity's direct emissions, scaled to the demand and characterized."""
-    k = _vector(system, characterization)
+    k = system.characterization_index(characterization)
     supply = system.supply(demand)
     return _sorted(system.activities.ids, supply, system.characterized_biosphere[k] * supply)
 
 
 def by_flow(system: LCASystem, demand: Demand, characterization: str | None = None) -> Contributions:
     """Each elementary flow's amount in the inventory and its characterized score."""
-    k = _vector(system, characterization)
+    k = system.characterization_index(characterization)
     inventory = system.inventory(demand)
     return _sorted(system.flows.ids, inventory, system.characterization_matrix[k] * inventory)
-
-
-def _vector(system: LCASystem, characterization: str | None) -> int:
-    name = system._name(characterization)
-    return [c.name for c in system.characterizations].index(name)
 
 
 @dataclass(frozen=True)
@@ -96,7 +91,7 @@ def supply_chain(
     """
     if not 0 <= cutoff < 1:
         raise InvalidArrays(f"cutoff must be in [0, 1), got {cutoff}")
-    k = _vector(system, characterization)
+    k = system.characterization_index(characterization)
     y = system.product_scores[k]
     direct = system.characterized_biosphere[k]
     columns = system.technosphere.tocsc()

@@ -29,7 +29,7 @@ from scipy import sparse
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.solvers import SolverMethod
 from lowcarbon.engine.system import Characterization, LCASystem
-from lowcarbon.errors import DataFormatError
+from lowcarbon.errors import DataFormatError, InvalidArrays
 
 TECHNOSPHERE = "technosphere_matrix"
 BIOSPHERE = "biosphere_matrix"
@@ -46,6 +46,7 @@ class Group:
     values: NDArray[np.float64]
     sum_intra: bool
     sum_inter: bool
+    global_index: int | None = None  # characterization: the column id of the global location
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ class _DirectoryReader:
             return (self.root / name).read_bytes()
         except FileNotFoundError:
             raise DataFormatError(f"{self.root}: file {name} is missing from the datapackage") from None
+        except OSError as exc:
+            raise DataFormatError(f"{self.root}: file {name} cannot be read ({exc.strerror})") from None
 
 
 class _ZipReader:
@@ -109,17 +112,19 @@ class _ZipReader:
             return self.archive.read(self.prefix + name)
         except KeyError:
             raise DataFormatError(f"{self.path}: file {name} is missing from the datapackage") from None
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise DataFormatError(f"{self.path}: {name} is damaged in the zip ({exc})") from None
 
 
 def _parse(location: Path, reader: _DirectoryReader | _ZipReader) -> Datapackage:
     try:
         metadata = json.loads(reader.read("datapackage.json"))
-    except json.JSONDecodeError as exc:
-        raise DataFormatError(f"{location}: datapackage.json is not valid JSON ({exc})") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataFormatError(f"{location}: datapackage.json is not valid UTF-8 JSON ({exc})") from None
     if not isinstance(metadata, dict) or not isinstance(metadata.get("resources"), list):
         raise DataFormatError(f"{location}: datapackage.json needs a 'resources' list")
-    sum_intra = bool(metadata.get("sum_intra_duplicates", True))
-    sum_inter = bool(metadata.get("sum_inter_duplicates", False))
+    sum_intra = _flag(location, metadata, "sum_intra_duplicates", True)
+    sum_inter = _flag(location, metadata, "sum_inter_duplicates", False)
     grouped: dict[tuple[str, str], dict[str, Any]] = {}
     for position, resource in enumerate(metadata["resources"]):
         if not isinstance(resource, dict):
@@ -138,11 +143,20 @@ def _parse(location: Path, reader: _DirectoryReader | _ZipReader) -> Datapackage
                 )
         arrays = grouped.setdefault((matrix, resource["group"]), {})
         arrays[kind] = _load_array(location, reader, resource["path"])
+        if kind == "indices" and resource.get("global_index") is not None:
+            arrays["global_index"] = resource["global_index"]
     groups: dict[str, list[Group]] = {TECHNOSPHERE: [], BIOSPHERE: [], CHARACTERIZATION: []}
     for (matrix, label), arrays in grouped.items():
         groups[matrix].append(_group(location, f"{matrix} group '{label}'", arrays, sum_intra, sum_inter))
     name = str(metadata.get("name") or location.stem)
     return Datapackage(source=str(location), name=name, groups=groups)
+
+
+def _flag(location: Path, metadata: dict[str, Any], key: str, default: bool) -> bool:
+    value = metadata.get(key, default)
+    if not isinstance(value, bool):
+        raise DataFormatError(f"{location}: datapackage.json field {key!r} must be true or false, got {value!r}")
+    return value
 
 
 def _load_array(location: Path, reader: _DirectoryReader | _ZipReader, name: str) -> NDArray[Any]:
@@ -162,7 +176,12 @@ def _group(location: Path, what: str, arrays: dict[str, Any], sum_intra: bool, s
             f"{location}: {what}: indices must be a structured array with integer fields 'row' and 'col' "
             f"(bw_processing's INDICES_DTYPE), got dtype {indices.dtype}"
         )
-    values = np.asarray(arrays["data"], dtype=np.float64).ravel()
+    try:
+        values = np.asarray(arrays["data"], dtype=np.float64).ravel()
+        rows = np.asarray(indices["row"], dtype=np.int64)
+        cols = np.asarray(indices["col"], dtype=np.int64)
+    except (ValueError, TypeError) as exc:
+        raise DataFormatError(f"{location}: {what}: data and indices must be numbers ({exc})") from None
     if values.size != indices.size:
         raise DataFormatError(
             f"{location}: {what}: data has {values.size} values for {indices.size} indices; they must match"
@@ -177,10 +196,18 @@ def _group(location: Path, what: str, arrays: dict[str, Any], sum_intra: bool, s
         if rescale.size != values.size:
             raise DataFormatError(f"{location}: {what}: rescale has {rescale.size} entries for {values.size} values")
         values = values * rescale
-    rows = np.asarray(indices["row"], dtype=np.int64)
-    cols = np.asarray(indices["col"], dtype=np.int64)
+    infinite = np.flatnonzero(np.isinf(values))
+    if infinite.size:
+        k = int(infinite[0])
+        raise DataFormatError(
+            f"{location}: {what}: value at row {int(rows[k])}, col {int(cols[k])} is {values[k]}; "
+            f"every value must be finite ({infinite.size} are not)"
+        )
     keep = ~np.isnan(values)
-    return Group(rows[keep], cols[keep], values[keep], sum_intra, sum_inter)
+    global_index = arrays.get("global_index")
+    if global_index is not None:  # site-generic LCIA: bw2calc keeps only the factors of the global location
+        keep &= cols == int(global_index)
+    return Group(rows[keep], cols[keep], values[keep], sum_intra, sum_inter, global_index)
 
 
 def combine(groups: Sequence[Group], row_index: IdIndex, col_index: IdIndex | None) -> sparse.csr_matrix:
@@ -217,9 +244,21 @@ def _last_of_duplicates(
     return rows[chosen], cols[chosen], values[chosen]
 
 
-def load_system(paths: Iterable[str | Path], *, method: SolverMethod = "auto") -> LCASystem:
-    """Read datapackages and build the system bw2calc would build from them together."""
-    packages = [read_datapackage(p) for p in paths]
+def load_system(paths: str | Path | Iterable[str | Path], *, method: SolverMethod = "auto") -> LCASystem:
+    """Read datapackages and build the system bw2calc's static ``LCA`` would build from them together.
+
+    One difference: bw2calc folds every characterization matrix it is given into one; here each datapackage
+    holding one is a characterization vector of its own (a method), so several methods are scored together.
+    """
+    packages = [read_datapackage(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    global_indices = {
+        g.global_index for p in packages for g in p.groups[CHARACTERIZATION] if g.global_index is not None
+    }
+    if len(global_indices) > 1:
+        raise DataFormatError(
+            f"characterization datapackages disagree on the global location's index ({sorted(global_indices)}); "
+            "site-generic scores need one value for GLO, as in bw2calc"
+        )
     tech = [g for p in packages for g in p.groups[TECHNOSPHERE]]
     bio = [g for p in packages for g in p.groups[BIOSPHERE]]
     if not tech:
@@ -277,6 +316,10 @@ def write_datapackage(
         matrices.append((CHARACTERIZATION, (ids, np.zeros_like(ids), characterization[1])))
     for matrix, (rows, cols, values) in matrices:
         group = matrix.removesuffix("_matrix")
+        if not len(rows) == len(cols) == len(values):
+            raise InvalidArrays(
+                f"{matrix}: rows ({len(rows)}), cols ({len(cols)}) and values ({len(values)}) differ in length"
+            )
         indices = np.zeros(len(rows), dtype=[("row", "<i8"), ("col", "<i8")])
         indices["row"], indices["col"] = rows, cols
         for kind, array in (("indices", indices), ("data", np.asarray(values, dtype=np.float64))):

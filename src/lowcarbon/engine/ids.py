@@ -42,8 +42,13 @@ class IdIndex:
         return f"IdIndex({self.label}, {len(self)} ids)"
 
     def find(self, ids: ArrayLike) -> NDArray[np.intp]:
-        """Positions of ``ids``, with -1 where an id is absent."""
-        values = np.asarray(ids, dtype=np.int64)
+        """Positions of ``ids``, with -1 where an id is absent (or is not a whole number)."""
+        given = np.asarray(ids)
+        if given.dtype.kind == "f":  # 1.5 is no id; it must not become 1
+            whole = np.isfinite(given) & (given == np.round(given))
+            found = self.find(np.where(whole, given, 0).astype(np.int64))
+            return np.where(whole, found, -1).astype(np.intp)
+        values = given.astype(np.int64)
         if self.ids.size == 0:
             return np.full(values.shape, -1, dtype=np.intp)
         if self._lookup is not None:

@@ -36,6 +36,18 @@ class Characterization:
     flow_ids: NDArray[np.int64]
     factors: Array
 
+    def __post_init__(self) -> None:
+        ids, factors = np.asarray(self.flow_ids), np.asarray(self.factors, dtype=np.float64)
+        integral = ids.dtype.kind in "iu" or (ids.dtype.kind == "f" and bool(np.all(ids == np.round(ids))))
+        if ids.size and not integral:
+            raise InvalidArrays(f"characterization {self.name!r}: flow ids must be integers")
+        if ids.shape != factors.shape or ids.ndim != 1:
+            raise InvalidArrays(f"characterization {self.name!r}: flow ids and factors differ in length")
+        if not np.all(np.isfinite(factors)):
+            raise InvalidArrays(f"characterization {self.name!r}: factors must be finite numbers")
+        object.__setattr__(self, "flow_ids", ids.astype(np.int64))
+        object.__setattr__(self, "factors", factors)
+
     @classmethod
     def from_mapping(cls, name: str, factors: Mapping[int, float]) -> Characterization:
         ids = np.fromiter(factors.keys(), dtype=np.int64, count=len(factors))
@@ -131,15 +143,11 @@ class LCASystem:
         """Dense (vectors x flows) factors; factors of flows not in the biosphere are ignored."""
         matrix = np.zeros((len(self.characterizations), len(self.flows)))
         for k, characterization in enumerate(self.characterizations):
-            ids, values = characterization.flow_ids, np.asarray(characterization.factors, dtype=np.float64)
-            if ids.shape != values.shape:
-                raise InvalidArrays(f"characterization {characterization.name!r}: ids and factors differ in length")
-            if not np.all(np.isfinite(values)):
-                raise InvalidArrays(f"characterization {characterization.name!r}: factors must be finite")
+            ids, values = characterization.flow_ids, characterization.factors
             positions = self.flows.find(ids)
             keep = positions >= 0
             np.add.at(matrix[k], positions[keep], values[keep])
-        return matrix
+        return _frozen(matrix)
 
     def _check_structure(self) -> None:
         """Empty rows or columns make A singular; say which ids."""
@@ -166,7 +174,7 @@ class LCASystem:
     @cached_property
     def characterized_biosphere(self) -> Array:
         """(vectors x activities): the score of one unit of each activity's own emissions, per vector."""
-        return np.asarray((self.biosphere.T @ self.characterization_matrix.T).T)
+        return _frozen((self.biosphere.T @ self.characterization_matrix.T).T)
 
     @cached_property
     def reference_products(self) -> NDArray[np.intp]:
@@ -276,9 +284,10 @@ class LCASystem:
 
     def score(self, demand: Demand, characterization: str | None = None) -> float:
         """Score of ``demand`` for one characterization vector (the first when not named)."""
-        return self.scores(demand)[self._name(characterization)]
+        return self.scores(demand)[self.characterization_name(characterization)]
 
-    def _name(self, characterization: str | None) -> str:
+    def characterization_name(self, characterization: str | None = None) -> str:
+        """The full name of a characterization vector (the first when not named); raises for an unknown one."""
         if not self.characterizations:
             raise InvalidArrays("the system has no characterization vector; add one to compute scores")
         if characterization is None:
@@ -288,6 +297,11 @@ class LCASystem:
             raise InvalidArrays(f"unknown characterization {characterization!r}; the system has {names}")
         return characterization
 
+    def characterization_index(self, characterization: str | None = None) -> int:
+        """The row of a characterization vector in ``product_scores`` and ``activity_scores``."""
+        name = self.characterization_name(characterization)
+        return [c.name for c in self.characterizations].index(name)
+
     # -- every product and activity at once (adjoint) -------------------------------------------------------
 
     @cached_property
@@ -296,8 +310,15 @@ class LCASystem:
         if not self.characterizations:
             return np.zeros((0, len(self.products)))
         rhs = np.ascontiguousarray(self.characterized_biosphere.T)
-        return np.asarray(self.solver.solve_transposed(rhs).T)
+        return _frozen(self.solver.solve_transposed(rhs).T)
 
     def activity_scores(self) -> Array:
         """(vectors x activities): the score of one unit of each activity's reference product."""
         return self.product_scores[:, self.reference_products]
+
+
+def _frozen(array: Array) -> Array:
+    """A read-only array: cached results must not be changed through a reference handed out."""
+    result = np.array(array, dtype=np.float64)
+    result.setflags(write=False)
+    return result
