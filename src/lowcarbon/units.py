@@ -14,12 +14,18 @@ gram_CO2e = [co2e] = g_CO2e = gCO2e
 kilogram_CO2e = 1000 * gram_CO2e = kg_CO2e = kgCO2e
 tonne_CO2e = 1000000 * gram_CO2e = t_CO2e = tCO2e
 m3 = meter ** 3
+m2 = meter ** 2
 Nm3 = meter ** 3
+m2 = meter ** 2
 tkm = tonne * kilometer
 person = [person]
 pkm = person * kilometer
 item = [item] = unit = piece = pcs
 """
+
+
+# Unit names of inventory formats (ILCD, EcoSpold, openLCA) that pint cannot parse as they are written.
+_ALIASES = {"Item(s)": "item", "item(s)": "item", "m2*a": "m**2*year", "m3*a": "m**3*year", "p*km": "pkm"}
 
 
 @cache
@@ -34,7 +40,8 @@ def registry() -> pint.UnitRegistry[float]:
 def parse_unit(text: str, where: str) -> pint.Unit:
     """A unit from its text; ``where`` names the place for the error message."""
     try:
-        return registry().Unit(text.strip())
+        cleaned = text.strip()
+        return registry().Unit(_ALIASES.get(cleaned, cleaned))
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AssertionError, ValueError) as exc:
         raise UnitError(
             f"{where}: unit {text!r} is not known ({exc}); write it as pint does, e.g. kg, t, kWh, MJ, m**3, t*km"

@@ -74,3 +74,10 @@ def test_published_totals_and_unknown_gases() -> None:
     odd = Factor(id="o", name="o", unit="kg", geography="CN", source="s", emissions=(Emission("XYZ-9", 1.0),))
     with pytest.raises(UnknownGas, match=r"factor o: gas 'XYZ-9' has no GWP in IPCC AR6 GWP100"):
         load_set("AR6").co2e(odd)
+
+
+def test_a_gas_only_a_newer_set_has_counts_zero_in_the_older() -> None:
+    """Ethane has an AR6 GWP but none in AR5: it counts there as zero, while an unknown id is still an error."""
+    ethane = Factor(id="e", name="e", unit="kg", geography="CN", source="s", emissions=(Emission("C2H6", 1.0),))
+    assert load_set("AR6").co2e(ethane) > 0
+    assert load_set("AR5").co2e(ethane) == 0.0

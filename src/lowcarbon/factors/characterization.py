@@ -35,7 +35,7 @@ class Gas:
     note: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: each set is loaded once
 class CharacterizationSet:
     """A GWP100 table: kg CO2e per kg of each gas, with the source it comes from."""
 
@@ -48,12 +48,15 @@ class CharacterizationSet:
         """The GWP100 of a gas; raises UnknownGas naming the place and the ids that exist.
 
         A set that does not tell fossil from non-fossil methane (AR5's main table) gives its plain ``CH4``
-        value for ``CH4-fossil`` and ``CH4-non-fossil``.
+        value for ``CH4-fossil`` and ``CH4-non-fossil``. A gas that another shipped set has but this one does
+        not (AR6 added ethane, for one) counts zero here, as it does in the methods built on this set.
         """
         base = gas_id.removesuffix("-non-fossil").removesuffix("-fossil")
         for candidate in (gas_id, base):
             if candidate in self.gases:
                 return self.gases[candidate].gwp100
+        if gas_id in _all_gas_ids():
+            return 0.0
         prefix = f"{where}: " if where else ""
         raise UnknownGas(
             f"{prefix}gas {gas_id!r} has no GWP in {self.name}; use one of its gas ids, e.g. "
@@ -79,6 +82,11 @@ class CharacterizationSet:
     def basis_differs(self, factor: Factor) -> bool:
         """True when the factor only has a CO2e total computed with another set than this one."""
         return not factor.emissions and factor.co2e_basis not in (None, self.name)
+
+
+@cache
+def _all_gas_ids() -> frozenset[str]:
+    return frozenset(gas for name in available_sets() for gas in _read_set(name).gases)
 
 
 @cache

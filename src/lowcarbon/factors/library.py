@@ -48,8 +48,15 @@ class FactorLibrary:
             self._factors[factor.key] = factor
 
     def import_file(self, path: str | Path, factor_set: str | None = None) -> list[Factor]:
-        """Read a CSV or Excel factor file (see ``table_format``) into the library and return its factors."""
-        factors = read_factor_file(path, factor_set)
+        """Read factors into the library and return them: a CSV or Excel factor file (see ``table_format``), or
+        an ILCD zip, whose processes with greenhouse-gas exchanges become factors (see ``ilcd_factors``)."""
+        location = Path(path)
+        if location.suffix.lower() == ".zip":
+            from lowcarbon.factors.ilcd_factors import import_ilcd
+
+            factors = import_ilcd(location, factor_set).factors
+        else:
+            factors = read_factor_file(location, factor_set)
         self.add(factors)
         return factors
 
