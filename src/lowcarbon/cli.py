@@ -19,6 +19,8 @@ from lowcarbon.engine.contributions import SupplyChainNode
 from lowcarbon.engine.solvers import SolverMethod
 from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary, default_library, load_set
+from lowcarbon.footprint import Footprint
+from lowcarbon.footprint import compute as compute_footprint
 
 app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
 console = Console()
@@ -285,6 +287,77 @@ def _factor_row(factor: Factor, characterization: CharacterizationSet) -> dict[s
         "unverified": factor.unverified,
         "characterization": characterization.name,
     }
+
+
+ByOpt = Annotated[str, typer.Option("--by", help="Table to show: stage, activity, gas or factor.")]
+
+
+@app.command()
+def footprint(
+    model: Annotated[Path, typer.Argument(help="A product model (YAML or JSON).")],
+    as_json: JsonOpt = False,
+    by: ByOpt = "stage",
+    top: TopOpt = 10,
+) -> None:
+    """Compute a product's carbon footprint (GB/T 24067 / ISO 14067) from its model."""
+    if by not in ("stage", "activity", "gas", "factor"):
+        raise typer.BadParameter("use stage, activity, gas or factor", param_hint="--by")
+    if top < 0:
+        raise typer.BadParameter("give 0 or more", param_hint="--top")
+    try:
+        result = compute_footprint(model)
+    except LowcarbonError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps(result.to_dict(top), ensure_ascii=False, indent=2))
+        return
+    _print_footprint(result, by, top)
+
+
+def _print_footprint(result: Footprint, by: str, top: int) -> None:
+    unit = f"kg CO2e per {result.declared_unit}"
+    console.print(
+        f"[bold]{result.product}[/bold]: {result.total:.6g} {unit} ({result.kind}, {result.boundary}, "
+        f"{result.characterization})"
+    )
+    lines = Table(title="Reporting lines")
+    lines.add_column("line")
+    lines.add_column(unit, justify="right")
+    for label, value in (
+        ("fossil GHG emissions", result.fossil),
+        ("biogenic emissions", result.biogenic_emissions),
+        ("biogenic removals", result.biogenic_removals),
+        ("land-use change", result.land_use_change),
+        ("aircraft (within fossil)", result.aircraft),
+        ("excluding biogenic uptake", result.excluding_biogenic_uptake),
+        ("including biogenic uptake", result.including_biogenic_uptake),
+    ):
+        lines.add_row(label, f"{value:.6g}")
+    console.print(lines)
+    table = Table(title=f"By {by}")
+    table.add_column(by)
+    table.add_column(unit, justify="right")
+    table.add_column("share", justify="right")
+    rows: list[tuple[str, float]]
+    if by == "stage":
+        rows = list(result.by_stage.items())
+    elif by == "gas":
+        rows = sorted(result.by_gas.items(), key=lambda item: -abs(item[1]))
+    elif by == "factor":
+        totals: dict[str, float] = {}
+        for line in result.lines:
+            if not line.link.startswith("process "):
+                totals[line.link] = totals.get(line.link, 0.0) + line.kg_co2e
+        rows = sorted(totals.items(), key=lambda item: -abs(item[1]))[:top]
+    else:
+        rows = [(f"{line.name} ({line.place})", line.kg_co2e) for line in result.hotspots[:top]]
+    for label, value in rows:
+        share = f"{value / result.total:.1%}" if result.total else "-"
+        table.add_row(label, f"{value:.6g}", share)
+    console.print(table)
+    for warning in result.warnings:
+        console.print(f"[yellow]warning:[/yellow] {warning}")
 
 
 def run() -> None:

@@ -1,0 +1,177 @@
+"""Turn a product model into an LCA system for the engine: one column per declared unit, stage, line and process.
+
+The declared unit's column consumes one of each stage; a stage consumes its lines; a line (one activity of the
+model) either emits its factor's gases, scaled to its amount, or consumes runs of a modelled process; a
+process run consumes its input lines, scaled by its reference product's allocation share. Elementary flows are
+(gas, origin, aircraft) triples, and the characterization vectors are the total GWP and its fossil, biogenic,
+land-use-change and aircraft parts, so one solve gives every line of the footprint.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lowcarbon.engine import Characterization, LCASystem
+from lowcarbon.errors import DataFormatError, LowcarbonError
+from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary
+from lowcarbon.factors.model import ORIGINS
+from lowcarbon.footprint.model import Activity, Process, ProductModel
+from lowcarbon.units import conversion_factor
+
+TOTAL = "total"
+PARTS = (*ORIGINS, "aircraft")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One activity of the model, where it is, and what it links to."""
+
+    place: str  # e.g. "stages[0].activities[2]" or "processes[1].inputs[0]"
+    stage: str | None
+    process: str | None
+    activity: Activity
+    factor: Factor | None
+    conversion: float  # from the activity's unit to the factor's (or the process output's) unit
+    column: int
+
+
+@dataclass(frozen=True)
+class Flow:
+    gas: str
+    origin: str
+    aircraft: bool
+
+
+@dataclass(frozen=True)
+class BuiltModel:
+    """The engine's system for a model, with the meaning of its columns and flows."""
+
+    system: LCASystem
+    root: int
+    stages: dict[str, int]
+    lines: tuple[Line, ...]
+    flows: dict[int, Flow]
+    characterization: CharacterizationSet
+
+
+def build(
+    model: ProductModel, library: FactorLibrary, characterization: CharacterizationSet, source: str
+) -> BuiltModel:
+    """The system of ``model``; every broken link or unit is reported at once, with its place."""
+    builder = _Builder(model, library, characterization, source)
+    return builder.run()
+
+
+class _Builder:
+    def __init__(self, model: ProductModel, library: FactorLibrary, gwp: CharacterizationSet, source: str) -> None:
+        self.model, self.library, self.gwp, self.source = model, library, gwp, source
+        self.rows: list[int] = []
+        self.cols: list[int] = []
+        self.values: list[float] = []
+        self.bio: dict[tuple[int, int], float] = {}
+        self.flows: dict[Flow, int] = {}
+        self.lines: list[Line] = []
+        self.problems: list[str] = []
+        self.next_id = 1
+        self.processes = {p.id: p for p in model.processes}
+        self.process_columns = {p.id: self._new() for p in model.processes}
+
+    def _new(self) -> int:
+        column, self.next_id = self.next_id, self.next_id + 1
+        self.rows.append(column)
+        self.cols.append(column)
+        self.values.append(1.0)
+        return column
+
+    def _use(self, supplier: int, consumer: int, amount: float) -> None:
+        self.rows.append(supplier)
+        self.cols.append(consumer)
+        self.values.append(-amount)
+
+    def run(self) -> BuiltModel:
+        root = self._new()
+        stages = {}
+        for s, stage in enumerate(self.model.stages):
+            column = self._new()
+            stages[stage.name] = column
+            self._use(column, root, 1.0)
+            for a, activity in enumerate(stage.activities):
+                self._line(f"stages[{s}].activities[{a}]", stage.name, None, activity, column, 1.0)
+        for p, process in enumerate(self.model.processes):
+            share = _allocation_share(process)
+            for a, activity in enumerate(process.inputs):
+                self._line(
+                    f"processes[{p}].inputs[{a}]", None, process.id, activity, self.process_columns[process.id], share
+                )
+        if self.problems:
+            count = len(self.problems)
+            raise DataFormatError(f"{count} problem{'s' * (count > 1)} in the model:\n" + "\n".join(self.problems))
+        flows = {index: flow for flow, index in self.flows.items()}
+        bio_rows = [flow for flow, _ in self.bio]
+        bio_cols = [column for _, column in self.bio]
+        system = LCASystem(
+            (self.rows, self.cols, self.values),
+            (bio_rows, bio_cols, list(self.bio.values())),
+            self._characterizations(flows),
+        )
+        return BuiltModel(system, root, stages, tuple(self.lines), flows, self.gwp)
+
+    def _line(
+        self, place: str, stage: str | None, process: str | None, activity: Activity, consumer: int, share: float
+    ) -> None:
+        column = self._new()
+        self._use(column, consumer, share)
+        sign = -1.0 if activity.avoided else 1.0
+        where = f"{self.source}: {place}"
+        factor, conversion = None, 1.0
+        try:
+            if activity.factor is not None:
+                factor = self.library.get(activity.factor)
+                conversion = conversion_factor(activity.unit, factor.unit, f"{where}.unit")
+                self._emit(column, factor, sign * activity.amount * conversion, activity.aircraft, where)
+            else:
+                target = self.processes.get(activity.process or "")
+                if target is None:
+                    raise DataFormatError(
+                        f"{where}.process: no process {activity.process!r} in this model; "
+                        f"processes are {sorted(self.processes) or 'none'}"
+                    )
+                reference = target.outputs[0]
+                conversion = conversion_factor(activity.unit, reference.unit, f"{where}.unit")
+                runs = sign * activity.amount * conversion / reference.amount
+                self._use(self.process_columns[target.id], column, runs)
+        except LowcarbonError as exc:
+            message = str(exc)
+            self.problems.append(message if message.startswith(self.source) else f"{where}.factor: {message}")
+        self.lines.append(Line(place, stage, process, activity, factor, conversion, column))
+
+    def _emit(self, column: int, factor: Factor, scale: float, aircraft: bool, where: str) -> None:
+        if not factor.emissions:  # a published CO2e total without its gases: carry it as CO2e of its origin
+            key = (self._flow(Flow("CO2e", factor.co2e_origin, aircraft)), column)
+            self.bio[key] = self.bio.get(key, 0.0) + scale * (factor.co2e or 0.0)
+            return
+        for emission in factor.emissions:
+            self.gwp.gwp(emission.gas, f"{where}: factor {factor.key}")  # unknown gases are reported here
+            key = (self._flow(Flow(emission.gas, emission.origin, aircraft)), column)
+            self.bio[key] = self.bio.get(key, 0.0) + scale * emission.amount
+
+    def _flow(self, flow: Flow) -> int:
+        return self.flows.setdefault(flow, len(self.flows) + 1)
+
+    def _characterizations(self, flows: dict[int, Flow]) -> list[Characterization]:
+        gwp: Callable[[Flow], float] = lambda f: 1.0 if f.gas == "CO2e" else self.gwp.gwp(f.gas)  # noqa: E731
+        vectors = [Characterization.from_mapping(TOTAL, {i: gwp(f) for i, f in flows.items()})]
+        for part in PARTS:
+            chosen = {i: gwp(f) for i, f in flows.items() if (f.aircraft if part == "aircraft" else f.origin == part)}
+            vectors.append(Characterization.from_mapping(part, chosen))
+        return vectors
+
+
+def _allocation_share(process: Process) -> float:
+    """The reference product's share of the process's burdens (1 without co-products)."""
+    if len(process.outputs) == 1 or process.allocation is None:
+        return 1.0
+    field = {"mass": "mass_kg", "energy": "energy_mj", "economic": "value"}[process.allocation]
+    values = [float(getattr(output, field)) for output in process.outputs]
+    return values[0] / sum(values)

@@ -1,0 +1,155 @@
+"""Compute a product's carbon footprint from its model: build the system, solve it once, read every figure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from lowcarbon.engine import by_flow
+from lowcarbon.errors import DataFormatError
+from lowcarbon.factors import FactorLibrary, default_library, load_set
+from lowcarbon.footprint.build import PARTS, TOTAL, BuiltModel, build
+from lowcarbon.footprint.model import ProductModel, load_model
+from lowcarbon.footprint.result import Footprint, LineResult
+
+RATINGS = ("technological", "temporal", "geographical", "completeness", "reliability")
+
+
+def compute(model: ProductModel | str | Path, library: FactorLibrary | None = None) -> Footprint:
+    """The footprint of ``model`` (a ProductModel, or the path of a YAML or JSON model file)."""
+    source = "model"
+    base = Path.cwd()
+    if not isinstance(model, ProductModel):
+        source, base = str(model), Path(model).parent
+        model = load_model(model)
+    library = library if library is not None else default_library()
+    for relative in model.factor_files:
+        path = base / relative
+        if not path.exists():
+            raise DataFormatError(
+                f"{source}: factor_files: {relative} does not exist (paths are relative to the model)"
+            )
+        library.import_file(path)
+    built = build(model, library, load_set(model.gwp), source)
+    return _footprint(model, built)
+
+
+def _footprint(model: ProductModel, built: BuiltModel) -> Footprint:
+    system = built.system
+    demand = {built.root: 1.0}
+    scores = system.scores(demand)
+    names = [c.name for c in system.characterizations]
+    product_scores = system.product_scores[names.index(TOTAL)]
+    by_stage = {name: float(product_scores[system.products.position(column)]) for name, column in built.stages.items()}
+    by_gas: dict[str, float] = defaultdict(float)
+    gas_mass: dict[str, float] = defaultdict(float)
+    flows = by_flow(system, demand, TOTAL) if len(system.flows) else None
+    if flows is not None:
+        for flow_id, amount, score in zip(flows.ids, flows.amounts, flows.scores, strict=True):
+            flow = built.flows[int(flow_id)]
+            by_gas[flow.gas] += float(score)
+            gas_mass[flow.gas] += float(amount)
+    supply = system.supply(demand)
+    removals = _biogenic_removals(built, supply)
+    direct = system.characterized_biosphere[names.index(TOTAL)] * supply
+    lines = []
+    for line in built.lines:
+        position = system.activities.position(line.column)
+        activity = line.activity
+        link = line.factor.key if line.factor is not None else f"process {activity.process}"
+        lines.append(
+            LineResult(
+                place=line.place,
+                stage=line.stage,
+                process=line.process,
+                name=activity.name,
+                amount=activity.amount,
+                unit=activity.unit,
+                link=link,
+                source=activity.source or (line.factor.source if line.factor is not None else ""),
+                data_type=activity.data_type,
+                kg_co2e=float(direct[position]),
+            )
+        )
+    total = scores[TOTAL]
+    return Footprint(
+        product=model.product.name,
+        declared_unit=f"{model.declared_unit.amount:g} {model.declared_unit.unit}",
+        functional_unit=model.functional_unit,
+        boundary=model.boundary,
+        kind="CFP" if model.boundary == "cradle-to-grave" else "partial CFP",
+        characterization=built.characterization.name,
+        pcr=model.pcr,
+        total=total,
+        by_stage=by_stage,
+        by_gas=dict(by_gas),
+        gas_mass=dict(gas_mass),
+        fossil=scores["fossil"],
+        biogenic_emissions=scores["biogenic"] - removals,
+        biogenic_removals=removals,
+        land_use_change=scores["land_use_change"],
+        aircraft=scores["aircraft"],
+        excluding_biogenic_uptake=total - removals,
+        including_biogenic_uptake=total,
+        primary_data_share=_primary_share(lines),
+        data_quality=_data_quality(built, lines),
+        lines=lines,
+        warnings=_warnings(built),
+    )
+
+
+def _biogenic_removals(built: BuiltModel, supply: np.ndarray) -> float:
+    """Negative biogenic entries of each line, summed apart from the positive ones: uptake and release of the
+    same gas must not cancel before they are reported."""
+    system = built.system
+    entries = system.biosphere.multiply(supply[None, :]).tocoo()
+    total = 0.0
+    factors = system.characterization_matrix[system.characterization_index(TOTAL)]
+    for row, value in zip(entries.row, entries.data, strict=True):
+        flow = built.flows[int(system.flows.ids[row])]
+        score = float(value) * float(factors[row])
+        if flow.origin == "biogenic" and score < 0:
+            total += score
+    return total
+
+
+def _primary_share(lines: list[LineResult]) -> float:
+    weights = np.array([abs(line.kg_co2e) for line in lines])
+    primary = np.array([line.data_type == "primary" for line in lines])
+    return float(weights[primary].sum() / weights.sum()) if weights.sum() else 0.0
+
+
+def _data_quality(built: BuiltModel, lines: list[LineResult]) -> dict[str, float]:
+    summary = {}
+    for rating in RATINGS:
+        pairs = [
+            (abs(result.kg_co2e), value)
+            for line, result in zip(built.lines, lines, strict=True)
+            if (value := getattr(line.activity.dqr, rating)) is not None
+        ]
+        weight = sum(w for w, _ in pairs)
+        if weight:
+            summary[rating] = sum(w * v for w, v in pairs) / weight
+    return summary
+
+
+def _warnings(built: BuiltModel) -> list[str]:
+    warnings = []
+    for line in built.lines:
+        if line.factor is None:
+            continue
+        if line.factor.unverified:
+            warnings.append(
+                f"{line.place}: factor {line.factor.key} is unverified: {line.factor.notes or 'see source'}"
+            )
+        if built.characterization.basis_differs(line.factor):
+            warnings.append(
+                f"{line.place}: factor {line.factor.key} gives a CO2e total computed with {line.factor.co2e_basis}, "
+                f"not {built.characterization.name}"
+            )
+    return warnings
+
+
+__all__ = ["PARTS", "compute"]

@@ -1,0 +1,201 @@
+"""The product model: what a practitioner writes (YAML or JSON) to describe a product for its carbon footprint.
+
+A model names the product, its declared unit (or functional unit), the system boundary, the GWP set, and the
+life-cycle stages with their activities. Each activity has an amount per declared unit and is linked either
+to a factor of the library (``factor: set/id``) or to a process modelled in the same file (``process: id``),
+which has its own inputs per reference output and may have co-products shared out by mass, energy or
+economic value. An activity marked ``avoided`` is displaced by the product's system (system expansion) and
+counts as a credit. ``lowcarbon init-model`` writes a commented starter file.
+
+Everything wrong with a file is reported at once, each problem with the file, its place (e.g.
+``stages[1].activities[0].unit``) and how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from lowcarbon.errors import DataFormatError
+
+Rating = Annotated[float, Field(ge=1, le=5)]
+STAGES = ("raw_material_acquisition", "production", "distribution", "use", "end_of_life")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DataQualityRatings(_Strict):
+    """PACT data-quality ratings of one datum, 1 (best) to 5."""
+
+    technological: Rating | None = None
+    temporal: Rating | None = None
+    geographical: Rating | None = None
+    completeness: Rating | None = None
+    reliability: Rating | None = None
+
+
+class Activity(_Strict):
+    """One line of the inventory: an amount of something, linked to a factor or to a modelled process."""
+
+    name: str
+    amount: float
+    unit: str
+    factor: str | None = None
+    process: str | None = None
+    avoided: bool = False  # system expansion: this product is displaced, so its emissions are credited
+    aircraft: bool = False  # emissions of air transport, which ISO 14067 reports on a line of their own
+    data_type: Literal["primary", "secondary"] = "secondary"
+    source: str = ""
+    dqr: DataQualityRatings = DataQualityRatings()
+
+    @model_validator(mode="after")
+    def _one_link(self) -> Activity:
+        if (self.factor is None) == (self.process is None):
+            raise ValueError("give exactly one of 'factor' (a library factor key) or 'process' (a process id)")
+        return self
+
+
+class Stage(_Strict):
+    """A life-cycle stage and its activities, amounts per declared unit."""
+
+    name: str
+    activities: list[Activity] = []
+
+
+class Output(_Strict):
+    """An output of a process; the first is its reference product. Allocation properties per this amount."""
+
+    product: str
+    amount: float = Field(gt=0)
+    unit: str
+    mass_kg: float | None = Field(default=None, ge=0)
+    energy_mj: float | None = Field(default=None, ge=0)
+    value: float | None = Field(default=None, ge=0)  # economic value, any currency, the same for all outputs
+
+
+class Process(_Strict):
+    """A process modelled in the file (a sub-assembly, an in-house step), inputs per its reference output."""
+
+    id: str
+    name: str = ""
+    outputs: list[Output] = Field(min_length=1)
+    allocation: Literal["mass", "energy", "economic"] | None = None
+    inputs: list[Activity] = []
+
+    @model_validator(mode="after")
+    def _allocation(self) -> Process:
+        if len(self.outputs) > 1 and self.allocation is None:
+            raise ValueError(
+                "a process with co-products needs 'allocation: mass', 'energy' or 'economic' (ISO 14044 prefers "
+                "mass or energy); for system expansion, model the co-product as an avoided activity instead"
+            )
+        field = {"mass": "mass_kg", "energy": "energy_mj", "economic": "value", None: None}[self.allocation]
+        if field and len(self.outputs) > 1:
+            missing = [o.product for o in self.outputs if getattr(o, field) is None]
+            if missing:
+                raise ValueError(
+                    f"allocation by {self.allocation} needs '{field}' on every output; missing on {missing}"
+                )
+            if not sum(getattr(o, field) for o in self.outputs) > 0:
+                raise ValueError(f"allocation by {self.allocation}: the outputs' '{field}' add up to zero")
+        return self
+
+
+class Product(_Strict):
+    name: str
+    name_zh: str | None = None
+    ids: list[str] = []  # e.g. URNs such as urn:gtin:06901234567892
+
+
+class DeclaredUnit(_Strict):
+    amount: float = Field(default=1.0, gt=0)
+    unit: str
+    description: str = ""
+
+
+class ReferencePeriod(_Strict):
+    start: date
+    end: date
+
+    @model_validator(mode="after")
+    def _order(self) -> ReferencePeriod:
+        if self.end < self.start:
+            raise ValueError("the reference period ends before it starts")
+        return self
+
+
+class ProductModel(_Strict):
+    """A whole product model file."""
+
+    product: Product
+    declared_unit: DeclaredUnit
+    functional_unit: str | None = None
+    boundary: Literal["cradle-to-gate", "cradle-to-grave", "gate-to-gate"]
+    gwp: Literal["AR6", "AR5"] = "AR6"
+    reference_period: ReferencePeriod | None = None
+    pcr: str | None = None
+    factor_files: list[str] = []  # CSV, Excel or ILCD files of factors, relative to the model file
+    stages: list[Stage] = Field(min_length=1)
+    processes: list[Process] = []
+
+    @model_validator(mode="after")
+    def _unique(self) -> ProductModel:
+        for what, names in (("stage", [s.name for s in self.stages]), ("process", [p.id for p in self.processes])):
+            repeated = sorted({n for n in names if names.count(n) > 1})
+            if repeated:
+                raise ValueError(f"{what} names must be unique; repeated: {repeated}")
+        return self
+
+
+def load_model(path: str | Path) -> ProductModel:
+    """Read a model from YAML or JSON; every problem at once, with its place, as DataFormatError."""
+    location = Path(path)
+    try:
+        text = location.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataFormatError(f"{location}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFormatError(f"{location}: cannot be read as UTF-8 text ({exc})") from None
+    try:
+        data = json.loads(text) if location.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (json.JSONDecodeError, yaml.YAMLError) as exc:
+        raise DataFormatError(
+            f"{location}: not valid {location.suffix.lstrip('.').upper() or 'YAML'} ({exc})"
+        ) from None
+    return parse_model(data, str(location))
+
+
+def parse_model(data: Any, source: str) -> ProductModel:
+    """A model from already parsed data; ``source`` names it in errors."""
+    if not isinstance(data, dict):
+        raise DataFormatError(f"{source}: a product model is a mapping with product, declared_unit, boundary, stages")
+    try:
+        return ProductModel.model_validate(data)
+    except ValidationError as exc:
+        lines = [f"{source}: {_place(error['loc'])}: {_message(error)}" for error in exc.errors()]
+        raise DataFormatError(
+            f"{len(lines)} problem{'s' * (len(lines) > 1)} in the model:\n" + "\n".join(lines)
+        ) from None
+
+
+def _place(location: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in location:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _message(error: Any) -> str:
+    kind, message = error["type"], error["msg"]
+    if kind == "extra_forbidden":
+        return "unknown field; check its spelling against `lowcarbon init-model`'s starter file"
+    if kind == "missing":
+        return "required field is missing"
+    return str(message).removeprefix("Value error, ")

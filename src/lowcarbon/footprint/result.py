@@ -1,0 +1,88 @@
+"""The footprint of a product as ISO 14067 / GB/T 24067 report it, every figure traceable to its inputs.
+
+``Footprint.to_dict()`` is the JSON that ``lowcarbon footprint --json`` prints. Its fields (kg CO2e per declared
+unit unless said otherwise):
+
+- ``product``, ``declared_unit`` (e.g. "1 item"), ``functional_unit``, ``boundary``, ``kind`` ("CFP" for
+  cradle-to-grave, "partial CFP" otherwise), ``characterization`` (the GWP set, e.g. "IPCC AR6 GWP100"), ``pcr``;
+- ``total``: the CFP, biogenic emissions and removals included;
+- ``by_stage``: the cumulative total of each life-cycle stage;
+- ``by_gas``: kg CO2e of each gas; ``gas_mass``: kg of each gas;
+- ``fossil``, ``biogenic_emissions``, ``biogenic_removals`` (negative), ``land_use_change`` and ``aircraft``
+  (part of fossil, reported apart as ISO 14067 asks): the separate reporting lines;
+- ``excluding_biogenic_uptake`` and ``including_biogenic_uptake``: PACT's pcfExcludingBiogenicUptake and
+  pcfIncludingBiogenicUptake;
+- ``primary_data_share``: the share of the absolute line contributions that comes from primary data;
+- ``data_quality``: each PACT rating averaged over the lines that have it, weighted by absolute contribution;
+- ``lines``: every activity with its place in the model, amount, unit, the factor (key and source) or process
+  it links to, and its direct contribution; ``hotspots``: the largest lines;
+- ``warnings``: unverified factors used, and factors whose published CO2e used another GWP set.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LineResult:
+    """One activity line's direct contribution per declared unit."""
+
+    place: str
+    stage: str | None
+    process: str | None
+    name: str
+    amount: float
+    unit: str
+    link: str  # "factor set/id" or "process id"
+    source: str
+    data_type: str
+    kg_co2e: float
+
+
+@dataclass(frozen=True)
+class Footprint:
+    """The result of ``lowcarbon.footprint.compute``."""
+
+    product: str
+    declared_unit: str
+    functional_unit: str | None
+    boundary: str
+    kind: str
+    characterization: str
+    pcr: str | None
+    total: float
+    by_stage: dict[str, float]
+    by_gas: dict[str, float]
+    gas_mass: dict[str, float]
+    fossil: float
+    biogenic_emissions: float
+    biogenic_removals: float
+    land_use_change: float
+    aircraft: float
+    excluding_biogenic_uptake: float
+    including_biogenic_uptake: float
+    primary_data_share: float
+    data_quality: dict[str, float]
+    lines: list[LineResult]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def hotspots(self) -> list[LineResult]:
+        """Lines by absolute contribution, largest first."""
+        return sorted(self.lines, key=lambda line: -abs(line.kg_co2e))
+
+    def to_dict(self, top: int = 10) -> dict[str, Any]:
+        data = asdict(self)
+        data["hotspots"] = [asdict(line) for line in self.hotspots[:top]]
+        data["unit"] = f"kg CO2e per {self.declared_unit}"
+        return data
+
+    def to_dataframe(self) -> Any:
+        """The lines as a pandas DataFrame (pandas must be installed)."""
+        try:
+            import pandas as pd
+        except ImportError:  # pragma: no cover - depends on the environment
+            raise ImportError("to_dataframe needs pandas: pip install pandas") from None
+        return pd.DataFrame([asdict(line) for line in self.lines])
