@@ -258,3 +258,40 @@ def test_to_dataframe_and_dict(tmp_path: Path) -> None:
     assert (
         data["unit"] == "kg CO2e per 1 item" and data["hotspots"][0]["link"] == "cn-grid-electricity/cn-national-2023"
     )
+
+
+def test_cut_off_exempted_lines(tmp_path: Path) -> None:
+    """Exempted lines are reported but not counted; above the cut-off limit a warning says so."""
+    stages = [
+        {
+            "name": "production",
+            "activities": [
+                line("power", 10, "kWh", factor="cn-national-2023"),
+                line("glue", 0.1, "kWh", factor="cn-national-2023", exempted=True),
+            ],
+        }
+    ]
+    result = run(tmp_path, model(stages))
+    assert result.total == pytest.approx(10 * GRID_2023, rel=RTOL)
+    assert result.exempted == pytest.approx(0.1 * GRID_2023, rel=RTOL)
+    assert result.exempted_percent == pytest.approx(100 * 0.1 / 10.1, rel=RTOL)
+    assert [x.name for x in result.hotspots] == ["power"]
+    assert not result.warnings
+    strict = run(tmp_path, model(stages, cut_off={"max_exempted_percent": 0.5}))
+    assert strict.warnings == [
+        "cut_off: exempted activities make up 0.99 % of the footprint, more than the 0.5 % the cut-off rule allows; "
+        "include them"
+    ]
+
+
+def test_biogenic_carbon_content_and_uptake(tmp_path: Path) -> None:
+    """0.3 kg of biogenic carbon in the product: reported, and with uptake a removal of 0.3 * 44.009 / 12.011."""
+    stages = [{"name": "raw_material_acquisition", "activities": [line("power", 1, "kWh", factor="cn-national-2023")]}]
+    plain = run(tmp_path, model(stages, biogenic_carbon={"content_kg_c": 0.3}))
+    assert plain.biogenic_carbon_content == 0.3 and plain.biogenic_removals == 0
+    uptake = run(tmp_path, model(stages, biogenic_carbon={"content_kg_c": 0.3, "uptake": True, "source": "lab"}))
+    removal = -0.3 * (12.011 + 2 * 15.999) / 12.011
+    assert uptake.biogenic_removals == pytest.approx(removal, rel=RTOL)
+    assert uptake.total == pytest.approx(GRID_2023 + removal, rel=RTOL)
+    assert uptake.excluding_biogenic_uptake == pytest.approx(GRID_2023, rel=RTOL)
+    assert uptake.by_stage["raw_material_acquisition"] == pytest.approx(uptake.total, rel=RTOL)

@@ -9,13 +9,16 @@ land-use-change and aircraft parts, so one solve gives every line of the footpri
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
+from typing import Any
 
 from lowcarbon.engine import Characterization, LCASystem
 from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary
-from lowcarbon.factors.model import ORIGINS
+from lowcarbon.factors.model import ORIGINS, Emission
 from lowcarbon.footprint.model import Activity, Process, ProductModel
 from lowcarbon.units import conversion_factor
 
@@ -49,6 +52,7 @@ class BuiltModel:
 
     system: LCASystem
     root: int
+    exempted_root: int  # consumes the exempted lines, apart from the product's own column
     stages: dict[str, int]
     lines: tuple[Line, ...]
     flows: dict[int, Flow]
@@ -91,19 +95,24 @@ class _Builder:
 
     def run(self) -> BuiltModel:
         root = self._new()
+        exempted_root = self._new()
         stages = {}
         for s, stage in enumerate(self.model.stages):
             column = self._new()
             stages[stage.name] = column
             self._use(column, root, 1.0)
+            if s == 0 and self.model.biogenic_carbon is not None and self.model.biogenic_carbon.uptake:
+                self._uptake(stage.name, column)
             for a, activity in enumerate(stage.activities):
-                self._line(f"stages[{s}].activities[{a}]", stage.name, None, activity, column, 1.0)
+                consumer = exempted_root if activity.exempted else column
+                self._line(f"stages[{s}].activities[{a}]", stage.name, None, activity, consumer, 1.0)
         for p, process in enumerate(self.model.processes):
             share = _allocation_share(process)
             for a, activity in enumerate(process.inputs):
-                self._line(
-                    f"processes[{p}].inputs[{a}]", None, process.id, activity, self.process_columns[process.id], share
-                )
+                place = f"processes[{p}].inputs[{a}]"
+                if activity.exempted:
+                    self.problems.append(f"{self.source}: {place}.exempted: only stage activities can be exempted")
+                self._line(place, None, process.id, activity, self.process_columns[process.id], share)
         if self.problems:
             count = len(self.problems)
             raise DataFormatError(f"{count} problem{'s' * (count > 1)} in the model:\n" + "\n".join(self.problems))
@@ -115,10 +124,34 @@ class _Builder:
             (bio_rows, bio_cols, list(self.bio.values())),
             self._characterizations(flows),
         )
-        return BuiltModel(system, root, stages, tuple(self.lines), flows, self.gwp)
+        return BuiltModel(system, root, exempted_root, stages, tuple(self.lines), flows, self.gwp)
+
+    def _uptake(self, stage: str, consumer: int) -> None:
+        """The CO2 that the product's biogenic carbon took from the air, as a removal in the first stage."""
+        assert self.model.biogenic_carbon is not None
+        content = self.model.biogenic_carbon.content_kg_c
+        factor = Factor(
+            id="biogenic-carbon-uptake",
+            name="CO2 taken up as the product's biogenic carbon, per kg of carbon",
+            unit="kg",
+            geography="GLO",
+            source=f"molar masses: {CONSTANTS['molar_mass_C']['source']}; content: "
+            f"{self.model.biogenic_carbon.source or 'the model'}",
+            factor_set="model",
+            emissions=(Emission("CO2", -co2_per_carbon(), "biogenic"),),
+        )
+        activity = Activity(name="biogenic carbon uptake", amount=content, unit="kg", factor=factor.key)
+        self._line("biogenic_carbon", stage, None, activity, consumer, 1.0, factor)
 
     def _line(
-        self, place: str, stage: str | None, process: str | None, activity: Activity, consumer: int, share: float
+        self,
+        place: str,
+        stage: str | None,
+        process: str | None,
+        activity: Activity,
+        consumer: int,
+        share: float,
+        given: Factor | None = None,
     ) -> None:
         column = self._new()
         self._use(column, consumer, share)
@@ -127,7 +160,7 @@ class _Builder:
         factor, conversion = None, 1.0
         try:
             if activity.factor is not None:
-                factor = self.library.get(activity.factor)
+                factor = given or self.library.get(activity.factor)
                 conversion = conversion_factor(activity.unit, factor.unit, f"{where}.unit")
                 self._emit(column, factor, sign * activity.amount * conversion, activity.aircraft, where)
             else:
@@ -166,6 +199,17 @@ class _Builder:
             chosen = {i: gwp(f) for i, f in flows.items() if (f.aircraft if part == "aircraft" else f.origin == part)}
             vectors.append(Characterization.from_mapping(part, chosen))
         return vectors
+
+
+CONSTANTS: dict[str, dict[str, Any]] = json.loads(
+    resources.files("lowcarbon.footprint.data").joinpath("constants.json").read_text(encoding="utf-8")
+)
+
+
+def co2_per_carbon() -> float:
+    """kg of CO2 per kg of carbon, from the molar masses of carbon and oxygen."""
+    carbon, oxygen = CONSTANTS["molar_mass_C"]["value"], CONSTANTS["molar_mass_O"]["value"]
+    return float((carbon + 2 * oxygen) / carbon)
 
 
 def _allocation_share(process: Process) -> float:

@@ -53,7 +53,8 @@ def _footprint(model: ProductModel, built: BuiltModel) -> Footprint:
             gas_mass[flow.gas] += float(amount)
     supply = system.supply(demand)
     removals = _biogenic_removals(built, supply)
-    direct = system.characterized_biosphere[names.index(TOTAL)] * supply
+    exempted_supply = system.supply({built.exempted_root: 1.0})
+    direct = system.characterized_biosphere[names.index(TOTAL)] * (supply + exempted_supply)
     lines = []
     for line in built.lines:
         position = system.activities.position(line.column)
@@ -71,9 +72,20 @@ def _footprint(model: ProductModel, built: BuiltModel) -> Footprint:
                 source=activity.source or (line.factor.source if line.factor is not None else ""),
                 data_type=activity.data_type,
                 kg_co2e=float(direct[position]),
+                exempted=activity.exempted,
             )
         )
     total = scores[TOTAL]
+    exempted = system.score({built.exempted_root: 1.0}, TOTAL)
+    counted = abs(total) + abs(exempted)
+    exempted_percent = 100 * abs(exempted) / counted if counted else 0.0
+    warnings = _warnings(built)
+    if exempted_percent > model.cut_off.max_exempted_percent:
+        warnings.append(
+            f"cut_off: exempted activities make up {exempted_percent:.2f} % of the footprint, more than the "
+            f"{model.cut_off.max_exempted_percent:g} % the cut-off rule allows; include them"
+        )
+    counted_lines = [line for line in lines if not line.exempted]
     return Footprint(
         product=model.product.name,
         declared_unit=f"{model.declared_unit.amount:g} {model.declared_unit.unit}",
@@ -93,10 +105,13 @@ def _footprint(model: ProductModel, built: BuiltModel) -> Footprint:
         aircraft=scores["aircraft"],
         excluding_biogenic_uptake=total - removals,
         including_biogenic_uptake=total,
-        primary_data_share=_primary_share(lines),
+        primary_data_share=_primary_share(counted_lines),
         data_quality=_data_quality(built, lines),
         lines=lines,
-        warnings=_warnings(built),
+        exempted=exempted,
+        exempted_percent=exempted_percent,
+        biogenic_carbon_content=model.biogenic_carbon.content_kg_c if model.biogenic_carbon else None,
+        warnings=warnings,
     )
 
 
@@ -127,7 +142,7 @@ def _data_quality(built: BuiltModel, lines: list[LineResult]) -> dict[str, float
         pairs = [
             (abs(result.kg_co2e), value)
             for line, result in zip(built.lines, lines, strict=True)
-            if (value := getattr(line.activity.dqr, rating)) is not None
+            if not result.exempted and (value := getattr(line.activity.dqr, rating)) is not None
         ]
         weight = sum(w for w, _ in pairs)
         if weight:

@@ -51,6 +51,7 @@ class Activity(_Strict):
     process: str | None = None
     avoided: bool = False  # system expansion: this product is displaced, so its emissions are credited
     aircraft: bool = False  # emissions of air transport, which ISO 14067 reports on a line of their own
+    exempted: bool = False  # left out under the cut-off rule: computed and reported, not counted in the total
     data_type: Literal["primary", "secondary"] = "secondary"
     source: str = ""
     dqr: DataQualityRatings = DataQualityRatings()
@@ -108,6 +109,20 @@ class Process(_Strict):
         return self
 
 
+class CutOff(_Strict):
+    """The cut-off rule: how much of the footprint exempted activities may make up (PACT's exemptedEmissionsPercent)."""
+
+    max_exempted_percent: float = Field(default=5.0, ge=0, le=100)
+
+
+class BiogenicCarbon(_Strict):
+    """Biogenic carbon in the product per declared unit; ``uptake`` credits its CO2 taken from the air."""
+
+    content_kg_c: float = Field(ge=0)
+    uptake: bool = False
+    source: str = ""
+
+
 class Product(_Strict):
     name: str
     name_zh: str | None = None
@@ -142,6 +157,8 @@ class ProductModel(_Strict):
     reference_period: ReferencePeriod | None = None
     pcr: str | None = None
     factor_files: list[str] = []  # CSV, Excel or ILCD files of factors, relative to the model file
+    cut_off: CutOff = CutOff()
+    biogenic_carbon: BiogenicCarbon | None = None
     stages: list[Stage] = Field(min_length=1)
     processes: list[Process] = []
 

@@ -16,7 +16,10 @@ unit unless said otherwise):
 - ``data_quality``: each PACT rating averaged over the lines that have it, weighted by absolute contribution;
 - ``lines``: every activity with its place in the model, amount, unit, the factor (key and source) or process
   it links to, and its direct contribution; ``hotspots``: the largest lines;
-- ``warnings``: unverified factors used, and factors whose published CO2e used another GWP set.
+- ``exempted`` and ``exempted_percent``: the lines left out under the cut-off rule (PACT's
+  exemptedEmissionsPercent); ``biogenic_carbon_content``: kg of biogenic carbon in the product;
+- ``warnings``: unverified factors used, factors whose published CO2e used another GWP set, a cut-off exceeded;
+- ``pcr_deviations``: how the model departs from its product category rule, one line each.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class LineResult:
     source: str
     data_type: str
     kg_co2e: float
+    exempted: bool = False  # left out under the cut-off rule: this is what it would have added
 
 
 @dataclass(frozen=True)
@@ -66,12 +70,16 @@ class Footprint:
     primary_data_share: float
     data_quality: dict[str, float]
     lines: list[LineResult]
+    exempted: float  # kg CO2e of the exempted lines, not in the total
+    exempted_percent: float  # PACT exemptedEmissionsPercent: exempted / (total + exempted), in %
+    biogenic_carbon_content: float | None  # kg C per declared unit, as the model gives it
     warnings: list[str] = field(default_factory=list)
+    pcr_deviations: list[str] = field(default_factory=list)
 
     @property
     def hotspots(self) -> list[LineResult]:
-        """Lines by absolute contribution, largest first."""
-        return sorted(self.lines, key=lambda line: -abs(line.kg_co2e))
+        """Counted lines by absolute contribution, largest first."""
+        return sorted((line for line in self.lines if not line.exempted), key=lambda line: -abs(line.kg_co2e))
 
     def to_dict(self, top: int = 10) -> dict[str, Any]:
         data = asdict(self)
