@@ -358,6 +358,8 @@ def _print_footprint(result: Footprint, by: str, top: int) -> None:
     console.print(table)
     for warning in result.warnings:
         console.print(f"[yellow]warning:[/yellow] {warning}")
+    for deviation in result.pcr_deviations:
+        console.print(f"[magenta]PCR deviation:[/magenta] {deviation}")
 
 
 def run() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +13,7 @@ from lowcarbon.errors import DataFormatError
 from lowcarbon.factors import FactorLibrary, default_library, load_set
 from lowcarbon.footprint.build import PARTS, TOTAL, BuiltModel, build
 from lowcarbon.footprint.model import ProductModel, load_model
+from lowcarbon.footprint.pcr import deviations, load_pcr
 from lowcarbon.footprint.result import Footprint, LineResult
 
 RATINGS = ("technological", "temporal", "geographical", "completeness", "reliability")
@@ -33,7 +35,10 @@ def compute(model: ProductModel | str | Path, library: FactorLibrary | None = No
             )
         library.import_file(path)
     built = build(model, library, load_set(model.gwp), source)
-    return _footprint(model, built)
+    result = _footprint(model, built)
+    if model.pcr:
+        result = replace(result, pcr_deviations=deviations(model, result, load_pcr(model.pcr, base)))
+    return result
 
 
 def _footprint(model: ProductModel, built: BuiltModel) -> Footprint:

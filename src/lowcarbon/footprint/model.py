@@ -196,10 +196,13 @@ def parse_model(data: Any, source: str) -> ProductModel:
     try:
         return ProductModel.model_validate(data)
     except ValidationError as exc:
-        lines = [f"{source}: {_place(error['loc'])}: {_message(error)}" for error in exc.errors()]
-        raise DataFormatError(
-            f"{len(lines)} problem{'s' * (len(lines) > 1)} in the model:\n" + "\n".join(lines)
-        ) from None
+        raise parse_model_errors(exc, source, "model") from None
+
+
+def parse_model_errors(exc: ValidationError, source: str, what: str) -> DataFormatError:
+    """One DataFormatError listing every validation problem with its place."""
+    lines = [f"{source}: {_place(error['loc'])}: {_message(error)}" for error in exc.errors()]
+    return DataFormatError(f"{len(lines)} problem{'s' * (len(lines) > 1)} in the {what}:\n" + "\n".join(lines))
 
 
 def _place(location: tuple[int | str, ...]) -> str:

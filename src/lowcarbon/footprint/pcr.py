@@ -1,0 +1,133 @@
+"""Product category rules (CFP-PCRs): what a category's models must declare, include and follow.
+
+A PCR file (YAML) fixes, for one product category, the declared or functional unit, the system boundary, the
+stages and the activities every model must have, the cut-off limit, the allowed allocation methods, the GWP
+sets and a minimum share of primary data. A model names its PCR (``pcr: id`` for a shipped one, or a path
+relative to the model) and is checked against it; each deviation is one line of the result, not an error, so
+a practitioner sees all of them and the verifier decides.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import Field, ValidationError
+
+from lowcarbon.errors import DataFormatError, UnitError
+from lowcarbon.footprint.model import ProductModel, _Strict, parse_model_errors
+from lowcarbon.footprint.result import Footprint
+from lowcarbon.units import conversion_factor
+
+DATA = "lowcarbon.footprint.data.pcr"
+
+
+class PcrUnit(_Strict):
+    unit: str
+    amount: float | None = None  # when the rule fixes the amount too
+
+
+class RequiredActivity(_Strict):
+    stage: str
+    name_contains: list[str] = Field(min_length=1)  # any of these words, in English or Chinese
+    why: str = ""
+
+
+class Pcr(_Strict):
+    """One product category rule."""
+
+    id: str
+    name: str
+    name_zh: str | None = None
+    status: Literal["official", "draft", "illustrative"]
+    source: str
+    declared_unit: PcrUnit
+    functional_unit_required: bool = False
+    boundary: Literal["cradle-to-gate", "cradle-to-grave", "gate-to-gate"]
+    stages: list[str] = Field(min_length=1)
+    required_activities: list[RequiredActivity] = Field(default_factory=list)
+    max_exempted_percent: float = Field(default=5.0, ge=0, le=100)
+    allocation: tuple[Literal["mass", "energy", "economic"], ...] = ("mass", "energy", "economic")
+    gwp: tuple[Literal["AR6", "AR5"], ...] = ("AR6",)
+    min_primary_data_share: float = Field(default=0.0, ge=0, le=1)
+
+
+def shipped_pcrs() -> list[str]:
+    """Ids of the PCRs that ship with lowcarbon."""
+    return sorted(item.name[:-5] for item in resources.files(DATA).iterdir() if item.name.endswith(".yaml"))
+
+
+def load_pcr(name: str, base: Path | None = None) -> Pcr:
+    """A shipped PCR by id, or a PCR file by path (relative to ``base``)."""
+    if name in shipped_pcrs():
+        text, source = resources.files(DATA).joinpath(f"{name}.yaml").read_text(encoding="utf-8"), f"PCR {name}"
+    else:
+        path = (base or Path.cwd()) / name
+        if not path.is_file():
+            raise DataFormatError(
+                f"pcr: {name!r} is neither a shipped PCR ({', '.join(shipped_pcrs()) or 'none'}) nor a file"
+            )
+        text, source = path.read_text(encoding="utf-8"), str(path)
+    try:
+        data = yaml.safe_load(text)
+        return Pcr.model_validate(data)
+    except yaml.YAMLError as exc:
+        raise DataFormatError(f"{source}: not valid YAML ({exc})") from None
+    except ValidationError as exc:
+        raise parse_model_errors(exc, source, "PCR") from None
+
+
+def deviations(model: ProductModel, result: Footprint, pcr: Pcr) -> list[str]:
+    """Every way ``model`` and its result depart from ``pcr``."""
+    found: list[str] = []
+    rule = f"PCR {pcr.id}"
+    try:
+        factor = conversion_factor(model.declared_unit.unit, pcr.declared_unit.unit, "declared_unit.unit")
+        if (
+            pcr.declared_unit.amount is not None
+            and abs(model.declared_unit.amount * factor - pcr.declared_unit.amount) > 1e-9 * pcr.declared_unit.amount
+        ):
+            found.append(
+                f"declared_unit: {model.declared_unit.amount:g} {model.declared_unit.unit}, {rule} asks for "
+                f"{pcr.declared_unit.amount:g} {pcr.declared_unit.unit}"
+            )
+    except UnitError:
+        found.append(
+            f"declared_unit: {model.declared_unit.unit} does not measure what {rule}'s {pcr.declared_unit.unit} does"
+        )
+    if pcr.functional_unit_required and not model.functional_unit:
+        found.append(f"functional_unit: {rule} requires a functional unit")
+    if model.boundary != pcr.boundary:
+        found.append(f"boundary: {model.boundary}, {rule} asks for {pcr.boundary}")
+    names = [stage.name for stage in model.stages]
+    for name in pcr.stages:
+        if name not in names:
+            found.append(f"stages: {rule} requires a stage {name!r}")
+    for required in pcr.required_activities:
+        stage = next((s for s in model.stages if s.name == required.stage), None)
+        words = [word.lower() for word in required.name_contains]
+        activities = [a for a in stage.activities if not a.exempted] if stage is not None else []
+        if not any(any(w in a.name.lower() for w in words) for a in activities):
+            reason = f" ({required.why})" if required.why else ""
+            found.append(
+                f"stages: {rule} requires in stage {required.stage!r} an activity named like "
+                f"{' / '.join(required.name_contains)}{reason}"
+            )
+    if result.exempted_percent > pcr.max_exempted_percent:
+        found.append(
+            f"cut_off: {rule} allows at most {pcr.max_exempted_percent:g} % exempted emissions; the model exempts "
+            f"{result.exempted_percent:.2f} %"
+        )
+    for p, process in enumerate(model.processes):
+        if process.allocation is not None and len(process.outputs) > 1 and process.allocation not in pcr.allocation:
+            found.append(f"processes[{p}].allocation: {process.allocation}, {rule} allows {', '.join(pcr.allocation)}")
+    if model.gwp not in pcr.gwp:
+        found.append(f"gwp: {model.gwp}, {rule} asks for {' or '.join(pcr.gwp)}")
+    if result.primary_data_share < pcr.min_primary_data_share:
+        found.append(
+            f"primary data: {result.primary_data_share:.0%} of the footprint, {rule} asks for at least "
+            f"{pcr.min_primary_data_share:.0%}"
+        )
+    return found
