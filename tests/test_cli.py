@@ -204,3 +204,47 @@ def test_json_tree_and_option_checks(tmp_path: Path) -> None:
         assert bad.exit_code == 2, args
         assert hint in " ".join(bad.output.replace("│", " ").split())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_model_then_footprint(tmp_path: Path) -> None:
+    """`init-model` writes a commented starter that `footprint` computes; it never overwrites."""
+    result = subprocess.run(
+        [shutil.which("lowcarbon", path=str(Path(sys.executable).parent)) or "lowcarbon", "init-model", "Kettle"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    starter = tmp_path / "Kettle.yaml"
+    assert "PLACEHOLDER" in starter.read_text(encoding="utf-8")
+    footprint = lowcarbon("footprint", str(starter), "--json")
+    assert footprint.returncode == 0, footprint.stderr
+    payload = json.loads(footprint.stdout)
+    # 1 kWh + 1 MJ of gas + 1 kg of part (1 kWh, 1/1.1 of it by mass)
+    expected = 0.5306 + 1e-6 * (56_100 + 29.8 + 27.3) + 0.5306 / 1.1
+    assert payload["total"] == pytest.approx(expected, rel=1e-12)
+    assert payload["kind"] == "partial CFP" and payload["unit"] == "kg CO2e per 1 item"
+    again = runner.invoke(app, ["init-model", str(tmp_path / "Kettle")])
+    assert again.exit_code == 1
+
+
+def test_footprint_tables_and_errors(tmp_path: Path) -> None:
+    """`footprint --by` shows each table; a broken model lists its problems and exits 1."""
+    runner.invoke(app, ["init-model", str(tmp_path / "Widget")])
+    model = tmp_path / "Widget.yaml"
+    for by, expected in (
+        ("stage", "production"),
+        ("gas", "CH4-fossil"),
+        ("factor", "cn-national-2023"),
+        ("activity", "electricity for assembly"),
+    ):
+        shown = runner.invoke(app, ["footprint", str(model), "--by", by])
+        assert shown.exit_code == 0, shown.output
+        assert expected in shown.output
+    assert runner.invoke(app, ["footprint", str(model), "--by", "colour"]).exit_code == 2
+    model.write_text(model.read_text(encoding="utf-8").replace("unit: kWh", "unit: kg", 1), encoding="utf-8")
+    broken = lowcarbon("footprint", str(model))
+    assert broken.returncode == 1
+    assert "stages[1].activities[0].unit: cannot convert kg to kWh" in broken.stderr

@@ -21,6 +21,7 @@ from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary, default_library, load_set
 from lowcarbon.footprint import Footprint
 from lowcarbon.footprint import compute as compute_footprint
+from lowcarbon.footprint.starter import write_starter
 
 app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
 console = Console()
@@ -313,6 +314,17 @@ def footprint(
         print(json.dumps(result.to_dict(top), ensure_ascii=False, indent=2))
         return
     _print_footprint(result, by, top)
+
+
+@app.command("init-model")
+def init_model(name: Annotated[str, typer.Argument(help="The product's name; writes NAME.yaml here.")]) -> None:
+    """Write a commented starter product model."""
+    try:
+        path = write_starter(name)
+    except LowcarbonError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    console.print(f"Wrote {path}; fill in your data, then run: lowcarbon footprint {path.name}")
 
 
 def _print_footprint(result: Footprint, by: str, top: int) -> None:
