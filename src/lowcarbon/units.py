@@ -40,21 +40,30 @@ def registry() -> pint.UnitRegistry[float]:
 def parse_unit(text: str, where: str) -> pint.Unit:
     """A unit from its text; ``where`` names the place for the error message."""
     try:
-        cleaned = text.strip()
-        return registry().Unit(_ALIASES.get(cleaned, cleaned))
+        return _unit(text.strip())
     except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AssertionError, ValueError) as exc:
         raise UnitError(
             f"{where}: unit {text!r} is not known ({exc}); write it as pint does, e.g. kg, t, kWh, MJ, m**3, t*km"
         ) from None
 
 
+@cache
+def _unit(text: str) -> pint.Unit:
+    return registry().Unit(_ALIASES.get(text, text))
+
+
 def conversion_factor(source: str, target: str, where: str) -> float:
     """How many ``target`` units one ``source`` unit is; raises UnitError on a dimension mismatch."""
     a, b = parse_unit(source, where), parse_unit(target, where)
     try:
-        return float(registry().Quantity(1.0, a).to(b).magnitude)
+        return _factor(a, b)
     except pint.errors.DimensionalityError:
         raise UnitError(
             f"{where}: cannot convert {source} to {target}: they measure different things "
             f"({registry().get_dimensionality(a)} vs {registry().get_dimensionality(b)})"
         ) from None
+
+
+@cache
+def _factor(source: pint.Unit, target: pint.Unit) -> float:
+    return float(registry().Quantity(1.0, source).to(target).magnitude)
