@@ -21,6 +21,7 @@ from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary, default_library, load_set
 from lowcarbon.footprint import Footprint
 from lowcarbon.footprint import compute as compute_footprint
+from lowcarbon.footprint.excel import write_excel_starter
 from lowcarbon.footprint.starter import write_starter
 
 app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
@@ -317,10 +318,13 @@ def footprint(
 
 
 @app.command("init-model")
-def init_model(name: Annotated[str, typer.Argument(help="The product's name; writes NAME.yaml here.")]) -> None:
-    """Write a commented starter product model."""
+def init_model(
+    name: Annotated[str, typer.Argument(help="The product's name; writes NAME.yaml (or NAME.xlsx) here.")],
+    excel: Annotated[bool, typer.Option("--excel", help="Write the Excel template instead of YAML.")] = False,
+) -> None:
+    """Write a commented starter product model (YAML), or its Excel template."""
     try:
-        path = write_starter(name)
+        path = write_excel_starter(Path(name).with_suffix(".xlsx")) if excel else write_starter(name)
     except LowcarbonError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None

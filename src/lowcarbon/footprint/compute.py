@@ -12,6 +12,7 @@ from lowcarbon.engine import by_flow
 from lowcarbon.errors import DataFormatError
 from lowcarbon.factors import FactorLibrary, default_library, load_set
 from lowcarbon.footprint.build import PARTS, TOTAL, BuiltModel, build
+from lowcarbon.footprint.excel import load_excel_model, translate
 from lowcarbon.footprint.model import ProductModel, load_model
 from lowcarbon.footprint.pcr import deviations, load_pcr
 from lowcarbon.footprint.result import Footprint, LineResult
@@ -23,9 +24,13 @@ def compute(model: ProductModel | str | Path, library: FactorLibrary | None = No
     """The footprint of ``model`` (a ProductModel, or the path of a YAML or JSON model file)."""
     source = "model"
     base = Path.cwd()
+    places: dict[str, str] = {}
     if not isinstance(model, ProductModel):
         source, base = str(model), Path(model).parent
-        model = load_model(model)
+        if Path(model).suffix.lower() in (".xlsx", ".xlsm"):
+            model, places = load_excel_model(Path(model))
+        else:
+            model = load_model(model)
     library = library if library is not None else default_library()
     for relative in model.factor_files:
         path = base / relative
@@ -34,7 +39,10 @@ def compute(model: ProductModel | str | Path, library: FactorLibrary | None = No
                 f"{source}: factor_files: {relative} does not exist (paths are relative to the model)"
             )
         library.import_file(path)
-    built = build(model, library, load_set(model.gwp), source)
+    try:
+        built = build(model, library, load_set(model.gwp), source)
+    except DataFormatError as exc:
+        raise DataFormatError(translate(str(exc), places)) from None
     result = _footprint(model, built)
     if model.pcr:
         result = replace(result, pcr_deviations=deviations(model, result, load_pcr(model.pcr, base)))

@@ -1,0 +1,246 @@
+"""The product model as an Excel workbook: a product sheet, a bill-of-materials sheet and a processes sheet.
+
+- ``product``: two columns, ``field`` and ``value``: name, name_zh, ids (comma-separated), declared_unit_amount,
+  declared_unit_unit, declared_unit_description, functional_unit, boundary, gwp, pcr, reference_period_start,
+  reference_period_end, max_exempted_percent, biogenic_carbon_kg_c, biogenic_uptake, biogenic_source,
+  factor_files (comma-separated).
+- ``bom``: one activity per row, in stage order: stage, name, amount, unit, factor, process, and optionally
+  avoided, aircraft, exempted (true/false), data_type, source, dqr_technological, dqr_temporal, dqr_geographical,
+  dqr_completeness, dqr_reliability.
+- ``processes``: one row per output or input of a modelled process: process, role (output or input),
+  allocation (on the process's first row), then for outputs product, amount, unit, mass_kg, energy_mj, value, and
+  for inputs the same columns as the bom sheet, with ``uses`` naming another process instead of ``factor``.
+
+Problems are reported with the sheet, row and column, all at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from lowcarbon.errors import DataFormatError
+from lowcarbon.footprint.model import ProductModel, parse_model
+
+ACTIVITY = ("name", "amount", "unit", "factor", "process", "data_type", "source")
+FLAGS = ("avoided", "aircraft", "exempted")
+DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
+OUTPUT = ("product", "amount", "unit", "mass_kg", "energy_mj", "value")
+
+
+def load_excel_model(path: Path) -> tuple[ProductModel, dict[str, str]]:
+    """A model from a workbook, and the sheet place of each model place; errors name sheet, row and column."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise DataFormatError(f"{path}: not a readable Excel workbook ({exc})") from None
+    sheets = {name: list(_rows(workbook[name])) for name in workbook.sheetnames}
+    workbook.close()
+    for required in ("product", "bom"):
+        if required not in sheets:
+            raise DataFormatError(
+                f"{path}: the workbook needs a sheet named {required!r} (see lowcarbon init-model --excel)"
+            )
+    places: dict[str, str] = {}
+    data = _product(sheets["product"])
+    data["stages"] = _stages(sheets["bom"], places)
+    data["processes"] = _processes(sheets.get("processes", []), places)
+    try:
+        return parse_model(data, str(path)), places
+    except DataFormatError as exc:
+        raise DataFormatError(translate(str(exc), places)) from None
+
+
+def translate(message: str, places: dict[str, str]) -> str:
+    """Replace model places (stages[0].activities[1].unit) by sheet places (sheet bom, row 3, column unit)."""
+
+    def place(match: re.Match[str]) -> str:
+        where, column = match.group(1), match.group(3)
+        sheet_place = places.get(where, where)
+        return f"{sheet_place}, column {column}" if column and where in places else match.group(0)
+
+    return re.sub(r"((?:stages|processes)\[\d+\]\.(?:activities|inputs|outputs)\[\d+\])(\.(\w+))?", place, message)
+
+
+def _rows(sheet: Any) -> Iterator[dict[str, Any]]:
+    rows = sheet.iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    for number, values in enumerate(rows, start=2):
+        row = {h: v for h, v in zip(header, values, strict=False) if h and v not in (None, "")}
+        if row:
+            row["_row"] = number
+            yield row
+
+
+def _product(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    fields = {str(r.get("field")): r.get("value") for r in rows if r.get("field")}
+
+    def listed(key: str) -> list[str]:
+        return [part.strip() for part in str(fields.get(key, "")).split(",") if part.strip()]
+
+    data: dict[str, Any] = {
+        "product": {"name": fields.get("name"), "name_zh": fields.get("name_zh"), "ids": listed("ids")},
+        "declared_unit": {
+            "amount": fields.get("declared_unit_amount", 1),
+            "unit": fields.get("declared_unit_unit"),
+            "description": fields.get("declared_unit_description", ""),
+        },
+        "boundary": fields.get("boundary"),
+        "factor_files": listed("factor_files"),
+    }
+    for key in ("functional_unit", "gwp", "pcr"):
+        if key in fields:
+            data[key] = fields[key]
+    if "reference_period_start" in fields or "reference_period_end" in fields:
+        data["reference_period"] = {
+            "start": fields.get("reference_period_start"),
+            "end": fields.get("reference_period_end"),
+        }
+    if "max_exempted_percent" in fields:
+        data["cut_off"] = {"max_exempted_percent": fields["max_exempted_percent"]}
+    if "biogenic_carbon_kg_c" in fields:
+        data["biogenic_carbon"] = {
+            "content_kg_c": fields["biogenic_carbon_kg_c"],
+            "uptake": _flag(fields.get("biogenic_uptake")),
+            "source": fields.get("biogenic_source", ""),
+        }
+    return data
+
+
+def _flag(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().lower() in ("true", "yes", "1", "false", "no", "0", ""):
+        return value.strip().lower() in ("true", "yes", "1")
+    return bool(value) if value is not None else False
+
+
+def _activity(row: dict[str, Any]) -> dict[str, Any]:
+    activity = {key: row[key] for key in ACTIVITY if key in row}
+    for key in FLAGS:
+        if key in row:
+            activity[key] = _flag(row[key])
+    ratings = {name: row[f"dqr_{name}"] for name in DQR if f"dqr_{name}" in row}
+    if ratings:
+        activity["dqr"] = ratings
+    return activity
+
+
+def _stages(rows: list[dict[str, Any]], places: dict[str, str]) -> list[dict[str, Any]]:
+    stages: list[dict[str, Any]] = []
+    for row in rows:
+        name = str(row.get("stage", ""))
+        if not stages or stages[-1]["name"] != name:
+            stages.append({"name": name, "activities": []})
+        s, a = len(stages) - 1, len(stages[-1]["activities"])
+        places[f"stages[{s}].activities[{a}]"] = f"sheet bom, row {row['_row']}"
+        stages[-1]["activities"].append(_activity(row))
+    return stages
+
+
+def _processes(rows: list[dict[str, Any]], places: dict[str, str]) -> list[dict[str, Any]]:
+    processes: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        key = str(row.get("process", ""))
+        process = processes.setdefault(key, {"id": key, "outputs": [], "inputs": []})
+        if "allocation" in row:
+            process["allocation"] = row["allocation"]
+        p = list(processes).index(key)
+        role = str(row.get("role", "")).lower()
+        if role == "output":
+            places[f"processes[{p}].outputs[{len(process['outputs'])}]"] = f"sheet processes, row {row['_row']}"
+            process["outputs"].append({k: row[k] for k in OUTPUT if k in row})
+        else:
+            places[f"processes[{p}].inputs[{len(process['inputs'])}]"] = f"sheet processes, row {row['_row']}"
+            activity = _activity({k: v for k, v in row.items() if k != "process"})
+            if "uses" in row:  # an input made by another modelled process
+                activity["process"] = row["uses"]
+            process["inputs"].append(activity)
+    return list(processes.values())
+
+
+STARTER_PRODUCT = [
+    ("name", "{name}"),
+    ("name_zh", None),
+    ("declared_unit_amount", 1),
+    ("declared_unit_unit", "item"),
+    ("declared_unit_description", "one {name}"),
+    ("boundary", "cradle-to-gate"),
+    ("gwp", "AR6"),
+    ("max_exempted_percent", 5),
+]
+STARTER_BOM = [
+    ("stage", "name", "amount", "unit", "factor", "process", "data_type", "source", "dqr_temporal"),
+    (
+        "raw_material_acquisition",
+        "parts made from purchased material (PLACEHOLDER)",
+        1.0,
+        "kg",
+        None,
+        "part",
+        None,
+        None,
+        None,
+    ),
+    (
+        "production",
+        "electricity for assembly (PLACEHOLDER)",
+        1.0,
+        "kWh",
+        "cn-grid-electricity/cn-national-2023",
+        None,
+        "primary",
+        "metered, plant 2024",
+        1,
+    ),
+    (
+        "production",
+        "natural gas for heat (PLACEHOLDER)",
+        1.0,
+        "MJ",
+        "ipcc-2006-stationary-combustion/natural-gas",
+        None,
+        None,
+        None,
+        None,
+    ),
+]
+STARTER_PROCESSES = [
+    ("process", "role", "allocation", "product", "name", "amount", "unit", "mass_kg", "factor"),
+    ("part", "output", "mass", "part", None, 1, "kg", 1, None),
+    ("part", "output", None, "offcuts", None, 0.1, "kg", 0.1, None),
+    (
+        "part",
+        "input",
+        None,
+        None,
+        "electricity for forming (PLACEHOLDER)",
+        1.0,
+        "kWh",
+        None,
+        "cn-grid-electricity/cn-national-2023",
+    ),
+]
+
+
+def write_excel_starter(path: Path) -> Path:
+    """The Excel twin of the YAML starter model, amounts as PLACEHOLDERs to replace."""
+    from openpyxl import Workbook
+
+    if path.exists():
+        raise DataFormatError(f"{path} already exists; choose another name or remove it")
+    workbook = Workbook()
+    product = workbook.active
+    assert product is not None
+    product.title = "product"
+    product.append(("field", "value"))
+    for key, value in STARTER_PRODUCT:
+        product.append((key, value.format(name=path.stem) if isinstance(value, str) else value))
+    for title, rows in (("bom", STARTER_BOM), ("processes", STARTER_PROCESSES)):
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    workbook.save(path)
+    return path

@@ -1,0 +1,54 @@
+"""The Excel template: the same model as YAML, with problems placed by sheet, row and column."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from lowcarbon.errors import DataFormatError
+from lowcarbon.footprint import compute
+from lowcarbon.footprint.excel import write_excel_starter
+from lowcarbon.footprint.starter import write_starter
+
+
+def test_excel_starter_equals_yaml_starter(tmp_path: Path) -> None:
+    """The two starters describe the same product, so their footprints are equal line for line."""
+    excel = compute(write_excel_starter(tmp_path / "Kettle.xlsx"))
+    yaml_model = compute(write_starter(str(tmp_path / "Kettle")))
+    assert excel.total == pytest.approx(yaml_model.total, rel=1e-12)
+    assert excel.by_stage == pytest.approx(yaml_model.by_stage, rel=1e-12)
+    assert [line.kg_co2e for line in excel.lines] == pytest.approx([line.kg_co2e for line in yaml_model.lines])
+
+
+def test_problems_name_sheet_row_and_column(tmp_path: Path) -> None:
+    """Schema and link problems point at the cell a practitioner has to fix."""
+    path = write_excel_starter(tmp_path / "Broken.xlsx")
+    workbook = load_workbook(path)
+    workbook["bom"]["D3"] = "kg"  # row 3: electricity for assembly, in kg instead of kWh
+    workbook["bom"]["C4"] = "lots"  # row 4: amount is not a number
+    workbook.save(path)
+    with pytest.raises(DataFormatError) as info:
+        compute(path)
+    assert "sheet bom, row 4, column amount: Input should be a valid number" in str(info.value)
+    workbook["bom"]["C4"] = 1.0
+    workbook.save(path)
+    with pytest.raises(DataFormatError) as info:
+        compute(path)
+    assert "sheet bom, row 3, column unit: cannot convert kg to kWh" in str(info.value)
+
+
+def test_missing_sheet_and_broken_file(tmp_path: Path) -> None:
+    """A workbook without a bom sheet, or no workbook at all, is refused clearly."""
+    path = write_excel_starter(tmp_path / "Thin.xlsx")
+    workbook = load_workbook(path)
+    del workbook["bom"]
+    workbook.save(path)
+    with pytest.raises(DataFormatError, match="needs a sheet named 'bom'"):
+        compute(path)
+    (tmp_path / "fake.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(DataFormatError, match="not a readable Excel workbook"):
+        compute(tmp_path / "fake.xlsx")
+    with pytest.raises(DataFormatError, match="already exists"):
+        write_excel_starter(path)
