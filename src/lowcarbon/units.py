@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from tokenize import TokenError
 
 import pint
 
@@ -41,7 +42,14 @@ def parse_unit(text: str, where: str) -> pint.Unit:
     """A unit from its text; ``where`` names the place for the error message."""
     try:
         return _unit(text.strip())
-    except (pint.errors.UndefinedUnitError, pint.errors.DefinitionSyntaxError, AssertionError, ValueError) as exc:
+    except (  # pint's parser raises the last two for text like "kg CO2-Eq" or "("
+        pint.errors.UndefinedUnitError,
+        pint.errors.DefinitionSyntaxError,
+        AssertionError,
+        ValueError,
+        TypeError,
+        TokenError,
+    ) as exc:
         raise UnitError(
             f"{where}: unit {text!r} is not known ({exc}); write it as pint does, e.g. kg, t, kWh, MJ, m**3, t*km"
         ) from None

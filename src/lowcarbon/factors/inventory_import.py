@@ -16,7 +16,7 @@ from lowcarbon.errors import UnitError
 from lowcarbon.factors.characterization import CharacterizationSet
 from lowcarbon.factors.flow_mapping import classify_flow
 from lowcarbon.factors.model import Emission, Factor, Origin
-from lowcarbon.units import parse_unit
+from lowcarbon.units import conversion_factor, parse_unit
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,11 @@ def _emissions(
         if gas is not None and exchange.amount:
             totals[(gas.gas, gas.origin)] += gas.sign * exchange.amount / reference_amount
     return tuple(Emission(gas, amount, origin) for (gas, origin), amount in sorted(totals.items()) if amount)
+
+
+def kilograms_per(unit: str) -> float | None:
+    """kg in one ``unit``, or None when it is no mass unit lowcarbon knows (gases must be masses)."""
+    try:
+        return conversion_factor(unit, "kg", "elementary exchange")
+    except UnitError:
+        return None

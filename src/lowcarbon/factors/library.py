@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -48,13 +49,26 @@ class FactorLibrary:
             self._factors[factor.key] = factor
 
     def import_file(self, path: str | Path, factor_set: str | None = None) -> list[Factor]:
-        """Read factors into the library and return them: a CSV or Excel factor file (see ``table_format``), or
-        an ILCD zip, whose processes with greenhouse-gas exchanges become factors (see ``ilcd_factors``)."""
+        """Read factors into the library and return them.
+
+        A CSV or Excel factor file (see ``table_format``); or an inventory, whose processes with greenhouse-gas
+        exchanges become factors: an ILCD zip, an openLCA JSON-LD zip, or EcoSpold2 (.spold files, a folder or
+        a zip of them).
+        """
         location = Path(path)
-        if location.suffix.lower() == ".zip":
+        kind = inventory_kind(location)
+        if kind == "ilcd":
             from lowcarbon.factors.ilcd_factors import import_ilcd
 
             factors = import_ilcd(location, factor_set).factors
+        elif kind == "jsonld":
+            from lowcarbon.factors.olca_jsonld import import_jsonld
+
+            factors = import_jsonld(location, factor_set).factors
+        elif kind == "ecospold2":
+            from lowcarbon.factors.ecospold2 import import_ecospold2
+
+            factors = import_ecospold2(location, factor_set).factors
         else:
             factors = read_factor_file(location, factor_set)
         self.add(factors)
@@ -107,6 +121,21 @@ class FactorLibrary:
         matches.sort(key=lambda m: (m.rank, m.factor.factor_set, -(m.factor.year or 0), m.factor.id))
         found = [m.factor for m in matches]
         return found if limit is None else found[:limit]
+
+
+def inventory_kind(path: Path) -> str | None:
+    """Which inventory format ``path`` holds ("ilcd", "jsonld", "ecospold2"), or None for a factor table."""
+    if path.suffix.lower() == ".spold" or (path.is_dir() and any(path.rglob("*.spold"))):
+        return "ecospold2"
+    if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
+        return None
+    with zipfile.ZipFile(path) as archive:
+        names = archive.namelist()
+    if any(name.endswith(".spold") for name in names):
+        return "ecospold2"
+    if any(name.endswith(".json") and "processes/" in name for name in names):
+        return "jsonld"
+    return "ilcd"
 
 
 def _pattern(word: str) -> re.Pattern[str]:
