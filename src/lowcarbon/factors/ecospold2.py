@@ -64,17 +64,12 @@ def import_ecospold2(
     """
     location = Path(path)
     gases = characterization or load_set("AR6")
-    datasets: list[Dataset] = []
-    skipped: list[tuple[str, str]] = []
-    for source, root in _documents(location):
-        for element in _activity_datasets(root, source):
-            item = _dataset(element, _Place(source, _local(element.tag)), gases)
-            if isinstance(item, Dataset):
-                datasets.append(item)
-            else:
-                skipped.append(item)
-    report = import_datasets(datasets, factor_set or location.stem, gases)
-    return ImportReport(factors=report.factors, skipped=[*skipped, *report.skipped])
+    items = [
+        _dataset(element, _Place(source, _local(element.tag)), gases)
+        for source, root in _documents(location)
+        for element in _activity_datasets(root, source)
+    ]
+    return import_datasets(items, factor_set or location.stem, gases)
 
 
 @dataclass(frozen=True)

@@ -56,16 +56,25 @@ class ImportReport:
 
 
 def import_datasets(
-    datasets: Iterable[Dataset], factor_set: str, characterization: CharacterizationSet
+    datasets: Iterable[Dataset | tuple[str, str]], factor_set: str, characterization: CharacterizationSet
 ) -> ImportReport:
-    """Factors from datasets that have greenhouse-gas exchanges with the air, per unit of their reference flow."""
+    """Factors from datasets that have greenhouse-gas exchanges with the air, per unit of their reference flow.
+
+    A reader may pass, instead of a dataset, the (dataset id, reason) of one it could not interpret; those
+    come first in ``skipped``, then the datasets that give no factor.
+    """
     report = ImportReport()
+    unreadable: list[tuple[str, str]] = []
     for dataset in datasets:
+        if isinstance(dataset, tuple):
+            unreadable.append(dataset)
+            continue
         factor_or_reason = dataset_factor(dataset, factor_set, characterization)
         if isinstance(factor_or_reason, Factor):
             report.factors.append(factor_or_reason)
         else:
             report.skipped.append((dataset.id, factor_or_reason))
+    report.skipped[:0] = unreadable
     return report
 
 

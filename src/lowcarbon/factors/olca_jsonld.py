@@ -60,17 +60,9 @@ def import_jsonld(
     """
     location = Path(path)
     gases = characterization or load_set("AR6")
-    datasets: list[Dataset] = []
-    skipped: list[tuple[str, str]] = []
     with _Archive.open(location) as archive:
-        for member in archive.process_members():
-            item = _dataset(archive, member, gases)
-            if isinstance(item, Dataset):
-                datasets.append(item)
-            else:
-                skipped.append(item)
-    report = import_datasets(datasets, factor_set or location.stem, gases)
-    return ImportReport(factors=report.factors, skipped=[*skipped, *report.skipped])
+        items = [_dataset(archive, member, gases) for member in archive.process_members()]
+    return import_datasets(items, factor_set or location.stem, gases)
 
 
 class _Field(NamedTuple):
