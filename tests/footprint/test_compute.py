@@ -68,7 +68,9 @@ def test_stage_totals_and_unit_conversion(tmp_path: Path) -> None:
         {"raw_material_acquisition": power, "production": heat, "distribution": truck}, rel=RTOL
     )
     assert result.total == pytest.approx(power + heat + truck, rel=RTOL)
-    assert result.kind == "partial CFP" and result.declared_unit == "1 item"
+    assert result.kind == "partial CFP" and result.declared_unit == "1 item" and result.reference_flow is None
+    with_flow = run(tmp_path, model([], reference_flow={"amount": 1.2, "unit": "kg"}) | {"stages": [{"name": "use"}]})
+    assert with_flow.reference_flow == "1.2 kg" and with_flow.total == 0
 
 
 def test_gas_split_under_ar6_and_ar5(tmp_path: Path) -> None:

@@ -103,6 +103,9 @@ def _footprint(model: ProductModel, built: BuiltModel) -> Footprint:
         product=model.product.name,
         declared_unit=f"{model.declared_unit.amount:g} {model.declared_unit.unit}",
         functional_unit=model.functional_unit,
+        reference_flow=(
+            f"{model.reference_flow.amount:g} {model.reference_flow.unit}" if model.reference_flow is not None else None
+        ),
         boundary=model.boundary,
         kind="CFP" if model.boundary == "cradle-to-grave" else "partial CFP",
         characterization=built.characterization.name,

@@ -95,6 +95,11 @@ def _product(rows: list[dict[str, Any]]) -> dict[str, Any]:
     for key in ("functional_unit", "gwp", "pcr"):
         if key in fields:
             data[key] = fields[key]
+    if "reference_flow_amount" in fields or "reference_flow_unit" in fields:
+        data["reference_flow"] = {
+            "amount": fields.get("reference_flow_amount"),
+            "unit": fields.get("reference_flow_unit"),
+        }
     if "reference_period_start" in fields or "reference_period_end" in fields:
         data["reference_period"] = {
             "start": fields.get("reference_period_start"),

@@ -135,6 +135,14 @@ class DeclaredUnit(_Strict):
     description: str = ""
 
 
+class ReferenceFlow(_Strict):
+    """The amount of product needed to fulfil the functional unit, e.g. 1.2 kg of kettle."""
+
+    amount: float = Field(gt=0)
+    unit: str
+    description: str = ""
+
+
 class ReferencePeriod(_Strict):
     start: date
     end: date
@@ -152,6 +160,7 @@ class ProductModel(_Strict):
     product: Product
     declared_unit: DeclaredUnit
     functional_unit: str | None = None
+    reference_flow: ReferenceFlow | None = None
     boundary: Literal["cradle-to-gate", "cradle-to-grave", "gate-to-gate"]
     gwp: Literal["AR6", "AR5"] = "AR6"
     reference_period: ReferencePeriod | None = None

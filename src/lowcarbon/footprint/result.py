@@ -3,7 +3,8 @@
 ``Footprint.to_dict()`` is the JSON that ``lowcarbon footprint --json`` prints. Its fields (kg CO2e per declared
 unit unless said otherwise):
 
-- ``product``, ``declared_unit`` (e.g. "1 item"), ``functional_unit``, ``boundary``, ``kind`` ("CFP" for
+- ``product``, ``declared_unit`` (e.g. "1 item"), ``functional_unit``, ``reference_flow`` (e.g. "1.2 kg"),
+  ``boundary``, ``kind`` ("CFP" for
   cradle-to-grave, "partial CFP" otherwise), ``characterization`` (the GWP set, e.g. "IPCC AR6 GWP100"), ``pcr``;
 - ``total``: the CFP, biogenic emissions and removals included;
 - ``by_stage``: the cumulative total of each life-cycle stage;
@@ -52,6 +53,7 @@ class Footprint:
     product: str
     declared_unit: str
     functional_unit: str | None
+    reference_flow: str | None
     boundary: str
     kind: str
     characterization: str

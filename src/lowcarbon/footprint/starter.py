@@ -21,6 +21,7 @@ declared_unit:                  # what the footprint is per
   unit: item                    # any unit pint knows: item, kg, m**2, kWh ...
   description: one {name}
 functional_unit: null           # required for a CFP (cradle-to-grave), e.g. "boiling 1.7 L of water ..."
+reference_flow: null            # the product needed for the functional unit, e.g. {{amount: 1.2, unit: kg}}
 
 boundary: cradle-to-gate        # cradle-to-gate (partial CFP), cradle-to-grave (CFP) or gate-to-gate
 gwp: AR6                        # IPCC AR6 (default) or AR5 GWP100
