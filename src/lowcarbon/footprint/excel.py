@@ -1,7 +1,8 @@
 """The product model as an Excel workbook: a product sheet, a bill-of-materials sheet and a processes sheet.
 
 - ``product``: two columns, ``field`` and ``value``: name, name_zh, ids (comma-separated), declared_unit_amount,
-  declared_unit_unit, declared_unit_description, functional_unit, boundary, gwp, pcr, reference_period_start,
+  declared_unit_unit, declared_unit_description, functional_unit, reference_flow_amount, reference_flow_unit,
+  boundary, gwp, pcr, reference_period_start,
   reference_period_end, max_exempted_percent, biogenic_carbon_kg_c, biogenic_uptake, biogenic_source,
   factor_files (comma-separated).
 - ``bom``: one activity per row, in stage order: stage, name, amount, unit, factor, process, and optionally
