@@ -404,3 +404,14 @@ def test_multi_column_solve_by_hand(method: str) -> None:
     # The adjoint: A^T = [[1, -0.5], [-0.4, 1]], its inverse [[1, 0.5], [0.4, 1]] / 0.8.
     expected_transposed = np.array([[1.25, 0.625, 3.125], [0.5, 1.25, 2.25]])
     assert_allclose(system.solver.solve_transposed(rhs), expected_transposed, rtol=RTOL)
+
+
+def test_topological_ranks_of_a_condensed_graph() -> None:
+    """Kahn's order puts every consumer before its suppliers (the fallback when SciPy's labels are not sorted)."""
+    from lowcarbon.engine.ordering import _topological_ranks
+
+    consumers = np.array([0, 0, 1, 3, 2])
+    suppliers = np.array([1, 2, 2, 2, 4])  # 0 -> 1 -> 2 -> 4, 0 -> 2, 3 -> 2
+    ranks = _topological_ranks(5, consumers, suppliers)
+    assert sorted(ranks.tolist()) == [0, 1, 2, 3, 4]
+    assert all(ranks[c] < ranks[s] for c, s in zip(consumers, suppliers, strict=True))

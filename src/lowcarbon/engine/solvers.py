@@ -62,13 +62,18 @@ def backward_error(matrix: sparse.csr_matrix, x: Array, b: Array, norm_a: float)
     return np.where(np.isfinite(error) & np.all(np.isfinite(x), axis=0), error, np.inf)
 
 
-def _check_square(matrix: sparse.spmatrix) -> None:
-    if matrix.shape[0] != matrix.shape[1]:
+def check_square(products: int, activities: int) -> None:
+    """Raise NonsquareTechnosphere unless there are as many products as activities."""
+    if products != activities:
         raise NonsquareTechnosphere(
-            f"The technosphere has {matrix.shape[0]} products (rows) but {matrix.shape[1]} activities "
+            f"The technosphere has {products} products (rows) but {activities} activities "
             "(columns); every activity needs exactly one reference product. Add the missing production "
             "exchanges, or remove products that no activity produces."
         )
+
+
+def _check_square(matrix: sparse.spmatrix) -> None:
+    check_square(*matrix.shape)
 
 
 def _infinity_norm(matrix: sparse.csr_matrix) -> float:
@@ -185,11 +190,6 @@ class DirectSolver(_VerifiedSolver):
         self._rows = rows
         self._cols = cols
 
-    @property
-    def fill(self) -> int:
-        """Nonzeros in the L and U factors."""
-        return int(self._lu.L.nnz + self._lu.U.nnz)
-
     def solve(self, b: Array) -> Array:
         rhs = self._rhs(b)
         x = np.empty_like(rhs)
@@ -277,7 +277,6 @@ class IterativeSolver(_VerifiedSolver):
         self.jacobi_steps = jacobi_steps
         self.gmres_steps = gmres_steps
         self._direct: Solver | None = None
-        self.fallbacks = 0
 
     def _fallback(self) -> Solver:
         if self._direct is None:
@@ -286,7 +285,6 @@ class IterativeSolver(_VerifiedSolver):
                 self._direct = PardisoSolver(self.matrix, self.tolerance)
             else:
                 self._direct = DirectSolver(self.matrix, self.tolerance, self.structure)
-        self.fallbacks += 1
         return self._direct
 
     def solve(self, b: Array) -> Array:

@@ -20,8 +20,8 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.matrices import as_triplets, build_matrix
-from lowcarbon.engine.solvers import TOLERANCE, Solver, SolverMethod, choose_solver
-from lowcarbon.errors import InvalidArrays, NonsquareTechnosphere, OutsideTechnosphere, SingularTechnosphere
+from lowcarbon.engine.solvers import TOLERANCE, Solver, SolverMethod, check_square, choose_solver
+from lowcarbon.errors import InvalidArrays, OutsideTechnosphere, SingularTechnosphere
 
 Triplets = tuple[ArrayLike, ArrayLike, ArrayLike]
 Demand = Mapping[int, float]
@@ -115,12 +115,7 @@ class LCASystem:
         method: SolverMethod,
         tolerance: float,
     ) -> None:
-        if len(products) != len(activities):
-            raise NonsquareTechnosphere(
-                f"The technosphere has {len(products)} products (rows) but {len(activities)} "
-                "activities (columns); every activity needs exactly one reference product. Add the missing "
-                "production exchanges, or remove products that no activity produces."
-            )
+        check_square(len(products), len(activities))
         expected = {"technosphere": (len(products), len(activities)), "biosphere": (len(flows), len(activities))}
         for what, matrix in (("technosphere", technosphere), ("biosphere", biosphere)):
             if matrix.shape != expected[what]:
