@@ -1,0 +1,65 @@
+"""The worked examples under examples/ run as the README shows, and their results stay what they were."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lowcarbon.footprint import compute
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+# kg CO2e per declared unit, IPCC AR6; a change to a factor, a model or the computation shows up here
+PINNED = {
+    "pv-module": (
+        410.5490472396656,
+        {"raw_material_acquisition": 300.3730760364899, "production": 110.17597120317572},
+    ),
+    "cotton-tshirt": (
+        6.047418369724713,
+        {
+            "raw_material_acquisition": 0.7164953055901926,
+            "production": 3.4066460078705187,
+            "distribution": 0.009555873264,
+            "use": 1.7736790679999999,
+            "end_of_life": 0.14104211500000002,
+        },
+    ),
+    "hydrogen-electrolysis": (30.110064319999996, {"production": 30.110064319999996}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PINNED))
+def test_example_results_are_pinned(name: str) -> None:
+    """Each example's total and stages are as recorded, and it follows its PCR."""
+    result = compute(EXAMPLES / name / "model.yaml")
+    total, stages = PINNED[name]
+    assert result.total == pytest.approx(total, rel=1e-9)
+    assert result.by_stage == pytest.approx(stages, rel=1e-9)
+    assert result.pcr and result.pcr_deviations == []
+    assert all(line.source for line in result.lines), "every line cites its source"
+
+
+def test_examples_run_from_the_command_line() -> None:
+    """`lowcarbon footprint examples/<name>/model.yaml --json` works as the README shows."""
+    executable = shutil.which("lowcarbon", path=str(Path(sys.executable).parent)) or "lowcarbon"
+    for name, (total, _) in PINNED.items():
+        result = subprocess.run(
+            [executable, "footprint", str(EXAMPLES / name / "model.yaml"), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["total"] == pytest.approx(total, rel=1e-9)
+
+
+def test_each_example_has_a_cradle_to_gate_or_grave_mix() -> None:
+    """At least one CFP (cradle-to-grave) and one partial CFP (cradle-to-gate) among the examples."""
+    kinds = {compute(EXAMPLES / name / "model.yaml").kind for name in PINNED}
+    assert kinds == {"CFP", "partial CFP"}
