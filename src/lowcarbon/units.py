@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from tokenize import TokenError
 
@@ -17,7 +18,6 @@ tonne_CO2e = 1000000 * gram_CO2e = t_CO2e = tCO2e
 m3 = meter ** 3
 m2 = meter ** 2
 Nm3 = meter ** 3
-m2 = meter ** 2
 tkm = tonne * kilometer
 person = [person]
 pkm = person * kilometer
@@ -49,6 +49,7 @@ def parse_unit(text: str, where: str) -> pint.Unit:
         ValueError,
         TypeError,
         TokenError,
+        ZeroDivisionError,
     ) as exc:
         raise UnitError(
             f"{where}: unit {text!r} is not known ({exc}); write it as pint does, e.g. kg, t, kWh, MJ, m**3, t*km"
@@ -57,6 +58,9 @@ def parse_unit(text: str, where: str) -> pint.Unit:
 
 @cache
 def _unit(text: str) -> pint.Unit:
+    if re.search(r"(?<![A-Za-z_])ton(?![A-Za-z_])", text):
+        # pint reads "ton" as the US short ton (907 kg); in this field a ton is almost always a tonne
+        raise ValueError("'ton' is ambiguous: write t (tonne, 1,000 kg) or short_ton")
     return registry().Unit(_ALIASES.get(text, text))
 
 

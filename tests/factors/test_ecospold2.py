@@ -44,8 +44,11 @@ def zip_of(path: Path, members: dict[str, bytes]) -> Path:
 
 
 def gases(factor: Factor) -> dict[tuple[str, str], float]:
-    """A factor's emissions as (gas, origin) -> kg per unit."""
-    return {(emission.gas, emission.origin): emission.amount for emission in factor.emissions}
+    """A factor's emissions as (gas, origin) -> net kg per unit (uptake and release are separate emissions)."""
+    net: dict[tuple[str, str], float] = {}
+    for emission in factor.emissions:
+        net[(emission.gas, emission.origin)] = net.get((emission.gas, emission.origin), 0.0) + emission.amount
+    return net
 
 
 STEEL_GASES = {

@@ -67,6 +67,8 @@ def test_dataset_rules_by_hand() -> None:
     dataset = Dataset("d", "D", "test", 2.0, "kg", exchanges, "unit process")
     factor = dataset_factor(dataset, "t", load_set("AR6"))
     assert not isinstance(factor, str)
+    biogenic = sorted(e.amount for e in factor.emissions if e.origin == "biogenic")
+    assert biogenic == [-1.5, 0.5]  # uptake and release kept apart, per kg of reference
     split = load_set("AR6").split(factor)
     assert split == pytest.approx({"fossil": (4.0 + 0.2 * 29.8) / 2, "biogenic": (1.0 - 3.0) / 2, "land_use_change": 0})
     assert dataset_factor(Dataset("e", "E", "t", 1.0, "EUR", exchanges, "x"), "t", load_set("AR6")) == (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 import json
 from dataclasses import dataclass
 from functools import cache
@@ -58,9 +59,10 @@ class CharacterizationSet:
         if gas_id in _all_gas_ids():
             return 0.0
         prefix = f"{where}: " if where else ""
+        close = difflib.get_close_matches(gas_id, list(self.gases), n=3) or ["CO2", "CH4-fossil", "N2O"]
         raise UnknownGas(
-            f"{prefix}gas {gas_id!r} has no GWP in {self.name}; use one of its gas ids, e.g. "
-            f"{', '.join(sorted(self.gases)[:8])} (see lowcarbon/factors/data/characterization/)"
+            f"{prefix}gas {gas_id!r} has no GWP in {self.name}; did you mean {', '.join(close)}? "
+            "(the gas ids are in lowcarbon/factors/data/characterization/)"
         )
 
     def split(self, factor: Factor) -> dict[Origin, float]:

@@ -109,12 +109,14 @@ def dataset_factor(dataset: Dataset, factor_set: str, characterization: Characte
 def _emissions(
     exchanges: Sequence[ElementaryExchange], reference_amount: float, characterization: CharacterizationSet
 ) -> tuple[Emission, ...]:
-    totals: dict[tuple[str, Origin], float] = defaultdict(float)
+    # uptake and release of the same gas stay apart: ISO 14067 reports removals and emissions separately
+    totals: dict[tuple[str, Origin, bool], float] = defaultdict(float)
     for exchange in exchanges:
         gas = classify_flow(exchange.name, exchange.cas, exchange.compartments, exchange.direction, characterization)
         if gas is not None and exchange.amount:
-            totals[(gas.gas, gas.origin)] += gas.sign * exchange.amount / reference_amount
-    return tuple(Emission(gas, amount, origin) for (gas, origin), amount in sorted(totals.items()) if amount)
+            amount = gas.sign * exchange.amount / reference_amount
+            totals[(gas.gas, gas.origin, amount < 0)] += amount
+    return tuple(Emission(gas, amount, origin) for (gas, origin, _), amount in sorted(totals.items()) if amount)
 
 
 def kilograms_per(unit: str) -> float | None:

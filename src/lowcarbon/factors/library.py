@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pint
 
-from lowcarbon.errors import LowcarbonError, UnitError
+from lowcarbon.errors import DataFormatError, LowcarbonError, UnitError
 from lowcarbon.factors.model import Factor
 from lowcarbon.factors.table_format import parse_csv, read_factor_file
 from lowcarbon.units import parse_unit, registry
@@ -42,10 +42,13 @@ class FactorLibrary:
 
     def __init__(self, factors: Iterable[Factor] = ()) -> None:
         self._factors: dict[str, Factor] = {}
+        self._by_id: dict[str, list[str]] = {}
         self.add(factors)
 
     def add(self, factors: Iterable[Factor]) -> None:
         for factor in factors:
+            if factor.key not in self._factors:
+                self._by_id.setdefault(factor.id, []).append(factor.key)
             self._factors[factor.key] = factor
 
     def import_file(self, path: str | Path, factor_set: str | None = None) -> list[Factor]:
@@ -56,6 +59,16 @@ class FactorLibrary:
         a zip of them).
         """
         location = Path(path)
+        name = factor_set or location.stem
+        if name in self.factor_sets:
+            raise DataFormatError(
+                f"{location}: factor set {name!r} is already in the library; rename the file or give another set "
+                "name, so that shipped or earlier factors are not silently replaced"
+            )
+        if location.is_dir() and inventory_kind(location) is None:
+            raise DataFormatError(f"{location}: a folder; give a CSV, Excel or inventory file (or a folder of .spold)")
+        if location.suffix.lower() == ".zip" and not zipfile.is_zipfile(location):
+            raise DataFormatError(f"{location}: not a readable zip file")
         kind = inventory_kind(location)
         if kind == "ilcd":
             from lowcarbon.factors.ilcd_factors import import_ilcd
@@ -88,7 +101,7 @@ class FactorLibrary:
         """A factor by ``set/id`` (or by bare id when that is unambiguous)."""
         if key in self._factors:
             return self._factors[key]
-        matches = [f for f in self if f.id == key]
+        matches = [self._factors[k] for k in self._by_id.get(key, [])]
         if len(matches) == 1:
             return matches[0]
         if matches:

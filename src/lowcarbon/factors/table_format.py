@@ -36,6 +36,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import cast, get_args
@@ -63,6 +64,7 @@ OPTIONAL = (
 )
 DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
 GAS_PREFIX = "kg_"
+THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?([eE][-+]?\d+)?")
 
 
 class _Problems:
@@ -152,6 +154,11 @@ def _number(row: Mapping[str, str], column: str, number: int, problems: _Problem
     text = row.get(column, "")
     if not text:
         return None
+    if "," in text and not THOUSANDS.fullmatch(text):
+        problems.add(
+            number, column, f"{text!r}: write numbers with a decimal point, e.g. 0.5306 (commas only group thousands)"
+        )
+        return None
     try:
         value = float(text.replace(",", ""))
     except ValueError:
@@ -182,6 +189,13 @@ def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set
     for column, text in row.items():
         if column.startswith(GAS_PREFIX) and text:
             amount = _number(row, column, number, problems)
+            gas = column[len(GAS_PREFIX) :]
+            if (gas == "CH4-fossil") != (origin == "fossil") and gas.startswith("CH4-"):
+                problems.add(
+                    number,
+                    column,
+                    f"{gas} does not fit origin {origin}: fossil methane is CH4-fossil, other CH4-non-fossil",
+                )
             if amount is not None:
                 emissions.append(Emission(column[len(GAS_PREFIX) :], amount, cast(Origin, origin)))
     co2e = _number(row, "co2e", number, problems)

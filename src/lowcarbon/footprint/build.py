@@ -23,6 +23,7 @@ from lowcarbon.footprint.model import Activity, Process, ProductModel
 from lowcarbon.units import conversion_factor
 
 TOTAL = "total"
+REMOVALS = "biogenic_removals"
 PARTS = (*ORIGINS, "aircraft")
 
 
@@ -37,13 +38,18 @@ class Line:
     factor: Factor | None
     conversion: float  # from the activity's unit to the factor's (or the process output's) unit
     column: int
+    link_unit: str  # the factor's unit, or the unit of the process's reference output
 
 
 @dataclass(frozen=True)
 class Flow:
+    """An elementary flow of the built system: a gas of one origin, and whether it is a removal (negative in
+    its factor: CO2 taken up) and from aircraft, so each reporting line is one characterization vector."""
+
     gas: str
     origin: str
     aircraft: bool
+    removal: bool = False
 
 
 @dataclass(frozen=True)
@@ -157,13 +163,18 @@ class _Builder:
         self._use(column, consumer, share)
         sign = -1.0 if activity.avoided else 1.0
         where = f"{self.source}: {place}"
-        factor, conversion = None, 1.0
+        factor, conversion, target_unit = None, 1.0, None
         try:
             if activity.factor is not None:
                 factor = given or self.library.get(activity.factor)
                 conversion = conversion_factor(activity.unit, factor.unit, f"{where}.unit")
                 self._emit(column, factor, sign * activity.amount * conversion, activity.aircraft, where)
             else:
+                if activity.aircraft:
+                    raise DataFormatError(
+                        f"{where}.aircraft: only a line linked to a factor can be marked aircraft; mark the "
+                        "flight lines inside the process instead"
+                    )
                 target = self.processes.get(activity.process or "")
                 if target is None:
                     raise DataFormatError(
@@ -171,13 +182,20 @@ class _Builder:
                         f"processes are {sorted(self.processes) or 'none'}"
                     )
                 reference = target.outputs[0]
+                target_unit = reference.unit
                 conversion = conversion_factor(activity.unit, reference.unit, f"{where}.unit")
                 runs = sign * activity.amount * conversion / reference.amount
+                if process == target.id and runs * share >= 1:
+                    raise DataFormatError(
+                        f"{where}.amount: process {target.id!r} would use at least as much of its own product as "
+                        "it makes; a process can only consume less of itself than its reference output"
+                    )
                 self._use(self.process_columns[target.id], column, runs)
         except LowcarbonError as exc:
             message = str(exc)
             self.problems.append(message if message.startswith(self.source) else f"{where}.factor: {message}")
-        self.lines.append(Line(place, stage, process, activity, factor, conversion, column))
+        link_unit = factor.unit if factor is not None else (target_unit or activity.unit)
+        self.lines.append(Line(place, stage, process, activity, factor, conversion, column, link_unit))
 
     def _emit(self, column: int, factor: Factor, scale: float, aircraft: bool, where: str) -> None:
         if not factor.emissions:  # a published CO2e total without its gases: carry it as CO2e of its origin
@@ -186,7 +204,8 @@ class _Builder:
             return
         for emission in factor.emissions:
             self.gwp.gwp(emission.gas, f"{where}: factor {factor.key}")  # unknown gases are reported here
-            key = (self._flow(Flow(emission.gas, emission.origin, aircraft)), column)
+            flow = Flow(emission.gas, emission.origin, aircraft, removal=emission.amount < 0)
+            key = (self._flow(flow), column)
             self.bio[key] = self.bio.get(key, 0.0) + scale * emission.amount
 
     def _flow(self, flow: Flow) -> int:
@@ -198,6 +217,8 @@ class _Builder:
         for part in PARTS:
             chosen = {i: gwp(f) for i, f in flows.items() if (f.aircraft if part == "aircraft" else f.origin == part)}
             vectors.append(Characterization.from_mapping(part, chosen))
+        removals = {i: gwp(f) for i, f in flows.items() if f.removal and f.origin == "biogenic"}
+        vectors.append(Characterization.from_mapping(REMOVALS, removals))
         return vectors
 
 

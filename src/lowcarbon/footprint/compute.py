@@ -11,7 +11,7 @@ import numpy as np
 from lowcarbon.engine import by_flow
 from lowcarbon.errors import DataFormatError
 from lowcarbon.factors import FactorLibrary, default_library, load_set
-from lowcarbon.footprint.build import PARTS, TOTAL, BuiltModel, build
+from lowcarbon.footprint.build import PARTS, REMOVALS, TOTAL, BuiltModel, Line, build
 from lowcarbon.footprint.excel import load_excel_model, translate
 from lowcarbon.footprint.model import ProductModel, load_model
 from lowcarbon.footprint.pcr import deviations, load_pcr
@@ -31,7 +31,7 @@ def compute(model: ProductModel | str | Path, library: FactorLibrary | None = No
             model, places = load_excel_model(Path(model))
         else:
             model = load_model(model)
-    library = library if library is not None else default_library()
+    library = FactorLibrary(library) if library is not None else default_library()  # the caller's stays as it was
     for relative in model.factor_files:
         path = base / relative
         if not path.exists():
@@ -64,13 +64,13 @@ def _footprint(model: ProductModel, built: BuiltModel) -> Footprint:
             flow = built.flows[int(flow_id)]
             by_gas[flow.gas] += float(score)
             gas_mass[flow.gas] += float(amount)
-    supply = system.supply(demand)
-    removals = _biogenic_removals(built, supply)
-    exempted_supply = system.supply({built.exempted_root: 1.0})
-    direct = system.characterized_biosphere[names.index(TOTAL)] * (supply + exempted_supply)
+    removals = scores[REMOVALS]
+    direct = system.characterized_biosphere[names.index(TOTAL)]
+    counted_part = direct * system.supply(demand)
+    exempted_part = direct * system.supply({built.exempted_root: 1.0})
+    positions = system.activities.positions([line.column for line in built.lines])
     lines = []
-    for line in built.lines:
-        position = system.activities.position(line.column)
+    for line, position in zip(built.lines, positions, strict=True):
         activity = line.activity
         link = line.factor.key if line.factor is not None else f"process {activity.process}"
         lines.append(
@@ -82,9 +82,12 @@ def _footprint(model: ProductModel, built: BuiltModel) -> Footprint:
                 amount=activity.amount,
                 unit=activity.unit,
                 link=link,
+                link_amount=activity.amount * line.conversion,
+                link_unit=line.link_unit,
                 source=activity.source or (line.factor.source if line.factor is not None else ""),
                 data_type=activity.data_type,
-                kg_co2e=float(direct[position]),
+                # an exempted line shows what it would add; a counted line only what it adds to the total
+                kg_co2e=float((exempted_part if activity.exempted else counted_part)[position]),
                 exempted=activity.exempted,
             )
         )
@@ -131,21 +134,6 @@ def _footprint(model: ProductModel, built: BuiltModel) -> Footprint:
     )
 
 
-def _biogenic_removals(built: BuiltModel, supply: np.ndarray) -> float:
-    """Negative biogenic entries of each line, summed apart from the positive ones: uptake and release of the
-    same gas must not cancel before they are reported."""
-    system = built.system
-    entries = system.biosphere.multiply(supply[None, :]).tocoo()
-    total = 0.0
-    factors = system.characterization_matrix[system.characterization_index(TOTAL)]
-    for row, value in zip(entries.row, entries.data, strict=True):
-        flow = built.flows[int(system.flows.ids[row])]
-        score = float(value) * float(factors[row])
-        if flow.origin == "biogenic" and score < 0:
-            total += score
-    return total
-
-
 def _primary_share(lines: list[LineResult]) -> float:
     weights = np.array([abs(line.kg_co2e) for line in lines])
     primary = np.array([line.data_type == "primary" for line in lines])
@@ -158,12 +146,20 @@ def _data_quality(built: BuiltModel, lines: list[LineResult]) -> dict[str, float
         pairs = [
             (abs(result.kg_co2e), value)
             for line, result in zip(built.lines, lines, strict=True)
-            if not result.exempted and (value := getattr(line.activity.dqr, rating)) is not None
+            if not result.exempted and (value := _rating(line, rating)) is not None
         ]
         weight = sum(w for w, _ in pairs)
         if weight:
             summary[rating] = sum(w * v for w, v in pairs) / weight
     return summary
+
+
+def _rating(line: Line, rating: str) -> float | None:
+    """The line's own rating, else its factor's (a factor set may rate its values)."""
+    own: float | None = getattr(line.activity.dqr, rating)
+    if own is None and line.factor is not None:
+        own = getattr(line.factor.data_quality, rating)
+    return own
 
 
 def _warnings(built: BuiltModel) -> list[str]:

@@ -69,7 +69,10 @@ def load_pcr(name: str, base: Path | None = None) -> Pcr:
             raise DataFormatError(
                 f"pcr: {name!r} is neither a shipped PCR ({', '.join(shipped_pcrs()) or 'none'}) nor a file"
             )
-        text, source = path.read_text(encoding="utf-8"), str(path)
+        try:
+            text, source = path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise DataFormatError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
     try:
         data = yaml.safe_load(text)
         return Pcr.model_validate(data)

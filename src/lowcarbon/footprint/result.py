@@ -40,6 +40,8 @@ class LineResult:
     amount: float
     unit: str
     link: str  # "factor set/id" or "process id"
+    link_amount: float  # the amount in the factor's (or the process output's) unit
+    link_unit: str
     source: str
     data_type: str
     kg_co2e: float
