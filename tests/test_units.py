@@ -37,3 +37,10 @@ def test_unknown_unit_names_the_place() -> None:
     """An unknown unit says where it was and how to write units."""
     with pytest.raises(UnitError, match=r"factors.csv, row 3: unit 'furlongz' is not known.*e.g. kg, t, kWh"):
         parse_unit("furlongz", "factors.csv, row 3")
+
+
+@pytest.mark.parametrize(("text", "message"), [("ton*km", "'ton' is ambiguous"), ("kg / 0", "division by zero")])
+def test_ambiguous_and_broken_units(text: str, message: str) -> None:
+    """A US short ton is never taken for a tonne, and a broken unit is a clear error."""
+    with pytest.raises(UnitError, match=message):
+        parse_unit(text, "here")

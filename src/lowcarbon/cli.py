@@ -25,7 +25,7 @@ from lowcarbon.footprint.excel import write_excel_starter
 from lowcarbon.footprint.starter import write_starter
 
 app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
-console = Console()
+console = Console(soft_wrap=True)  # plain lines are not cut, so scripts can read them
 
 
 @app.callback()
@@ -231,6 +231,8 @@ def factors_search(
     as_json: JsonOpt = False,
 ) -> None:
     """Search emission factors by text, geography and unit."""
+    if limit < 1:
+        raise typer.BadParameter("give 1 or more", param_hint="--limit")
     try:
         characterization = load_set(gwp)
         found = _library(imports).search(" ".join(text or []), geography=geography, unit=unit, limit=limit)
@@ -363,7 +365,7 @@ def _print_footprint(result: Footprint, by: str, top: int) -> None:
     elif by == "factor":
         totals: dict[str, float] = {}
         for line in result.lines:
-            if not line.link.startswith("process "):
+            if not line.exempted and not line.link.startswith("process "):
                 totals[line.link] = totals.get(line.link, 0.0) + line.kg_co2e
         rows = sorted(totals.items(), key=lambda item: -abs(item[1]))[:top]
     else:

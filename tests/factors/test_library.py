@@ -85,3 +85,20 @@ def test_get_by_bare_id_and_errors(tmp_path: Path) -> None:
         library.get("lignite")
     assert library.get("mine/lignite").emissions[0].amount == 99000
     assert len(FactorLibrary()) == 0
+
+
+def test_imports_cannot_shadow_and_must_be_files(tmp_path: Path) -> None:
+    """A file named like a shipped set, a plain folder and a broken zip are refused."""
+    from lowcarbon.errors import DataFormatError
+
+    shadow = tmp_path / "cn-grid-electricity.csv"
+    shadow.write_text("id,name,unit,geography,source,kg_CO2\ncn-national-2023,fake,kWh,CN,s,0.001\n")
+    library = default_library()
+    with pytest.raises(DataFormatError, match="factor set 'cn-grid-electricity' is already in the library"):
+        library.import_file(shadow)
+    assert library.get("cn-grid-electricity/cn-national-2023").emissions[0].amount == 0.5306
+    with pytest.raises(DataFormatError, match="a folder"):
+        library.import_file(tmp_path)
+    (tmp_path / "broken.zip").write_bytes(b"not a zip")
+    with pytest.raises(DataFormatError, match="not a readable zip file"):
+        library.import_file(tmp_path / "broken.zip")

@@ -101,3 +101,14 @@ def test_unreadable_files(tmp_path: Path) -> None:
     (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
     with pytest.raises(DataFormatError, match="not a readable Excel workbook"):
         read_factor_file(tmp_path / "broken.xlsx")
+
+
+def test_decimal_commas_and_methane_origin() -> None:
+    """0,5306 is refused (it is no 5,306); 1,234.5 is a thousands group; fossil methane needs fossil origin."""
+    header = "id,name,unit,geography,source,kg_CO2,kg_CH4-fossil,origin\n"
+    with pytest.raises(DataFormatError, match="'0,5306': write numbers with a decimal point"):
+        parse_csv(header + 'a,A,kWh,CN,s,"0,5306",,\n', "x.csv", "x")
+    (factor,) = parse_csv(header + 'a,A,kWh,CN,s,"1,234.5",,\n', "x.csv", "x")
+    assert factor.emissions[0].amount == 1234.5
+    with pytest.raises(DataFormatError, match="CH4-fossil does not fit origin biogenic"):
+        parse_csv(header + "a,A,kg,CN,s,,0.1,biogenic\n", "x.csv", "x")

@@ -297,3 +297,74 @@ def test_biogenic_carbon_content_and_uptake(tmp_path: Path) -> None:
     assert uptake.total == pytest.approx(GRID_2023 + removal, rel=RTOL)
     assert uptake.excluding_biogenic_uptake == pytest.approx(GRID_2023, rel=RTOL)
     assert uptake.by_stage["raw_material_acquisition"] == pytest.approx(uptake.total, rel=RTOL)
+
+
+def test_review_cases_by_hand(tmp_path: Path) -> None:
+    """Avoided biogenic emissions are no removals; a shared process splits into counted and exempted parts."""
+    stages = [
+        {
+            "name": "raw_material_acquisition",
+            "activities": [
+                line("wood growth", 1, "kg", factor="growth"),  # uptake -1.8
+                line("avoided burning", 1, "kg", factor="wood", avoided=True),  # -1.6, not a removal
+            ],
+        }
+    ]
+    result = run(tmp_path, model(stages))
+    assert result.biogenic_removals == pytest.approx(-1.8, rel=RTOL)
+    assert result.biogenic_emissions == pytest.approx(-1.6, rel=RTOL)
+    assert result.excluding_biogenic_uptake == pytest.approx(-1.6, rel=RTOL)
+    process = {
+        "id": "p",
+        "outputs": [{"product": "p", "amount": 1, "unit": "kg"}],
+        "inputs": [line("in", 1, "kWh", factor="cn-national-2023")],
+    }
+    shared = [
+        {
+            "name": "production",
+            "activities": [line("used", 1, "kg", process="p"), line("left out", 1, "kg", process="p", exempted=True)],
+        }
+    ]
+    split = run(tmp_path, model(shared, processes=[process]))
+    (inner,) = [x for x in split.lines if x.place == "processes[0].inputs[0]"]
+    assert inner.kg_co2e == pytest.approx(GRID_2023, rel=RTOL) == split.total
+    assert split.exempted == pytest.approx(GRID_2023, rel=RTOL)
+    assert inner.link_amount == 1 and inner.link_unit == "kWh"
+
+
+def test_refused_models(tmp_path: Path) -> None:
+    """Aircraft on a process link, a process eating itself, negative, NaN and boolean amounts are refused."""
+    eater = {
+        "id": "e",
+        "outputs": [{"product": "e", "amount": 1, "unit": "kg"}],
+        "inputs": [line("self", 1.5, "kg", process="e")],
+    }
+    cases = [
+        (
+            model(
+                [{"name": "s", "activities": [line("fly", 1, "kg", process="e", aircraft=True)]}],
+                processes=[eater | {"inputs": []}],
+            ),
+            "stages[0].activities[0].aircraft: only a line linked to a factor can be marked aircraft",
+        ),
+        (
+            model([{"name": "s", "activities": [line("x", 1, "kg", process="e")]}], processes=[eater]),
+            "processes[0].inputs[0].amount: process 'e' would use at least as much of its own product",
+        ),
+        (
+            model([{"name": "s", "activities": [line("x", -1, "kWh", factor="cn-national-2023")]}]),
+            "stages[0].activities[0].amount: Input should be greater than or equal to 0",
+        ),
+        (
+            model([{"name": "s", "activities": [line("x", float("nan"), "kWh", factor="cn-national-2023")]}]),
+            "stages[0].activities[0].amount: Input should be a finite number",
+        ),
+        (
+            model([{"name": "s", "activities": [line("x", True, "kWh", factor="cn-national-2023")]}]),
+            "stages[0].activities[0].amount: Input should be a valid number",
+        ),
+    ]
+    for data, message in cases:
+        with pytest.raises(DataFormatError) as info:
+            run(tmp_path, data)
+        assert message in str(info.value)

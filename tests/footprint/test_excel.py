@@ -52,3 +52,24 @@ def test_missing_sheet_and_broken_file(tmp_path: Path) -> None:
         compute(tmp_path / "fake.xlsx")
     with pytest.raises(DataFormatError, match="already exists"):
         write_excel_starter(path)
+
+
+def test_excel_is_as_strict_as_yaml(tmp_path: Path) -> None:
+    """Unknown product fields and rows without a stage are refused; a stage's rows may be apart."""
+    path = write_excel_starter(tmp_path / "Strict.xlsx")
+    workbook = load_workbook(path)
+    workbook["product"].append(("boundry", "cradle-to-grave"))
+    workbook["bom"].append((None, "orphan", 1.0, "kWh", "cn-grid-electricity/cn-national-2023"))
+    workbook.save(path)
+    with pytest.raises(DataFormatError) as info:
+        compute(path)
+    message = str(info.value)
+    assert "sheet product, row 10, column field: unknown field 'boundry'" in message
+    assert "sheet bom, row 5, column stage: empty" in message
+    workbook = load_workbook(path)
+    workbook["product"].delete_rows(10)
+    workbook["bom"]["A5"] = "raw_material_acquisition"  # the same stage as row 2, after production rows
+    workbook.save(path)
+    result = compute(path)
+    assert list(result.by_stage) == ["raw_material_acquisition", "production"]
+    assert result.by_stage["raw_material_acquisition"] == pytest.approx(0.5306 / 1.1 + 0.5306, rel=1e-12)

@@ -113,3 +113,10 @@ def test_shipped_pcrs_load() -> None:
     for name in shipped_pcrs():
         rule = load_pcr(name)
         assert rule.id == name and rule.source and rule.stages
+
+
+def test_pcr_that_is_not_utf8(tmp_path: Path) -> None:
+    """A PCR file in another encoding is named, not a traceback."""
+    (tmp_path / "latin.yaml").write_bytes("name: caf\xe9\n".encode("latin-1"))
+    with pytest.raises(DataFormatError, match="cannot be read as UTF-8 text"):
+        load_pcr("latin.yaml", tmp_path)

@@ -19,7 +19,7 @@ from lowcarbon.engine import Characterization, LCASystem
 from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary
 from lowcarbon.factors.model import ORIGINS, Emission
-from lowcarbon.footprint.model import Activity, Process, ProductModel
+from lowcarbon.footprint.model import Activity, ProductModel
 from lowcarbon.units import conversion_factor
 
 TOTAL = "total"
@@ -113,7 +113,7 @@ class _Builder:
                 consumer = exempted_root if activity.exempted else column
                 self._line(f"stages[{s}].activities[{a}]", stage.name, None, activity, consumer, 1.0)
         for p, process in enumerate(self.model.processes):
-            share = _allocation_share(process)
+            share = process.allocation_share
             for a, activity in enumerate(process.inputs):
                 place = f"processes[{p}].inputs[{a}]"
                 if activity.exempted:
@@ -231,12 +231,3 @@ def co2_per_carbon() -> float:
     """kg of CO2 per kg of carbon, from the molar masses of carbon and oxygen."""
     carbon, oxygen = CONSTANTS["molar_mass_C"]["value"], CONSTANTS["molar_mass_O"]["value"]
     return float((carbon + 2 * oxygen) / carbon)
-
-
-def _allocation_share(process: Process) -> float:
-    """The reference product's share of the process's burdens (1 without co-products)."""
-    if len(process.outputs) == 1 or process.allocation is None:
-        return 1.0
-    field = {"mass": "mass_kg", "energy": "energy_mj", "economic": "value"}[process.allocation]
-    values = [float(getattr(output, field)) for output in process.outputs]
-    return values[0] / sum(values)

@@ -47,6 +47,16 @@ def load_excel_model(path: Path) -> tuple[ProductModel, dict[str, str]]:
                 f"{path}: the workbook needs a sheet named {required!r} (see lowcarbon init-model --excel)"
             )
     places: dict[str, str] = {}
+    problems = _product_problems(sheets["product"]) + [
+        f"sheet bom, row {row['_row']}, column stage: empty; name the life-cycle stage of every row"
+        for row in sheets["bom"]
+        if not str(row.get("stage", "")).strip()
+    ]
+    if problems:
+        count = len(problems)
+        raise DataFormatError(
+            f"{count} problem{'s' * (count > 1)} in the model:\n" + "\n".join(f"{path}: {p}" for p in problems)
+        )
     data = _product(sheets["product"])
     data["stages"] = _stages(sheets["bom"], places)
     data["processes"] = _processes(sheets.get("processes", []), places)
@@ -75,6 +85,38 @@ def _rows(sheet: Any) -> Iterator[dict[str, Any]]:
         if row:
             row["_row"] = number
             yield row
+
+
+PRODUCT_FIELDS = (
+    "name",
+    "name_zh",
+    "ids",
+    "declared_unit_amount",
+    "declared_unit_unit",
+    "declared_unit_description",
+    "functional_unit",
+    "reference_flow_amount",
+    "reference_flow_unit",
+    "boundary",
+    "gwp",
+    "pcr",
+    "reference_period_start",
+    "reference_period_end",
+    "max_exempted_percent",
+    "biogenic_carbon_kg_c",
+    "biogenic_uptake",
+    "biogenic_source",
+    "factor_files",
+)
+
+
+def _product_problems(rows: list[dict[str, Any]]) -> list[str]:
+    return [
+        f"sheet product, row {row['_row']}, column field: unknown field {row['field']!r}; the fields are "
+        f"{', '.join(PRODUCT_FIELDS)}"
+        for row in rows
+        if row.get("field") and str(row["field"]) not in PRODUCT_FIELDS
+    ]
 
 
 def _product(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -135,15 +177,14 @@ def _activity(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _stages(rows: list[dict[str, Any]], places: dict[str, str]) -> list[dict[str, Any]]:
-    stages: list[dict[str, Any]] = []
+    stages: dict[str, dict[str, Any]] = {}  # rows of one stage need not be next to each other
     for row in rows:
-        name = str(row.get("stage", ""))
-        if not stages or stages[-1]["name"] != name:
-            stages.append({"name": name, "activities": []})
-        s, a = len(stages) - 1, len(stages[-1]["activities"])
+        name = str(row.get("stage", "")).strip()
+        stage = stages.setdefault(name, {"name": name, "activities": []})
+        s, a = list(stages).index(name), len(stage["activities"])
         places[f"stages[{s}].activities[{a}]"] = f"sheet bom, row {row['_row']}"
-        stages[-1]["activities"].append(_activity(row))
-    return stages
+        stage["activities"].append(_activity(row))
+    return list(stages.values())
 
 
 def _processes(rows: list[dict[str, Any]], places: dict[str, str]) -> list[dict[str, Any]]:

@@ -27,11 +27,13 @@ Rating = Annotated[float, Field(ge=1, le=5)]
 STAGES = ("raw_material_acquisition", "production", "distribution", "use", "end_of_life")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class StrictModel(BaseModel):
+    """Unknown fields are errors (typos are caught), NaN and infinity are no numbers, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-class DataQualityRatings(_Strict):
+class DataQualityRatings(StrictModel):
     """PACT data-quality ratings of one datum, 1 (best) to 5."""
 
     technological: Rating | None = None
@@ -41,11 +43,11 @@ class DataQualityRatings(_Strict):
     reliability: Rating | None = None
 
 
-class Activity(_Strict):
+class Activity(StrictModel):
     """One line of the inventory: an amount of something, linked to a factor or to a modelled process."""
 
     name: str
-    amount: float
+    amount: float = Field(ge=0, strict=True)  # a credit is an avoided activity, not a negative amount
     unit: str
     factor: str | None = None
     process: str | None = None
@@ -63,14 +65,14 @@ class Activity(_Strict):
         return self
 
 
-class Stage(_Strict):
+class Stage(StrictModel):
     """A life-cycle stage and its activities, amounts per declared unit."""
 
     name: str
     activities: list[Activity] = []
 
 
-class Output(_Strict):
+class Output(StrictModel):
     """An output of a process; the first is its reference product. Allocation properties per this amount."""
 
     product: str
@@ -81,7 +83,7 @@ class Output(_Strict):
     value: float | None = Field(default=None, ge=0)  # economic value, any currency, the same for all outputs
 
 
-class Process(_Strict):
+class Process(StrictModel):
     """A process modelled in the file (a sub-assembly, an in-house step), inputs per its reference output."""
 
     id: str
@@ -90,6 +92,20 @@ class Process(_Strict):
     allocation: Literal["mass", "energy", "economic"] | None = None
     inputs: list[Activity] = []
 
+    @property
+    def allocation_field(self) -> str | None:
+        """The output property the allocation divides by."""
+        return {"mass": "mass_kg", "energy": "energy_mj", "economic": "value", None: None}[self.allocation]
+
+    @property
+    def allocation_share(self) -> float:
+        """The reference (first) output's share of the burdens: 1 without co-products."""
+        field = self.allocation_field
+        if len(self.outputs) == 1 or field is None:
+            return 1.0
+        values = [float(getattr(output, field)) for output in self.outputs]
+        return values[0] / sum(values)
+
     @model_validator(mode="after")
     def _allocation(self) -> Process:
         if len(self.outputs) > 1 and self.allocation is None:
@@ -97,7 +113,7 @@ class Process(_Strict):
                 "a process with co-products needs 'allocation: mass', 'energy' or 'economic' (ISO 14044 prefers "
                 "mass or energy); for system expansion, model the co-product as an avoided activity instead"
             )
-        field = {"mass": "mass_kg", "energy": "energy_mj", "economic": "value", None: None}[self.allocation]
+        field = self.allocation_field
         if field and len(self.outputs) > 1:
             missing = [o.product for o in self.outputs if getattr(o, field) is None]
             if missing:
@@ -109,13 +125,13 @@ class Process(_Strict):
         return self
 
 
-class CutOff(_Strict):
+class CutOff(StrictModel):
     """The cut-off rule: how much of the footprint exempted activities may make up (PACT's exemptedEmissionsPercent)."""
 
     max_exempted_percent: float = Field(default=5.0, ge=0, le=100)
 
 
-class BiogenicCarbon(_Strict):
+class BiogenicCarbon(StrictModel):
     """Biogenic carbon in the product per declared unit; ``uptake`` credits its CO2 taken from the air."""
 
     content_kg_c: float = Field(ge=0)
@@ -123,19 +139,19 @@ class BiogenicCarbon(_Strict):
     source: str = ""
 
 
-class Product(_Strict):
+class Product(StrictModel):
     name: str
     name_zh: str | None = None
     ids: list[str] = []  # e.g. URNs such as urn:gtin:06901234567892
 
 
-class DeclaredUnit(_Strict):
+class DeclaredUnit(StrictModel):
     amount: float = Field(default=1.0, gt=0)
     unit: str
     description: str = ""
 
 
-class ReferenceFlow(_Strict):
+class ReferenceFlow(StrictModel):
     """The amount of product needed to fulfil the functional unit, e.g. 1.2 kg of kettle."""
 
     amount: float = Field(gt=0)
@@ -143,7 +159,7 @@ class ReferenceFlow(_Strict):
     description: str = ""
 
 
-class ReferencePeriod(_Strict):
+class ReferencePeriod(StrictModel):
     start: date
     end: date
 
@@ -154,7 +170,7 @@ class ReferencePeriod(_Strict):
         return self
 
 
-class ProductModel(_Strict):
+class ProductModel(StrictModel):
     """A whole product model file."""
 
     product: Product
@@ -225,7 +241,7 @@ def _place(location: tuple[int | str, ...]) -> str:
 def _message(error: Any) -> str:
     kind, message = error["type"], error["msg"]
     if kind == "extra_forbidden":
-        return "unknown field; check its spelling against `lowcarbon init-model`'s starter file"
+        return "unknown field; check its spelling (a model's fields are those of `lowcarbon init-model`'s starter)"
     if kind == "missing":
         return "required field is missing"
     return str(message).removeprefix("Value error, ")

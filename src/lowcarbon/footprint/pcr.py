@@ -17,25 +17,25 @@ import yaml
 from pydantic import Field, ValidationError
 
 from lowcarbon.errors import DataFormatError, UnitError
-from lowcarbon.footprint.model import ProductModel, _Strict, parse_model_errors
+from lowcarbon.footprint.model import ProductModel, StrictModel, parse_model_errors
 from lowcarbon.footprint.result import Footprint
 from lowcarbon.units import conversion_factor
 
 DATA = "lowcarbon.footprint.data.pcr"
 
 
-class PcrUnit(_Strict):
+class PcrUnit(StrictModel):
     unit: str
     amount: float | None = None  # when the rule fixes the amount too
 
 
-class RequiredActivity(_Strict):
+class RequiredActivity(StrictModel):
     stage: str
     name_contains: list[str] = Field(min_length=1)  # any of these words, in English or Chinese
     why: str = ""
 
 
-class Pcr(_Strict):
+class Pcr(StrictModel):
     """One product category rule."""
 
     id: str

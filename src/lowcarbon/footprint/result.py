@@ -9,16 +9,21 @@ unit unless said otherwise):
 - ``total``: the CFP, biogenic emissions and removals included;
 - ``by_stage``: the cumulative total of each life-cycle stage;
 - ``by_gas``: kg CO2e of each gas; ``gas_mass``: kg of each gas;
-- ``fossil``, ``biogenic_emissions``, ``biogenic_removals`` (negative), ``land_use_change`` and ``aircraft``
-  (part of fossil, reported apart as ISO 14067 asks): the separate reporting lines;
-- ``excluding_biogenic_uptake`` and ``including_biogenic_uptake``: PACT's pcfExcludingBiogenicUptake and
-  pcfIncludingBiogenicUptake;
-- ``primary_data_share``: the share of the absolute line contributions that comes from primary data;
+- ``fossil``, ``biogenic_emissions``, ``biogenic_removals`` (negative: CO2 uptake, from flows that are negative in
+  their factors), ``land_use_change``: the separate reporting lines, which add up to ``total``; ``aircraft``: the
+  emissions of lines marked aircraft, whatever their origin, also counted in their origin's line;
+- ``excluding_biogenic_uptake`` (total minus removals) and ``including_biogenic_uptake`` (the total): PACT's
+  pcfExcludingBiogenicUptake and pcfIncludingBiogenicUptake;
+- ``primary_data_share``: the fraction (0 to 1; PACT writes it in percent) of the absolute direct line
+  contributions that comes from lines marked primary. ``data_type`` and ``dqr`` describe a line's own emissions: a
+  line linked to a process contributes through the process's inputs, which carry their own;
 - ``data_quality``: each PACT rating averaged over the lines that have it, weighted by absolute contribution;
 - ``lines``: every activity with its place in the model, amount, unit, the factor (key and source) or process
-  it links to, and its direct contribution; ``hotspots``: the largest lines;
-- ``exempted`` and ``exempted_percent``: the lines left out under the cut-off rule (PACT's
-  exemptedEmissionsPercent); ``biogenic_carbon_content``: kg of biogenic carbon in the product;
+  it links to with the amount in that factor's or process's unit (``link_amount``, ``link_unit``), and its direct
+  contribution (for an exempted line, what it would add); ``hotspots``: the largest counted lines; ``unit``: the
+  unit of every kg CO2e figure, e.g. "kg CO2e per 1 item";
+- ``exempted`` and ``exempted_percent`` = 100 |exempted| / (|total| + |exempted|): the lines left out under the
+  cut-off rule (PACT's exemptedEmissionsPercent); ``biogenic_carbon_content``: kg of biogenic carbon in the product;
 - ``warnings``: unverified factors used, factors whose published CO2e used another GWP set, a cut-off exceeded;
 - ``pcr_deviations``: how the model departs from its product category rule, one line each.
 """

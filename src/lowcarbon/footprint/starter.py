@@ -75,6 +75,8 @@ processes:
 
 def write_starter(name: str) -> Path:
     """Write ``<name>.yaml`` (a path may lead to it; nothing is overwritten) and return its path."""
+    if not Path(name).name.removesuffix(".yaml").removesuffix(".yml").strip():
+        raise DataFormatError('give the product a name, e.g. lowcarbon init-model "Electric kettle"')
     path = Path(name.removesuffix(".yaml").removesuffix(".yml") + ".yaml")
     if path.exists():
         raise DataFormatError(f"{path} already exists; choose another name or remove it")
