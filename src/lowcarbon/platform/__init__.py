@@ -1,0 +1,21 @@
+"""The web platform's kernel: settings, database, migrations, audit trail, accounts, HTTP app factory and commands.
+
+Modules, each importable on its own (none imports a domain package; see DESIGN.md):
+
+    settings       Settings (pydantic-settings, LOWCARBON_* variables, TOML file), settings_table() for the docs
+    errors         PlatformError and its subclasses, each with an HTTP status
+    database       Base, UTCDateTime, create_engine(settings), session_factory(engine), ping(engine)
+    migrate        upgrade(settings), downgrade(settings, revision), current_revision(settings), head_revision()
+    tables         the kernel's tables: Organisation, User, AuditEntry
+    roles          OrganisationKind and Role, the words access rules are written in
+    audit          record(session, ...), verify(session), head(session): the hash-chained audit trail
+    passwords      Argon2id hashing and the password length rule
+    accounts       create_organisation, create_user: writes that record themselves in the audit trail
+    http_errors    the one JSON error shape {"error": {"code", "message"}} and its handlers
+    dependencies   SettingsDep, EngineDep, SessionDep for routes
+    health         GET /healthz
+    app            create_app(settings) -> FastAPI
+    cli            the serve, audit and admin commands (a Typer app merged into ``lowcarbon``)
+
+Nothing is imported here, so ``import lowcarbon.platform.cli`` stays free of the web stack until a command runs.
+"""

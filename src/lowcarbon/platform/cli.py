@@ -1,0 +1,207 @@
+"""The platform's commands, merged into ``lowcarbon``: ``serve``, ``audit verify`` and ``admin`` (organisations, users).
+
+Every command opens the database of the settings (``--data-dir``, ``LOWCARBON_*`` variables, the settings file) and
+first migrates it to the newest schema, so each works on a fresh data directory. The web stack, SQLAlchemy and
+Alembic are imported inside the commands, which keeps ``lowcarbon --help`` and the other commands quick to start.
+Errors print one line, ``error: ...``, and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+
+import typer
+from pydantic import ValidationError
+
+from lowcarbon import __version__
+from lowcarbon.errors import LowcarbonError
+from lowcarbon.platform.roles import OrganisationKind, Role
+from lowcarbon.platform.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+__all__ = ["admin_app", "app", "audit_app"]
+
+T = TypeVar("T")
+
+app = typer.Typer(no_args_is_help=True, help="The lowcarbon web platform.")
+audit_app = typer.Typer(no_args_is_help=True, help="Check the audit trail.")
+admin_app = typer.Typer(no_args_is_help=True, help="Create organisations and users from the command line.")
+app.add_typer(audit_app, name="audit")
+app.add_typer(admin_app, name="admin")
+
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data directory (default: LOWCARBON_DATA_DIR, else ~/.local/share/lowcarbon)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print a JSON object instead of a sentence.")]
+HostOpt = Annotated[str | None, typer.Option(help="Address to listen on (default: LOWCARBON_HOST, else 127.0.0.1).")]
+PortOpt = Annotated[int | None, typer.Option(help="Port to listen on (default: LOWCARBON_PORT, else 8000).")]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _settings(**values: Any) -> Settings:
+    try:
+        return Settings(**{name: value for name, value in values.items() if value is not None})
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        _fail(f"invalid settings: {problems}")
+    except LowcarbonError as exc:
+        _fail(str(exc))
+
+
+def _in_transaction(settings: Settings, work: Callable[[Session], T], *, write: bool = True) -> T:
+    """Migrate, then run ``work`` in one transaction, committed when it returns; errors end the command."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from lowcarbon.platform.database import create_engine, describe_error, session_factory
+    from lowcarbon.platform.migrate import upgrade
+
+    try:
+        upgrade(settings)
+        engine = create_engine(settings)
+        try:
+            with session_factory(engine, write=write).begin() as session:
+                return work(session)
+        finally:
+            engine.dispose()
+    except LowcarbonError as exc:
+        _fail(str(exc))
+    except SQLAlchemyError as exc:  # e.g. the database went away after the migration
+        _fail(f"the database failed: {describe_error(exc)}")
+
+
+def _actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # no user name in a bare container
+        return "cli"
+
+
+@app.command()
+def serve(host: HostOpt = None, port: PortOpt = None, data_dir: DataDirOpt = None) -> None:
+    """Start the web service, migrating the database to the newest schema first."""
+    settings = _settings(host=host, port=port, data_dir=data_dir)
+    import uvicorn
+
+    from lowcarbon.platform.app import create_app
+    from lowcarbon.platform.migrate import upgrade
+
+    try:
+        upgrade(settings)
+        settings.ensure_secret_key()
+        application = create_app(settings)
+    except LowcarbonError as exc:
+        _fail(str(exc))
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    typer.echo(f"lowcarbon {__version__} on http://{shown_host}:{settings.port} (data: {settings.data_dir})", err=True)
+    uvicorn.run(application, host=settings.host, port=settings.port)
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: DataDirOpt = None, as_json: JsonOpt = False) -> None:
+    """Check the audit trail's hash chain: print OK, or the first broken entry's id and exit with status 1."""
+    import sqlalchemy as sa
+
+    from lowcarbon.platform import audit
+    from lowcarbon.platform.tables import AuditEntry
+
+    def check(session: Session) -> tuple[int | None, int, str | None]:
+        count = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) or 0
+        return audit.verify(session), count, audit.head(session)
+
+    broken, count, head = _in_transaction(_settings(data_dir=data_dir), check, write=False)
+    if as_json:
+        typer.echo(json.dumps({"ok": broken is None, "first_broken_entry": broken, "entries": count, "head": head}))
+    elif broken is None:
+        typer.echo(f"OK: {count} entries, chained to the last" + (f" (head {head})" if head else ""))
+    else:
+        typer.echo(f"BROKEN: entry {broken} does not match its hash or its link to the entry before it")
+    if broken is not None:
+        raise typer.Exit(1)
+
+
+@admin_app.command("create-organisation")
+def create_organisation(
+    name: Annotated[str, typer.Argument(help="The organisation's name.")],
+    kind: Annotated[OrganisationKind, typer.Option(help="What the organisation is to the platform.")],
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create an organisation, recorded in the audit trail."""
+    from lowcarbon.platform import accounts
+
+    def create(session: Session) -> dict[str, Any]:
+        organisation = accounts.create_organisation(session, name=name, kind=kind.value, actor=_actor())
+        return {"id": organisation.id, "name": organisation.name, "kind": organisation.kind}
+
+    created = _in_transaction(_settings(data_dir=data_dir), create)
+    if as_json:
+        typer.echo(json.dumps(created))
+    else:
+        typer.echo(f"created organisation {created['id']}: {created['name']} ({created['kind']})")
+
+
+@admin_app.command("create-user")
+def create_user(
+    email: Annotated[str, typer.Argument(help="The user's email address, which they log in with.")],
+    organisation: Annotated[int, typer.Option(help="Id of the user's organisation.")],
+    role: Annotated[Role, typer.Option(help="What the user may do in their organisation.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input (one line).")
+    ] = False,
+    name: Annotated[str, typer.Option(help="The user's name, as shown to others.")] = "",
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create a user in an organisation, recorded in the audit trail; the password comes from standard input."""
+    if not password_stdin:
+        raise typer.BadParameter(
+            "pass the password on standard input, e.g. `... --password-stdin < file`", param_hint="--password-stdin"
+        )
+    password = _read_password()
+    settings = _settings(data_dir=data_dir)
+    from lowcarbon.platform import accounts
+
+    def create(session: Session) -> dict[str, Any]:
+        user = accounts.create_user(
+            session,
+            email=email,
+            organisation_id=organisation,
+            role=role.value,
+            password=password,
+            actor=_actor(),
+            name=name,
+        )
+        return {"id": user.id, "email": user.email, "organisation_id": user.organisation_id, "role": user.role}
+
+    created = _in_transaction(settings, create)
+    if as_json:
+        typer.echo(json.dumps(created))
+    else:
+        typer.echo(
+            f"created user {created['id']}: {created['email']}, {created['role']} of organisation {organisation}"
+        )
+
+
+def _read_password() -> str:
+    """The password on standard input: one line, its line ending removed; asked for without echo at a terminal."""
+    if sys.stdin.isatty():
+        return getpass.getpass("Password: ")
+    text = sys.stdin.read()
+    password = text.removesuffix("\n").removesuffix("\r")
+    if not password:
+        _fail("no password on standard input; pipe it in, e.g. `... --password-stdin < password.txt`")
+    if "\n" in password or "\r" in password:
+        _fail("standard input holds more than one line; give the password alone on one line")
+    return password

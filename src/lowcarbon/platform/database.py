@@ -1,0 +1,161 @@
+"""The database: the declarative Base, and an engine and session factory built from Settings, SQLite or PostgreSQL.
+
+Nothing connects at import time: ``create_engine(settings)`` builds an engine (connecting lazily), and
+``session_factory(engine)`` the sessions over it. SQLite runs in WAL mode with foreign keys on, and with real
+transactions: Python's sqlite3 driver (before 3.12's ``autocommit``) does not BEGIN before a SELECT or DDL, so this
+module turns that off and emits BEGIN itself, as SQLAlchemy's SQLite documentation recommends. PostgreSQL goes
+through psycopg 3. Timestamps are stored as UTC by ``UTCDateTime`` on both.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection, Engine, event
+from sqlalchemy.engine import URL, Dialect, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from lowcarbon.platform.errors import ConfigurationError
+from lowcarbon.platform.settings import Settings
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Base",
+    "UTCDateTime",
+    "create_engine",
+    "describe_error",
+    "ping",
+    "serialize",
+    "session_factory",
+    "writer",
+]
+
+# Named constraints, so that migrations can refer to them by the same name on SQLite and PostgreSQL.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+POSTGRESQL_CONNECT_TIMEOUT = 10  # seconds; without one a health check of an unroutable host would hang
+_BEGIN_OPTION = "lowcarbon_sqlite_begin"
+
+
+class Base(DeclarativeBase):
+    """Base of every table of lowcarbon; its metadata names constraints by ``NAMING_CONVENTION``."""
+
+    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC: SQLite keeps no zone, so naive values read back are UTC."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"{value!r} has no time zone: store aware datetimes, e.g. datetime.now(UTC)")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def create_engine(settings: Settings) -> Engine:
+    """An engine for ``settings.database_url``; it connects on first use, not here."""
+    try:
+        url = make_url(settings.database_url)
+    except ArgumentError as exc:
+        raise ConfigurationError(f"database_url: {exc}") from None
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        return _sqlite_engine(settings, url)
+    if backend == "postgresql":
+        return _postgresql_engine(url)
+    raise ConfigurationError(f"database_url: {backend} is not supported; use SQLite or PostgreSQL")
+
+
+def _sqlite_engine(settings: Settings, url: URL) -> Engine:
+    if url.database and url.database != ":memory:" and Path(url.database).absolute().parent == settings.data_dir:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)  # the default place; any other must exist already
+    engine = sa.create_engine(url)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, connection_record: Any) -> None:
+        dbapi_connection.isolation_level = None  # the driver stops issuing BEGIN; _begin below does it for all SQL
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer, nor it them
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection: Connection) -> None:
+        mode = connection.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+def _postgresql_engine(url: URL) -> Engine:
+    if url.drivername != "postgresql+psycopg":
+        raise ConfigurationError(f"database_url: use postgresql+psycopg:// (psycopg 3), not {url.drivername}://")
+    connect_args = {} if "connect_timeout" in url.query else {"connect_timeout": POSTGRESQL_CONNECT_TIMEOUT}
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def writer(engine: Engine) -> Engine:
+    """``engine`` whose SQLite transactions take the write lock at BEGIN, so that writers queue instead of failing.
+
+    In WAL mode a deferred transaction that reads, then writes after another writer committed, fails with
+    SQLITE_BUSY at once; one that begins IMMEDIATE waits its turn (up to the driver's 5 s timeout) instead.
+    PostgreSQL ignores the option.
+    """
+    return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+
+def session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
+    """Sessions over ``engine``; ``write=True`` for sessions that write (see ``writer``)."""
+    return sessionmaker(writer(engine) if write else engine, expire_on_commit=False)
+
+
+def serialize(executor: Session | Connection, name: str) -> None:
+    """Hold a lock called ``name`` until the transaction ends, so that transactions taking it run one at a time.
+
+    On PostgreSQL this is a transaction-level advisory lock; SQLite has one writer at a time already.
+    """
+    dialect = executor.get_bind().dialect if isinstance(executor, Session) else executor.dialect
+    if dialect.name == "postgresql":
+        executor.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(name))))
+
+
+def _lock_key(name: str) -> int:
+    return zlib.crc32(f"lowcarbon:{name}".encode())
+
+
+def ping(engine: Engine) -> str | None:
+    """None when the database answers a query, else why it does not, in one line."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except SQLAlchemyError as exc:
+        return describe_error(exc)
+    return None
+
+
+def describe_error(exc: SQLAlchemyError) -> str:
+    """The driver's own message, first line only, without SQLAlchemy's background link (it holds no password)."""
+    origin: BaseException = getattr(exc, "orig", None) or exc
+    lines = str(origin).strip().splitlines() or [""]
+    return f"{type(origin).__name__}: {lines[0].strip()}"

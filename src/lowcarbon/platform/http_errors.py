@@ -1,0 +1,114 @@
+"""The one JSON error shape of the HTTP API, ``{"error": {"code": ..., "message": ...}}``, and its handlers.
+
+Codes are stable, for programs to branch on: HTTP errors by status (404 ``not_found``, 405 ``method_not_allowed``,
+...), request validation ``validation_error`` (422, with ``details``: where and what, never the input itself, which
+may be a password), lowcarbon's errors their own ``code`` with their ``status`` (400 unless they say otherwise), and
+anything unexpected ``internal_error`` (500) with a message that gives nothing away.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException
+
+from lowcarbon.errors import LowcarbonError
+
+__all__ = ["ErrorBody", "ErrorDetail", "ErrorResponse", "error_response", "install_error_handlers"]
+
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+    500: "internal_error",
+    503: "service_unavailable",
+}
+
+
+class ErrorDetail(BaseModel):
+    """One problem of a request that failed validation."""
+
+    location: list[str | int]
+    message: str
+    type: str
+
+
+class ErrorBody(BaseModel):
+    """What went wrong: a stable ``code`` and a ``message`` for people."""
+
+    code: str
+    message: str
+    details: list[ErrorDetail] | None = None
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error response."""
+
+    error: ErrorBody
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    *,
+    details: list[ErrorDetail] | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A JSON response in the one error shape."""
+    body = ErrorResponse(error=ErrorBody(code=code, message=message, details=details))
+    return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Make every error ``app`` returns take the one shape."""
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(LowcarbonError, _lowcarbon_error)
+    app.add_exception_handler(Exception, _unexpected_error)
+
+
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    status = exc.status_code
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:  # a status Python does not name
+        phrase = "Error"
+    message = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
+    if message is None:
+        message = f"{request.method} {request.url.path}: {phrase.lower()}"
+    return error_response(status, CODES.get(status, f"http_{status}"), message, headers=exc.headers)
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        ErrorDetail(location=list(error.get("loc", ())), message=str(error.get("msg", "")), type=str(error.get("type")))
+        for error in exc.errors()
+    ]
+    message = "; ".join(f"{'.'.join(map(str, detail.location))}: {detail.message}" for detail in details)
+    return error_response(422, "validation_error", message or "the request is not valid", details=details)
+
+
+def _lowcarbon_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, LowcarbonError)
+    return error_response(getattr(exc, "status", 400), exc.code, str(exc))
+
+
+def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    # The traceback goes to the server's log (Starlette re-raises after this handler), not to the client.
+    return error_response(500, "internal_error", "the server failed to handle this request; it has been logged")

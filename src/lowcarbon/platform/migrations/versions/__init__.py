@@ -1,0 +1,1 @@
+"""Alembic revisions of the platform's schema, oldest first (Alembic ignores this file)."""

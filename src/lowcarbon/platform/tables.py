@@ -1,0 +1,69 @@
+"""The kernel's tables: organisations, their users, and the audit log. Domain packages keep their own tables.
+
+The first migration (``migrations/versions/0001_kernel.py``) creates these; a test checks that it and this module
+describe the same schema on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lowcarbon.platform.database import Base, UTCDateTime
+from lowcarbon.platform.roles import OrganisationKind, Role
+
+__all__ = ["AuditEntry", "Organisation", "User"]
+
+
+def _one_of(column: str, values: type[OrganisationKind] | type[Role]) -> str:
+    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"
+
+
+class Organisation(Base):
+    """A company or body that works on the platform: a manufacturer, a certification body, a buyer, ..."""
+
+    __tablename__ = "organisations"
+    __table_args__ = (sa.CheckConstraint(_one_of("kind", OrganisationKind), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    kind: Mapped[str] = mapped_column(sa.String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class User(Base):
+    """A person who logs in, a member of one organisation with one role in it."""
+
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint(_one_of("role", Role), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    email: Mapped[str] = mapped_column(sa.String(320), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(sa.String(200), server_default="")
+    password_hash: Mapped[str | None] = mapped_column(sa.String(200))  # Argon2id; None: cannot log in with a password
+    role: Mapped[str] = mapped_column(sa.String(32))
+    failed_logins: Mapped[int] = mapped_column(server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEntry(Base):
+    """One state change: who did what to which record, when, and the record before and after; see ``audit``."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (sa.Index(None, "entity", "entity_id"),)
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str] = mapped_column(sa.String(200))
+    action: Mapped[str] = mapped_column(sa.String(64))
+    entity: Mapped[str] = mapped_column(sa.String(64))
+    entity_id: Mapped[str] = mapped_column(sa.String(64))
+    before: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
+    after: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
+    previous_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # unique: the chain cannot fork
+    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
