@@ -415,3 +415,18 @@ def test_topological_ranks_of_a_condensed_graph() -> None:
     ranks = _topological_ranks(5, consumers, suppliers)
     assert sorted(ranks.tolist()) == [0, 1, 2, 3, 4]
     assert all(ranks[c] < ranks[s] for c, s in zip(consumers, suppliers, strict=True))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_many_small_loops(method: str) -> None:
+    """1,000 two-activity loops (kept in their matched order): y0 = 1.2 / 0.94 and y1 = 1.3 / 0.94 in each."""
+    n = 2000
+    rows, cols, values = list(range(n)), list(range(n)), [1.0] * n
+    for i in range(0, n, 2):
+        rows += [i, i + 1]
+        cols += [i + 1, i]
+        values += [-0.3, -0.2]
+    gwp = Characterization("c", np.array([0]), np.array([1.0]))
+    system = LCASystem((rows, cols, values), (np.zeros(n, int), np.arange(n), np.ones(n)), [gwp], method=method)
+    expected = np.tile([1.2 / 0.94, 1.3 / 0.94], n // 2)
+    np.testing.assert_allclose(system.activity_scores()[0], expected, rtol=1e-12)
