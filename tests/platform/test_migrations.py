@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -12,6 +14,8 @@ from lowcarbon.platform.migrate import current_revision, downgrade, head_revisio
 from lowcarbon.platform.settings import Settings
 
 KERNEL_TABLES = {"alembic_version", "audit_log", "organisations", "users"}
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+AUTH_TABLES = {"login_sessions", "machine_clients", "access_tokens"}
 
 
 def _tables(settings: Settings) -> set[str]:
@@ -27,12 +31,14 @@ def test_empty_to_head(settings: Settings) -> None:
     assert current_revision(settings) is None
     assert _tables(settings) == set()
     upgrade(settings)
-    assert current_revision(settings) == head_revision() == "0001"
-    assert _tables(settings) == KERNEL_TABLES
+    assert current_revision(settings) == head_revision() == "0002"
+    assert _tables(settings) == KERNEL_TABLES | AUTH_TABLES
     engine = create_engine(settings)
     try:
         inspector = sa.inspect(engine)
-        columns = {table: [c["name"] for c in inspector.get_columns(table)] for table in KERNEL_TABLES}
+        columns = {
+            table: [c["name"] for c in inspector.get_columns(table)] for table in KERNEL_TABLES - {"alembic_version"}
+        }
         uniques = {tuple(u["column_names"]) for u in inspector.get_unique_constraints("users")}
         foreign_keys = inspector.get_foreign_keys("users")
     finally:
@@ -80,7 +86,51 @@ def test_down_to_base_and_up_again(settings: Settings) -> None:
     downgrade(settings, "base")
     assert _tables(settings) == {"alembic_version"}
     upgrade(settings)
-    assert _tables(settings) == KERNEL_TABLES
+    assert _tables(settings) == KERNEL_TABLES | AUTH_TABLES
+
+
+def test_auth_revision_up_and_down(settings: Settings) -> None:
+    """0001 -> 0002 adds the auth tables with their keys; 0002 -> 0001 removes them and keeps the rest."""
+    upgrade(settings, "0001")
+    assert current_revision(settings) == "0001" and _tables(settings) == KERNEL_TABLES
+    engine = create_engine(settings)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.insert(tables.Organisation).values(id=1, name="Acme", kind="buyer", created_at=NOW))
+        upgrade(settings)
+        assert current_revision(settings) == "0002" and _tables(settings) == KERNEL_TABLES | AUTH_TABLES
+        inspector = sa.inspect(engine)
+        columns = {table: [c["name"] for c in inspector.get_columns(table)] for table in AUTH_TABLES}
+        assert columns["login_sessions"] == ["id", "user_id", "token_hash", "created_at", "expires_at", "revoked_at"]
+        assert columns["machine_clients"] == [
+            "id",
+            "organisation_id",
+            "client_id",
+            "secret_hash",
+            "scopes",
+            "name",
+            "created_at",
+            "disabled",
+        ]
+        assert columns["access_tokens"] == ["id", "client_id", "token_hash", "scopes", "created_at", "expires_at"]
+        referred = {table: [fk["referred_table"] for fk in inspector.get_foreign_keys(table)] for table in AUTH_TABLES}
+        assert referred == {
+            "login_sessions": ["users"],
+            "machine_clients": ["organisations"],
+            "access_tokens": ["machine_clients"],
+        }
+        uniques = {table: [u["column_names"] for u in inspector.get_unique_constraints(table)] for table in AUTH_TABLES}
+        assert uniques == {
+            "login_sessions": [["token_hash"]],
+            "machine_clients": [["client_id"]],
+            "access_tokens": [["token_hash"]],
+        }
+        downgrade(settings, "0001")
+        assert current_revision(settings) == "0001" and _tables(settings) == KERNEL_TABLES
+        with engine.connect() as connection:
+            assert connection.execute(sa.select(tables.Organisation.name)).scalars().all() == ["Acme"]
+    finally:
+        engine.dispose()
 
 
 def test_tables_match_migrations(migrated: Settings) -> None:

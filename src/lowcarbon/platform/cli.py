@@ -1,4 +1,5 @@
-"""The platform's commands, merged into ``lowcarbon``: ``serve``, ``audit verify`` and ``admin`` (organisations, users).
+"""The platform's commands, merged into ``lowcarbon``: ``serve``, ``audit verify`` and ``admin`` (organisations, users,
+machine clients).
 
 Every command opens the database of the settings (``--data-dir``, ``LOWCARBON_*`` variables, the settings file) and
 first migrates it to the newest schema, so each works on a fresh data directory. The web stack, SQLAlchemy and
@@ -32,7 +33,9 @@ T = TypeVar("T")
 
 app = typer.Typer(no_args_is_help=True, help="The lowcarbon web platform.")
 audit_app = typer.Typer(no_args_is_help=True, help="Check the audit trail.")
-admin_app = typer.Typer(no_args_is_help=True, help="Create organisations and users from the command line.")
+admin_app = typer.Typer(
+    no_args_is_help=True, help="Create organisations, users and machine clients from the command line."
+)
 app.add_typer(audit_app, name="audit")
 app.add_typer(admin_app, name="admin")
 
@@ -192,6 +195,43 @@ def create_user(
         typer.echo(
             f"created user {created['id']}: {created['email']}, {created['role']} of organisation {organisation}"
         )
+
+
+@admin_app.command("create-client")
+def create_client(
+    organisation: Annotated[int, typer.Option(help="Id of the organisation the client acts for.")],
+    scopes: Annotated[str, typer.Option(help='Space-separated scopes the client may request, e.g. "a b".')],
+    name: Annotated[str, typer.Option(help="What the client is, for people reading the audit trail.")] = "",
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create an OAuth2 machine client, recorded in the audit trail; its secret is printed once and never again."""
+    settings = _settings(data_dir=data_dir)
+    from lowcarbon.platform import machine_clients
+    from lowcarbon.platform.clock import system_clock
+
+    def create(session: Session) -> dict[str, Any]:
+        client = machine_clients.create_client(
+            session, organisation_id=organisation, scopes=scopes, actor=_actor(), now=system_clock(), name=name
+        )
+        return {
+            "id": client.id,
+            "client_id": client.client_id,
+            "client_secret": client.secret,
+            "organisation_id": client.organisation_id,
+            "scopes": list(client.scopes),
+        }
+
+    created = _in_transaction(settings, create)
+    if as_json:
+        typer.echo(json.dumps(created))
+    else:
+        typer.echo(
+            f"created client {created['client_id']} of organisation {organisation}: {' '.join(created['scopes'])}"
+        )
+        typer.echo(f"client_id: {created['client_id']}")
+        typer.echo(f"client_secret: {created['client_secret']}")
+        typer.echo("The secret is shown only now; keep it in the client's secret store.", err=True)
 
 
 def _read_password() -> str:

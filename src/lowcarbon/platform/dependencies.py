@@ -1,22 +1,40 @@
-"""What routes ask for: the settings, the engine and a session, as ``Annotated`` aliases.
+"""What routes ask for: the settings, the engine, a session and the clock, as ``Annotated`` aliases.
 
 ``SessionDep`` is one transaction per request: it commits when the route returns and rolls back when it raises,
 before the response is sent (FastAPI's ``scope="function"``), so a client never sees success for a failed commit.
+``WriteSessionDep`` is the same for routes that write: on SQLite it takes the write lock at BEGIN, so concurrent
+writers queue instead of failing (see ``database.writer``). ``NowDep`` is the time of the request by the app's
+clock, which tests replace to move time.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from lowcarbon.platform.clock import Clock, system_clock
 from lowcarbon.platform.settings import Settings
 
-__all__ = ["EngineDep", "Platform", "SessionDep", "SettingsDep", "get_engine", "get_session", "get_settings"]
+__all__ = [
+    "EngineDep",
+    "NowDep",
+    "Platform",
+    "SessionDep",
+    "SettingsDep",
+    "WriteSessionDep",
+    "get_engine",
+    "get_now",
+    "get_session",
+    "get_settings",
+    "get_write_session",
+]
 
 
 @dataclass(frozen=True)
@@ -26,6 +44,13 @@ class Platform:
     settings: Settings
     engine: Engine
     sessions: sessionmaker[Session]
+    write_sessions: sessionmaker[Session]
+    clock: Clock = field(default=system_clock)
+
+    @cached_property
+    def secret_key(self) -> str:
+        """The settings' secret key, read (or generated) on first use rather than when the app is built."""
+        return self.settings.ensure_secret_key()
 
     @staticmethod
     def of(app: FastAPI) -> Platform:
@@ -51,6 +76,19 @@ def get_session(request: Request) -> Iterator[Session]:
         yield session
 
 
+def get_write_session(request: Request) -> Iterator[Session]:
+    """Like ``get_session``, for routes that write: SQLite's write lock is taken at BEGIN."""
+    with Platform.of(request.app).write_sessions.begin() as session:
+        yield session
+
+
+def get_now(request: Request) -> datetime:
+    """The time of the request, by the app's clock."""
+    return Platform.of(request.app).clock()
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
+NowDep = Annotated[datetime, Depends(get_now)]

@@ -5,14 +5,35 @@ LowcarbonError (lowcarbon.errors)          status 400 when it reaches HTTP, with
     ├── InvalidInput                  400  a value breaks a rule the message names (also ValueError)
     ├── NotFound                      404  a referenced record does not exist (also LookupError)
     ├── Conflict                      409  the record would clash with one that exists (also ValueError)
-    └── ConfigurationError            500  a setting or the settings file is wrong (also ValueError)
+    ├── ConfigurationError            500  a setting or the settings file is wrong (also ValueError)
+    ├── NotAuthenticated              401  no valid session cookie or bearer token came with the request
+    │   └── InvalidToken              401  a bearer token came, but it is unknown, expired or its client disabled
+    ├── Forbidden                     403  the caller is known but may not do this
+    │   ├── CsrfFailed                403  a cookie-authenticated change came without the session's CSRF token
+    │   └── InsufficientScope         403  the bearer token lacks a scope the endpoint needs
+    └── UnsupportedMediaType          415  the request body is neither JSON nor an HTML form
+
+An error may carry ``headers`` for its response (``WWW-Authenticate`` on 401 and 403 of bearer tokens, RFC 6750).
 """
 
 from __future__ import annotations
 
 from lowcarbon.errors import LowcarbonError
 
-__all__ = ["ConfigurationError", "Conflict", "DatabaseUnavailable", "InvalidInput", "NotFound", "PlatformError"]
+__all__ = [
+    "ConfigurationError",
+    "Conflict",
+    "CsrfFailed",
+    "DatabaseUnavailable",
+    "Forbidden",
+    "InsufficientScope",
+    "InvalidInput",
+    "InvalidToken",
+    "NotAuthenticated",
+    "NotFound",
+    "PlatformError",
+    "UnsupportedMediaType",
+]
 
 
 class PlatformError(LowcarbonError):
@@ -20,6 +41,12 @@ class PlatformError(LowcarbonError):
 
     code = "platform_error"
     status = 400
+    headers: dict[str, str] | None = None
+
+    def __init__(self, *args: object, headers: dict[str, str] | None = None) -> None:
+        super().__init__(*args)
+        if headers is not None:
+            self.headers = headers
 
 
 class InvalidInput(PlatformError, ValueError):
@@ -58,3 +85,42 @@ class ConfigurationError(PlatformError, ValueError):
 
     code = "configuration_error"
     status = 500
+
+
+class NotAuthenticated(PlatformError):
+    """The request carries no valid session cookie or bearer token: log in, or ask /auth/token for a token."""
+
+    code = "not_authenticated"
+    status = 401
+
+
+class InvalidToken(NotAuthenticated):
+    """A bearer token came, but it is unknown, expired, or its client has been disabled."""
+
+    code = "invalid_token"
+
+
+class Forbidden(PlatformError):
+    """The caller is known but may not do this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class CsrfFailed(Forbidden):
+    """A state-changing request authenticated by the session cookie came without the session's CSRF token."""
+
+    code = "csrf_failed"
+
+
+class InsufficientScope(Forbidden):
+    """The bearer token was not granted a scope the endpoint needs."""
+
+    code = "insufficient_scope"
+
+
+class UnsupportedMediaType(PlatformError):
+    """The request body has a media type the endpoint does not read."""
+
+    code = "unsupported_media_type"
+    status = 415

@@ -106,7 +106,7 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _lowcarbon_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LowcarbonError)
-    return error_response(getattr(exc, "status", 400), exc.code, str(exc))
+    return error_response(getattr(exc, "status", 400), exc.code, str(exc), headers=getattr(exc, "headers", None))
 
 
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -66,7 +66,7 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr | None = Field(
         default=None,
-        description=f"Key that signs session cookies and tokens, at least {MIN_SECRET_KEY_LENGTH} characters. "
+        description=f"Key that derives each session's CSRF token (HMAC), at least {MIN_SECRET_KEY_LENGTH} characters. "
         f"When unset, one is generated on first use and kept in `<data_dir>/{SECRET_KEY_FILE}` (mode 0600).",
         json_schema_extra={"shown_default": f"generated into `<data_dir>/{SECRET_KEY_FILE}`"},
     )
@@ -74,6 +74,18 @@ class Settings(BaseSettings):
         default="127.0.0.1", description="Address `serve` listens on; `0.0.0.0` to listen on every interface."
     )
     port: int = Field(default=8000, ge=1, le=65535, description="TCP port `serve` listens on.")
+    session_minutes: int = Field(
+        default=480,
+        ge=1,
+        le=60 * 24 * 30,
+        description="Minutes a login session lasts from login; after that the person logs in again.",
+    )
+    token_seconds: int = Field(
+        default=3600,
+        ge=60,
+        le=60 * 60 * 24,
+        description="Seconds an access token from `/auth/token` (OAuth2 client credentials) stays valid.",
+    )
     settings_file: Path | None = Field(
         default=None,
         description="TOML file of settings (keys as in the first column); environment variables override it.",

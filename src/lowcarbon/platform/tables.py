@@ -1,7 +1,9 @@
-"""The kernel's tables: organisations, their users, and the audit log. Domain packages keep their own tables.
+"""The kernel's tables: organisations, users, the audit log, login sessions, machine clients and their access tokens.
 
-The first migration (``migrations/versions/0001_kernel.py``) creates these; a test checks that it and this module
-describe the same schema on SQLite and PostgreSQL.
+Domain packages keep their own tables. The first migration (``migrations/versions/0001_kernel.py``) creates the first
+three, ``0002_auth.py`` the rest; a test checks that the migrations and this module describe the same schema on SQLite
+and PostgreSQL. Session cookies, client secrets and access tokens are never stored as given: sessions and tokens by
+their SHA-256 (they are 256-bit random values, so a fast hash is enough), client secrets by Argon2id.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lowcarbon.platform.database import Base, UTCDateTime
 from lowcarbon.platform.roles import OrganisationKind, Role
 
-__all__ = ["AuditEntry", "Organisation", "User"]
+__all__ = ["AccessToken", "AuditEntry", "LoginSession", "MachineClient", "Organisation", "User"]
 
 
 def _one_of(column: str, values: type[OrganisationKind] | type[Role]) -> str:
@@ -67,3 +69,44 @@ class AuditEntry(Base):
     after: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
     previous_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)  # unique: the chain cannot fork
     hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+
+class LoginSession(Base):
+    """A person's login: the cookie's token is kept as its SHA-256 only; it ends at ``expires_at`` or on logout."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MachineClient(Base):
+    """A program of an organisation that gets access tokens with OAuth2 client credentials, limited to its scopes."""
+
+    __tablename__ = "machine_clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    secret_hash: Mapped[str] = mapped_column(sa.String(200))  # Argon2id, as passwords
+    scopes: Mapped[str] = mapped_column(sa.String(1000))  # space-separated, as OAuth2 writes them
+    name: Mapped[str] = mapped_column(sa.String(200), server_default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    disabled: Mapped[bool] = mapped_column(server_default=sa.false())
+
+
+class AccessToken(Base):
+    """A bearer token issued to a machine client, kept as its SHA-256; valid until ``expires_at``."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("machine_clients.id", ondelete="RESTRICT"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    scopes: Mapped[str] = mapped_column(sa.String(1000))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,157 @@
+"""People's login over HTTP: ``POST /auth/login``, ``POST /auth/logout`` and ``GET /auth/me``.
+
+Login takes ``email`` and ``password`` as an HTML form or a JSON object. On success it answers 200 with the user and
+the session's CSRF token, and sets two cookies, both ``SameSite=Lax``, ``Path=/``, lasting as long as the session,
+and ``Secure`` when the request came over HTTPS (as uvicorn sees it: directly, or from a proxy it trusts through
+``X-Forwarded-Proto``; plain-HTTP loopback, as in tests and ``serve`` on 127.0.0.1, gets cookies without it):
+
+    lowcarbon_session   HttpOnly; the session token (the database keeps only its SHA-256)
+    lowcarbon_csrf      readable by the page's scripts; the CSRF token (see ``csrf``)
+
+Every refusal is the same 401 ``login_failed`` with one message, whether the email is unknown, the password wrong or
+the account locked (see ``logins``), so the answer does not tell whether an email has an account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from lowcarbon.platform import logins
+from lowcarbon.platform.auth import CurrentUser
+from lowcarbon.platform.credentials import csrf_token
+from lowcarbon.platform.csrf import CSRF_COOKIE, SESSION_COOKIE, csrf_exempt
+from lowcarbon.platform.dependencies import NowDep, Platform, SettingsDep, WriteSessionDep
+from lowcarbon.platform.errors import CsrfFailed, InvalidInput
+from lowcarbon.platform.forms import read_fields
+from lowcarbon.platform.http_errors import ErrorResponse, error_response
+from lowcarbon.platform.passwords import MAX_LENGTH
+
+__all__ = ["LOGIN_FAILED", "LoginAnswer", "Me", "OrganisationRef", "router"]
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+LOGIN_FAILED = (
+    "the email or password is wrong, or the account is locked for 15 minutes after 5 failed logins; "
+    "check them and try again later"
+)
+_FIELDS_SCHEMA = {
+    "type": "object",
+    "required": ["email", "password"],
+    "properties": {"email": {"type": "string"}, "password": {"type": "string", "format": "password"}},
+}
+_LOGIN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/x-www-form-urlencoded": {"schema": _FIELDS_SCHEMA},
+            "application/json": {"schema": _FIELDS_SCHEMA},
+        },
+    }
+}
+
+
+class OrganisationRef(BaseModel):
+    """The organisation a user belongs to."""
+
+    id: int
+    name: str
+    kind: str
+
+
+class LoginAnswer(BaseModel):
+    """Who logged in, until when, and the CSRF token to send with state-changing requests."""
+
+    email: str
+    role: str
+    organisation: OrganisationRef
+    csrf_token: str
+    expires_at: datetime
+
+
+class Me(LoginAnswer):
+    """The logged-in user, their organisation and role, and their session's CSRF token."""
+
+    name: str
+
+
+async def _login_fields(request: Request) -> Mapping[str, str]:
+    return await read_fields(request)
+
+
+@router.post(
+    "/login",
+    response_model=LoginAnswer,
+    openapi_extra=_LOGIN_BODY,
+    responses={401: {"model": ErrorResponse, "description": "login_failed"}},
+)
+@csrf_exempt
+def login(
+    request: Request,
+    fields: Annotated[Mapping[str, str], Depends(_login_fields)],
+    session: WriteSessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+) -> Any:
+    """Log in with email and password; sets the session cookie and answers the session's CSRF token."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        raise CsrfFailed("a login form of another site cannot log you in here; use this site's login page")
+    email, password = fields.get("email"), fields.get("password")
+    if not email or password is None:
+        raise InvalidInput("give the fields email and password")
+    lifetime = timedelta(minutes=settings.session_minutes)
+    opened = None
+    if len(password) <= MAX_LENGTH and len(email) <= 320:
+        opened = logins.log_in(session, email=email, password=password, now=now, lifetime=lifetime)
+    if opened is None:
+        return error_response(401, "login_failed", LOGIN_FAILED)  # returned, not raised: the failure count commits
+    user = logins.find_session(session, opened.token, now)
+    assert user is not None, "the session was opened in this transaction"
+    csrf = csrf_token(Platform.of(request.app).secret_key, opened.token)
+    answer = LoginAnswer(
+        email=user.email,
+        role=user.role,
+        organisation=_organisation(user),
+        csrf_token=csrf,
+        expires_at=opened.expires_at,
+    )
+    response = JSONResponse(answer.model_dump(mode="json"))
+    secure = request.url.scheme == "https"
+    max_age = int(lifetime.total_seconds())
+    response.set_cookie(SESSION_COOKIE, opened.token, max_age=max_age, httponly=True, samesite="lax", secure=secure)
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=max_age, httponly=False, samesite="lax", secure=secure)
+    return response
+
+
+@router.post("/logout", status_code=204, responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
+def logout(user: CurrentUser, session: WriteSessionDep, now: NowDep, request: Request) -> Response:
+    """End the session: its cookie opens nothing any more, and both cookies are removed."""
+    logins.log_out(session, session_id=user.session_id, now=now)
+    response = Response(status_code=204)
+    secure = request.url.scheme == "https"
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=secure)
+    response.delete_cookie(CSRF_COOKIE, samesite="lax", secure=secure)
+    return response
+
+
+@router.get("/me", responses={401: {"model": ErrorResponse}})
+def me(user: CurrentUser, request: Request) -> Me:
+    """The logged-in user's email, name, organisation and role, and the session's CSRF token."""
+    token = request.cookies.get(SESSION_COOKIE, "")
+    return Me(
+        email=user.email,
+        name=user.name,
+        role=user.role,
+        organisation=_organisation(user),
+        csrf_token=csrf_token(Platform.of(request.app).secret_key, token),
+        expires_at=user.session_expires_at,
+    )
+
+
+def _organisation(user: logins.SessionUser) -> OrganisationRef:
+    return OrganisationRef(id=user.organisation_id, name=user.organisation_name, kind=user.organisation_kind)
