@@ -349,7 +349,7 @@ def _print_footprint(result: Footprint, by: str, top: int) -> None:
         ("biogenic emissions", result.biogenic_emissions),
         ("biogenic removals", result.biogenic_removals),
         ("land-use change", result.land_use_change),
-        ("aircraft (within fossil)", result.aircraft),
+        ("aircraft (also in its origin's line)", result.aircraft),
         ("excluding biogenic uptake", result.excluding_biogenic_uptake),
         ("including biogenic uptake", result.including_biogenic_uptake),
     ):
