@@ -17,6 +17,7 @@ MODULES = sorted(
     if path.name not in {"__main__.py", "env.py"} and "versions" not in path.parts
 )
 ALLOWED = ("lowcarbon.platform", "lowcarbon.errors")  # and `from lowcarbon import __version__`
+ASSEMBLER = "app.py"  # the one module that mounts the domains' routers (DESIGN.md); it imports their routes only
 
 
 @pytest.mark.parametrize("module", MODULES)
@@ -29,20 +30,35 @@ def test_module_says_what_it_is_for_and_exports_what_exists(module: str) -> None
 
 
 def test_kernel_imports_no_domain_package() -> None:
-    """The platform imports only itself, lowcarbon.errors and lowcarbon's version (DESIGN.md's kernel rule)."""
+    """The platform imports only itself, lowcarbon.errors and lowcarbon's version (DESIGN.md's kernel rule); the
+    assembler, app.py, imports domains' routes modules besides."""
     for path in PLATFORM.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] if node.module != "lowcarbon" else []
+                names = [f"{node.module}.{alias.name}" for alias in node.names] if node.module != "lowcarbon" else []
                 if node.module == "lowcarbon":
                     assert [alias.name for alias in node.names] == ["__version__"], path
             else:
                 continue
             for name in names:
-                if name.split(".")[0] == "lowcarbon":
-                    assert name.startswith(ALLOWED), f"{path.relative_to(PLATFORM)} imports {name}"
+                if name.split(".")[0] != "lowcarbon" or name.startswith(ALLOWED):
+                    continue
+                assembled = path.name == ASSEMBLER and path.parent == PLATFORM and name.count(".") == 2
+                assert assembled and name.endswith(".routes"), f"{path.relative_to(PLATFORM)} imports {name}"
+
+
+def test_kernel_modules_load_no_domain_package() -> None:
+    """Importing every kernel module but the assembler (and the commands, which start it) loads no domain package."""
+    kernel = [m for m in MODULES if m not in {"lowcarbon.platform.app", "lowcarbon.platform.cli"}]
+    code = (
+        f"import sys, importlib; [importlib.import_module(m) for m in {kernel!r}]; "
+        "print(sorted(m for m in sys.modules if m.startswith('lowcarbon.') and m.split('.')[1] not in "
+        "('platform', 'errors')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
 
 
 def test_commands_load_without_the_web_stack() -> None:

@@ -1,4 +1,8 @@
-"""Migrations: from an empty database to the newest revision and back, on SQLite and PostgreSQL."""
+"""Migrations: from an empty database to the newest revision and back, on SQLite and PostgreSQL.
+
+The newest revision includes every domain's branch (found on disk by ``version_locations``), so the domains'
+tables are part of "head" here too.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,26 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+import lowcarbon.studies.tables  # noqa: F401  # registers the domain's tables on Base.metadata
 from lowcarbon.platform import tables
 from lowcarbon.platform.database import Base, create_engine
-from lowcarbon.platform.migrate import current_revision, downgrade, head_revision, upgrade
+from lowcarbon.platform.migrate import (
+    current_revision,
+    current_revisions,
+    downgrade,
+    head_revision,
+    head_revisions,
+    upgrade,
+    version_locations,
+)
 from lowcarbon.platform.settings import Settings
 
 KERNEL_TABLES = {"alembic_version", "audit_log", "organisations", "users"}
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 AUTH_TABLES = {"login_sessions", "machine_clients", "access_tokens"}
+JOB_TABLES = {"jobs"}
+STUDIES_TABLES = {"products", "studies"}
+ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES
 
 
 def _tables(settings: Settings) -> set[str]:
@@ -31,8 +47,9 @@ def test_empty_to_head(settings: Settings) -> None:
     assert current_revision(settings) is None
     assert _tables(settings) == set()
     upgrade(settings)
-    assert current_revision(settings) == head_revision() == "0002"
-    assert _tables(settings) == KERNEL_TABLES | AUTH_TABLES
+    assert current_revision(settings) == head_revision() == "0003"
+    assert current_revisions(settings) == ("studies_0001",)  # the studies head depends on 0003, so stands for it
+    assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
     try:
         inspector = sa.inspect(engine)
@@ -85,8 +102,9 @@ def test_down_to_base_and_up_again(settings: Settings) -> None:
     upgrade(settings)
     downgrade(settings, "base")
     assert _tables(settings) == {"alembic_version"}
+    assert current_revision(settings) is None
     upgrade(settings)
-    assert _tables(settings) == KERNEL_TABLES | AUTH_TABLES
+    assert _tables(settings) == ALL_TABLES
 
 
 def test_auth_revision_up_and_down(settings: Settings) -> None:
@@ -97,7 +115,7 @@ def test_auth_revision_up_and_down(settings: Settings) -> None:
     try:
         with engine.begin() as connection:
             connection.execute(sa.insert(tables.Organisation).values(id=1, name="Acme", kind="buyer", created_at=NOW))
-        upgrade(settings)
+        upgrade(settings, "0002")
         assert current_revision(settings) == "0002" and _tables(settings) == KERNEL_TABLES | AUTH_TABLES
         inspector = sa.inspect(engine)
         columns = {table: [c["name"] for c in inspector.get_columns(table)] for table in AUTH_TABLES}
@@ -125,7 +143,9 @@ def test_auth_revision_up_and_down(settings: Settings) -> None:
             "machine_clients": [["client_id"]],
             "access_tokens": [["token_hash"]],
         }
-        downgrade(settings, "0001")
+        upgrade(settings)
+        assert current_revision(settings) == "0003" and _tables(settings) == ALL_TABLES
+        downgrade(settings, "0001")  # takes the studies branch, which depends on 0003, down with it
         assert current_revision(settings) == "0001" and _tables(settings) == KERNEL_TABLES
         with engine.connect() as connection:
             assert connection.execute(sa.select(tables.Organisation.name)).scalars().all() == ["Acme"]
@@ -133,8 +153,41 @@ def test_auth_revision_up_and_down(settings: Settings) -> None:
         engine.dispose()
 
 
+def test_version_locations_are_found_on_disk() -> None:
+    """The kernel's versions folder and each domain's are found without importing the domains; each has a head."""
+    names = [path.relative_to(path.parents[2]).as_posix() for path in version_locations()]
+    assert names == ["platform/migrations/versions", "studies/migrations/versions"]
+    assert head_revisions() == ("0003", "studies_0001")
+
+
+def test_jobs_revision_up_and_down(settings: Settings) -> None:
+    """0002 -> 0003 adds the jobs table with its columns and key; 0003 -> 0002 removes it."""
+    upgrade(settings, "0003")
+    assert current_revisions(settings) == ("0003",) and _tables(settings) == KERNEL_TABLES | AUTH_TABLES | JOB_TABLES
+    engine = create_engine(settings)
+    try:
+        inspector = sa.inspect(engine)
+        assert [c["name"] for c in inspector.get_columns("jobs")] == [
+            "id",
+            "kind",
+            "organisation_id",
+            "status",
+            "owner",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "result",
+            "error",
+        ]
+        assert [fk["referred_table"] for fk in inspector.get_foreign_keys("jobs")] == ["organisations"]
+    finally:
+        engine.dispose()
+    downgrade(settings, "0002")
+    assert _tables(settings) == KERNEL_TABLES | AUTH_TABLES
+
+
 def test_tables_match_migrations(migrated: Settings) -> None:
-    """The ORM tables (tables.py) and the migrated schema agree, so autogenerate would find nothing to do."""
+    """The ORM tables (the kernel's and the domains') and the migrated schema agree: autogenerate finds nothing."""
     engine = create_engine(migrated)
     try:
         with engine.connect() as connection:

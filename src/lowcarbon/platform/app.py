@@ -1,8 +1,10 @@
 """The app factory: ``create_app(settings)`` assembles the FastAPI application; nothing is built at import time.
 
-It is the platform's one assembler: the kernel's routes are mounted here, and so will every domain's router be.
-Every route depends on ``csrf.check_csrf``, so a domain's routes are protected without asking. ``clock`` replaces
-the system clock (tests move time with it).
+It is the platform's one assembler, the one module of the platform that imports domain packages: the kernel's routes
+and every domain's router are mounted here, and every domain's job kinds are registered with the job runner. Every
+route depends on ``csrf.check_csrf``, so a domain's routes are protected without asking. ``clock`` replaces the system
+clock (tests move time with it). At start-up the runner fails jobs left unfinished by a stopped process; at shutdown
+it waits for running jobs before the database engine is closed.
 """
 
 from __future__ import annotations
@@ -19,15 +21,22 @@ from lowcarbon.platform.csrf import check_csrf
 from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.dependencies import Platform
 from lowcarbon.platform.http_errors import ErrorResponse, install_error_handlers
+from lowcarbon.platform.jobs import JobRegistry, create_runner, recover_quietly
 from lowcarbon.platform.settings import Settings
+from lowcarbon.studies import routes as studies_routes
 
 __all__ = ["create_app"]
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
-    Platform.of(app).engine.dispose()
+    platform = Platform.of(app)
+    recover_quietly(platform.jobs)
+    try:
+        yield
+    finally:
+        platform.jobs.shutdown()
+        platform.engine.dispose()
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
@@ -41,15 +50,18 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
         responses={"default": {"model": ErrorResponse, "description": "An error, in the one error shape"}},
         dependencies=[Depends(check_csrf)],
     )
+    sessions, write_sessions = session_factory(engine), session_factory(engine, write=True)
     app.state.platform = Platform(
         settings=settings,
         engine=engine,
-        sessions=session_factory(engine),
-        write_sessions=session_factory(engine, write=True),
+        sessions=sessions,
+        write_sessions=write_sessions,
+        jobs=create_runner(settings, write_sessions, JobRegistry(studies_routes.JOB_KINDS), reads=sessions),
         clock=clock,
     )
     install_error_handlers(app)
     app.include_router(health.router)
     app.include_router(auth_routes.router)
     app.include_router(oauth.router)
+    app.include_router(studies_routes.router)
     return app

@@ -3,6 +3,9 @@
     @router.get("/products")
     def products(user: CurrentUser) -> ...                       # 401 not_authenticated without a valid session
 
+    @router.post("/products")
+    def create(user: EditorUser) -> ...                          # 403 forbidden for a viewer
+
     @router.get("/footprints")
     def footprints(client: Annotated[AuthenticatedClient, requires_scopes("footprints:read")]) -> ...
 
@@ -24,18 +27,21 @@ from fastapi.security import APIKeyCookie, OAuth2, SecurityScopes
 from lowcarbon.platform import logins, machine_clients
 from lowcarbon.platform.csrf import SAFE_METHODS, SESSION_COOKIE, is_bearer
 from lowcarbon.platform.dependencies import NowDep, Platform
-from lowcarbon.platform.errors import InsufficientScope, InvalidToken, NotAuthenticated
+from lowcarbon.platform.errors import Forbidden, InsufficientScope, InvalidToken, NotAuthenticated
 from lowcarbon.platform.logins import SessionUser
 from lowcarbon.platform.machine_clients import AuthenticatedClient
 from lowcarbon.platform.oauth import TOKEN_PATH
+from lowcarbon.platform.roles import Role
 
 __all__ = [
     "AuthenticatedClient",
     "CurrentClient",
     "CurrentUser",
+    "EditorUser",
     "SessionUser",
     "current_client",
     "current_user",
+    "editor_user",
     "requires_scopes",
 ]
 
@@ -101,4 +107,14 @@ def requires_scopes(*scopes: str) -> Any:
 
 
 CurrentUser = Annotated[SessionUser, Depends(current_user)]
+
+
+def editor_user(user: CurrentUser) -> SessionUser:
+    """The logged-in person, if their role may change their organisation's data (editor, admin); else 403."""
+    if user.role not in (Role.editor, Role.admin):
+        raise Forbidden(f"your role, {user.role}, may read your organisation's data but not change it; ask an admin")
+    return user
+
+
+EditorUser = Annotated[SessionUser, Depends(editor_user)]
 CurrentClient = Annotated[AuthenticatedClient, Security(current_client)]

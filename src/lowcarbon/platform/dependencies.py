@@ -1,10 +1,10 @@
-"""What routes ask for: the settings, the engine, a session and the clock, as ``Annotated`` aliases.
+"""What routes ask for: the settings, the engine, a session, the clock and the job runner, as ``Annotated`` aliases.
 
 ``SessionDep`` is one transaction per request: it commits when the route returns and rolls back when it raises,
 before the response is sent (FastAPI's ``scope="function"``), so a client never sees success for a failed commit.
 ``WriteSessionDep`` is the same for routes that write: on SQLite it takes the write lock at BEGIN, so concurrent
 writers queue instead of failing (see ``database.writer``). ``NowDep`` is the time of the request by the app's
-clock, which tests replace to move time.
+clock, which tests replace to move time. ``JobsDep`` is the app's job runner (see ``jobs``).
 """
 
 from __future__ import annotations
@@ -20,16 +20,19 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lowcarbon.platform.clock import Clock, system_clock
+from lowcarbon.platform.jobs import JobRunner
 from lowcarbon.platform.settings import Settings
 
 __all__ = [
     "EngineDep",
+    "JobsDep",
     "NowDep",
     "Platform",
     "SessionDep",
     "SettingsDep",
     "WriteSessionDep",
     "get_engine",
+    "get_jobs",
     "get_now",
     "get_session",
     "get_settings",
@@ -45,6 +48,7 @@ class Platform:
     engine: Engine
     sessions: sessionmaker[Session]
     write_sessions: sessionmaker[Session]
+    jobs: JobRunner
     clock: Clock = field(default=system_clock)
 
     @cached_property
@@ -87,8 +91,14 @@ def get_now(request: Request) -> datetime:
     return Platform.of(request.app).clock()
 
 
+def get_jobs(request: Request) -> JobRunner:
+    """The app's job runner."""
+    return Platform.of(request.app).jobs
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 EngineDep = Annotated[Engine, Depends(get_engine)]
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 WriteSessionDep = Annotated[Session, Depends(get_write_session, scope="function")]
 NowDep = Annotated[datetime, Depends(get_now)]
+JobsDep = Annotated[JobRunner, Depends(get_jobs)]

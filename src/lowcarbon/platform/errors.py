@@ -13,10 +13,14 @@ LowcarbonError (lowcarbon.errors)          status 400 when it reaches HTTP, with
     │   └── InsufficientScope         403  the bearer token lacks a scope the endpoint needs
     └── UnsupportedMediaType          415  the request body is neither JSON nor an HTML form
 
-An error may carry ``headers`` for its response (``WWW-Authenticate`` on 401 and 403 of bearer tokens, RFC 6750).
+An error may carry ``headers`` for its response (``WWW-Authenticate`` on 401 and 403 of bearer tokens, RFC 6750),
+and ``details``: its problems one by one, each ``{"location": [...], "message": ..., "type": ...}``, which the JSON
+error shows as validation errors show theirs.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from lowcarbon.errors import LowcarbonError
 
@@ -42,11 +46,16 @@ class PlatformError(LowcarbonError):
     code = "platform_error"
     status = 400
     headers: dict[str, str] | None = None
+    details: list[dict[str, Any]] | None = None
 
-    def __init__(self, *args: object, headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, *args: object, headers: dict[str, str] | None = None, details: list[dict[str, Any]] | None = None
+    ) -> None:
         super().__init__(*args)
         if headers is not None:
             self.headers = headers
+        if details is not None:
+            self.details = details
 
 
 class InvalidInput(PlatformError, ValueError):

@@ -2,7 +2,8 @@
 
 Codes are stable, for programs to branch on: HTTP errors by status (404 ``not_found``, 405 ``method_not_allowed``,
 ...), request validation ``validation_error`` (422, with ``details``: where and what, never the input itself, which
-may be a password), lowcarbon's errors their own ``code`` with their ``status`` (400 unless they say otherwise), and
+may be a password), lowcarbon's errors their own ``code`` with their ``status`` (400 unless they say otherwise; a
+``PlatformError`` with ``details`` lists its problems there in the same shape as validation errors), and
 anything unexpected ``internal_error`` (500) with a message that gives nothing away.
 """
 
@@ -106,7 +107,10 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 def _lowcarbon_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LowcarbonError)
-    return error_response(getattr(exc, "status", 400), exc.code, str(exc), headers=getattr(exc, "headers", None))
+    problems = getattr(exc, "details", None)  # a PlatformError may list its problems one by one
+    details = [ErrorDetail.model_validate(problem) for problem in problems] if problems else None
+    status = getattr(exc, "status", 400)
+    return error_response(status, exc.code, str(exc), details=details, headers=getattr(exc, "headers", None))
 
 
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

@@ -15,7 +15,7 @@ import os
 import secrets
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import (
@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         le=60 * 60 * 24,
         description="Seconds an access token from `/auth/token` (OAuth2 client credentials) stays valid.",
     )
+    job_runner: Literal["local", "inline"] = Field(
+        default="local",
+        description="Where background jobs (footprint studies) run: `local`, a pool of worker processes on this "
+        "machine; `inline`, in the requesting process before the response (for tests and debugging).",
+    )
+    job_workers: int = Field(default=2, ge=1, le=64, description="Worker processes of the `local` job runner's pool.")
     settings_file: Path | None = Field(
         default=None,
         description="TOML file of settings (keys as in the first column); environment variables override it.",

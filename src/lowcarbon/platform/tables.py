@@ -1,9 +1,10 @@
-"""The kernel's tables: organisations, users, the audit log, login sessions, machine clients and their access tokens.
+"""The kernel's tables: organisations, users, the audit log, login sessions, machine clients, access tokens and jobs.
 
 Domain packages keep their own tables. The first migration (``migrations/versions/0001_kernel.py``) creates the first
-three, ``0002_auth.py`` the rest; a test checks that the migrations and this module describe the same schema on SQLite
-and PostgreSQL. Session cookies, client secrets and access tokens are never stored as given: sessions and tokens by
-their SHA-256 (they are 256-bit random values, so a fast hash is enough), client secrets by Argon2id.
+three, ``0002_auth.py`` the auth tables, ``0003_jobs.py`` the jobs; a test checks that the migrations and this module
+describe the same schema on SQLite and PostgreSQL. Session cookies, client secrets and access tokens are never stored
+as given: sessions and tokens by their SHA-256 (they are 256-bit random values, so a fast hash is enough), client
+secrets by Argon2id.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lowcarbon.platform.database import Base, UTCDateTime
 from lowcarbon.platform.roles import OrganisationKind, Role
 
-__all__ = ["AccessToken", "AuditEntry", "LoginSession", "MachineClient", "Organisation", "User"]
+__all__ = ["AccessToken", "AuditEntry", "Job", "LoginSession", "MachineClient", "Organisation", "User"]
 
 
 def _one_of(column: str, values: type[OrganisationKind] | type[Role]) -> str:
@@ -110,3 +111,23 @@ class AccessToken(Base):
     scopes: Mapped[str] = mapped_column(sa.String(1000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Job(Base):
+    """A piece of background work (see ``jobs``): what it is, whose it is, where it stands, and how it ended."""
+
+    __tablename__ = "jobs"
+    __table_args__ = (sa.CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(64))  # the registered function's name
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True
+    )
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)
+    owner: Mapped[str] = mapped_column(sa.String(200))  # host:pid:token of the process that dispatches it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    result: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
+    error: Mapped[str | None] = mapped_column(sa.Text())

@@ -1,0 +1,436 @@
+"""Background jobs: work that runs outside the request, by registered function name, on plain JSON, tracked in ``jobs``.
+
+    kinds = JobRegistry([JobKind("compute_study", compute_study, on_finish=store_result)])
+    runner = create_runner(settings, write_sessions, kinds, reads=sessions)   # LocalProcessPoolRunner or Inline
+    job_id = runner.submit(session, "compute_study", {"model_text": ...}, organisation_id=1, actor="user:3")
+    runner.status(job_id)                                         # JobStatus: queued, running, done or failed
+
+A job's function is a module-level function taking and returning plain JSON (a dict); workers import it by module and
+name, so a worker needs neither the database nor the web app, and a distributed runner (Dask, ...) can be added as one
+more subclass overriding ``_start``. ``submit`` writes the job's row (and its audit entry) in the caller's transaction
+and hands the job to the runner only when that transaction commits: a rolled-back request leaves no job behind, and
+a worker never looks for rows that are not there yet. When the job ends, the runner records ``done`` with the result
+or ``failed`` with the error, and calls the kind's ``on_finish`` hook in the same transaction, so a domain's own
+record (a study) and the job always agree. Every state change is audited (actor ``jobs``).
+
+States: ``queued`` (committed, not yet handed over), ``running`` (handed to the runner; in the local pool it may wait
+for a free worker; ``started_at`` is corrected to the moment a worker began when the job ends), ``done``, ``failed``.
+Each job names its ``owner``, the process that dispatches it (``host:pid:token``). ``recover`` (run when the app
+starts) fails the queued and running jobs of owners on this host whose process is gone (or whose pid is this very
+process, under another runner), with an error saying so; owners on other hosts are left to their own host.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from multiprocessing import get_context
+from secrets import token_hex
+from typing import Any, Literal
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from lowcarbon.errors import LowcarbonError
+from lowcarbon.platform import audit
+from lowcarbon.platform.settings import Settings
+from lowcarbon.platform.tables import Job
+
+__all__ = [
+    "ACTOR",
+    "FinishHook",
+    "InlineRunner",
+    "JobFunction",
+    "JobKind",
+    "JobRegistry",
+    "JobRunner",
+    "JobState",
+    "JobStatus",
+    "LocalProcessPoolRunner",
+    "create_runner",
+    "describe_failure",
+    "job_state",
+    "recover_quietly",
+    "run_job",
+]
+
+log = logging.getLogger(__name__)
+
+ACTOR = "jobs"
+JobState = Literal["queued", "running", "done", "failed"]
+JobFunction = Callable[[dict[str, Any]], dict[str, Any]]
+_UNFINISHED = ("queued", "running")
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """Where a job stands; ``result`` when done, ``error`` when failed."""
+
+    id: int
+    kind: str
+    organisation_id: int | None
+    status: JobState
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    result: dict[str, Any] | None
+    error: str | None
+
+
+FinishHook = Callable[[Session, JobStatus], None]
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """A kind of job: its name, its module-level function, and what to do in the database when a job of it ends."""
+
+    name: str
+    function: JobFunction
+    on_finish: FinishHook | None = None
+
+    @property
+    def path(self) -> str:
+        """``module:function``, by which a worker imports the function."""
+        return f"{self.function.__module__}:{self.function.__qualname__}"
+
+
+class JobRegistry(Mapping[str, JobKind]):
+    """The kinds of job an app runs, by name; the app factory collects them from the domains."""
+
+    def __init__(self, kinds: Iterable[JobKind] = ()) -> None:
+        self._kinds: dict[str, JobKind] = {}
+        for kind in kinds:
+            if kind.name in self._kinds:
+                raise ValueError(f"job kind {kind.name!r} is registered twice")
+            if "." in kind.function.__qualname__ or kind.function.__name__ == "<lambda>":
+                raise ValueError(f"job kind {kind.name!r}: give a module-level function, which workers can import")
+            self._kinds[kind.name] = kind
+
+    def __getitem__(self, name: str) -> JobKind:
+        return self._kinds[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._kinds)
+
+    def __len__(self) -> int:
+        return len(self._kinds)
+
+
+def run_job(path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """Run the function at ``path`` (``module:function``) on ``payload``; what a worker executes.
+
+    Answers ``{"started_at": ISO time, "result": ...}``; the result must be plain JSON (no NaN).
+    """
+    started_at = datetime.now(UTC).isoformat()
+    module, _, name = path.partition(":")
+    function = getattr(importlib.import_module(module), name)
+    result = function(payload)
+    if not isinstance(result, dict):
+        raise TypeError(f"job function {path} returned {type(result).__name__}, not a dict")
+    return {"started_at": started_at, "result": json.loads(json.dumps(result, allow_nan=False))}
+
+
+def job_state(job: Job) -> dict[str, Any]:
+    """What the audit trail records of a job: its fields, and of its result only a SHA-256 digest."""
+    digest = None
+    if job.result is not None:
+        digest = hashlib.sha256(audit.canonical_json(job.result).encode()).hexdigest()
+    return {
+        "id": job.id,
+        "kind": job.kind,
+        "organisation_id": job.organisation_id,
+        "status": job.status,
+        "owner": job.owner,
+        "created_at": job.created_at,
+        "started_at": job.started_at,
+        "finished_at": job.finished_at,
+        "result_sha256": digest,
+        "error": job.error,
+    }
+
+
+def _status(job: Job) -> JobStatus:
+    status: JobState = job.status  # type: ignore[assignment]  # the table's check constraint keeps it one of four
+    return JobStatus(
+        id=job.id,
+        kind=job.kind,
+        organisation_id=job.organisation_id,
+        status=status,
+        created_at=job.created_at,
+        started_at=job.started_at,
+        finished_at=job.finished_at,
+        result=job.result,
+        error=job.error,
+    )
+
+
+def describe_failure(exc: BaseException) -> str:
+    """The error a failed job keeps: lowcarbon's own messages as they are, anything else with its type."""
+    if isinstance(exc, LowcarbonError):
+        return str(exc)
+    if isinstance(exc, BrokenProcessPool):
+        return "the worker process stopped unexpectedly (killed, or out of memory); submit the job again"
+    return f"the job failed unexpectedly ({type(exc).__name__}: {exc})"
+
+
+class JobRunner:
+    """Runs jobs of ``kinds`` and keeps their state in the ``jobs`` table; subclasses say where (``_start``)."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], kinds: JobRegistry, *, reads: sessionmaker[Session] | None = None
+    ) -> None:
+        self.sessions = sessions  # write sessions: the runner's own short transactions
+        self.reads = reads or sessions  # for status(); on SQLite a write session would wait for the write lock
+        self.kinds = kinds
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{token_hex(4)}"
+        self._pending_key = f"lowcarbon_jobs_{id(self)}"
+
+    # -- the interface -------------------------------------------------------------------------------------------
+
+    def submit(
+        self, session: Session, kind: str, payload: dict[str, Any], *, organisation_id: int | None, actor: str
+    ) -> int:
+        """Queue a job of ``kind`` on ``payload`` in ``session``'s transaction; it starts when that commits."""
+        if kind not in self.kinds:
+            raise ValueError(f"no job kind {kind!r}; registered: {', '.join(self.kinds) or 'none'}")
+        plain = json.loads(json.dumps(payload, allow_nan=False))
+        job = Job(kind=kind, organisation_id=organisation_id, status="queued", owner=self.owner, created_at=_now())
+        session.add(job)
+        session.flush()
+        audit.record(session, actor, "create", "job", job.id, None, job_state(job))
+        self._pending(session).append((job.id, kind, plain))
+        return job.id
+
+    def status(self, job_id: int) -> JobStatus | None:
+        """Where job ``job_id`` stands; None when there is no such job."""
+        with self.reads() as session:
+            job = session.get(Job, job_id)
+            return _status(job) if job is not None else None
+
+    def recover(self) -> list[int]:
+        """Fail the unfinished jobs whose owner process on this host is gone; their ids. Run at start-up."""
+        host = socket.gethostname()
+        failed: list[int] = []
+        with self.sessions.begin() as session:
+            jobs = session.scalars(sa.select(Job).where(Job.status.in_(_UNFINISHED)).order_by(Job.id))
+            for job in list(jobs):
+                owner_host, _, rest = job.owner.partition(":")
+                pid_text, _, _ = rest.partition(":")
+                if owner_host != host or job.owner == self.owner or not _gone(pid_text):
+                    continue
+                error = (
+                    f"the process that ran this job (pid {pid_text} on {owner_host}) stopped before the job "
+                    "finished; submit it again"
+                )
+                self._close(session, job, status="failed", result=None, error=error, started_at=None)
+                failed.append(job.id)
+        return failed
+
+    def shutdown(self) -> None:
+        """Stop taking jobs; wait for those running (the local pool), fail those not started."""
+
+    # -- what subclasses provide ---------------------------------------------------------------------------------
+
+    def _start(self, job_id: int, path: str, payload: dict[str, Any]) -> None:
+        """Run the job somewhere and call ``_finished`` when it ends."""
+        raise NotImplementedError
+
+    # -- the machinery -------------------------------------------------------------------------------------------
+
+    def _pending(self, session: Session) -> list[tuple[int, str, dict[str, Any]]]:
+        """The jobs ``session`` will hand over on commit; the first call hooks the commit and rollback."""
+        pending: list[tuple[int, str, dict[str, Any]]] | None = session.info.get(self._pending_key)
+        if pending is None:
+            pending = session.info[self._pending_key] = []
+
+            def dispatch(_: Session) -> None:
+                jobs = list(pending)
+                pending.clear()
+                for job_id, kind, payload in jobs:
+                    self._dispatch(job_id, kind, payload)
+
+            event.listen(session, "after_commit", dispatch)
+            event.listen(session, "after_rollback", lambda _: pending.clear())
+        return pending
+
+    def _dispatch(self, job_id: int, kind: str, payload: dict[str, Any]) -> None:
+        try:
+            with self.sessions.begin() as session:
+                job = session.get(Job, job_id)
+                if job is None or job.status != "queued":
+                    return
+                before = job_state(job)
+                job.status, job.started_at = "running", _now()
+                audit.record(session, ACTOR, "start", "job", job.id, before, job_state(job))
+            self._start(job_id, self.kinds[kind].path, payload)
+        except Exception as exc:  # a dispatch must never break the request that committed the job
+            log.exception("job %s could not be started", job_id)
+            self._finished(job_id, None, exc)
+
+    def _finished(self, job_id: int, outcome: dict[str, Any] | None, failure: BaseException | None) -> None:
+        """Record how job ``job_id`` ended: ``outcome`` from ``run_job``, or ``failure``."""
+        started_at = datetime.fromisoformat(outcome["started_at"]) if outcome is not None else None
+        try:
+            with self.sessions.begin() as session:
+                job = session.get(Job, job_id)
+                if job is None or job.status not in _UNFINISHED:
+                    return  # recovered as failed meanwhile
+                if outcome is not None:
+                    result = outcome["result"]
+                    self._close(session, job, status="done", result=result, error=None, started_at=started_at)
+                else:
+                    error = describe_failure(failure or RuntimeError("no outcome"))
+                    self._close(session, job, status="failed", result=None, error=error, started_at=None)
+            return
+        except Exception as exc:  # the hook or the database failed: record the job as failed if we still can
+            log.exception("job %s: recording its end failed", job_id)
+            if outcome is None:
+                return
+            failure = exc
+        try:
+            with self.sessions.begin() as session:
+                job = session.get(Job, job_id)
+                if job is not None and job.status in _UNFINISHED:
+                    error = f"the job ran, but storing its result failed ({type(failure).__name__}: {failure})"
+                    self._close(session, job, status="failed", result=None, error=error, started_at=started_at)
+        except Exception:
+            log.exception("job %s: recording its failure failed too", job_id)
+
+    def _close(
+        self,
+        session: Session,
+        job: Job,
+        *,
+        status: JobState,
+        result: dict[str, Any] | None,
+        error: str | None,
+        started_at: datetime | None,
+    ) -> None:
+        before = job_state(job)
+        job.status, job.result, job.error, job.finished_at = status, result, error, _now()
+        if started_at is not None:
+            job.started_at = started_at
+        session.flush()
+        audit.record(session, ACTOR, status, "job", job.id, before, job_state(job))
+        hook = self.kinds[job.kind].on_finish if job.kind in self.kinds else None
+        if hook is not None:
+            hook(session, _status(job))
+
+
+class InlineRunner(JobRunner):
+    """Runs each job in the submitting process as soon as its transaction commits, before the response: for tests."""
+
+    def _start(self, job_id: int, path: str, payload: dict[str, Any]) -> None:
+        try:
+            outcome = run_job(path, payload)
+        except Exception as exc:
+            self._finished(job_id, None, exc)
+        else:
+            self._finished(job_id, outcome, None)
+
+
+class LocalProcessPoolRunner(JobRunner):
+    """Runs jobs in a small pool of worker processes on this machine (spawned, so they share nothing with the web
+    process's threads); the pool starts with the first job."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        kinds: JobRegistry,
+        *,
+        reads: sessionmaker[Session] | None = None,
+        workers: int = 2,
+    ) -> None:
+        super().__init__(sessions, kinds, reads=reads)
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _executor(self, *, fresh: bool = False) -> ProcessPoolExecutor:
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the job runner has shut down")
+            if self._pool is None or fresh:
+                if self._pool is not None:
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
+            return self._pool
+
+    def _start(self, job_id: int, path: str, payload: dict[str, Any]) -> None:
+        try:
+            future = self._executor().submit(run_job, path, payload)
+        except BrokenProcessPool:  # a worker died earlier and took the pool with it: start a new one
+            future = self._executor(fresh=True).submit(run_job, path, payload)
+        future.add_done_callback(lambda done: self._collect(job_id, done))
+
+    def _collect(self, job_id: int, future: Future[dict[str, Any]]) -> None:
+        if future.cancelled():
+            self._finished(job_id, None, RuntimeError("the service stopped before the job started; submit it again"))
+            return
+        failure = future.exception()
+        self._finished(job_id, future.result() if failure is None else None, failure)
+
+    def shutdown(self) -> None:
+        """Refuse new jobs, cancel those waiting for a worker (they fail), and wait for those running."""
+        with self._lock:
+            self._closed = True
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def create_runner(
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    kinds: JobRegistry,
+    *,
+    reads: sessionmaker[Session] | None = None,
+) -> JobRunner:
+    """The runner the settings choose (``job_runner``): ``local`` (a process pool) or ``inline``."""
+    if settings.job_runner == "inline":
+        return InlineRunner(sessions, kinds, reads=reads)
+    return LocalProcessPoolRunner(sessions, kinds, reads=reads, workers=settings.job_workers)
+
+
+def recover_quietly(runner: JobRunner) -> None:
+    """``runner.recover()``, logging rather than raising when the database is unreachable or not migrated yet."""
+    try:
+        failed = runner.recover()
+    except SQLAlchemyError as exc:
+        log.warning("could not check for interrupted jobs: %s", exc)
+        return
+    if failed:
+        log.warning("jobs %s were interrupted by a stopped process and are marked failed", failed)
+
+
+def _gone(pid_text: str) -> bool:
+    """Whether no process with this pid runs on this host (or it is this very process, i.e. a runner before us)."""
+    if not pid_text.isdigit():
+        return True
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return True  # the owner string differs from ours, so an earlier runner of this process owned it
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # it exists, under another user
+    return False
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,1 @@
+"""Alembic revisions of the studies domain, branch "studies", oldest first (Alembic ignores this file)."""

@@ -1,0 +1,104 @@
+"""The studies domain's values as the API shows them: products, studies, pages of them, and a product's comparison."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+__all__ = [
+    "Comparison",
+    "ComparisonVersion",
+    "ModelFormat",
+    "Product",
+    "ProductIn",
+    "ProductPage",
+    "Study",
+    "StudyIn",
+    "StudyPage",
+    "StudyStatus",
+    "StudySummary",
+]
+
+ModelFormat = Literal["yaml", "json", "xlsx"]
+StudyStatus = Literal["queued", "running", "done", "failed"]
+
+
+class ProductIn(BaseModel):
+    """A new product: its name, unique within the organisation."""
+
+    name: str = Field(min_length=1, max_length=200)
+
+
+class Product(BaseModel):
+    """A product of the caller's organisation."""
+
+    id: int
+    organisation_id: int
+    name: str
+    created_at: datetime
+
+
+class StudyIn(BaseModel):
+    """A new study: the product model as YAML or JSON text, or an Excel workbook's bytes in base64 (``xlsx``)."""
+
+    model: str = Field(min_length=1, description="The model file's content; for xlsx, its bytes in base64.")
+    format: ModelFormat = "yaml"
+
+
+class StudySummary(BaseModel):
+    """A study without its result: which version, where its computation stands, and its total when done."""
+
+    id: int
+    product_id: int
+    version: int
+    status: StudyStatus
+    model_format: ModelFormat
+    total: float | None = Field(description="kg CO2e per declared unit, when done")
+    created_by: int
+    created_at: datetime
+    job_id: int | None
+
+
+class Study(StudySummary):
+    """A study with its result (``Footprint.to_dict()``) when done, or the error when failed."""
+
+    result: dict[str, Any] | None
+    error: str | None
+
+
+class ProductPage(BaseModel):
+    """One page of products, newest first; ``next`` is the URL of the next page, null on the last."""
+
+    items: list[Product]
+    next: str | None
+
+
+class StudyPage(BaseModel):
+    """One page of a product's studies, newest first; ``next`` is the URL of the next page, null on the last."""
+
+    items: list[StudySummary]
+    next: str | None
+
+
+class ComparisonVersion(BaseModel):
+    """One computed version of a product: its total, by stage, and the change from the version before it."""
+
+    version: int
+    study_id: int
+    created_at: datetime
+    unit: str
+    total: float
+    by_stage: dict[str, float]
+    change: float | None = Field(description="total minus the previous compared version's total")
+    change_percent: float | None = Field(description="change in % of the previous total (null when that is 0)")
+
+
+class Comparison(BaseModel):
+    """The computed versions of a product, oldest first: CFP performance tracking over time."""
+
+    product: Product
+    stages: list[str] = Field(description="Every stage of any version, in order of first appearance")
+    comparable: bool = Field(description="Whether every version reports in the same unit (declared unit)")
+    versions: list[ComparisonVersion]

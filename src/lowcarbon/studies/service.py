@@ -1,0 +1,262 @@
+"""The studies use cases: products and footprint studies of an organisation, computed by a job, compared over time.
+
+Functions take the caller's session and do not commit: the caller commits the change with its audit entry (and, for
+a study, its job, which the runner starts once that commit is made). Everything is scoped to an organisation: a
+product or study of another organisation is reported as not existing (NotFound), so its existence does not leak.
+Pages are newest first, keyed on the id: ``after`` is the last id of the previous page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lowcarbon.platform import audit
+from lowcarbon.platform.database import serialize
+from lowcarbon.platform.errors import Conflict, InvalidInput, NotFound
+from lowcarbon.platform.jobs import JobRunner, JobStatus
+from lowcarbon.platform.tables import Job
+from lowcarbon.studies import model
+from lowcarbon.studies.compute import model_problems
+from lowcarbon.studies.tables import Product, Study
+
+__all__ = [
+    "JOB_KIND",
+    "InvalidModel",
+    "compare",
+    "create_product",
+    "create_study",
+    "get_product",
+    "get_study",
+    "list_products",
+    "list_studies",
+    "product_state",
+    "store_outcome",
+    "study_state",
+]
+
+JOB_KIND = "compute_study"
+
+
+class InvalidModel(InvalidInput):
+    """The model cannot be computed; ``details`` lists every problem with its place."""
+
+    code = "invalid_model"
+
+
+def product_state(product: Product) -> dict[str, Any]:
+    """What the audit trail records of a product."""
+    return {
+        "id": product.id,
+        "organisation_id": product.organisation_id,
+        "name": product.name,
+        "created_at": product.created_at,
+    }
+
+
+def study_state(study: Study) -> dict[str, Any]:
+    """What the audit trail records of a study: its fields, of the model and the result only SHA-256 digests."""
+    return {
+        "id": study.id,
+        "product_id": study.product_id,
+        "version": study.version,
+        "model_format": study.model_format,
+        "model_sha256": hashlib.sha256(study.model_text.encode()).hexdigest(),
+        "status": study.status,
+        "total": study.total,
+        "result_sha256": _digest(study.result) if study.result is not None else None,
+        "error": study.error,
+        "created_by": study.created_by,
+        "created_at": study.created_at,
+        "job_id": study.job_id,
+    }
+
+
+def create_product(session: Session, *, organisation_id: int, name: str, actor: str) -> model.Product:
+    """Add a product to the organisation (names are unique within it) and record it."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("give the product a name of 1 to 200 characters")
+    taken = sa.select(Product.id).where(Product.organisation_id == organisation_id, Product.name == name)
+    if session.scalar(taken) is not None:
+        raise Conflict(f"your organisation has a product named {name!r} already")
+    product = Product(organisation_id=organisation_id, name=name, created_at=_now())
+    session.add(product)
+    try:
+        session.flush()
+    except IntegrityError:  # created by a concurrent request since the check
+        raise Conflict(f"your organisation has a product named {name!r} already") from None
+    audit.record(session, actor, "create", "product", product.id, None, product_state(product))
+    return _product(product)
+
+
+def list_products(
+    session: Session, *, organisation_id: int, limit: int, after: int | None = None
+) -> list[model.Product]:
+    """Up to ``limit`` of the organisation's products, newest first, those older than product ``after``."""
+    query = sa.select(Product).where(Product.organisation_id == organisation_id)
+    if after is not None:
+        query = query.where(Product.id < after)
+    return [_product(p) for p in session.scalars(query.order_by(Product.id.desc()).limit(limit))]
+
+
+def get_product(session: Session, *, organisation_id: int, product_id: int) -> model.Product:
+    """The organisation's product ``product_id``; NotFound when it has none by that id."""
+    return _product(_own_product(session, organisation_id, product_id))
+
+
+def create_study(
+    session: Session,
+    runner: JobRunner,
+    *,
+    organisation_id: int,
+    product_id: int,
+    user_id: int,
+    actor: str,
+    model_text: str,
+    model_format: str,
+) -> model.StudySummary:
+    """Validate the model (InvalidModel listing every problem), store it as the product's next version, and submit
+    its computation, which starts when the caller commits."""
+    product = _own_product(session, organisation_id, product_id)
+    problems = model_problems(model_text, model_format)
+    if problems:
+        count = len(problems)
+        listed = "; ".join(f"{'.'.join(p['location'])}: {p['message']}" for p in problems)
+        raise InvalidModel(f"{count} problem{'s' * (count > 1)} in the model: {listed}", details=problems)
+    serialize(session, f"studies:product:{product.id}")  # versions are numbered one at a time
+    latest = session.scalar(sa.select(sa.func.max(Study.version)).where(Study.product_id == product.id))
+    study = Study(
+        product_id=product.id,
+        version=(latest or 0) + 1,
+        model_text=model_text,
+        model_format=model_format,
+        status="queued",
+        created_by=user_id,
+        created_at=_now(),
+    )
+    session.add(study)
+    session.flush()
+    payload = {"model_text": model_text, "model_format": model_format}
+    study.job_id = runner.submit(session, JOB_KIND, payload, organisation_id=organisation_id, actor=actor)
+    session.flush()
+    audit.record(session, actor, "create", "study", study.id, None, study_state(study))
+    return _summary(study, study.status)
+
+
+def list_studies(
+    session: Session, *, organisation_id: int, product_id: int, limit: int, after: int | None = None
+) -> list[model.StudySummary]:
+    """Up to ``limit`` of the product's studies, newest first, those older than study ``after``."""
+    product = _own_product(session, organisation_id, product_id)
+    query = sa.select(Study, Job.status).outerjoin(Job, Job.id == Study.job_id).where(Study.product_id == product.id)
+    if after is not None:
+        query = query.where(Study.id < after)
+    rows = session.execute(query.order_by(Study.id.desc()).limit(limit))
+    return [_summary(study, _live_status(study, job_status)) for study, job_status in rows]
+
+
+def get_study(session: Session, *, organisation_id: int, study_id: int) -> model.Study:
+    """The organisation's study ``study_id`` with its result or error; NotFound when it has none by that id."""
+    row = session.execute(
+        sa.select(Study, Job.status)
+        .join(Product, Product.id == Study.product_id)
+        .outerjoin(Job, Job.id == Study.job_id)
+        .where(Study.id == study_id, Product.organisation_id == organisation_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"your organisation has no study {study_id}")
+    study, job_status = row
+    summary = _summary(study, _live_status(study, job_status))
+    return model.Study(**summary.model_dump(), result=study.result, error=study.error)
+
+
+def compare(session: Session, *, organisation_id: int, product_id: int) -> model.Comparison:
+    """The product's computed versions, oldest first, with total, by-stage figures and the change between them."""
+    product = _own_product(session, organisation_id, product_id)
+    studies = session.scalars(
+        sa.select(Study).where(Study.product_id == product.id, Study.status == "done").order_by(Study.version)
+    )
+    versions: list[model.ComparisonVersion] = []
+    stages: list[str] = []
+    previous: float | None = None
+    for study in studies:
+        result, total = study.result or {}, float(study.total or 0.0)
+        by_stage = {str(name): float(value) for name, value in result.get("by_stage", {}).items()}
+        stages.extend(name for name in by_stage if name not in stages)
+        change = total - previous if previous is not None else None
+        percent = 100 * change / abs(previous) if change is not None and previous else None
+        versions.append(
+            model.ComparisonVersion(
+                version=study.version,
+                study_id=study.id,
+                created_at=study.created_at,
+                unit=str(result.get("unit", "")),
+                total=total,
+                by_stage=by_stage,
+                change=change,
+                change_percent=percent,
+            )
+        )
+        previous = total
+    comparable = len({version.unit for version in versions}) <= 1
+    return model.Comparison(product=_product(product), stages=stages, comparable=comparable, versions=versions)
+
+
+def store_outcome(session: Session, job: JobStatus) -> None:
+    """The job runner's hook: keep a finished computation's result and total, or its error, on the study."""
+    study = session.scalar(sa.select(Study).where(Study.job_id == job.id))
+    if study is None:
+        return
+    before = study_state(study)
+    if job.status == "done" and job.result is not None:
+        study.status, study.result, study.total, study.error = "done", job.result["result"], job.result["total"], None
+    else:
+        study.status, study.error = "failed", job.error or "the computation failed"
+    session.flush()
+    audit.record(session, "jobs", job.status, "study", study.id, before, study_state(study))
+
+
+def _own_product(session: Session, organisation_id: int, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None or product.organisation_id != organisation_id:
+        raise NotFound(f"your organisation has no product {product_id}")
+    return product
+
+
+def _live_status(study: Study, job_status: str | None) -> str:
+    """The study's status; while it is unfinished, its job's (which moves from queued to running)."""
+    if study.status in ("queued", "running") and job_status in ("queued", "running"):
+        return job_status
+    return study.status
+
+
+def _product(product: Product) -> model.Product:
+    return model.Product.model_validate(product, from_attributes=True)
+
+
+def _summary(study: Study, status: str) -> model.StudySummary:
+    return model.StudySummary(
+        id=study.id,
+        product_id=study.product_id,
+        version=study.version,
+        status=status,  # type: ignore[arg-type]  # the table's check constraint keeps it one of four
+        model_format=study.model_format,  # type: ignore[arg-type]  # likewise
+        total=study.total,
+        created_by=study.created_by,
+        created_at=study.created_at,
+        job_id=study.job_id,
+    )
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(audit.canonical_json(value).encode()).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,61 @@
+"""The studies domain's tables: products of an organisation, and the footprint studies of each product's versions.
+
+A study keeps the exact input it was computed from (``model_text``: YAML or JSON text as sent, or an Excel
+workbook's bytes in base64) beside its result, so every figure can be traced back and recomputed. The revisions that
+create these tables are in ``migrations/versions`` (branch ``studies``); a test checks they describe the same schema.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lowcarbon.platform.database import Base, UTCDateTime
+
+__all__ = ["FORMATS", "STATUSES", "Product", "Study"]
+
+FORMATS = ("yaml", "json", "xlsx")
+STATUSES = ("queued", "running", "done", "failed")
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(value) for value in values)})"
+
+
+class Product(Base):
+    """A product of an organisation, whose footprint is studied version by version."""
+
+    __tablename__ = "products"
+    __table_args__ = (sa.UniqueConstraint("organisation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Study(Base):
+    """One version of a product's footprint study: the model as given, and the result computed from it."""
+
+    __tablename__ = "studies"
+    __table_args__ = (
+        sa.UniqueConstraint("product_id", "version"),
+        sa.CheckConstraint(_one_of("model_format", FORMATS), name="model_format"),
+        sa.CheckConstraint(_one_of("status", STATUSES), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id", ondelete="RESTRICT"))
+    version: Mapped[int] = mapped_column()  # 1, 2, ... within the product
+    model_text: Mapped[str] = mapped_column(sa.Text())
+    model_format: Mapped[str] = mapped_column(sa.String(8))
+    status: Mapped[str] = mapped_column(sa.String(16))
+    result: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)  # Footprint.to_dict()
+    total: Mapped[float | None] = mapped_column(sa.Float())  # kg CO2e per declared unit
+    error: Mapped[str | None] = mapped_column(sa.Text())
+    created_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="RESTRICT"), unique=True)
