@@ -1,0 +1,276 @@
+"""Who may do what on every endpoint: one table, ``RULES``, checked against the routes the app serves.
+
+Each row of ``RULES`` is a (method, path template) the app serves and the answer each caller gets: ``OK`` (any 2xx)
+or the refusal's status (401 not logged in, 403 the role may not, 404 the resource belongs to another
+organisation and is hidden as if it did not exist). The callers are someone not logged in, the viewer, the editor and
+the admin of the organisation that owns the product and study in the path, and an editor of another organisation.
+
+``test_every_served_route_has_a_rule`` fails when the app serves a route with no row (a new endpoint needs its rule)
+and when a row names a route the app no longer serves. Routes are read from ``create_app(settings).routes``;
+FastAPI's own documentation routes are rows too, listed as public. HEAD is not a row of its own: Starlette answers it
+for GET routes as GET without the body.
+
+One app and database per backend (SQLite, PostgreSQL) serve the whole module, with jobs run inline: the organisations,
+users, sessions, a machine client, and a product with a computed study are created once. Every request carries the
+caller's session cookie (none for the anonymous caller) and, for unsafe methods, the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from backends import BACKENDS, postgresql_schema
+from fastapi.testclient import TestClient
+
+try:
+    from fastapi.routing import iter_route_contexts
+except ImportError:  # FastAPI before 0.165: app.routes lists every route
+    iter_route_contexts = None
+
+from lowcarbon.platform import accounts, machine_clients
+from lowcarbon.platform.app import create_app
+from lowcarbon.platform.csrf import CSRF_HEADER, SESSION_COOKIE
+from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.migrate import upgrade
+from lowcarbon.platform.settings import Settings
+
+PASSWORD = "correct horse battery staple 光伏"
+PV_MODEL = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
+
+OK = "2xx"
+CALLERS = ("anonymous", "viewer", "editor", "admin", "other_editor")
+PUBLIC = dict.fromkeys(CALLERS, OK)
+LOGGED_IN = {"anonymous": 401, "viewer": OK, "editor": OK, "admin": OK, "other_editor": OK}
+EDITORS = {"anonymous": 401, "viewer": 403, "editor": OK, "admin": OK, "other_editor": OK}
+OWN_ORGANISATION = {"anonymous": 401, "viewer": OK, "editor": OK, "admin": OK, "other_editor": 404}
+OWN_ORGANISATION_EDITORS = {"anonymous": 401, "viewer": 403, "editor": OK, "admin": OK, "other_editor": 404}
+
+RULES: dict[tuple[str, str], dict[str, str | int]] = {
+    # FastAPI's own documentation: public, listed by hand.
+    ("GET", "/openapi.json"): PUBLIC,
+    ("GET", "/docs"): PUBLIC,
+    ("GET", "/docs/oauth2-redirect"): PUBLIC,
+    ("GET", "/redoc"): PUBLIC,
+    # The kernel.
+    ("GET", "/healthz"): PUBLIC,
+    ("POST", "/auth/login"): PUBLIC,  # with the caller's own email and password (the anonymous one: the viewer's)
+    ("POST", "/auth/logout"): LOGGED_IN,  # on a session of its own, so the caller's session lives on
+    ("GET", "/auth/me"): LOGGED_IN,
+    ("POST", "/auth/token"): PUBLIC,  # it authenticates the machine client, whoever sends its credentials
+    ("GET", "/.well-known/openid-configuration"): PUBLIC,
+    # Products and studies (lowcarbon.studies); the product and study in the path are the owning organisation's.
+    ("POST", "/api/products"): EDITORS,  # an editor of another organisation adds one to their own
+    ("GET", "/api/products"): LOGGED_IN,  # each caller sees their own organisation's (test_lists_are_per_organisation)
+    ("POST", "/api/products/{product_id}/studies"): OWN_ORGANISATION_EDITORS,
+    ("GET", "/api/products/{product_id}/studies"): OWN_ORGANISATION,
+    ("GET", "/api/studies/{study_id}"): OWN_ORGANISATION,
+    ("GET", "/api/products/{product_id}/comparison"): OWN_ORGANISATION,
+}
+
+# Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
+CSRF_EXEMPT = {("POST", "/auth/login"), ("POST", "/auth/token")}
+
+
+@dataclass
+class World:
+    """One backend's app, its seeded data and each caller's session."""
+
+    settings: Settings
+    client: TestClient
+    emails: dict[str, str]
+    sessions: dict[str, tuple[str, str]]  # caller -> (session token, CSRF token)
+    product_id: int
+    study_id: int
+    product_name: str
+    machine_id: str
+    machine_secret: str
+    names: Iterator[int] = field(default_factory=itertools.count)
+
+
+def served_routes(app: Any) -> set[tuple[str, str]]:
+    """Every (method, path template) ``app`` answers, HEAD left out where GET is served.
+
+    FastAPI 0.165 keeps an included router as one entry of ``app.routes``; ``iter_route_contexts`` opens it into its
+    routes with their full paths (older versions list the routes themselves).
+    """
+    served = set()
+    for route in iter_route_contexts(app.routes) if iter_route_contexts else app.routes:
+        assert isinstance(route.path, str) and route.methods, f"a route of a kind this test does not know: {route!r}"
+        methods = set(route.methods)
+        if "GET" in methods:
+            methods.discard("HEAD")
+        served |= {(method, route.path) for method in methods}
+    return served
+
+
+def _seed(settings: Settings) -> tuple[dict[str, str], str, str]:
+    """Acme (the owner) with an admin, an editor and a viewer, Rival with an editor, and a machine client of Acme."""
+    engine = create_engine(settings)
+    emails = {}
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            for name, roles in (("Acme", ("admin", "editor", "viewer")), ("Rival", ("editor",))):
+                organisation = accounts.create_organisation(session, name=name, kind="manufacturer", actor="test")
+                for role in roles:
+                    caller = role if name == "Acme" else f"other_{role}"
+                    emails[caller] = f"{role}@{name.lower()}.example"
+                    accounts.create_user(
+                        session,
+                        email=emails[caller],
+                        organisation_id=organisation.id,
+                        role=role,
+                        password=PASSWORD,
+                        actor="test",
+                    )
+                if name == "Acme":
+                    machine = machine_clients.create_client(
+                        session, organisation_id=organisation.id, scopes="footprints:read", actor="test", now=_now()
+                    )
+    finally:
+        engine.dispose()
+    return emails, machine.client_id, machine.secret
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def log_in(client: TestClient, email: str) -> tuple[str, str]:
+    """A new session of ``email``: its token and CSRF token; the client's cookie jar is left empty."""
+    client.cookies.clear()
+    response = client.post("/auth/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    token = response.cookies[SESSION_COOKIE]
+    client.cookies.clear()
+    return token, response.json()["csrf_token"]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """A migrated database on the backend, seeded, and the app on it with every caller logged in."""
+    data_dir = tmp_path_factory.mktemp(f"access-{request.param}")
+    with pytest.MonkeyPatch.context() as environment:
+        for name in list(os.environ):
+            if name.startswith("LOWCARBON_") and name != "LOWCARBON_TEST_POSTGRESQL_URL":
+                environment.delenv(name)
+        environment.setenv("XDG_DATA_HOME", str(data_dir / "xdg"))
+        if request.param == "sqlite":
+            yield from _world(Settings(data_dir=data_dir, job_runner="inline"))
+        else:
+            with postgresql_schema() as url:
+                yield from _world(Settings(data_dir=data_dir, database_url=url, job_runner="inline"))
+
+
+def _world(settings: Settings) -> Iterator[World]:
+    upgrade(settings)
+    emails, machine_id, machine_secret = _seed(settings)
+    with TestClient(create_app(settings)) as client:
+        sessions = {caller: log_in(client, email) for caller, email in emails.items()}
+        token, csrf = sessions["editor"]
+        headers = {"Cookie": f"{SESSION_COOKIE}={token}", CSRF_HEADER: csrf}
+        product = client.post("/api/products", json={"name": "PV module"}, headers=headers)
+        assert product.status_code == 201, product.text
+        product_id = product.json()["id"]
+        model = PV_MODEL.read_text(encoding="utf-8")
+        study = client.post(f"/api/products/{product_id}/studies", json={"model": model}, headers=headers)
+        assert study.status_code == 202, study.text
+        assert client.get(f"/api/studies/{study.json()['id']}", headers=headers).json()["status"] == "done"
+        yield World(
+            settings, client, emails, sessions, product_id, study.json()["id"], "PV module", machine_id, machine_secret
+        )
+
+
+@dataclass(frozen=True)
+class Call:
+    """A request to send: a URL with real ids and the body the route takes."""
+
+    url: str
+    json: Any = None
+    data: dict[str, str] | None = None
+
+
+def _call(world: World, method: str, path: str, caller: str) -> Call:
+    url = path.format(product_id=world.product_id, study_id=world.study_id)
+    if (method, path) == ("POST", "/auth/login"):
+        email = world.emails["viewer" if caller == "anonymous" else caller]
+        return Call(url, json={"email": email, "password": PASSWORD})
+    if (method, path) == ("POST", "/auth/token"):
+        secret = {"client_id": world.machine_id, "client_secret": world.machine_secret}
+        return Call(url, data={"grant_type": "client_credentials", **secret})
+    if (method, path) == ("POST", "/api/products"):
+        return Call(url, json={"name": f"Product {next(world.names)}"})
+    if (method, path) == ("POST", "/api/products/{product_id}/studies"):
+        return Call(url, json={"model": PV_MODEL.read_text(encoding="utf-8"), "format": "yaml"})
+    assert method == "GET" or path == "/auth/logout", f"{method} {path}: say what request to send in _call"
+    return Call(url)
+
+
+def send(world: World, method: str, path: str, caller: str, *, csrf: bool = True) -> Any:
+    """``caller``'s request to the route, with their session cookie and (when ``csrf``) the CSRF token."""
+    headers = {}
+    if caller != "anonymous":
+        fresh = (method, path) == ("POST", "/auth/logout")  # logging out must not end the shared session
+        token, csrf_token = log_in(world.client, world.emails[caller]) if fresh else world.sessions[caller]
+        headers["Cookie"] = f"{SESSION_COOKIE}={token}"
+        if csrf:
+            headers[CSRF_HEADER] = csrf_token
+    call = _call(world, method, path, caller)
+    world.client.cookies.clear()
+    try:
+        return world.client.request(method, call.url, json=call.json, data=call.data, headers=headers)
+    finally:
+        world.client.cookies.clear()  # a login's Set-Cookie must not follow into the next request
+
+
+def status_class(status: int) -> str | int:
+    return OK if 200 <= status < 300 else status
+
+
+def test_every_served_route_has_a_rule(tmp_path: Path) -> None:
+    """Every route the app serves has a row in RULES, and every row names a route the app serves."""
+    served = served_routes(create_app(Settings(data_dir=tmp_path)))
+    missing = sorted(served - RULES.keys())
+    stale = sorted(RULES.keys() - served)
+    assert not missing, f"routes without an access rule; add them to RULES: {missing}"
+    assert not stale, f"RULES names routes the app no longer serves; remove them: {stale}"
+    assert all(set(rule) == set(CALLERS) for rule in RULES.values())
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "caller"),
+    [(method, path, caller) for (method, path) in RULES for caller in CALLERS],
+    ids=[f"{method} {path} as {caller}" for (method, path) in RULES for caller in CALLERS],
+)
+def test_access_rule(world: World, method: str, path: str, caller: str) -> None:
+    """The caller gets the answer RULES gives for the route."""
+    response = send(world, method, path, caller)
+    expected = RULES[(method, path)][caller]
+    assert status_class(response.status_code) == expected, f"{method} {path} as {caller}: {response.text[:300]}"
+    if expected in (401, 403, 404):
+        assert response.json()["error"]["code"] in ("not_authenticated", "forbidden", "not_found")
+
+
+UNSAFE = sorted(rule for rule in RULES if rule[0] not in ("GET", "HEAD", "OPTIONS") and rule not in CSRF_EXEMPT)
+
+
+@pytest.mark.parametrize(("method", "path"), UNSAFE, ids=[f"{method} {path}" for method, path in UNSAFE])
+def test_session_writes_need_the_csrf_token(world: World, method: str, path: str) -> None:
+    """An unsafe request with the session cookie but without the CSRF token is refused, whoever sends it."""
+    response = send(world, method, path, "admin", csrf=False)
+    assert response.status_code == 403 and response.json()["error"]["code"] == "csrf_failed", response.text
+
+
+def test_lists_are_per_organisation(world: World) -> None:
+    """The product list answers 200 to an editor of another organisation, but without the owner's products."""
+    own = send(world, "GET", "/api/products", "viewer").json()["items"]
+    other = send(world, "GET", "/api/products", "other_editor").json()["items"]
+    assert world.product_id in [item["id"] for item in own]
+    assert world.product_id not in [item["id"] for item in other]
+    assert world.product_name not in [item["name"] for item in other]
