@@ -29,9 +29,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType, TracebackType
-from typing import Literal, Self
+from typing import Literal, Self, TypeVar
 
 from lowcarbon.errors import DataFormatError
+
+_T = TypeVar("_T")
 
 __all__ = [
     "IlcdArchive",
@@ -527,29 +529,32 @@ class IlcdArchive:
         return self._files.get(folder, {}).get(uuid.lower())
 
     def _unit_group(self, uuid: str) -> _UnitGroup | None:
-        key = uuid.lower()
-        if key not in self._unit_groups:
-            member = self._member("unitgroups", key)
-            self._unit_groups[key] = (
-                None if member is None else _parse_unit_group(self._read(member, "unitGroupDataSet", _UNIT_GROUP, _UG))
-            )
-        return self._unit_groups[key]
+        def load(member: str) -> _UnitGroup:
+            return _parse_unit_group(self._read(member, "unitGroupDataSet", _UNIT_GROUP, _UG))
+
+        return self._cached(self._unit_groups, "unitgroups", uuid, load)
 
     def _property(self, uuid: str) -> IlcdFlowProperty | None:
-        key = uuid.lower()
-        if key not in self._properties:
-            member = self._member("flowproperties", key)
-            dataset = None if member is None else self._read(member, "flowPropertyDataSet", _FLOW_PROPERTY, _FP)
-            self._properties[key] = None if dataset is None else _parse_flow_property(dataset, self._unit_group)
-        return self._properties[key]
+        def load(member: str) -> IlcdFlowProperty:
+            return _parse_flow_property(
+                self._read(member, "flowPropertyDataSet", _FLOW_PROPERTY, _FP), self._unit_group
+            )
+
+        return self._cached(self._properties, "flowproperties", uuid, load)
 
     def _flow(self, uuid: str) -> IlcdFlow | None:
+        def load(member: str) -> IlcdFlow:
+            return _parse_flow(self._read(member, "flowDataSet", _FLOW, _F), self._property)
+
+        return self._cached(self._flows, "flows", uuid, load)
+
+    def _cached(self, store: dict[str, _T | None], folder: str, uuid: str, load: Callable[[str], _T]) -> _T | None:
+        """The parsed dataset of ``uuid`` in ``folder``, read once; None when the archive lacks it."""
         key = uuid.lower()
-        if key not in self._flows:
-            member = self._member("flows", key)
-            dataset = None if member is None else self._read(member, "flowDataSet", _FLOW, _F)
-            self._flows[key] = None if dataset is None else _parse_flow(dataset, self._property)
-        return self._flows[key]
+        if key not in store:
+            member = self._member(folder, key)
+            store[key] = None if member is None else load(member)
+        return store[key]
 
     def _process(self, key: str, member: str) -> IlcdProcess:
         if key not in self._processes:
