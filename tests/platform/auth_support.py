@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
+import pytest
 import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
@@ -130,3 +131,25 @@ def audit_verifies(settings: Settings) -> bool:
 def entries_text(entries: list[AuditEntry]) -> str:
     """All entries' recorded states as one string, to search for secrets that must not be there."""
     return json.dumps([[e.actor, e.action, e.entity, e.entity_id, e.before, e.after] for e in entries], default=str)
+
+
+# Fixtures of the login and token tests (re-exported by conftest.py; a module may define its own instead).
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    """The app's clock, moved by the tests."""
+    return FakeClock()
+
+
+@pytest.fixture
+def seeded(migrated: Settings) -> Seeded:
+    """Acme, its editor and a machine client with footprints:read and footprints:write."""
+    return seed(migrated)
+
+
+@pytest.fixture
+def client(migrated: Settings, seeded: Seeded, clock: FakeClock) -> Iterator[TestClient]:
+    """A TestClient of the app on the seeded database."""
+    with open_client(migrated, clock) as client:
+        yield client

@@ -8,6 +8,17 @@ anything behind.
 
 from __future__ import annotations
 
+from auth_support import client, clock, seeded
 from backends import POSTGRESQL_URL, _isolated_environment, engine, migrated, postgresql_schema, settings
 
-__all__ = ["POSTGRESQL_URL", "_isolated_environment", "engine", "migrated", "postgresql_schema", "settings"]
+__all__ = [
+    "POSTGRESQL_URL",
+    "_isolated_environment",
+    "client",
+    "clock",
+    "engine",
+    "migrated",
+    "postgresql_schema",
+    "seeded",
+    "settings",
+]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from auth_support import (
     EMAIL,
@@ -14,7 +12,6 @@ from auth_support import (
     audit_verifies,
     entries_text,
     open_client,
-    seed,
 )
 from fastapi.testclient import TestClient
 
@@ -23,25 +20,6 @@ from lowcarbon.platform.credentials import token_digest
 from lowcarbon.platform.settings import Settings
 
 FAILED = {"error": {"code": "login_failed", "message": LOGIN_FAILED}}
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    """The app's clock, moved by the tests."""
-    return FakeClock()
-
-
-@pytest.fixture
-def seeded(migrated: Settings) -> Seeded:
-    """Acme, its editor and a machine client."""
-    return seed(migrated)
-
-
-@pytest.fixture
-def client(migrated: Settings, seeded: Seeded, clock: FakeClock) -> Iterator[TestClient]:
-    """A TestClient of the app on the seeded database."""
-    with open_client(migrated, clock) as client:
-        yield client
 
 
 def _login(client: TestClient, password: str = PASSWORD, email: str = EMAIL) -> dict[str, str]:

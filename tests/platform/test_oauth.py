@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator
 
 import httpx2
 import pytest
 import sqlalchemy as sa
-from auth_support import FakeClock, Seeded, audit_entries, audit_verifies, entries_text, open_client, seed
+from auth_support import FakeClock, Seeded, audit_entries, audit_verifies, entries_text, open_client
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -20,25 +19,6 @@ from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import MachineClient
 
 GRANT = {"grant_type": "client_credentials"}
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    """The app's clock, moved by the tests."""
-    return FakeClock()
-
-
-@pytest.fixture
-def seeded(migrated: Settings) -> Seeded:
-    """Acme, its editor and a machine client with footprints:read and footprints:write."""
-    return seed(migrated)
-
-
-@pytest.fixture
-def client(migrated: Settings, seeded: Seeded, clock: FakeClock) -> Iterator[TestClient]:
-    """A TestClient of the app on the seeded database."""
-    with open_client(migrated, clock) as client:
-        yield client
 
 
 def _basic(client_id: str, secret: str) -> dict[str, str]:
