@@ -1,5 +1,6 @@
 """The platform's commands, merged into ``lowcarbon``: ``serve``, ``audit verify`` and ``admin`` (organisations, users,
-machine clients).
+machine clients). ``serve --demo`` first seeds demo data through ``lowcarbon.demo``, which sits above the domains and
+is imported only then.
 
 Every command opens the database of the settings (``--data-dir``, ``LOWCARBON_*`` variables, the settings file) and
 first migrates it to the newest schema, so each works on a fresh data directory. The web stack, SQLAlchemy and
@@ -12,7 +13,8 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
@@ -63,14 +65,27 @@ def _settings(**values: Any) -> Settings:
         _fail(str(exc))
 
 
-def _in_transaction(settings: Settings, work: Callable[[Session], T], *, write: bool = True) -> T:
-    """Migrate, then run ``work`` in one transaction, committed when it returns; errors end the command."""
+@contextmanager
+def _errors_end_the_command() -> Iterator[None]:
+    """lowcarbon's and the database's errors end the command with one line."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from lowcarbon.platform.database import create_engine, describe_error, session_factory
-    from lowcarbon.platform.migrate import upgrade
+    from lowcarbon.platform.database import describe_error
 
     try:
+        yield
+    except LowcarbonError as exc:
+        _fail(str(exc))
+    except SQLAlchemyError as exc:  # e.g. the database went away after the migration
+        _fail(f"the database failed: {describe_error(exc)}")
+
+
+def _in_transaction(settings: Settings, work: Callable[[Session], T], *, write: bool = True) -> T:
+    """Migrate, then run ``work`` in one transaction, committed when it returns; errors end the command."""
+    from lowcarbon.platform.database import create_engine, session_factory
+    from lowcarbon.platform.migrate import upgrade
+
+    with _errors_end_the_command():
         upgrade(settings)
         engine = create_engine(settings)
         try:
@@ -78,10 +93,6 @@ def _in_transaction(settings: Settings, work: Callable[[Session], T], *, write: 
                 return work(session)
         finally:
             engine.dispose()
-    except LowcarbonError as exc:
-        _fail(str(exc))
-    except SQLAlchemyError as exc:  # e.g. the database went away after the migration
-        _fail(f"the database failed: {describe_error(exc)}")
 
 
 def _actor() -> str:
@@ -91,8 +102,19 @@ def _actor() -> str:
         return "cli"
 
 
+DemoOpt = Annotated[
+    bool,
+    typer.Option(
+        "--demo",
+        help="Seed demo organisations, users and the example products first (once; again adds nothing) and print "
+        "where to log in. Demo accounts have published passwords: for this machine only.",
+    ),
+]
+_LOOPBACK = ("127.", "localhost", "::1")
+
+
 @app.command()
-def serve(host: HostOpt = None, port: PortOpt = None, data_dir: DataDirOpt = None) -> None:
+def serve(host: HostOpt = None, port: PortOpt = None, data_dir: DataDirOpt = None, demo: DemoOpt = False) -> None:
     """Start the web service, migrating the database to the newest schema first."""
     settings = _settings(host=host, port=port, data_dir=data_dir)
     import uvicorn
@@ -100,14 +122,25 @@ def serve(host: HostOpt = None, port: PortOpt = None, data_dir: DataDirOpt = Non
     from lowcarbon.platform.app import create_app
     from lowcarbon.platform.migrate import upgrade
 
-    try:
+    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    base_url = f"http://{shown_host}:{settings.port}"
+    demo_text = ""
+    with _errors_end_the_command():
         upgrade(settings)
         settings.ensure_secret_key()
+        if demo:
+            from lowcarbon.demo import describe, seed  # the demo seeds the domains, so it is imported only here
+
+            demo_text = describe(seed(settings), base_url)
         application = create_app(settings)
-    except LowcarbonError as exc:
-        _fail(str(exc))
-    shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
-    typer.echo(f"lowcarbon {__version__} on http://{shown_host}:{settings.port} (data: {settings.data_dir})", err=True)
+    typer.echo(f"lowcarbon {__version__} on {base_url} (data: {settings.data_dir})", err=True)
+    if demo_text:
+        typer.echo(demo_text)
+        if not settings.host.startswith(_LOOPBACK):
+            typer.echo(
+                f"warning: {settings.host} may be reachable from other machines, and the demo passwords are published",
+                err=True,
+            )
     uvicorn.run(application, host=settings.host, port=settings.port)
 
 

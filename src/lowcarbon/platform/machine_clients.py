@@ -39,6 +39,7 @@ __all__ = [
 ]
 
 CLIENT_ID_PREFIX = "lc_"
+MIN_SECRET_LENGTH, MAX_SECRET_LENGTH = 32, 1024  # a secret the caller chooses; generated ones have 43 characters
 _SCOPE = re.compile(r"[\x21\x23-\x5b\x5d-\x7e]+")  # RFC 6749 §3.3 scope-token
 
 
@@ -106,17 +107,30 @@ def client_state(client: MachineClient) -> dict[str, Any]:
 
 
 def create_client(
-    session: Session, *, organisation_id: int, scopes: str, actor: str, now: datetime, name: str = ""
+    session: Session,
+    *,
+    organisation_id: int,
+    scopes: str,
+    actor: str,
+    now: datetime,
+    name: str = "",
+    secret: str | None = None,
 ) -> NewClient:
-    """Add a machine client of an organisation with ``scopes`` (space-separated) and record it."""
+    """Add a machine client of an organisation with ``scopes`` (space-separated) and record it.
+
+    The secret is a new random one, unless the caller gives its own: the demo data's client has a published secret,
+    so that ``serve --demo`` can print it again on every start (only its hash is kept).
+    """
     granted = parse_scopes(scopes)
     if not granted:
         raise InvalidInput('give the client at least one scope, e.g. --scopes "footprints:read"')
     if len(" ".join(granted)) > 1000 or len(name.strip()) > 200:
         raise InvalidInput("give at most 1,000 characters of scopes and a name of at most 200")
+    if secret is not None and not MIN_SECRET_LENGTH <= len(secret) <= MAX_SECRET_LENGTH:
+        raise InvalidInput(f"give a client secret of {MIN_SECRET_LENGTH} to {MAX_SECRET_LENGTH} characters")
     if session.get(Organisation, organisation_id) is None:
         raise NotFound(f"there is no organisation {organisation_id}")
-    secret = new_token()
+    secret = secret if secret is not None else new_token()
     client = MachineClient(
         organisation_id=organisation_id,
         client_id=CLIENT_ID_PREFIX + secrets.token_hex(12),
