@@ -11,13 +11,14 @@ from typing import Annotated, Any
 
 import pytest
 import sqlalchemy as sa
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.testclient import TestClient
 
 from lowcarbon.platform import accounts, audit, machine_clients
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.auth import AuthenticatedClient, CurrentClient, CurrentUser, requires_scopes
 from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.forms import read_multipart
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import AuditEntry
 
@@ -74,6 +75,15 @@ probes = APIRouter()
 def change(user: CurrentUser) -> dict[str, Any]:
     """A state-changing route for people, to test CSRF."""
     return {"changed_by": user.email}
+
+
+@probes.post("/probe/upload")
+async def upload(request: Request, user: CurrentUser) -> dict[str, Any]:
+    """A state-changing route for people that reads a multipart form, as the CSRF check may have before it."""
+    form = await read_multipart(request)
+    file = form["file"]
+    assert not isinstance(file, str)
+    return {"note": form.get("note"), "size": len(await file.read()), "uploaded_by": user.email}
 
 
 @probes.get("/probe/look")

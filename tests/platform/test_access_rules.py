@@ -1,9 +1,11 @@
 """Who may do what on every endpoint: one table, ``RULES``, checked against the routes the app serves.
 
 Each row of ``RULES`` is a (method, path template) the app serves and the answer each caller gets: ``OK`` (any 2xx)
-or the refusal's status (401 not logged in, 403 the role may not, 404 the resource belongs to another
-organisation and is hidden as if it did not exist). The callers are someone not logged in, the viewer, the editor and
-the admin of the organisation that owns the product and study in the path, and an editor of another organisation.
+or the refusal's status (401 not logged in, 403 the role or the token's scopes may not, 404 the resource belongs to
+another organisation and is hidden as if it did not exist). The callers are people, by session cookie: someone not
+logged in, the viewer, the editor and the admin of the organisation that owns the product and study in the path, and
+an editor of another organisation; and machine clients, by bearer token: the owner's client with ``studies:read``,
+the owner's client with ``studies:write`` (without the read scope), and another organisation's client with both.
 
 ``test_every_served_route_has_a_rule`` fails when the app serves a route with no row (a new endpoint needs its rule)
 and when a row names a route the app no longer serves. Routes are read from ``create_app(settings).routes``;
@@ -11,8 +13,9 @@ FastAPI's own documentation routes are rows too, listed as public. HEAD is not a
 for GET routes as GET without the body.
 
 One app and database per backend (SQLite, PostgreSQL) serve the whole module, with jobs run inline: the organisations,
-users, sessions, a machine client, and a product with a computed study are created once. Every request carries the
-caller's session cookie (none for the anonymous caller) and, for unsafe methods, the session's CSRF token.
+users, sessions, machine clients and their tokens, and a product with a computed study are created once. A person's
+request carries their session cookie (none for the anonymous caller) and, for unsafe methods, the session's CSRF
+token; a client's carries its bearer token and no cookie.
 """
 
 from __future__ import annotations
@@ -45,12 +48,37 @@ PASSWORD = "correct horse battery staple 光伏"
 PV_MODEL = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
 
 OK = "2xx"
-CALLERS = ("anonymous", "viewer", "editor", "admin", "other_editor")
+PEOPLE = ("anonymous", "viewer", "editor", "admin", "other_editor")
+CLIENTS = ("read_client", "write_client", "other_client")
+# Machine clients, as (organisation, scopes). "machine" gets tokens at /auth/token; no route here takes its scope.
+MACHINE_CLIENTS = {
+    "machine": ("Acme", "footprints:read"),
+    "read_client": ("Acme", "studies:read"),
+    "write_client": ("Acme", "studies:write"),
+    "other_client": ("Rival", "studies:read studies:write"),
+}
+CALLERS = PEOPLE + CLIENTS
 PUBLIC = dict.fromkeys(CALLERS, OK)
-LOGGED_IN = {"anonymous": 401, "viewer": OK, "editor": OK, "admin": OK, "other_editor": OK}
-EDITORS = {"anonymous": 401, "viewer": 403, "editor": OK, "admin": OK, "other_editor": OK}
-OWN_ORGANISATION = {"anonymous": 401, "viewer": OK, "editor": OK, "admin": OK, "other_editor": 404}
-OWN_ORGANISATION_EDITORS = {"anonymous": 401, "viewer": 403, "editor": OK, "admin": OK, "other_editor": 404}
+PERSONAL = {
+    **{"anonymous": 401, "viewer": OK, "editor": OK, "admin": OK, "other_editor": OK},
+    **{"read_client": 401, "write_client": 401, "other_client": 401},
+}
+READERS = {
+    **{"anonymous": 401, "viewer": OK, "editor": OK, "admin": OK, "other_editor": OK},
+    **{"read_client": OK, "write_client": 403, "other_client": OK},
+}
+EDITORS = {
+    **{"anonymous": 401, "viewer": 403, "editor": OK, "admin": OK, "other_editor": OK},
+    **{"read_client": 403, "write_client": OK, "other_client": OK},
+}
+OWN_ORGANISATION = {
+    **{"anonymous": 401, "viewer": OK, "editor": OK, "admin": OK, "other_editor": 404},
+    **{"read_client": OK, "write_client": 403, "other_client": 404},
+}
+OWN_ORGANISATION_EDITORS = {
+    **{"anonymous": 401, "viewer": 403, "editor": OK, "admin": OK, "other_editor": 404},
+    **{"read_client": 403, "write_client": OK, "other_client": 404},
+}
 
 RULES: dict[tuple[str, str], dict[str, str | int]] = {
     # FastAPI's own documentation: public, listed by hand.
@@ -61,13 +89,13 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     # The kernel.
     ("GET", "/healthz"): PUBLIC,
     ("POST", "/auth/login"): PUBLIC,  # with the caller's own email and password (the anonymous one: the viewer's)
-    ("POST", "/auth/logout"): LOGGED_IN,  # on a session of its own, so the caller's session lives on
-    ("GET", "/auth/me"): LOGGED_IN,
+    ("POST", "/auth/logout"): PERSONAL,  # on a session of its own, so the caller's session lives on
+    ("GET", "/auth/me"): PERSONAL,  # a person's session: a bearer token is no login
     ("POST", "/auth/token"): PUBLIC,  # it authenticates the machine client, whoever sends its credentials
     ("GET", "/.well-known/openid-configuration"): PUBLIC,
     # Products and studies (lowcarbon.studies); the product and study in the path are the owning organisation's.
-    ("POST", "/api/products"): EDITORS,  # an editor of another organisation adds one to their own
-    ("GET", "/api/products"): LOGGED_IN,  # each caller sees their own organisation's (test_lists_are_per_organisation)
+    ("POST", "/api/products"): EDITORS,  # another organisation's editor or client adds one to their own
+    ("GET", "/api/products"): READERS,  # each caller sees their own organisation's (test_lists_are_per_organisation)
     ("POST", "/api/products/{product_id}/studies"): OWN_ORGANISATION_EDITORS,
     ("GET", "/api/products/{product_id}/studies"): OWN_ORGANISATION,
     ("GET", "/api/studies/{study_id}"): OWN_ORGANISATION,
@@ -86,6 +114,7 @@ class World:
     client: TestClient
     emails: dict[str, str]
     sessions: dict[str, tuple[str, str]]  # caller -> (session token, CSRF token)
+    tokens: dict[str, str]  # client caller -> bearer token
     product_id: int
     study_id: int
     product_name: str
@@ -110,10 +139,11 @@ def served_routes(app: Any) -> set[tuple[str, str]]:
     return served
 
 
-def _seed(settings: Settings) -> tuple[dict[str, str], str, str]:
-    """Acme (the owner) with an admin, an editor and a viewer, Rival with an editor, and a machine client of Acme."""
+def _seed(settings: Settings) -> tuple[dict[str, str], dict[str, tuple[str, str]]]:
+    """Acme (the owner) with an admin, an editor and a viewer, Rival with an editor, and the MACHINE_CLIENTS of
+    each: the users' emails, and each client's id and secret."""
     engine = create_engine(settings)
-    emails = {}
+    emails, clients = {}, {}
     try:
         with session_factory(engine, write=True).begin() as session:
             for name, roles in (("Acme", ("admin", "editor", "viewer")), ("Rival", ("editor",))):
@@ -129,13 +159,16 @@ def _seed(settings: Settings) -> tuple[dict[str, str], str, str]:
                         password=PASSWORD,
                         actor="test",
                     )
-                if name == "Acme":
-                    machine = machine_clients.create_client(
-                        session, organisation_id=organisation.id, scopes="footprints:read", actor="test", now=_now()
+                for caller, (owner, scopes) in MACHINE_CLIENTS.items():
+                    if owner != name:
+                        continue
+                    made = machine_clients.create_client(
+                        session, organisation_id=organisation.id, scopes=scopes, actor="test", now=_now()
                     )
+                    clients[caller] = (made.client_id, made.secret)
     finally:
         engine.dispose()
-    return emails, machine.client_id, machine.secret
+    return emails, clients
 
 
 def _now() -> datetime:
@@ -168,11 +201,19 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                 yield from _world(Settings(data_dir=data_dir, database_url=url, job_runner="inline"))
 
 
+def issue_token(client: TestClient, client_id: str, secret: str) -> str:
+    """A bearer token for the machine client, with all of its scopes."""
+    response = client.post("/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id, secret))
+    assert response.status_code == 200, response.text
+    return str(response.json()["access_token"])
+
+
 def _world(settings: Settings) -> Iterator[World]:
     upgrade(settings)
-    emails, machine_id, machine_secret = _seed(settings)
+    emails, clients = _seed(settings)
     with TestClient(create_app(settings)) as client:
         sessions = {caller: log_in(client, email) for caller, email in emails.items()}
+        tokens = {caller: issue_token(client, *clients[caller]) for caller in CLIENTS}
         token, csrf = sessions["editor"]
         headers = {"Cookie": f"{SESSION_COOKIE}={token}", CSRF_HEADER: csrf}
         product = client.post("/api/products", json={"name": "PV module"}, headers=headers)
@@ -183,7 +224,7 @@ def _world(settings: Settings) -> Iterator[World]:
         assert study.status_code == 202, study.text
         assert client.get(f"/api/studies/{study.json()['id']}", headers=headers).json()["status"] == "done"
         yield World(
-            settings, client, emails, sessions, product_id, study.json()["id"], "PV module", machine_id, machine_secret
+            settings, client, emails, sessions, tokens, product_id, study.json()["id"], "PV module", *clients["machine"]
         )
 
 
@@ -199,7 +240,7 @@ class Call:
 def _call(world: World, method: str, path: str, caller: str) -> Call:
     url = path.format(product_id=world.product_id, study_id=world.study_id)
     if (method, path) == ("POST", "/auth/login"):
-        email = world.emails["viewer" if caller == "anonymous" else caller]
+        email = world.emails[caller if caller in world.emails else "viewer"]  # a client logs in as the viewer
         return Call(url, json={"email": email, "password": PASSWORD})
     if (method, path) == ("POST", "/auth/token"):
         secret = {"client_id": world.machine_id, "client_secret": world.machine_secret}
@@ -213,9 +254,13 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
 
 
 def send(world: World, method: str, path: str, caller: str, *, csrf: bool = True) -> Any:
-    """``caller``'s request to the route, with their session cookie and (when ``csrf``) the CSRF token."""
+    """``caller``'s request to the route: a person's with their session cookie and (when ``csrf``) the CSRF token, a
+    client's with its bearer token."""
     headers = {}
-    if caller != "anonymous":
+    if caller in CLIENTS:
+        if (method, path) != ("POST", "/auth/token"):  # that one takes the client's id and secret instead
+            headers["Authorization"] = f"Bearer {world.tokens[caller]}"
+    elif caller != "anonymous":
         fresh = (method, path) == ("POST", "/auth/logout")  # logging out must not end the shared session
         token, csrf_token = log_in(world.client, world.emails[caller]) if fresh else world.sessions[caller]
         headers["Cookie"] = f"{SESSION_COOKIE}={token}"
@@ -253,8 +298,10 @@ def test_access_rule(world: World, method: str, path: str, caller: str) -> None:
     response = send(world, method, path, caller)
     expected = RULES[(method, path)][caller]
     assert status_class(response.status_code) == expected, f"{method} {path} as {caller}: {response.text[:300]}"
-    if expected in (401, 403, 404):
-        assert response.json()["error"]["code"] in ("not_authenticated", "forbidden", "not_found")
+    if expected != OK:
+        forbidden = "insufficient_scope" if caller in CLIENTS else "forbidden"
+        refusal = {401: "not_authenticated", 403: forbidden, 404: "not_found"}[int(expected)]
+        assert response.json()["error"]["code"] == refusal, response.text
 
 
 UNSAFE = sorted(rule for rule in RULES if rule[0] not in ("GET", "HEAD", "OPTIONS") and rule not in CSRF_EXEMPT)
@@ -268,9 +315,34 @@ def test_session_writes_need_the_csrf_token(world: World, method: str, path: str
 
 
 def test_lists_are_per_organisation(world: World) -> None:
-    """The product list answers 200 to an editor of another organisation, but without the owner's products."""
-    own = send(world, "GET", "/api/products", "viewer").json()["items"]
-    other = send(world, "GET", "/api/products", "other_editor").json()["items"]
-    assert world.product_id in [item["id"] for item in own]
-    assert world.product_id not in [item["id"] for item in other]
-    assert world.product_name not in [item["name"] for item in other]
+    """The product list answers 200 to another organisation's editor and client, but without the owner's products."""
+    for caller in ("viewer", "read_client"):
+        own = send(world, "GET", "/api/products", caller).json()["items"]
+        assert world.product_id in [item["id"] for item in own]
+    for caller in ("other_editor", "other_client"):
+        other = send(world, "GET", "/api/products", caller).json()["items"]
+        assert world.product_id not in [item["id"] for item in other]
+        assert world.product_name not in [item["name"] for item in other]
+
+
+def test_the_bearer_token_decides_over_the_cookie(world: World) -> None:
+    """With both a session cookie and a bearer token, the token is the caller: a viewer's cookie does not stop the
+    write client, needs no CSRF token, and an admin's cookie lends the read client no write access."""
+    viewer_cookie = f"{SESSION_COOKIE}={world.sessions['viewer'][0]}"
+    written = world.client.post(
+        "/api/products",
+        json={"name": f"Product {next(world.names)}"},
+        headers={"Cookie": viewer_cookie, "Authorization": f"Bearer {world.tokens['write_client']}"},
+    )
+    token, csrf = world.sessions["admin"]
+    refused = world.client.post(
+        "/api/products",
+        json={"name": f"Product {next(world.names)}"},
+        headers={
+            "Cookie": f"{SESSION_COOKIE}={token}",
+            CSRF_HEADER: csrf,
+            "Authorization": f"Bearer {world.tokens['read_client']}",
+        },
+    )
+    assert written.status_code == 201, written.text
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "insufficient_scope", refused.text

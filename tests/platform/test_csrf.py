@@ -66,6 +66,17 @@ def test_right_token_passes(client: TestClient) -> None:
     assert client.post("/probe/change", data={"csrf_token": token}).json() == {"changed_by": EMAIL}
 
 
+def test_a_multipart_form_carries_the_token_and_stays_readable(client: TestClient) -> None:
+    """The token in the csrf_token field of a multipart form lets the change through, and the route then reads the
+    same form (files and fields); without it, or with a wrong one, the upload is refused."""
+    token = _csrf(client)
+    files = {"file": ("model.yaml", b"#" * 3_000_000)}  # past the 1 MB a file is kept in memory
+    answer = client.post("/probe/upload", data={"csrf_token": token, "note": "光伏"}, files=files)
+    assert answer.json() == {"note": "光伏", "size": 3_000_000, "uploaded_by": EMAIL}
+    assert _refused(client.post("/probe/upload", data={"csrf_token": "0" * 64}, files=files))
+    assert _refused(client.post("/probe/upload", files=files))
+
+
 def test_safe_methods_are_exempt(client: TestClient) -> None:
     """GET needs no CSRF token."""
     assert client.get("/probe/look").json() == {"seen_by": EMAIL}

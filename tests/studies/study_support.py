@@ -1,4 +1,5 @@
-"""Support for the studies tests: organisations with users of each role, logged-in clients, models to compute."""
+"""Support for the studies tests: organisations with users of each role and machine clients, logged-in TestClients,
+models to compute."""
 
 from __future__ import annotations
 
@@ -12,13 +13,15 @@ from typing import Any
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from lowcarbon.platform import accounts
+from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.app import create_app
+from lowcarbon.platform.clock import Clock, system_clock
 from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.settings import Settings
 
 PASSWORD = "correct horse battery staple 光伏"
 PV_MODEL = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
+STUDIES_SCOPES = "studies:read studies:write"  # a machine client that adds studies and reads them
 POLL_SECONDS = 120.0  # bound on waiting for a pooled job: spawning workers and importing numpy/scipy takes seconds
 
 
@@ -55,13 +58,36 @@ def seed_organisation(settings: Settings, name: str) -> Organisation:
         engine.dispose()
 
 
+def seed_client(settings: Settings, organisation_id: int, scopes: str) -> tuple[str, str]:
+    """A machine client of the organisation with ``scopes``: its client_id and secret."""
+    engine = create_engine(settings)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            made = machine_clients.create_client(
+                session, organisation_id=organisation_id, scopes=scopes, actor="test", now=system_clock()
+            )
+            return made.client_id, made.secret
+    finally:
+        engine.dispose()
+
+
 @contextmanager
-def client_for(settings: Settings, email: str | None = None) -> Iterator[TestClient]:
+def client_for(settings: Settings, email: str | None = None, *, clock: Clock = system_clock) -> Iterator[TestClient]:
     """A TestClient of the platform's app, logged in as ``email`` (with the CSRF header set) when one is given."""
-    with TestClient(create_app(settings)) as client:
+    with TestClient(create_app(settings, clock=clock)) as client:
         if email is not None:
             log_in(client, email)
         yield client
+
+
+def use_token(client: TestClient, credentials: tuple[str, str], scope: str | None = None) -> str:
+    """Get a token for the machine client (``credentials``: id and secret) and send it with every later request."""
+    fields = {"grant_type": "client_credentials"} | ({"scope": scope} if scope is not None else {})
+    response = client.post("/auth/token", data=fields, auth=credentials)
+    assert response.status_code == 200, response.text
+    token = str(response.json()["access_token"])
+    client.headers["Authorization"] = f"Bearer {token}"
+    return token
 
 
 def log_in(client: TestClient, email: str) -> None:
@@ -86,7 +112,18 @@ def create_product(client: TestClient, name: str = "PV module") -> int:
 
 def submit(client: TestClient, product_id: int, model: str, model_format: str = "yaml") -> dict[str, Any]:
     """Submit a study through the API (202); its summary."""
-    response = client.post(f"/api/products/{product_id}/studies", json={"model": model, "format": model_format})
+    return accepted(client.post(f"/api/products/{product_id}/studies", json={"model": model, "format": model_format}))
+
+
+def upload(
+    client: TestClient, product_id: int, filename: str, content: bytes, fields: dict[str, str] | None = None
+) -> Any:
+    """Upload a model file as multipart/form-data (with further form ``fields``); the response."""
+    return client.post(f"/api/products/{product_id}/studies", files={"file": (filename, content)}, data=fields)
+
+
+def accepted(response: Any) -> dict[str, Any]:
+    """The summary of a study the API accepted (202, with its Location)."""
     assert response.status_code == 202, response.text
     assert response.headers["location"] == f"/api/studies/{response.json()['id']}"
     return dict(response.json())
@@ -100,6 +137,11 @@ def wait_for(client: TestClient, study_id: int, timeout: float = POLL_SECONDS) -
         if study["status"] in ("done", "failed") or time.monotonic() > deadline:
             return dict(study)
         time.sleep(0.2)
+
+
+def refusal(response: Any) -> tuple[int, str]:
+    """An error response's status and code."""
+    return response.status_code, response.json()["error"]["code"]
 
 
 def count_rows(settings: Settings, table: str) -> int:

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from datetime import UTC, datetime
 
-from lowcarbon.platform.database import create_engine
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from lowcarbon.platform import accounts, machine_clients
+from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.migrate import current_revisions, downgrade, upgrade
 from lowcarbon.platform.settings import Settings
+
+NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
 
 def _inspect(settings: Settings) -> dict[str, list[str]]:
@@ -36,6 +43,7 @@ def test_empty_to_head_creates_the_studies_tables(settings: Settings) -> None:
         "created_by",
         "created_at",
         "job_id",
+        "created_by_client",
     ]
 
 
@@ -46,4 +54,71 @@ def test_the_studies_branch_goes_down_alone(settings: Settings) -> None:
     assert current_revisions(settings) == ("0003",)
     assert not {"products", "studies"} & set(_inspect(settings)) and "jobs" in _inspect(settings)
     upgrade(settings)
+    assert current_revisions(settings) == ("studies_0002",)
+
+
+def _seed_creators(settings: Settings) -> tuple[int, int]:
+    """An organisation with a user, a machine client and product 1: the user's and the client's ids."""
+    engine = create_engine(settings)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            organisation = accounts.create_organisation(session, name="Acme", kind="manufacturer", actor="test")
+            user = accounts.create_user(
+                session,
+                email="e@acme.example",
+                organisation_id=organisation.id,
+                role="editor",
+                password="x" * 15,
+                actor="test",
+            )
+            client = machine_clients.create_client(
+                session, organisation_id=organisation.id, scopes="studies:write", actor="test", now=NOW
+            )
+            session.execute(
+                sa.text("INSERT INTO products (id, organisation_id, name, created_at) VALUES (1, :o, 'PV', :t)"),
+                {"o": organisation.id, "t": NOW},
+            )
+            return user.id, client.id
+    finally:
+        engine.dispose()
+
+
+def _insert_study(settings: Settings, version: int, *, user: int | None, client: int | None) -> None:
+    engine = create_engine(settings)
+    columns = "product_id, version, model_text, model_format, status, created_at, created_by"
+    values = ":p, :v, 'x', 'yaml', 'queued', :t, :u"
+    if "created_by_client" in {column["name"] for column in sa.inspect(engine).get_columns("studies")}:
+        columns, values = f"{columns}, created_by_client", f"{values}, :c"
+    try:
+        with engine.begin() as connection:
+            statement = sa.text(f"INSERT INTO studies ({columns}) VALUES ({values})")
+            connection.execute(statement, {"p": 1, "v": version, "t": NOW, "u": user, "c": client})
+    finally:
+        engine.dispose()
+
+
+def test_studies_0002_records_a_person_or_a_client(settings: Settings) -> None:
+    """studies_0002 keeps the studies of 0001, takes a client's study, and refuses a study of both or of neither;
+    going down refuses while a client's study exists, and works once none does."""
+    upgrade(settings, "studies_0001")
+    user, client = _seed_creators(settings)
+    _insert_study(settings, 1, user=user, client=None)
+    upgrade(settings, "studies_0002")
+    _insert_study(settings, 2, user=None, client=client)
+    for version, creators in ((3, {"user": user, "client": client}), (4, {"user": None, "client": None})):
+        with pytest.raises(IntegrityError):
+            _insert_study(settings, version, **creators)
+    with pytest.raises(RuntimeError, match="1 studies were submitted by machine clients"):
+        downgrade(settings, "studies_0001")
+    assert current_revisions(settings) == ("studies_0002",)
+    engine = create_engine(settings)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM studies WHERE created_by IS NULL"))
+    finally:
+        engine.dispose()
+    downgrade(settings, "studies_0001")
     assert current_revisions(settings) == ("studies_0001",)
+    assert "created_by_client" not in _inspect(settings)["studies"]
+    with pytest.raises(IntegrityError):
+        _insert_study(settings, 5, user=None, client=None)  # created_by is required again

@@ -2,11 +2,13 @@
 
 Every route of the app depends on ``check_csrf`` (``create_app`` installs it). A request with an unsafe method (not
 GET, HEAD, OPTIONS or TRACE) that carries the session cookie must also carry the session's CSRF token, in the
-``X-CSRF-Token`` header (HTMX, scripts) or the ``csrf_token`` field of an HTML form; else it is refused with 403
-``csrf_failed``. The token is HMAC-SHA256(secret key, session token) (``credentials.csrf_token``), so it is tied to
-the session and checked without the database. Login gives it in its answer and in the readable ``lowcarbon_csrf``
-cookie; ``GET /auth/me`` gives it too. Requests with an ``Authorization: Bearer`` header are exempt: browsers never
-add that header by themselves, so another site cannot make them send it. SameSite=Lax on the cookie is a second
+``X-CSRF-Token`` header (HTMX, scripts) or the ``csrf_token`` field of an HTML form, URL-encoded or multipart (a
+file upload); else it is refused with 403 ``csrf_failed``. The form is read for the field only when the header is
+absent; it is kept on the request (``forms``), so the route reads the same form and the body is read once. The
+token is HMAC-SHA256(secret key, session token) (``credentials.csrf_token``), so it is tied to the session and
+checked without the database. Login gives it in its answer and in the readable ``lowcarbon_csrf`` cookie;
+``GET /auth/me`` gives it too. Requests with an ``Authorization: Bearer`` header are exempt: browsers never add that
+header by themselves, so another site cannot make them send it. SameSite=Lax on the cookie is a second
 line: browsers do not send it with cross-site POSTs at all.
 
 Endpoints that do not act on the session are marked ``@csrf_exempt``: login (a stale cookie must not stop anyone
@@ -24,7 +26,7 @@ from fastapi import Request
 from lowcarbon.platform.credentials import csrf_token, same
 from lowcarbon.platform.dependencies import Platform
 from lowcarbon.platform.errors import CsrfFailed
-from lowcarbon.platform.forms import FORM, media_type, read_fields
+from lowcarbon.platform.forms import FORM, MULTIPART, media_type, read_fields, read_multipart
 
 __all__ = [
     "CSRF_COOKIE",
@@ -69,6 +71,9 @@ async def check_csrf(request: Request) -> None:
     given = request.headers.get(CSRF_HEADER)
     if given is None and media_type(request) == FORM:
         given = (await read_fields(request, json_allowed=False)).get(CSRF_FIELD)
+    elif given is None and media_type(request) == MULTIPART:
+        field = (await read_multipart(request)).get(CSRF_FIELD)
+        given = field if isinstance(field, str) else None  # a file named csrf_token is no token
     expected = csrf_token(Platform.of(request.app).secret_key, session_token)
     if not given or not same(given, expected):
         raise CsrfFailed(

@@ -11,7 +11,8 @@ LowcarbonError (lowcarbon.errors)          status 400 when it reaches HTTP, with
     ├── Forbidden                     403  the caller is known but may not do this
     │   ├── CsrfFailed                403  a cookie-authenticated change came without the session's CSRF token
     │   └── InsufficientScope         403  the bearer token lacks a scope the endpoint needs
-    └── UnsupportedMediaType          415  the request body is neither JSON nor an HTML form
+    ├── PayloadTooLarge               413  the request body, or a file in it, is larger than the endpoint takes
+    └── UnsupportedMediaType          415  the request body has a media type the endpoint does not read
 
 An error may carry ``headers`` for its response (``WWW-Authenticate`` on 401 and 403 of bearer tokens, RFC 6750),
 and ``details``: its problems one by one, each ``{"location": [...], "message": ..., "type": ...}``, which the JSON
@@ -35,6 +36,7 @@ __all__ = [
     "InvalidToken",
     "NotAuthenticated",
     "NotFound",
+    "PayloadTooLarge",
     "PlatformError",
     "UnsupportedMediaType",
 ]
@@ -126,6 +128,13 @@ class InsufficientScope(Forbidden):
     """The bearer token was not granted a scope the endpoint needs."""
 
     code = "insufficient_scope"
+
+
+class PayloadTooLarge(PlatformError):
+    """The request body, or a file in it, is larger than the endpoint takes; the message gives the limit."""
+
+    code = "payload_too_large"
+    status = 413
 
 
 class UnsupportedMediaType(PlatformError):

@@ -56,7 +56,10 @@ class StudySummary(BaseModel):
     status: StudyStatus
     model_format: ModelFormat
     total: float | None = Field(description="kg CO2e per declared unit, when done")
-    created_by: int
+    created_by: int | None = Field(description="The id of the user who submitted it; null when a machine client did")
+    created_by_client: str | None = Field(
+        description="The client_id of the machine client that submitted it; null when a person did"
+    )
     created_at: datetime
     job_id: int | None
 

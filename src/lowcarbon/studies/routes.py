@@ -1,31 +1,55 @@
 """The studies API: products of the caller's organisation, their footprint studies, and their comparison.
 
-    POST /api/products                       {"name"}                      201 Product            editor, admin
-    GET  /api/products?limit=&cursor=                                      200 ProductPage        every role
-    POST /api/products/{id}/studies          {"model", "format"}           202 StudySummary       editor, admin
-    GET  /api/products/{id}/studies?limit=&cursor=                         200 StudyPage          every role
-    GET  /api/studies/{id}                                                 200 Study              every role
-    GET  /api/products/{id}/comparison                                     200 Comparison         every role
+    POST /api/products                    {"name"}                 201 Product        editor, admin  studies:write
+    GET  /api/products?limit=&cursor=                              200 ProductPage    every role     studies:read
+    POST /api/products/{id}/studies       {"model", "format"}, or  202 StudySummary   editor, admin  studies:write
+                                          multipart file, format
+    GET  /api/products/{id}/studies?limit=&cursor=                 200 StudyPage      every role     studies:read
+    GET  /api/studies/{id}                                         200 Study          every role     studies:read
+    GET  /api/products/{id}/comparison                             200 Comparison     every role     studies:read
 
-Every route needs a logged-in person (the session cookie; changes also the CSRF token). A product or study of
-another organisation answers 404, as one that does not exist. A viewer's change is 403 ``forbidden``. An invalid
-model is 400 ``invalid_model`` with every problem in ``details``, and nothing is stored. A study is accepted with
-202 and computed by a background job: poll ``GET /api/studies/{id}`` (its ``Location``) until ``status`` is
-``done`` (with ``result`` and ``total``) or ``failed`` (with ``error``). Models come as JSON (YAML or JSON text, or
-an Excel workbook in base64); multipart uploads are not taken, as python-multipart is not a dependency.
-Pagination: see ``lowcarbon.platform.pagination``.
+Every route takes a logged-in person (the session cookie; changes also the CSRF token, in the ``X-CSRF-Token``
+header or the ``csrf_token`` form field) or a machine client (``Authorization: Bearer TOKEN``, a token from
+``POST /auth/token``) holding the route's scope: ``studies:read`` to read, ``studies:write`` to add products and
+studies. The write scope does not include the read scope; a program that submits studies and polls them asks for
+``scope="studies:read studies:write"``. When a request brings both a bearer token and a session cookie, the bearer
+token decides and the cookie is ignored. A client acts for its own organisation, as a person does.
+
+Refusals: no credentials 401 ``not_authenticated``; an unknown, expired or disabled client's token 401
+``invalid_token``; a token without the route's scope 403 ``insufficient_scope``; a viewer's change 403
+``forbidden``; a session change without the CSRF token 403 ``csrf_failed``. A product or study of another
+organisation answers 404, as one that does not exist. An invalid model is 400 ``invalid_model`` with every problem in
+``details``, and nothing is stored. A study is accepted with 202 and computed by a background job: poll
+``GET /api/studies/{id}`` (its ``Location``) until ``status`` is ``done`` (with ``result`` and ``total``) or
+``failed`` (with ``error``). ``created_by`` is the submitting user's id, ``created_by_client`` the submitting
+client's ``client_id``; one of them is null.
+
+A model comes as JSON, ``{"model": <YAML or JSON text, or an Excel workbook's bytes in base64>, "format": "yaml" |
+"json" | "xlsx"}``, or as a ``multipart/form-data`` upload of the file in the field ``file``, its format given in the
+field ``format`` or told by the file's name (``.yaml``, ``.yml``, ``.json``, ``.xlsx``); an unknown one is 400
+``invalid_input``. A file larger than a study keeps (``uploads``: 5,000,000 bytes of YAML or JSON, 3,750,000 of
+Excel), or a request declaring more than ``uploads.MAX_UPLOAD`` bytes, is 413 ``payload_too_large``; another media
+type 415 ``unsupported_media_type``. Pagination: see ``lowcarbon.platform.pagination``.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated, Any
 
-from lowcarbon.platform.auth import CurrentUser, EditorUser
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+from starlette.datastructures import UploadFile
+
+from lowcarbon.platform.auth import Caller, reader, writer
+from lowcarbon.platform.csrf import CSRF_FIELD, CSRF_HEADER
 from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep
+from lowcarbon.platform.errors import InvalidInput, UnsupportedMediaType
+from lowcarbon.platform.forms import JSON, MULTIPART, media_type, read_multipart
 from lowcarbon.platform.http_errors import ErrorResponse
 from lowcarbon.platform.jobs import JobKind
 from lowcarbon.platform.pagination import PageDep
-from lowcarbon.studies import service
+from lowcarbon.studies import service, uploads
 from lowcarbon.studies.compute import compute_study
 from lowcarbon.studies.model import (
     Comparison,
@@ -38,57 +62,130 @@ from lowcarbon.studies.model import (
     StudySummary,
 )
 
-__all__ = ["JOB_KINDS", "router"]
+__all__ = ["JOB_KINDS", "READ_SCOPE", "WRITE_SCOPE", "Reader", "Writer", "router"]
 
 JOB_KINDS = [JobKind(service.JOB_KIND, compute_study, on_finish=service.store_outcome)]
+READ_SCOPE = "studies:read"
+WRITE_SCOPE = "studies:write"
 
-_ERRORS: dict[int | str, dict[str, object]] = {
-    status: {"model": ErrorResponse, "description": description}
-    for status, description in (
-        (400, "invalid_input, invalid_model (with details)"),
-        (401, "not_authenticated"),
-        (403, "forbidden (a viewer's change), csrf_failed"),
-        (404, "not_found: no such product or study in your organisation"),
-    )
+Reader = Annotated[Caller, reader(READ_SCOPE)]
+Writer = Annotated[Caller, writer(WRITE_SCOPE)]
+
+
+def _responses(*rows: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorResponse, "description": description} for status, description in rows}
+
+
+_ERRORS = _responses(
+    (400, "invalid_input, invalid_model (with details)"),
+    (401, "not_authenticated, invalid_token"),
+    (403, "forbidden (a viewer's change), insufficient_scope (a token without the route's scope), csrf_failed"),
+    (404, "not_found: no such product or study in your organisation"),
+)
+_UPLOAD_ERRORS = _responses(
+    (413, "payload_too_large: the model file is larger than a study keeps"),
+    (415, "unsupported_media_type: neither JSON nor multipart/form-data"),
+)
+_STUDY_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            JSON: {"schema": StudyIn.model_json_schema()},
+            MULTIPART: {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The model file: .yaml, .yml, .json or .xlsx",
+                        },
+                        "format": {
+                            "type": "string",
+                            "enum": ["yaml", "json", "xlsx"],
+                            "description": "The model's format; by default told by the file's name",
+                        },
+                        CSRF_FIELD: {
+                            "type": "string",
+                            "description": f"With the session cookie: its CSRF token, unless sent as {CSRF_HEADER}",
+                        },
+                    },
+                }
+            },
+        },
+    }
 }
 
 router = APIRouter(prefix="/api", tags=["studies"], responses=_ERRORS)
 
 
-def _actor(user_id: int) -> str:
-    return f"user:{user_id}"
+async def _study_input(request: Request) -> StudyIn:
+    """The new study's model, from a JSON body or a multipart upload of the model file."""
+    kind = media_type(request)
+    if kind == MULTIPART:
+        return await _uploaded(request)
+    if kind not in ("", JSON) and not kind.endswith("+json"):
+        raise UnsupportedMediaType(f"send the study as {JSON} or upload the model file as {MULTIPART}, not {kind}")
+    body = await request.body()
+    if not body:
+        raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required"}])
+    try:
+        return StudyIn.model_validate_json(body)
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False, include_input=False)
+        raise RequestValidationError([{**error, "loc": ("body", *error["loc"])} for error in errors]) from None
+
+
+async def _uploaded(request: Request) -> StudyIn:
+    form = await read_multipart(request, max_bytes=uploads.MAX_UPLOAD)
+    try:
+        upload, chosen = form.get("file"), form.get("format")
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput("send the model file in the form field `file`")
+        if chosen is not None and not isinstance(chosen, str):
+            raise InvalidInput("send the format as a text field: yaml, json or xlsx")
+        model_format = uploads.model_format(upload.filename, chosen)
+        content = await upload.read(uploads.max_file_bytes(model_format) + 1)
+        return StudyIn(model=uploads.stored_model(upload.filename, content, model_format), format=model_format)
+    finally:
+        await form.close()
+
+
+StudyInput = Annotated[StudyIn, Depends(_study_input)]
 
 
 @router.post("/products", status_code=201)
-def create_product(body: ProductIn, user: EditorUser, session: WriteSessionDep, response: Response) -> Product:
+def create_product(body: ProductIn, caller: Writer, session: WriteSessionDep, response: Response) -> Product:
     """Add a product to your organisation; its name is unique within it (409 conflict otherwise)."""
-    product = service.create_product(
-        session, organisation_id=user.organisation_id, name=body.name, actor=_actor(user.id)
-    )
+    organisation_id = caller.organisation_id
+    product = service.create_product(session, organisation_id=organisation_id, name=body.name, actor=caller.actor)
     response.headers["Location"] = f"/api/products/{product.id}/studies"
     return product
 
 
 @router.get("/products")
-def list_products(user: CurrentUser, session: SessionDep, page: PageDep) -> ProductPage:
+def list_products(caller: Reader, session: SessionDep, page: PageDep) -> ProductPage:
     """Your organisation's products, newest first, a page at a time."""
-    rows = service.list_products(session, organisation_id=user.organisation_id, limit=page.fetch, after=page.after)
+    rows = service.list_products(session, organisation_id=caller.organisation_id, limit=page.fetch, after=page.after)
     items, next_url = page.page(rows, lambda product: product.id)
     return ProductPage(items=items, next=next_url)
 
 
-@router.post("/products/{product_id}/studies", status_code=202)
+@router.post("/products/{product_id}/studies", status_code=202, openapi_extra=_STUDY_BODY, responses=_UPLOAD_ERRORS)
 def create_study(
-    product_id: int, body: StudyIn, user: EditorUser, session: WriteSessionDep, jobs: JobsDep, response: Response
+    product_id: int, caller: Writer, body: StudyInput, session: WriteSessionDep, jobs: JobsDep, response: Response
 ) -> StudySummary:
-    """Store a model as the product's next version and compute its footprint in the background."""
+    """Store a model (JSON, or an uploaded file) as the product's next version and compute its footprint in the
+    background."""
     study = service.create_study(
         session,
         jobs,
-        organisation_id=user.organisation_id,
+        organisation_id=caller.organisation_id,
         product_id=product_id,
-        user_id=user.id,
-        actor=_actor(user.id),
+        user_id=caller.user_id,
+        machine_client_id=caller.machine_client_id,
+        actor=caller.actor,
         model_text=body.model,
         model_format=body.format,
     )
@@ -97,22 +194,22 @@ def create_study(
 
 
 @router.get("/products/{product_id}/studies")
-def list_studies(product_id: int, user: CurrentUser, session: SessionDep, page: PageDep) -> StudyPage:
+def list_studies(product_id: int, caller: Reader, session: SessionDep, page: PageDep) -> StudyPage:
     """The product's studies, newest first, a page at a time, without their results."""
     rows = service.list_studies(
-        session, organisation_id=user.organisation_id, product_id=product_id, limit=page.fetch, after=page.after
+        session, organisation_id=caller.organisation_id, product_id=product_id, limit=page.fetch, after=page.after
     )
     items, next_url = page.page(rows, lambda study: study.id)
     return StudyPage(items=items, next=next_url)
 
 
 @router.get("/studies/{study_id}")
-def get_study(study_id: int, user: CurrentUser, session: SessionDep) -> Study:
+def get_study(study_id: int, caller: Reader, session: SessionDep) -> Study:
     """A study: its status, and its result when done or its error when failed."""
-    return service.get_study(session, organisation_id=user.organisation_id, study_id=study_id)
+    return service.get_study(session, organisation_id=caller.organisation_id, study_id=study_id)
 
 
 @router.get("/products/{product_id}/comparison")
-def comparison(product_id: int, user: CurrentUser, session: SessionDep) -> Comparison:
+def comparison(product_id: int, caller: Reader, session: SessionDep) -> Comparison:
     """The product's computed versions, oldest first: total and by stage, and the change between versions."""
-    return service.compare(session, organisation_id=user.organisation_id, product_id=product_id)
+    return service.compare(session, organisation_id=caller.organisation_id, product_id=product_id)

@@ -20,7 +20,7 @@ from lowcarbon.platform import audit
 from lowcarbon.platform.database import serialize
 from lowcarbon.platform.errors import Conflict, InvalidInput, NotFound
 from lowcarbon.platform.jobs import JobRunner, JobStatus
-from lowcarbon.platform.tables import Job
+from lowcarbon.platform.tables import Job, MachineClient
 from lowcarbon.studies import model
 from lowcarbon.studies.compute import model_problems
 from lowcarbon.studies.tables import Product, Study
@@ -72,6 +72,7 @@ def study_state(study: Study) -> dict[str, Any]:
         "result_sha256": _digest(study.result) if study.result is not None else None,
         "error": study.error,
         "created_by": study.created_by,
+        "created_by_client": study.created_by_client,
         "created_at": study.created_at,
         "job_id": study.job_id,
     }
@@ -116,13 +117,17 @@ def create_study(
     *,
     organisation_id: int,
     product_id: int,
-    user_id: int,
     actor: str,
     model_text: str,
     model_format: str,
+    user_id: int | None = None,
+    machine_client_id: int | None = None,
 ) -> model.StudySummary:
     """Validate the model (InvalidModel listing every problem), store it as the product's next version, and submit
-    its computation, which starts when the caller commits."""
+    its computation, which starts when the caller commits. Who submits it is a user (``user_id``) or a machine
+    client (``machine_client_id``, its row id), exactly one."""
+    if (user_id is None) == (machine_client_id is None):
+        raise ValueError("a study is submitted by a user or by a machine client: give exactly one of the two")
     product = _own_product(session, organisation_id, product_id)
     problems = model_problems(model_text, model_format)
     if problems:
@@ -138,6 +143,7 @@ def create_study(
         model_format=model_format,
         status="queued",
         created_by=user_id,
+        created_by_client=machine_client_id,
         created_at=_now(),
     )
     session.add(study)
@@ -146,7 +152,8 @@ def create_study(
     study.job_id = runner.submit(session, JOB_KIND, payload, organisation_id=organisation_id, actor=actor)
     session.flush()
     audit.record(session, actor, "create", "study", study.id, None, study_state(study))
-    return _summary(study, study.status)
+    client = session.get(MachineClient, machine_client_id) if machine_client_id is not None else None
+    return _summary(study, study.status, client.client_id if client is not None else None)
 
 
 def list_studies(
@@ -154,25 +161,24 @@ def list_studies(
 ) -> list[model.StudySummary]:
     """Up to ``limit`` of the product's studies, newest first, those older than study ``after``."""
     product = _own_product(session, organisation_id, product_id)
-    query = sa.select(Study, Job.status).outerjoin(Job, Job.id == Study.job_id).where(Study.product_id == product.id)
+    query = _studies_with_job_and_client().where(Study.product_id == product.id)
     if after is not None:
         query = query.where(Study.id < after)
     rows = session.execute(query.order_by(Study.id.desc()).limit(limit))
-    return [_summary(study, _live_status(study, job_status)) for study, job_status in rows]
+    return [_summary(study, _live_status(study, job_status), client_id) for study, job_status, client_id in rows]
 
 
 def get_study(session: Session, *, organisation_id: int, study_id: int) -> model.Study:
     """The organisation's study ``study_id`` with its result or error; NotFound when it has none by that id."""
     row = session.execute(
-        sa.select(Study, Job.status)
+        _studies_with_job_and_client()
         .join(Product, Product.id == Study.product_id)
-        .outerjoin(Job, Job.id == Study.job_id)
         .where(Study.id == study_id, Product.organisation_id == organisation_id)
     ).one_or_none()
     if row is None:
         raise NotFound(f"your organisation has no study {study_id}")
-    study, job_status = row
-    summary = _summary(study, _live_status(study, job_status))
+    study, job_status, client_id = row
+    summary = _summary(study, _live_status(study, job_status), client_id)
     return model.Study(**summary.model_dump(), result=study.result, error=study.error)
 
 
@@ -229,6 +235,15 @@ def _own_product(session: Session, organisation_id: int, product_id: int) -> Pro
     return product
 
 
+def _studies_with_job_and_client() -> sa.Select[Study, str, str]:
+    """Studies with their job's status (live while it runs) and the client_id of the client that submitted them."""
+    return (
+        sa.select(Study, Job.status, MachineClient.client_id)
+        .outerjoin(Job, Job.id == Study.job_id)
+        .outerjoin(MachineClient, MachineClient.id == Study.created_by_client)
+    )
+
+
 def _live_status(study: Study, job_status: str | None) -> str:
     """The study's status; while it is unfinished, its job's (which moves from queued to running)."""
     if study.status in ("queued", "running") and job_status in ("queued", "running"):
@@ -240,7 +255,7 @@ def _product(product: Product) -> model.Product:
     return model.Product.model_validate(product, from_attributes=True)
 
 
-def _summary(study: Study, status: str) -> model.StudySummary:
+def _summary(study: Study, status: str, client_id: str | None) -> model.StudySummary:
     return model.StudySummary(
         id=study.id,
         product_id=study.product_id,
@@ -249,6 +264,7 @@ def _summary(study: Study, status: str) -> model.StudySummary:
         model_format=study.model_format,  # type: ignore[arg-type]  # likewise
         total=study.total,
         created_by=study.created_by,
+        created_by_client=client_id,
         created_at=study.created_at,
         job_id=study.job_id,
     )

@@ -1,8 +1,10 @@
 """The studies domain's tables: products of an organisation, and the footprint studies of each product's versions.
 
 A study keeps the exact input it was computed from (``model_text``: YAML or JSON text as sent, or an Excel
-workbook's bytes in base64) beside its result, so every figure can be traced back and recomputed. The revisions that
-create these tables are in ``migrations/versions`` (branch ``studies``); a test checks they describe the same schema.
+workbook's bytes in base64) beside its result, so every figure can be traced back and recomputed, and who submitted
+it: a person (``created_by``, a user) or a program (``created_by_client``, a machine client), exactly one of the two.
+The revisions that create these tables are in ``migrations/versions`` (branch ``studies``); a test checks they
+describe the same schema.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcarbon.platform.database import Base, UTCDateTime
 
-__all__ = ["FORMATS", "STATUSES", "Product", "Study"]
+__all__ = ["CREATOR", "FORMATS", "STATUSES", "Product", "Study"]
 
 FORMATS = ("yaml", "json", "xlsx")
 STATUSES = ("queued", "running", "done", "failed")
+CREATOR = "(created_by IS NULL) <> (created_by_client IS NULL)"  # a person or a machine client, not both
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -45,6 +48,7 @@ class Study(Base):
         sa.UniqueConstraint("product_id", "version"),
         sa.CheckConstraint(_one_of("model_format", FORMATS), name="model_format"),
         sa.CheckConstraint(_one_of("status", STATUSES), name="status"),
+        sa.CheckConstraint(CREATOR, name="creator"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +60,7 @@ class Study(Base):
     result: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)  # Footprint.to_dict()
     total: Mapped[float | None] = mapped_column(sa.Float())  # kg CO2e per declared unit
     error: Mapped[str | None] = mapped_column(sa.Text())
-    created_by: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="RESTRICT"), unique=True)
+    created_by_client: Mapped[int | None] = mapped_column(sa.ForeignKey("machine_clients.id", ondelete="RESTRICT"))
