@@ -1,16 +1,17 @@
 """Who may do what on every endpoint: one table, ``RULES``, checked against the routes the app serves.
 
-Each row of ``RULES`` is a (method, path template) the app serves and the answer each caller gets: ``OK`` (any 2xx)
-or the refusal's status (401 not logged in, 403 the role or the token's scopes may not, 404 the resource belongs to
-another organisation and is hidden as if it did not exist). The callers are people, by session cookie: someone not
+Each row of ``RULES`` is a (method, path template) the app serves and the answer each caller gets: ``OK`` (any 2xx,
+or a browser page's redirect onwards), ``LOGIN`` (a browser page's redirect to the login page, its way of saying
+401) or the refusal's status (401 not logged in, 403 the role or the token's scopes may not, 404 the resource belongs
+to another organisation and is hidden as if it did not exist). The callers are people, by session cookie: someone not
 logged in, the viewer, the editor and the admin of the organisation that owns the product and study in the path, and
 an editor of another organisation; and machine clients, by bearer token: the owner's client with ``studies:read``,
 the owner's client with ``studies:write`` (without the read scope), and another organisation's client with both.
 
 ``test_every_served_route_has_a_rule`` fails when the app serves a route with no row (a new endpoint needs its rule)
 and when a row names a route the app no longer serves. Routes are read from ``create_app(settings).routes``;
-FastAPI's own documentation routes are rows too, listed as public. HEAD is not a row of its own: Starlette answers it
-for GET routes as GET without the body.
+FastAPI's own documentation routes are rows too, listed as public, and so are the static files (one row, a file of
+``/static``). HEAD is not a row of its own: Starlette answers it for GET routes as GET without the body.
 
 One app and database per backend (SQLite, PostgreSQL) serve the whole module, with jobs run inline: the organisations,
 users, sessions, machine clients and their tokens, and a product with a computed study are created once. A person's
@@ -31,6 +32,7 @@ from typing import Any
 import pytest
 from backends import BACKENDS, postgresql_schema
 from fastapi.testclient import TestClient
+from starlette.routing import Mount
 
 try:
     from fastapi.routing import iter_route_contexts
@@ -48,6 +50,7 @@ PASSWORD = "correct horse battery staple 光伏"
 PV_MODEL = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
 
 OK = "2xx"
+LOGIN = "to the login page"  # 303 to /login?next=...: a page's answer to a caller without a session
 PEOPLE = ("anonymous", "viewer", "editor", "admin", "other_editor")
 CLIENTS = ("read_client", "write_client", "other_client")
 # Machine clients, as (organisation, scopes). "machine" gets tokens at /auth/token; no route here takes its scope.
@@ -80,6 +83,14 @@ OWN_ORGANISATION_EDITORS = {
     **{"read_client": 403, "write_client": OK, "other_client": 404},
 }
 
+# The browser UI (lowcarbon.web) takes only the session cookie: a bearer token is no login there.
+PAGES = {**dict.fromkeys(("anonymous", *CLIENTS), LOGIN), **dict.fromkeys(PEOPLE[1:], OK)}
+OWN_PAGES = {**PAGES, "other_editor": 404}
+EDITOR_PAGES = {**PAGES, "viewer": 403}
+OWN_EDITOR_PAGES = {**OWN_PAGES, "viewer": 403}
+ADMIN_PAGES = {**PAGES, "viewer": 403, "editor": 403, "other_editor": 403}
+ADMINS = {**PERSONAL, "viewer": 403, "editor": 403, "other_editor": 403}
+
 RULES: dict[tuple[str, str], dict[str, str | int]] = {
     # FastAPI's own documentation: public, listed by hand.
     ("GET", "/openapi.json"): PUBLIC,
@@ -100,10 +111,28 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/api/products/{product_id}/studies"): OWN_ORGANISATION,
     ("GET", "/api/studies/{study_id}"): OWN_ORGANISATION,
     ("GET", "/api/products/{product_id}/comparison"): OWN_ORGANISATION,
+    # The caller's organisation and its people (lowcarbon.platform.organisation_routes).
+    ("GET", "/api/organisation"): PERSONAL,  # each person sees their own organisation's
+    ("POST", "/api/organisation/users"): ADMINS,  # an admin adds a person to their own organisation
+    # The browser UI (lowcarbon.web): pages and their forms.
+    ("GET", "/static/{path}"): PUBLIC,
+    ("GET", "/"): PAGES,  # on to the products page, or to the login page
+    ("GET", "/login"): PUBLIC,
+    ("POST", "/login"): PUBLIC,  # as /auth/login: with the caller's own email and password
+    ("POST", "/logout"): PAGES,  # on a session of its own
+    ("GET", "/lang/{tag}"): PUBLIC,
+    ("GET", "/products"): PAGES,
+    ("POST", "/products"): EDITOR_PAGES,  # another organisation's editor adds one to their own
+    ("GET", "/products/{product_id}"): OWN_PAGES,
+    ("POST", "/products/{product_id}/studies"): OWN_EDITOR_PAGES,
+    ("GET", "/studies/{study_id}"): OWN_PAGES,
+    ("GET", "/studies/{study_id}/status"): OWN_PAGES,
+    ("GET", "/organisation"): ADMIN_PAGES,  # the other organisation's editor is no admin of theirs either
+    ("POST", "/organisation/users"): ADMIN_PAGES,
 }
 
 # Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
-CSRF_EXEMPT = {("POST", "/auth/login"), ("POST", "/auth/token")}
+CSRF_EXEMPT = {("POST", "/auth/login"), ("POST", "/auth/token"), ("POST", "/login")}
 
 
 @dataclass
@@ -131,6 +160,9 @@ def served_routes(app: Any) -> set[tuple[str, str]]:
     """
     served = set()
     for route in iter_route_contexts(app.routes) if iter_route_contexts else app.routes:
+        if isinstance(getattr(route, "route", route), Mount):  # the static files: any path under the mount
+            served.add(("GET", f"{route.path}/{{path}}"))
+            continue
         assert isinstance(route.path, str) and route.methods, f"a route of a kind this test does not know: {route!r}"
         methods = set(route.methods)
         if "GET" in methods:
@@ -235,13 +267,15 @@ class Call:
     url: str
     json: Any = None
     data: dict[str, str] | None = None
+    files: dict[str, tuple[str, bytes]] | None = None
 
 
 def _call(world: World, method: str, path: str, caller: str) -> Call:
-    url = path.format(product_id=world.product_id, study_id=world.study_id)
-    if (method, path) == ("POST", "/auth/login"):
+    url = path.format(product_id=world.product_id, study_id=world.study_id, tag="en", path="app.css")
+    if (method, path) in (("POST", "/auth/login"), ("POST", "/login")):
         email = world.emails[caller if caller in world.emails else "viewer"]  # a client logs in as the viewer
-        return Call(url, json={"email": email, "password": PASSWORD})
+        body = {"email": email, "password": PASSWORD}
+        return Call(url, json=body) if path.startswith("/auth") else Call(url, data=body)
     if (method, path) == ("POST", "/auth/token"):
         secret = {"client_id": world.machine_id, "client_secret": world.machine_secret}
         return Call(url, data={"grant_type": "client_credentials", **secret})
@@ -249,7 +283,17 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, json={"name": f"Product {next(world.names)}"})
     if (method, path) == ("POST", "/api/products/{product_id}/studies"):
         return Call(url, json={"model": PV_MODEL.read_text(encoding="utf-8"), "format": "yaml"})
-    assert method == "GET" or path == "/auth/logout", f"{method} {path}: say what request to send in _call"
+    if (method, path) == ("POST", "/api/organisation/users"):
+        person = {"email": f"person{next(world.names)}@acme.example", "role": "viewer", "password": PASSWORD}
+        return Call(url, json=person)
+    if (method, path) == ("POST", "/organisation/users"):
+        person = {"email": f"person{next(world.names)}@acme.example", "role": "viewer", "password": PASSWORD}
+        return Call(url, data=person)
+    if (method, path) == ("POST", "/products"):
+        return Call(url, data={"name": f"Product {next(world.names)}"})
+    if (method, path) == ("POST", "/products/{product_id}/studies"):
+        return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
+    assert method == "GET" or path.endswith("/logout"), f"{method} {path}: say what request to send in _call"
     return Call(url)
 
 
@@ -261,21 +305,34 @@ def send(world: World, method: str, path: str, caller: str, *, csrf: bool = True
         if (method, path) != ("POST", "/auth/token"):  # that one takes the client's id and secret instead
             headers["Authorization"] = f"Bearer {world.tokens[caller]}"
     elif caller != "anonymous":
-        fresh = (method, path) == ("POST", "/auth/logout")  # logging out must not end the shared session
+        fresh = path.endswith("/logout")  # logging out must not end the shared session
         token, csrf_token = log_in(world.client, world.emails[caller]) if fresh else world.sessions[caller]
         headers["Cookie"] = f"{SESSION_COOKIE}={token}"
         if csrf:
             headers[CSRF_HEADER] = csrf_token
     call = _call(world, method, path, caller)
     world.client.cookies.clear()
+    if call.data is not None and headers.get(CSRF_HEADER) and call.files is None:
+        call.data["csrf_token"] = headers.pop(CSRF_HEADER)  # a page's form carries it as a field
     try:
-        return world.client.request(method, call.url, json=call.json, data=call.data, headers=headers)
+        return world.client.request(
+            method,
+            call.url,
+            json=call.json,
+            data=call.data,
+            files=call.files,
+            headers=headers,
+            follow_redirects=False,
+        )
     finally:
         world.client.cookies.clear()  # a login's Set-Cookie must not follow into the next request
 
 
-def status_class(status: int) -> str | int:
-    return OK if 200 <= status < 300 else status
+def status_class(response: Any) -> str | int:
+    """OK for success, LOGIN for a page's redirect to the login page, else the status."""
+    if response.status_code in (302, 303):
+        return LOGIN if response.headers["location"].startswith("/login?next=") else OK
+    return OK if 200 <= response.status_code < 300 else int(response.status_code)
 
 
 def test_every_served_route_has_a_rule(tmp_path: Path) -> None:
@@ -297,8 +354,8 @@ def test_access_rule(world: World, method: str, path: str, caller: str) -> None:
     """The caller gets the answer RULES gives for the route."""
     response = send(world, method, path, caller)
     expected = RULES[(method, path)][caller]
-    assert status_class(response.status_code) == expected, f"{method} {path} as {caller}: {response.text[:300]}"
-    if expected != OK:
+    assert status_class(response) == expected, f"{method} {path} as {caller}: {response.text[:300]}"
+    if expected not in (OK, LOGIN):
         forbidden = "insufficient_scope" if caller in CLIENTS else "forbidden"
         refusal = {401: "not_authenticated", 403: forbidden, 404: "not_found"}[int(expected)]
         assert response.json()["error"]["code"] == refusal, response.text

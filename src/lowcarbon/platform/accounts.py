@@ -19,7 +19,7 @@ from lowcarbon.platform.passwords import hash_password
 from lowcarbon.platform.roles import OrganisationKind, Role
 from lowcarbon.platform.tables import Organisation, User
 
-__all__ = ["create_organisation", "create_user", "organisation_state", "user_state"]
+__all__ = ["create_organisation", "create_user", "get_organisation", "list_users", "organisation_state", "user_state"]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # a deliverable-looking shape; the mail server has the last word
 
@@ -96,6 +96,20 @@ def create_user(
     session.flush()
     audit.record(session, actor, "create", "user", user.id, None, user_state(user))
     return user
+
+
+def get_organisation(session: Session, organisation_id: int) -> Organisation:
+    """Organisation ``organisation_id``; NotFound when there is none."""
+    organisation = session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound(f"there is no organisation {organisation_id}")
+    return organisation
+
+
+def list_users(session: Session, organisation_id: int) -> list[User]:
+    """The organisation's users, by email."""
+    query = sa.select(User).where(User.organisation_id == organisation_id).order_by(User.email)
+    return list(session.scalars(query))
 
 
 def _choice(value: str, choices: type[OrganisationKind] | type[Role], what: str) -> str:

@@ -1,10 +1,10 @@
 """The app factory: ``create_app(settings)`` assembles the FastAPI application; nothing is built at import time.
 
-It is the platform's one assembler, the one module of the platform that imports domain packages: the kernel's routes
-and every domain's router are mounted here, and every domain's job kinds are registered with the job runner. Every
-route depends on ``csrf.check_csrf``, so a domain's routes are protected without asking. ``clock`` replaces the system
-clock (tests move time with it). At start-up the runner fails jobs left unfinished by a stopped process; at shutdown
-it waits for running jobs before the database engine is closed.
+It is the platform's one assembler, the one module of the platform that imports domain packages: the kernel's routes,
+every domain's router and the browser UI (``lowcarbon.web``) are mounted here, and every domain's job kinds are
+registered with the job runner. Every route depends on ``csrf.check_csrf``, so a domain's routes are protected
+without asking. ``clock`` replaces the system clock (tests move time with it). At start-up the runner fails jobs left
+unfinished by a stopped process; at shutdown it waits for running jobs before the database engine is closed.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from lowcarbon import __version__
-from lowcarbon.platform import auth_routes, health, oauth
+from lowcarbon.platform import auth_routes, health, oauth, organisation_routes
 from lowcarbon.platform.clock import Clock, system_clock
 from lowcarbon.platform.csrf import check_csrf
 from lowcarbon.platform.database import create_engine, session_factory
@@ -24,6 +24,7 @@ from lowcarbon.platform.http_errors import ErrorResponse, install_error_handlers
 from lowcarbon.platform.jobs import JobRegistry, create_runner, recover_quietly
 from lowcarbon.platform.settings import Settings
 from lowcarbon.studies import routes as studies_routes
+from lowcarbon.web import install as install_web
 
 __all__ = ["create_app"]
 
@@ -63,5 +64,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
     app.include_router(health.router)
     app.include_router(auth_routes.router)
     app.include_router(oauth.router)
+    app.include_router(organisation_routes.router)
     app.include_router(studies_routes.router)
+    install_web(app)
     return app

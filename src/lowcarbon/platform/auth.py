@@ -50,12 +50,14 @@ from lowcarbon.platform.oauth import TOKEN_PATH
 from lowcarbon.platform.roles import Role
 
 __all__ = [
+    "AdminUser",
     "AuthenticatedClient",
     "Caller",
     "CurrentClient",
     "CurrentUser",
     "EditorUser",
     "SessionUser",
+    "admin_user",
     "current_caller",
     "current_client",
     "current_user",
@@ -216,3 +218,13 @@ def editor_user(user: CurrentUser) -> SessionUser:
 
 EditorUser = Annotated[SessionUser, Depends(editor_user)]
 CurrentClient = Annotated[AuthenticatedClient, Security(current_client)]
+
+
+def admin_user(user: CurrentUser) -> SessionUser:
+    """The logged-in person, if they are their organisation's admin (who manages its people); else 403."""
+    if user.role != Role.admin:
+        raise Forbidden(f"your role, {user.role}, may not manage your organisation's people; ask an admin")
+    return user
+
+
+AdminUser = Annotated[SessionUser, Depends(admin_user)]

@@ -21,6 +21,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from lowcarbon.platform import logins
 from lowcarbon.platform.auth import CurrentUser
@@ -31,8 +32,18 @@ from lowcarbon.platform.errors import CsrfFailed, InvalidInput
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.http_errors import ErrorResponse, error_response
 from lowcarbon.platform.passwords import MAX_LENGTH
+from lowcarbon.platform.settings import Settings
 
-__all__ = ["LOGIN_FAILED", "LoginAnswer", "Me", "OrganisationRef", "router"]
+__all__ = [
+    "LOGIN_FAILED",
+    "LoginAnswer",
+    "Me",
+    "OrganisationRef",
+    "attempt_login",
+    "clear_session_cookies",
+    "router",
+    "set_session_cookies",
+]
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -99,33 +110,56 @@ def login(
     settings: SettingsDep,
 ) -> Any:
     """Log in with email and password; sets the session cookie and answers the session's CSRF token."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
-        raise CsrfFailed("a login form of another site cannot log you in here; use this site's login page")
-    email, password = fields.get("email"), fields.get("password")
-    if not email or password is None:
-        raise InvalidInput("give the fields email and password")
-    lifetime = timedelta(minutes=settings.session_minutes)
-    opened = None
-    if len(password) <= MAX_LENGTH and len(email) <= 320:
-        opened = logins.log_in(session, email=email, password=password, now=now, lifetime=lifetime)
+    opened = attempt_login(request, fields, session, now, settings)
     if opened is None:
         return error_response(401, "login_failed", LOGIN_FAILED)  # returned, not raised: the failure count commits
-    user = logins.find_session(session, opened.token, now)
-    assert user is not None, "the session was opened in this transaction"
-    csrf = csrf_token(Platform.of(request.app).secret_key, opened.token)
+    user, token, csrf = opened
     answer = LoginAnswer(
         email=user.email,
         role=user.role,
         organisation=_organisation(user),
         csrf_token=csrf,
-        expires_at=opened.expires_at,
+        expires_at=user.session_expires_at,
     )
     response = JSONResponse(answer.model_dump(mode="json"))
-    secure = request.url.scheme == "https"
-    max_age = int(lifetime.total_seconds())
-    response.set_cookie(SESSION_COOKIE, opened.token, max_age=max_age, httponly=True, samesite="lax", secure=secure)
-    response.set_cookie(CSRF_COOKIE, csrf, max_age=max_age, httponly=False, samesite="lax", secure=secure)
+    set_session_cookies(response, request, token, csrf, settings)
     return response
+
+
+def attempt_login(
+    request: Request, fields: Mapping[str, str], session: Session, now: datetime, settings: Settings
+) -> tuple[logins.SessionUser, str, str] | None:
+    """Log in with the ``email`` and ``password`` fields: the user, the session token and its CSRF token, or None
+    when refused (the failed attempt is counted in ``session``, so the caller commits rather than raises)."""
+    if request.headers.get("sec-fetch-site") == "cross-site":
+        raise CsrfFailed("a login form of another site cannot log you in here; use this site's login page")
+    email, password = fields.get("email"), fields.get("password")
+    if not email or password is None:
+        raise InvalidInput("give the fields email and password")
+    if len(password) > MAX_LENGTH or len(email) > 320:
+        return None
+    lifetime = timedelta(minutes=settings.session_minutes)
+    opened = logins.log_in(session, email=email, password=password, now=now, lifetime=lifetime)
+    if opened is None:
+        return None
+    user = logins.find_session(session, opened.token, now)
+    assert user is not None, "the session was opened in this transaction"
+    return user, opened.token, csrf_token(Platform.of(request.app).secret_key, opened.token)
+
+
+def set_session_cookies(response: Response, request: Request, token: str, csrf: str, settings: Settings) -> None:
+    """Set the session and CSRF cookies of a new login on ``response``."""
+    secure = request.url.scheme == "https"
+    max_age = settings.session_minutes * 60
+    response.set_cookie(SESSION_COOKIE, token, max_age=max_age, httponly=True, samesite="lax", secure=secure)
+    response.set_cookie(CSRF_COOKIE, csrf, max_age=max_age, httponly=False, samesite="lax", secure=secure)
+
+
+def clear_session_cookies(response: Response, request: Request) -> None:
+    """Remove both cookies of a session from the browser."""
+    secure = request.url.scheme == "https"
+    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=secure)
+    response.delete_cookie(CSRF_COOKIE, samesite="lax", secure=secure)
 
 
 @router.post("/logout", status_code=204, responses={401: {"model": ErrorResponse}, 403: {"model": ErrorResponse}})
@@ -133,9 +167,7 @@ def logout(user: CurrentUser, session: WriteSessionDep, now: NowDep, request: Re
     """End the session: its cookie opens nothing any more, and both cookies are removed."""
     logins.log_out(session, session_id=user.session_id, now=now)
     response = Response(status_code=204)
-    secure = request.url.scheme == "https"
-    response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="lax", secure=secure)
-    response.delete_cookie(CSRF_COOKIE, samesite="lax", secure=secure)
+    clear_session_cookies(response, request)
     return response
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "compare",
     "create_product",
     "create_study",
+    "get_model",
     "get_product",
     "get_study",
     "list_products",
@@ -180,6 +181,18 @@ def get_study(session: Session, *, organisation_id: int, study_id: int) -> model
     study, job_status, client_id = row
     summary = _summary(study, _live_status(study, job_status), client_id)
     return model.Study(**summary.model_dump(), result=study.result, error=study.error)
+
+
+def get_model(session: Session, *, organisation_id: int, study_id: int) -> tuple[str, str]:
+    """The exact model a study was computed from, and its format (``xlsx``: the workbook's bytes in base64)."""
+    row = session.execute(
+        sa.select(Study.model_text, Study.model_format)
+        .join(Product, Product.id == Study.product_id)
+        .where(Study.id == study_id, Product.organisation_id == organisation_id)
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"your organisation has no study {study_id}")
+    return row[0], row[1]
 
 
 def compare(session: Session, *, organisation_id: int, product_id: int) -> model.Comparison:

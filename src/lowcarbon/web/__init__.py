@@ -1,0 +1,29 @@
+"""The browser UI: server-rendered pages (Jinja2, HTMX, Apache ECharts) in Chinese and English.
+
+``install(app)`` mounts the pages, the static files (``/static``: the stylesheet, the chart script, and HTMX and
+ECharts as shipped by their projects, see ``static/vendor``) and the redirect to the login page. The pages use the
+same domain services as the API (``lowcarbon.studies.service``), so they show what the API answers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from lowcarbon.web import organisation_pages, session_pages, study_pages
+from lowcarbon.web.access import LoginRequired, login_redirect
+
+__all__ = ["install"]
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    """Mount the browser UI on ``app``."""
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_exception_handler(LoginRequired, login_redirect)
+    app.include_router(session_pages.router)
+    app.include_router(study_pages.router)
+    app.include_router(organisation_pages.router)

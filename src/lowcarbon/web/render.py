@@ -1,0 +1,96 @@
+"""Pages from Jinja2 templates in the request's language, with the figures formatted as that language writes them.
+
+One Jinja2 environment per language, built on first use, with the i18n extension's ``_``/``gettext``/``ngettext``
+bound to that language's catalog (``i18n``), autoescaping on, and the filters ``figure`` (6 significant digits,
+as the CLI prints them, grouped by the locale: ``12,345.6``), ``percent`` and ``when`` (a date and time in the
+locale's medium format, in UTC).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from babel.dates import format_datetime
+from babel.numbers import format_decimal, format_percent
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from lowcarbon.platform.credentials import csrf_token
+from lowcarbon.platform.csrf import SESSION_COOKIE
+from lowcarbon.platform.dependencies import Platform
+from lowcarbon.web.i18n import LANGUAGES, Language, language_of, translations
+
+__all__ = ["TEMPLATES", "environment", "figure", "page", "text"]
+
+TEMPLATES = Path(__file__).parent / "templates"
+SIGNIFICANT = 6  # as `lowcarbon footprint` prints figures
+NONE = "\u2013"  # an en dash: no figure
+
+
+def figure(value: float | None, locale: str) -> str:
+    """``value`` to 6 significant digits, grouped and with the decimal sign of ``locale``; an en dash for none."""
+    if value is None or not math.isfinite(value):
+        return NONE
+    if value == 0:
+        return "0"
+    decimals = max(0, SIGNIFICANT - 1 - math.floor(math.log10(abs(value))))
+    rounded = round(value, decimals)
+    return format_decimal(rounded, format="#,##0." + "#" * decimals if decimals else "#,##0", locale=locale)
+
+
+@cache
+def environment(locale: str) -> Environment:
+    """The template environment of ``locale``."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["figure"] = lambda value: figure(value, locale)
+    env.filters["percent"] = lambda value: _percent(value, locale)
+    env.filters["when"] = lambda value: _when(value, locale)
+    return env
+
+
+def text(request: Request, message: str, **values: Any) -> str:
+    """``message`` translated into the request's language, with ``{name}`` placeholders filled from ``values``."""
+    translated: str = translations(language_of(request).locale).gettext(message)
+    return translated.format(**values) if values else translated
+
+
+def page(
+    request: Request, template: str, context: Mapping[str, Any] | None = None, *, status: int = 200
+) -> HTMLResponse:
+    """``template`` rendered in the request's language, given ``request``, ``language``, ``languages`` and the
+    session's ``csrf_token`` for its forms."""
+    language: Language = language_of(request)
+    session_token = request.cookies.get(SESSION_COOKIE)
+    csrf = csrf_token(Platform.of(request.app).secret_key, session_token) if session_token else ""
+    values = {
+        "request": request,
+        "language": language,
+        "languages": LANGUAGES.values(),
+        "csrf_token": csrf,
+        **(context or {}),
+    }
+    html = environment(language.locale).get_template(template).render(values)
+    return HTMLResponse(html, status_code=status, headers={"Content-Language": language.tag, "Vary": "Cookie"})
+
+
+def _when(value: datetime | None, locale: str) -> str:
+    if value is None:
+        return NONE
+    return format_datetime(value, "medium", tzinfo=UTC, locale=locale) + " UTC"
+
+
+def _percent(value: float | None, locale: str) -> str:
+    return NONE if value is None else format_percent(value, "#,##0.#%", locale=locale)

@@ -1,0 +1,203 @@
+"""The pages of products and footprint studies: list and add products, upload or edit a model, follow the job,
+see the result with its charts, and compare a product's versions.
+
+    GET  /products[?after=]              the organisation's products; editors get a form to add one
+    POST /products                       name, csrf_token: 303 to the new product's page
+    GET  /products/{id}[?edit=STUDY]     its studies, the comparison of its versions, the form for a new study
+                                         (prefilled with study STUDY's model, or the newest YAML/JSON one)
+    POST /products/{id}/studies          multipart: file, or model + format; csrf_token: 303 to the study's page,
+                                         or the product page again with every problem of the model (400)
+    GET  /studies/{id}                   the study: its progress, then its result with charts by stage, by gas and
+                                         hotspots, and the model it was computed from
+    GET  /studies/{id}/status            the progress fragment that HTMX polls while the job runs
+
+Everything goes through ``lowcarbon.studies.service``, as the API does, so the pages show what the API answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+from starlette.datastructures import FormData, UploadFile
+
+from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep
+from lowcarbon.platform.errors import InvalidInput, PayloadTooLarge
+from lowcarbon.platform.forms import read_fields, read_multipart
+from lowcarbon.studies import service, uploads
+from lowcarbon.studies.model import ModelFormat, Study
+from lowcarbon.web import charts
+from lowcarbon.web.access import PageEditor, PageUser
+from lowcarbon.web.i18n import language_of, translations
+from lowcarbon.web.render import page
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+def _actor(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+@router.get("/products")
+def products(request: Request, user: PageUser, session: SessionDep, after: int | None = None) -> HTMLResponse:
+    """The organisation's products, newest first, a page at a time."""
+    rows = service.list_products(session, organisation_id=user.organisation_id, limit=PAGE_SIZE + 1, after=after)
+    more = rows[PAGE_SIZE].id if len(rows) > PAGE_SIZE else None
+    context = {"user": user, "products": rows[:PAGE_SIZE], "next_after": rows[PAGE_SIZE - 1].id if more else None}
+    return page(request, "products.html", context)
+
+
+@router.post("/products")
+async def add_product(request: Request, user: PageEditor, session: WriteSessionDep) -> Response:
+    """Add a product from the form, then show it."""
+    fields = await read_fields(request, json_allowed=False)
+    product = service.create_product(
+        session, organisation_id=user.organisation_id, name=fields.get("name", ""), actor=_actor(user.id)
+    )
+    return RedirectResponse(f"/products/{product.id}", status_code=303)
+
+
+@router.get("/products/{product_id}")
+def product_page(
+    request: Request, product_id: int, user: PageUser, session: SessionDep, edit: int | None = None
+) -> HTMLResponse:
+    """A product: its studies, their comparison, and the form for a new version."""
+    return _product_page(request, product_id, user.organisation_id, session, user=user, edit=edit)
+
+
+@router.post("/products/{product_id}/studies")
+async def add_study(
+    request: Request, product_id: int, user: PageEditor, session: WriteSessionDep, jobs: JobsDep
+) -> Response:
+    """Store the uploaded or edited model as the product's next version and start its computation."""
+    form = await read_multipart(request, max_bytes=uploads.MAX_UPLOAD)
+    model_text, model_format = "", "yaml"
+    _ = translations(language_of(request).locale).gettext
+    try:  # a model that cannot be read or computed stores nothing: create_study checks it before writing
+        model_text, model_format = await _model_from(form, _)
+        study = service.create_study(
+            session,
+            jobs,
+            organisation_id=user.organisation_id,
+            product_id=product_id,
+            user_id=user.id,
+            actor=_actor(user.id),
+            model_text=model_text,
+            model_format=model_format,
+        )
+    except (InvalidInput, PayloadTooLarge) as exc:
+        draft = {"model": model_text if model_format != "xlsx" else "", "format": model_format}
+        problems = exc.details or [{"location": [], "message": str(exc)}]
+        return _product_page(
+            request,
+            product_id,
+            user.organisation_id,
+            session,
+            user=user,
+            draft=draft,
+            problems=problems,
+            status=exc.status,
+        )
+    finally:
+        await form.close()
+    return RedirectResponse(f"/studies/{study.id}", status_code=303)
+
+
+@router.get("/studies/{study_id}")
+def study_page(request: Request, study_id: int, user: PageUser, session: SessionDep) -> HTMLResponse:
+    """A study: its progress, then its result with charts, and the model it came from."""
+    study = service.get_study(session, organisation_id=user.organisation_id, study_id=study_id)
+    product = service.get_product(session, organisation_id=user.organisation_id, product_id=study.product_id)
+    model_text, model_format = service.get_model(session, organisation_id=user.organisation_id, study_id=study_id)
+    context = {
+        "user": user,
+        "product": product,
+        "study": study,
+        "model_text": model_text if model_format != "xlsx" else None,
+        **_result_context(request, study),
+    }
+    return page(request, "study.html", context)
+
+
+@router.get("/studies/{study_id}/status")
+def study_status(request: Request, study_id: int, user: PageUser, session: SessionDep) -> HTMLResponse:
+    """The study's progress, or its result once done: the fragment the study page polls."""
+    study = service.get_study(session, organisation_id=user.organisation_id, study_id=study_id)
+    return page(request, "study_status.html", {"user": user, "study": study, **_result_context(request, study)})
+
+
+def _result_context(request: Request, study: Study) -> dict[str, Any]:
+    if study.status != "done" or study.result is None:
+        return {"charts": None}
+    _ = translations(language_of(request).locale).gettext
+    result = study.result
+    return {
+        "result": result,
+        "charts": {
+            "stage": charts.by_stage(result, _),
+            "gas": charts.by_gas(result, _),
+            "hotspots": charts.hotspots(result, _),
+        },
+    }
+
+
+def _product_page(
+    request: Request,
+    product_id: int,
+    organisation_id: int,
+    session: Any,
+    *,
+    user: Any,
+    edit: int | None = None,
+    draft: dict[str, str] | None = None,
+    problems: list[dict[str, Any]] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    product = service.get_product(session, organisation_id=organisation_id, product_id=product_id)
+    studies = service.list_studies(session, organisation_id=organisation_id, product_id=product_id, limit=100)
+    compared = service.compare(session, organisation_id=organisation_id, product_id=product_id)
+    if draft is None:
+        draft = _draft(session, organisation_id, studies, edit)
+    _ = translations(language_of(request).locale).gettext
+    context = {
+        "user": user,
+        "product": product,
+        "studies": studies,
+        "comparison": compared,
+        "comparison_chart": charts.comparison(compared, _) if compared.versions else None,
+        "draft": draft,
+        "edit": edit,
+        "problems": problems,
+    }
+    return page(request, "product.html", context, status=status)
+
+
+def _draft(session: Any, organisation_id: int, studies: list[Any], edit: int | None) -> dict[str, str]:
+    """The model the new-study form starts from: study ``edit``'s, else the newest text model, else empty."""
+    candidates = [edit] if edit is not None else [study.id for study in studies if study.model_format != "xlsx"][:1]
+    for study_id in candidates:
+        text, model_format = service.get_model(session, organisation_id=organisation_id, study_id=study_id)
+        if model_format != "xlsx":
+            return {"model": text, "format": model_format}
+    return {"model": "", "format": "yaml"}
+
+
+async def _model_from(form: FormData, _: Callable[[str], str]) -> tuple[str, ModelFormat]:
+    """The model as a study keeps it, and its format: from the uploaded file (as the API takes it), else the text."""
+    file = form.get("file")
+    if isinstance(file, UploadFile) and file.filename:
+        model_format = uploads.model_format(file.filename, None)
+        content = await file.read(uploads.max_file_bytes(model_format) + 1)
+        return uploads.stored_model(file.filename, content, model_format), model_format
+    text, chosen = form.get("model"), form.get("format")
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput(_("Choose a model file, or write the model in the text box."))
+    model_format = uploads.model_format(None, chosen if isinstance(chosen, str) and chosen else "yaml")
+    if model_format == "xlsx":
+        raise InvalidInput(_("An Excel model is uploaded as a file, not written in the text box."))
+    return text, model_format

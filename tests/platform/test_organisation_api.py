@@ -1,0 +1,71 @@
+"""The organisation's people over HTTP, on SQLite and PostgreSQL: every role reads them, an admin adds one who can
+then log in, nobody sees another organisation's people, and a bad or taken email stores nothing."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "studies"))  # study_support.py
+
+from study_support import client_for, count_rows, seed_organisation
+
+from lowcarbon.platform.settings import Settings
+
+NEW = {
+    "email": "Analyst@Sunrise-PV.example",
+    "name": "Li Analyst",
+    "role": "editor",
+    "password": "a long new password 2026",
+}
+
+
+def _emails(client: TestClient) -> list[str]:
+    return [person["email"] for person in client.get("/api/organisation").json()["users"]]
+
+
+def test_every_role_reads_its_organisations_people_only(migrated: Settings) -> None:
+    ours, theirs = seed_organisation(migrated, "Sunrise PV"), seed_organisation(migrated, "Other Co")
+    with client_for(migrated, ours.viewer) as client:
+        body = client.get("/api/organisation").json()
+        assert (body["id"], body["name"], body["kind"]) == (ours.id, "Sunrise PV", "manufacturer")
+        assert _emails(client) == sorted([ours.admin, ours.editor, ours.viewer])
+        assert theirs.admin not in _emails(client)
+        assert all(set(person) == {"id", "email", "name", "role", "locked", "created_at"} for person in body["users"])
+
+
+def test_an_admin_adds_a_person_who_can_log_in(migrated: Settings) -> None:
+    ours = seed_organisation(migrated, "Sunrise PV")
+    audit_before = count_rows(migrated, "audit_log")
+    with client_for(migrated, ours.admin) as client:
+        response = client.post("/api/organisation/users", json=NEW)
+        assert response.status_code == 201, response.text
+        assert response.json()["email"] == "analyst@sunrise-pv.example" and response.json()["role"] == "editor"
+        login = client.post("/auth/login", json={"email": NEW["email"], "password": NEW["password"]})
+        assert login.status_code == 200 and login.json()["organisation"]["id"] == ours.id
+    assert count_rows(migrated, "audit_log") == audit_before + 3  # the admin's login, the new user, their login
+
+
+def test_only_an_admin_adds_people(migrated: Settings) -> None:
+    ours = seed_organisation(migrated, "Sunrise PV")
+    with client_for(migrated, ours.editor) as client:
+        response = client.post("/api/organisation/users", json=NEW)
+        assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+    assert count_rows(migrated, "users") == 3
+
+
+def test_bad_people_are_refused_and_nothing_is_stored(migrated: Settings) -> None:
+    ours = seed_organisation(migrated, "Sunrise PV")
+    with client_for(migrated, ours.admin) as client:
+        cases = [
+            ({**NEW, "email": "not an email"}, 400, "invalid_input"),
+            ({**NEW, "password": "short"}, 400, "invalid_input"),
+            ({**NEW, "role": "owner"}, 422, "validation_error"),
+            ({**NEW, "email": ours.viewer.upper()}, 409, "conflict"),
+        ]
+        for body, status, code in cases:
+            response = client.post("/api/organisation/users", json=body)
+            assert (response.status_code, response.json()["error"]["code"]) == (status, code), body
+    assert count_rows(migrated, "users") == 3

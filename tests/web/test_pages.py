@@ -1,0 +1,231 @@
+"""The browser UI's pages over HTTP, on SQLite and PostgreSQL: login, products, uploading and editing a model, the
+result with its charts, languages, roles, CSRF, another organisation's data, and bad input that stores nothing."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from study_support import PV_MODEL, count_rows, inline, seed_organisation
+from web_support import csrf_of, form_login
+
+from lowcarbon.footprint import compute
+from lowcarbon.footprint.excel import write_excel_starter
+from lowcarbon.platform.app import create_app
+from lowcarbon.platform.settings import Settings
+from lowcarbon.web.render import figure
+
+PV_TOTAL = compute(PV_MODEL).total
+
+
+@pytest.fixture
+def app_settings(migrated: Settings) -> Settings:
+    return inline(migrated)
+
+
+@pytest.fixture
+def web(app_settings: Settings) -> Any:
+    return TestClient(create_app(app_settings))
+
+
+@pytest.fixture
+def product_id(app_settings: Settings, web: TestClient) -> Iterator[int]:
+    """A product of Sunrise PV, added through the page by its editor, who stays logged in on ``web``."""
+    organisation = seed_organisation(app_settings, "Sunrise PV")
+    with web:
+        form_login(web, organisation.editor)
+        yield _product(web)
+
+
+def _product(client: TestClient, name: str = "PV module") -> int:
+    response = client.post("/products", data={"name": name, "csrf_token": csrf_of(client)}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return int(response.headers["location"].rsplit("/", 1)[1])
+
+
+def _upload(client: TestClient, product_id: int, name: str, content: bytes, **fields: str) -> Any:
+    data = {"csrf_token": csrf_of(client, f"/products/{product_id}"), "model": "", **fields}
+    files = {"file": (name, content, "application/octet-stream")} if name else {"file": ("", b"", "")}
+    return client.post(f"/products/{product_id}/studies", data=data, files=files, follow_redirects=False)
+
+
+def _charts(page: str) -> dict[str, Any]:
+    found = re.findall(r'id="chart-(\w+)" data-chart="([^"]+)"', page)
+    return {name: json.loads(html.unescape(value)) for name, value in found}
+
+
+def test_pages_send_a_stranger_to_the_login_page_and_back(app_settings: Settings, web: TestClient) -> None:
+    organisation = seed_organisation(app_settings, "Sunrise PV")
+    with web:
+        response = web.get("/products?after=5", follow_redirects=False)
+        assert response.status_code == 303
+        assert response.headers["location"] == "/login?next=/products%3Fafter%3D5"
+        login = web.post(
+            "/login",
+            data={"email": organisation.editor, "password": "correct horse battery staple 光伏", "next": "/products"},
+            follow_redirects=False,
+        )
+        assert login.status_code == 303 and login.headers["location"] == "/products"
+        assert "lowcarbon_session" in login.cookies
+        assert web.get("/", follow_redirects=False).headers["location"] == "/products"
+
+
+def test_a_failed_login_says_why_in_the_page_language_and_counts(app_settings: Settings, web: TestClient) -> None:
+    organisation = seed_organisation(app_settings, "Sunrise PV")
+    with web:
+        web.cookies.set("lowcarbon_lang", "zh-CN")
+        response = web.post("/login", data={"email": organisation.editor, "password": "wrong password, long enough"})
+        assert response.status_code == 401
+        assert "电子邮箱或密码错误" in response.text
+        web.cookies.set("lowcarbon_lang", "en")
+        response = web.post("/login", data={"email": organisation.editor, "password": "wrong password, long enough"})
+        assert "The email or password is wrong" in response.text
+    assert count_rows(app_settings, "login_sessions") == 0
+
+
+def test_login_never_redirects_to_another_site(app_settings: Settings, web: TestClient) -> None:
+    organisation = seed_organisation(app_settings, "Sunrise PV")
+    with web:
+        for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
+            data = {"email": organisation.editor, "password": "correct horse battery staple 光伏", "next": target}
+            response = web.post("/login", data=data, follow_redirects=False)
+            assert response.headers["location"] == "/"
+        assert web.get("/lang/en?next=//evil.example", follow_redirects=False).headers["location"] == "/"
+
+
+def test_upload_computes_the_study_and_shows_the_cli_figures_and_charts(
+    app_settings: Settings, web: TestClient, product_id: int
+) -> None:
+    response = _upload(web, product_id, "model.yaml", PV_MODEL.read_bytes())
+    assert response.status_code == 303, response.text
+    study_page = response.headers["location"]
+    for tag, locale, words in (("en", "en", "Carbon footprint"), ("zh-CN", "zh_CN", "碳足迹")):
+        web.cookies.set("lowcarbon_lang", tag)
+        page = web.get(study_page).text
+        assert f'<span class="value" id="total">{figure(PV_TOTAL, locale)}</span>' in page
+        assert words in page and f'<html lang="{tag}">' in page
+    charts = _charts(page)
+    assert set(charts) == {"stage", "gas", "hotspots"}
+    api = web.get(f"/api/studies/{study_page.rsplit('/', 1)[1]}").json()
+    assert charts["stage"]["xAxis"]["data"] == list(api["result"]["by_stage"])
+    assert charts["stage"]["series"][0]["data"] == [float(f"{v:.6g}") for v in api["result"]["by_stage"].values()]
+    assert api["total"] == pytest.approx(PV_TOTAL, rel=1e-12)
+    assert charts["gas"]["title"]["text"] == "按温室气体"
+
+
+def test_an_excel_model_uploads_as_a_file(
+    app_settings: Settings, web: TestClient, product_id: int, tmp_path: Path
+) -> None:
+    workbook = write_excel_starter(tmp_path / "Kettle.xlsx")
+    response = _upload(web, product_id, "Kettle.xlsx", workbook.read_bytes())
+    assert response.status_code == 303, response.text
+    study = web.get(f"/api/studies/{response.headers['location'].rsplit('/', 1)[1]}").json()
+    assert study["model_format"] == "xlsx"
+    assert study["total"] == pytest.approx(compute(workbook).total, rel=1e-12)
+
+
+def test_an_edited_model_becomes_the_next_version_and_the_comparison_shows_both(
+    app_settings: Settings, web: TestClient, product_id: int
+) -> None:
+    first = _upload(web, product_id, "model.yaml", PV_MODEL.read_bytes()).headers["location"]
+    edit_page = web.get(f"/products/{product_id}?edit={first.rsplit('/', 1)[1]}").text
+    model_text = re.search(r'<textarea name="model"[^>]*>(.*?)</textarea>', edit_page, re.S)
+    assert model_text is not None
+    original = PV_MODEL.read_text(encoding="utf-8")
+    assert html.unescape(model_text.group(1)) == original
+    response = _upload(web, product_id, "", b"", model=original, format="yaml")
+    assert response.status_code == 303, response.text
+    page = web.get(f"/products/{product_id}").text
+    assert ">v1</a>" in page and ">v2</a>" in page
+    versions = re.findall(r"<td>v(\d)</td>\s*<td class=\"num\">([^<]+)</td>", page)
+    assert versions == [("1", figure(PV_TOTAL, "zh_CN")), ("2", figure(PV_TOTAL, "zh_CN"))]
+
+
+def test_a_bad_model_is_shown_with_its_problems_and_stores_nothing(
+    app_settings: Settings, web: TestClient, product_id: int
+) -> None:
+    web.cookies.set("lowcarbon_lang", "en")
+    broken = "product: {name: x}\nstages: 12\n"
+    response = _upload(web, product_id, "", b"", model=broken, format="yaml")
+    assert response.status_code == 400
+    assert "The model cannot be computed" in response.text and "<code>model" in response.text
+    assert "stages: 12" in response.text  # the draft is kept for fixing
+    response = _upload(web, product_id, "model.txt", b"hello")
+    assert response.status_code == 400 and "cannot tell the format of the file &#39;model.txt&#39;" in response.text
+    response = _upload(web, product_id, "model.yaml", "产品".encode("gb18030"))
+    assert response.status_code == 400 and "not UTF-8" in response.text
+    response = _upload(web, product_id, "", b"", model="  ", format="yaml")
+    assert response.status_code == 400 and "Choose a model file" in response.text
+    assert count_rows(app_settings, "studies") == 0
+    assert count_rows(app_settings, "jobs") == 0
+
+
+def test_forms_need_the_csrf_token(app_settings: Settings, web: TestClient) -> None:
+    organisation = seed_organisation(app_settings, "Sunrise PV")
+    with web:
+        form_login(web, organisation.editor)
+        response = web.post("/products", data={"name": "PV"}, follow_redirects=False)
+        assert response.status_code == 403 and response.json()["error"]["code"] == "csrf_failed"
+        product_id = _product(web)
+        files = {"file": ("model.yaml", PV_MODEL.read_bytes(), "application/yaml")}
+        response = web.post(f"/products/{product_id}/studies", data={"model": ""}, files=files)
+        assert response.status_code == 403 and response.json()["error"]["code"] == "csrf_failed"
+        assert web.post("/logout", data={}).status_code == 403
+    assert count_rows(app_settings, "studies") == 0
+
+
+def test_a_viewer_sees_no_forms_and_cannot_post_them(app_settings: Settings, web: TestClient) -> None:
+    organisation = seed_organisation(app_settings, "Sunrise PV")
+    with web:
+        form_login(web, organisation.editor)
+        product_id = _product(web)
+        form_login(web, organisation.viewer)
+        products, product = web.get("/products").text, web.get(f"/products/{product_id}").text
+        assert 'action="/products"' not in products and "PV module" in products
+        assert '/studies" enctype' not in product and 'action="/logout"' in product
+        response = web.post("/products", data={"name": "Mine", "csrf_token": csrf_of(web)}, follow_redirects=False)
+        assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+
+
+def test_another_organisations_pages_are_not_found(app_settings: Settings, web: TestClient) -> None:
+    ours, theirs = seed_organisation(app_settings, "Sunrise PV"), seed_organisation(app_settings, "Other Co")
+    with web:
+        form_login(web, theirs.editor)
+        product_id = _product(web, "Theirs")
+        study = _upload(web, product_id, "model.yaml", PV_MODEL.read_bytes()).headers["location"]
+        form_login(web, ours.editor)
+        for path in (f"/products/{product_id}", study, f"{study}/status", f"/products/{product_id}?edit=1"):
+            assert web.get(path).status_code == 404, path
+        assert "Theirs" not in web.get("/products").text
+        form = {"csrf_token": csrf_of(web), "model": PV_MODEL.read_text(encoding="utf-8"), "format": "yaml"}
+        assert web.post(f"/products/{product_id}/studies", data=form, files={"x": ("", b"")}).status_code == 404
+
+
+def test_the_language_switch_and_the_browser_preference(app_settings: Settings, web: TestClient) -> None:
+    with web:
+        page = web.get("/login", headers={"Accept-Language": "en-GB,en;q=0.8"})
+        assert '<html lang="en">' in page.text and page.headers["content-language"] == "en"
+        assert '<html lang="zh-CN">' in web.get("/login", headers={"Accept-Language": "de-DE"}).text
+        switched = web.get("/lang/en?next=/login", follow_redirects=False)
+        assert switched.status_code == 303 and switched.headers["location"] == "/login"
+        assert "lowcarbon_lang=en" in switched.headers["set-cookie"]
+        web.cookies.set("lowcarbon_lang", "en")
+        assert '<html lang="en">' in web.get("/login", headers={"Accept-Language": "zh-CN"}).text
+        assert web.get("/lang/fr").status_code == 404
+
+
+def test_static_files_are_served(web: TestClient) -> None:
+    with web:
+        for path in (
+            "/static/app.css",
+            "/static/charts.js",
+            "/static/vendor/htmx.min.js",
+            "/static/vendor/echarts.min.js",
+        ):
+            assert web.get(path).status_code == 200, path

@@ -1,0 +1,24 @@
+"""Support for the UI tests: logging in through the login form, and the CSRF token a page's forms carry."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from study_support import PASSWORD
+
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def form_login(client: TestClient, email: str, password: str = PASSWORD) -> None:
+    """Log ``client`` in through the login form (no CSRF header: the pages' forms carry the token)."""
+    client.cookies.clear()
+    response = client.post("/login", data={"email": email, "password": password}, follow_redirects=False)
+    assert response.status_code == 303, response.text
+
+
+def csrf_of(client: TestClient, path: str = "/products") -> str:
+    """The CSRF token in the forms of the page at ``path``."""
+    match = _CSRF_FIELD.search(client.get(path).text)
+    assert match, f"{path} has no form with a CSRF token"
+    return match.group(1)
