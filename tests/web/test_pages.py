@@ -145,6 +145,8 @@ def test_an_edited_model_becomes_the_next_version_and_the_comparison_shows_both(
     assert ">v1</a>" in page and ">v2</a>" in page
     versions = re.findall(r"<td>v(\d)</td>\s*<td class=\"num\">([^<]+)</td>", page)
     assert versions == [("1", figure(PV_TOTAL, "zh_CN")), ("2", figure(PV_TOTAL, "zh_CN"))]
+    listed = web.get("/products").text
+    assert re.search(rf"<td>v2</td>\s*<td class=\"num\">{re.escape(figure(PV_TOTAL, 'zh_CN'))}</td>", listed)
 
 
 def test_a_bad_model_is_shown_with_its_problems_and_stores_nothing(

@@ -34,6 +34,7 @@ __all__ = [
     "get_model",
     "get_product",
     "get_study",
+    "latest_totals",
     "list_products",
     "list_studies",
     "product_state",
@@ -193,6 +194,23 @@ def get_model(session: Session, *, organisation_id: int, study_id: int) -> tuple
     if row is None:
         raise NotFound(f"your organisation has no study {study_id}")
     return row[0], row[1]
+
+
+def latest_totals(session: Session, *, organisation_id: int, product_ids: list[int]) -> dict[int, tuple[int, float]]:
+    """The newest computed version of each of the organisation's ``product_ids`` that has one: (version, total)."""
+    newest = (
+        sa.select(Study.product_id, sa.func.max(Study.version).label("version"))
+        .join(Product, Product.id == Study.product_id)
+        .where(Study.product_id.in_(product_ids), Study.status == "done", Product.organisation_id == organisation_id)
+        .group_by(Study.product_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(Study.product_id, Study.version, Study.total).join(
+            newest, sa.and_(Study.product_id == newest.c.product_id, Study.version == newest.c.version)
+        )
+    )
+    return {product_id: (version, float(total or 0.0)) for product_id, version, total in rows}
 
 
 def compare(session: Session, *, organisation_id: int, product_id: int) -> model.Comparison:

@@ -47,8 +47,12 @@ def _actor(user_id: int) -> str:
 def products(request: Request, user: PageUser, session: SessionDep, after: int | None = None) -> HTMLResponse:
     """The organisation's products, newest first, a page at a time."""
     rows = service.list_products(session, organisation_id=user.organisation_id, limit=PAGE_SIZE + 1, after=after)
-    more = rows[PAGE_SIZE].id if len(rows) > PAGE_SIZE else None
-    context = {"user": user, "products": rows[:PAGE_SIZE], "next_after": rows[PAGE_SIZE - 1].id if more else None}
+    shown = rows[:PAGE_SIZE]
+    latest = service.latest_totals(
+        session, organisation_id=user.organisation_id, product_ids=[product.id for product in shown]
+    )
+    next_after = shown[-1].id if len(rows) > PAGE_SIZE else None
+    context = {"user": user, "products": shown, "latest": latest, "next_after": next_after}
     return page(request, "products.html", context)
 
 
