@@ -110,6 +110,7 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/api/products/{product_id}/studies"): OWN_ORGANISATION_EDITORS,
     ("GET", "/api/products/{product_id}/studies"): OWN_ORGANISATION,
     ("GET", "/api/studies/{study_id}"): OWN_ORGANISATION,
+    ("GET", "/api/studies/{study_id}/model"): OWN_ORGANISATION,
     ("GET", "/api/products/{product_id}/comparison"): OWN_ORGANISATION,
     # The caller's organisation and its people (lowcarbon.platform.organisation_routes).
     ("GET", "/api/organisation"): PERSONAL,  # each person sees their own organisation's

@@ -143,3 +143,26 @@ def test_the_json_body_is_validated_and_other_bodies_refused(migrated: Settings)
     assert refusal(empty) == (422, "validation_error") and empty.json()["error"]["details"][0]["location"] == ["body"]
     assert refusal(text) == (415, "unsupported_media_type")
     assert count_rows(migrated, "studies") == 0
+
+
+def test_the_model_file_comes_back_byte_for_byte(migrated: Settings, tmp_path: Path) -> None:
+    """GET /api/studies/{id}/model answers the very file uploaded: the YAML text, and the Excel workbook itself."""
+    acme, rival = seed_organisation(migrated, "Acme"), seed_organisation(migrated, "Rival")
+    workbook = write_excel_starter(tmp_path / "Kettle.xlsx")
+    with client_for(inline(migrated), acme.viewer) as viewer, client_for(inline(migrated), acme.editor) as editor:
+        product_id = create_product(editor)
+        for name, content, media in (
+            ("model.yaml", PV_MODEL.read_bytes(), "application/yaml"),
+            ("Kettle.xlsx", workbook.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ):
+            study = accepted(upload(editor, product_id, name, content))
+            response = viewer.get(f"/api/studies/{study['id']}/model")
+            assert response.status_code == 200 and response.content == content
+            assert response.headers["content-type"].startswith(media)
+            suffix = name.rsplit(".", 1)[1]
+            assert (
+                f'filename="study-{study["id"]}-v{study["version"]}.{suffix}"'
+                in response.headers["content-disposition"]
+            )
+    with client_for(inline(migrated), rival.editor) as other:
+        assert other.get(f"/api/studies/{study['id']}/model").status_code == 404

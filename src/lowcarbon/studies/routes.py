@@ -6,6 +6,7 @@
                                           multipart file, format
     GET  /api/products/{id}/studies?limit=&cursor=                 200 StudyPage      every role     studies:read
     GET  /api/studies/{id}                                         200 Study          every role     studies:read
+    GET  /api/studies/{id}/model                                   200 the model file every role     studies:read
     GET  /api/products/{id}/comparison                             200 Comparison     every role     studies:read
 
 Every route takes a logged-in person (the session cookie; changes also the CSRF token, in the ``X-CSRF-Token``
@@ -21,7 +22,9 @@ Refusals: no credentials 401 ``not_authenticated``; an unknown, expired or disab
 organisation answers 404, as one that does not exist. An invalid model is 400 ``invalid_model`` with every problem in
 ``details``, and nothing is stored. A study is accepted with 202 and computed by a background job: poll
 ``GET /api/studies/{id}`` (its ``Location``) until ``status`` is ``done`` (with ``result`` and ``total``) or
-``failed`` (with ``error``). ``created_by`` is the submitting user's id, ``created_by_client`` the submitting
+``failed`` (with ``error``). ``GET /api/studies/{id}/model`` answers the exact model file the study was computed
+from, byte for byte as stored (an Excel workbook as the workbook), named ``study-<id>-v<version>.<format>``.
+``created_by`` is the submitting user's id, ``created_by_client`` the submitting
 client's ``client_id``; one of them is null.
 
 A model comes as JSON, ``{"model": <YAML or JSON text, or an Excel workbook's bytes in base64>, "format": "yaml" |
@@ -34,6 +37,7 @@ type 415 ``unsupported_media_type``. Pagination: see ``lowcarbon.platform.pagina
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -207,6 +211,31 @@ def list_studies(product_id: int, caller: Reader, session: SessionDep, page: Pag
 def get_study(study_id: int, caller: Reader, session: SessionDep) -> Study:
     """A study: its status, and its result when done or its error when failed."""
     return service.get_study(session, organisation_id=caller.organisation_id, study_id=study_id)
+
+
+_MEDIA_TYPES = {
+    "yaml": "application/yaml",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@router.get(
+    "/studies/{study_id}/model",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in _MEDIA_TYPES.values()}, "description": "The model file"}},
+)
+def get_model(study_id: int, caller: Reader, session: SessionDep) -> Response:
+    """The exact model file the study was computed from."""
+    study = service.get_study(session, organisation_id=caller.organisation_id, study_id=study_id)
+    text, model_format = service.get_model(session, organisation_id=caller.organisation_id, study_id=study_id)
+    content = base64.b64decode(text) if model_format == "xlsx" else text.encode("utf-8")
+    name = f"study-{study.id}-v{study.version}.{model_format}"
+    return Response(
+        content,
+        media_type=_MEDIA_TYPES[model_format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/products/{product_id}/comparison")
