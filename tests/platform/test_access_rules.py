@@ -10,7 +10,7 @@ the owner's client with ``studies:write`` (without the read scope), and another 
 
 ``test_every_served_route_has_a_rule`` fails when the app serves a route with no row (a new endpoint needs its rule)
 and when a row names a route the app no longer serves. Routes are read from ``create_app(settings).routes``;
-FastAPI's own documentation routes are rows too, listed as public, and so are the static files (one row, a file of
+The documentation routes are rows too, listed as public, and so are the static files (one row, a file of
 ``/static``). HEAD is not a row of its own: Starlette answers it for GET routes as GET without the body.
 
 One app and database per backend (SQLite, PostgreSQL) serve the whole module, with jobs run inline: the organisations,
@@ -92,11 +92,10 @@ ADMIN_PAGES = {**PAGES, "viewer": 403, "editor": 403, "other_editor": 403}
 ADMINS = {**PERSONAL, "viewer": 403, "editor": 403, "other_editor": 403}
 
 RULES: dict[tuple[str, str], dict[str, str | int]] = {
-    # FastAPI's own documentation: public, listed by hand.
+    # The API's documentation: public.
     ("GET", "/openapi.json"): PUBLIC,
     ("GET", "/docs"): PUBLIC,
     ("GET", "/docs/oauth2-redirect"): PUBLIC,
-    ("GET", "/redoc"): PUBLIC,
     # The kernel.
     ("GET", "/healthz"): PUBLIC,
     ("POST", "/auth/login"): PUBLIC,  # with the caller's own email and password (the anonymous one: the viewer's)

@@ -98,3 +98,19 @@ def test_upload_a_model_and_read_its_footprint(
         page.wait_for_url(f"{base}/login")
     finally:
         context.close()
+
+
+def test_the_api_docs_render_from_the_sites_own_files(browser: Browser, site: tuple[str, str]) -> None:
+    """Swagger UI draws every operation with no network but the site's (this machine has none, as many don't)."""
+    base, _ = site
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(base) else outside.append(request.url))
+    try:
+        page.goto(f"{base}/docs")
+        expect(page.locator(".opblock-summary-path", has_text="/api/products/{product_id}/studies")).to_have_count(2)
+        expect(page.locator(".opblock-summary-path", has_text="/api/organisation/users")).to_have_count(1)
+        assert outside == []
+    finally:
+        context.close()

@@ -72,7 +72,7 @@ def test_templates_hold_no_text_outside_messages(template: Path) -> None:
 
 def test_vendored_scripts_are_the_published_files() -> None:
     readme = (WEB / "static" / "vendor" / "README.md").read_text(encoding="utf-8")
-    listed = dict(re.findall(r"`([\w.]+\.js)` ([0-9a-f]{64})", readme))
-    assert set(listed) == {"echarts.min.js", "htmx.min.js"}
+    listed = dict(re.findall(r"`([\w.-]+\.(?:js|css))` ([0-9a-f]{64})", readme))
+    assert set(listed) == {"echarts.min.js", "htmx.min.js", "swagger-ui-bundle.js", "swagger-ui.css"}
     for name, digest in listed.items():
         assert hashlib.sha256((WEB / "static" / "vendor" / name).read_bytes()).hexdigest() == digest, name

@@ -231,3 +231,11 @@ def test_static_files_are_served(web: TestClient) -> None:
             "/static/vendor/echarts.min.js",
         ):
             assert web.get(path).status_code == 200, path
+
+
+def test_the_api_docs_load_nothing_from_another_site(web: TestClient) -> None:
+    with web:
+        page = web.get("/docs").text
+        assert "/static/vendor/swagger-ui-bundle.js" in page and "/openapi.json" in page
+        assert "cdn." not in page and "https://" not in page
+        assert web.get("/redoc").status_code == 404

@@ -48,6 +48,8 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
         version=__version__,
         description="Product carbon footprints, certification, catalog and PACT exchange.",
         lifespan=_lifespan,
+        docs_url=None,  # lowcarbon.web serves /docs from its own files, not a CDN
+        redoc_url=None,
         responses={"default": {"model": ErrorResponse, "description": "An error, in the one error shape"}},
         dependencies=[Depends(check_csrf)],
     )

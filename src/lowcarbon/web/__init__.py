@@ -1,7 +1,8 @@
 """The browser UI: server-rendered pages (Jinja2, HTMX, Apache ECharts) in Chinese and English.
 
 ``install(app)`` mounts the pages, the static files (``/static``: the stylesheet, the chart script, and HTMX and
-ECharts as shipped by their projects, see ``static/vendor``) and the redirect to the login page. The pages use the
+ECharts and Swagger UI as shipped by their projects, see ``static/vendor``), the API's documentation page (``/docs``,
+from those files rather than a CDN) and the redirect to the login page. The pages use the
 same domain services as the API (``lowcarbon.studies.service``), so they show what the API answers.
 """
 
@@ -12,7 +13,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from lowcarbon.web import organisation_pages, session_pages, study_pages
+from lowcarbon.web import docs_pages, organisation_pages, session_pages, study_pages
 from lowcarbon.web.access import LoginRequired, login_redirect
 
 __all__ = ["install"]
@@ -27,3 +28,4 @@ def install(app: FastAPI) -> None:
     app.include_router(session_pages.router)
     app.include_router(study_pages.router)
     app.include_router(organisation_pages.router)
+    app.include_router(docs_pages.router)
