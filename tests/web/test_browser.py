@@ -70,6 +70,9 @@ def test_upload_a_model_and_read_its_footprint(
     base, email = site
     context = browser.new_context()
     page = context.new_page()
+    errors: list[str] = []  # a script error or a refusal by the page's Content-Security-Policy
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         _log_in(page, base, tag, email)
         expect(page.locator("html")).to_have_attribute("lang", tag)
@@ -96,6 +99,7 @@ def test_upload_a_model_and_read_its_footprint(
 
         page.click("form[action='/logout'] button")
         page.wait_for_url(f"{base}/login")
+        assert errors == []
     finally:
         context.close()
 

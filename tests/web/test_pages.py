@@ -222,6 +222,14 @@ def test_the_language_switch_and_the_browser_preference(app_settings: Settings, 
         assert web.get("/lang/fr").status_code == 404
 
 
+def test_pages_forbid_framing_and_outside_scripts(web: TestClient) -> None:
+    with web:
+        headers = web.get("/login").headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert "script-src 'self';" in headers["content-security-policy"]
+        assert headers["x-frame-options"] == "DENY" and headers["x-content-type-options"] == "nosniff"
+
+
 def test_static_files_are_served(web: TestClient) -> None:
     with web:
         for path in (
