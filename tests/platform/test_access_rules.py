@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from backends import BACKENDS, postgresql_schema
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
@@ -45,6 +46,7 @@ from lowcarbon.platform.csrf import CSRF_HEADER, SESSION_COOKIE
 from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
+from lowcarbon.platform.tables import Organisation
 
 PASSWORD = "correct horse battery staple 光伏"
 PV_MODEL = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
@@ -114,6 +116,9 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     # The caller's organisation and its people (lowcarbon.platform.organisation_routes).
     ("GET", "/api/organisation"): PERSONAL,  # each person sees their own organisation's
     ("POST", "/api/organisation/users"): ADMINS,  # an admin adds a person to their own organisation
+    ("GET", "/api/organisation/clients"): ADMINS,
+    ("POST", "/api/organisation/clients"): ADMINS,
+    ("POST", "/api/organisation/clients/{client_id}/disable"): ADMINS,  # a new client of the owner's each time
     # The browser UI (lowcarbon.web): pages and their forms.
     ("GET", "/static/{path}"): PUBLIC,
     ("GET", "/"): PAGES,  # on to the products page, or to the login page
@@ -129,6 +134,8 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/studies/{study_id}/status"): OWN_PAGES,
     ("GET", "/organisation"): ADMIN_PAGES,  # the other organisation's editor is no admin of theirs either
     ("POST", "/organisation/users"): ADMIN_PAGES,
+    ("POST", "/organisation/clients"): ADMIN_PAGES,
+    ("POST", "/organisation/clients/{client_id}/disable"): ADMIN_PAGES,
 }
 
 # Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
@@ -150,6 +157,20 @@ class World:
     machine_id: str
     machine_secret: str
     names: Iterator[int] = field(default_factory=itertools.count)
+
+    def disposable_client(self) -> str:
+        """A new machine client of the owner, Acme, for one request to disable: its client_id."""
+        engine = create_engine(self.settings)
+        try:
+            with session_factory(engine, write=True).begin() as session:
+                owner = session.scalar(sa.select(Organisation.id).where(Organisation.name == "Acme"))
+                assert owner is not None
+                made = machine_clients.create_client(
+                    session, organisation_id=owner, scopes="studies:read", actor="test", now=_now()
+                )
+                return made.client_id
+        finally:
+            engine.dispose()
 
 
 def served_routes(app: Any) -> set[tuple[str, str]]:
@@ -271,7 +292,9 @@ class Call:
 
 
 def _call(world: World, method: str, path: str, caller: str) -> Call:
-    url = path.format(product_id=world.product_id, study_id=world.study_id, tag="en", path="app.css")
+    url = path.format(
+        product_id=world.product_id, study_id=world.study_id, tag="en", path="app.css", client_id="{client_id}"
+    )
     if (method, path) in (("POST", "/auth/login"), ("POST", "/login")):
         email = world.emails[caller if caller in world.emails else "viewer"]  # a client logs in as the viewer
         body = {"email": email, "password": PASSWORD}
@@ -291,6 +314,15 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, data=person)
     if (method, path) == ("POST", "/products"):
         return Call(url, data={"name": f"Product {next(world.names)}"})
+    if path in ("/api/organisation/clients", "/organisation/clients") and method == "POST":
+        name = f"Program {next(world.names)}"
+        if path.startswith("/api"):
+            return Call(url, json={"name": name, "scopes": "studies:read"})
+        return Call(url, data={"name": name, "scope.studies:read": "on"})
+    if path.endswith("/disable"):
+        return Call(
+            url.replace("{client_id}", world.disposable_client()), data={} if not path.startswith("/api") else None
+        )
     if (method, path) == ("POST", "/products/{product_id}/studies"):
         return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
     assert method == "GET" or path.endswith("/logout"), f"{method} {path}: say what request to send in _call"

@@ -69,3 +69,39 @@ def test_bad_people_are_refused_and_nothing_is_stored(migrated: Settings) -> Non
             response = client.post("/api/organisation/users", json=body)
             assert (response.status_code, response.json()["error"]["code"]) == (status, code), body
     assert count_rows(migrated, "users") == 3
+
+
+def test_an_admin_adds_a_client_whose_secret_works_once_shown_and_disables_it(migrated: Settings) -> None:
+    ours, theirs = seed_organisation(migrated, "Sunrise PV"), seed_organisation(migrated, "Other Co")
+    with client_for(migrated, ours.admin) as admin:
+        made = admin.post("/api/organisation/clients", json={"name": "ERP", "scopes": "studies:read"})
+        assert made.status_code == 201, made.text
+        body = made.json()
+        assert body["scopes"] == ["studies:read"] and not body["disabled"] and len(body["client_secret"]) >= 32
+        listed = admin.get("/api/organisation/clients").json()
+        assert [item["client_id"] for item in listed] == [body["client_id"]]
+        assert (
+            "client_secret" not in listed[0]
+            and body["client_secret"] not in admin.get("/api/organisation/clients").text
+        )
+        credentials = {"grant_type": "client_credentials"}
+        token = admin.post("/auth/token", data=credentials, auth=(body["client_id"], body["client_secret"]))
+        bearer = {"Authorization": f"Bearer {token.json()['access_token']}"}
+        assert admin.get("/api/products", headers=bearer).status_code == 200
+        disabled = admin.post(f"/api/organisation/clients/{body['client_id']}/disable")
+        assert disabled.status_code == 200 and disabled.json()["disabled"] is True
+        assert admin.get("/api/products", headers=bearer).status_code == 401
+        again = admin.post("/auth/token", data=credentials, auth=(body["client_id"], body["client_secret"]))
+        assert again.status_code in (400, 401)
+    with client_for(migrated, theirs.admin) as other:
+        assert other.post(f"/api/organisation/clients/{body['client_id']}/disable").status_code == 404
+        assert other.get("/api/organisation/clients").json() == []
+
+
+def test_a_client_needs_a_valid_scope(migrated: Settings) -> None:
+    ours = seed_organisation(migrated, "Sunrise PV")
+    with client_for(migrated, ours.admin) as admin:
+        for scopes in (" ", 'studies:"read"'):
+            response = admin.post("/api/organisation/clients", json={"scopes": scopes})
+            assert response.status_code in (400, 422), response.text
+    assert count_rows(migrated, "machine_clients") == 0

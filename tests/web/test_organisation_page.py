@@ -3,6 +3,8 @@ its form, and gets the reason back in the page when the person cannot be added."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from study_support import count_rows, seed_organisation
@@ -44,3 +46,30 @@ def test_an_admin_adds_a_person_with_the_form(migrated: Settings, web: TestClien
         assert refused.status_code == 400 and 'value="other@sunrise-pv.example"' in refused.text
         form_login(web, "new@sunrise-pv.example", "x" * 20)
     assert count_rows(migrated, "users") == 4
+
+
+def test_an_admin_adds_a_machine_client_sees_its_secret_once_and_disables_it(
+    migrated: Settings, web: TestClient
+) -> None:
+    organisation = seed_organisation(migrated, "Sunrise PV")
+    with web:
+        form_login(web, organisation.admin)
+        fields = {"name": "ERP", "scope.studies:read": "on", "scope.studies:write": "on", "csrf_token": csrf_of(web)}
+        created = web.post("/organisation/clients", data=fields)
+        assert created.status_code == 201
+        client_id = re.search(r'<code id="new-client-id">([^<]+)</code>', created.text)
+        secret = re.search(r'<code id="new-client-secret">([^<]+)</code>', created.text)
+        assert client_id and secret
+        page = web.get("/organisation").text
+        assert client_id.group(1) in page and secret.group(1) not in page and "studies:read studies:write" in page
+        token = web.post(
+            "/auth/token", data={"grant_type": "client_credentials"}, auth=(client_id.group(1), secret.group(1))
+        )
+        assert token.status_code == 200 and token.json()["scope"] == "studies:read studies:write"
+        disable = f"/organisation/clients/{client_id.group(1)}/disable"
+        assert web.post(disable, data={"csrf_token": csrf_of(web)}, follow_redirects=False).status_code == 303
+        web.cookies.set("lowcarbon_lang", "en")
+        assert 'status-failed">Disabled</span>' in web.get("/organisation").text
+        none = web.post("/organisation/clients", data={"name": "x", "csrf_token": csrf_of(web)})
+        assert none.status_code == 400
+    assert count_rows(migrated, "machine_clients") == 1

@@ -33,8 +33,10 @@ __all__ = [
     "TokenRefused",
     "client_state",
     "create_client",
+    "disable_client",
     "find_token",
     "issue_token",
+    "list_clients",
     "parse_scopes",
 ]
 
@@ -144,6 +146,26 @@ def create_client(
     session.flush()
     audit.record(session, actor, "create", "machine_client", client.id, None, client_state(client))
     return NewClient(client.id, client.client_id, secret, organisation_id, granted)
+
+
+def list_clients(session: Session, organisation_id: int) -> list[MachineClient]:
+    """The organisation's machine clients, oldest first, disabled ones included."""
+    query = sa.select(MachineClient).where(MachineClient.organisation_id == organisation_id)
+    return list(session.scalars(query.order_by(MachineClient.id)))
+
+
+def disable_client(session: Session, *, organisation_id: int, client_id: str, actor: str) -> MachineClient:
+    """Disable the organisation's client ``client_id`` for good: its tokens stop working at once and it gets no new
+    ones. NotFound for a client of another organisation, as for one that does not exist."""
+    client = session.scalar(sa.select(MachineClient).where(MachineClient.client_id == client_id))
+    if client is None or client.organisation_id != organisation_id:
+        raise NotFound(f"your organisation has no machine client {client_id!r}")
+    if not client.disabled:
+        before = client_state(client)
+        client.disabled = True
+        session.flush()
+        audit.record(session, actor, "disable", "machine_client", client.id, before, client_state(client))
+    return client
 
 
 @cache

@@ -1,7 +1,14 @@
-"""The caller's organisation and its people over HTTP: everyone sees who is in it, an admin adds people.
+"""The caller's organisation, its people and its machine clients over HTTP: everyone sees who is in it, an admin
+adds people and manages the programs that call the API for it.
 
-    GET  /api/organisation                    200 OrganisationOut (with its users)      every role
-    POST /api/organisation/users  {email, name, role, password}   201 Member            admin
+    GET  /api/organisation                                        200 OrganisationOut (with its users)   every role
+    POST /api/organisation/users        {email, name, role, password}  201 Member                        admin
+    GET  /api/organisation/clients                                200 [Client]                           admin
+    POST /api/organisation/clients      {name, scopes}            201 NewClientOut (with the secret)     admin
+    POST /api/organisation/clients/{client_id}/disable            200 Client                             admin
+
+A new client's secret is in the creation's answer only (the database keeps its Argon2id hash): give it to the
+program then. Disabling a client is for good: its tokens stop working at once and it gets no new ones.
 
 A person acts within their own organisation only: there is no route to another's. The password of a new user must
 have 15 to 1,024 characters (``passwords``); it is hashed with Argon2id, never stored or recorded as given. An email
@@ -15,14 +22,14 @@ from datetime import datetime
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 
-from lowcarbon.platform import accounts
+from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.auth import AdminUser, CurrentUser
 from lowcarbon.platform.dependencies import NowDep, SessionDep, WriteSessionDep
 from lowcarbon.platform.http_errors import ErrorResponse
 from lowcarbon.platform.roles import OrganisationKind, Role
-from lowcarbon.platform.tables import User
+from lowcarbon.platform.tables import MachineClient, User
 
-__all__ = ["Member", "MemberIn", "OrganisationOut", "member", "router"]
+__all__ = ["Client", "ClientIn", "Member", "MemberIn", "NewClientOut", "OrganisationOut", "client", "member", "router"]
 
 router = APIRouter(
     prefix="/api/organisation",
@@ -68,6 +75,40 @@ class MemberIn(BaseModel):
     password: str = Field(description="15 to 1,024 characters; give it to the person by a separate channel")
 
 
+class Client(BaseModel):
+    """A machine client of the organisation: a program that gets bearer tokens at /auth/token."""
+
+    client_id: str
+    name: str
+    scopes: list[str]
+    disabled: bool
+    created_at: datetime
+
+
+class ClientIn(BaseModel):
+    """A new machine client: a name people recognise it by, and its scopes (space-separated, OAuth2's way)."""
+
+    name: str = Field(default="", max_length=200)
+    scopes: str = Field(min_length=1, max_length=1000, examples=["studies:read studies:write"])
+
+
+class NewClientOut(Client):
+    """A new machine client with its secret, shown this once."""
+
+    client_secret: str
+
+
+def client(row: MachineClient) -> Client:
+    """The organisation's view of a machine client (never its secret)."""
+    return Client(
+        client_id=row.client_id,
+        name=row.name,
+        scopes=row.scopes.split(),
+        disabled=row.disabled,
+        created_at=row.created_at,
+    )
+
+
 def member(user: User, now: datetime) -> Member:
     """``user`` as the organisation's people see them at ``now``."""
     locked = user.locked_until is not None and user.locked_until > now
@@ -98,3 +139,34 @@ def add_user(body: MemberIn, user: AdminUser, session: WriteSessionDep, now: Now
     )
     response.headers["Location"] = "/api/organisation"
     return member(created, now)
+
+
+@router.get("/clients")
+def clients(user: AdminUser, session: SessionDep) -> list[Client]:
+    """Your organisation's machine clients, oldest first (admins only)."""
+    return [client(row) for row in machine_clients.list_clients(session, user.organisation_id)]
+
+
+@router.post("/clients", status_code=201)
+def add_client(body: ClientIn, user: AdminUser, session: WriteSessionDep, now: NowDep) -> NewClientOut:
+    """Add a machine client; the answer holds its secret, which is shown this once (admins only)."""
+    made = machine_clients.create_client(
+        session,
+        organisation_id=user.organisation_id,
+        scopes=body.scopes,
+        name=body.name,
+        actor=f"user:{user.id}",
+        now=now,
+    )
+    row = session.get(MachineClient, made.id)
+    assert row is not None, "created in this transaction"
+    return NewClientOut(**client(row).model_dump(), client_secret=made.secret)
+
+
+@router.post("/clients/{client_id}/disable", responses={404: {"model": ErrorResponse, "description": "not_found"}})
+def disable_client(client_id: str, user: AdminUser, session: WriteSessionDep) -> Client:
+    """Disable a machine client for good: its tokens stop working at once (admins only)."""
+    row = machine_clients.disable_client(
+        session, organisation_id=user.organisation_id, client_id=client_id, actor=f"user:{user.id}"
+    )
+    return client(row)

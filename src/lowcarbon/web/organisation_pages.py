@@ -12,20 +12,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from lowcarbon.platform import accounts
+from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.auth import admin_user
 from lowcarbon.platform.dependencies import NowDep, SessionDep, WriteSessionDep
 from lowcarbon.platform.errors import Conflict, InvalidInput
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.logins import SessionUser
-from lowcarbon.platform.organisation_routes import member
+from lowcarbon.platform.organisation_routes import client, member
 from lowcarbon.platform.roles import Role
+from lowcarbon.studies.routes import READ_SCOPE, WRITE_SCOPE
 from lowcarbon.web.access import PageUser
 from lowcarbon.web.render import page
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+SCOPES = (READ_SCOPE, WRITE_SCOPE)  # what a client may be granted here: the scopes the API's routes ask for
 
 
 def page_admin(user: PageUser) -> SessionUser:
@@ -63,6 +65,34 @@ async def add_user(request: Request, user: PageAdmin, session: WriteSessionDep, 
     return RedirectResponse("/organisation", status_code=303)
 
 
+@router.post("/organisation/clients")
+async def add_client(request: Request, user: PageAdmin, session: WriteSessionDep, now: NowDep) -> Response:
+    """Add a machine client with the scopes ticked; the page then shows its secret, this once."""
+    fields = await read_fields(request, json_allowed=False)
+    scopes = [scope for scope in SCOPES if fields.get(f"scope.{scope}")]  # a field each: forms repeat no name
+    try:
+        made = machine_clients.create_client(
+            session,
+            organisation_id=user.organisation_id,
+            scopes=" ".join(scopes),
+            name=fields.get("name", ""),
+            actor=f"user:{user.id}",
+            now=now,
+        )
+    except InvalidInput as exc:
+        return _page(request, user, session, now, client_error=str(exc), status=400)
+    return _page(request, user, session, now, new_client=made, status=201)
+
+
+@router.post("/organisation/clients/{client_id}/disable")
+def disable_client(client_id: str, user: PageAdmin, session: WriteSessionDep) -> Response:
+    """Disable a machine client for good, then show the page again."""
+    machine_clients.disable_client(
+        session, organisation_id=user.organisation_id, client_id=client_id, actor=f"user:{user.id}"
+    )
+    return RedirectResponse("/organisation", status_code=303)
+
+
 def _page(
     request: Request,
     user: SessionUser,
@@ -71,6 +101,8 @@ def _page(
     *,
     error: str | None = None,
     draft: dict[str, str] | None = None,
+    client_error: str | None = None,
+    new_client: machine_clients.NewClient | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     organisation = accounts.get_organisation(session, user.organisation_id)
@@ -82,5 +114,9 @@ def _page(
         "roles": list(Role),
         "error": error,
         "draft": draft or {"role": Role.viewer},
+        "clients": [client(row) for row in machine_clients.list_clients(session, user.organisation_id)],
+        "scopes": SCOPES,
+        "client_error": client_error,
+        "new_client": new_client,
     }
     return page(request, "organisation.html", context, status=status)
