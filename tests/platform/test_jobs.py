@@ -1,39 +1,44 @@
-"""Background jobs: hand-over on commit only, state in the jobs table, failures kept, recovery after a crash."""
+"""Background jobs: hand-over on commit only, state in the jobs table, failures kept, recovery after a crash, and
+the local pool's time limit."""
 
 from __future__ import annotations
 
 import os
 import socket
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import UTC, datetime
+from multiprocessing import get_context
+from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from auth_support import audit_verifies
+from job_support import double, nap, wait_for_go
+from pydantic import ValidationError
 from sqlalchemy import Engine
 
-from lowcarbon.errors import DataFormatError
 from lowcarbon.platform.database import session_factory
 from lowcarbon.platform.jobs import (
     InlineRunner,
     JobKind,
     JobRegistry,
+    JobRunner,
     JobStatus,
     LocalProcessPoolRunner,
+    _Handed,
+    _Pool,
     create_runner,
     run_job,
 )
 from lowcarbon.platform.settings import Settings
-from lowcarbon.platform.tables import Job
+from lowcarbon.platform.tables import AuditEntry, Job
 
 FINISHED: list[JobStatus] = []
-
-
-def double(payload: dict[str, Any]) -> dict[str, Any]:
-    """A job function: twice the payload's number."""
-    if payload["n"] < 0:
-        raise DataFormatError(f"n: {payload['n']} is negative; give a number of at least 0")
-    return {"n": payload["n"] * 2}
+WAIT_SECONDS = 20.0  # the longest a test waits for a job; the time-limit tests end in a few seconds
 
 
 def remember(session: object, job: JobStatus) -> None:
@@ -41,7 +46,50 @@ def remember(session: object, job: JobStatus) -> None:
     FINISHED.append(job)
 
 
-KINDS = JobRegistry([JobKind("double", double, on_finish=remember)])
+KINDS = JobRegistry(
+    [
+        JobKind("double", double, on_finish=remember),
+        JobKind("nap", nap, on_finish=remember),
+        JobKind("wait_for_go", wait_for_go, on_finish=remember),
+    ]
+)
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Poll ``condition`` until it holds, for at most WAIT_SECONDS."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {WAIT_SECONDS} s")
+        time.sleep(0.05)
+
+
+def ended(runner: JobRunner, job_id: int) -> JobStatus:
+    """Job ``job_id`` once it is done or failed."""
+    wait_until(lambda: (status := runner.status(job_id)) is not None and status.status in ("done", "failed"), "end")
+    status = runner.status(job_id)
+    assert status is not None
+    return status
+
+
+def submit(runner: JobRunner, *jobs: tuple[str, dict[str, Any]]) -> list[int]:
+    """Submit ``jobs`` (kind, payload) in one transaction; their ids."""
+    with runner.sessions.begin() as session:
+        return [runner.submit(session, kind, payload, organisation_id=None, actor="test") for kind, payload in jobs]
+
+
+def pool_runner(engine: Engine, *, workers: int, timeout_seconds: float) -> LocalProcessPoolRunner:
+    """A local pool on ``engine`` running KINDS; FINISHED is emptied."""
+    FINISHED.clear()
+    sessions = session_factory(engine, write=True)
+    return LocalProcessPoolRunner(
+        sessions, KINDS, reads=session_factory(engine), workers=workers, timeout_seconds=timeout_seconds
+    )
+
+
+def watchdogs() -> list[threading.Thread]:
+    """The job watchdog threads alive in this process."""
+    return [thread for thread in threading.enumerate() if thread.name == "lowcarbon-jobs-watchdog"]
 
 
 def test_inline_job_runs_when_the_transaction_commits(engine: Engine) -> None:
@@ -101,8 +149,8 @@ def test_run_job_imports_the_function_by_name() -> None:
 def test_settings_choose_the_runner(engine: Engine, settings: Settings) -> None:
     """job_runner picks the runner; local is the default, with job_workers processes."""
     sessions = session_factory(engine, write=True)
-    local = create_runner(settings, sessions, KINDS)
-    assert isinstance(local, LocalProcessPoolRunner) and local.workers == 2
+    local = create_runner(settings.model_copy(update={"job_timeout_seconds": 90}), sessions, KINDS)
+    assert isinstance(local, LocalProcessPoolRunner) and local.workers == 2 and local.timeout_seconds == 90
     inline = create_runner(settings.model_copy(update={"job_runner": "inline"}), sessions, KINDS)
     assert isinstance(inline, InlineRunner)
 
@@ -130,3 +178,80 @@ def test_jobs_of_a_stopped_process_become_failed(engine: Engine) -> None:
     assert first is not None and first.error is not None
     assert f"pid {gone_pid} on {host}" in first.error and "submit it again" in first.error
     assert [job.id for job in FINISHED] == [1, 2]
+
+
+def test_the_time_limit_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """job_timeout_seconds is 600 unless LOWCARBON_JOB_TIMEOUT_SECONDS says otherwise; it must be above 0."""
+    assert Settings().job_timeout_seconds == 600
+    monkeypatch.setenv("LOWCARBON_JOB_TIMEOUT_SECONDS", "45")
+    assert Settings().job_timeout_seconds == 45
+    with pytest.raises(ValidationError, match="job_timeout_seconds"):
+        Settings(job_timeout_seconds=0)
+
+
+def test_a_job_over_the_time_limit_fails_and_the_pool_is_renewed(engine: Engine, migrated: Settings) -> None:
+    """A job running past the limit fails with the limit's error (hook told, audited); the job queued behind it on the
+    only worker, and a job submitted afterwards, run in a fresh pool; shutdown ends the watchdog."""
+    runner = pool_runner(engine, workers=1, timeout_seconds=1)
+    try:
+        begun = time.monotonic()
+        slow, behind = submit(runner, ("nap", {"seconds": 30}), ("double", {"n": 4}))
+        failed = ended(runner, slow)
+        assert time.monotonic() - begun < 10  # a spawned worker, 1 s of running, the watchdog's look: not 30 s
+        assert failed.status == "failed" and failed.result is None and failed.error is not None
+        assert failed.error.startswith("the job ran longer than 1 s, the limit job_timeout_seconds; ")
+        assert failed.started_at is not None and failed.finished_at is not None
+        assert (failed.finished_at - failed.started_at).total_seconds() >= 1  # started_at: when the worker began
+        assert ended(runner, behind).result == {"n": 8}
+        (after,) = submit(runner, ("double", {"n": 5}))
+        assert ended(runner, after).result == {"n": 10}
+        told = sorted((job.id, job.status, job.error) for job in FINISHED)  # hooks run in the pools' threads
+        assert told == [(slow, "failed", failed.error), (behind, "done", None), (after, "done", None)]
+    finally:
+        runner.shutdown()
+    assert watchdogs() == []
+    with runner.sessions() as session:
+        actions = session.scalars(
+            sa.select(AuditEntry.action).where(AuditEntry.entity == "job", AuditEntry.entity_id == str(slow))
+        )
+        assert list(actions) == ["create", "start", "failed"]
+    assert audit_verifies(migrated)
+
+
+def test_jobs_running_beside_a_timed_out_job_start_over(engine: Engine, tmp_path: Path) -> None:
+    """A job running in another worker of the pool the watchdog stopped is handed to the fresh pool and runs again."""
+    runner = pool_runner(engine, workers=2, timeout_seconds=2)
+    began, attempts, go = tmp_path / "began", tmp_path / "attempts", tmp_path / "go"
+    try:
+        warm = submit(runner, ("double", {"n": 1}), ("double", {"n": 2}))  # both workers up: no spawning below
+        assert [ended(runner, job_id).status for job_id in warm] == ["done", "done"]
+        (slow,) = submit(runner, ("nap", {"seconds": 30, "began": str(began)}))
+        wait_until(began.exists, "the slow job's start")
+        time.sleep(0.5)  # so that the other job's time runs out clearly later than the slow one's
+        (beside,) = submit(runner, ("wait_for_go", {"attempts": str(attempts), "go": str(go)}))
+        wait_until(attempts.exists, "the other job's start")
+        assert ended(runner, slow).status == "failed"
+        status = runner.status(beside)
+        assert status is not None and status.status == "running"
+        go.touch()
+        assert ended(runner, beside).result == {"attempts": 2}
+    finally:
+        runner.shutdown()
+
+
+def test_a_timed_out_job_keeps_failed_whatever_it_answers_later(engine: Engine) -> None:
+    """Once the watchdog marked a job as over the limit, its result (if it comes at all) is not recorded."""
+    runner = pool_runner(engine, workers=1, timeout_seconds=1)
+    with runner.sessions.begin() as session:
+        job = Job(kind="double", status="running", owner=runner.owner, created_at=datetime.now(UTC))
+        session.add(job)
+        session.flush()
+        job_id = job.id
+    pool = _Pool(ProcessPoolExecutor(max_workers=1), get_context("spawn").SimpleQueue())
+    pool.jobs[job_id] = _Handed("job_support:double", {"n": 1}, timed_out=True)
+    late: Future[dict[str, Any]] = Future()
+    late.set_result(run_job(KINDS["double"].path, {"n": 1}))
+    runner._collect(pool, job_id, late)
+    status = runner.status(job_id)
+    assert status is not None and status.status == "running" and FINISHED == []  # the watchdog records the failure
+    pool.executor.shutdown()

@@ -18,6 +18,16 @@ for a free worker; ``started_at`` is corrected to the moment a worker began when
 Each job names its ``owner``, the process that dispatches it (``host:pid:token``). ``recover`` (run when the app
 starts) fails the queued and running jobs of owners on this host whose process is gone (or whose pid is this very
 process, under another runner), with an error saying so; owners on other hosts are left to their own host.
+
+Time limit (local pool only): a job may run ``job_timeout_seconds``, counted from when a worker begins it (each worker
+reports the job and its pid as it begins; a watchdog thread notes the moment and watches the clock). A job over the
+limit is recorded ``failed`` at once ("the job ran longer than N s, ..."; its hook runs and the change is audited),
+its worker is killed, and the pool, which a killed worker breaks, is replaced by a fresh one on the next hand-over.
+Its other jobs, those waiting in the pool's queue and those running in its other workers, are handed to the fresh
+pool and start over (job functions are pure functions of their payload, so running one again is safe); whatever the
+timed-out job answers later is ignored. A pool that breaks for another reason (a worker killed or out of memory)
+still fails all its jobs, as no one knows which job broke it. The inline runner applies no limit: it runs the job in
+the request's own thread, which nothing can stop, and it serves tests and debugging.
 """
 
 from __future__ import annotations
@@ -27,14 +37,18 @@ import importlib
 import json
 import logging
 import os
+import signal
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from multiprocessing import get_context
+from multiprocessing.queues import SimpleQueue
 from secrets import token_hex
 from typing import Any, Literal
 
@@ -72,6 +86,8 @@ ACTOR = "jobs"
 JobState = Literal["queued", "running", "done", "failed"]
 JobFunction = Callable[[dict[str, Any]], dict[str, Any]]
 _UNFINISHED = ("queued", "running")
+_WATCH_SECONDS = 0.1  # how often the watchdog reads the workers' reports and the clock while jobs are in the pool
+_STOPPED = "the service stopped before the job finished; submit it again"
 
 
 @dataclass(frozen=True)
@@ -142,6 +158,25 @@ def run_job(path: str, payload: dict[str, Any]) -> dict[str, Any]:
     return {"started_at": started_at, "result": json.loads(json.dumps(result, allow_nan=False))}
 
 
+_reports: SimpleQueue[tuple[int, int, str]] | None = None  # in a pool's worker: where it says which job it begins
+
+
+def _keep_reports(reports: SimpleQueue[tuple[int, int, str]]) -> None:
+    """A pool worker's initializer: keep the queue on which it reports the jobs it begins."""
+    global _reports
+    _reports = reports
+
+
+def _run_reported(job_id: int, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """What a pool's worker executes: report (job id, pid, time) to the watchdog, then ``run_job``.
+
+    SimpleQueue writes at once, in this thread: a job that never lets go of the interpreter cannot hold it back.
+    """
+    if _reports is not None:
+        _reports.put((job_id, os.getpid(), datetime.now(UTC).isoformat()))
+    return run_job(path, payload)
+
+
 def job_state(job: Job) -> dict[str, Any]:
     """What the audit trail records of a job: its fields, and of its result only a SHA-256 digest."""
     digest = None
@@ -174,6 +209,12 @@ def _status(job: Job) -> JobStatus:
         result=job.result,
         error=job.error,
     )
+
+
+class _TimeLimitExceeded(LowcarbonError, TimeoutError):
+    """A job ran longer than ``job_timeout_seconds`` in a worker, which was stopped."""
+
+    code = "job_timeout"
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -274,14 +315,33 @@ class JobRunner:
                 before = job_state(job)
                 job.status, job.started_at = "running", _now()
                 audit.record(session, ACTOR, "start", "job", job.id, before, job_state(job))
-            self._start(job_id, self.kinds[kind].path, payload)
         except Exception as exc:  # a dispatch must never break the request that committed the job
             log.exception("job %s could not be started", job_id)
             self._finished(job_id, None, exc)
+            return
+        self._hand_over(job_id, self.kinds[kind].path, payload)
 
-    def _finished(self, job_id: int, outcome: dict[str, Any] | None, failure: BaseException | None) -> None:
-        """Record how job ``job_id`` ended: ``outcome`` from ``run_job``, or ``failure``."""
-        started_at = datetime.fromisoformat(outcome["started_at"]) if outcome is not None else None
+    def _hand_over(self, job_id: int, path: str, payload: dict[str, Any]) -> None:
+        """``_start`` the job; if that fails, the job fails (never the caller: a request, or a pool's thread)."""
+        try:
+            self._start(job_id, path, payload)
+        except Exception as exc:
+            log.exception("job %s could not be started", job_id)
+            self._finished(job_id, None, exc)
+
+    def _finished(
+        self,
+        job_id: int,
+        outcome: dict[str, Any] | None,
+        failure: BaseException | None,
+        *,
+        began: datetime | None = None,
+    ) -> None:
+        """Record how job ``job_id`` ended: ``outcome`` from ``run_job``, or ``failure``.
+
+        ``began``: when a worker began the failed job, if known; it becomes the job's ``started_at``.
+        """
+        started_at = datetime.fromisoformat(outcome["started_at"]) if outcome is not None else began
         try:
             with self.sessions.begin() as session:
                 job = session.get(Job, job_id)
@@ -292,7 +352,7 @@ class JobRunner:
                     self._close(session, job, status="done", result=result, error=None, started_at=started_at)
                 else:
                     error = describe_failure(failure or RuntimeError("no outcome"))
-                    self._close(session, job, status="failed", result=None, error=error, started_at=None)
+                    self._close(session, job, status="failed", result=None, error=error, started_at=started_at)
             return
         except Exception as exc:  # the hook or the database failed: record the job as failed if we still can
             log.exception("job %s: recording its end failed", job_id)
@@ -341,9 +401,32 @@ class InlineRunner(JobRunner):
             self._finished(job_id, outcome, None)
 
 
+@dataclass
+class _Handed:
+    """A job handed to a pool: what it takes to hand it over again, and when and in which worker it began."""
+
+    path: str
+    payload: dict[str, Any]
+    began: float | None = None  # time.monotonic() when the watchdog read the worker's report
+    began_at: datetime | None = None  # the worker's own clock then, for the job's started_at
+    pid: int | None = None
+    timed_out: bool = False
+
+
+@dataclass(eq=False)
+class _Pool:
+    """One ProcessPoolExecutor, the queue its workers report on, and the jobs handed to it and not yet collected."""
+
+    executor: ProcessPoolExecutor
+    reports: SimpleQueue[tuple[int, int, str]]
+    jobs: dict[int, _Handed] = field(default_factory=dict)
+    killed: bool = False  # by the watchdog, for a job over the limit: the pool's other jobs go to the next pool
+
+
 class LocalProcessPoolRunner(JobRunner):
     """Runs jobs in a small pool of worker processes on this machine (spawned, so they share nothing with the web
-    process's threads); the pool starts with the first job."""
+    process's threads); the pool starts with the first job. A job running longer than ``timeout_seconds`` is failed
+    and its worker killed, by a watchdog thread (see the module's docstring)."""
 
     def __init__(
         self,
@@ -352,44 +435,129 @@ class LocalProcessPoolRunner(JobRunner):
         *,
         reads: sessionmaker[Session] | None = None,
         workers: int = 2,
+        timeout_seconds: float = 600,
     ) -> None:
         super().__init__(sessions, kinds, reads=reads)
         self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
+        self.timeout_seconds = timeout_seconds
+        self._pool: _Pool | None = None
+        self._lock = threading.Lock()  # guards _pool, each pool's jobs, _closed and _watchdog
         self._closed = False
+        self._watchdog: threading.Thread | None = None
+        self._wake = threading.Event()  # a job was handed over, or shutdown() ends the watchdog
 
-    def _executor(self, *, fresh: bool = False) -> ProcessPoolExecutor:
+    def _fresh_pool(self) -> _Pool:
+        """Replace the current pool (the caller holds the lock); an old one winds down, failing what it still held."""
+        if self._pool is not None:
+            self._pool.executor.shutdown(wait=False, cancel_futures=True)
+        context = get_context("spawn")
+        reports: SimpleQueue[tuple[int, int, str]] = context.SimpleQueue()
+        executor = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=_keep_reports, initargs=(reports,)
+        )
+        self._pool = _Pool(executor, reports)
+        return self._pool
+
+    def _start(self, job_id: int, path: str, payload: dict[str, Any]) -> None:
         with self._lock:
             if self._closed:
                 raise RuntimeError("the job runner has shut down")
-            if self._pool is None or fresh:
-                if self._pool is not None:
-                    self._pool.shutdown(wait=False, cancel_futures=True)
-                self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("spawn"))
-            return self._pool
+            pool = self._pool or self._fresh_pool()
+            try:
+                future = pool.executor.submit(_run_reported, job_id, path, payload)
+            except BrokenProcessPool:  # a worker died earlier and took the pool with it: start a new one
+                pool = self._fresh_pool()
+                future = pool.executor.submit(_run_reported, job_id, path, payload)
+            pool.jobs[job_id] = _Handed(path, payload)
+            if self._watchdog is None:
+                self._watchdog = threading.Thread(target=self._watch, name="lowcarbon-jobs-watchdog", daemon=True)
+                self._watchdog.start()
+        self._wake.set()
+        future.add_done_callback(lambda done: self._collect(pool, job_id, done))
 
-    def _start(self, job_id: int, path: str, payload: dict[str, Any]) -> None:
-        try:
-            future = self._executor().submit(run_job, path, payload)
-        except BrokenProcessPool:  # a worker died earlier and took the pool with it: start a new one
-            future = self._executor(fresh=True).submit(run_job, path, payload)
-        future.add_done_callback(lambda done: self._collect(job_id, done))
-
-    def _collect(self, job_id: int, future: Future[dict[str, Any]]) -> None:
+    def _collect(self, pool: _Pool, job_id: int, future: Future[dict[str, Any]]) -> None:
+        lost = future.cancelled() or isinstance(future.exception(), BrokenProcessPool)
+        with self._lock:
+            handed = pool.jobs.pop(job_id, None)
+            closed = self._closed
+        if handed is not None and handed.timed_out:
+            return  # recorded as failed when its time ran out; nothing it answered since may change that
+        if handed is not None and pool.killed and lost:  # stopped for another job's time limit: run it again
+            if closed:
+                self._finished(job_id, None, RuntimeError(_STOPPED))
+            else:
+                log.warning("job %s: its pool was stopped for another job's time limit; starting it again", job_id)
+                self._hand_over(job_id, handed.path, handed.payload)
+            return
         if future.cancelled():
             self._finished(job_id, None, RuntimeError("the service stopped before the job started; submit it again"))
             return
         failure = future.exception()
         self._finished(job_id, future.result() if failure is None else None, failure)
 
+    def _watch(self) -> None:
+        """The watchdog thread: note when workers begin jobs, and stop the jobs over the limit, until shutdown()."""
+        while True:
+            with self._lock:
+                if self._closed and self._pool is None:
+                    return
+                pool = self._pool
+                late = self._late(pool) if pool is not None else []
+                if pool is not None and late:
+                    pool.killed, self._pool = True, None  # the next hand-over starts a fresh pool
+            if pool is not None and late:
+                self._stop(pool, late)
+            busy = pool is not None and bool(pool.jobs)
+            self._wake.wait(_WATCH_SECONDS if busy else None)
+            self._wake.clear()
+
+    def _late(self, pool: _Pool) -> list[tuple[int, _Handed]]:
+        """Read the pool's reports of begun jobs; mark and answer those running longer than the limit (lock held)."""
+        now = time.monotonic()
+        while not pool.reports.empty():
+            job_id, pid, began_at = pool.reports.get()
+            handed = pool.jobs.get(job_id)
+            if handed is not None and handed.began is None:
+                handed.began, handed.began_at, handed.pid = now, datetime.fromisoformat(began_at), pid
+        late = [
+            (job_id, handed)
+            for job_id, handed in pool.jobs.items()
+            if handed.began is not None and now - handed.began > self.timeout_seconds
+        ]
+        for _, handed in late:
+            handed.timed_out = True
+        return late
+
+    def _stop(self, pool: _Pool, late: list[tuple[int, _Handed]]) -> None:
+        """Kill the workers of the ``late`` jobs, which breaks ``pool`` (its other jobs come back to ``_collect``
+        as lost), and record the late jobs as failed."""
+        for _, handed in late:
+            if handed.pid is not None:
+                with suppress(ProcessLookupError):  # it ended on its own meanwhile; the pool is broken all the same
+                    os.kill(handed.pid, signal.SIGKILL)
+        pool.executor.shutdown(wait=False, cancel_futures=True)  # in case no kill landed: wind it down anyway
+        for job_id, handed in late:
+            error = (
+                f"the job ran longer than {self.timeout_seconds:g} s, the limit job_timeout_seconds; its worker was "
+                "stopped. Make the job smaller, or ask for a higher limit, and submit it again"
+            )
+            log.warning("job %s: %s", job_id, error)
+            self._finished(job_id, None, _TimeLimitExceeded(error), began=handed.began_at)
+
     def shutdown(self) -> None:
-        """Refuse new jobs, cancel those waiting for a worker (they fail), and wait for those running."""
+        """Refuse new jobs, cancel those waiting for a worker (they fail), and wait for those running; the watchdog
+        still stops those over the limit meanwhile, then ends."""
         with self._lock:
             self._closed = True
-            pool, self._pool = self._pool, None
+            pool = self._pool
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            pool.executor.shutdown(wait=True, cancel_futures=True)
+        with self._lock:
+            self._pool = None
+            watchdog = self._watchdog
+        self._wake.set()
+        if watchdog is not None:
+            watchdog.join()
 
 
 def create_runner(
@@ -402,7 +570,9 @@ def create_runner(
     """The runner the settings choose (``job_runner``): ``local`` (a process pool) or ``inline``."""
     if settings.job_runner == "inline":
         return InlineRunner(sessions, kinds, reads=reads)
-    return LocalProcessPoolRunner(sessions, kinds, reads=reads, workers=settings.job_workers)
+    return LocalProcessPoolRunner(
+        sessions, kinds, reads=reads, workers=settings.job_workers, timeout_seconds=settings.job_timeout_seconds
+    )
 
 
 def recover_quietly(runner: JobRunner) -> None:

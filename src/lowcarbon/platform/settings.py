@@ -92,6 +92,12 @@ class Settings(BaseSettings):
         "machine; `inline`, in the requesting process before the response (for tests and debugging).",
     )
     job_workers: int = Field(default=2, ge=1, le=64, description="Worker processes of the `local` job runner's pool.")
+    job_timeout_seconds: int = Field(
+        default=600,
+        gt=0,
+        description="Seconds a background job may run in a worker of the `local` runner, counted from when the worker "
+        "begins it; a job running longer is stopped and fails. The `inline` runner applies no limit.",
+    )
     settings_file: Path | None = Field(
         default=None,
         description="TOML file of settings (keys as in the first column); environment variables override it.",
