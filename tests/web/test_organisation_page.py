@@ -69,7 +69,9 @@ def test_an_admin_adds_a_machine_client_sees_its_secret_once_and_disables_it(
         disable = f"/organisation/clients/{client_id.group(1)}/disable"
         assert web.post(disable, data={"csrf_token": csrf_of(web)}, follow_redirects=False).status_code == 303
         web.cookies.set("lowcarbon_lang", "en")
-        assert 'status-failed">Disabled</span>' in web.get("/organisation").text
+        page = web.get("/organisation").text
+        assert 'status-failed">Disabled</span>' in page
+        assert "<title>People · lowcarbon</title>" in page and page.count('id="clients"') == 1
         none = web.post("/organisation/clients", data={"name": "x", "csrf_token": csrf_of(web)})
         assert none.status_code == 400
     assert count_rows(migrated, "machine_clients") == 1
