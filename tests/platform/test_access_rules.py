@@ -50,6 +50,7 @@ from lowcarbon.platform.tables import Organisation
 
 PASSWORD = "correct horse battery staple 光伏"
 PV_MODEL = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
+TSHIRT_MODEL = Path(__file__).parents[2] / "examples" / "cotton-tshirt" / "model.yaml"  # with its factors.csv
 
 OK = "2xx"
 LOGIN = "to the login page"  # 303 to /login?next=...: a page's answer to a caller without a session
@@ -112,6 +113,8 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/api/products/{product_id}/studies"): OWN_ORGANISATION,
     ("GET", "/api/studies/{study_id}"): OWN_ORGANISATION,
     ("GET", "/api/studies/{study_id}/model"): OWN_ORGANISATION,
+    ("GET", "/api/studies/{study_id}/files"): OWN_ORGANISATION,
+    ("GET", "/api/studies/{study_id}/files/{name:path}"): OWN_ORGANISATION,  # the study's factors.csv
     ("GET", "/api/products/{product_id}/comparison"): OWN_ORGANISATION,
     # The caller's organisation and its people (lowcarbon.platform.organisation_routes).
     ("GET", "/api/organisation"): PERSONAL,  # each person sees their own organisation's
@@ -269,15 +272,25 @@ def _world(settings: Settings) -> Iterator[World]:
         tokens = {caller: issue_token(client, *clients[caller]) for caller in CLIENTS}
         token, csrf = sessions["editor"]
         headers = {"Cookie": f"{SESSION_COOKIE}={token}", CSRF_HEADER: csrf}
-        product = client.post("/api/products", json={"name": "PV module"}, headers=headers)
+        product = client.post("/api/products", json={"name": "Cotton T-shirt"}, headers=headers)
         assert product.status_code == 201, product.text
         product_id = product.json()["id"]
-        model = PV_MODEL.read_text(encoding="utf-8")
-        study = client.post(f"/api/products/{product_id}/studies", json={"model": model}, headers=headers)
+        model = TSHIRT_MODEL.read_text(encoding="utf-8")
+        files = [{"name": "factors.csv", "content": TSHIRT_MODEL.with_name("factors.csv").read_text(encoding="utf-8")}]
+        body = {"model": model, "files": files}
+        study = client.post(f"/api/products/{product_id}/studies", json=body, headers=headers)
         assert study.status_code == 202, study.text
         assert client.get(f"/api/studies/{study.json()['id']}", headers=headers).json()["status"] == "done"
         yield World(
-            settings, client, emails, sessions, tokens, product_id, study.json()["id"], "PV module", *clients["machine"]
+            settings,
+            client,
+            emails,
+            sessions,
+            tokens,
+            product_id,
+            study.json()["id"],
+            "Cotton T-shirt",
+            *clients["machine"],
         )
 
 
@@ -292,8 +305,14 @@ class Call:
 
 
 def _call(world: World, method: str, path: str, caller: str) -> Call:
+    path = path.replace("{name:path}", "{name}")  # a path parameter's converter is no format spec
     url = path.format(
-        product_id=world.product_id, study_id=world.study_id, tag="en", path="app.css", client_id="{client_id}"
+        name="factors.csv",
+        product_id=world.product_id,
+        study_id=world.study_id,
+        tag="en",
+        path="app.css",
+        client_id="{client_id}",
     )
     if (method, path) in (("POST", "/auth/login"), ("POST", "/login")):
         email = world.emails[caller if caller in world.emails else "viewer"]  # a client logs in as the viewer

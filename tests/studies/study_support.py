@@ -21,6 +21,8 @@ from lowcarbon.platform.settings import Settings
 
 PASSWORD = "correct horse battery staple 光伏"
 PV_MODEL = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
+TSHIRT_MODEL = Path(__file__).parents[2] / "examples" / "cotton-tshirt" / "model.yaml"  # names factors.csv
+TSHIRT_FACTORS = TSHIRT_MODEL.with_name("factors.csv")
 STUDIES_SCOPES = "studies:read studies:write"  # a machine client that adds studies and reads them
 POLL_SECONDS = 120.0  # bound on waiting for a pooled job: spawning workers and importing numpy/scipy takes seconds
 

@@ -45,6 +45,7 @@ def test_empty_to_head_creates_the_studies_tables(settings: Settings) -> None:
         "job_id",
         "created_by_client",
     ]
+    assert columns["study_files"] == ["id", "study_id", "name", "content", "sha256", "size"]
 
 
 def test_the_studies_branch_goes_down_alone(settings: Settings) -> None:
@@ -52,9 +53,9 @@ def test_the_studies_branch_goes_down_alone(settings: Settings) -> None:
     upgrade(settings)
     downgrade(settings, "studies@base")
     assert current_revisions(settings) == ("0003",)
-    assert not {"products", "studies"} & set(_inspect(settings)) and "jobs" in _inspect(settings)
+    assert not {"products", "studies", "study_files"} & set(_inspect(settings)) and "jobs" in _inspect(settings)
     upgrade(settings)
-    assert current_revisions(settings) == ("studies_0002",)
+    assert current_revisions(settings) == ("studies_0003",)
 
 
 def _seed_creators(settings: Settings) -> tuple[int, int]:
@@ -122,3 +123,44 @@ def test_studies_0002_records_a_person_or_a_client(settings: Settings) -> None:
     assert "created_by_client" not in _inspect(settings)["studies"]
     with pytest.raises(IntegrityError):
         _insert_study(settings, 5, user=None, client=None)  # created_by is required again
+
+
+def _insert_file(settings: Settings, study_id: int, name: str) -> None:
+    engine = create_engine(settings)
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO study_files (study_id, name, content, sha256, size) VALUES (:s, :n, 'id,name', :d, 7)"
+                ),
+                {"s": study_id, "n": name, "d": "0" * 64},
+            )
+    finally:
+        engine.dispose()
+
+
+def test_studies_0003_keeps_factor_files(settings: Settings) -> None:
+    """studies_0003 adds study_files beside the studies of 0002: a file belongs to a study that exists, once by
+    name; going down refuses while a file is kept, and works once none is."""
+    upgrade(settings, "studies_0002")
+    user, _ = _seed_creators(settings)
+    _insert_study(settings, 1, user=user, client=None)
+    upgrade(settings, "studies_0003")
+    assert _inspect(settings)["study_files"] == ["id", "study_id", "name", "content", "sha256", "size"]
+    _insert_file(settings, 1, "factors.csv")
+    _insert_file(settings, 1, "data/factors.csv")
+    for study_id, name in ((1, "factors.csv"), (99, "other.csv")):  # the same name twice; no such study
+        with pytest.raises(IntegrityError):
+            _insert_file(settings, study_id, name)
+    with pytest.raises(RuntimeError, match="2 factor files are kept with studies"):
+        downgrade(settings, "studies_0002")
+    assert current_revisions(settings) == ("studies_0003",)
+    engine = create_engine(settings)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM study_files"))
+    finally:
+        engine.dispose()
+    downgrade(settings, "studies_0002")
+    assert current_revisions(settings) == ("studies_0002",)
+    assert "study_files" not in _inspect(settings)

@@ -36,7 +36,7 @@ JSON = "application/json"
 MULTIPART = "multipart/form-data"
 MAX_BODY = 64 * 1024  # bytes; a login or token request is a few hundred
 MAX_MULTIPART = 16 * 1024 * 1024  # bytes; above any upload a route takes (a model file: 5 MB), which routes bound
-_MAX_FILES, _MAX_FIELDS = 4, 32  # a form of the platform has a file or two and a few fields
+_MAX_FILES, _MAX_FIELDS = 20, 32  # a form has a model file, its factor files (16 at most) and a few fields
 
 
 class BodyTooLarge(PayloadTooLarge):

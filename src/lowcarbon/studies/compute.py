@@ -1,38 +1,117 @@
-"""A study's model as a file, its validation, and the job that computes it: plain values in and out, no database.
+"""A study's model and factor files, their validation, and the job that computes them: plain values, no database.
 
-The model is kept exactly as given: YAML or JSON text, or an Excel workbook's bytes in base64. To read or compute it,
-it is written to a temporary file of the format's suffix and handed to ``lowcarbon.footprint`` as the CLI would hand
-a file, so a study's result equals ``lowcarbon footprint`` on the same file. A stored model cannot bring files along,
-so ``factor_files`` are refused, and a ``pcr`` must be one that ships with lowcarbon.
+The model is kept exactly as given: YAML or JSON text, or an Excel workbook's bytes in base64. So are the factor
+files the model names in ``factor_files``: each under the name the model gives it (a relative path), a CSV file as
+its text, an Excel file as its bytes in base64. To read or compute a study, the model is written to a temporary
+folder as ``model.<format>`` with each factor file at its name beside it, and handed to ``lowcarbon.footprint`` as
+the CLI would hand the file, so a study's result equals ``lowcarbon footprint`` on the same files. A study brings
+exactly the files its model names, no more and no fewer; a ``pcr`` must be one that ships with lowcarbon.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from lowcarbon.errors import DataFormatError
+from lowcarbon.factors.table_format import read_factor_file
 from lowcarbon.footprint import ProductModel, compute, load_model
 from lowcarbon.footprint.excel import load_excel_model
 from lowcarbon.footprint.pcr import shipped_pcrs
 
-__all__ = ["MAX_MODEL_CHARS", "Problem", "compute_study", "model_file", "model_problems"]
+__all__ = [
+    "FACTOR_SUFFIXES",
+    "MAX_FILES",
+    "MAX_FILES_CHARS",
+    "MAX_FILE_CHARS",
+    "MAX_MODEL_CHARS",
+    "MAX_NAME_CHARS",
+    "Files",
+    "Problem",
+    "compute_study",
+    "file_bytes",
+    "file_sha256",
+    "model_file",
+    "model_problems",
+    "name_problem",
+    "named_files",
+    "stored_file",
+]
 
 MAX_MODEL_CHARS = 5_000_000  # a large Excel model is a few hundred kB in base64
+MAX_FILE_CHARS = MAX_MODEL_CHARS  # one factor file as stored: as large as a model may be
+MAX_FILES_CHARS = 2 * MAX_MODEL_CHARS  # all of a study's factor files together, as stored
+MAX_FILES = 16  # factor files of one study
+MAX_NAME_CHARS = 255
+FACTOR_SUFFIXES = (".csv", ".xlsx")  # CSV kept as text, Excel as its bytes in base64
+Files = Mapping[str, str]  # a study's factor files: name as the model gives it -> content as stored
 Problem = dict[str, Any]  # {"location": [...], "message": ..., "type": ...}, as the platform's error details
 _COUNT = re.compile(r"\d+ problems? in ")
 _SOURCE = re.compile(r"^model(\.\w+)?: ")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a study's factor file, or None: a relative path with forward slashes, inside the
+    model's folder, ending in .csv or .xlsx."""
+    if not name or len(name) > MAX_NAME_CHARS:
+        return f"a factor file's name has 1 to {MAX_NAME_CHARS} characters"
+    if "\\" in name:
+        return "a factor file's name separates folders with /, not \\"
+    if _CONTROL.search(name):
+        return "a factor file's name has no control characters"
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return "a factor file's name is relative to the model, not an absolute path"
+    parts = name.split("/")
+    if ".." in parts:
+        return "a factor file's name stays in the model's folder: no .. in it"
+    if any(part in ("", ".") for part in parts):
+        return "a factor file's name has no empty or . parts: write it as 'folder/file.csv'"
+    if PurePosixPath(name).suffix.lower() not in FACTOR_SUFFIXES:
+        return "a factor file the platform keeps is CSV (.csv) or Excel (.xlsx)"
+    return None
+
+
+def stored_file(name: str, content: bytes) -> str:
+    """A factor file's content as a study keeps it: an Excel file's bytes in base64, a CSV file's UTF-8 text (a byte
+    order mark included, so that the file comes back byte for byte); DataFormatError when it cannot be."""
+    if _binary(name):
+        return base64.b64encode(content).decode("ascii")
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataFormatError("the file is not UTF-8 text; save the CSV file as UTF-8") from None
+    if "\x00" in text:
+        raise DataFormatError("the file has a NUL character, which a CSV file of text has not")
+    return text
+
+
+def file_bytes(name: str, content: str) -> bytes:
+    """The file's bytes from its content as stored; DataFormatError when an Excel file's base64 is not valid."""
+    if not _binary(name):
+        return content.encode("utf-8")
+    try:
+        return base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        raise DataFormatError(f"{name}: an Excel file is sent as its bytes in base64") from None
+
+
+def file_sha256(name: str, content: str) -> str:
+    """The SHA-256 digest of the file's bytes, as ``sha256sum`` prints it for the file."""
+    return hashlib.sha256(file_bytes(name, content)).hexdigest()
 
 
 @contextmanager
-def model_file(text: str, model_format: str) -> Iterator[Path]:
-    """The model written to a temporary ``model.<format>`` file, removed afterwards; DataFormatError if undecodable."""
+def model_file(text: str, model_format: str, files: Files | None = None) -> Iterator[Path]:
+    """The model written to a temporary ``model.<format>`` file, with each factor file at its name beside it, all
+    removed afterwards; DataFormatError if a content is undecodable or a name not one a study keeps."""
     if model_format == "xlsx":
         try:
             content = base64.b64decode(text, validate=True)
@@ -40,28 +119,49 @@ def model_file(text: str, model_format: str) -> Iterator[Path]:
             raise DataFormatError("model: an Excel model is sent as its file's bytes in base64") from None
     else:
         content = text.encode("utf-8")
+    written = {name: file_bytes(name, stored) for name, stored in (files or {}).items()}
+    for name in written:
+        problem = name_problem(name) or _own_name_problem(name, model_format)
+        if problem is not None:
+            raise DataFormatError(f"{name}: {problem}")
     with tempfile.TemporaryDirectory(prefix="lowcarbon-study-") as folder:
         path = Path(folder) / f"model.{model_format}"
         path.write_bytes(content)
+        for name, data in written.items():
+            target = Path(folder, *name.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
         yield path
 
 
-def model_problems(text: str, model_format: str) -> list[Problem]:
-    """Every problem of the model, each with its place; an empty list when it can be computed."""
-    if len(text) > MAX_MODEL_CHARS:
-        return [_problem([], f"the model has {len(text):,} characters; at most {MAX_MODEL_CHARS:,} are accepted")]
+def named_files(text: str, model_format: str) -> list[str]:
+    """The factor files the model names; none when it cannot be read."""
     try:
         with model_file(text, model_format) as path:
+            return list(_read(path, model_format).factor_files)
+    except DataFormatError:
+        return []
+
+
+def model_problems(text: str, model_format: str, files: Files | None = None) -> list[Problem]:
+    """Every problem of the model and its factor files, each with its place; an empty list when it can be computed."""
+    files = files or {}
+    if len(text) > MAX_MODEL_CHARS:
+        return [_problem([], f"the model has {len(text):,} characters; at most {MAX_MODEL_CHARS:,} are accepted")]
+    problems = _file_problems(files, model_format)
+    if problems:  # a file with a bad name or content is not written anywhere
+        return problems
+    try:
+        with model_file(text, model_format, files) as path:
             try:
                 model = _read(path, model_format)
             except DataFormatError as exc:
                 return _problems(str(exc).replace(str(path), path.name))
+            problems = _named_problems(model.factor_files, files)
+            for name in files if not problems else ():
+                problems += _content_problems(path.parent, name)
     except DataFormatError as exc:
         return _problems(str(exc))
-    problems = [
-        _problem(["factor_files"], "a model sent to the platform cannot refer to files; put its factors in the model")
-        for _ in model.factor_files[:1]
-    ]
     if model.pcr and model.pcr not in shipped_pcrs():
         shipped = ", ".join(shipped_pcrs())
         problems.append(_problem(["pcr"], f"{model.pcr!r} is not a PCR that ships with lowcarbon ({shipped})"))
@@ -69,16 +169,92 @@ def model_problems(text: str, model_format: str) -> list[Problem]:
 
 
 def compute_study(payload: dict[str, Any]) -> dict[str, Any]:
-    """The job: ``{"model_text", "model_format"}`` -> ``{"total", "result"}`` (``Footprint.to_dict()``)."""
-    with model_file(payload["model_text"], payload["model_format"]) as path:
+    """The job: ``{"model_text", "model_format", "files"}`` -> ``{"total", "result"}`` (``Footprint.to_dict()``);
+    ``files`` (name -> content as stored) may be absent, as in jobs submitted before studies kept factor files."""
+    with model_file(payload["model_text"], payload["model_format"], payload.get("files")) as path:
         footprint = compute(path)
     return {"total": footprint.total, "result": footprint.to_dict()}
+
+
+def _binary(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() == ".xlsx"
 
 
 def _read(path: Path, model_format: str) -> ProductModel:
     if model_format == "xlsx":
         return load_excel_model(path)[0]
     return load_model(path)
+
+
+def _own_name_problem(name: str, model_format: str) -> str | None:
+    if name == f"model.{model_format}":
+        return f"the model itself is model.{model_format} where it is computed; give the factor file another name"
+    return None
+
+
+def _file_problems(files: Files, model_format: str) -> list[Problem]:
+    """The factor files' names, count and sizes, and whether their contents decode."""
+    problems = []
+    if len(files) > MAX_FILES:
+        problems.append(_file_problem([], f"{len(files)} factor files were sent; a study keeps at most {MAX_FILES}"))
+    total = sum(len(content) for content in files.values())
+    if total > MAX_FILES_CHARS:
+        problems.append(
+            _file_problem([], f"the factor files have {total:,} characters together; at most {MAX_FILES_CHARS:,}")
+        )
+    folded: dict[str, str] = {}
+    for name, content in files.items():
+        problem = name_problem(name) or _own_name_problem(name, model_format)
+        if problem is None and name.casefold() in folded:
+            problem = f"{folded[name.casefold()]!r} is sent too: names that differ only in case are one file"
+        elif problem is None and any("/".join(name.split("/")[:n]) in files for n in range(1, name.count("/") + 1)):
+            problem = "a folder of this name's path is sent as a file too"
+        elif problem is None and len(content) > MAX_FILE_CHARS:
+            problem = f"the file has {len(content):,} characters as stored; at most {MAX_FILE_CHARS:,}"
+        elif problem is None:
+            try:
+                file_bytes(name, content)
+            except DataFormatError as exc:
+                problem = str(exc).removeprefix(f"{name}: ")
+        folded.setdefault(name.casefold(), name)
+        if problem is not None:
+            problems.append(_file_problem([name], problem))
+    return problems
+
+
+def _named_problems(named: list[str], files: Files) -> list[Problem]:
+    """The model's factor_files against the files sent: each named one sent, none sent that it does not name."""
+    problems = []
+    for name in named:
+        problem = name_problem(name)
+        if problem is not None:
+            problems.append(_problem(["factor_files"], f"{name!r}: {problem}"))
+    missing = [name for name in dict.fromkeys(named) if name not in files and name_problem(name) is None]
+    if missing:
+        listed = ", ".join(missing)
+        problems.append(
+            _problem(
+                ["factor_files"],
+                f"the model names factor files that were not sent with it: {listed}; send each file with the model "
+                "under the name the model gives it",
+            )
+        )
+    for name in files:
+        if name not in named:
+            problems.append(
+                _file_problem([name], "the model does not name this file in factor_files; send only the files it names")
+            )
+    return problems
+
+
+def _content_problems(folder: Path, name: str) -> list[Problem]:
+    """Whether the factor file reads as a factor table (see ``lowcarbon factors check``)."""
+    path = folder.joinpath(*name.split("/"))
+    try:
+        read_factor_file(path)
+    except DataFormatError as exc:
+        return [_file_problem([name], str(exc).replace(str(path), name))]
+    return []
 
 
 def _problems(message: str) -> list[Problem]:
@@ -98,3 +274,7 @@ def _problems(message: str) -> list[Problem]:
 
 def _problem(place: list[str], message: str) -> Problem:
     return {"location": ["model", *place], "message": message, "type": "invalid_model"}
+
+
+def _file_problem(place: list[str], message: str) -> Problem:
+    return {"location": ["files", *place], "message": message, "type": "invalid_model"}

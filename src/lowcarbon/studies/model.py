@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 __all__ = [
     "Comparison",
     "ComparisonVersion",
+    "FactorFile",
+    "FactorFileIn",
     "ModelFormat",
     "Product",
     "ProductIn",
@@ -40,11 +42,29 @@ class Product(BaseModel):
     created_at: datetime
 
 
+class FactorFileIn(BaseModel):
+    """A factor file the model names in ``factor_files``: a CSV file as text, or any file's bytes in base64."""
+
+    name: str = Field(min_length=1, max_length=255, description="The name the model gives it, e.g. factors.csv")
+    content: str = Field(description="The file's text (encoding text), or its bytes in base64 (encoding base64)")
+    encoding: Literal["text", "base64"] = Field("text", description="base64 for an Excel file")
+
+
 class StudyIn(BaseModel):
-    """A new study: the product model as YAML or JSON text, or an Excel workbook's bytes in base64 (``xlsx``)."""
+    """A new study: the product model as YAML or JSON text, or an Excel workbook's bytes in base64 (``xlsx``), and
+    the factor files it names."""
 
     model: str = Field(min_length=1, description="The model file's content; for xlsx, its bytes in base64.")
     format: ModelFormat = "yaml"
+    files: list[FactorFileIn] = Field(default=[], description="Each factor file the model names, and no other")
+
+
+class FactorFile(BaseModel):
+    """A factor file a study keeps: its name as the model gives it, its size and SHA-256 digest of its bytes."""
+
+    name: str
+    size: int = Field(description="bytes")
+    sha256: str
 
 
 class StudySummary(BaseModel):

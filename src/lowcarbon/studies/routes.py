@@ -2,11 +2,14 @@
 
     POST /api/products                    {"name"}                 201 Product        editor, admin  studies:write
     GET  /api/products?limit=&cursor=                              200 ProductPage    every role     studies:read
-    POST /api/products/{id}/studies       {"model", "format"}, or  202 StudySummary   editor, admin  studies:write
-                                          multipart file, format
+    POST /api/products/{id}/studies       {"model", "format",      202 StudySummary   editor, admin  studies:write
+                                          "files"}, or multipart
+                                          file, format, factor_file
     GET  /api/products/{id}/studies?limit=&cursor=                 200 StudyPage      every role     studies:read
     GET  /api/studies/{id}                                         200 Study          every role     studies:read
     GET  /api/studies/{id}/model                                   200 the model file every role     studies:read
+    GET  /api/studies/{id}/files                                   200 [FactorFile]   every role     studies:read
+    GET  /api/studies/{id}/files/{name}                            200 the file       every role     studies:read
     GET  /api/products/{id}/comparison                             200 Comparison     every role     studies:read
 
 Every route takes a logged-in person (the session cookie; changes also the CSRF token, in the ``X-CSRF-Token``
@@ -28,17 +31,26 @@ from, byte for byte as stored (an Excel workbook as the workbook), named ``study
 client's ``client_id``; one of them is null.
 
 A model comes as JSON, ``{"model": <YAML or JSON text, or an Excel workbook's bytes in base64>, "format": "yaml" |
-"json" | "xlsx"}``, or as a ``multipart/form-data`` upload of the file in the field ``file``, its format given in the
-field ``format`` or told by the file's name (``.yaml``, ``.yml``, ``.json``, ``.xlsx``); an unknown one is 400
-``invalid_input``. A file larger than a study keeps (``uploads``: 5,000,000 bytes of YAML or JSON, 3,750,000 of
-Excel), or a request declaring more than ``uploads.MAX_UPLOAD`` bytes, is 413 ``payload_too_large``; another media
-type 415 ``unsupported_media_type``. Pagination: see ``lowcarbon.platform.pagination``.
+"json" | "xlsx", "files": [{"name", "content", "encoding": "text" | "base64"}]}``, or as a ``multipart/form-data``
+upload of the file in the field ``file``, its format given in the field ``format`` or told by the file's name
+(``.yaml``, ``.yml``, ``.json``, ``.xlsx``); an unknown one is 400 ``invalid_input``. The factor files the model names
+in ``factor_files`` (CSV or Excel) come with it: in ``files``, each under the name the model gives it (an Excel file
+in base64), or as repeated ``factor_file`` fields of the upload, named by their files' names. A study takes exactly
+the files its model names: one missing or one more is 400 ``invalid_model``, a name that is absolute, goes up
+(``..``), has a backslash or another ending than .csv or .xlsx is 400. A file larger than a study keeps
+(``uploads``: 5,000,000 bytes of YAML, JSON or CSV, 3,750,000 of Excel; at most 16 factor files of 10,000,000
+characters together as kept), or a request declaring more than ``uploads.MAX_UPLOAD`` bytes, is 413
+``payload_too_large``; another media type 415 ``unsupported_media_type``. Pagination: see
+``lowcarbon.platform.pagination``.
 """
 
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -57,6 +69,7 @@ from lowcarbon.studies import service, uploads
 from lowcarbon.studies.compute import compute_study
 from lowcarbon.studies.model import (
     Comparison,
+    FactorFile,
     Product,
     ProductIn,
     ProductPage,
@@ -80,6 +93,24 @@ def _responses(*rows: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorResponse, "description": description} for status, description in rows}
 
 
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON schema with its ``$defs`` put in place of their references, which the OpenAPI document would not
+    resolve from a request body's schema."""
+    definitions = schema.pop("$defs", {})
+
+    def place(value: Any) -> Any:
+        if isinstance(value, dict):
+            reference = value.get("$ref", "")
+            if reference.startswith("#/$defs/"):
+                return place(definitions[reference.removeprefix("#/$defs/")])
+            return {key: place(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [place(item) for item in value]
+        return value
+
+    return dict(place(schema))
+
+
 _ERRORS = _responses(
     (400, "invalid_input, invalid_model (with details)"),
     (401, "not_authenticated, invalid_token"),
@@ -94,7 +125,7 @@ _STUDY_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            JSON: {"schema": StudyIn.model_json_schema()},
+            JSON: {"schema": _inlined(StudyIn.model_json_schema())},
             MULTIPART: {
                 "schema": {
                     "type": "object",
@@ -110,6 +141,11 @@ _STUDY_BODY = {
                             "enum": ["yaml", "json", "xlsx"],
                             "description": "The model's format; by default told by the file's name",
                         },
+                        uploads.FACTOR_FIELD: {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "Each factor file the model names (CSV or Excel), under that name",
+                        },
                         CSRF_FIELD: {
                             "type": "string",
                             "description": f"With the session cookie: its CSRF token, unless sent as {CSRF_HEADER}",
@@ -124,8 +160,17 @@ _STUDY_BODY = {
 router = APIRouter(prefix="/api", tags=["studies"], responses=_ERRORS)
 
 
-async def _study_input(request: Request) -> StudyIn:
-    """The new study's model, from a JSON body or a multipart upload of the model file."""
+@dataclass(frozen=True)
+class _Submission:
+    """A new study as a study keeps it: the model, its format, and its factor files (name -> content)."""
+
+    model: str
+    format: str
+    files: dict[str, str]
+
+
+async def _study_input(request: Request) -> _Submission:
+    """The new study's model and factor files, from a JSON body or a multipart upload of the files."""
     kind = media_type(request)
     if kind == MULTIPART:
         return await _uploaded(request)
@@ -135,13 +180,14 @@ async def _study_input(request: Request) -> StudyIn:
     if not body:
         raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required"}])
     try:
-        return StudyIn.model_validate_json(body)
+        sent = StudyIn.model_validate_json(body)
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_input=False)
         raise RequestValidationError([{**error, "loc": ("body", *error["loc"])} for error in errors]) from None
+    return _Submission(sent.model, sent.format, uploads.sent_files(sent.files))
 
 
-async def _uploaded(request: Request) -> StudyIn:
+async def _uploaded(request: Request) -> _Submission:
     form = await read_multipart(request, max_bytes=uploads.MAX_UPLOAD)
     try:
         upload, chosen = form.get("file"), form.get("format")
@@ -151,12 +197,13 @@ async def _uploaded(request: Request) -> StudyIn:
             raise InvalidInput("send the format as a text field: yaml, json or xlsx")
         model_format = uploads.model_format(upload.filename, chosen)
         content = await upload.read(uploads.max_file_bytes(model_format) + 1)
-        return StudyIn(model=uploads.stored_model(upload.filename, content, model_format), format=model_format)
+        model = uploads.stored_model(upload.filename, content, model_format)
+        return _Submission(model, model_format, await uploads.uploaded_files(form))
     finally:
         await form.close()
 
 
-StudyInput = Annotated[StudyIn, Depends(_study_input)]
+StudyInput = Annotated[_Submission, Depends(_study_input)]
 
 
 @router.post("/products", status_code=201)
@@ -192,6 +239,7 @@ def create_study(
         actor=caller.actor,
         model_text=body.model,
         model_format=body.format,
+        files=body.files,
     )
     response.headers["Location"] = f"/api/studies/{study.id}"
     return study
@@ -235,6 +283,32 @@ def get_model(study_id: int, caller: Reader, session: SessionDep) -> Response:
         content,
         media_type=_MEDIA_TYPES[model_format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/studies/{study_id}/files")
+def list_files(study_id: int, caller: Reader, session: SessionDep) -> list[FactorFile]:
+    """The factor files the study keeps, by name: each one's name as the model gives it, size and SHA-256."""
+    return service.list_files(session, organisation_id=caller.organisation_id, study_id=study_id)
+
+
+_FILE_TYPES = {".csv": "text/csv", ".xlsx": _MEDIA_TYPES["xlsx"]}
+
+
+@router.get(
+    "/studies/{study_id}/files/{name:path}",
+    response_class=Response,
+    responses={200: {"content": {media: {} for media in _FILE_TYPES.values()}, "description": "The factor file"}},
+)
+def get_file(study_id: int, name: str, caller: Reader, session: SessionDep) -> Response:
+    """One factor file of the study, byte for byte as sent."""
+    content = service.get_file(session, organisation_id=caller.organisation_id, study_id=study_id, name=name)
+    base = PurePosixPath(name).name
+    plain = "".join(c if c.isascii() and c.isprintable() and c not in '"\\' else "_" for c in base)
+    return Response(
+        content,
+        media_type=_FILE_TYPES.get(PurePosixPath(name).suffix.lower(), "application/octet-stream"),
+        headers={"Content-Disposition": f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(base)}"},
     )
 
 

@@ -9,6 +9,7 @@ Pages are newest first, keyed on the id: ``after`` is the last id of the previou
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,8 +23,8 @@ from lowcarbon.platform.errors import Conflict, InvalidInput, NotFound
 from lowcarbon.platform.jobs import JobRunner, JobStatus
 from lowcarbon.platform.tables import Job, MachineClient
 from lowcarbon.studies import model
-from lowcarbon.studies.compute import model_problems
-from lowcarbon.studies.tables import Product, Study
+from lowcarbon.studies.compute import file_bytes, model_problems
+from lowcarbon.studies.tables import Product, Study, StudyFile
 
 __all__ = [
     "JOB_KIND",
@@ -31,10 +32,13 @@ __all__ = [
     "compare",
     "create_product",
     "create_study",
+    "file_contents",
+    "get_file",
     "get_model",
     "get_product",
     "get_study",
     "latest_totals",
+    "list_files",
     "list_products",
     "list_studies",
     "product_state",
@@ -61,14 +65,16 @@ def product_state(product: Product) -> dict[str, Any]:
     }
 
 
-def study_state(study: Study) -> dict[str, Any]:
-    """What the audit trail records of a study: its fields, of the model and the result only SHA-256 digests."""
+def study_state(study: Study, files: list[dict[str, str]]) -> dict[str, Any]:
+    """What the audit trail records of a study: its fields, of the model and the result only SHA-256 digests, and
+    its factor files' names and digests (``files``, as ``_file_digests`` gives them)."""
     return {
         "id": study.id,
         "product_id": study.product_id,
         "version": study.version,
         "model_format": study.model_format,
         "model_sha256": hashlib.sha256(study.model_text.encode()).hexdigest(),
+        "files": files,
         "status": study.status,
         "total": study.total,
         "result_sha256": _digest(study.result) if study.result is not None else None,
@@ -122,16 +128,19 @@ def create_study(
     actor: str,
     model_text: str,
     model_format: str,
+    files: Mapping[str, str] | None = None,
     user_id: int | None = None,
     machine_client_id: int | None = None,
 ) -> model.StudySummary:
-    """Validate the model (InvalidModel listing every problem), store it as the product's next version, and submit
-    its computation, which starts when the caller commits. Who submits it is a user (``user_id``) or a machine
-    client (``machine_client_id``, its row id), exactly one."""
+    """Validate the model and its factor files (InvalidModel listing every problem), store them as the product's
+    next version, and submit its computation, which starts when the caller commits. ``files`` are the factor files
+    the model names, name -> content as a study keeps it (``compute.stored_file``). Who submits it is a user
+    (``user_id``) or a machine client (``machine_client_id``, its row id), exactly one."""
     if (user_id is None) == (machine_client_id is None):
         raise ValueError("a study is submitted by a user or by a machine client: give exactly one of the two")
     product = _own_product(session, organisation_id, product_id)
-    problems = model_problems(model_text, model_format)
+    files = dict(files or {})
+    problems = model_problems(model_text, model_format, files)
     if problems:
         count = len(problems)
         listed = "; ".join(f"{'.'.join(p['location'])}: {p['message']}" for p in problems)
@@ -150,10 +159,16 @@ def create_study(
     )
     session.add(study)
     session.flush()
-    payload = {"model_text": model_text, "model_format": model_format}
+    for name, content in files.items():
+        data = file_bytes(name, content)
+        digest = hashlib.sha256(data).hexdigest()
+        session.add(StudyFile(study_id=study.id, name=name, content=content, sha256=digest, size=len(data)))
+    payload = {"model_text": model_text, "model_format": model_format, "files": files}
     study.job_id = runner.submit(session, JOB_KIND, payload, organisation_id=organisation_id, actor=actor)
     session.flush()
-    audit.record(session, actor, "create", "study", study.id, None, study_state(study))
+    audit.record(
+        session, actor, "create", "study", study.id, None, study_state(study, _file_digests(session, study.id))
+    )
     client = session.get(MachineClient, machine_client_id) if machine_client_id is not None else None
     return _summary(study, study.status, client.client_id if client is not None else None)
 
@@ -194,6 +209,35 @@ def get_model(session: Session, *, organisation_id: int, study_id: int) -> tuple
     if row is None:
         raise NotFound(f"your organisation has no study {study_id}")
     return row[0], row[1]
+
+
+def list_files(session: Session, *, organisation_id: int, study_id: int) -> list[model.FactorFile]:
+    """The factor files a study keeps, by name: name, size and SHA-256 digest of each."""
+    _own_study(session, organisation_id, study_id)
+    rows = session.execute(
+        sa.select(StudyFile.name, StudyFile.size, StudyFile.sha256)
+        .where(StudyFile.study_id == study_id)
+        .order_by(StudyFile.name)
+    )
+    return [model.FactorFile(name=name, size=size, sha256=digest) for name, size, digest in rows]
+
+
+def file_contents(session: Session, *, organisation_id: int, study_id: int) -> dict[str, str]:
+    """The factor files a study keeps, name -> content as kept: what a new version of its model takes over."""
+    _own_study(session, organisation_id, study_id)
+    rows = session.execute(
+        sa.select(StudyFile.name, StudyFile.content).where(StudyFile.study_id == study_id).order_by(StudyFile.id)
+    )
+    return {name: content for name, content in rows}
+
+
+def get_file(session: Session, *, organisation_id: int, study_id: int, name: str) -> bytes:
+    """The bytes of the study's factor file ``name``, exactly as sent; NotFound when the study has no such file."""
+    _own_study(session, organisation_id, study_id)
+    content = session.scalar(sa.select(StudyFile.content).where(StudyFile.study_id == study_id, StudyFile.name == name))
+    if content is None:
+        raise NotFound(f"study {study_id} has no factor file {name!r}")
+    return file_bytes(name, content)
 
 
 def latest_totals(session: Session, *, organisation_id: int, product_ids: list[int]) -> dict[int, tuple[int, float]]:
@@ -250,13 +294,14 @@ def store_outcome(session: Session, job: JobStatus) -> None:
     study = session.scalar(sa.select(Study).where(Study.job_id == job.id))
     if study is None:
         return
-    before = study_state(study)
+    files = _file_digests(session, study.id)
+    before = study_state(study, files)
     if job.status == "done" and job.result is not None:
         study.status, study.result, study.total, study.error = "done", job.result["result"], job.result["total"], None
     else:
         study.status, study.error = "failed", job.error or "the computation failed"
     session.flush()
-    audit.record(session, "jobs", job.status, "study", study.id, before, study_state(study))
+    audit.record(session, "jobs", job.status, "study", study.id, before, study_state(study, files))
 
 
 def _own_product(session: Session, organisation_id: int, product_id: int) -> Product:
@@ -264,6 +309,25 @@ def _own_product(session: Session, organisation_id: int, product_id: int) -> Pro
     if product is None or product.organisation_id != organisation_id:
         raise NotFound(f"your organisation has no product {product_id}")
     return product
+
+
+def _own_study(session: Session, organisation_id: int, study_id: int) -> None:
+    """NotFound unless the organisation has study ``study_id``."""
+    found = session.scalar(
+        sa.select(Study.id)
+        .join(Product, Product.id == Study.product_id)
+        .where(Study.id == study_id, Product.organisation_id == organisation_id)
+    )
+    if found is None:
+        raise NotFound(f"your organisation has no study {study_id}")
+
+
+def _file_digests(session: Session, study_id: int) -> list[dict[str, str]]:
+    """The study's factor files for the audit trail: name and SHA-256 digest of each, by name."""
+    rows = session.execute(
+        sa.select(StudyFile.name, StudyFile.sha256).where(StudyFile.study_id == study_id).order_by(StudyFile.name)
+    )
+    return [{"name": name, "sha256": digest} for name, digest in rows]
 
 
 def _studies_with_job_and_client() -> sa.Select[Study, str, str]:

@@ -3,6 +3,7 @@
 A study keeps the exact input it was computed from (``model_text``: YAML or JSON text as sent, or an Excel
 workbook's bytes in base64) beside its result, so every figure can be traced back and recomputed, and who submitted
 it: a person (``created_by``, a user) or a program (``created_by_client``, a machine client), exactly one of the two.
+The factor files its model names are kept beside it (``study_files``), each under the name the model gives it.
 The revisions that create these tables are in ``migrations/versions`` (branch ``studies``); a test checks they
 describe the same schema.
 """
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcarbon.platform.database import Base, UTCDateTime
 
-__all__ = ["CREATOR", "FORMATS", "STATUSES", "Product", "Study"]
+__all__ = ["CREATOR", "FORMATS", "STATUSES", "Product", "Study", "StudyFile"]
 
 FORMATS = ("yaml", "json", "xlsx")
 STATUSES = ("queued", "running", "done", "failed")
@@ -64,3 +65,17 @@ class Study(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="RESTRICT"), unique=True)
     created_by_client: Mapped[int | None] = mapped_column(sa.ForeignKey("machine_clients.id", ondelete="RESTRICT"))
+
+
+class StudyFile(Base):
+    """A factor file a study's model names, kept as given: a CSV file's text, an Excel file's bytes in base64."""
+
+    __tablename__ = "study_files"
+    __table_args__ = (sa.UniqueConstraint("study_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id", ondelete="RESTRICT"))
+    name: Mapped[str] = mapped_column(sa.String(255))  # relative to the model, as its factor_files give it
+    content: Mapped[str] = mapped_column(sa.Text())
+    sha256: Mapped[str] = mapped_column(sa.String(64))  # of the file's bytes
+    size: Mapped[int] = mapped_column()  # the file's bytes

@@ -1,25 +1,43 @@
-"""A model file as uploaded: its format (named, or told by the file's name), its size limit, and its content as a
-study keeps it (YAML or JSON text, or an Excel workbook's bytes in base64).
+"""A model file and its factor files as uploaded: the model's format (named, or told by the file's name), the size
+limits, and the contents as a study keeps them (text, or an Excel file's bytes in base64).
 
-The limits follow from what a study stores, ``compute.MAX_MODEL_CHARS`` characters: a YAML or JSON file of at most
-that many bytes (UTF-8 text has no more characters than bytes), an Excel workbook of at most three quarters of it
-(base64 writes 3 bytes as 4 characters). A larger file is refused with 413 ``payload_too_large`` before anything is
-stored, rather than accepted and then found too long.
+The limits follow from what a study stores, ``compute.MAX_MODEL_CHARS`` characters of model and
+``compute.MAX_FILE_CHARS`` of each factor file: a YAML, JSON or CSV file of at most that many bytes (UTF-8 text has
+no more characters than bytes), an Excel file of at most three quarters of it (base64 writes 3 bytes as 4
+characters). A larger file is refused with 413 ``payload_too_large`` before anything is stored, rather than accepted
+and then found too long. A whole upload is bounded by ``MAX_UPLOAD``: the largest model, factor files of at most
+``compute.MAX_FILES_CHARS`` together, and the form around them.
 """
 
 from __future__ import annotations
 
 import base64
-from pathlib import PurePath
+import binascii
+from collections.abc import Sequence
+from pathlib import PurePath, PurePosixPath
 
+from starlette.datastructures import FormData, UploadFile
+
+from lowcarbon.errors import DataFormatError
 from lowcarbon.platform.errors import InvalidInput, PayloadTooLarge
-from lowcarbon.studies.compute import MAX_MODEL_CHARS
-from lowcarbon.studies.model import ModelFormat
+from lowcarbon.studies.compute import MAX_FILE_CHARS, MAX_FILES_CHARS, MAX_MODEL_CHARS, name_problem, stored_file
+from lowcarbon.studies.model import FactorFileIn, ModelFormat
 
-__all__ = ["MAX_UPLOAD", "SUFFIXES", "max_file_bytes", "model_format", "stored_model"]
+__all__ = [
+    "FACTOR_FIELD",
+    "MAX_UPLOAD",
+    "SUFFIXES",
+    "max_factor_bytes",
+    "max_file_bytes",
+    "model_format",
+    "sent_files",
+    "stored_model",
+    "uploaded_files",
+]
 
 SUFFIXES: dict[str, ModelFormat] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
-MAX_UPLOAD = MAX_MODEL_CHARS + 64 * 1024  # bytes of a request: the largest model file and the form around it
+MAX_UPLOAD = MAX_MODEL_CHARS + MAX_FILES_CHARS + 64 * 1024  # bytes of a request: model, factor files, the form
+FACTOR_FIELD = "factor_file"  # the multipart field of each factor file, given as often as there are files
 
 
 def max_file_bytes(model_format: ModelFormat) -> int:
@@ -58,3 +76,64 @@ def stored_model(filename: str | None, content: bytes, model_format: ModelFormat
         return content.decode("utf-8-sig")  # a byte order mark, as some editors write, is not part of the model
     except UnicodeDecodeError:
         raise InvalidInput(f"{name} is not UTF-8 text; save the model as UTF-8") from None
+
+
+def max_factor_bytes(name: str) -> int:
+    """The largest factor file named ``name`` a study can keep, in bytes."""
+    return MAX_FILE_CHARS // 4 * 3 if PurePosixPath(name).suffix.lower() == ".xlsx" else MAX_FILE_CHARS
+
+
+async def uploaded_files(form: FormData) -> dict[str, str]:
+    """The factor files of the form's ``factor_file`` fields, each under its file's name, as a study keeps them;
+    413 for one larger than a study keeps, 400 for one that cannot be kept. A field without a file (a browser's empty
+    file input) is no file."""
+    files: list[tuple[str, bytes]] = []
+    for upload in form.getlist(FACTOR_FIELD):
+        if not isinstance(upload, UploadFile):
+            raise InvalidInput(f"send each factor file as a file in the form field `{FACTOR_FIELD}`")
+        if not upload.filename:
+            continue
+        limit = max_factor_bytes(upload.filename)
+        content = await upload.read(limit + 1)
+        if len(content) > limit:
+            raise PayloadTooLarge(f"{upload.filename} has more than {limit:,} bytes; a factor file has at most that")
+        files.append((upload.filename, content))
+    return _stored(files)
+
+
+def sent_files(files: Sequence[FactorFileIn]) -> dict[str, str]:
+    """The factor files of a JSON body, as a study keeps them; 400 for one that cannot be kept."""
+    decoded: list[tuple[str, bytes]] = []
+    for file in files:
+        if file.encoding == "text":
+            if PurePosixPath(file.name).suffix.lower() == ".xlsx":
+                raise InvalidInput(f"{file.name}: an Excel file is sent as its bytes in base64 (encoding base64)")
+            decoded.append((file.name, file.content.encode("utf-8")))
+            continue
+        try:
+            decoded.append((file.name, base64.b64decode(file.content, validate=True)))
+        except (binascii.Error, ValueError):
+            raise InvalidInput(f"{file.name}: its content is not valid base64") from None
+    return _stored(decoded)
+
+
+def _stored(files: Sequence[tuple[str, bytes]]) -> dict[str, str]:
+    """Name -> content as kept; InvalidInput listing every file whose name or content a study cannot keep."""
+    stored: dict[str, str] = {}
+    problems = []
+    for name, content in files:
+        problem = name_problem(name)
+        if problem is None and name in stored:
+            problem = "the file is sent twice"
+        if problem is None:
+            try:
+                stored[name] = stored_file(name, content)
+            except DataFormatError as exc:
+                problem = str(exc)
+        if problem is not None:
+            problems.append({"location": ["files", name], "message": problem, "type": "invalid_input"})
+    if problems:
+        count = len(problems)
+        listed = "; ".join(f"{p['location'][1]}: {p['message']}" for p in problems)
+        raise InvalidInput(f"{count} factor file{'s' * (count > 1)} cannot be kept: {listed}", details=problems)
+    return stored
