@@ -11,9 +11,9 @@ Studies are stored through ``lowcarbon.studies.service.create_study``, the path 
 inline job runner when the seeding transaction commits, before the server starts: the first page a newcomer opens
 shows finished results, not jobs still waiting for the process pool to start. The models are the examples' own files
 (``examples/<name>/model.yaml`` in a checkout; in a wheel, copies placed in ``lowcarbon/demo_data`` by
-``pyproject.toml``). The PV module has a second version with 15 % less grid electricity, made by changing amounts
-only, so that the comparison of versions has something to show. The cotton T-shirt example is not seeded: it takes
-factors from its own ``factors.csv``, and a study stored on the platform cannot bring files along.
+``pyproject.toml``), and so are the factor files they name (the cotton T-shirt's ``factors.csv``, stored with its
+study; in a wheel under ``lowcarbon/demo_data/<name>/``). The PV module has a second version with 15 % less grid
+electricity, made by changing amounts only, so that the comparison of versions has something to show.
 
 This module sits beside ``cli.py``, above the platform and the domains it seeds; the platform's ``serve`` command
 imports it only when ``--demo`` is given.
@@ -39,6 +39,7 @@ from lowcarbon.platform.jobs import InlineRunner, JobRegistry, JobRunner
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import AuditEntry, MachineClient, Organisation, User
 from lowcarbon.studies import service
+from lowcarbon.studies.compute import stored_file
 from lowcarbon.studies.routes import JOB_KINDS
 from lowcarbon.studies.tables import Product, Study
 
@@ -53,6 +54,7 @@ __all__ = [
     "DemoProduct",
     "DemoVersion",
     "describe",
+    "example_files",
     "example_model",
     "less_grid_electricity",
     "seed",
@@ -61,7 +63,7 @@ __all__ = [
 ACTOR = "demo"  # the audit trail's actor for everything the demo creates
 DEMO_PASSWORD = "lowcarbon-demo-password"  # published: every demo account has it
 DEMO_CLIENT_SECRET = "lowcarbon-demo-client-secret-published"  # published, as the passwords
-EXAMPLES = ("pv-module", "hydrogen-electrolysis")  # the worked examples the demo seeds, by folder name
+EXAMPLES = ("pv-module", "hydrogen-electrolysis", "cotton-tshirt")  # the worked examples the demo seeds, by folder
 GRID_ELECTRICITY = "cn-grid-electricity/"  # the factor set whose amounts the PV module's second version lowers
 PV_SECOND_VERSION_SHARE = 0.85  # illustrative: an efficiency scenario, not measured data
 
@@ -85,6 +87,7 @@ class _ProductPlan:
 _ORGANISATIONS = (
     ("Sunrise PV Co.", "manufacturer"),
     ("Clearwater Hydrogen Co.", "manufacturer"),
+    ("Silkroad Textile Co.", "manufacturer"),
     ("Greenmark Certification Ltd.", "certification_body"),
     ("Metro Procurement Group", "buyer"),
 )
@@ -93,6 +96,7 @@ _PEOPLE = (
     _Person("engineer@sunrise-pv.example", "Li Wei", "editor", "Sunrise PV Co."),
     _Person("viewer@sunrise-pv.example", "Wang Fang", "viewer", "Sunrise PV Co."),
     _Person("engineer@clearwater-h2.example", "Zhao Lei", "editor", "Clearwater Hydrogen Co."),
+    _Person("engineer@silkroad-textile.example", "Zhou Min", "editor", "Silkroad Textile Co."),
     _Person("verifier@greenmark-cert.example", "Liu Yang", "editor", "Greenmark Certification Ltd."),
     _Person("buyer@metro-procurement.example", "Sun Mei", "viewer", "Metro Procurement Group"),
 )
@@ -108,6 +112,12 @@ _PRODUCTS = (
         "Hydrogen from grid electrolysis",
         "engineer@clearwater-h2.example",
         (("hydrogen-electrolysis", 1.0),),
+    ),
+    _ProductPlan(
+        "Silkroad Textile Co.",
+        "Cotton T-shirt, knitted, dyed",
+        "engineer@silkroad-textile.example",
+        (("cotton-tshirt", 1.0),),
     ),
 )
 _CLIENT = ("Sunrise PV Co.", "Sunrise PV Co. ERP (demo)", "studies:read studies:write")
@@ -163,16 +173,28 @@ class Demo:
 
 def example_model(name: str) -> str:
     """The model file of worked example ``name`` (a folder of ``examples/``), from the wheel or the checkout."""
-    packaged = resources.files("lowcarbon").joinpath("demo_data", f"{name}.yaml")
+    return _example_file(name, f"{name}.yaml", "model.yaml").decode("utf-8")
+
+
+def example_files(name: str) -> dict[str, str]:
+    """The factor files worked example ``name``'s model names, name -> content as a study keeps it."""
+    named = yaml.safe_load(example_model(name)).get("factor_files") or []
+    return {str(file): stored_file(str(file), _example_file(name, f"{name}/{file}", str(file))) for file in named}
+
+
+def _example_file(name: str, packaged_as: str, relative: str) -> bytes:
+    """A file of worked example ``name``: ``lowcarbon/demo_data/<packaged_as>`` in a wheel, else
+    ``examples/<name>/<relative>`` in a checkout."""
+    packaged = resources.files("lowcarbon").joinpath("demo_data", *packaged_as.split("/"))
     if packaged.is_file():
-        return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).parents[2] / "examples" / name / "model.yaml"
+        return packaged.read_bytes()
+    checkout = Path(__file__).parents[2] / "examples" / name / relative
     try:
-        return checkout.read_text(encoding="utf-8")
+        return checkout.read_bytes()
     except OSError:
         raise DataFormatError(
-            f"the demo's example model {name!r} is missing: it is in lowcarbon/demo_data of the installed package, "
-            f"or {checkout} in a checkout; reinstall lowcarbon"
+            f"the demo's example file {name}/{relative} is missing: it is in lowcarbon/demo_data of the installed "
+            f"package, or {checkout} in a checkout; reinstall lowcarbon"
         ) from None
 
 
@@ -330,6 +352,7 @@ def _product(session: Session, runner: JobRunner, plan: _ProductPlan, organisati
             actor=ACTOR,
             model_text=text if share == 1.0 else less_grid_electricity(text, share),
             model_format="yaml",
+            files=example_files(example),
         )
 
 

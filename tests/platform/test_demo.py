@@ -33,15 +33,17 @@ from lowcarbon.platform.settings import Settings
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"
-PV, HYDROGEN = (
+PV, HYDROGEN, TSHIRT = (
     ("Sunrise PV Co.", "PV module, mono-Si, 1 kWp"),
     ("Clearwater Hydrogen Co.", "Hydrogen from grid electrolysis"),
+    ("Silkroad Textile Co.", "Cotton T-shirt, knitted, dyed"),
 )
 LOGINS = {  # email: (role, organisation, kind), as the README promises
     "admin@sunrise-pv.example": ("admin", "Sunrise PV Co.", "manufacturer"),
     "engineer@sunrise-pv.example": ("editor", "Sunrise PV Co.", "manufacturer"),
     "viewer@sunrise-pv.example": ("viewer", "Sunrise PV Co.", "manufacturer"),
     "engineer@clearwater-h2.example": ("editor", "Clearwater Hydrogen Co.", "manufacturer"),
+    "engineer@silkroad-textile.example": ("editor", "Silkroad Textile Co.", "manufacturer"),
     "verifier@greenmark-cert.example": ("editor", "Greenmark Certification Ltd.", "certification_body"),
     "buyer@metro-procurement.example": ("viewer", "Metro Procurement Group", "buyer"),
 }
@@ -67,6 +69,7 @@ def _expected_totals(tmp_path: Path) -> dict[tuple[str, str], list[float]]:
     return {
         PV: [compute(EXAMPLES / "pv-module" / "model.yaml").total, compute(variant).total],
         HYDROGEN: [compute(EXAMPLES / "hydrogen-electrolysis" / "model.yaml").total],
+        TSHIRT: [compute(EXAMPLES / "cotton-tshirt" / "model.yaml").total],  # with its factors.csv beside it
     }
 
 
@@ -91,6 +94,7 @@ def test_seed_creates_the_demo(migrated: Settings, tmp_path: Path) -> None:
     assert [(v.version, v.status) for product in seeded.products for v in product.versions] == [
         (1, "done"),
         (2, "done"),
+        (1, "done"),
         (1, "done"),
     ]
     assert seeded.client.organisation == "Sunrise PV Co." and seeded.client.client_id.startswith("lc_")
@@ -126,13 +130,21 @@ def test_demo_accounts_log_in_and_see_their_products(migrated: Settings, tmp_pat
         assert token.status_code == 200, token.text
         assert token.json()["scope"] == "studies:read studies:write"
 
+        _log_in(client, "engineer@silkroad-textile.example")
+        (tshirt,) = client.get("/api/products").json()["items"]
+        (study,) = client.get(f"/api/products/{tshirt['id']}/studies").json()["items"]
+        factors = (EXAMPLES / "cotton-tshirt" / "factors.csv").read_bytes()
+        assert [file["name"] for file in client.get(f"/api/studies/{study['id']}/files").json()] == ["factors.csv"]
+        assert client.get(f"/api/studies/{study['id']}/files/factors.csv").content == factors
+
 
 def test_seeding_twice_changes_nothing(migrated: Settings) -> None:
     """A second seeding writes no row (no audit entry either), reports the same demo, and the audit chain verifies."""
     first = demo.seed(migrated)
     before = _counts(migrated)
-    assert before["organisations"] == 4 and before["users"] == 6 and before["products"] == 2
-    assert before["studies"] == before["jobs"] == 3 and before["machine_clients"] == 1
+    assert before["organisations"] == 5 and before["users"] == 7 and before["products"] == 3
+    assert before["studies"] == before["jobs"] == 4 and before["machine_clients"] == 1
+    assert before["study_files"] == 1
     second = demo.seed(migrated)
     assert second == first
     assert _counts(migrated) == before
@@ -186,13 +198,19 @@ def test_second_version_changes_grid_electricity_amounts_only() -> None:
 
 
 def test_wheel_ships_the_demo_models() -> None:
-    """pyproject.toml puts each example the demo seeds into the wheel as lowcarbon/demo_data/<name>.yaml, where
-    example_model() looks first; in this checkout it reads examples/ (the same text)."""
+    """pyproject.toml puts each example the demo seeds into the wheel as lowcarbon/demo_data/<name>.yaml, and each
+    factor file its model names as lowcarbon/demo_data/<name>/<file>, where example_model() and example_files() look
+    first; in this checkout they read examples/ (the same text)."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     included = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
-    assert included == {f"examples/{name}/model.yaml": f"lowcarbon/demo_data/{name}.yaml" for name in demo.EXAMPLES}
+    expected = {f"examples/{name}/model.yaml": f"lowcarbon/demo_data/{name}.yaml" for name in demo.EXAMPLES}
     for name in demo.EXAMPLES:
         assert demo.example_model(name) == (EXAMPLES / name / "model.yaml").read_text(encoding="utf-8")
+        for file, content in demo.example_files(name).items():
+            expected[f"examples/{name}/{file}"] = f"lowcarbon/demo_data/{name}/{file}"
+            assert content == (EXAMPLES / name / file).read_text(encoding="utf-8")
+    assert included == expected
+    assert list(demo.example_files("cotton-tshirt")) == ["factors.csv"]
 
 
 def test_readme_names_the_demo() -> None:

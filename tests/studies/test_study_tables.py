@@ -84,6 +84,15 @@ def _seed_creators(settings: Settings) -> tuple[int, int]:
         engine.dispose()
 
 
+def _execute(settings: Settings, statement: str, values: dict[str, object] | None = None) -> None:
+    engine = create_engine(settings)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.text(statement), values or {})
+    finally:
+        engine.dispose()
+
+
 def _insert_study(settings: Settings, version: int, *, user: int | None, client: int | None) -> None:
     engine = create_engine(settings)
     columns = "product_id, version, model_text, model_format, status, created_at, created_by"
@@ -112,12 +121,7 @@ def test_studies_0002_records_a_person_or_a_client(settings: Settings) -> None:
     with pytest.raises(RuntimeError, match="1 studies were submitted by machine clients"):
         downgrade(settings, "studies_0001")
     assert current_revisions(settings) == ("studies_0002",)
-    engine = create_engine(settings)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text("DELETE FROM studies WHERE created_by IS NULL"))
-    finally:
-        engine.dispose()
+    _execute(settings, "DELETE FROM studies WHERE created_by IS NULL")
     downgrade(settings, "studies_0001")
     assert current_revisions(settings) == ("studies_0001",)
     assert "created_by_client" not in _inspect(settings)["studies"]
@@ -155,12 +159,7 @@ def test_studies_0003_keeps_factor_files(settings: Settings) -> None:
     with pytest.raises(RuntimeError, match="2 factor files are kept with studies"):
         downgrade(settings, "studies_0002")
     assert current_revisions(settings) == ("studies_0003",)
-    engine = create_engine(settings)
-    try:
-        with engine.begin() as connection:
-            connection.execute(sa.text("DELETE FROM study_files"))
-    finally:
-        engine.dispose()
+    _execute(settings, "DELETE FROM study_files")
     downgrade(settings, "studies_0002")
     assert current_revisions(settings) == ("studies_0002",)
     assert "study_files" not in _inspect(settings)

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from study_support import PV_MODEL, count_rows, inline, seed_organisation
+from study_support import PV_MODEL, TSHIRT_FACTORS, TSHIRT_MODEL, count_rows, inline, seed_organisation
 from web_support import csrf_of, form_login
 
 from lowcarbon.footprint import compute
@@ -147,6 +147,49 @@ def test_an_edited_model_becomes_the_next_version_and_the_comparison_shows_both(
     assert versions == [("1", figure(PV_TOTAL, "zh_CN")), ("2", figure(PV_TOTAL, "zh_CN"))]
     listed = web.get("/products").text
     assert re.search(rf"<td>v2</td>\s*<td class=\"num\">{re.escape(figure(PV_TOTAL, 'zh_CN'))}</td>", listed)
+
+
+def _upload_with_factors(
+    client: TestClient, product_id: int, factor_files: list[tuple[str, bytes]], **fields: str
+) -> Any:
+    """The new-version form with the T-shirt's model file (unless ``model`` is given) and ``factor_files``."""
+    data = {"csrf_token": csrf_of(client, f"/products/{product_id}"), "model": "", **fields}
+    model = ("", b"", "") if fields.get("model") else ("model.yaml", TSHIRT_MODEL.read_bytes(), "application/yaml")
+    files = [("file", model)] + [("factor_file", (name, content, "text/csv")) for name, content in factor_files]
+    return client.post(f"/products/{product_id}/studies", data=data, files=files, follow_redirects=False)
+
+
+def test_a_model_uploads_with_its_factor_files_and_a_new_version_keeps_them(
+    app_settings: Settings, web: TestClient, product_id: int
+) -> None:
+    web.cookies.set("lowcarbon_lang", "en")
+    expected = compute(TSHIRT_MODEL).total
+    response = _upload_with_factors(web, product_id, [("factors.csv", TSHIRT_FACTORS.read_bytes())])
+    assert response.status_code == 303, response.text
+    first = response.headers["location"]
+    study_page = web.get(first).text
+    assert f'href="/api/studies/{first.rsplit("/", 1)[1]}/files/factors.csv"' in study_page
+    assert web.get(f"/api/studies/{first.rsplit('/', 1)[1]}/files/factors.csv").content == TSHIRT_FACTORS.read_bytes()
+    edit_page = web.get(f"/products/{product_id}?edit={first.rsplit('/', 1)[1]}").text
+    assert 'name="factor_file"' in edit_page and "multiple" in edit_page
+    assert (
+        "keeps the factor files of the version it starts from" in edit_page and "<code>factors.csv</code>" in edit_page
+    )
+    files_from = re.search(r'name="files_from" value="(\d+)"', edit_page)
+    assert files_from is not None and files_from.group(1) == first.rsplit("/", 1)[1]
+    edited = TSHIRT_MODEL.read_text(encoding="utf-8")
+    response = _upload_with_factors(web, product_id, [], model=edited, format="yaml", files_from=files_from.group(1))
+    assert response.status_code == 303, response.text
+    second = web.get(f"/api/studies/{response.headers['location'].rsplit('/', 1)[1]}").json()
+    assert second["version"] == 2 and second["total"] == pytest.approx(expected, rel=1e-12)
+    assert [file["name"] for file in web.get(f"/api/studies/{second['id']}/files").json()] == ["factors.csv"]
+    first_study = web.get(f"/api/studies/{first.rsplit('/', 1)[1]}").json()
+    assert first_study["total"] == pytest.approx(expected, rel=1e-12)
+    web.cookies.set("lowcarbon_lang", "zh-CN")
+    assert "模型引用的因子文件" in web.get(f"/products/{product_id}").text
+    missing = _upload_with_factors(web, product_id, [])
+    assert missing.status_code == 400 and "not sent with it: factors.csv" in missing.text
+    assert count_rows(app_settings, "studies") == 2 and count_rows(app_settings, "study_files") == 2
 
 
 def test_a_bad_model_is_shown_with_its_problems_and_stores_nothing(

@@ -5,10 +5,14 @@ see the result with its charts, and compare a product's versions.
     POST /products                       name, csrf_token: 303 to the new product's page
     GET  /products/{id}[?edit=STUDY]     its studies, the comparison of its versions, the form for a new study
                                          (prefilled with study STUDY's model, or the newest YAML/JSON one)
-    POST /products/{id}/studies          multipart: file, or model + format; csrf_token: 303 to the study's page,
-                                         or the product page again with every problem of the model (400)
+    POST /products/{id}/studies          multipart: file, or model + format; factor_file (repeated), files_from;
+                                         csrf_token: 303 to the study's page, or the product page again with every
+                                         problem of the model (400)
     GET  /studies/{id}                   the study: its progress, then its result with charts by stage, by gas and
-                                         hotspots, and the model it was computed from
+                                         hotspots, the model it was computed from and its factor files
+
+A new version made from an earlier one (``files_from``, the study the form was prefilled from) keeps that study's
+factor files when none are uploaded: those the new model names, so that a model edited not to name a file drops it.
     GET  /studies/{id}/status            the progress fragment that HTMX polls while the job runs
 
 Everything goes through ``lowcarbon.studies.service``, as the API does, so the pages show what the API answers.
@@ -27,6 +31,7 @@ from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep
 from lowcarbon.platform.errors import InvalidInput, PayloadTooLarge
 from lowcarbon.platform.forms import read_fields, read_multipart
 from lowcarbon.studies import service, uploads
+from lowcarbon.studies.compute import named_files
 from lowcarbon.studies.model import ModelFormat, Study
 from lowcarbon.web import charts
 from lowcarbon.web.access import PageEditor, PageUser
@@ -81,9 +86,15 @@ async def add_study(
     """Store the uploaded or edited model as the product's next version and start its computation."""
     form = await read_multipart(request, max_bytes=uploads.MAX_UPLOAD)
     model_text, model_format = "", "yaml"
+    files_from = _files_from(form)
     _ = translations(language_of(request).locale).gettext
     try:  # a model that cannot be read or computed stores nothing: create_study checks it before writing
         model_text, model_format = await _model_from(form, _)
+        files = await uploads.uploaded_files(form)
+        if not files and files_from is not None:
+            kept = service.file_contents(session, organisation_id=user.organisation_id, study_id=files_from)
+            named = named_files(model_text, model_format)
+            files = {name: content for name, content in kept.items() if name in named}
         study = service.create_study(
             session,
             jobs,
@@ -93,9 +104,14 @@ async def add_study(
             actor=_actor(user.id),
             model_text=model_text,
             model_format=model_format,
+            files=files,
         )
     except (InvalidInput, PayloadTooLarge) as exc:
-        draft = {"model": model_text if model_format != "xlsx" else "", "format": model_format}
+        draft = {
+            "model": model_text if model_format != "xlsx" else "",
+            "format": model_format,
+            **_kept(session, user.organisation_id, files_from),
+        }
         problems = exc.details or [{"location": [], "message": str(exc)}]
         return _product_page(
             request,
@@ -123,6 +139,7 @@ def study_page(request: Request, study_id: int, user: PageUser, session: Session
         "product": product,
         "study": study,
         "model_text": model_text if model_format != "xlsx" else None,
+        "files": service.list_files(session, organisation_id=user.organisation_id, study_id=study_id),
         **_result_context(request, study),
     }
     return page(request, "study.html", context)
@@ -158,7 +175,7 @@ def _product_page(
     *,
     user: Any,
     edit: int | None = None,
-    draft: dict[str, str] | None = None,
+    draft: dict[str, Any] | None = None,
     problems: list[dict[str, Any]] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
@@ -181,14 +198,29 @@ def _product_page(
     return page(request, "product.html", context, status=status)
 
 
-def _draft(session: Any, organisation_id: int, studies: list[Any], edit: int | None) -> dict[str, str]:
-    """The model the new-study form starts from: study ``edit``'s, else the newest text model, else empty."""
+def _draft(session: Any, organisation_id: int, studies: list[Any], edit: int | None) -> dict[str, Any]:
+    """The model the new-study form starts from: study ``edit``'s, else the newest text model, else empty; with the
+    factor files of the study it starts from."""
     candidates = [edit] if edit is not None else [study.id for study in studies if study.model_format != "xlsx"][:1]
     for study_id in candidates:
         text, model_format = service.get_model(session, organisation_id=organisation_id, study_id=study_id)
         if model_format != "xlsx":
-            return {"model": text, "format": model_format}
-    return {"model": "", "format": "yaml"}
+            return {"model": text, "format": model_format, **_kept(session, organisation_id, study_id)}
+    return {"model": "", "format": "yaml", **_kept(session, organisation_id, None)}
+
+
+def _kept(session: Any, organisation_id: int, study_id: int | None) -> dict[str, Any]:
+    """The study a new version starts from and the names of its factor files, which it keeps unless others come."""
+    if study_id is None:
+        return {"files_from": None, "files": []}
+    files = service.list_files(session, organisation_id=organisation_id, study_id=study_id)
+    return {"files_from": study_id, "files": [file.name for file in files]}
+
+
+def _files_from(form: FormData) -> int | None:
+    """The study whose factor files the form's new version keeps, when it names one."""
+    value = form.get("files_from")
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 async def _model_from(form: FormData, _: Callable[[str], str]) -> tuple[str, ModelFormat]:
