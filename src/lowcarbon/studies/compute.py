@@ -6,6 +6,11 @@ its text, an Excel file as its bytes in base64. To read or compute a study, the 
 folder as ``model.<format>`` with each factor file at its name beside it, and handed to ``lowcarbon.footprint`` as
 the CLI would hand the file, so a study's result equals ``lowcarbon footprint`` on the same files. A study brings
 exactly the files its model names, no more and no fewer; a ``pcr`` must be one that ships with lowcarbon.
+
+Validation reads the model and its files and builds its system (every link to a factor or process, every unit), as
+``compute`` does before it solves: a model that validates fails later only in the solve. Building costs little next
+to reading (about 1.5 ms for examples/pv-module, 60 ms against 400 ms of reading for the 5,000-activity model of
+benchmarks/footprint_model.py). No message of validation or of the job names the temporary folder.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import os
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -20,10 +26,11 @@ from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from lowcarbon.errors import DataFormatError
-from lowcarbon.factors.table_format import read_factor_file
+from lowcarbon.errors import DataFormatError, LowcarbonError
+from lowcarbon.factors import default_library, load_set, read_factor_file
 from lowcarbon.footprint import ProductModel, compute, load_model
-from lowcarbon.footprint.excel import load_excel_model
+from lowcarbon.footprint.build import build
+from lowcarbon.footprint.excel import load_excel_model, translate
 from lowcarbon.footprint.pcr import shipped_pcrs
 
 __all__ = [
@@ -33,6 +40,7 @@ __all__ = [
     "MAX_FILE_CHARS",
     "MAX_MODEL_CHARS",
     "MAX_NAME_CHARS",
+    "MAX_PART_BYTES",
     "Files",
     "Problem",
     "compute_study",
@@ -50,17 +58,20 @@ MAX_FILE_CHARS = MAX_MODEL_CHARS  # one factor file as stored: as large as a mod
 MAX_FILES_CHARS = 2 * MAX_MODEL_CHARS  # all of a study's factor files together, as stored
 MAX_FILES = 16  # factor files of one study
 MAX_NAME_CHARS = 255
+MAX_PART_BYTES = 255  # a file or folder name on disk (NAME_MAX of Linux and macOS file systems), in UTF-8 bytes
 FACTOR_SUFFIXES = (".csv", ".xlsx")  # CSV kept as text, Excel as its bytes in base64
 Files = Mapping[str, str]  # a study's factor files: name as the model gives it -> content as stored
 Problem = dict[str, Any]  # {"location": [...], "message": ..., "type": ...}, as the platform's error details
 _COUNT = re.compile(r"\d+ problems? in ")
 _SOURCE = re.compile(r"^model(\.\w+)?: ")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MODEL_NAME = re.compile(r"model\..*", re.IGNORECASE)  # the model's own file, model.<format>, beside the files
 
 
 def name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a study's factor file, or None: a relative path with forward slashes, inside the
-    model's folder, ending in .csv or .xlsx."""
+    model's folder, ending in .csv or .xlsx, not starting with the model's own file name, each part short enough
+    for a file system."""
     if not name or len(name) > MAX_NAME_CHARS:
         return f"a factor file's name has 1 to {MAX_NAME_CHARS} characters"
     if "\\" in name:
@@ -74,6 +85,13 @@ def name_problem(name: str) -> str | None:
         return "a factor file's name stays in the model's folder: no .. in it"
     if any(part in ("", ".") for part in parts):
         return "a factor file's name has no empty or . parts: write it as 'folder/file.csv'"
+    if _MODEL_NAME.fullmatch(parts[0]):
+        return (
+            f"{parts[0]!r} is taken: the model itself is the file model.<format> (model.yaml, model.json, "
+            "model.xlsx) beside its factor files, so neither a factor file nor its first folder is named model.*"
+        )
+    if any(len(part.encode("utf-8")) > MAX_PART_BYTES for part in parts):
+        return f"each folder or file name in a factor file's name has at most {MAX_PART_BYTES} bytes in UTF-8"
     if PurePosixPath(name).suffix.lower() not in FACTOR_SUFFIXES:
         return "a factor file the platform keeps is CSV (.csv) or Excel (.xlsx)"
     return None
@@ -121,24 +139,34 @@ def model_file(text: str, model_format: str, files: Files | None = None) -> Iter
         content = text.encode("utf-8")
     written = {name: file_bytes(name, stored) for name, stored in (files or {}).items()}
     for name in written:
-        problem = name_problem(name) or _own_name_problem(name, model_format)
+        problem = name_problem(name)
         if problem is not None:
             raise DataFormatError(f"{name}: {problem}")
     with tempfile.TemporaryDirectory(prefix="lowcarbon-study-") as folder:
         path = Path(folder) / f"model.{model_format}"
-        path.write_bytes(content)
+        _write(Path(folder), path.name, content)
         for name, data in written.items():
-            target = Path(folder, *name.split("/"))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            _write(Path(folder), name, data)
         yield path
+
+
+def _write(folder: Path, name: str, data: bytes) -> None:
+    """Write the file ``name`` (a relative path) in ``folder``; DataFormatError naming it, never the folder, when the
+    file system refuses it (a name too long, a folder that is a file)."""
+    target = folder.joinpath(*name.split("/"))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise DataFormatError(f"{name}: the file cannot be written beside the model ({reason}); rename it") from None
 
 
 def named_files(text: str, model_format: str) -> list[str]:
     """The factor files the model names; none when it cannot be read."""
     try:
         with model_file(text, model_format) as path:
-            return list(_read(path, model_format).factor_files)
+            return list(_read(path, model_format)[0].factor_files)
     except DataFormatError:
         return []
 
@@ -148,18 +176,20 @@ def model_problems(text: str, model_format: str, files: Files | None = None) -> 
     files = files or {}
     if len(text) > MAX_MODEL_CHARS:
         return [_problem([], f"the model has {len(text):,} characters; at most {MAX_MODEL_CHARS:,} are accepted")]
-    problems = _file_problems(files, model_format)
+    problems = _file_problems(files)
     if problems:  # a file with a bad name or content is not written anywhere
         return problems
     try:
         with model_file(text, model_format, files) as path:
             try:
-                model = _read(path, model_format)
+                model, places = _read(path, model_format)
             except DataFormatError as exc:
-                return _problems(str(exc).replace(str(path), path.name))
+                return _problems(_hidden(str(exc), path.parent))
             problems = _named_problems(model.factor_files, files)
             for name in files if not problems else ():
                 problems += _content_problems(path.parent, name)
+            if not problems:
+                problems = _build_problems(path, model, places)
     except DataFormatError as exc:
         return _problems(str(exc))
     if model.pcr and model.pcr not in shipped_pcrs():
@@ -172,7 +202,16 @@ def compute_study(payload: dict[str, Any]) -> dict[str, Any]:
     """The job: ``{"model_text", "model_format", "files"}`` -> ``{"total", "result"}`` (``Footprint.to_dict()``);
     ``files`` (name -> content as stored) may be absent, as in jobs submitted before studies kept factor files."""
     with model_file(payload["model_text"], payload["model_format"], payload.get("files")) as path:
-        footprint = compute(path)
+        try:
+            footprint = compute(path)
+        except Exception as exc:  # the job keeps its error for the study: name the files, not the server's folder
+            shown = _hidden(str(exc), path.parent)
+            if shown == str(exc):
+                raise
+            if isinstance(exc, LowcarbonError):
+                exc.args = (shown,)
+                raise
+            raise LowcarbonError(f"the computation failed unexpectedly ({type(exc).__name__}: {shown})") from exc
     return {"total": footprint.total, "result": footprint.to_dict()}
 
 
@@ -180,19 +219,34 @@ def _binary(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() == ".xlsx"
 
 
-def _read(path: Path, model_format: str) -> ProductModel:
+def _read(path: Path, model_format: str) -> tuple[ProductModel, dict[str, str]]:
+    """The model, and for a workbook the sheet place of each model place."""
     if model_format == "xlsx":
-        return load_excel_model(path)[0]
-    return load_model(path)
+        return load_excel_model(path)
+    return load_model(path), {}
 
 
-def _own_name_problem(name: str, model_format: str) -> str | None:
-    if name == f"model.{model_format}":
-        return f"the model itself is model.{model_format} where it is computed; give the factor file another name"
-    return None
+def _build_problems(path: Path, model: ProductModel, places: dict[str, str]) -> list[Problem]:
+    """What building the model's system finds, as ``compute`` builds it before solving: links to factors and
+    processes, units, gases; the factor files are read into the library as ``compute`` reads them."""
+    library = default_library()
+    try:
+        for name in model.factor_files:
+            library.import_file(path.parent.joinpath(*name.split("/")))
+        build(model, library, load_set(model.gwp), str(path))
+    except LowcarbonError as exc:
+        return _problems(_hidden(translate(str(exc), places), path.parent))
+    return []
 
 
-def _file_problems(files: Files, model_format: str) -> list[Problem]:
+def _hidden(message: str, folder: Path) -> str:
+    """``message`` without the temporary ``folder``: its files named as the model names them."""
+    for shown in dict.fromkeys((str(folder), os.path.realpath(folder))):
+        message = message.replace(shown + os.sep, "").replace(shown, ".")
+    return message
+
+
+def _file_problems(files: Files) -> list[Problem]:
     """The factor files' names, count and sizes, and whether their contents decode."""
     problems = []
     if len(files) > MAX_FILES:
@@ -204,7 +258,7 @@ def _file_problems(files: Files, model_format: str) -> list[Problem]:
         )
     folded: dict[str, str] = {}
     for name, content in files.items():
-        problem = name_problem(name) or _own_name_problem(name, model_format)
+        problem = name_problem(name)
         if problem is None and name.casefold() in folded:
             problem = f"{folded[name.casefold()]!r} is sent too: names that differ only in case are one file"
         elif problem is None and any("/".join(name.split("/")[:n]) in files for n in range(1, name.count("/") + 1)):
@@ -253,7 +307,7 @@ def _content_problems(folder: Path, name: str) -> list[Problem]:
     try:
         read_factor_file(path)
     except DataFormatError as exc:
-        return [_file_problem([name], str(exc).replace(str(path), name))]
+        return [_file_problem([name], _hidden(str(exc), folder))]
     return []
 
 

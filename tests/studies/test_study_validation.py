@@ -1,0 +1,169 @@
+"""Validation of a study before anything is stored: factor-file names the file system would refuse, models whose
+system cannot be built; and the job's errors, which never show the server's temporary folder."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from study_support import (
+    PV_MODEL,
+    TSHIRT_FACTORS,
+    TSHIRT_MODEL,
+    accepted,
+    client_for,
+    count_rows,
+    create_product,
+    inline,
+    refusal,
+    seed_organisation,
+    wait_for,
+)
+from test_study_api import FAILING_MODEL
+
+from lowcarbon.errors import DataFormatError, LowcarbonError, SingularTechnosphere
+from lowcarbon.platform.settings import Settings
+from lowcarbon.studies import compute as study_compute
+from lowcarbon.studies.compute import compute_study, model_file, model_problems, name_problem
+
+MODEL = TSHIRT_MODEL.read_text(encoding="utf-8")
+FACTORS = TSHIRT_FACTORS.read_bytes()
+CLASHING = "model.yaml/f.csv"  # its folder would be the model's own file
+TOO_LONG = "光" * 100 + ".csv"  # 304 bytes in UTF-8: longer than a file system's name
+BAD_PROCESS = PV_MODEL.read_text(encoding="utf-8").replace("process: solar-glass", "process: no-such-process", 1)
+TEMP = tempfile.gettempdir()
+
+
+def _naming(name: str) -> str:
+    return MODEL.replace("factor_files: [factors.csv]", f"factor_files: ['{name}']")
+
+
+@pytest.mark.parametrize("name", [CLASHING, "Model.JSON/f.csv", "MODEL.xlsx", "model.csv", TOO_LONG, f"a/{TOO_LONG}"])
+def test_names_the_file_system_would_refuse_are_problems(name: str) -> None:
+    """A first part named like the model's own file (model.<anything>, in any case), or any part over 255 bytes."""
+    problem = name_problem(name)
+    assert problem is not None
+    assert ("model.<format>" in problem) != ("255 bytes" in problem)
+
+
+@pytest.mark.parametrize("name", ["models/f.csv", "data/model.csv", "光" * 80 + ".csv", "my model.yaml.csv"])
+def test_names_near_the_limits_are_kept(name: str) -> None:
+    assert name_problem(name) is None
+
+
+@pytest.mark.parametrize("name", [CLASHING, TOO_LONG])
+def test_such_names_are_refused_by_the_api_and_nothing_is_stored(migrated: Settings, name: str) -> None:
+    """The same file in JSON or as a multipart factor_file: 400 naming the file and its problem, never a 500."""
+    acme = seed_organisation(migrated, "Acme")
+    with client_for(inline(migrated), acme.editor) as person:
+        product_id = create_product(person)
+        url = f"/api/products/{product_id}/studies"
+        sent = person.post(
+            url, json={"model": _naming(name), "files": [{"name": name, "content": FACTORS.decode("utf-8")}]}
+        )
+        uploaded = person.post(
+            url, files=[("file", ("model.yaml", _naming(name).encode())), ("factor_file", (name, FACTORS))]
+        )
+    for response in (sent, uploaded):
+        assert refusal(response) == (400, "invalid_input"), response.text
+        (detail,) = response.json()["error"]["details"]
+        assert detail["location"] == ["files", name]
+        assert detail["message"] == name_problem(name)
+    assert count_rows(migrated, "studies") == count_rows(migrated, "study_files") == count_rows(migrated, "jobs") == 0
+
+
+def test_a_model_naming_such_a_file_is_refused() -> None:
+    """The model's own factor_files are held to the same names; nothing is written."""
+    (problem,) = model_problems(_naming(CLASHING), "yaml", {})
+    assert problem["location"] == ["model", "factor_files"] and "model.<format>" in problem["message"]
+
+
+def test_a_file_the_file_system_refuses_is_a_data_format_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Should a name pass the checks and the file system still refuse it, writing it is a DataFormatError naming
+    the file, not an OSError with the server's folder."""
+    monkeypatch.setattr(study_compute, "name_problem", lambda name: None)
+    for name in (CLASHING, TOO_LONG):
+        with pytest.raises(DataFormatError) as raised, model_file(MODEL, "yaml", {name: "id\n"}):
+            pass
+        assert str(raised.value).startswith(f"{name}: the file cannot be written beside the model (")
+        assert TEMP not in str(raised.value)
+
+
+def test_a_model_whose_system_cannot_be_built_is_refused(migrated: Settings) -> None:
+    """A link to a process the model does not have is found when the model is checked, as compute's build finds
+    it: 400 invalid_model with its place, without the server's folder, and nothing stored."""
+    acme = seed_organisation(migrated, "Acme")
+    with client_for(inline(migrated), acme.editor) as person:
+        product_id = create_product(person)
+        response = person.post(f"/api/products/{product_id}/studies", json={"model": BAD_PROCESS})
+    assert refusal(response) == (400, "invalid_model"), response.text
+    (detail,) = response.json()["error"]["details"]
+    assert detail["location"] == ["model", "stages[0].activities[1].process"]
+    assert detail["message"].startswith("no process 'no-such-process' in this model; processes are [")
+    assert TEMP not in response.text and "lowcarbon-study-" not in response.text
+    assert count_rows(migrated, "studies") == count_rows(migrated, "jobs") == 0
+
+
+def test_build_problems_of_factor_links_and_units_are_listed_at_once() -> None:
+    """Every broken link and unit at once, each at its place in the model."""
+    model = PV_MODEL.read_text(encoding="utf-8")
+    model = model.replace("factor: cn-grid-electricity/cn-national-2023", "factor: nowhere/nothing", 1)
+    model = model.replace("amount: 11.7985\n        unit: kWh", "amount: 11.7985\n        unit: m3", 1)
+    problems = model_problems(model, "yaml")
+    assert [p["location"] for p in problems] == [
+        ["model", "stages[1].activities[1].factor"],
+        ["model", "processes[0].inputs[1].unit"],
+    ]
+    assert "no factor 'nowhere/nothing'" in problems[0]["message"] and "m3" in problems[1]["message"]
+
+
+def test_a_job_failing_in_the_solve_keeps_an_error_without_the_folder(migrated: Settings) -> None:
+    """A model whose processes make only each other builds, so it is accepted; the solve fails, and the study's
+    error is the engine's message."""
+    acme = seed_organisation(migrated, "Acme")
+    with client_for(inline(migrated), acme.editor) as person:
+        product_id = create_product(person)
+        study = accepted(person.post(f"/api/products/{product_id}/studies", json={"model": FAILING_MODEL}))
+        failed = wait_for(person, study["id"], timeout=0)
+    assert failed["status"] == "failed"
+    assert failed["error"].startswith("The technosphere is singular")
+    assert TEMP not in failed["error"]
+
+
+def _failing(exc: BaseException | None) -> Any:
+    def compute(path: Path) -> Any:
+        raise exc if exc is not None else DataFormatError(f"{path}: stages[0].amount: broken; see {path.parent}")
+
+    return compute
+
+
+def test_the_job_strips_the_folder_from_lowcarbon_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(study_compute, "compute", _failing(None))
+    with pytest.raises(DataFormatError) as raised:
+        compute_study({"model_text": MODEL, "model_format": "yaml"})
+    assert str(raised.value) == "model.yaml: stages[0].amount: broken; see ."
+
+
+def test_the_job_strips_the_folder_from_other_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unexpected error naming a file becomes a LowcarbonError saying what it was, with the file's own name."""
+
+    def compute(path: Path) -> Any:
+        raise FileNotFoundError(2, "No such file or directory", str(path.parent / "data" / "f.csv"))
+
+    monkeypatch.setattr(study_compute, "compute", compute)
+    with pytest.raises(LowcarbonError) as raised:
+        compute_study({"model_text": MODEL, "model_format": "yaml"})
+    assert str(raised.value) == (
+        "the computation failed unexpectedly (FileNotFoundError: [Errno 2] No such file or directory: 'data/f.csv')"
+    )
+    assert isinstance(raised.value.__cause__, FileNotFoundError)
+
+
+def test_the_job_lets_other_errors_through_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    for error in (SingularTechnosphere("singular"), ZeroDivisionError("nothing")):
+        monkeypatch.setattr(study_compute, "compute", _failing(error))
+        with pytest.raises(type(error)) as raised:
+            compute_study({"model_text": MODEL, "model_format": "yaml"})
+        assert raised.value is error and str(error) in ("singular", "nothing")
