@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI
 
 from lowcarbon import __version__
 from lowcarbon.platform import auth_routes, health, oauth, organisation_routes
+from lowcarbon.platform.body_limit import BodyLimit
 from lowcarbon.platform.clock import Clock, system_clock
 from lowcarbon.platform.csrf import check_csrf
 from lowcarbon.platform.database import create_engine, session_factory
@@ -69,4 +70,5 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
     app.include_router(organisation_routes.router)
     app.include_router(studies_routes.router)
     install_web(app)
+    app.add_middleware(BodyLimit)
     return app
