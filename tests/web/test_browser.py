@@ -76,7 +76,7 @@ def test_upload_a_model_and_read_its_footprint(
     try:
         _log_in(page, base, tag, email)
         expect(page.locator("html")).to_have_attribute("lang", tag)
-        expect(page.locator("nav a.active")).to_have_text(products)
+        expect(page.locator("nav.nav a.active")).to_have_text(products)
 
         page.fill("input[name=name]", f"PV module ({tag})")
         page.click("form[action='/products'] button[type=submit]")

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
@@ -131,7 +132,9 @@ def attempt_login(
 ) -> tuple[logins.SessionUser, str, str] | None:
     """Log in with the ``email`` and ``password`` fields: the user, the session token and its CSRF token, or None
     when refused (the failed attempt is counted in ``session``, so the caller commits rather than raises)."""
-    if request.headers.get("sec-fetch-site") == "cross-site":
+    origin = request.headers.get("origin")
+    foreign = origin is not None and urlsplit(origin).netloc != request.headers.get("host")  # "null" too
+    if request.headers.get("sec-fetch-site") == "cross-site" or foreign:
         raise CsrfFailed("a login form of another site cannot log you in here; use this site's login page")
     email, password = fields.get("email"), fields.get("password")
     if not email or password is None:

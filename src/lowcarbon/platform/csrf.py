@@ -12,7 +12,8 @@ header by themselves, so another site cannot make them send it. SameSite=Lax on 
 line: browsers do not send it with cross-site POSTs at all.
 
 Endpoints that do not act on the session are marked ``@csrf_exempt``: login (a stale cookie must not stop anyone
-logging in; it refuses requests a browser labels ``Sec-Fetch-Site: cross-site`` instead) and the OAuth2 token
+logging in; it refuses requests a browser labels ``Sec-Fetch-Site: cross-site``, or whose ``Origin`` is another
+site's or ``null``, instead, so another site cannot log a browser into an account of its choosing) and the OAuth2 token
 endpoint.
 """
 

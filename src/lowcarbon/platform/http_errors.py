@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException
 
 from lowcarbon.errors import LowcarbonError
 
-__all__ = ["ErrorBody", "ErrorDetail", "ErrorResponse", "error_response", "install_error_handlers"]
+__all__ = ["CODES", "ErrorBody", "ErrorDetail", "ErrorResponse", "error_response", "install_error_handlers"]
 
 CODES = {
     400: "bad_request",

@@ -125,7 +125,7 @@ def create_client(
     """
     granted = parse_scopes(scopes)
     if not granted:
-        raise InvalidInput('give the client at least one scope, e.g. --scopes "footprints:read"')
+        raise InvalidInput("give the client at least one scope, e.g. studies:read")
     if len(" ".join(granted)) > 1000 or len(name.strip()) > 200:
         raise InvalidInput("give at most 1,000 characters of scopes and a name of at most 200")
     if secret is not None and not MIN_SECRET_LENGTH <= len(secret) <= MAX_SECRET_LENGTH:

@@ -17,13 +17,25 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 
 from lowcarbon.platform.errors import InvalidInput
 
 T = TypeVar("T")
 
-__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "PageDep", "PageRequest", "decode_cursor", "encode_cursor", "page_request"]
+__all__ = [
+    "DEFAULT_LIMIT",
+    "MAX_ID",
+    "MAX_LIMIT",
+    "IdPath",
+    "IdQuery",
+    "PageDep",
+    "PageRequest",
+    "decode_cursor",
+    "encode_cursor",
+    "page_request",
+    "parse_id",
+]
 
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
@@ -34,6 +46,19 @@ def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
 
 
+MAX_ID = 2**63 - 1  # the largest id a database integer column (SQLite INTEGER, PostgreSQL BIGINT) holds
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's id")]
+IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="A record's id")]
+
+
+def parse_id(text: str) -> int | None:
+    """The record id ``text`` writes in ASCII digits, or None for anything else (``²``, 30 digits, "-1")."""
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 def decode_cursor(cursor: str) -> int:
     """The last id the cursor stands for; InvalidInput when it is not a cursor this API gave."""
     try:
@@ -41,9 +66,10 @@ def decode_cursor(cursor: str) -> int:
     except (binascii.Error, UnicodeDecodeError, ValueError):
         text = ""
     kind, _, number = text.partition(":")
-    if kind != "id" or not number.isdigit():
+    last_id = parse_id(number) if kind == "id" else None
+    if last_id is None:
         raise InvalidInput("cursor: not a cursor of this API; use the `next` URL of the previous page as it is")
-    return int(number)
+    return last_id
 
 
 @dataclass(frozen=True)

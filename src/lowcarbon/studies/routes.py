@@ -64,7 +64,7 @@ from lowcarbon.platform.errors import InvalidInput, UnsupportedMediaType
 from lowcarbon.platform.forms import JSON, MULTIPART, media_type, read_multipart
 from lowcarbon.platform.http_errors import ErrorResponse
 from lowcarbon.platform.jobs import JobKind
-from lowcarbon.platform.pagination import PageDep
+from lowcarbon.platform.pagination import IdPath, PageDep
 from lowcarbon.studies import service, uploads
 from lowcarbon.studies.compute import compute_study
 from lowcarbon.studies.model import (
@@ -225,7 +225,7 @@ def list_products(caller: Reader, session: SessionDep, page: PageDep) -> Product
 
 @router.post("/products/{product_id}/studies", status_code=202, openapi_extra=_STUDY_BODY, responses=_UPLOAD_ERRORS)
 def create_study(
-    product_id: int, caller: Writer, body: StudyInput, session: WriteSessionDep, jobs: JobsDep, response: Response
+    product_id: IdPath, caller: Writer, body: StudyInput, session: WriteSessionDep, jobs: JobsDep, response: Response
 ) -> StudySummary:
     """Store a model (JSON, or an uploaded file) as the product's next version and compute its footprint in the
     background."""
@@ -246,7 +246,7 @@ def create_study(
 
 
 @router.get("/products/{product_id}/studies")
-def list_studies(product_id: int, caller: Reader, session: SessionDep, page: PageDep) -> StudyPage:
+def list_studies(product_id: IdPath, caller: Reader, session: SessionDep, page: PageDep) -> StudyPage:
     """The product's studies, newest first, a page at a time, without their results."""
     rows = service.list_studies(
         session, organisation_id=caller.organisation_id, product_id=product_id, limit=page.fetch, after=page.after
@@ -256,7 +256,7 @@ def list_studies(product_id: int, caller: Reader, session: SessionDep, page: Pag
 
 
 @router.get("/studies/{study_id}")
-def get_study(study_id: int, caller: Reader, session: SessionDep) -> Study:
+def get_study(study_id: IdPath, caller: Reader, session: SessionDep) -> Study:
     """A study: its status, and its result when done or its error when failed."""
     return service.get_study(session, organisation_id=caller.organisation_id, study_id=study_id)
 
@@ -273,7 +273,7 @@ _MEDIA_TYPES = {
     response_class=Response,
     responses={200: {"content": {media: {} for media in _MEDIA_TYPES.values()}, "description": "The model file"}},
 )
-def get_model(study_id: int, caller: Reader, session: SessionDep) -> Response:
+def get_model(study_id: IdPath, caller: Reader, session: SessionDep) -> Response:
     """The exact model file the study was computed from."""
     study = service.get_study(session, organisation_id=caller.organisation_id, study_id=study_id)
     text, model_format = service.get_model(session, organisation_id=caller.organisation_id, study_id=study_id)
@@ -287,7 +287,7 @@ def get_model(study_id: int, caller: Reader, session: SessionDep) -> Response:
 
 
 @router.get("/studies/{study_id}/files")
-def list_files(study_id: int, caller: Reader, session: SessionDep) -> list[FactorFile]:
+def list_files(study_id: IdPath, caller: Reader, session: SessionDep) -> list[FactorFile]:
     """The factor files the study keeps, by name: each one's name as the model gives it, size and SHA-256."""
     return service.list_files(session, organisation_id=caller.organisation_id, study_id=study_id)
 
@@ -300,7 +300,7 @@ _FILE_TYPES = {".csv": "text/csv", ".xlsx": _MEDIA_TYPES["xlsx"]}
     response_class=Response,
     responses={200: {"content": {media: {} for media in _FILE_TYPES.values()}, "description": "The factor file"}},
 )
-def get_file(study_id: int, name: str, caller: Reader, session: SessionDep) -> Response:
+def get_file(study_id: IdPath, name: str, caller: Reader, session: SessionDep) -> Response:
     """One factor file of the study, byte for byte as sent."""
     content = service.get_file(session, organisation_id=caller.organisation_id, study_id=study_id, name=name)
     base = PurePosixPath(name).name
@@ -313,6 +313,6 @@ def get_file(study_id: int, name: str, caller: Reader, session: SessionDep) -> R
 
 
 @router.get("/products/{product_id}/comparison")
-def comparison(product_id: int, caller: Reader, session: SessionDep) -> Comparison:
+def comparison(product_id: IdPath, caller: Reader, session: SessionDep) -> Comparison:
     """The product's computed versions, oldest first: total and by stage, and the change between versions."""
     return service.compare(session, organisation_id=caller.organisation_id, product_id=product_id)

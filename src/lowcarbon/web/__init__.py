@@ -2,7 +2,8 @@
 
 ``install(app)`` mounts the pages, the static files (``/static``: the stylesheet, the chart script, and HTMX and
 ECharts and Swagger UI as shipped by their projects, see ``static/vendor``), the API's documentation page (``/docs``,
-from those files rather than a CDN) and the redirect to the login page. The pages use the
+from those files rather than a CDN), the redirect to the login page, and error pages for the pages' errors
+(``error_pages``). The pages use the
 same domain services as the API (``lowcarbon.studies.service``), so they show what the API answers.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from lowcarbon.web import docs_pages, organisation_pages, session_pages, study_pages
+from lowcarbon.web import docs_pages, error_pages, organisation_pages, session_pages, study_pages
 from lowcarbon.web.access import LoginRequired, login_redirect
 
 __all__ = ["install"]
@@ -25,6 +26,7 @@ def install(app: FastAPI) -> None:
     """Mount the browser UI on ``app``."""
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.add_exception_handler(LoginRequired, login_redirect)
+    error_pages.install(app)
     app.include_router(session_pages.router)
     app.include_router(study_pages.router)
     app.include_router(organisation_pages.router)

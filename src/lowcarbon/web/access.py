@@ -1,7 +1,8 @@
 """Who is looking at a page: the logged-in person, or a redirect to the login page.
 
 A page answers a browser, so a missing or ended session is not a JSON 401 but a 303 to ``/login?next=<the page>``
-(for an HTMX request, an ``HX-Redirect`` header, which HTMX follows with a full page load). A viewer sending a form
+(for an HTMX request, an ``HX-Redirect`` header, which HTMX follows with a full page load, back to the page the
+fragment belongs to). A viewer sending a form
 that changes data gets the error page (403): the UI does not offer them such forms.
 """
 
@@ -18,6 +19,7 @@ from lowcarbon.platform.csrf import SESSION_COOKIE
 from lowcarbon.platform.dependencies import NowDep
 from lowcarbon.platform.errors import NotAuthenticated
 from lowcarbon.platform.logins import SessionUser
+from lowcarbon.web.render import here, same_site_path
 
 __all__ = ["LoginRequired", "PageEditor", "PageUser", "login_redirect", "safe_next"]
 
@@ -35,8 +37,9 @@ def page_user(request: Request, now: NowDep) -> SessionUser:
     try:
         return current_user(request, request.cookies.get(SESSION_COOKIE), now)
     except NotAuthenticated:
-        here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        raise LoginRequired(here if request.method == "GET" else "/") from None
+        if request.headers.get("hx-request"):  # a fragment: come back to the page it is part of
+            raise LoginRequired(same_site_path(request, request.headers.get("hx-current-url")) or "/") from None
+        raise LoginRequired(here(request) if request.method == "GET" else "/") from None
 
 
 PageUser = Annotated[SessionUser, Depends(page_user)]

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from babel.dates import format_datetime
 from babel.numbers import format_decimal, format_percent
@@ -26,7 +27,7 @@ from lowcarbon.platform.csrf import SESSION_COOKIE
 from lowcarbon.platform.dependencies import Platform
 from lowcarbon.web.i18n import LANGUAGES, Language, language_of, translations
 
-__all__ = ["PAGE_HEADERS", "TEMPLATES", "environment", "figure", "page", "text"]
+__all__ = ["PAGE_HEADERS", "TEMPLATES", "environment", "figure", "here", "page", "same_site_path", "text"]
 
 TEMPLATES = Path(__file__).parent / "templates"
 SIGNIFICANT = 6  # as `lowcarbon footprint` prints figures
@@ -41,6 +42,7 @@ PAGE_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",  # pages show an organisation's data, and once a client's secret: keep no copy
 }
 
 
@@ -91,11 +93,30 @@ def page(
         "language": language,
         "languages": LANGUAGES.values(),
         "csrf_token": csrf,
+        "here": here(request),
         **(context or {}),
     }
     html = environment(language.locale).get_template(template).render(values)
-    headers = {"Content-Language": language.tag, "Vary": "Cookie", **PAGE_HEADERS}
+    headers = {"Content-Language": language.tag, "Vary": "Cookie, Accept-Language", **PAGE_HEADERS}
     return HTMLResponse(html, status_code=status, headers=headers)
+
+
+def here(request: Request) -> str:
+    """The address of the page being shown, to come back to (after the language switch): the request's own for a
+    GET, else the page the form was sent from (the Referer, when it is this site's), else the start page."""
+    if request.method == "GET":
+        return request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return same_site_path(request, request.headers.get("referer")) or "/"
+
+
+def same_site_path(request: Request, url: str | None) -> str | None:
+    """The path and query of ``url`` when it is an address of this site, else None."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    if parts.netloc != request.url.netloc or parts.scheme not in ("http", "https"):
+        return None
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
 def _when(value: datetime | None, locale: str) -> str:

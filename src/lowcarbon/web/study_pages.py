@@ -28,8 +28,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
 from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep
-from lowcarbon.platform.errors import InvalidInput, PayloadTooLarge
+from lowcarbon.platform.errors import Conflict, InvalidInput, PayloadTooLarge
 from lowcarbon.platform.forms import read_fields, read_multipart
+from lowcarbon.platform.pagination import IdPath, IdQuery, parse_id
 from lowcarbon.studies import service, uploads
 from lowcarbon.studies.compute import named_files
 from lowcarbon.studies.model import ModelFormat, Study
@@ -49,8 +50,21 @@ def _actor(user_id: int) -> str:
 
 
 @router.get("/products")
-def products(request: Request, user: PageUser, session: SessionDep, after: int | None = None) -> HTMLResponse:
+def products(request: Request, user: PageUser, session: SessionDep, after: IdQuery = None) -> HTMLResponse:
     """The organisation's products, newest first, a page at a time."""
+    return _products_page(request, user, session, after)
+
+
+def _products_page(
+    request: Request,
+    user: Any,
+    session: Any,
+    after: int | None,
+    *,
+    error: str | None = None,
+    name: str = "",
+    status: int = 200,
+) -> HTMLResponse:
     rows = service.list_products(session, organisation_id=user.organisation_id, limit=PAGE_SIZE + 1, after=after)
     shown = rows[:PAGE_SIZE]
     latest = service.latest_totals(
@@ -58,22 +72,26 @@ def products(request: Request, user: PageUser, session: SessionDep, after: int |
     )
     next_after = shown[-1].id if len(rows) > PAGE_SIZE else None
     context = {"user": user, "products": shown, "latest": latest, "next_after": next_after}
-    return page(request, "products.html", context)
+    return page(request, "products.html", {**context, "error": error, "name": name}, status=status)
 
 
 @router.post("/products")
 async def add_product(request: Request, user: PageEditor, session: WriteSessionDep) -> Response:
     """Add a product from the form, then show it."""
     fields = await read_fields(request, json_allowed=False)
-    product = service.create_product(
-        session, organisation_id=user.organisation_id, name=fields.get("name", ""), actor=_actor(user.id)
-    )
+    try:
+        product = service.create_product(
+            session, organisation_id=user.organisation_id, name=fields.get("name", ""), actor=_actor(user.id)
+        )
+    except (InvalidInput, Conflict) as exc:  # shown on the page, with the name kept to correct
+        name = fields.get("name", "")
+        return _products_page(request, user, session, None, error=str(exc), name=name, status=exc.status)
     return RedirectResponse(f"/products/{product.id}", status_code=303)
 
 
 @router.get("/products/{product_id}")
 def product_page(
-    request: Request, product_id: int, user: PageUser, session: SessionDep, edit: int | None = None
+    request: Request, product_id: IdPath, user: PageUser, session: SessionDep, edit: IdQuery = None
 ) -> HTMLResponse:
     """A product: its studies, their comparison, and the form for a new version."""
     return _product_page(request, product_id, user.organisation_id, session, user=user, edit=edit)
@@ -81,7 +99,7 @@ def product_page(
 
 @router.post("/products/{product_id}/studies")
 async def add_study(
-    request: Request, product_id: int, user: PageEditor, session: WriteSessionDep, jobs: JobsDep
+    request: Request, product_id: IdPath, user: PageEditor, session: WriteSessionDep, jobs: JobsDep
 ) -> Response:
     """Store the uploaded or edited model as the product's next version and start its computation."""
     form = await read_multipart(request, max_bytes=uploads.MAX_UPLOAD)
@@ -129,7 +147,7 @@ async def add_study(
 
 
 @router.get("/studies/{study_id}")
-def study_page(request: Request, study_id: int, user: PageUser, session: SessionDep) -> HTMLResponse:
+def study_page(request: Request, study_id: IdPath, user: PageUser, session: SessionDep) -> HTMLResponse:
     """A study: its progress, then its result with charts, and the model it came from."""
     study = service.get_study(session, organisation_id=user.organisation_id, study_id=study_id)
     product = service.get_product(session, organisation_id=user.organisation_id, product_id=study.product_id)
@@ -146,7 +164,7 @@ def study_page(request: Request, study_id: int, user: PageUser, session: Session
 
 
 @router.get("/studies/{study_id}/status")
-def study_status(request: Request, study_id: int, user: PageUser, session: SessionDep) -> HTMLResponse:
+def study_status(request: Request, study_id: IdPath, user: PageUser, session: SessionDep) -> HTMLResponse:
     """The study's progress, or its result once done: the fragment the study page polls."""
     study = service.get_study(session, organisation_id=user.organisation_id, study_id=study_id)
     return page(request, "study_status.html", {"user": user, "study": study, **_result_context(request, study)})
@@ -220,7 +238,7 @@ def _kept(session: Any, organisation_id: int, study_id: int | None) -> dict[str,
 def _files_from(form: FormData) -> int | None:
     """The study whose factor files the form's new version keeps, when it names one."""
     value = form.get("files_from")
-    return int(value) if isinstance(value, str) and value.isdigit() else None
+    return parse_id(value) if isinstance(value, str) else None
 
 
 async def _model_from(form: FormData, _: Callable[[str], str]) -> tuple[str, ModelFormat]:

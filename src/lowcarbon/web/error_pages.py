@@ -1,0 +1,65 @@
+"""Errors of the browser's pages as pages: the same status and stable code as the API's JSON error, in the page's
+language and layout, with the page's security headers.
+
+``install(app)`` wraps the app's JSON error handlers (``platform.http_errors``): a request for a page (one that
+reached a route of ``lowcarbon.web``, or reached no route at all and accepts HTML, as a browser's address bar does)
+that fails gets ``error.html`` with the status, the code (also in ``data-error-code``, for tests and scripts) and the
+message; every other request keeps the one JSON error shape. A crash (500) stays the API's plain answer, which tells
+nothing.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+
+from lowcarbon.errors import LowcarbonError
+from lowcarbon.platform.http_errors import CODES
+from lowcarbon.web.render import page
+
+__all__ = ["install", "is_page"]
+
+Handler = Callable[[Request, Exception], Any]
+
+
+def is_page(request: Request) -> bool:
+    """Whether ``request`` asks for one of the browser's pages: it reached a page's route, or no route and it
+    accepts HTML (a browser asking for an address that does not exist)."""
+    endpoint = request.scope.get("endpoint")
+    if endpoint is not None:
+        return str(getattr(endpoint, "__module__", "")).startswith("lowcarbon.web.")
+    return "text/html" in request.headers.get("accept", "")
+
+
+def install(app: FastAPI) -> None:
+    """Answer errors of page requests with the error page; leave the others to the JSON handlers."""
+    for error in (LowcarbonError, HTTPException, RequestValidationError):
+        fallback = app.exception_handlers[error]
+        app.add_exception_handler(error, _pages_first(fallback))
+
+
+def _pages_first(fallback: Handler) -> Handler:
+    async def handle(request: Request, exc: Exception) -> Response:
+        if is_page(request):
+            status, code = _status_and_code(exc)
+            message = str(exc) if isinstance(exc, LowcarbonError) else ""
+            context = {"status": status, "code": code, "message": message}
+            return page(request, "error.html", context, status=status)
+        answer = fallback(request, exc)
+        return await answer if inspect.isawaitable(answer) else answer  # type: ignore[no-any-return]
+
+    return handle
+
+
+def _status_and_code(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, LowcarbonError):
+        return int(getattr(exc, "status", 400)), exc.code
+    if isinstance(exc, RequestValidationError):
+        return 422, "validation_error"
+    assert isinstance(exc, HTTPException)
+    return exc.status_code, CODES.get(exc.status_code, f"http_{exc.status_code}")
