@@ -19,6 +19,7 @@ from lowcarbon.footprint import compute
 from lowcarbon.footprint.excel import write_excel_starter
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.settings import Settings
+from lowcarbon.web import study_pages
 from lowcarbon.web.render import figure
 
 PV_TOTAL = compute(PV_MODEL).total
@@ -290,3 +291,18 @@ def test_the_api_docs_load_nothing_from_another_site(web: TestClient) -> None:
         assert "/static/vendor/swagger-ui-bundle.js" in page and "/openapi.json" in page
         assert "cdn." not in page and "https://" not in page
         assert web.get("/redoc").status_code == 404
+
+
+def test_a_products_studies_come_a_page_at_a_time(
+    app_settings: Settings, web: TestClient, product_id: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(study_pages, "PAGE_SIZE", 2)
+    for _ in range(3):
+        assert _upload(web, product_id, "model.yaml", PV_MODEL.read_bytes()).status_code == 303
+    first = web.get(f"/products/{product_id}").text
+    assert re.findall(r">v(\d)</a>", first) == ["3", "2"]
+    older = re.search(r'href="(/products/\d+\?older=\d+)"', first)
+    assert older is not None
+    second = web.get(older.group(1)).text
+    assert re.findall(r">v(\d)</a>", second) == ["1"] and "?older=" not in second
+    assert "declared_unit:" in second  # the form still starts from the newest model

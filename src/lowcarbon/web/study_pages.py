@@ -91,10 +91,16 @@ async def add_product(request: Request, user: PageEditor, session: WriteSessionD
 
 @router.get("/products/{product_id}")
 def product_page(
-    request: Request, product_id: IdPath, user: PageUser, session: SessionDep, edit: IdQuery = None
+    request: Request,
+    product_id: IdPath,
+    user: PageUser,
+    session: SessionDep,
+    edit: IdQuery = None,
+    older: IdQuery = None,
 ) -> HTMLResponse:
-    """A product: its studies, their comparison, and the form for a new version."""
-    return _product_page(request, product_id, user.organisation_id, session, user=user, edit=edit)
+    """A product: its studies (a page at a time: ``older`` is the last study of the page before), their comparison,
+    and the form for a new version."""
+    return _product_page(request, product_id, user.organisation_id, session, user=user, edit=edit, older=older)
 
 
 @router.post("/products/{product_id}/studies")
@@ -193,20 +199,31 @@ def _product_page(
     *,
     user: Any,
     edit: int | None = None,
+    older: int | None = None,
     draft: dict[str, Any] | None = None,
     problems: list[dict[str, Any]] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     product = service.get_product(session, organisation_id=organisation_id, product_id=product_id)
-    studies = service.list_studies(session, organisation_id=organisation_id, product_id=product_id, limit=100)
+    listed = service.list_studies(
+        session, organisation_id=organisation_id, product_id=product_id, limit=PAGE_SIZE + 1, after=older
+    )
+    studies = listed[:PAGE_SIZE]
     compared = service.compare(session, organisation_id=organisation_id, product_id=product_id)
-    if draft is None:
-        draft = _draft(session, organisation_id, studies, edit)
+    if draft is None:  # from the newest studies, whichever page is shown
+        newest = (
+            studies
+            if older is None
+            else service.list_studies(session, organisation_id=organisation_id, product_id=product_id, limit=PAGE_SIZE)
+        )
+        draft = _draft(session, organisation_id, newest, edit)
     _ = translations(language_of(request).locale).gettext
     context = {
         "user": user,
         "product": product,
         "studies": studies,
+        "older": older,
+        "older_after": studies[-1].id if len(listed) > PAGE_SIZE else None,
         "comparison": compared,
         "comparison_chart": charts.comparison(compared, _) if compared.versions else None,
         "draft": draft,
