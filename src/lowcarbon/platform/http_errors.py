@@ -20,7 +20,15 @@ from starlette.exceptions import HTTPException
 
 from lowcarbon.errors import LowcarbonError
 
-__all__ = ["CODES", "ErrorBody", "ErrorDetail", "ErrorResponse", "error_response", "install_error_handlers"]
+__all__ = [
+    "CODES",
+    "ErrorBody",
+    "ErrorDetail",
+    "ErrorResponse",
+    "error_response",
+    "install_error_handlers",
+    "status_and_code",
+]
 
 CODES = {
     400: "bad_request",
@@ -82,9 +90,20 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected_error)
 
 
+def status_and_code(exc: Exception) -> tuple[int, str]:
+    """The HTTP status and the stable code an error is answered with (the JSON error's, and a page's)."""
+    if isinstance(exc, LowcarbonError):
+        return int(getattr(exc, "status", 400)), exc.code
+    if isinstance(exc, RequestValidationError):
+        return 422, "validation_error"
+    if isinstance(exc, HTTPException):
+        return exc.status_code, CODES.get(exc.status_code, f"http_{exc.status_code}")
+    return 500, "internal_error"
+
+
 def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    status = exc.status_code
+    status, code = status_and_code(exc)
     try:
         phrase = HTTPStatus(status).phrase
     except ValueError:  # a status Python does not name
@@ -92,7 +111,7 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     message = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
     if message is None:
         message = f"{request.method} {request.url.path}: {phrase.lower()}"
-    return error_response(status, CODES.get(status, f"http_{status}"), message, headers=exc.headers)
+    return error_response(status, code, message, headers=exc.headers)
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -102,17 +121,19 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         for error in exc.errors()
     ]
     message = "; ".join(f"{'.'.join(map(str, detail.location))}: {detail.message}" for detail in details)
-    return error_response(422, "validation_error", message or "the request is not valid", details=details)
+    status, code = status_and_code(exc)
+    return error_response(status, code, message or "the request is not valid", details=details)
 
 
 def _lowcarbon_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, LowcarbonError)
     problems = getattr(exc, "details", None)  # a PlatformError may list its problems one by one
     details = [ErrorDetail.model_validate(problem) for problem in problems] if problems else None
-    status = getattr(exc, "status", 400)
-    return error_response(status, exc.code, str(exc), details=details, headers=getattr(exc, "headers", None))
+    status, code = status_and_code(exc)
+    return error_response(status, code, str(exc), details=details, headers=getattr(exc, "headers", None))
 
 
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     # The traceback goes to the server's log (Starlette re-raises after this handler), not to the client.
-    return error_response(500, "internal_error", "the server failed to handle this request; it has been logged")
+    status, code = status_and_code(exc)
+    return error_response(status, code, "the server failed to handle this request; it has been logged")

@@ -195,9 +195,7 @@ async def _uploaded(request: Request) -> _Submission:
             raise InvalidInput("send the model file in the form field `file`")
         if chosen is not None and not isinstance(chosen, str):
             raise InvalidInput("send the format as a text field: yaml, json or xlsx")
-        model_format = uploads.model_format(upload.filename, chosen)
-        content = await upload.read(uploads.max_file_bytes(model_format) + 1)
-        model = uploads.stored_model(upload.filename, content, model_format)
+        model, model_format = await uploads.uploaded_model(upload, chosen)
         return _Submission(model, model_format, await uploads.uploaded_files(form))
     finally:
         await form.close()

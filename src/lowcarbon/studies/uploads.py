@@ -33,6 +33,7 @@ __all__ = [
     "sent_files",
     "stored_model",
     "uploaded_files",
+    "uploaded_model",
 ]
 
 SUFFIXES: dict[str, ModelFormat] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
@@ -76,6 +77,14 @@ def stored_model(filename: str | None, content: bytes, model_format: ModelFormat
         return content.decode("utf-8-sig")  # a byte order mark, as some editors write, is not part of the model
     except UnicodeDecodeError:
         raise InvalidInput(f"{name} is not UTF-8 text; save the model as UTF-8") from None
+
+
+async def uploaded_model(upload: UploadFile, chosen: str | None) -> tuple[str, ModelFormat]:
+    """The uploaded model file as a study keeps it, and its format (``chosen``, else told by the file's name); read
+    no further than one byte past its format's limit."""
+    kind = model_format(upload.filename, chosen)
+    content = await upload.read(max_file_bytes(kind) + 1)
+    return stored_model(upload.filename, content, kind), kind
 
 
 def max_factor_bytes(name: str) -> int:

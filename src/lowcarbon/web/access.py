@@ -14,14 +14,14 @@ from urllib.parse import quote
 from fastapi import Depends, Request, Response
 from fastapi.responses import RedirectResponse
 
-from lowcarbon.platform.auth import current_user, editor_user
+from lowcarbon.platform.auth import admin_user, current_user, editor_user
 from lowcarbon.platform.csrf import SESSION_COOKIE
 from lowcarbon.platform.dependencies import NowDep
 from lowcarbon.platform.errors import NotAuthenticated
 from lowcarbon.platform.logins import SessionUser
 from lowcarbon.web.render import here, same_site_path
 
-__all__ = ["LoginRequired", "PageEditor", "PageUser", "login_redirect", "safe_next"]
+__all__ = ["LoginRequired", "PageAdmin", "PageEditor", "PageUser", "login_redirect", "safe_next"]
 
 
 class LoginRequired(Exception):
@@ -51,6 +51,14 @@ def page_editor(user: PageUser) -> SessionUser:
 
 
 PageEditor = Annotated[SessionUser, Depends(page_editor)]
+
+
+def page_admin(user: PageUser) -> SessionUser:
+    """The logged-in person if they are their organisation's admin; else 403 forbidden."""
+    return admin_user(user)
+
+
+PageAdmin = Annotated[SessionUser, Depends(page_admin)]
 
 
 def safe_next(target: str | None) -> str:

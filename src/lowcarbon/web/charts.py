@@ -10,16 +10,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from lowcarbon.studies.model import Comparison
+from lowcarbon.web.render import SIGNIFICANT
 
 __all__ = ["by_gas", "by_stage", "comparison", "hotspots"]
 
 Gettext = Callable[[str], str]
 Option = dict[str, Any]
-_ROUND = 6  # significant digits, as the page's figures
 
 
 def _round(value: float) -> float:
-    return float(f"{value:.{_ROUND}g}")
+    return float(f"{value:.{SIGNIFICANT}g}")  # as the page's figures
 
 
 def _bars(title: str, unit: str, names: list[str], values: list[float], *, horizontal: bool = False) -> Option:

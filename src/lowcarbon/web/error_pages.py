@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from lowcarbon.errors import LowcarbonError
-from lowcarbon.platform.http_errors import CODES
+from lowcarbon.platform.http_errors import status_and_code
 from lowcarbon.web.render import page
 
 __all__ = ["install", "is_page"]
@@ -46,7 +46,7 @@ def install(app: FastAPI) -> None:
 def _pages_first(fallback: Handler) -> Handler:
     async def handle(request: Request, exc: Exception) -> Response:
         if is_page(request):
-            status, code = _status_and_code(exc)
+            status, code = status_and_code(exc)
             message = str(exc) if isinstance(exc, LowcarbonError) else ""
             context = {"status": status, "code": code, "message": message}
             return page(request, "error.html", context, status=status)
@@ -54,12 +54,3 @@ def _pages_first(fallback: Handler) -> Handler:
         return await answer if inspect.isawaitable(answer) else answer  # type: ignore[no-any-return]
 
     return handle
-
-
-def _status_and_code(exc: Exception) -> tuple[int, str]:
-    if isinstance(exc, LowcarbonError):
-        return int(getattr(exc, "status", 400)), exc.code
-    if isinstance(exc, RequestValidationError):
-        return 422, "validation_error"
-    assert isinstance(exc, HTTPException)
-    return exc.status_code, CODES.get(exc.status_code, f"http_{exc.status_code}")

@@ -7,13 +7,12 @@ POST /organisation/users            email, name, role, password, csrf_token: 303
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from lowcarbon.platform import accounts, machine_clients
-from lowcarbon.platform.auth import admin_user
 from lowcarbon.platform.dependencies import NowDep, SessionDep, WriteSessionDep
 from lowcarbon.platform.errors import Conflict, InvalidInput
 from lowcarbon.platform.forms import read_fields
@@ -21,21 +20,13 @@ from lowcarbon.platform.logins import SessionUser
 from lowcarbon.platform.organisation_routes import client, member
 from lowcarbon.platform.roles import Role
 from lowcarbon.studies.routes import READ_SCOPE, WRITE_SCOPE
-from lowcarbon.web.access import PageUser
+from lowcarbon.web.access import PageAdmin
 from lowcarbon.web.render import page
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 SCOPES = (READ_SCOPE, WRITE_SCOPE)  # what a client may be granted here: the scopes the API's routes ask for
-
-
-def page_admin(user: PageUser) -> SessionUser:
-    """The logged-in person if they are their organisation's admin; else 403 forbidden."""
-    return admin_user(user)
-
-
-PageAdmin = Annotated[SessionUser, Depends(page_admin)]
 
 
 @router.get("/organisation")

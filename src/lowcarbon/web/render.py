@@ -9,7 +9,7 @@ locale's medium format, in UTC).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -27,7 +27,18 @@ from lowcarbon.platform.csrf import SESSION_COOKIE
 from lowcarbon.platform.dependencies import Platform
 from lowcarbon.web.i18n import LANGUAGES, Language, language_of, translations
 
-__all__ = ["PAGE_HEADERS", "TEMPLATES", "environment", "figure", "here", "page", "same_site_path", "text"]
+__all__ = [
+    "PAGE_HEADERS",
+    "SIGNIFICANT",
+    "TEMPLATES",
+    "environment",
+    "figure",
+    "gettext_for",
+    "here",
+    "page",
+    "same_site_path",
+    "text",
+]
 
 TEMPLATES = Path(__file__).parent / "templates"
 SIGNIFICANT = 6  # as `lowcarbon footprint` prints figures
@@ -74,9 +85,15 @@ def environment(locale: str) -> Environment:
     return env
 
 
+def gettext_for(request: Request) -> Callable[[str], str]:
+    """The gettext of the request's language."""
+    gettext: Callable[[str], str] = translations(language_of(request).locale).gettext
+    return gettext
+
+
 def text(request: Request, message: str, **values: Any) -> str:
     """``message`` translated into the request's language, with ``{name}`` placeholders filled from ``values``."""
-    translated: str = translations(language_of(request).locale).gettext(message)
+    translated = gettext_for(request)(message)
     return translated.format(**values) if values else translated
 
 

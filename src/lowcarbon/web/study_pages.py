@@ -36,8 +36,7 @@ from lowcarbon.studies.compute import named_files
 from lowcarbon.studies.model import ModelFormat, Study
 from lowcarbon.web import charts
 from lowcarbon.web.access import PageEditor, PageUser
-from lowcarbon.web.i18n import language_of, translations
-from lowcarbon.web.render import page
+from lowcarbon.web.render import gettext_for, page
 
 __all__ = ["router"]
 
@@ -111,7 +110,7 @@ async def add_study(
     form = await read_multipart(request, max_bytes=uploads.MAX_UPLOAD)
     model_text, model_format = "", "yaml"
     files_from = _files_from(form)
-    _ = translations(language_of(request).locale).gettext
+    _ = gettext_for(request)
     try:  # a model that cannot be read or computed stores nothing: create_study checks it before writing
         model_text, model_format = await _model_from(form, _)
         files = await uploads.uploaded_files(form)
@@ -179,7 +178,7 @@ def study_status(request: Request, study_id: IdPath, user: PageUser, session: Se
 def _result_context(request: Request, study: Study) -> dict[str, Any]:
     if study.status != "done" or study.result is None:
         return {"charts": None}
-    _ = translations(language_of(request).locale).gettext
+    _ = gettext_for(request)
     result = study.result
     return {
         "result": result,
@@ -217,7 +216,7 @@ def _product_page(
             else service.list_studies(session, organisation_id=organisation_id, product_id=product_id, limit=PAGE_SIZE)
         )
         draft = _draft(session, organisation_id, newest, edit)
-    _ = translations(language_of(request).locale).gettext
+    _ = gettext_for(request)
     context = {
         "user": user,
         "product": product,
@@ -262,9 +261,7 @@ async def _model_from(form: FormData, _: Callable[[str], str]) -> tuple[str, Mod
     """The model as a study keeps it, and its format: from the uploaded file (as the API takes it), else the text."""
     file = form.get("file")
     if isinstance(file, UploadFile) and file.filename:
-        model_format = uploads.model_format(file.filename, None)
-        content = await file.read(uploads.max_file_bytes(model_format) + 1)
-        return uploads.stored_model(file.filename, content, model_format), model_format
+        return await uploads.uploaded_model(file, None)
     text, chosen = form.get("model"), form.get("format")
     if not isinstance(text, str) or not text.strip():
         raise InvalidInput(_("Choose a model file, or write the model in the text box."))
