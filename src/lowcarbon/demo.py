@@ -30,11 +30,10 @@ import sqlalchemy as sa
 import yaml
 from sqlalchemy.orm import Session
 
-from lowcarbon.errors import DataFormatError
+from lowcarbon.errors import Conflict, DataFormatError
 from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.clock import system_clock
 from lowcarbon.platform.database import create_engine, serialize, session_factory
-from lowcarbon.platform.errors import Conflict
 from lowcarbon.platform.jobs import InlineRunner, JobRegistry, JobRunner
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import AuditEntry, MachineClient, Organisation, User

@@ -8,19 +8,75 @@
     │   ├── UnknownId                   an id is not in the matrix it was looked up in (also KeyError)
     │   │   └── OutsideTechnosphere     a demand names a product the technosphere does not have
     │   └── InvalidArrays               (row, col, value) arrays that cannot form a matrix (also ValueError)
-    ├── DataFormatError                 an input file is malformed (also ValueError); names the file and field
-    └── UnitError                       a unit is unknown, or cannot be converted to the one needed (also ValueError)
+    ├── DataFormatError                 an input file is malformed (also ValueError); ``problems`` lists each one
+    ├── UnitError                       a unit is unknown, or cannot be converted to the one needed (also ValueError)
+    ├── InvalidInput               400  a value breaks a rule the message names (also ValueError); ``details``
+    ├── NotFound                   404  a referenced record does not exist (also LookupError)
+    ├── PermissionDenied           403  the caller is known but may not do this
+    ├── Conflict                   409  the record would clash with one that exists (also ValueError)
+    └── PayloadTooLarge            413  a file or body is larger than the place it is sent to takes
 
-Each class inherits from a built-in type too, so callers can catch either (as pint does).
+Each class inherits from a built-in type too, so callers can catch either (as pint does). Each knows the HTTP
+``status`` it is answered with (400 unless it says otherwise) and a stable ``code``: any layer raises them, and the
+platform only maps them to responses (``lowcarbon.platform.http_errors``). ``details`` of an error are its problems
+one by one, each ``{"location": [...], "message": ..., "type": ...}``, in the shape of the API's validation errors.
+
+A ``Problem`` is one problem of an input as a value: the file (``source``), the place in it, a stable message id with
+its parameters, the English message and the fix, so that no caller parses an error's text to find its parts.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+Detail = dict[str, Any]  # {"location": [...], "message": ..., "type": ...}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem of an input file: where it is, what it is (a message id and its parameters), and the fix.
+
+    ``message`` is the whole English sentence (the fix included), as ``str(problem)`` shows it after the place.
+    """
+
+    message: str
+    place: str = ""  # in the file: "stages[0].activities[1].unit", "sheet bom, row 3, column unit", "row 4"
+    source: str = ""  # the file as its user names it: "model.yaml", "factors.csv"
+    id: str = "invalid"  # stable, for translations and programs: "unknown_field", "missing", "unknown_factor"...
+    params: Mapping[str, Any] = field(default_factory=dict)
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.place:  # a row of a table follows its file with a comma, as "factors.csv, row 3, column unit"
+            joint = ", " if where and self.place.startswith("row ") else ": "
+            where = f"{where}{joint}{self.place}" if where else self.place
+        return f"{where}: {self.message}" if where else self.message
+
+    def located(self, place: str) -> Problem:
+        """The same problem at another place (e.g. the sheet and row of an Excel model)."""
+        return Problem(self.message, place, self.source, self.id, self.params, self.fix)
 
 
 class LowcarbonError(Exception):
     """Base class of every error lowcarbon raises on purpose."""
 
     code = "error"
+    status = 400
+    details: list[Detail] | None = None
+
+    def __init__(self, *args: object, details: list[Detail] | None = None, reason: str | None = None) -> None:
+        super().__init__(*args)
+        if details is not None:
+            self.details = details
+        self._reason = reason
+
+    @property
+    def reason(self) -> str:
+        """What is wrong without the place the message starts with (given where a raiser prefixes one)."""
+        return self._reason if self._reason is not None else str(self)
 
 
 class EngineError(LowcarbonError):
@@ -69,12 +125,64 @@ class InvalidArrays(EngineError, ValueError):
 
 
 class DataFormatError(LowcarbonError, ValueError):
-    """An input file is malformed; the message names the file, the field and the fix."""
+    """An input file is malformed; the message names the file, the field and the fix.
+
+    ``problems`` holds every problem as a value. Raised with problems only, the message is made from them: the one
+    problem's line, or a count line (``3 problems in the model:``) and a line each. Raised with a message only, it
+    is one problem without a place.
+    """
 
     code = "data_format_error"
+
+    def __init__(self, message: str = "", *, problems: Iterable[Problem] = (), what: str = "file") -> None:
+        listed = tuple(problems)
+        if not message:
+            count = len(listed)
+            lines = "\n".join(map(str, listed))
+            message = lines if count == 1 else f"{count} problems in the {what}:\n{lines}"
+        super().__init__(message)
+        self.problems: tuple[Problem, ...] = listed or (Problem(message),)
 
 
 class UnitError(LowcarbonError, ValueError):
     """A unit is unknown, or has another dimension than the one needed; the message names the place."""
 
     code = "unit_error"
+
+
+class InvalidInput(LowcarbonError, ValueError):
+    """A value breaks a rule (a length, a choice, a format); the message names the value and the rule."""
+
+    code = "invalid_input"
+    status = 400
+
+
+class NotFound(LowcarbonError, LookupError):
+    """A referenced record (an organisation, a product, a study) does not exist, or is not the caller's to see."""
+
+    code = "not_found"
+    status = 404
+
+    def __str__(self) -> str:  # LookupError subclasses like KeyError would quote the message
+        return str(self.args[0]) if self.args else ""
+
+
+class PermissionDenied(LowcarbonError):
+    """The caller is known but may not do this."""
+
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(LowcarbonError, ValueError):
+    """The record would clash with one that exists, e.g. an email address already taken."""
+
+    code = "conflict"
+    status = 409
+
+
+class PayloadTooLarge(LowcarbonError):
+    """A request body, or a file in it, is larger than the place it is sent to takes; the message gives the limit."""
+
+    code = "payload_too_large"
+    status = 413

@@ -51,9 +51,8 @@ def parse_unit(text: str, where: str) -> pint.Unit:
         TokenError,
         ZeroDivisionError,
     ) as exc:
-        raise UnitError(
-            f"{where}: unit {text!r} is not known ({exc}); write it as pint does, e.g. kg, t, kWh, MJ, m**3, t*km"
-        ) from None
+        reason = f"unit {text!r} is not known ({exc}); write it as pint does, e.g. kg, t, kWh, MJ, m**3, t*km"
+        raise UnitError(f"{where}: {reason}", reason=reason) from None
 
 
 @cache
@@ -70,10 +69,11 @@ def conversion_factor(source: str, target: str, where: str) -> float:
     try:
         return _factor(a, b)
     except pint.errors.DimensionalityError:
-        raise UnitError(
-            f"{where}: cannot convert {source} to {target}: they measure different things "
+        reason = (
+            f"cannot convert {source} to {target}: they measure different things "
             f"({registry().get_dimensionality(a)} vs {registry().get_dimensionality(b)})"
-        ) from None
+        )
+        raise UnitError(f"{where}: {reason}", reason=reason) from None
 
 
 @cache

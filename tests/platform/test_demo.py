@@ -22,13 +22,13 @@ from sqlalchemy import Engine
 from typer.testing import CliRunner
 
 from lowcarbon import demo
+from lowcarbon.errors import Conflict, InvalidInput
 from lowcarbon.footprint import compute
 from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.cli import app as platform_cli
 from lowcarbon.platform.clock import system_clock
 from lowcarbon.platform.database import Base, create_engine, session_factory
-from lowcarbon.platform.errors import Conflict, InvalidInput
 from lowcarbon.platform.settings import Settings
 
 ROOT = Path(__file__).parents[2]

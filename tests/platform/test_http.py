@@ -10,11 +10,10 @@ import sqlalchemy as sa
 from fastapi import APIRouter, FastAPI
 from fastapi.testclient import TestClient
 
-from lowcarbon.errors import UnitError
+from lowcarbon.errors import Conflict, NotFound, UnitError
 from lowcarbon.platform import audit
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.dependencies import SessionDep, SettingsDep
-from lowcarbon.platform.errors import Conflict, NotFound
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import AuditEntry

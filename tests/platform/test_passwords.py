@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lowcarbon.platform.errors import InvalidInput
+from lowcarbon.errors import InvalidInput
 from lowcarbon.platform.passwords import MIN_LENGTH, hash_password, needs_rehash, verify_password
 
 

@@ -60,10 +60,11 @@ class CharacterizationSet:
             return 0.0
         prefix = f"{where}: " if where else ""
         close = difflib.get_close_matches(gas_id, list(self.gases), n=3) or ["CO2", "CH4-fossil", "N2O"]
-        raise UnknownGas(
-            f"{prefix}gas {gas_id!r} has no GWP in {self.name}; did you mean {', '.join(close)}? "
+        reason = (
+            f"gas {gas_id!r} has no GWP in {self.name}; did you mean {', '.join(close)}? "
             "(the gas ids are in lowcarbon/factors/data/characterization/)"
         )
+        raise UnknownGas(prefix + reason, reason=reason)
 
     def split(self, factor: Factor) -> dict[Origin, float]:
         """kg CO2e per unit of ``factor`` by carbon origin (fossil, biogenic, land-use change)."""

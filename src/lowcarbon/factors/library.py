@@ -14,7 +14,7 @@ import pint
 
 from lowcarbon.errors import DataFormatError, LowcarbonError, UnitError
 from lowcarbon.factors.model import Factor
-from lowcarbon.factors.table_format import parse_csv, read_factor_file
+from lowcarbon.factors.table_format import parse_csv, read_factor_bytes, read_factor_file
 from lowcarbon.units import parse_unit, registry
 
 DATA = "lowcarbon.factors.data.factors"
@@ -59,12 +59,7 @@ class FactorLibrary:
         a zip of them).
         """
         location = Path(path)
-        name = factor_set or location.stem
-        if name in self.factor_sets:
-            raise DataFormatError(
-                f"{location}: factor set {name!r} is already in the library; rename the file or give another set "
-                "name, so that shipped or earlier factors are not silently replaced"
-            )
+        self._check_new_set(str(location), factor_set or location.stem)
         if location.is_dir() and inventory_kind(location) is None:
             raise DataFormatError(f"{location}: a folder; give a CSV, Excel or inventory file (or a folder of .spold)")
         if location.suffix.lower() == ".zip" and not zipfile.is_zipfile(location):
@@ -86,6 +81,23 @@ class FactorLibrary:
             factors = read_factor_file(location, factor_set)
         self.add(factors)
         return factors
+
+    def import_bytes(self, name: str, data: bytes, factor_set: str) -> list[Factor]:
+        """Read the factors of a CSV or Excel file's bytes (``name`` tells which, and names it in messages) into
+        the library as ``factor_set``, and return them."""
+        self._check_new_set(name, factor_set)
+        if not name.lower().endswith((".csv", ".xlsx", ".xlsm")):
+            raise DataFormatError(f"{name}: a factor file given as bytes is CSV (.csv) or Excel (.xlsx)")
+        factors = read_factor_bytes(data, name, factor_set)
+        self.add(factors)
+        return factors
+
+    def _check_new_set(self, source: str, factor_set: str) -> None:
+        if factor_set in self.factor_sets:
+            raise DataFormatError(
+                f"{source}: factor set {factor_set!r} is already in the library; rename the file or give another set "
+                "name, so that shipped or earlier factors are not silently replaced"
+            )
 
     def __len__(self) -> int:
         return len(self._factors)

@@ -41,7 +41,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import cast, get_args
 
-from lowcarbon.errors import DataFormatError, UnitError
+from lowcarbon.errors import DataFormatError, Problem, UnitError
 from lowcarbon.factors.model import ORIGINS, DataQuality, Emission, Factor, Origin, Uncertainty, UncertaintyType
 from lowcarbon.units import parse_unit
 
@@ -72,31 +72,35 @@ class _Problems:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.items: list[str] = []
+        self.items: list[Problem] = []
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
-        where = self.source + (f", row {row}" if row is not None else "") + (f", column {column}" if column else "")
-        self.items.append(f"{where}: {message}")
+        parts = (f"row {row}" if row is not None else "", f"column {column}" if column else "")
+        place = ", ".join(part for part in parts if part)
+        self.items.append(Problem(message, place, self.source, "invalid_factor_table"))
 
     def raise_if_any(self) -> None:
         if self.items:
-            count = len(self.items)
-            raise DataFormatError(f"{count} problem{'s' * (count > 1)} in the factor file:\n" + "\n".join(self.items))
+            raise DataFormatError(problems=self.items, what="factor file")
 
 
 def read_factor_file(path: str | Path, factor_set: str | None = None) -> list[Factor]:
     """Factors from a CSV (UTF-8) or Excel (.xlsx, first sheet or one named "factors") file."""
     location = Path(path)
-    name = factor_set or location.stem
     if not location.is_file():
         raise DataFormatError(f"{location}: no such file")
-    if location.suffix.lower() in (".xlsx", ".xlsm"):
-        return parse_rows(_excel_rows(location), str(location), name)
+    return read_factor_bytes(location.read_bytes(), str(location), factor_set or location.stem)
+
+
+def read_factor_bytes(data: bytes, source: str, factor_set: str) -> list[Factor]:
+    """Factors from the bytes of a CSV or Excel file named ``source`` (its ending tells which)."""
+    if source.lower().endswith((".xlsx", ".xlsm")):
+        return parse_rows(_excel_rows(data, source), source, factor_set)
     try:
-        text = location.read_text(encoding="utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFormatError(f"{location}: not UTF-8 text ({exc}); save the CSV as UTF-8") from None
-    return parse_csv(text, str(location), name)
+        raise DataFormatError(f"{source}: not UTF-8 text ({exc}); save the CSV as UTF-8") from None
+    return parse_csv(text, source, factor_set)
 
 
 def parse_csv(text: str, source: str, factor_set: str) -> list[Factor]:
@@ -105,13 +109,13 @@ def parse_csv(text: str, source: str, factor_set: str) -> list[Factor]:
     return parse_rows(reader, source, factor_set)
 
 
-def _excel_rows(location: Path) -> list[list[str]]:
+def _excel_rows(data: bytes, source: str) -> list[list[str]]:
     from openpyxl import load_workbook  # only needed for Excel files
 
     try:
-        workbook = load_workbook(location, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DataFormatError(f"{location}: not a readable Excel workbook ({exc})") from None
+        raise DataFormatError(f"{source}: not a readable Excel workbook ({exc})") from None
     sheet = workbook["factors"] if "factors" in workbook.sheetnames else workbook.worksheets[0]
     rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()

@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from lowcarbon.engine import Characterization, LCASystem
-from lowcarbon.errors import DataFormatError, LowcarbonError
+from lowcarbon.errors import DataFormatError, LowcarbonError, Problem, UnitError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary
 from lowcarbon.factors.model import ORIGINS, Emission
 from lowcarbon.footprint.model import Activity, ProductModel
@@ -82,7 +82,7 @@ class _Builder:
         self.bio: dict[tuple[int, int], float] = {}
         self.flows: dict[Flow, int] = {}
         self.lines: list[Line] = []
-        self.problems: list[str] = []
+        self.problems: list[Problem] = []
         self.next_id = 1
         self.processes = {p.id: p for p in model.processes}
         self.process_columns = {p.id: self._new() for p in model.processes}
@@ -117,11 +117,12 @@ class _Builder:
             for a, activity in enumerate(process.inputs):
                 place = f"processes[{p}].inputs[{a}]"
                 if activity.exempted:
-                    self.problems.append(f"{self.source}: {place}.exempted: only stage activities can be exempted")
+                    self.problems.append(
+                        Problem("only stage activities can be exempted", f"{place}.exempted", self.source, "exempted")
+                    )
                 self._line(place, None, process.id, activity, self.process_columns[process.id], share)
         if self.problems:
-            count = len(self.problems)
-            raise DataFormatError(f"{count} problem{'s' * (count > 1)} in the model:\n" + "\n".join(self.problems))
+            raise DataFormatError(problems=self.problems, what="model")
         flows = {index: flow for flow, index in self.flows.items()}
         bio_rows = [flow for flow, _ in self.bio]
         bio_cols = [column for _, column in self.bio]
@@ -162,48 +163,57 @@ class _Builder:
         column = self._new()
         self._use(column, consumer, share)
         sign = -1.0 if activity.avoided else 1.0
-        where = f"{self.source}: {place}"
         factor, conversion, target_unit = None, 1.0, None
         try:
             if activity.factor is not None:
                 factor = given or self.library.get(activity.factor)
-                conversion = conversion_factor(activity.unit, factor.unit, f"{where}.unit")
-                self._emit(column, factor, sign * activity.amount * conversion, activity.aircraft, where)
+                conversion = _converted(activity.unit, factor.unit)
+                self._emit(column, factor, sign * activity.amount * conversion, activity.aircraft)
             else:
                 if activity.aircraft:
-                    raise DataFormatError(
-                        f"{where}.aircraft: only a line linked to a factor can be marked aircraft; mark the "
-                        "flight lines inside the process instead"
+                    raise _LineProblem(
+                        "aircraft",
+                        "only a line linked to a factor can be marked aircraft; mark the flight lines inside the "
+                        "process instead",
+                        "aircraft_process",
                     )
                 target = self.processes.get(activity.process or "")
                 if target is None:
-                    raise DataFormatError(
-                        f"{where}.process: no process {activity.process!r} in this model; "
-                        f"processes are {sorted(self.processes) or 'none'}"
+                    raise _LineProblem(
+                        "process",
+                        f"no process {activity.process!r} in this model; processes are "
+                        f"{sorted(self.processes) or 'none'}",
+                        "unknown_process",
                     )
                 reference = target.outputs[0]
                 target_unit = reference.unit
-                conversion = conversion_factor(activity.unit, reference.unit, f"{where}.unit")
+                conversion = _converted(activity.unit, reference.unit)
                 runs = sign * activity.amount * conversion / reference.amount
                 if process == target.id and runs * share >= 1:
-                    raise DataFormatError(
-                        f"{where}.amount: process {target.id!r} would use at least as much of its own product as "
-                        "it makes; a process can only consume less of itself than its reference output"
+                    raise _LineProblem(
+                        "amount",
+                        f"process {target.id!r} would use at least as much of its own product as it makes; a "
+                        "process can only consume less of itself than its reference output",
+                        "self_consumption",
                     )
                 self._use(self.process_columns[target.id], column, runs)
-        except LowcarbonError as exc:
-            message = str(exc)
-            self.problems.append(message if message.startswith(self.source) else f"{where}.factor: {message}")
+        except _LineProblem as exc:
+            self.problems.append(Problem(exc.reason, f"{place}.{exc.field}", self.source, exc.id))
+        except LowcarbonError as exc:  # an unknown factor
+            self.problems.append(Problem(exc.reason, f"{place}.factor", self.source, exc.code))
         link_unit = factor.unit if factor is not None else (target_unit or activity.unit)
         self.lines.append(Line(place, stage, process, activity, factor, conversion, column, link_unit))
 
-    def _emit(self, column: int, factor: Factor, scale: float, aircraft: bool, where: str) -> None:
+    def _emit(self, column: int, factor: Factor, scale: float, aircraft: bool) -> None:
         if not factor.emissions:  # a published CO2e total without its gases: carry it as CO2e of its origin
             key = (self._flow(Flow("CO2e", factor.co2e_origin, aircraft)), column)
             self.bio[key] = self.bio.get(key, 0.0) + scale * (factor.co2e or 0.0)
             return
         for emission in factor.emissions:
-            self.gwp.gwp(emission.gas, f"{where}: factor {factor.key}")  # unknown gases are reported here
+            try:
+                self.gwp.gwp(emission.gas)  # unknown gases are reported here
+            except LowcarbonError as exc:
+                raise _LineProblem("factor", f"factor {factor.key}: {exc.reason}", exc.code) from None
             flow = Flow(emission.gas, emission.origin, aircraft, removal=emission.amount < 0)
             key = (self._flow(flow), column)
             self.bio[key] = self.bio.get(key, 0.0) + scale * emission.amount
@@ -220,6 +230,22 @@ class _Builder:
         removals = {i: gwp(f) for i, f in flows.items() if f.removal and f.origin == "biogenic"}
         vectors.append(Characterization.from_mapping(REMOVALS, removals))
         return vectors
+
+
+class _LineProblem(LowcarbonError):
+    """A problem of one line, at one of its fields, found while building it."""
+
+    def __init__(self, field: str, reason: str, id: str) -> None:
+        super().__init__(reason, reason=reason)
+        self.field, self.id = field, id
+
+
+def _converted(unit: str, target: str) -> float:
+    """How many ``target`` one ``unit`` is; a _LineProblem at the line's unit when it cannot be converted."""
+    try:
+        return conversion_factor(unit, target, "unit")
+    except UnitError as exc:
+        raise _LineProblem("unit", exc.reason, exc.code) from None
 
 
 CONSTANTS: dict[str, dict[str, Any]] = json.loads(

@@ -17,12 +17,13 @@ Problems are reported with the sheet, row and column, all at once.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from lowcarbon.errors import DataFormatError
+from lowcarbon.errors import DataFormatError, Problem
 from lowcarbon.footprint.model import ProductModel, parse_model
 
 ACTIVITY = ("name", "amount", "unit", "factor", "process", "data_type", "source")
@@ -32,49 +33,69 @@ OUTPUT = ("product", "amount", "unit", "mass_kg", "energy_mj", "value")
 
 
 def load_excel_model(path: Path) -> tuple[ProductModel, dict[str, str]]:
-    """A model from a workbook, and the sheet place of each model place; errors name sheet, row and column."""
+    """A model from a workbook file, and the sheet place of each model place (see ``read_excel_model``)."""
+    try:
+        content = Path(path).read_bytes()
+    except OSError as exc:
+        raise DataFormatError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return read_excel_model(content, str(path))
+
+
+def read_excel_model(content: bytes, source: str) -> tuple[ProductModel, dict[str, str]]:
+    """A model from a workbook's bytes, and the sheet place of each model place; errors name sheet, row and column."""
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DataFormatError(f"{path}: not a readable Excel workbook ({exc})") from None
+        raise DataFormatError(f"{source}: not a readable Excel workbook ({exc})") from None
     sheets = {name: list(_rows(workbook[name])) for name in workbook.sheetnames}
     workbook.close()
     for required in ("product", "bom"):
         if required not in sheets:
             raise DataFormatError(
-                f"{path}: the workbook needs a sheet named {required!r} (see lowcarbon init-model --excel)"
+                f"{source}: the workbook needs a sheet named {required!r} (see lowcarbon init-model --excel)"
             )
     places: dict[str, str] = {}
-    problems = _product_problems(sheets["product"]) + [
-        f"sheet bom, row {row['_row']}, column stage: empty; name the life-cycle stage of every row"
+    problems = _product_problems(sheets["product"], source) + [
+        Problem(
+            "empty; name the life-cycle stage of every row",
+            f"sheet bom, row {row['_row']}, column stage",
+            source,
+            "missing",
+        )
         for row in sheets["bom"]
         if not str(row.get("stage", "")).strip()
     ]
     if problems:
-        count = len(problems)
-        raise DataFormatError(
-            f"{count} problem{'s' * (count > 1)} in the model:\n" + "\n".join(f"{path}: {p}" for p in problems)
-        )
+        raise DataFormatError(problems=problems, what="model")
     data = _product(sheets["product"])
     data["stages"] = _stages(sheets["bom"], places)
     data["processes"] = _processes(sheets.get("processes", []), places)
     try:
-        return parse_model(data, str(path)), places
+        return parse_model(data, source), places
     except DataFormatError as exc:
-        raise DataFormatError(translate(str(exc), places)) from None
+        raise on_sheets(exc, places) from None
 
 
-def translate(message: str, places: dict[str, str]) -> str:
-    """Replace model places (stages[0].activities[1].unit) by sheet places (sheet bom, row 3, column unit)."""
+def on_sheets(error: DataFormatError, places: dict[str, str]) -> DataFormatError:
+    """``error`` with each model place (stages[0].activities[1].unit) given as its sheet place (sheet bom, row 3,
+    column unit); the error itself when there is no workbook to point into."""
+    if not places:
+        return error
+    return DataFormatError(problems=[_on_sheet(problem, places) for problem in error.problems], what="model")
 
-    def place(match: re.Match[str]) -> str:
-        where, column = match.group(1), match.group(3)
-        sheet_place = places.get(where, where)
-        return f"{sheet_place}, column {column}" if column and where in places else match.group(0)
 
-    return re.sub(r"((?:stages|processes)\[\d+\]\.(?:activities|inputs|outputs)\[\d+\])(\.(\w+))?", place, message)
+def _on_sheet(problem: Problem, places: dict[str, str]) -> Problem:
+    match = _MODEL_PLACE.match(problem.place)
+    if match is None or match.group(1) not in places:
+        return problem
+    column = match.group(3)
+    sheet_place = places[match.group(1)]
+    return problem.located(f"{sheet_place}, column {column}" if column else sheet_place)
+
+
+_MODEL_PLACE = re.compile(r"((?:stages|processes)\[\d+\]\.(?:activities|inputs|outputs)\[\d+\])(\.(\w+))?")
 
 
 def _rows(sheet: Any) -> Iterator[dict[str, Any]]:
@@ -110,10 +131,15 @@ PRODUCT_FIELDS = (
 )
 
 
-def _product_problems(rows: list[dict[str, Any]]) -> list[str]:
+def _product_problems(rows: list[dict[str, Any]], source: str) -> list[Problem]:
     return [
-        f"sheet product, row {row['_row']}, column field: unknown field {row['field']!r}; the fields are "
-        f"{', '.join(PRODUCT_FIELDS)}"
+        Problem(
+            f"unknown field {row['field']!r}; the fields are {', '.join(PRODUCT_FIELDS)}",
+            f"sheet product, row {row['_row']}, column field",
+            source,
+            "unknown_field",
+            {"field": str(row["field"])},
+        )
         for row in rows
         if row.get("field") and str(row["field"]) not in PRODUCT_FIELDS
     ]

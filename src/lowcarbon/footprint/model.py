@@ -21,7 +21,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from lowcarbon.errors import DataFormatError
+from lowcarbon.errors import DataFormatError, Problem
 
 Rating = Annotated[float, Field(ge=1, le=5)]
 STAGES = ("raw_material_acquisition", "production", "distribution", "use", "end_of_life")
@@ -200,25 +200,41 @@ def load_model(path: str | Path) -> ProductModel:
     """Read a model from YAML or JSON; every problem at once, with its place, as DataFormatError."""
     location = Path(path)
     try:
-        text = location.read_text(encoding="utf-8")
+        data = location.read_bytes()
     except FileNotFoundError:
         raise DataFormatError(f"{location}: no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataFormatError(f"{location}: cannot be read as UTF-8 text ({exc})") from None
+    except OSError as exc:
+        raise DataFormatError(f"{location}: cannot be read ({exc})") from None
+    return read_model(data, "json" if location.suffix.lower() == ".json" else "yaml", str(location))
+
+
+def read_model(content: bytes, model_format: str, source: str) -> ProductModel:
+    """A model from the bytes of a YAML or JSON file; ``source`` names the file in errors."""
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(f"{source}: cannot be read as UTF-8 text ({exc})") from None
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ten times faster
-        data = json.loads(text) if location.suffix.lower() == ".json" else yaml.load(text, Loader=loader)
+        data = json.loads(text) if model_format == "json" else yaml.load(text, Loader=loader)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataFormatError(
-            f"{location}: not valid {location.suffix.lstrip('.').upper() or 'YAML'} ({exc})"
-        ) from None
-    return parse_model(data, str(location))
+        raise DataFormatError(f"{source}: not valid {model_format.upper()} ({exc})") from None
+    return parse_model(data, source)
 
 
 def parse_model(data: Any, source: str) -> ProductModel:
     """A model from already parsed data; ``source`` names it in errors."""
     if not isinstance(data, dict):
-        raise DataFormatError(f"{source}: a product model is a mapping with product, declared_unit, boundary, stages")
+        raise DataFormatError(
+            problems=[
+                Problem(
+                    "a product model is a mapping with product, declared_unit, boundary, stages",
+                    source=source,
+                    id="not_a_mapping",
+                )
+            ],
+            what="model",
+        )
     try:
         return ProductModel.model_validate(data)
     except ValidationError as exc:
@@ -227,8 +243,16 @@ def parse_model(data: Any, source: str) -> ProductModel:
 
 def parse_model_errors(exc: ValidationError, source: str, what: str) -> DataFormatError:
     """One DataFormatError listing every validation problem with its place."""
-    lines = [f"{source}: {_place(error['loc'])}: {_message(error)}" for error in exc.errors()]
-    return DataFormatError(f"{len(lines)} problem{'s' * (len(lines) > 1)} in the {what}:\n" + "\n".join(lines))
+    problems = [
+        Problem(_message(error), _place(error["loc"]), source, str(error["type"]), _params(error))
+        for error in exc.errors()
+    ]
+    return DataFormatError(problems=problems, what=what)
+
+
+def _params(error: Any) -> dict[str, Any]:
+    """The validation error's context (limits, expected values), as plain text values."""
+    return {str(key): str(value) for key, value in (error.get("ctx") or {}).items()}
 
 
 def _place(location: tuple[int | str, ...]) -> str:

@@ -13,8 +13,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from lowcarbon.errors import Conflict, InvalidInput, NotFound
 from lowcarbon.platform import audit
-from lowcarbon.platform.errors import Conflict, InvalidInput, NotFound
 from lowcarbon.platform.passwords import hash_password
 from lowcarbon.platform.roles import OrganisationKind, Role
 from lowcarbon.platform.tables import Organisation, User

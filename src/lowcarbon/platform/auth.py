@@ -40,10 +40,11 @@ from fastapi import Depends, Request, Security
 from fastapi.openapi.models import OAuthFlowClientCredentials, OAuthFlows
 from fastapi.security import APIKeyCookie, OAuth2, SecurityScopes
 
+from lowcarbon.errors import PermissionDenied
 from lowcarbon.platform import logins, machine_clients
 from lowcarbon.platform.csrf import SAFE_METHODS, SESSION_COOKIE, is_bearer
 from lowcarbon.platform.dependencies import NowDep, Platform
-from lowcarbon.platform.errors import Forbidden, InsufficientScope, InvalidToken, NotAuthenticated
+from lowcarbon.platform.errors import InsufficientScope, InvalidToken, NotAuthenticated
 from lowcarbon.platform.logins import SessionUser
 from lowcarbon.platform.machine_clients import AuthenticatedClient
 from lowcarbon.platform.oauth import TOKEN_PATH
@@ -212,7 +213,9 @@ CurrentUser = Annotated[SessionUser, Depends(current_user)]
 def editor_user(user: CurrentUser) -> SessionUser:
     """The logged-in person, if their role may change their organisation's data (editor, admin); else 403."""
     if user.role not in _WRITING_ROLES:
-        raise Forbidden(f"your role, {user.role}, may read your organisation's data but not change it; ask an admin")
+        raise PermissionDenied(
+            f"your role, {user.role}, may read your organisation's data but not change it; ask an admin"
+        )
     return user
 
 
@@ -223,7 +226,7 @@ CurrentClient = Annotated[AuthenticatedClient, Security(current_client)]
 def admin_user(user: CurrentUser) -> SessionUser:
     """The logged-in person, if they are their organisation's admin (who manages its people); else 403."""
     if user.role != Role.admin:
-        raise Forbidden(f"your role, {user.role}, may not manage your organisation's people; ask an admin")
+        raise PermissionDenied(f"your role, {user.role}, may not manage your organisation's people; ask an admin")
     return user
 
 

@@ -24,12 +24,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from lowcarbon.errors import InvalidInput
 from lowcarbon.platform import logins
 from lowcarbon.platform.auth import CurrentUser
 from lowcarbon.platform.credentials import csrf_token
 from lowcarbon.platform.csrf import CSRF_COOKIE, SESSION_COOKIE, csrf_exempt
 from lowcarbon.platform.dependencies import NowDep, Platform, SettingsDep, WriteSessionDep
-from lowcarbon.platform.errors import CsrfFailed, InvalidInput
+from lowcarbon.platform.errors import CsrfFailed
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.http_errors import ErrorResponse, error_response
 from lowcarbon.platform.passwords import MAX_LENGTH

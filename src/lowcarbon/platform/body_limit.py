@@ -18,7 +18,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lowcarbon.platform.errors import PayloadTooLarge
+from lowcarbon.errors import PayloadTooLarge
 from lowcarbon.platform.forms import MAX_MULTIPART
 from lowcarbon.platform.http_errors import error_response
 

@@ -17,7 +17,8 @@ from fastapi import Request
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
 
-from lowcarbon.platform.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from lowcarbon.errors import InvalidInput, PayloadTooLarge
+from lowcarbon.platform.errors import UnsupportedMediaType
 
 __all__ = [
     "FORM",

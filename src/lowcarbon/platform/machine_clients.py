@@ -20,9 +20,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from lowcarbon.errors import InvalidInput, NotFound
 from lowcarbon.platform import audit
 from lowcarbon.platform.credentials import new_token, token_digest
-from lowcarbon.platform.errors import InvalidInput, NotFound
 from lowcarbon.platform.passwords import hash_password, verify_password
 from lowcarbon.platform.tables import AccessToken, MachineClient, Organisation
 

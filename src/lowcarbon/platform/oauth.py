@@ -28,10 +28,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from lowcarbon.errors import LowcarbonError
 from lowcarbon.platform import machine_clients
 from lowcarbon.platform.csrf import csrf_exempt
 from lowcarbon.platform.dependencies import NowDep, SettingsDep, WriteSessionDep
-from lowcarbon.platform.errors import PlatformError
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.machine_clients import TokenRefused
 
@@ -88,7 +88,7 @@ class _Body:
 async def _token_fields(request: Request) -> _Body:
     try:
         return _Body(await read_fields(request, json_allowed=False))
-    except PlatformError as exc:  # reported in OAuth2's shape by the route
+    except LowcarbonError as exc:  # reported in OAuth2's shape by the route
         return _Body({}, str(exc))
 
 

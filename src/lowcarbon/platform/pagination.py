@@ -19,7 +19,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Query, Request
 
-from lowcarbon.platform.errors import InvalidInput
+from lowcarbon.errors import InvalidInput
 
 T = TypeVar("T")
 

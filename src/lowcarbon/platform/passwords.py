@@ -11,7 +11,7 @@ import unicodedata
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from lowcarbon.platform.errors import InvalidInput
+from lowcarbon.errors import InvalidInput
 
 __all__ = ["MAX_LENGTH", "MIN_LENGTH", "check_rules", "hash_password", "needs_rehash", "verify_password"]
 

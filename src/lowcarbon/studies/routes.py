@@ -57,10 +57,11 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
+from lowcarbon.errors import InvalidInput
 from lowcarbon.platform.auth import Caller, reader, writer
 from lowcarbon.platform.csrf import CSRF_FIELD, CSRF_HEADER
 from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep
-from lowcarbon.platform.errors import InvalidInput, UnsupportedMediaType
+from lowcarbon.platform.errors import UnsupportedMediaType
 from lowcarbon.platform.forms import JSON, MULTIPART, media_type, read_multipart
 from lowcarbon.platform.http_errors import ErrorResponse
 from lowcarbon.platform.jobs import JobKind

@@ -17,9 +17,9 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from lowcarbon.errors import Conflict, InvalidInput, NotFound
 from lowcarbon.platform import audit
 from lowcarbon.platform.database import serialize
-from lowcarbon.platform.errors import Conflict, InvalidInput, NotFound
 from lowcarbon.platform.jobs import JobRunner, JobStatus
 from lowcarbon.platform.tables import Job, MachineClient
 from lowcarbon.studies import model

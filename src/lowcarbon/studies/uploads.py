@@ -18,8 +18,7 @@ from pathlib import PurePath, PurePosixPath
 
 from starlette.datastructures import FormData, UploadFile
 
-from lowcarbon.errors import DataFormatError
-from lowcarbon.platform.errors import InvalidInput, PayloadTooLarge
+from lowcarbon.errors import DataFormatError, InvalidInput, PayloadTooLarge
 from lowcarbon.studies.compute import MAX_FILE_CHARS, MAX_FILES_CHARS, MAX_MODEL_CHARS, name_problem, stored_file
 from lowcarbon.studies.model import FactorFileIn, ModelFormat
 

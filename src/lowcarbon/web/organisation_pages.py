@@ -12,9 +12,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from lowcarbon.errors import Conflict, InvalidInput
 from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.dependencies import NowDep, SessionDep, WriteSessionDep
-from lowcarbon.platform.errors import Conflict, InvalidInput
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.logins import SessionUser
 from lowcarbon.platform.organisation_routes import client, member

@@ -14,11 +14,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from lowcarbon.errors import NotFound
 from lowcarbon.platform import logins
 from lowcarbon.platform.auth_routes import attempt_login, clear_session_cookies, set_session_cookies
 from lowcarbon.platform.csrf import csrf_exempt
 from lowcarbon.platform.dependencies import NowDep, SettingsDep, WriteSessionDep
-from lowcarbon.platform.errors import NotFound
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.web.access import PageUser, safe_next
 from lowcarbon.web.i18n import LANG_COOKIE, LANGUAGES, N_

@@ -27,8 +27,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
+from lowcarbon.errors import Conflict, InvalidInput, PayloadTooLarge
 from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep
-from lowcarbon.platform.errors import Conflict, InvalidInput, PayloadTooLarge
 from lowcarbon.platform.forms import read_fields, read_multipart
 from lowcarbon.platform.pagination import IdPath, IdQuery, parse_id
 from lowcarbon.studies import service, uploads
