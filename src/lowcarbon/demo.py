@@ -7,13 +7,10 @@ nothing. Each account and the machine client have a published password or secret
 that others can reach. To keep them out of real data, ``seed`` refuses a database that holds organisations but was
 never seeded by the demo.
 
-Studies are stored through ``lowcarbon.studies.service.create_study``, the path the API takes, and computed by an
-inline job runner when the seeding transaction commits, before the server starts: the first page a newcomer opens
-shows finished results, not jobs still waiting for the process pool to start. The models are the examples' own files
-(``examples/<name>/model.yaml`` in a checkout; in a wheel, copies placed in ``lowcarbon/demo_data`` by
-``pyproject.toml``), and so are the factor files they name (the cotton T-shirt's ``factors.csv``, stored with its
-study; in a wheel under ``lowcarbon/demo_data/<name>/``). The PV module has a second version with 15 % less grid
-electricity, made by changing amounts only, so that the comparison of versions has something to show.
+Each domain seeds its own data through its own service (its ``Domain.seed_demo``, for the footprint domain
+``lowcarbon.footprint.demo``), with an inline job runner whose jobs run when the seeding transaction commits, before
+the server starts: the first page a newcomer opens shows finished results, not jobs still waiting for the process
+pool to start.
 
 This module sits beside ``cli.py``, above the platform and the domains it seeds; the platform's ``serve`` command
 imports it only when ``--demo`` is given.
@@ -22,25 +19,29 @@ imports it only when ``--demo`` is given.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-import yaml
 from sqlalchemy.orm import Session
 
-from lowcarbon.errors import Conflict, DataFormatError
+from lowcarbon.errors import Conflict
+from lowcarbon.footprint import demo as footprint_demo
+from lowcarbon.footprint.demo import (
+    EXAMPLES,
+    DemoProduct,
+    DemoVersion,
+    example_files,
+    example_model,
+    less_grid_electricity,
+)
 from lowcarbon.platform import accounts, machine_clients
+from lowcarbon.platform.app import DOMAINS
+from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.clock import system_clock
 from lowcarbon.platform.database import create_engine, serialize, session_factory
-from lowcarbon.platform.jobs import InlineRunner, JobRegistry, JobRunner
+from lowcarbon.platform.jobs import InlineRunner, JobRegistry
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import AuditEntry, MachineClient, Organisation, User
-from lowcarbon.studies import service
-from lowcarbon.studies.compute import stored_file
-from lowcarbon.studies.routes import JOB_KINDS
-from lowcarbon.studies.tables import Product, Study
+from lowcarbon.ports import Ports
 
 __all__ = [
     "ACTOR",
@@ -62,9 +63,6 @@ __all__ = [
 ACTOR = "demo"  # the audit trail's actor for everything the demo creates
 DEMO_PASSWORD = "lowcarbon-demo-password"  # published: every demo account has it
 DEMO_CLIENT_SECRET = "lowcarbon-demo-client-secret-published"  # published, as the passwords
-EXAMPLES = ("pv-module", "hydrogen-electrolysis", "cotton-tshirt")  # the worked examples the demo seeds, by folder
-GRID_ELECTRICITY = "cn-grid-electricity/"  # the factor set whose amounts the PV module's second version lowers
-PV_SECOND_VERSION_SHARE = 0.85  # illustrative: an efficiency scenario, not measured data
 
 
 @dataclass(frozen=True)
@@ -73,14 +71,6 @@ class _Person:
     name: str
     role: str
     organisation: str
-
-
-@dataclass(frozen=True)
-class _ProductPlan:
-    organisation: str
-    name: str
-    author: str  # the email of the editor the studies are created by
-    versions: tuple[tuple[str, float], ...]  # (example, share of its grid electricity) per version, oldest first
 
 
 _ORGANISATIONS = (
@@ -98,26 +88,6 @@ _PEOPLE = (
     _Person("engineer@silkroad-textile.example", "Zhou Min", "editor", "Silkroad Textile Co."),
     _Person("verifier@greenmark-cert.example", "Liu Yang", "editor", "Greenmark Certification Ltd."),
     _Person("buyer@metro-procurement.example", "Sun Mei", "viewer", "Metro Procurement Group"),
-)
-_PRODUCTS = (
-    _ProductPlan(
-        "Sunrise PV Co.",
-        "PV module, mono-Si, 1 kWp",
-        "engineer@sunrise-pv.example",
-        (("pv-module", 1.0), ("pv-module", PV_SECOND_VERSION_SHARE)),
-    ),
-    _ProductPlan(
-        "Clearwater Hydrogen Co.",
-        "Hydrogen from grid electrolysis",
-        "engineer@clearwater-h2.example",
-        (("hydrogen-electrolysis", 1.0),),
-    ),
-    _ProductPlan(
-        "Silkroad Textile Co.",
-        "Cotton T-shirt, knitted, dyed",
-        "engineer@silkroad-textile.example",
-        (("cotton-tshirt", 1.0),),
-    ),
 )
 _CLIENT = ("Sunrise PV Co.", "Sunrise PV Co. ERP (demo)", "studies:read studies:write")
 
@@ -143,78 +113,12 @@ class DemoClient:
 
 
 @dataclass(frozen=True)
-class DemoVersion:
-    """One study of a demo product: its version, status, and total when done."""
-
-    version: int
-    status: str
-    total: float | None
-    unit: str
-
-
-@dataclass(frozen=True)
-class DemoProduct:
-    """A demo product and its studies, oldest first."""
-
-    organisation: str
-    name: str
-    versions: tuple[DemoVersion, ...]
-
-
-@dataclass(frozen=True)
 class Demo:
     """What the demo data is, after seeding."""
 
     logins: tuple[DemoLogin, ...]
     client: DemoClient
     products: tuple[DemoProduct, ...]
-
-
-def example_model(name: str) -> str:
-    """The model file of worked example ``name`` (a folder of ``examples/``), from the wheel or the checkout."""
-    return _example_file(name, f"{name}.yaml", "model.yaml").decode("utf-8")
-
-
-def example_files(name: str) -> dict[str, str]:
-    """The factor files worked example ``name``'s model names, name -> content as a study keeps it."""
-    named = yaml.safe_load(example_model(name)).get("factor_files") or []
-    return {str(file): stored_file(str(file), _example_file(name, f"{name}/{file}", str(file))) for file in named}
-
-
-def _example_file(name: str, packaged_as: str, relative: str) -> bytes:
-    """A file of worked example ``name``: ``lowcarbon/demo_data/<packaged_as>`` in a wheel, else
-    ``examples/<name>/<relative>`` in a checkout."""
-    packaged = resources.files("lowcarbon").joinpath("demo_data", *packaged_as.split("/"))
-    if packaged.is_file():
-        return packaged.read_bytes()
-    checkout = Path(__file__).parents[2] / "examples" / name / relative
-    try:
-        return checkout.read_bytes()
-    except OSError:
-        raise DataFormatError(
-            f"the demo's example file {name}/{relative} is missing: it is in lowcarbon/demo_data of the installed "
-            f"package, or {checkout} in a checkout; reinstall lowcarbon"
-        ) from None
-
-
-def less_grid_electricity(model_text: str, share: float) -> str:
-    """The YAML model with every amount of grid electricity times ``share``; nothing else changes but those
-    activities' sources, which say so. The result is new YAML text (the original's comments are not kept)."""
-    data = yaml.safe_load(model_text)
-    changed = 0
-    lines = [a for stage in data.get("stages", []) for a in stage.get("activities", [])]
-    lines += [a for process in data.get("processes", []) for a in process.get("inputs", [])]
-    for activity in lines:
-        if str(activity.get("factor", "")).startswith(GRID_ELECTRICITY):
-            activity["amount"] = float(f"{activity['amount'] * share:.12g}")  # without the float's last-digit noise
-            sources = [activity.get("source", ""), f"amount x {share} (lowcarbon demo scenario)"]
-            activity["source"] = "; ".join(source for source in sources if source)
-            changed += 1
-    header = (
-        f"# lowcarbon demo: the worked example with each of its {changed} grid-electricity amounts times {share},\n"
-        "# an illustrative scenario (not measured data) for comparing a product's versions.\n"
-    )
-    return header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
 
 def seed(settings: Settings) -> Demo:
@@ -226,15 +130,18 @@ def seed(settings: Settings) -> Demo:
     engine = create_engine(settings)
     try:
         sessions = session_factory(engine, write=True)
-        runner = InlineRunner(sessions, JobRegistry(JOB_KINDS), reads=session_factory(engine))
+        kinds = JobRegistry(kind for domain in DOMAINS for kind in domain.job_kinds)
+        runner = InlineRunner(sessions, kinds, reads=session_factory(engine))
         with sessions.begin() as session:  # the new studies' jobs run inline when this commits
             serialize(session, "demo")
             _refuse_real_data(session)
             organisations = {name: _organisation(session, name, kind) for name, kind in _ORGANISATIONS}
             users = {person.email: _user(session, person, organisations) for person in _PEOPLE}
             _client(session, organisations[_CLIENT[0]])
-            for plan in _PRODUCTS:
-                _product(session, runner, plan, organisations[plan.organisation], users[plan.author])
+            ports = Ports(audit=AuditTrail(session, ACTOR), jobs=runner.queue(session), clock=system_clock)
+            for domain in DOMAINS:  # each domain seeds itself through its own service
+                if domain.seed_demo is not None:
+                    domain.seed_demo(session, ports, organisations, users)
         with session_factory(engine)() as session:
             return _read(session)
     finally:
@@ -334,27 +241,6 @@ def _client(session: Session, organisation_id: int) -> None:
         )
 
 
-def _product(session: Session, runner: JobRunner, plan: _ProductPlan, organisation_id: int, author: int) -> None:
-    """Create the product with its studies, unless it exists (then its studies were created with it)."""
-    query = sa.select(Product.id).where(Product.organisation_id == organisation_id, Product.name == plan.name)
-    if session.scalar(query) is not None:
-        return
-    product = service.create_product(session, organisation_id=organisation_id, name=plan.name, actor=ACTOR)
-    for example, share in plan.versions:
-        text = example_model(example)
-        service.create_study(
-            session,
-            runner,
-            organisation_id=organisation_id,
-            product_id=product.id,
-            user_id=author,
-            actor=ACTOR,
-            model_text=text if share == 1.0 else less_grid_electricity(text, share),
-            model_format="yaml",
-            files=example_files(example),
-        )
-
-
 def _read(session: Session) -> Demo:
     emails = [person.email for person in _PEOPLE]
     rows = session.execute(
@@ -374,24 +260,9 @@ def _read(session: Session) -> Demo:
     ).first()
     if client is None:  # seed() has just made sure of it
         raise LookupError("the demo's machine client is missing")
-    products = [_read_product(session, plan) for plan in _PRODUCTS]
+    organisations = {name: _find_organisation(session, name) for name, _ in _ORGANISATIONS}
     return Demo(
         logins=tuple(found[email] for email in emails if email in found),
         client=DemoClient(client.client_id, client_organisation, client.scopes),
-        products=tuple(product for product in products if product is not None),
+        products=footprint_demo.read_products(session, organisations),
     )
-
-
-def _read_product(session: Session, plan: _ProductPlan) -> DemoProduct | None:
-    organisation_id = _find_organisation(session, plan.organisation)
-    query = sa.select(Product).where(Product.organisation_id == organisation_id, Product.name == plan.name)
-    product = session.scalar(query)
-    if product is None:
-        return None
-    studies = session.scalars(sa.select(Study).where(Study.product_id == product.id).order_by(Study.version))
-    versions = tuple(DemoVersion(study.version, study.status, study.total, _unit(study.result)) for study in studies)
-    return DemoProduct(plan.organisation, product.name, versions)
-
-
-def _unit(result: Any) -> str:
-    return str(result.get("unit", "")) if isinstance(result, dict) else ""

@@ -8,8 +8,8 @@ anything behind.
 
 from __future__ import annotations
 
-from auth_support import client, clock, seeded
-from backends import POSTGRESQL_URL, _isolated_environment, engine, migrated, postgresql_schema, settings
+from support.auth_support import client, clock, seeded
+from support.backends import POSTGRESQL_URL, _isolated_environment, engine, migrated, postgresql_schema, settings
 
 __all__ = [
     "POSTGRESQL_URL",

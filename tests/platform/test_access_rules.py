@@ -32,9 +32,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from backends import BACKENDS, postgresql_schema
 from fastapi.testclient import TestClient
 from starlette.routing import Mount
+
+from support.backends import BACKENDS, postgresql_schema
 
 try:
     from fastapi.routing import iter_route_contexts

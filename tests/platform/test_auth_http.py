@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import httpx2
-from auth_support import EMAIL, PASSWORD, FakeClock, seed
-from platform_servers import serving
 
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.settings import Settings
+from support.auth_support import EMAIL, PASSWORD, FakeClock, seed
+from support.platform_servers import serving
 
 
 def _cookies(response: httpx2.Response) -> dict[str, str]:

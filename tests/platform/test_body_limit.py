@@ -9,10 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import httpx2
-from auth_support import EMAIL, PASSWORD, seed
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
-from platform_servers import serving
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +19,8 @@ from lowcarbon.platform.body_limit import BodyLimit
 from lowcarbon.platform.forms import MAX_MULTIPART
 from lowcarbon.platform.http_errors import install_error_handlers
 from lowcarbon.platform.settings import Settings
+from support.auth_support import EMAIL, PASSWORD, seed
+from support.platform_servers import serving
 
 MIB = 1024 * 1024
 BOUNDARY = "lowcarbon-test-boundary"

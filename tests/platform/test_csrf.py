@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import httpx2
 import pytest
-from auth_support import EMAIL, PASSWORD, FakeClock, Seeded, open_client, seed
 from fastapi.testclient import TestClient
 
 from lowcarbon.platform.settings import Settings
+from support.auth_support import EMAIL, PASSWORD, FakeClock, Seeded, open_client, seed
 
 
 @pytest.fixture

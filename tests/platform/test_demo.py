@@ -15,9 +15,7 @@ import httpx2
 import pytest
 import sqlalchemy as sa
 import yaml
-from auth_support import audit_verifies
 from fastapi.testclient import TestClient
-from platform_servers import free_port, wait_until_answering
 from sqlalchemy import Engine
 from typer.testing import CliRunner
 
@@ -30,6 +28,8 @@ from lowcarbon.platform.cli import app as platform_cli
 from lowcarbon.platform.clock import system_clock
 from lowcarbon.platform.database import Base, create_engine, session_factory
 from lowcarbon.platform.settings import Settings
+from support.auth_support import audit_verifies
+from support.platform_servers import free_port, wait_until_answering
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = ROOT / "examples"

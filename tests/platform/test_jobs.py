@@ -16,8 +16,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from auth_support import audit_verifies
-from job_support import double, nap, wait_for_go
 from pydantic import ValidationError
 from sqlalchemy import Engine
 
@@ -36,6 +34,8 @@ from lowcarbon.platform.jobs import (
 )
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import AuditEntry, Job
+from support.auth_support import audit_verifies
+from support.job_support import double, nap, wait_for_go
 
 FINISHED: list[JobStatus] = []
 WAIT_SECONDS = 20.0  # the longest a test waits for a job; the time-limit tests end in a few seconds

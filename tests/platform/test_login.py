@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from auth_support import (
+from fastapi.testclient import TestClient
+
+from lowcarbon.platform.auth_routes import LOGIN_FAILED
+from lowcarbon.platform.credentials import token_digest
+from lowcarbon.platform.settings import Settings
+from support.auth_support import (
     EMAIL,
     PASSWORD,
     FakeClock,
@@ -13,11 +18,6 @@ from auth_support import (
     entries_text,
     open_client,
 )
-from fastapi.testclient import TestClient
-
-from lowcarbon.platform.auth_routes import LOGIN_FAILED
-from lowcarbon.platform.credentials import token_digest
-from lowcarbon.platform.settings import Settings
 
 FAILED = {"error": {"code": "login_failed", "message": LOGIN_FAILED}}
 

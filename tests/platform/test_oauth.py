@@ -8,7 +8,6 @@ import json
 import httpx2
 import pytest
 import sqlalchemy as sa
-from auth_support import FakeClock, Seeded, audit_entries, audit_verifies, entries_text, open_client
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -17,6 +16,7 @@ from lowcarbon.platform.credentials import token_digest
 from lowcarbon.platform.database import create_engine
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import MachineClient
+from support.auth_support import FakeClock, Seeded, audit_entries, audit_verifies, entries_text, open_client
 
 GRANT = {"grant_type": "client_credentials"}
 

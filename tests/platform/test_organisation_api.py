@@ -3,16 +3,10 @@ then log in, nobody sees another organisation's people, and a bad or taken email
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 from fastapi.testclient import TestClient
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "studies"))  # study_support.py
-
-from study_support import client_for, count_rows, seed_organisation
-
 from lowcarbon.platform.settings import Settings
+from support.study_support import client_for, count_rows, seed_organisation
 
 NEW = {
     "email": "Analyst@Sunrise-PV.example",

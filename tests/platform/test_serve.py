@@ -10,7 +10,6 @@ from pathlib import Path
 
 import httpx2
 import pytest
-from platform_servers import free_port, serving, wait_until_answering
 from typer.testing import CliRunner
 
 from lowcarbon import __version__
@@ -18,6 +17,7 @@ from lowcarbon.platform.app import create_app
 from lowcarbon.platform.cli import app as platform_cli
 from lowcarbon.platform.migrate import current_revision, head_revision
 from lowcarbon.platform.settings import Settings
+from support.platform_servers import free_port, serving, wait_until_answering
 
 
 def _get(url: str) -> httpx2.Response:

@@ -8,15 +8,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from platform_servers import serving
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from study_support import PASSWORD, PV_MODEL, seed_organisation
 
 from lowcarbon.footprint import compute
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web.render import figure
+from support.platform_servers import serving
+from support.study_support import PASSWORD, PV_MODEL, seed_organisation
 
 CHROMIUM = "/usr/bin/chromium"
 # Without these Chromium reaches for Google's services, which this closed network refuses (and CI has no sandbox).

@@ -13,10 +13,13 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from lowcarbon.platform.app import DOMAINS
 from lowcarbon.web import i18n
 from lowcarbon.web.render import TEMPLATES
 
 WEB = Path(i18n.__file__).parent
+# The UI's sources: the web package's, and each domain's package with pages (its pages, charts and templates)
+SOURCES = [WEB, *(domain.templates.parent for domain in DOMAINS if domain.templates is not None)]
 ALLOWED_WORDS = {"lowcarbon", "kg", "CO2e", "YAML", "JSON", "v"}  # names and units, the same in every language
 TEXT_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 
@@ -24,7 +27,8 @@ TEXT_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 def _extracted() -> set[str]:
     method_map = [("**.py", "python"), ("**/templates/**.html", "jinja2")]
     options = {"**/templates/**.html": {"trimmed": "true"}}
-    found = extract_from_dir(WEB, method_map, options, keywords={"_": None, "gettext": None, "N_": None})
+    keywords = {"_": None, "gettext": None, "N_": None}
+    found = [item for folder in SOURCES for item in extract_from_dir(folder, method_map, options, keywords=keywords)]
     return {message for _, _, message, _, _ in found if isinstance(message, str)}
 
 
@@ -57,7 +61,11 @@ def test_the_loaded_translations_are_the_catalogs() -> None:
     assert i18n.translations("en").gettext("Products") == "Products"
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATES.glob("*.html")), ids=lambda path: path.name)
+@pytest.mark.parametrize(
+    "template",
+    sorted([*TEMPLATES.glob("*.html"), *(f for d in DOMAINS if d.templates for f in d.templates.glob("*.html"))]),
+    ids=lambda path: path.name,
+)
 def test_templates_hold_no_text_outside_messages(template: Path) -> None:
     source = template.read_text(encoding="utf-8")
     source = re.sub(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", " ", source, flags=re.S)

@@ -7,11 +7,11 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
-from study_support import count_rows, seed_organisation
-from web_support import csrf_of, form_login
 
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.settings import Settings
+from support.study_support import count_rows, seed_organisation
+from support.web_support import csrf_of, form_login
 
 
 @pytest.fixture

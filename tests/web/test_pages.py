@@ -12,8 +12,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from study_support import PV_MODEL, TSHIRT_FACTORS, TSHIRT_MODEL, count_rows, inline, seed_organisation
-from web_support import csrf_of, form_login
 
 from lowcarbon.footprint import compute
 from lowcarbon.footprint.excel import write_excel_starter
@@ -21,6 +19,8 @@ from lowcarbon.platform.app import create_app
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web import study_pages
 from lowcarbon.web.render import figure
+from support.study_support import PV_MODEL, TSHIRT_FACTORS, TSHIRT_MODEL, count_rows, inline, seed_organisation
+from support.web_support import csrf_of, form_login
 
 PV_TOTAL = compute(PV_MODEL).total
 

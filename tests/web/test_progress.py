@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from study_support import PV_MODEL, inline, seed_organisation
-from web_support import csrf_of, form_login
 
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.dependencies import Platform
 from lowcarbon.platform.jobs import run_job
 from lowcarbon.platform.settings import Settings
+from support.study_support import PV_MODEL, inline, seed_organisation
+from support.web_support import csrf_of, form_login
 
 
 class Held:

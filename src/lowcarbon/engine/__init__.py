@@ -1,5 +1,7 @@
 """The LCA engine: sparse technosphere, biosphere and characterization; one factorization, many solves.
 
+An ``LCASystem`` is immutable; ``system.solve(demand)`` returns a ``Solution`` to read scores and contributions from.
+
 Imports nothing from lowcarbon but ``errors``.
 """
 
@@ -12,6 +14,7 @@ from lowcarbon.engine.contributions import (
 )
 from lowcarbon.engine.datapackage import load_system, read_datapackage, write_datapackage
 from lowcarbon.engine.ids import IdIndex
+from lowcarbon.engine.solution import Solution
 from lowcarbon.engine.solvers import DirectSolver, IterativeSolver, PardisoSolver, Solver, choose_solver
 from lowcarbon.engine.system import Characterization, LCASystem
 
@@ -23,6 +26,7 @@ __all__ = [
     "IterativeSolver",
     "LCASystem",
     "PardisoSolver",
+    "Solution",
     "Solver",
     "SupplyChainNode",
     "by_activity",

@@ -1,12 +1,19 @@
-"""Where a score comes from: contributions by activity and by elementary flow, and the supply-chain tree."""
+"""Where a score comes from: contributions by activity and by elementary flow, and the supply-chain tree.
+
+Each takes a ``Solution`` (``by_activity(solution, characterization)``), read without solving again, or a system
+and a demand (``by_activity(system, demand, characterization)``), which solves that demand once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 from numpy.typing import NDArray
 
+from lowcarbon.engine.solution import Solution
 from lowcarbon.engine.system import Demand, LCASystem
 from lowcarbon.errors import InvalidArrays, SingularTechnosphere
 
@@ -38,18 +45,59 @@ def _sorted(ids: NDArray[np.int64], amounts: NDArray[np.float64], scores: NDArra
     return Contributions(ids[order], amounts[order], scores[order], float(scores.sum()))
 
 
-def by_activity(system: LCASystem, demand: Demand, characterization: str | None = None) -> Contributions:
+def _arguments(
+    system: LCASystem | Solution, demand: Demand | str | None, characterization: str | None, what: str
+) -> tuple[LCASystem, Demand | Solution, str | None]:
+    """The system, the demand (or the solution itself) and the characterization of a (solution,
+    characterization) or (system, demand, characterization) call."""
+    if isinstance(system, Solution):
+        if isinstance(demand, Mapping) or (demand is not None and characterization is not None):
+            raise TypeError(f"{what}(solution, characterization): a solution already holds its demand")
+        if demand is not None and not isinstance(demand, str):
+            raise TypeError(f"{what}(solution, characterization): the characterization is a name, got {demand!r}")
+        return system.system, system, demand if demand is not None else characterization
+    if not isinstance(demand, Mapping):
+        raise TypeError(
+            f"{what}(system, demand, characterization) needs a demand {{product id: amount}}, got {demand!r}; "
+            f"for a solution, call {what}(solution, characterization)"
+        )
+    return system, demand, characterization
+
+
+def _solution(system: LCASystem, demand: Demand | Solution) -> Solution:
+    return demand if isinstance(demand, Solution) else system.solve(demand)
+
+
+@overload
+def by_activity(solution: Solution, characterization: str | None = None, /) -> Contributions: ...
+@overload
+def by_activity(solution: Solution, /, *, characterization: str | None = None) -> Contributions: ...
+@overload
+def by_activity(system: LCASystem, demand: Demand, characterization: str | None = None) -> Contributions: ...
+def by_activity(
+    system: LCASystem | Solution, demand: Demand | str | None = None, characterization: str | None = None
+) -> Contributions:
     """Each activity's direct emissions, scaled to the demand and characterized."""
-    k = system.characterization_index(characterization)
-    supply = system.supply(demand)
-    return _sorted(system.activities.ids, supply, system.characterized_biosphere[k] * supply)
+    system, given, name = _arguments(system, demand, characterization, "by_activity")
+    name = system.characterization_name(name)  # an unknown name fails before any solve
+    solution = _solution(system, given)
+    return _sorted(system.activities.ids, solution.supply, solution.activity_contributions(name))
 
 
-def by_flow(system: LCASystem, demand: Demand, characterization: str | None = None) -> Contributions:
+@overload
+def by_flow(solution: Solution, characterization: str | None = None, /) -> Contributions: ...
+@overload
+def by_flow(solution: Solution, /, *, characterization: str | None = None) -> Contributions: ...
+@overload
+def by_flow(system: LCASystem, demand: Demand, characterization: str | None = None) -> Contributions: ...
+def by_flow(
+    system: LCASystem | Solution, demand: Demand | str | None = None, characterization: str | None = None
+) -> Contributions:
     """Each elementary flow's amount in the inventory and its characterized score."""
-    k = system.characterization_index(characterization)
-    inventory = system.inventory(demand)
-    return _sorted(system.flows.ids, inventory, system.characterization_matrix[k] * inventory)
+    system, given, name = _arguments(system, demand, characterization, "by_flow")
+    name = system.characterization_name(name)  # an unknown name fails before any solve
+    solution = _solution(system, given)
+    return _sorted(system.flows.ids, solution.inventory, solution.flow_contributions(name))
 
 
 @dataclass(frozen=True)
@@ -73,6 +121,27 @@ class SupplyChainNode:
         return nodes
 
 
+@overload
+def supply_chain(
+    solution: Solution,
+    characterization: str | None = None,
+    /,
+    *,
+    cutoff: float = 0.01,
+    max_depth: int = 10,
+    max_nodes: int = 1000,
+) -> list[SupplyChainNode]: ...
+@overload
+def supply_chain(
+    solution: Solution,
+    /,
+    *,
+    characterization: str | None = None,
+    cutoff: float = 0.01,
+    max_depth: int = 10,
+    max_nodes: int = 1000,
+) -> list[SupplyChainNode]: ...
+@overload
 def supply_chain(
     system: LCASystem,
     demand: Demand,
@@ -81,14 +150,27 @@ def supply_chain(
     cutoff: float = 0.01,
     max_depth: int = 10,
     max_nodes: int = 1000,
+) -> list[SupplyChainNode]: ...
+def supply_chain(
+    system: LCASystem | Solution,
+    demand: Demand | str | None = None,
+    characterization: str | None = None,
+    *,
+    cutoff: float = 0.01,
+    max_depth: int = 10,
+    max_nodes: int = 1000,
 ) -> list[SupplyChainNode]:
-    """The supply-chain tree of ``demand``: one root per demanded product.
+    """The supply-chain tree of ``demand`` (or of a solution's demand): one root per demanded product.
 
     An input is expanded when its cumulative score is at least ``cutoff`` times the absolute total score; a
     product already on the path from the root is shown as a loop and not expanded, so loops terminate. Every
     node's score equals its direct score plus its children's scores plus ``unexpanded``: inputs below the cutoff
     or past ``max_depth`` and ``max_nodes``, and at a loop node its whole upstream.
+
+    The tree is read from the unit scores of every product (``product_scores``, one adjoint solve per system),
+    not from a supply: given a system and a demand it solves nothing forward.
     """
+    system, given, characterization = _arguments(system, demand, characterization, "supply_chain")
     if not 0 <= cutoff < 1:
         raise InvalidArrays(f"cutoff must be in [0, 1), got {cutoff}")
     k = system.characterization_index(characterization)
@@ -96,7 +178,7 @@ def supply_chain(
     direct = system.characterized_biosphere[k]
     columns = system.technosphere.tocsc()
     producers = _producers(system)
-    demand_vector = system.demand_vector(demand)
+    demand_vector = given.demand_vector if isinstance(given, Solution) else system.demand_vector(given)
     threshold = cutoff * abs(float(demand_vector @ y))
     budget = [max_nodes]
 

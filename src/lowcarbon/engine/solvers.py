@@ -149,7 +149,7 @@ def analyse(matrix: sparse.csr_matrix) -> Structure:
     matched means the technosphere is structurally singular.
     """
     _check_square(matrix)
-    pattern = sparse.csr_matrix(matrix)
+    pattern = sparse.csr_matrix(matrix, copy=True)  # a copy: eliminate_zeros works in place, on shared arrays too
     pattern.eliminate_zeros()
     n = pattern.shape[0]
     if np.all(pattern.diagonal() != 0):
@@ -382,7 +382,8 @@ class PardisoSolver(_VerifiedSolver):
 
     def __init__(self, matrix: sparse.csr_matrix, tolerance: float = TOLERANCE) -> None:
         super().__init__(matrix, tolerance)
-        self.matrix.sort_indices()
+        if not self.matrix.has_sorted_indices:  # sorted_indices copies: the given matrix may be read-only
+            self.matrix = self.matrix.sorted_indices()
         self.transposed.sort_indices()
         self._forward = self._factorize(self.matrix)
         self._backward: object | None = None

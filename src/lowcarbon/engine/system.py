@@ -4,14 +4,20 @@ Rows of A are products, columns activities; rows of B are elementary flows. Ids 
 supply (scaling) of a demand f is s = A^-1 f, its inventory g = B s, and its score c . g for each
 characterization vector c. Scoring every product at once uses the adjoint system A^T y = B^T c: y[p] is the
 score of one unit of product p, so a whole database costs one solve per characterization vector.
+
+A system is immutable: its matrices and vectors are fixed at construction (arrays read-only, attributes not
+reassignable), so the factorization and the other values it derives and keeps stay true. ``solve(demand)``
+returns a ``Solution``, from which the scores, the inventory and the contributions are all read: solve once,
+read many times. New matrices make a new system.
 """
 
 from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import FrozenInstanceError, dataclass
 from functools import cached_property
+from types import MappingProxyType
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -20,6 +26,7 @@ from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.matrices import as_triplets, build_matrix
+from lowcarbon.engine.solution import Solution
 from lowcarbon.engine.solvers import TOLERANCE, Solver, SolverMethod, check_square, choose_solver
 from lowcarbon.errors import InvalidArrays, OutsideTechnosphere, SingularTechnosphere
 
@@ -37,7 +44,7 @@ class Characterization:
     factors: Array
 
     def __post_init__(self) -> None:
-        ids, factors = np.asarray(self.flow_ids), np.asarray(self.factors, dtype=np.float64)
+        ids, factors = np.asarray(self.flow_ids), np.array(self.factors, dtype=np.float64)
         integral = ids.dtype.kind in "iu" or (ids.dtype.kind == "f" and bool(np.all(ids == np.round(ids))))
         if ids.size and not integral:
             raise InvalidArrays(f"characterization {self.name!r}: flow ids must be integers")
@@ -45,7 +52,10 @@ class Characterization:
             raise InvalidArrays(f"characterization {self.name!r}: flow ids and factors differ in length")
         if not np.all(np.isfinite(factors)):
             raise InvalidArrays(f"characterization {self.name!r}: factors must be finite numbers")
-        object.__setattr__(self, "flow_ids", ids.astype(np.int64))
+        ids = ids.astype(np.int64)  # a copy of its own: the caller's array may change, this one must not
+        ids.setflags(write=False)
+        factors.setflags(write=False)
+        object.__setattr__(self, "flow_ids", ids)
         object.__setattr__(self, "factors", factors)
 
     @classmethod
@@ -56,7 +66,13 @@ class Characterization:
 
 
 class LCASystem:
-    """The matrices of one system and their factorization; every method returns new arrays."""
+    """The matrices of one system and their factorization, fixed at construction.
+
+    Once built, no attribute can be set or deleted (``dataclasses.FrozenInstanceError``, an ``AttributeError``,
+    as for a frozen dataclass such as ``Solution``) and the arrays it holds are read-only. The values it derives
+    (the factorization, ``characterized_biosphere``, ``product_scores``, ...) are computed on first use from the
+    construction inputs alone and kept. ``solve`` returns a frozen ``Solution``.
+    """
 
     def __init__(
         self,
@@ -99,9 +115,11 @@ class LCASystem:
         method: SolverMethod = "auto",
         tolerance: float = TOLERANCE,
     ) -> LCASystem:
-        """A system from matrices already laid out over the given indexes (rows x columns)."""
+        """A system from matrices already laid out over the given indexes (rows x columns); it keeps copies."""
         system = cls.__new__(cls)
-        system._setup(technosphere, biosphere, products, activities, flows, characterizations, method, tolerance)
+        system._setup(
+            technosphere, biosphere, products, activities, flows, characterizations, method, tolerance, copy=True
+        )
         return system
 
     def _setup(
@@ -114,15 +132,24 @@ class LCASystem:
         characterizations: Sequence[Characterization],
         method: SolverMethod,
         tolerance: float,
+        *,
+        copy: bool = False,
     ) -> None:
+        """Check and keep the inputs, then refuse every later assignment.
+
+        ``copy``: the matrices are the caller's (``from_matrices``): keep copies, so that freezing ours leaves
+        theirs writable and a change to theirs cannot reach ours.
+        """
+        if self._built:
+            raise FrozenInstanceError("this LCASystem is already built; build a new system for new matrices")
         check_square(len(products), len(activities))
         expected = {"technosphere": (len(products), len(activities)), "biosphere": (len(flows), len(activities))}
         for what, matrix in (("technosphere", technosphere), ("biosphere", biosphere)):
             if matrix.shape != expected[what]:
                 raise InvalidArrays(f"{what}: shape {matrix.shape} does not match its indexes {expected[what]}")
         self.products, self.activities, self.flows = products, activities, flows
-        self.technosphere = sparse.csr_matrix(technosphere, dtype=np.float64)
-        self.biosphere = sparse.csr_matrix(biosphere, dtype=np.float64)
+        self.technosphere = _frozen_matrix(sparse.csr_matrix(technosphere, dtype=np.float64, copy=copy))
+        self.biosphere = _frozen_matrix(sparse.csr_matrix(biosphere, dtype=np.float64, copy=copy))
         self.characterizations = tuple(characterizations)
         names = [c.name for c in self.characterizations]
         if len(set(names)) != len(names):
@@ -131,6 +158,26 @@ class LCASystem:
         self._check_structure()
         self.method = method
         self.tolerance = tolerance
+        object.__setattr__(self, "_built", True)
+
+    # -- immutability ---------------------------------------------------------------------------------------
+
+    #: Set (on the instance) when construction is complete; from then on nothing may be assigned.
+    _built = False
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if self._built:
+            raise FrozenInstanceError(
+                f"LCASystem is immutable: cannot set {name!r} after construction; build a new system instead"
+            )
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        if self._built:
+            raise FrozenInstanceError(
+                f"LCASystem is immutable: cannot delete {name!r} after construction; build a new system instead"
+            )
+        object.__delattr__(self, name)
 
     # -- building -------------------------------------------------------------------------------------------
 
@@ -251,18 +298,32 @@ class LCASystem:
             amounts[k] = value
         return positions, amounts
 
+    def solve(self, demand: Demand) -> Solution:
+        """Solve A s = f for ``demand`` once; read scores, inventory and contributions from the ``Solution``.
+
+        Raises OutsideTechnosphere for an unknown product id and InvalidArrays for an empty demand, a non-integer
+        id or an amount that is not finite.
+        """
+        f = self.demand_vector(demand)
+        supply = _frozen(self.solver.solve(f))
+        f.setflags(write=False)
+        checked = MappingProxyType({int(product): float(amount) for product, amount in demand.items()})
+        return Solution(self, checked, f, supply)
+
+    # The conveniences below each solve once; to read several figures of one demand, ``solve`` it and read them
+    # from the solution.
+
     def supply(self, demand: Demand) -> Array:
-        """Scaling of every activity (in activity order) to meet ``demand``."""
-        return self.solver.solve(self.demand_vector(demand))
+        """Scaling of every activity (in activity order) to meet ``demand`` (read-only)."""
+        return self.solve(demand).supply
 
     def inventory(self, demand: Demand) -> Array:
-        """Elementary flows (in flow order) of the supply for ``demand``."""
-        return np.asarray(self.biosphere @ self.supply(demand))
+        """Elementary flows (in flow order) of the supply for ``demand`` (read-only)."""
+        return self.solve(demand).inventory
 
     def scores(self, demand: Demand) -> dict[str, float]:
         """Score of ``demand`` for each characterization vector."""
-        activity_impacts = self.characterized_biosphere @ self.supply(demand)
-        return {c.name: float(v) for c, v in zip(self.characterizations, activity_impacts, strict=True)}
+        return self.solve(demand).scores
 
     def batch_scores(self, demands: Sequence[Demand]) -> Array:
         """(vectors x demands): the scores of many separate demands.
@@ -279,7 +340,7 @@ class LCASystem:
 
     def score(self, demand: Demand, characterization: str | None = None) -> float:
         """Score of ``demand`` for one characterization vector (the first when not named)."""
-        return self.scores(demand)[self.characterization_name(characterization)]
+        return self.solve(demand).score(characterization)
 
     def characterization_name(self, characterization: str | None = None) -> str:
         """The full name of a characterization vector (the first when not named); raises for an unknown one."""
@@ -303,7 +364,7 @@ class LCASystem:
     def product_scores(self) -> Array:
         """(vectors x products): the score of one unit of every product, by one adjoint solve per vector."""
         if not self.characterizations:
-            return np.zeros((0, len(self.products)))
+            return _frozen(np.zeros((0, len(self.products))))
         rhs = np.ascontiguousarray(self.characterized_biosphere.T)
         return _frozen(self.solver.solve_transposed(rhs).T)
 
@@ -317,3 +378,10 @@ def _frozen(array: Array) -> Array:
     result = np.array(array, dtype=np.float64)
     result.setflags(write=False)
     return result
+
+
+def _frozen_matrix(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix`` with its arrays made read-only: the system's matrices cannot be changed in place."""
+    for array in (matrix.data, matrix.indices, matrix.indptr):
+        array.setflags(write=False)
+    return matrix

@@ -183,7 +183,7 @@ def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set
         try:
             parse_unit(row["unit"], f"{problems.source}, row {number}, column unit")
         except UnitError as exc:
-            problems.items.append(str(exc))
+            problems.add(number, "unit", exc.reason)
     origin = row.get("origin") or "fossil"
     if origin not in ORIGINS:
         problems.add(number, "origin", f"{origin!r} is not one of {', '.join(ORIGINS)}")

@@ -21,7 +21,7 @@ from lowcarbon.footprint.model import ProductModel, read_model
 from lowcarbon.footprint.pcr import Pcr, deviations, load_pcr, shipped_pcrs
 from lowcarbon.footprint.result import Footprint
 
-__all__ = ["PARTS", "PreparedModel", "compute", "prepare", "read_bundle_model"]
+__all__ = ["PARTS", "PreparedModel", "compute", "prepare", "prepare_read", "read_bundle_model"]
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,19 @@ def prepare(source: ModelBundle | ProductModel | str | Path, library: FactorLibr
     """Read, load and build ``source`` (a bundle, a model, or a model file's path); DataFormatError listing every
     problem. A ``ProductModel`` given as such reads the factor files it names from the working directory."""
     if isinstance(source, ProductModel):
-        bundle, model, places = ModelBundle(b"", "yaml", name="model", folder=Path.cwd()), source, {}
+        places: dict[str, str] = {}
+        bundle, model = ModelBundle(b"", "yaml", name="model", folder=Path.cwd()), source
     else:
         bundle = source if isinstance(source, ModelBundle) else ModelBundle.from_path(source)
         model, places = read_bundle_model(bundle)
+    return prepare_read(bundle, model, places, library)
+
+
+def prepare_read(
+    bundle: ModelBundle, model: ProductModel, places: dict[str, str], library: FactorLibrary | None = None
+) -> PreparedModel:
+    """``prepare`` for a model read from ``bundle`` already (``read_bundle_model``), so that a caller who looked at
+    the model first does not read it twice."""
     library = FactorLibrary(library) if library is not None else default_library()  # the caller's stays as it was
     problems = _load_factor_files(bundle, model, library)
     if problems:

@@ -1,4 +1,4 @@
-"""The figures of a footprint: solve a model's built system once and read every reporting line from it."""
+"""The figures of a footprint: solve a model's built system once per demand and read every reporting line from it."""
 
 from __future__ import annotations
 
@@ -17,24 +17,25 @@ RATINGS = ("technological", "temporal", "geographical", "completeness", "reliabi
 
 
 def footprint_figures(model: ProductModel, built: BuiltModel) -> Footprint:
+    """Every figure of the footprint from two solves of the built system: the product's demand and the
+    exempted activities' demand (plus the unit scores of every product, for the stages)."""
     system = built.system
-    demand = {built.root: 1.0}
-    scores = system.scores(demand)
-    names = [c.name for c in system.characterizations]
-    product_scores = system.product_scores[names.index(TOTAL)]
+    product = system.solve({built.root: 1.0})
+    exempted_activities = system.solve({built.exempted_root: 1.0})
+    scores = product.scores
+    product_scores = system.product_scores[system.characterization_index(TOTAL)]
     by_stage = {name: float(product_scores[system.products.position(column)]) for name, column in built.stages.items()}
     by_gas: dict[str, float] = defaultdict(float)
     gas_mass: dict[str, float] = defaultdict(float)
-    flows = by_flow(system, demand, TOTAL) if len(system.flows) else None
+    flows = by_flow(product, TOTAL) if len(system.flows) else None
     if flows is not None:
         for flow_id, amount, score in zip(flows.ids, flows.amounts, flows.scores, strict=True):
             flow = built.flows[int(flow_id)]
             by_gas[flow.gas] += float(score)
             gas_mass[flow.gas] += float(amount)
     removals = scores[REMOVALS]
-    direct = system.characterized_biosphere[names.index(TOTAL)]
-    counted_part = direct * system.supply(demand)
-    exempted_part = direct * system.supply({built.exempted_root: 1.0})
+    counted_part = product.activity_contributions(TOTAL)
+    exempted_part = exempted_activities.activity_contributions(TOTAL)
     positions = system.activities.positions([line.column for line in built.lines])
     lines = []
     for line, position in zip(built.lines, positions, strict=True):
@@ -59,7 +60,7 @@ def footprint_figures(model: ProductModel, built: BuiltModel) -> Footprint:
             )
         )
     total = scores[TOTAL]
-    exempted = system.score({built.exempted_root: 1.0}, TOTAL)
+    exempted = exempted_activities.score(TOTAL)
     counted = abs(total) + abs(exempted)
     exempted_percent = 100 * abs(exempted) / counted if counted else 0.0
     warnings = _warnings(built)

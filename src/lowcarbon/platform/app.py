@@ -1,8 +1,9 @@
 """The app factory: ``create_app(settings)`` assembles the FastAPI application; nothing is built at import time.
 
 It is the platform's one assembler, the one module of the platform that imports domain packages: the kernel's routes,
-every domain's router and the browser UI (``lowcarbon.web``) are mounted here, and every domain's job kinds are
-registered with the job runner. Every route depends on ``csrf.check_csrf``, so a domain's routes are protected
+the browser UI (``lowcarbon.web``) and every domain listed in ``DOMAINS`` (its router, its pages and their templates,
+its job kinds; see ``platform.domains.Domain``) are mounted here. A new domain is mounted by adding its descriptor to
+``DOMAINS``. Every route depends on ``csrf.check_csrf``, so a domain's routes are protected
 without asking. ``clock`` replaces the system clock (tests move time with it). At start-up the runner fails jobs left
 unfinished by a stopped process; at shutdown it waits for running jobs before the database engine is closed.
 """
@@ -15,19 +16,22 @@ from contextlib import asynccontextmanager
 from fastapi import Depends, FastAPI
 
 from lowcarbon import __version__
+from lowcarbon.footprint.domain import DOMAIN as FOOTPRINT
 from lowcarbon.platform import auth_routes, health, oauth, organisation_routes
 from lowcarbon.platform.body_limit import BodyLimit
 from lowcarbon.platform.clock import Clock, system_clock
 from lowcarbon.platform.csrf import check_csrf
 from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.dependencies import Platform
+from lowcarbon.platform.domains import Domain
 from lowcarbon.platform.http_errors import ErrorResponse, install_error_handlers
-from lowcarbon.platform.jobs import JobRegistry, create_runner, recover_quietly
+from lowcarbon.platform.jobs import JobKind, JobRegistry, create_runner, recover_quietly
 from lowcarbon.platform.settings import Settings
-from lowcarbon.studies import routes as studies_routes
 from lowcarbon.web import install as install_web
 
-__all__ = ["create_app"]
+__all__ = ["DOMAINS", "create_app"]
+
+DOMAINS: tuple[Domain, ...] = (FOOTPRINT,)
 
 
 @asynccontextmanager
@@ -60,7 +64,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
         engine=engine,
         sessions=sessions,
         write_sessions=write_sessions,
-        jobs=create_runner(settings, write_sessions, JobRegistry(studies_routes.JOB_KINDS), reads=sessions),
+        jobs=create_runner(settings, write_sessions, JobRegistry(_job_kinds(DOMAINS)), reads=sessions),
         clock=clock,
     )
     install_error_handlers(app)
@@ -68,7 +72,15 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
     app.include_router(auth_routes.router)
     app.include_router(oauth.router)
     app.include_router(organisation_routes.router)
-    app.include_router(studies_routes.router)
-    install_web(app)
+    for domain in DOMAINS:
+        if domain.router is not None:
+            app.include_router(domain.router)
+    install_web(app, pages=[domain.pages for domain in DOMAINS if domain.pages is not None])
+    app.state.templates = tuple(domain.templates for domain in DOMAINS if domain.templates is not None)
+    app.state.scopes = tuple(scope for domain in DOMAINS for scope in domain.scopes)
     app.add_middleware(BodyLimit)
     return app
+
+
+def _job_kinds(domains: tuple[Domain, ...]) -> list[JobKind]:
+    return [kind for domain in domains for kind in domain.job_kinds]

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, is_dataclass
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, is_dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -32,7 +33,7 @@ from sqlalchemy.orm import Session
 from lowcarbon.platform.database import serialize
 from lowcarbon.platform.tables import AuditEntry
 
-__all__ = ["GENESIS_HASH", "canonical_json", "entry_hash", "head", "record", "verify"]
+__all__ = ["GENESIS_HASH", "AuditTrail", "canonical_json", "entry_hash", "head", "record", "verify"]
 
 GENESIS_HASH = "0" * 64
 
@@ -121,6 +122,24 @@ def record(
     session.add(entry)
     session.flush()
     return entry
+
+
+@dataclass(frozen=True)
+class AuditTrail:
+    """The audit trail of one transaction, as who acts in it: the ``lowcarbon.ports.AuditLog`` a service is handed."""
+
+    session: Session
+    actor: str
+
+    def record(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int | str,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+    ) -> None:
+        record(self.session, self.actor, action, entity, entity_id, before, after)
 
 
 def verify(session: Session) -> int | None:

@@ -142,7 +142,7 @@ class Caller:
     @staticmethod
     def of_user(user: SessionUser) -> Caller:
         """The caller behind a session."""
-        return Caller(user.organisation_id, f"user:{user.id}", user=user)
+        return Caller(user.organisation_id, user.actor, user=user)
 
     @staticmethod
     def of_client(client: AuthenticatedClient) -> Caller:
@@ -158,6 +158,11 @@ class Caller:
     def machine_client_id(self) -> int | None:
         """The machine client's row id (``machine_clients.id``, not its public ``client_id``); None for a person."""
         return self.client.id if self.client is not None else None
+
+    @property
+    def machine_client(self) -> tuple[int, str] | None:
+        """The machine client's row id and its public ``client_id``; None for a person."""
+        return (self.client.id, self.client.client_id) if self.client is not None else None
 
     def may_write(self, scope: str) -> bool:
         """Whether the caller may change what ``scope`` guards: a person by role (editor, admin), a client by scope."""

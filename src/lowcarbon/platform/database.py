@@ -1,28 +1,27 @@
-"""The database: the declarative Base, and an engine and session factory built from Settings, SQLite or PostgreSQL.
+"""The database: an engine and session factory built from Settings, SQLite or PostgreSQL.
 
 Nothing connects at import time: ``create_engine(settings)`` builds an engine (connecting lazily), and
 ``session_factory(engine)`` the sessions over it. SQLite runs in WAL mode with foreign keys on, and with real
 transactions: Python's sqlite3 driver (before 3.12's ``autocommit``) does not BEGIN before a SELECT or DDL, so this
 module turns that off and emits BEGIN itself, as SQLAlchemy's SQLite documentation recommends. PostgreSQL goes
-through psycopg 3. Timestamps are stored as UTC by ``UTCDateTime`` on both.
+through psycopg 3. The declarative ``Base``, ``UTCDateTime`` and ``serialize``, which domains' tables and services use
+too, live in ``lowcarbon.storage``; they are imported here for the kernel.
 """
 
 from __future__ import annotations
 
-import zlib
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, event
-from sqlalchemy.engine import URL, Dialect, make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.orm import Session, sessionmaker
 
 from lowcarbon.platform.errors import ConfigurationError
 from lowcarbon.platform.settings import Settings
+from lowcarbon.storage import NAMING_CONVENTION, Base, UTCDateTime, serialize
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -36,41 +35,8 @@ __all__ = [
     "writer",
 ]
 
-# Named constraints, so that migrations can refer to them by the same name on SQLite and PostgreSQL.
-NAMING_CONVENTION = {
-    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
-    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 POSTGRESQL_CONNECT_TIMEOUT = 10  # seconds; without one a health check of an unroutable host would hang
 _BEGIN_OPTION = "lowcarbon_sqlite_begin"
-
-
-class Base(DeclarativeBase):
-    """Base of every table of lowcarbon; its metadata names constraints by ``NAMING_CONVENTION``."""
-
-    metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware datetime stored as UTC: SQLite keeps no zone, so naive values read back are UTC."""
-
-    impl = sa.DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError(f"{value!r} has no time zone: store aware datetimes, e.g. datetime.now(UTC)")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def create_engine(settings: Settings) -> Engine:
@@ -128,20 +94,6 @@ def writer(engine: Engine) -> Engine:
 def session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:
     """Sessions over ``engine``; ``write=True`` for sessions that write (see ``writer``)."""
     return sessionmaker(writer(engine) if write else engine, expire_on_commit=False)
-
-
-def serialize(executor: Session | Connection, name: str) -> None:
-    """Hold a lock called ``name`` until the transaction ends, so that transactions taking it run one at a time.
-
-    On PostgreSQL this is a transaction-level advisory lock; SQLite has one writer at a time already.
-    """
-    dialect = executor.get_bind().dialect if isinstance(executor, Session) else executor.dialect
-    if dialect.name == "postgresql":
-        executor.execute(sa.select(sa.func.pg_advisory_xact_lock(_lock_key(name))))
-
-
-def _lock_key(name: str) -> int:
-    return zlib.crc32(f"lowcarbon:{name}".encode())
 
 
 def ping(engine: Engine) -> str | None:

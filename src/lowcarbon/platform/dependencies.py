@@ -4,7 +4,8 @@
 before the response is sent (FastAPI's ``scope="function"``), so a client never sees success for a failed commit.
 ``WriteSessionDep`` is the same for routes that write: on SQLite it takes the write lock at BEGIN, so concurrent
 writers queue instead of failing (see ``database.writer``). ``NowDep`` is the time of the request by the app's
-clock, which tests replace to move time. ``JobsDep`` is the app's job runner (see ``jobs``).
+clock, which tests replace to move time. ``JobsDep`` is the app's job runner (see ``jobs``). ``ports_for`` hands a
+domain's service the kernel's ports (``lowcarbon.ports``) bound to a request's transaction and caller.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.clock import Clock, system_clock
 from lowcarbon.platform.jobs import JobRunner
 from lowcarbon.platform.settings import Settings
+from lowcarbon.ports import Ports
 
 __all__ = [
     "EngineDep",
@@ -37,6 +40,7 @@ __all__ = [
     "get_session",
     "get_settings",
     "get_write_session",
+    "ports_for",
 ]
 
 
@@ -94,6 +98,12 @@ def get_now(request: Request) -> datetime:
 def get_jobs(request: Request) -> JobRunner:
     """The app's job runner."""
     return Platform.of(request.app).jobs
+
+
+def ports_for(request: Request, session: Session, actor: str) -> Ports:
+    """The ports a domain's service is handed for a change in ``session``'s transaction made by ``actor``."""
+    platform = Platform.of(request.app)
+    return Ports(audit=AuditTrail(session, actor), jobs=platform.jobs.queue(session), clock=platform.clock)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

@@ -1,23 +1,34 @@
 """Background jobs: work that runs outside the request, by registered function name, on plain JSON, tracked in ``jobs``.
 
-    kinds = JobRegistry([JobKind("compute_study", compute_study, on_finish=store_result)])
+    kinds = JobRegistry([JobKind("compute_study", compute_study, on_finish=store_result, inputs=study_inputs)])
     runner = create_runner(settings, write_sessions, kinds, reads=sessions)   # LocalProcessPoolRunner or Inline
-    job_id = runner.submit(session, "compute_study", {"model_text": ...}, organisation_id=1, actor="user:3")
+    job_id = runner.queue(session).submit("compute_study", {"study_id": 7}, organisation_id=1)
     runner.status(job_id)                                         # JobStatus: queued, running, done or failed
 
 A job's function is a module-level function taking and returning plain JSON (a dict); workers import it by module and
 name, so a worker needs neither the database nor the web app, and a distributed runner (Dask, ...) can be added as one
-more subclass overriding ``_start``. ``submit`` writes the job's row (and its audit entry) in the caller's transaction
-and hands the job to the runner only when that transaction commits: a rolled-back request leaves no job behind, and
-a worker never looks for rows that are not there yet. When the job ends, the runner records ``done`` with the result
-or ``failed`` with the error, and calls the kind's ``on_finish`` hook in the same transaction, so a domain's own
-record (a study) and the job always agree. Every state change is audited (actor ``jobs``).
+more subclass overriding ``_start``. ``submit`` writes the job's row with its payload in the caller's transaction and
+hands the job to the runner only when that transaction commits: a rolled-back request leaves no job behind, and a
+worker never looks for rows that are not there yet.
 
-States: ``queued`` (committed, not yet handed over), ``running`` (handed to the runner; in the local pool it may wait
-for a free worker; ``started_at`` is corrected to the moment a worker began when the job ends), ``done``, ``failed``.
-Each job names its ``owner``, the process that dispatches it (``host:pid:token``). ``recover`` (run when the app
-starts) fails the queued and running jobs of owners on this host whose process is gone (or whose pid is this very
-process, under another runner), with an error saying so; owners on other hosts are left to their own host.
+Jobs are durable: the payload is stored with the job, by reference to what it computes (``{"study_id": 7}``), and the
+kind's ``inputs`` hook turns it into the function's input (the study's model and files, read from the database) when
+the job is handed to a worker. A job left queued or running by a process that stopped is run again from its payload
+when the app starts again (``recover``), on this machine or, with a shared database, any other runner's.
+
+When the job ends, the runner records ``done`` or ``failed`` with the error and calls the kind's ``on_finish`` hook
+in the same transaction, so a domain's own record (a study) and the job always agree. The result is stored once: by
+the hook on the domain's record, or on the job when its kind has no hook. The jobs table is the runner's machinery
+and is not audited: a domain audits its own records (one entry when it queues the work, one when the hook stores the
+outcome).
+
+States (``lowcarbon.ports.JobState``): ``queued`` (committed, not yet handed over), ``running`` (handed to the
+runner; in the local pool it may wait for a free worker; ``started_at`` is corrected to the moment a worker began
+when the job ends), ``done``, ``failed``. Each job names its ``owner``, the process that dispatches it
+(``host:pid:token``). ``recover`` (run when the app starts) takes over the queued and running jobs of owners on this
+host whose process is gone (or whose pid is this very process, under another runner) and runs them again, up to
+``MAX_ATTEMPTS`` hand-overs in all; a job without a stored payload (from before payloads were stored) or past its
+attempts is failed with an error saying so. Owners on other hosts are left to their own host.
 
 Time limit (local pool only): a job may run ``job_timeout_seconds``, counted from when a worker begins it (each worker
 reports the job and its pid as it begins; a watchdog thread notes the moment and watches the clock). A job over the
@@ -32,7 +43,6 @@ the request's own thread, which nothing can stop, and it serves tests and debugg
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import logging
@@ -50,7 +60,7 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from multiprocessing.queues import SimpleQueue
 from secrets import token_hex
-from typing import Any, Literal
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -58,14 +68,17 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from lowcarbon.errors import LowcarbonError
-from lowcarbon.platform import audit
+from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import Job
+from lowcarbon.ports import AuditLog, JobState, JobStatus
 
 __all__ = [
     "ACTOR",
+    "MAX_ATTEMPTS",
     "FinishHook",
     "InlineRunner",
+    "InputsHook",
     "JobFunction",
     "JobKind",
     "JobRegistry",
@@ -75,46 +88,34 @@ __all__ = [
     "LocalProcessPoolRunner",
     "create_runner",
     "describe_failure",
-    "job_state",
     "recover_quietly",
     "run_job",
 ]
 
 log = logging.getLogger(__name__)
 
-ACTOR = "jobs"
-JobState = Literal["queued", "running", "done", "failed"]
+ACTOR = "jobs"  # who acts in the audit entries that job hooks write
+MAX_ATTEMPTS = 3  # hand-overs of one job to a worker, restarts included: a job that kills its worker stops somewhere
 JobFunction = Callable[[dict[str, Any]], dict[str, Any]]
-_UNFINISHED = ("queued", "running")
+_UNFINISHED = (JobState.QUEUED, JobState.RUNNING)
 _WATCH_SECONDS = 0.1  # how often the watchdog reads the workers' reports and the clock while jobs are in the pool
 _STOPPED = "the service stopped before the job finished; submit it again"
 
 
-@dataclass(frozen=True)
-class JobStatus:
-    """Where a job stands; ``result`` when done, ``error`` when failed."""
-
-    id: int
-    kind: str
-    organisation_id: int | None
-    status: JobState
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    result: dict[str, Any] | None
-    error: str | None
-
-
-FinishHook = Callable[[Session, JobStatus], None]
+FinishHook = Callable[[Session, JobStatus, AuditLog], None]  # with the audit trail of the runner's transaction
+InputsHook = Callable[[Session, dict[str, Any]], dict[str, Any]]
 
 
 @dataclass(frozen=True)
 class JobKind:
-    """A kind of job: its name, its module-level function, and what to do in the database when a job of it ends."""
+    """A kind of job: its name, its module-level function, what to do in the database when a job of it ends
+    (``on_finish``), and how its stored payload becomes the function's input when it starts (``inputs``; by default
+    the payload is the input)."""
 
     name: str
     function: JobFunction
     on_finish: FinishHook | None = None
+    inputs: InputsHook | None = None
 
     @property
     def path(self) -> str:
@@ -177,38 +178,37 @@ def _run_reported(job_id: int, path: str, payload: dict[str, Any]) -> dict[str, 
     return run_job(path, payload)
 
 
-def job_state(job: Job) -> dict[str, Any]:
-    """What the audit trail records of a job: its fields, and of its result only a SHA-256 digest."""
-    digest = None
-    if job.result is not None:
-        digest = hashlib.sha256(audit.canonical_json(job.result).encode()).hexdigest()
-    return {
-        "id": job.id,
-        "kind": job.kind,
-        "organisation_id": job.organisation_id,
-        "status": job.status,
-        "owner": job.owner,
-        "created_at": job.created_at,
-        "started_at": job.started_at,
-        "finished_at": job.finished_at,
-        "result_sha256": digest,
-        "error": job.error,
-    }
-
-
-def _status(job: Job) -> JobStatus:
-    status: JobState = job.status  # type: ignore[assignment]  # the table's check constraint keeps it one of four
+def _status(job: Job, result: dict[str, Any] | None = None) -> JobStatus:
+    """Where ``job`` stands; ``result``: its outcome when the row does not keep it (a kind with a hook)."""
     return JobStatus(
         id=job.id,
         kind=job.kind,
         organisation_id=job.organisation_id,
-        status=status,
+        status=JobState(job.status),
         created_at=job.created_at,
         started_at=job.started_at,
         finished_at=job.finished_at,
-        result=job.result,
+        result=job.result if result is None else result,
         error=job.error,
     )
+
+
+@dataclass(frozen=True)
+class _Queue:
+    """The ``lowcarbon.ports.JobQueue`` of one transaction: what a domain's service is handed."""
+
+    runner: JobRunner
+    session: Session
+
+    def submit(self, kind: str, payload: Mapping[str, Any], *, organisation_id: int | None) -> int:
+        return self.runner.submit(self.session, kind, dict(payload), organisation_id=organisation_id)
+
+    def states(self, job_ids: Iterable[int]) -> dict[int, JobState]:
+        wanted = list(dict.fromkeys(job_ids))
+        if not wanted:
+            return {}
+        rows = self.session.execute(sa.select(Job.id, Job.status).where(Job.id.in_(wanted)))
+        return {job_id: JobState(status) for job_id, status in rows}
 
 
 class _TimeLimitExceeded(LowcarbonError, TimeoutError):
@@ -240,18 +240,27 @@ class JobRunner:
 
     # -- the interface -------------------------------------------------------------------------------------------
 
-    def submit(
-        self, session: Session, kind: str, payload: dict[str, Any], *, organisation_id: int | None, actor: str
-    ) -> int:
-        """Queue a job of ``kind`` on ``payload`` in ``session``'s transaction; it starts when that commits."""
+    def queue(self, session: Session) -> _Queue:
+        """The job queue of ``session``'s transaction (``lowcarbon.ports.JobQueue``), for a domain's service."""
+        return _Queue(self, session)
+
+    def submit(self, session: Session, kind: str, payload: dict[str, Any], *, organisation_id: int | None) -> int:
+        """Store a job of ``kind`` on ``payload`` in ``session``'s transaction; it starts when that commits."""
         if kind not in self.kinds:
             raise ValueError(f"no job kind {kind!r}; registered: {', '.join(self.kinds) or 'none'}")
         plain = json.loads(json.dumps(payload, allow_nan=False))
-        job = Job(kind=kind, organisation_id=organisation_id, status="queued", owner=self.owner, created_at=_now())
+        job = Job(
+            kind=kind,
+            organisation_id=organisation_id,
+            status=JobState.QUEUED,
+            owner=self.owner,
+            created_at=_now(),
+            payload=plain,
+            attempts=0,
+        )
         session.add(job)
         session.flush()
-        audit.record(session, actor, "create", "job", job.id, None, job_state(job))
-        self._pending(session).append((job.id, kind, plain))
+        self._pending(session).append(job.id)
         return job.id
 
     def status(self, job_id: int) -> JobStatus | None:
@@ -261,7 +270,9 @@ class JobRunner:
             return _status(job) if job is not None else None
 
     def recover(self) -> list[int]:
-        """Fail the unfinished jobs whose owner process on this host is gone; their ids. Run at start-up."""
+        """Take over the unfinished jobs whose owner process on this host is gone: run them again from their stored
+        payload (they start when this returns), or fail those that cannot be (no payload, or ``MAX_ATTEMPTS``
+        hand-overs already). Answers the ids of the failed ones. Run at start-up."""
         host = socket.gethostname()
         failed: list[int] = []
         with self.sessions.begin() as session:
@@ -271,11 +282,17 @@ class JobRunner:
                 pid_text, _, _ = rest.partition(":")
                 if owner_host != host or job.owner == self.owner or not _gone(pid_text):
                     continue
-                error = (
-                    f"the process that ran this job (pid {pid_text} on {owner_host}) stopped before the job "
-                    "finished; submit it again"
-                )
-                self._close(session, job, status="failed", result=None, error=error, started_at=None)
+                stopped = f"the process that ran this job (pid {pid_text} on {owner_host}) stopped before it finished"
+                if job.payload is None or job.kind not in self.kinds:
+                    error = f"{stopped}; submit it again"
+                elif job.attempts >= MAX_ATTEMPTS:
+                    error = f"{stopped}, after {job.attempts} attempts; it is not run again"
+                else:
+                    log.warning("job %s: %s; running it again", job.id, stopped)
+                    job.status, job.owner, job.started_at = JobState.QUEUED, self.owner, None
+                    self._pending(session).append(job.id)
+                    continue
+                self._close(session, job, status=JobState.FAILED, result=None, error=error, started_at=None)
                 failed.append(job.id)
         return failed
 
@@ -290,36 +307,38 @@ class JobRunner:
 
     # -- the machinery -------------------------------------------------------------------------------------------
 
-    def _pending(self, session: Session) -> list[tuple[int, str, dict[str, Any]]]:
+    def _pending(self, session: Session) -> list[int]:
         """The jobs ``session`` will hand over on commit; the first call hooks the commit and rollback."""
-        pending: list[tuple[int, str, dict[str, Any]]] | None = session.info.get(self._pending_key)
+        pending: list[int] | None = session.info.get(self._pending_key)
         if pending is None:
             pending = session.info[self._pending_key] = []
 
             def dispatch(_: Session) -> None:
                 jobs = list(pending)
                 pending.clear()
-                for job_id, kind, payload in jobs:
-                    self._dispatch(job_id, kind, payload)
+                for job_id in jobs:
+                    self._dispatch(job_id)
 
             event.listen(session, "after_commit", dispatch)
             event.listen(session, "after_rollback", lambda _: pending.clear())
         return pending
 
-    def _dispatch(self, job_id: int, kind: str, payload: dict[str, Any]) -> None:
+    def _dispatch(self, job_id: int) -> None:
+        """Mark the job running and hand its input (its kind's ``inputs`` of its stored payload) to a worker."""
         try:
             with self.sessions.begin() as session:
                 job = session.get(Job, job_id)
-                if job is None or job.status != "queued":
+                if job is None or job.status != JobState.QUEUED:
                     return
-                before = job_state(job)
-                job.status, job.started_at = "running", _now()
-                audit.record(session, ACTOR, "start", "job", job.id, before, job_state(job))
+                kind = self.kinds[job.kind]
+                job.status, job.started_at, job.attempts = JobState.RUNNING, _now(), job.attempts + 1
+                payload = dict(job.payload or {})
+                inputs = kind.inputs(session, payload) if kind.inputs is not None else payload
         except Exception as exc:  # a dispatch must never break the request that committed the job
             log.exception("job %s could not be started", job_id)
             self._finished(job_id, None, exc)
             return
-        self._hand_over(job_id, self.kinds[kind].path, payload)
+        self._hand_over(job_id, kind.path, inputs)
 
     def _hand_over(self, job_id: int, path: str, payload: dict[str, Any]) -> None:
         """``_start`` the job; if that fails, the job fails (never the caller: a request, or a pool's thread)."""
@@ -349,10 +368,10 @@ class JobRunner:
                     return  # recovered as failed meanwhile
                 if outcome is not None:
                     result = outcome["result"]
-                    self._close(session, job, status="done", result=result, error=None, started_at=started_at)
+                    self._close(session, job, status=JobState.DONE, result=result, error=None, started_at=started_at)
                 else:
                     error = describe_failure(failure or RuntimeError("no outcome"))
-                    self._close(session, job, status="failed", result=None, error=error, started_at=started_at)
+                    self._close(session, job, status=JobState.FAILED, result=None, error=error, started_at=started_at)
             return
         except Exception as exc:  # the hook or the database failed: record the job as failed if we still can
             log.exception("job %s: recording its end failed", job_id)
@@ -364,7 +383,7 @@ class JobRunner:
                 job = session.get(Job, job_id)
                 if job is not None and job.status in _UNFINISHED:
                     error = f"the job ran, but storing its result failed ({type(failure).__name__}: {failure})"
-                    self._close(session, job, status="failed", result=None, error=error, started_at=started_at)
+                    self._close(session, job, status=JobState.FAILED, result=None, error=error, started_at=started_at)
         except Exception:
             log.exception("job %s: recording its failure failed too", job_id)
 
@@ -378,15 +397,14 @@ class JobRunner:
         error: str | None,
         started_at: datetime | None,
     ) -> None:
-        before = job_state(job)
-        job.status, job.result, job.error, job.finished_at = status, result, error, _now()
+        hook = self.kinds[job.kind].on_finish if job.kind in self.kinds else None
+        job.status, job.error, job.finished_at = status, error, _now()
+        job.result = result if hook is None else None  # with a hook, the domain's record keeps the result
         if started_at is not None:
             job.started_at = started_at
         session.flush()
-        audit.record(session, ACTOR, status, "job", job.id, before, job_state(job))
-        hook = self.kinds[job.kind].on_finish if job.kind in self.kinds else None
         if hook is not None:
-            hook(session, _status(job))
+            hook(session, _status(job, result), AuditTrail(session, ACTOR))
 
 
 class InlineRunner(JobRunner):

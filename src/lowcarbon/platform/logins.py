@@ -67,6 +67,16 @@ class SessionUser:
     session_id: int
     session_expires_at: datetime
 
+    @property
+    def actor(self) -> str:
+        """How the audit trail names this person."""
+        return actor_of_user(self.id)
+
+
+def actor_of_user(user_id: int) -> str:
+    """How the audit trail names the user ``user_id``: ``user:<id>``."""
+    return f"user:{user_id}"
+
 
 def session_state(login: LoginSession) -> dict[str, Any]:
     """What the audit trail records of a login session: everything but the token's hash."""
@@ -105,14 +115,14 @@ def log_in(session: Session, *, email: str, password: str, now: datetime, lifeti
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     if user_state(user) != before:
-        audit.record(session, f"user:{user.id}", "login_reset_failures", "user", user.id, before, user_state(user))
+        audit.record(session, actor_of_user(user.id), "login_reset_failures", "user", user.id, before, user_state(user))
     token = new_token()
     login = LoginSession(
         user_id=user.id, token_hash=token_digest(token), created_at=now, expires_at=now + lifetime, revoked_at=None
     )
     session.add(login)
     session.flush()
-    audit.record(session, f"user:{user.id}", "login", "login_session", login.id, None, session_state(login))
+    audit.record(session, actor_of_user(user.id), "login", "login_session", login.id, None, session_state(login))
     return NewLogin(session_id=login.id, user_id=user.id, token=token, expires_at=login.expires_at)
 
 
@@ -163,4 +173,6 @@ def log_out(session: Session, *, session_id: int, now: datetime) -> None:
     before = session_state(login)
     login.revoked_at = now
     session.flush()
-    audit.record(session, f"user:{login.user_id}", "logout", "login_session", login.id, before, session_state(login))
+    audit.record(
+        session, actor_of_user(login.user_id), "logout", "login_session", login.id, before, session_state(login)
+    )

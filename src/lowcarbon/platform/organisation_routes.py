@@ -135,7 +135,7 @@ def add_user(body: MemberIn, user: AdminUser, session: WriteSessionDep, now: Now
         organisation_id=user.organisation_id,
         role=body.role,
         password=body.password,
-        actor=f"user:{user.id}",
+        actor=user.actor,
     )
     response.headers["Location"] = "/api/organisation"
     return member(created, now)
@@ -155,7 +155,7 @@ def add_client(body: ClientIn, user: AdminUser, session: WriteSessionDep, now: N
         organisation_id=user.organisation_id,
         scopes=body.scopes,
         name=body.name,
-        actor=f"user:{user.id}",
+        actor=user.actor,
         now=now,
     )
     row = session.get(MachineClient, made.id)
@@ -167,6 +167,6 @@ def add_client(body: ClientIn, user: AdminUser, session: WriteSessionDep, now: N
 def disable_client(client_id: str, user: AdminUser, session: WriteSessionDep) -> Client:
     """Disable a machine client for good: its tokens stop working at once (admins only)."""
     row = machine_clients.disable_client(
-        session, organisation_id=user.organisation_id, client_id=client_id, actor=f"user:{user.id}"
+        session, organisation_id=user.organisation_id, client_id=client_id, actor=user.actor
     )
     return client(row)

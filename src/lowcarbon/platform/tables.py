@@ -129,5 +129,7 @@ class Job(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    payload: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)  # by reference, see jobs
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")  # hand-overs to a worker so far
     result: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)
     error: Mapped[str | None] = mapped_column(sa.Text())

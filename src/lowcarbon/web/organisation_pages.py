@@ -19,14 +19,17 @@ from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.logins import SessionUser
 from lowcarbon.platform.organisation_routes import client, member
 from lowcarbon.platform.roles import Role
-from lowcarbon.studies.routes import READ_SCOPE, WRITE_SCOPE
 from lowcarbon.web.access import PageAdmin
 from lowcarbon.web.render import page
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
-SCOPES = (READ_SCOPE, WRITE_SCOPE)  # what a client may be granted here: the scopes the API's routes ask for
+
+
+def _scopes(request: Request) -> tuple[str, ...]:
+    """What a client may be granted here: the scopes the domains' routes ask for (``app.state.scopes``)."""
+    return tuple(getattr(request.app.state, "scopes", ()))
 
 
 @router.get("/organisation")
@@ -47,7 +50,7 @@ async def add_user(request: Request, user: PageAdmin, session: WriteSessionDep, 
             organisation_id=user.organisation_id,
             role=fields.get("role", ""),
             password=fields.get("password", ""),
-            actor=f"user:{user.id}",
+            actor=user.actor,
         )
     except (InvalidInput, Conflict) as exc:
         status = 409 if isinstance(exc, Conflict) else 400
@@ -60,14 +63,14 @@ async def add_user(request: Request, user: PageAdmin, session: WriteSessionDep, 
 async def add_client(request: Request, user: PageAdmin, session: WriteSessionDep, now: NowDep) -> Response:
     """Add a machine client with the scopes ticked; the page then shows its secret, this once."""
     fields = await read_fields(request, json_allowed=False)
-    scopes = [scope for scope in SCOPES if fields.get(f"scope.{scope}")]  # a field each: forms repeat no name
+    scopes = [scope for scope in _scopes(request) if fields.get(f"scope.{scope}")]  # a field each: forms repeat no name
     try:
         made = machine_clients.create_client(
             session,
             organisation_id=user.organisation_id,
             scopes=" ".join(scopes),
             name=fields.get("name", ""),
-            actor=f"user:{user.id}",
+            actor=user.actor,
             now=now,
         )
     except InvalidInput as exc:
@@ -78,9 +81,7 @@ async def add_client(request: Request, user: PageAdmin, session: WriteSessionDep
 @router.post("/organisation/clients/{client_id}/disable")
 def disable_client(client_id: str, user: PageAdmin, session: WriteSessionDep) -> Response:
     """Disable a machine client for good, then show the page again."""
-    machine_clients.disable_client(
-        session, organisation_id=user.organisation_id, client_id=client_id, actor=f"user:{user.id}"
-    )
+    machine_clients.disable_client(session, organisation_id=user.organisation_id, client_id=client_id, actor=user.actor)
     return RedirectResponse("/organisation", status_code=303)
 
 
@@ -106,7 +107,7 @@ def _page(
         "error": error,
         "draft": draft or {"role": Role.viewer},
         "clients": [client(row) for row in machine_clients.list_clients(session, user.organisation_id)],
-        "scopes": SCOPES,
+        "scopes": _scopes(request),
         "client_error": client_error,
         "new_client": new_client,
     }

@@ -69,10 +69,11 @@ def figure(value: float | None, locale: str) -> str:
 
 
 @cache
-def environment(locale: str) -> Environment:
-    """The template environment of ``locale``."""
+def environment(locale: str, folders: tuple[Path, ...] = ()) -> Environment:
+    """The template environment of ``locale``: the web package's templates, then those of ``folders`` (the domains'
+    pages, as the assembler lists them in ``app.state.templates``)."""
     env = Environment(
-        loader=FileSystemLoader(TEMPLATES),
+        loader=FileSystemLoader([TEMPLATES, *folders]),
         autoescape=select_autoescape(["html"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
@@ -113,7 +114,8 @@ def page(
         "here": here(request),
         **(context or {}),
     }
-    html = environment(language.locale).get_template(template).render(values)
+    folders = getattr(request.app.state, "templates", ())
+    html = environment(language.locale, folders).get_template(template).render(values)
     headers = {"Content-Language": language.tag, "Vary": "Cookie, Accept-Language", **PAGE_HEADERS}
     return HTMLResponse(html, status_code=status, headers=headers)
 

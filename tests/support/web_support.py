@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from study_support import PASSWORD
+
+from support.study_support import PASSWORD
 
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 

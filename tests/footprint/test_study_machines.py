@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from auth_support import FakeClock, audit_entries
-from study_support import (
+from lowcarbon.platform.app import create_app
+from lowcarbon.platform.settings import Settings
+from support.auth_support import FakeClock, audit_entries
+from support.study_support import (
     PV_MODEL,
     STUDIES_SCOPES,
     client_for,
@@ -17,9 +19,6 @@ from study_support import (
     use_token,
     wait_for,
 )
-
-from lowcarbon.platform.app import create_app
-from lowcarbon.platform.settings import Settings
 
 
 def test_a_client_studies_a_product_as_a_person_does(migrated: Settings) -> None:

@@ -112,9 +112,13 @@ def create_product(client: TestClient, name: str = "PV module") -> int:
     return int(response.json()["id"])
 
 
-def submit(client: TestClient, product_id: int, model: str, model_format: str = "yaml") -> dict[str, Any]:
-    """Submit a study through the API (202); its summary."""
-    return accepted(client.post(f"/api/products/{product_id}/studies", json={"model": model, "format": model_format}))
+def submit(
+    client: TestClient, product_id: int, model: str, model_format: str = "yaml", files: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Submit a study through the API (202), with its factor ``files`` (name -> text); its summary."""
+    sent = [{"name": name, "content": content} for name, content in (files or {}).items()]
+    body = {"model": model, "format": model_format, "files": sent}
+    return accepted(client.post(f"/api/products/{product_id}/studies", json=body))
 
 
 def upload(

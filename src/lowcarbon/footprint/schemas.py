@@ -1,4 +1,4 @@
-"""The studies domain's values as the API shows them: products, studies, pages of them, and a product's comparison."""
+"""The footprint domain's values as the API shows them: products, studies, pages of them, and a product's comparison."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from lowcarbon.footprint.bundle import ModelFormat
 
 __all__ = [
     "Comparison",
@@ -23,7 +25,6 @@ __all__ = [
     "StudySummary",
 ]
 
-ModelFormat = Literal["yaml", "json", "xlsx"]
 StudyStatus = Literal["queued", "running", "done", "failed"]
 
 

@@ -1,12 +1,12 @@
 """A model file and its factor files as uploaded: the model's format (named, or told by the file's name), the size
 limits, and the contents as a study keeps them (text, or an Excel file's bytes in base64).
 
-The limits follow from what a study stores, ``compute.MAX_MODEL_CHARS`` characters of model and
-``compute.MAX_FILE_CHARS`` of each factor file: a YAML, JSON or CSV file of at most that many bytes (UTF-8 text has
+The limits follow from what a study stores, ``stored.MAX_MODEL_CHARS`` characters of model and
+``stored.MAX_FILE_CHARS`` of each factor file: a YAML, JSON or CSV file of at most that many bytes (UTF-8 text has
 no more characters than bytes), an Excel file of at most three quarters of it (base64 writes 3 bytes as 4
 characters). A larger file is refused with 413 ``payload_too_large`` before anything is stored, rather than accepted
 and then found too long. A whole upload is bounded by ``MAX_UPLOAD``: the largest model, factor files of at most
-``compute.MAX_FILES_CHARS`` together, and the form around them.
+``stored.MAX_FILES_CHARS`` together, and the form around them.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from pathlib import PurePath, PurePosixPath
 from starlette.datastructures import FormData, UploadFile
 
 from lowcarbon.errors import DataFormatError, InvalidInput, PayloadTooLarge
-from lowcarbon.studies.compute import MAX_FILE_CHARS, MAX_FILES_CHARS, MAX_MODEL_CHARS, name_problem, stored_file
-from lowcarbon.studies.model import FactorFileIn, ModelFormat
+from lowcarbon.footprint.schemas import FactorFileIn, ModelFormat
+from lowcarbon.footprint.stored import MAX_FILE_CHARS, MAX_FILES_CHARS, MAX_MODEL_CHARS, name_problem, stored_file
 
 __all__ = [
     "FACTOR_FIELD",

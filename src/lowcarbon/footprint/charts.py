@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from lowcarbon.studies.model import Comparison
+from lowcarbon.footprint.schemas import Comparison
 from lowcarbon.web.render import SIGNIFICANT
 
 __all__ = ["by_gas", "by_stage", "comparison", "hotspots"]

@@ -1,16 +1,19 @@
-"""The studies use cases: products and footprint studies of an organisation, computed by a job, compared over time.
+"""The footprint use cases: products and footprint studies of an organisation, computed by a job, compared over time.
 
-Functions take the caller's session and do not commit: the caller commits the change with its audit entry (and, for
-a study, its job, which the runner starts once that commit is made). Everything is scoped to an organisation: a
-product or study of another organisation is reported as not existing (NotFound), so its existence does not leak.
-Pages are newest first, keyed on the id: ``after`` is the last id of the previous page.
+Functions take the caller's session and the ports they need (``lowcarbon.ports``: the audit trail, the job queue,
+the clock), never the platform, and do not commit: the caller commits the change with its audit entry (and, for a
+study, its job, which the runner starts once that commit is made): one transaction and one audit entry to store a
+study with its job, one of each when the job's result is stored on it (``store_outcome``). Everything is scoped to
+an organisation: a product or study of another organisation is reported as not existing (NotFound), so its
+existence does not leak. Pages are newest first, keyed on the id: ``after`` is the last id of the previous page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,17 +21,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, InvalidInput, NotFound
-from lowcarbon.platform import audit
-from lowcarbon.platform.database import serialize
-from lowcarbon.platform.jobs import JobRunner, JobStatus
-from lowcarbon.platform.tables import Job, MachineClient
-from lowcarbon.studies import model
-from lowcarbon.studies.compute import file_bytes, model_problems
-from lowcarbon.studies.tables import Product, Study, StudyFile
+from lowcarbon.footprint import schemas as model
+from lowcarbon.footprint.bundle import ModelFormat, model_format_of
+from lowcarbon.footprint.stored import file_bytes, named_files, validate
+from lowcarbon.footprint.tables import Product, Study, StudyFile
+from lowcarbon.ports import AuditLog, Clock, JobQueue, JobState, JobStatus, Ports
+from lowcarbon.storage import serialize, snapshot
 
 __all__ = [
     "JOB_KIND",
     "InvalidModel",
+    "StoredModel",
     "compare",
     "create_product",
     "create_study",
@@ -43,6 +46,7 @@ __all__ = [
     "list_studies",
     "product_state",
     "store_outcome",
+    "stored_inputs",
     "study_state",
 ]
 
@@ -57,36 +61,24 @@ class InvalidModel(InvalidInput):
 
 def product_state(product: Product) -> dict[str, Any]:
     """What the audit trail records of a product."""
-    return {
-        "id": product.id,
-        "organisation_id": product.organisation_id,
-        "name": product.name,
-        "created_at": product.created_at,
-    }
+    return snapshot(product)
 
 
 def study_state(study: Study, files: list[dict[str, str]]) -> dict[str, Any]:
     """What the audit trail records of a study: its fields, of the model and the result only SHA-256 digests, and
     its factor files' names and digests (``files``, as ``_file_digests`` gives them)."""
-    return {
-        "id": study.id,
-        "product_id": study.product_id,
-        "version": study.version,
-        "model_format": study.model_format,
-        "model_sha256": hashlib.sha256(study.model_text.encode()).hexdigest(),
-        "files": files,
-        "status": study.status,
-        "total": study.total,
-        "result_sha256": _digest(study.result) if study.result is not None else None,
-        "error": study.error,
-        "created_by": study.created_by,
-        "created_by_client": study.created_by_client,
-        "created_at": study.created_at,
-        "job_id": study.job_id,
-    }
+    return snapshot(
+        study,
+        hidden=("model_text", "result"),
+        model_sha256=hashlib.sha256(study.model_text.encode()).hexdigest(),
+        result_sha256=_digest(study.result) if study.result is not None else None,
+        files=files,
+    )
 
 
-def create_product(session: Session, *, organisation_id: int, name: str, actor: str) -> model.Product:
+def create_product(
+    session: Session, audit: AuditLog, clock: Clock, *, organisation_id: int, name: str
+) -> model.Product:
     """Add a product to the organisation (names are unique within it) and record it."""
     name = name.strip()
     if not name or len(name) > 200:
@@ -94,13 +86,13 @@ def create_product(session: Session, *, organisation_id: int, name: str, actor: 
     taken = sa.select(Product.id).where(Product.organisation_id == organisation_id, Product.name == name)
     if session.scalar(taken) is not None:
         raise Conflict(f"your organisation has a product named {name!r} already")
-    product = Product(organisation_id=organisation_id, name=name, created_at=_now())
+    product = Product(organisation_id=organisation_id, name=name, created_at=clock())
     session.add(product)
     try:
         session.flush()
     except IntegrityError:  # created by a concurrent request since the check
         raise Conflict(f"your organisation has a product named {name!r} already") from None
-    audit.record(session, actor, "create", "product", product.id, None, product_state(product))
+    audit.record("create", "product", product.id, None, product_state(product))
     return _product(product)
 
 
@@ -121,26 +113,32 @@ def get_product(session: Session, *, organisation_id: int, product_id: int) -> m
 
 def create_study(
     session: Session,
-    runner: JobRunner,
+    ports: Ports,
     *,
     organisation_id: int,
     product_id: int,
-    actor: str,
     model_text: str,
-    model_format: str,
+    model_format: ModelFormat,
     files: Mapping[str, str] | None = None,
+    files_from: int | None = None,
     user_id: int | None = None,
-    machine_client_id: int | None = None,
+    client: tuple[int, str] | None = None,
 ) -> model.StudySummary:
     """Validate the model and its factor files (InvalidModel listing every problem), store them as the product's
-    next version, and submit its computation, which starts when the caller commits. ``files`` are the factor files
-    the model names, name -> content as a study keeps it (``compute.stored_file``). Who submits it is a user
-    (``user_id``) or a machine client (``machine_client_id``, its row id), exactly one."""
-    if (user_id is None) == (machine_client_id is None):
+    next version, and queue its computation, which starts when the caller commits. ``files`` are the factor files
+    the model names, name -> content as a study keeps it (``stored.stored_file``); when none are sent and
+    ``files_from`` names an earlier study of the organisation, the new version keeps that study's files that its
+    model still names. Who submits it is a user (``user_id``) or a machine client (``client``: its row id and its
+    client_id), exactly one."""
+    if (user_id is None) == (client is None):
         raise ValueError("a study is submitted by a user or by a machine client: give exactly one of the two")
     product = _own_product(session, organisation_id, product_id)
     files = dict(files or {})
-    problems = model_problems(model_text, model_format, files)
+    if not files and files_from is not None:
+        named = named_files(model_text, model_format)
+        kept = file_contents(session, organisation_id=organisation_id, study_id=files_from)
+        files = {name: content for name, content in kept.items() if name in named}
+    _, problems = validate(model_text, model_format, files)
     if problems:
         count = len(problems)
         listed = "; ".join(f"{'.'.join(p['location'])}: {p['message']}" for p in problems)
@@ -152,10 +150,11 @@ def create_study(
         version=(latest or 0) + 1,
         model_text=model_text,
         model_format=model_format,
-        status="queued",
+        status=JobState.QUEUED,
         created_by=user_id,
-        created_by_client=machine_client_id,
-        created_at=_now(),
+        created_by_client=client[0] if client is not None else None,
+        client_name=client[1] if client is not None else None,
+        created_at=ports.clock(),
     )
     session.add(study)
     session.flush()
@@ -163,52 +162,73 @@ def create_study(
         data = file_bytes(name, content)
         digest = hashlib.sha256(data).hexdigest()
         session.add(StudyFile(study_id=study.id, name=name, content=content, sha256=digest, size=len(data)))
-    payload = {"model_text": model_text, "model_format": model_format, "files": files}
-    study.job_id = runner.submit(session, JOB_KIND, payload, organisation_id=organisation_id, actor=actor)
+    study.job_id = ports.jobs.submit(JOB_KIND, {"study_id": study.id}, organisation_id=organisation_id)
     session.flush()
-    audit.record(
-        session, actor, "create", "study", study.id, None, study_state(study, _file_digests(session, study.id))
+    ports.audit.record("create", "study", study.id, None, study_state(study, _file_digests(session, study.id)))
+    return _summary(study, JobState(study.status))
+
+
+def stored_inputs(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
+    """The job's input from its stored payload ``{"study_id"}``: the study's model and factor files as it keeps
+    them, read when the job starts (so a job survives a restart: it is stored by reference)."""
+    study = session.get(Study, payload["study_id"])
+    if study is None:
+        raise NotFound(f"study {payload['study_id']} is gone")
+    rows = session.execute(
+        sa.select(StudyFile.name, StudyFile.content).where(StudyFile.study_id == study.id).order_by(StudyFile.id)
     )
-    client = session.get(MachineClient, machine_client_id) if machine_client_id is not None else None
-    return _summary(study, study.status, client.client_id if client is not None else None)
+    files = {name: content for name, content in rows}
+    return {"model_text": study.model_text, "model_format": study.model_format, "files": files}
 
 
 def list_studies(
-    session: Session, *, organisation_id: int, product_id: int, limit: int, after: int | None = None
+    session: Session, jobs: JobQueue, *, organisation_id: int, product_id: int, limit: int, after: int | None = None
 ) -> list[model.StudySummary]:
-    """Up to ``limit`` of the product's studies, newest first, those older than study ``after``."""
+    """Up to ``limit`` of the product's studies, newest first, those older than study ``after``; ``jobs`` tells
+    which of those queued are running now."""
     product = _own_product(session, organisation_id, product_id)
-    query = _studies_with_job_and_client().where(Study.product_id == product.id)
+    query = sa.select(Study).where(Study.product_id == product.id)
     if after is not None:
         query = query.where(Study.id < after)
-    rows = session.execute(query.order_by(Study.id.desc()).limit(limit))
-    return [_summary(study, _live_status(study, job_status), client_id) for study, job_status, client_id in rows]
+    studies = list(session.scalars(query.order_by(Study.id.desc()).limit(limit)))
+    states = _live_states(jobs, studies)
+    return [_summary(study, states[study.id]) for study in studies]
 
 
-def get_study(session: Session, *, organisation_id: int, study_id: int) -> model.Study:
+def get_study(session: Session, jobs: JobQueue, *, organisation_id: int, study_id: int) -> model.Study:
     """The organisation's study ``study_id`` with its result or error; NotFound when it has none by that id."""
-    row = session.execute(
-        _studies_with_job_and_client()
+    study = session.scalar(
+        sa.select(Study)
         .join(Product, Product.id == Study.product_id)
         .where(Study.id == study_id, Product.organisation_id == organisation_id)
-    ).one_or_none()
-    if row is None:
+    )
+    if study is None:
         raise NotFound(f"your organisation has no study {study_id}")
-    study, job_status, client_id = row
-    summary = _summary(study, _live_status(study, job_status), client_id)
+    summary = _summary(study, _live_states(jobs, [study])[study.id])
     return model.Study(**summary.model_dump(), result=study.result, error=study.error)
 
 
-def get_model(session: Session, *, organisation_id: int, study_id: int) -> tuple[str, str]:
-    """The exact model a study was computed from, and its format (``xlsx``: the workbook's bytes in base64)."""
+@dataclass(frozen=True)
+class StoredModel:
+    """The exact model a study was computed from: its text (``xlsx``: the workbook's bytes in base64) and format."""
+
+    id: int
+    version: int
+    text: str
+    format: ModelFormat
+
+
+def get_model(session: Session, *, organisation_id: int, study_id: int) -> StoredModel:
+    """The exact model study ``study_id`` was computed from; NotFound when the organisation has no such study."""
     row = session.execute(
-        sa.select(Study.model_text, Study.model_format)
+        sa.select(Study.version, Study.model_text, Study.model_format)
         .join(Product, Product.id == Study.product_id)
         .where(Study.id == study_id, Product.organisation_id == organisation_id)
     ).one_or_none()
     if row is None:
         raise NotFound(f"your organisation has no study {study_id}")
-    return row[0], row[1]
+    version, text, model_format = row
+    return StoredModel(study_id, version, text, model_format_of(f"model.{model_format}") or "yaml")
 
 
 def list_files(session: Session, *, organisation_id: int, study_id: int) -> list[model.FactorFile]:
@@ -289,19 +309,24 @@ def compare(session: Session, *, organisation_id: int, product_id: int) -> model
     return model.Comparison(product=_product(product), stages=stages, comparable=comparable, versions=versions)
 
 
-def store_outcome(session: Session, job: JobStatus) -> None:
+def store_outcome(session: Session, job: JobStatus, audit: AuditLog) -> None:
     """The job runner's hook: keep a finished computation's result and total, or its error, on the study."""
     study = session.scalar(sa.select(Study).where(Study.job_id == job.id))
     if study is None:
         return
     files = _file_digests(session, study.id)
     before = study_state(study, files)
-    if job.status == "done" and job.result is not None:
-        study.status, study.result, study.total, study.error = "done", job.result["result"], job.result["total"], None
+    if job.status == JobState.DONE and job.result is not None:
+        study.status, study.result, study.total, study.error = (
+            JobState.DONE,
+            job.result["result"],
+            job.result["total"],
+            None,
+        )
     else:
-        study.status, study.error = "failed", job.error or "the computation failed"
+        study.status, study.error = JobState.FAILED, job.error or "the computation failed"
     session.flush()
-    audit.record(session, "jobs", job.status, "study", study.id, before, study_state(study, files))
+    audit.record(job.status, "study", study.id, before, study_state(study, files))
 
 
 def _own_product(session: Session, organisation_id: int, product_id: int) -> Product:
@@ -330,44 +355,38 @@ def _file_digests(session: Session, study_id: int) -> list[dict[str, str]]:
     return [{"name": name, "sha256": digest} for name, digest in rows]
 
 
-def _studies_with_job_and_client() -> sa.Select[Study, str, str]:
-    """Studies with their job's status (live while it runs) and the client_id of the client that submitted them."""
-    return (
-        sa.select(Study, Job.status, MachineClient.client_id)
-        .outerjoin(Job, Job.id == Study.job_id)
-        .outerjoin(MachineClient, MachineClient.id == Study.created_by_client)
-    )
-
-
-def _live_status(study: Study, job_status: str | None) -> str:
-    """The study's status; while it is unfinished, its job's (which moves from queued to running)."""
-    if study.status in ("queued", "running") and job_status in ("queued", "running"):
-        return job_status
-    return study.status
+def _live_states(jobs: JobQueue, studies: list[Study]) -> dict[int, JobState]:
+    """Each study's status; while it is unfinished, its job's (which moves from queued to running)."""
+    unfinished = [s.job_id for s in studies if s.job_id is not None and not JobState(s.status).finished]
+    running = jobs.states(unfinished)
+    states = {}
+    for study in studies:
+        own = JobState(study.status)
+        job = running.get(study.job_id) if study.job_id is not None else None
+        states[study.id] = job if not own.finished and job is not None and not job.finished else own
+    return states
 
 
 def _product(product: Product) -> model.Product:
     return model.Product.model_validate(product, from_attributes=True)
 
 
-def _summary(study: Study, status: str, client_id: str | None) -> model.StudySummary:
+def _summary(study: Study, status: JobState) -> model.StudySummary:
     return model.StudySummary(
         id=study.id,
         product_id=study.product_id,
         version=study.version,
-        status=status,  # type: ignore[arg-type]  # the table's check constraint keeps it one of four
+        status=status.value,
         model_format=study.model_format,  # type: ignore[arg-type]  # likewise
         total=study.total,
         created_by=study.created_by,
-        created_by_client=client_id,
+        created_by_client=study.client_name,
         created_at=study.created_at,
         job_id=study.job_id,
     )
 
 
 def _digest(value: object) -> str:
-    return hashlib.sha256(audit.canonical_json(value).encode()).hexdigest()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+    """The SHA-256 of plain JSON as canonical JSON (keys sorted, no spaces, UTF-8), as the audit trail hashes it."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+    return hashlib.sha256(text.encode()).hexdigest()

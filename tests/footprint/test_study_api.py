@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 
 import yaml
-from study_support import (
+
+from lowcarbon.footprint import compute
+from lowcarbon.platform.settings import Settings
+from support.study_support import (
     PV_MODEL,
     client_for,
     count_rows,
@@ -15,9 +18,6 @@ from study_support import (
     submit,
     wait_for,
 )
-
-from lowcarbon.footprint import compute
-from lowcarbon.platform.settings import Settings
 
 FAILING_MODEL = """
 product: {name: Loop}

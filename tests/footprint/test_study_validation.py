@@ -4,11 +4,17 @@ system cannot be built; and the job's errors, which never show the server's temp
 from __future__ import annotations
 
 import tempfile
-from pathlib import Path
 from typing import Any
 
 import pytest
-from study_support import (
+from test_study_api import FAILING_MODEL
+
+from lowcarbon.errors import SingularTechnosphere
+from lowcarbon.footprint import compute
+from lowcarbon.footprint import stored as study_compute
+from lowcarbon.footprint.stored import compute_stored, name_problem, validate
+from lowcarbon.platform.settings import Settings
+from support.study_support import (
     PV_MODEL,
     TSHIRT_FACTORS,
     TSHIRT_MODEL,
@@ -21,12 +27,6 @@ from study_support import (
     seed_organisation,
     wait_for,
 )
-from test_study_api import FAILING_MODEL
-
-from lowcarbon.errors import DataFormatError, LowcarbonError, SingularTechnosphere
-from lowcarbon.platform.settings import Settings
-from lowcarbon.studies import compute as study_compute
-from lowcarbon.studies.compute import compute_study, model_file, model_problems, name_problem
 
 MODEL = TSHIRT_MODEL.read_text(encoding="utf-8")
 FACTORS = TSHIRT_FACTORS.read_bytes()
@@ -76,19 +76,8 @@ def test_such_names_are_refused_by_the_api_and_nothing_is_stored(migrated: Setti
 
 def test_a_model_naming_such_a_file_is_refused() -> None:
     """The model's own factor_files are held to the same names; nothing is written."""
-    (problem,) = model_problems(_naming(CLASHING), "yaml", {})
+    (problem,) = validate(_naming(CLASHING), "yaml", {})[1]
     assert problem["location"] == ["model", "factor_files"] and "model.<format>" in problem["message"]
-
-
-def test_a_file_the_file_system_refuses_is_a_data_format_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Should a name pass the checks and the file system still refuse it, writing it is a DataFormatError naming
-    the file, not an OSError with the server's folder."""
-    monkeypatch.setattr(study_compute, "name_problem", lambda name: None)
-    for name in (CLASHING, TOO_LONG):
-        with pytest.raises(DataFormatError) as raised, model_file(MODEL, "yaml", {name: "id\n"}):
-            pass
-        assert str(raised.value).startswith(f"{name}: the file cannot be written beside the model (")
-        assert TEMP not in str(raised.value)
 
 
 def test_a_model_whose_system_cannot_be_built_is_refused(migrated: Settings) -> None:
@@ -111,7 +100,7 @@ def test_build_problems_of_factor_links_and_units_are_listed_at_once() -> None:
     model = PV_MODEL.read_text(encoding="utf-8")
     model = model.replace("factor: cn-grid-electricity/cn-national-2023", "factor: nowhere/nothing", 1)
     model = model.replace("amount: 11.7985\n        unit: kWh", "amount: 11.7985\n        unit: m3", 1)
-    problems = model_problems(model, "yaml")
+    _, problems = validate(model, "yaml")
     assert [p["location"] for p in problems] == [
         ["model", "stages[1].activities[1].factor"],
         ["model", "processes[0].inputs[1].unit"],
@@ -132,38 +121,29 @@ def test_a_job_failing_in_the_solve_keeps_an_error_without_the_folder(migrated: 
     assert TEMP not in failed["error"]
 
 
-def _failing(exc: BaseException | None) -> Any:
-    def compute(path: Path) -> Any:
-        raise exc if exc is not None else DataFormatError(f"{path}: stages[0].amount: broken; see {path.parent}")
+def test_the_job_computes_from_the_stored_bundle_in_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job reads the model and its factor files from what the study keeps, never from a temporary folder: with
+    temporary folders made impossible it still computes what `lowcarbon footprint` computes on the files."""
 
-    return compute
+    def no_folder(*args: object, **kwargs: object) -> Any:
+        raise AssertionError("a temporary folder was made")
 
-
-def test_the_job_strips_the_folder_from_lowcarbon_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(study_compute, "compute", _failing(None))
-    with pytest.raises(DataFormatError) as raised:
-        compute_study({"model_text": MODEL, "model_format": "yaml"})
-    assert str(raised.value) == "model.yaml: stages[0].amount: broken; see ."
-
-
-def test_the_job_strips_the_folder_from_other_errors(monkeypatch: pytest.MonkeyPatch) -> None:
-    """An unexpected error naming a file becomes a LowcarbonError saying what it was, with the file's own name."""
-
-    def compute(path: Path) -> Any:
-        raise FileNotFoundError(2, "No such file or directory", str(path.parent / "data" / "f.csv"))
-
-    monkeypatch.setattr(study_compute, "compute", compute)
-    with pytest.raises(LowcarbonError) as raised:
-        compute_study({"model_text": MODEL, "model_format": "yaml"})
-    assert str(raised.value) == (
-        "the computation failed unexpectedly (FileNotFoundError: [Errno 2] No such file or directory: 'data/f.csv')"
-    )
-    assert isinstance(raised.value.__cause__, FileNotFoundError)
+    monkeypatch.setattr(tempfile, "mkdtemp", no_folder)
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", no_folder)
+    model = TSHIRT_MODEL.read_text(encoding="utf-8")
+    files = {"factors.csv": TSHIRT_FACTORS.read_text(encoding="utf-8")}
+    outcome = compute_stored({"model_text": model, "model_format": "yaml", "files": files})
+    assert outcome["total"] == pytest.approx(compute(TSHIRT_MODEL).total, rel=1e-12)
 
 
-def test_the_job_lets_other_errors_through_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_job_lets_errors_through_as_they_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job's errors reach the runner unchanged, which keeps lowcarbon's messages as they are."""
     for error in (SingularTechnosphere("singular"), ZeroDivisionError("nothing")):
-        monkeypatch.setattr(study_compute, "compute", _failing(error))
+
+        def failing(bundle: object, error: BaseException = error) -> Any:
+            raise error
+
+        monkeypatch.setattr(study_compute, "compute", failing)
         with pytest.raises(type(error)) as raised:
-            compute_study({"model_text": MODEL, "model_format": "yaml"})
-        assert raised.value is error and str(error) in ("singular", "nothing")
+            compute_stored({"model_text": MODEL, "model_format": "yaml"})
+        assert raised.value is error

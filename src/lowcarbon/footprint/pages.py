@@ -11,11 +11,12 @@ see the result with its charts, and compare a product's versions.
     GET  /studies/{id}                   the study: its progress, then its result with charts by stage, by gas and
                                          hotspots, the model it was computed from and its factor files
 
-A new version made from an earlier one (``files_from``, the study the form was prefilled from) keeps that study's
-factor files when none are uploaded: those the new model names, so that a model edited not to name a file drops it.
     GET  /studies/{id}/status            the progress fragment that HTMX polls while the job runs
 
-Everything goes through ``lowcarbon.studies.service``, as the API does, so the pages show what the API answers.
+A new version made from an earlier one (``files_from``, the study the form was prefilled from) keeps that study's
+factor files when none are uploaded (``service.create_study`` decides which). Everything goes through
+``lowcarbon.footprint.service``, as the API does, so the pages show what the API answers. The templates are in
+``templates/`` beside this module; the layout they extend is the web package's.
 """
 
 from __future__ import annotations
@@ -28,13 +29,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
 from lowcarbon.errors import Conflict, InvalidInput, PayloadTooLarge
-from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep
+from lowcarbon.footprint import charts, service, uploads
+from lowcarbon.footprint.bundle import ModelFormat
+from lowcarbon.footprint.schemas import Study
+from lowcarbon.platform.dependencies import JobsDep, Platform, SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_fields, read_multipart
 from lowcarbon.platform.pagination import IdPath, IdQuery, parse_id
-from lowcarbon.studies import service, uploads
-from lowcarbon.studies.compute import named_files
-from lowcarbon.studies.model import ModelFormat, Study
-from lowcarbon.web import charts
+from lowcarbon.ports import JobQueue
 from lowcarbon.web.access import PageEditor, PageUser
 from lowcarbon.web.render import gettext_for, page
 
@@ -42,10 +43,6 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
-
-
-def _actor(user_id: int) -> str:
-    return f"user:{user_id}"
 
 
 @router.get("/products")
@@ -79,8 +76,9 @@ async def add_product(request: Request, user: PageEditor, session: WriteSessionD
     """Add a product from the form, then show it."""
     fields = await read_fields(request, json_allowed=False)
     try:
+        ports = ports_for(request, session, user.actor)
         product = service.create_product(
-            session, organisation_id=user.organisation_id, name=fields.get("name", ""), actor=_actor(user.id)
+            session, ports.audit, ports.clock, organisation_id=user.organisation_id, name=fields.get("name", "")
         )
     except (InvalidInput, Conflict) as exc:  # shown on the page, with the name kept to correct
         name = fields.get("name", "")
@@ -94,18 +92,18 @@ def product_page(
     product_id: IdPath,
     user: PageUser,
     session: SessionDep,
+    jobs: JobsDep,
     edit: IdQuery = None,
     older: IdQuery = None,
 ) -> HTMLResponse:
     """A product: its studies (a page at a time: ``older`` is the last study of the page before), their comparison,
     and the form for a new version."""
-    return _product_page(request, product_id, user.organisation_id, session, user=user, edit=edit, older=older)
+    queue = jobs.queue(session)
+    return _product_page(request, product_id, user.organisation_id, session, queue, user=user, edit=edit, older=older)
 
 
 @router.post("/products/{product_id}/studies")
-async def add_study(
-    request: Request, product_id: IdPath, user: PageEditor, session: WriteSessionDep, jobs: JobsDep
-) -> Response:
+async def add_study(request: Request, product_id: IdPath, user: PageEditor, session: WriteSessionDep) -> Response:
     """Store the uploaded or edited model as the product's next version and start its computation."""
     form = await read_multipart(request, max_bytes=uploads.MAX_UPLOAD)
     model_text, model_format = "", "yaml"
@@ -113,21 +111,16 @@ async def add_study(
     _ = gettext_for(request)
     try:  # a model that cannot be read or computed stores nothing: create_study checks it before writing
         model_text, model_format = await _model_from(form, _)
-        files = await uploads.uploaded_files(form)
-        if not files and files_from is not None:
-            kept = service.file_contents(session, organisation_id=user.organisation_id, study_id=files_from)
-            named = named_files(model_text, model_format)
-            files = {name: content for name, content in kept.items() if name in named}
         study = service.create_study(
             session,
-            jobs,
+            ports_for(request, session, user.actor),
             organisation_id=user.organisation_id,
             product_id=product_id,
             user_id=user.id,
-            actor=_actor(user.id),
             model_text=model_text,
             model_format=model_format,
-            files=files,
+            files=await uploads.uploaded_files(form),
+            files_from=files_from,
         )
     except (InvalidInput, PayloadTooLarge) as exc:
         draft = {
@@ -141,6 +134,7 @@ async def add_study(
             product_id,
             user.organisation_id,
             session,
+            Platform.of(request.app).jobs.queue(session),
             user=user,
             draft=draft,
             problems=problems,
@@ -152,16 +146,16 @@ async def add_study(
 
 
 @router.get("/studies/{study_id}")
-def study_page(request: Request, study_id: IdPath, user: PageUser, session: SessionDep) -> HTMLResponse:
+def study_page(request: Request, study_id: IdPath, user: PageUser, session: SessionDep, jobs: JobsDep) -> HTMLResponse:
     """A study: its progress, then its result with charts, and the model it came from."""
-    study = service.get_study(session, organisation_id=user.organisation_id, study_id=study_id)
+    study = service.get_study(session, jobs.queue(session), organisation_id=user.organisation_id, study_id=study_id)
     product = service.get_product(session, organisation_id=user.organisation_id, product_id=study.product_id)
-    model_text, model_format = service.get_model(session, organisation_id=user.organisation_id, study_id=study_id)
+    stored = service.get_model(session, organisation_id=user.organisation_id, study_id=study_id)
     context = {
         "user": user,
         "product": product,
         "study": study,
-        "model_text": model_text if model_format != "xlsx" else None,
+        "model_text": stored.text if stored.format != "xlsx" else None,
         "files": service.list_files(session, organisation_id=user.organisation_id, study_id=study_id),
         **_result_context(request, study),
     }
@@ -169,9 +163,11 @@ def study_page(request: Request, study_id: IdPath, user: PageUser, session: Sess
 
 
 @router.get("/studies/{study_id}/status")
-def study_status(request: Request, study_id: IdPath, user: PageUser, session: SessionDep) -> HTMLResponse:
+def study_status(
+    request: Request, study_id: IdPath, user: PageUser, session: SessionDep, jobs: JobsDep
+) -> HTMLResponse:
     """The study's progress, or its result once done: the fragment the study page polls."""
-    study = service.get_study(session, organisation_id=user.organisation_id, study_id=study_id)
+    study = service.get_study(session, jobs.queue(session), organisation_id=user.organisation_id, study_id=study_id)
     return page(request, "study_status.html", {"user": user, "study": study, **_result_context(request, study)})
 
 
@@ -195,6 +191,7 @@ def _product_page(
     product_id: int,
     organisation_id: int,
     session: Any,
+    jobs: JobQueue,
     *,
     user: Any,
     edit: int | None = None,
@@ -205,7 +202,7 @@ def _product_page(
 ) -> HTMLResponse:
     product = service.get_product(session, organisation_id=organisation_id, product_id=product_id)
     listed = service.list_studies(
-        session, organisation_id=organisation_id, product_id=product_id, limit=PAGE_SIZE + 1, after=older
+        session, jobs, organisation_id=organisation_id, product_id=product_id, limit=PAGE_SIZE + 1, after=older
     )
     studies = listed[:PAGE_SIZE]
     compared = service.compare(session, organisation_id=organisation_id, product_id=product_id)
@@ -213,7 +210,9 @@ def _product_page(
         newest = (
             studies
             if older is None
-            else service.list_studies(session, organisation_id=organisation_id, product_id=product_id, limit=PAGE_SIZE)
+            else service.list_studies(
+                session, jobs, organisation_id=organisation_id, product_id=product_id, limit=PAGE_SIZE
+            )
         )
         draft = _draft(session, organisation_id, newest, edit)
     _ = gettext_for(request)
@@ -237,9 +236,9 @@ def _draft(session: Any, organisation_id: int, studies: list[Any], edit: int | N
     factor files of the study it starts from."""
     candidates = [edit] if edit is not None else [study.id for study in studies if study.model_format != "xlsx"][:1]
     for study_id in candidates:
-        text, model_format = service.get_model(session, organisation_id=organisation_id, study_id=study_id)
-        if model_format != "xlsx":
-            return {"model": text, "format": model_format, **_kept(session, organisation_id, study_id)}
+        stored = service.get_model(session, organisation_id=organisation_id, study_id=study_id)
+        if stored.format != "xlsx":
+            return {"model": stored.text, "format": stored.format, **_kept(session, organisation_id, study_id)}
     return {"model": "", "format": "yaml", **_kept(session, organisation_id, None)}
 
 

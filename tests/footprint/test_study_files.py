@@ -9,8 +9,12 @@ import json
 from typing import Any
 
 import pytest
-from auth_support import audit_entries
-from study_support import (
+
+from lowcarbon.footprint import compute
+from lowcarbon.footprint.stored import MAX_FILES, MAX_FILES_CHARS, validate
+from lowcarbon.platform.settings import Settings
+from support.auth_support import audit_entries
+from support.study_support import (
     PV_MODEL,
     STUDIES_SCOPES,
     TSHIRT_FACTORS,
@@ -26,10 +30,6 @@ from study_support import (
     use_token,
     wait_for,
 )
-
-from lowcarbon.footprint import compute
-from lowcarbon.platform.settings import Settings
-from lowcarbon.studies.compute import MAX_FILES, MAX_FILES_CHARS, model_problems
 
 EXPECTED = json.loads(json.dumps(compute(TSHIRT_MODEL).to_dict()))
 MODEL = TSHIRT_MODEL.read_text(encoding="utf-8")
@@ -109,7 +109,7 @@ def test_missing_extra_and_badly_named_files_store_nothing(migrated: Settings) -
 def test_a_model_naming_a_path_outside_its_folder_is_refused() -> None:
     """The model's own factor_files are checked too: a name going up or absolute is a problem of the model."""
     model = MODEL.replace("factor_files: [factors.csv]", "factor_files: [../factors.csv, /tmp/factors.csv]")
-    problems = model_problems(model, "yaml", {})
+    _, problems = validate(model, "yaml", {})
     assert [p["location"] for p in problems] == [["model", "factor_files"]] * 2
     assert "no .. in it" in problems[0]["message"] and "not an absolute path" in problems[1]["message"]
 
@@ -117,9 +117,9 @@ def test_a_model_naming_a_path_outside_its_folder_is_refused() -> None:
 def test_file_count_and_size_are_bounded() -> None:
     """More than MAX_FILES files, or more than MAX_FILES_CHARS characters together, are refused before reading."""
     many = {f"f{n}.csv": "x" for n in range(MAX_FILES + 1)}
-    assert "at most 16" in model_problems(MODEL, "yaml", many)[0]["message"]
+    assert "at most 16" in validate(MODEL, "yaml", many)[1][0]["message"]
     large = {f"f{n}.csv": "x" * (MAX_FILES_CHARS // 3 + 1) for n in range(3)}
-    assert "characters together" in model_problems(MODEL, "yaml", large)[0]["message"]
+    assert "characters together" in validate(MODEL, "yaml", large)[1][0]["message"]
 
 
 def test_a_bad_factor_table_is_refused_with_its_problems(migrated: Settings) -> None:

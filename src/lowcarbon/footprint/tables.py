@@ -1,11 +1,11 @@
-"""The studies domain's tables: products of an organisation, and the footprint studies of each product's versions.
+"""The footprint domain's tables: products of an organisation, and the footprint studies of each product's versions.
 
 A study keeps the exact input it was computed from (``model_text``: YAML or JSON text as sent, or an Excel
 workbook's bytes in base64) beside its result, so every figure can be traced back and recomputed, and who submitted
 it: a person (``created_by``, a user) or a program (``created_by_client``, a machine client), exactly one of the two.
 The factor files its model names are kept beside it (``study_files``), each under the name the model gives it.
-The revisions that create these tables are in ``migrations/versions`` (branch ``studies``); a test checks they
-describe the same schema.
+The revisions that create these tables are in ``migrations/versions`` (branch ``studies``, its name from before the
+domain was folded into footprint); a test checks they describe the same schema.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lowcarbon.platform.database import Base, UTCDateTime
+from lowcarbon.storage import Base, UTCDateTime
 
 __all__ = ["CREATOR", "FORMATS", "STATUSES", "Product", "Study", "StudyFile"]
 
@@ -65,6 +65,7 @@ class Study(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="RESTRICT"), unique=True)
     created_by_client: Mapped[int | None] = mapped_column(sa.ForeignKey("machine_clients.id", ondelete="RESTRICT"))
+    client_name: Mapped[str | None] = mapped_column(sa.String(64))  # that client's client_id, as the API shows it
 
 
 class StudyFile(Base):

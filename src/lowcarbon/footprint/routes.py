@@ -1,4 +1,4 @@
-"""The studies API: products of the caller's organisation, their footprint studies, and their comparison.
+"""The footprint API: products of the caller's organisation, their footprint studies, and their comparison.
 
     POST /api/products                    {"name"}                 201 Product        editor, admin  studies:write
     GET  /api/products?limit=&cursor=                              200 ProductPage    every role     studies:read
@@ -30,18 +30,10 @@ from, byte for byte as stored (an Excel workbook as the workbook), named ``study
 ``created_by`` is the submitting user's id, ``created_by_client`` the submitting
 client's ``client_id``; one of them is null.
 
-A model comes as JSON, ``{"model": <YAML or JSON text, or an Excel workbook's bytes in base64>, "format": "yaml" |
-"json" | "xlsx", "files": [{"name", "content", "encoding": "text" | "base64"}]}``, or as a ``multipart/form-data``
-upload of the file in the field ``file``, its format given in the field ``format`` or told by the file's name
-(``.yaml``, ``.yml``, ``.json``, ``.xlsx``); an unknown one is 400 ``invalid_input``. The factor files the model names
-in ``factor_files`` (CSV or Excel) come with it: in ``files``, each under the name the model gives it (an Excel file
-in base64), or as repeated ``factor_file`` fields of the upload, named by their files' names. A study takes exactly
-the files its model names: one missing or one more is 400 ``invalid_model``, a name that is absolute, goes up
-(``..``), has a backslash or another ending than .csv or .xlsx is 400. A file larger than a study keeps
-(``uploads``: 5,000,000 bytes of YAML, JSON or CSV, 3,750,000 of Excel; at most 16 factor files of 10,000,000
-characters together as kept), or a request declaring more than ``uploads.MAX_UPLOAD`` bytes, is 413
-``payload_too_large``; another media type 415 ``unsupported_media_type``. Pagination: see
-``lowcarbon.platform.pagination``.
+A model comes as JSON (``StudyIn``: the model's text, or an Excel workbook's bytes in base64, its format, and the
+factor files it names) or as a ``multipart/form-data`` upload (``file``, ``format`` or the file's name,
+``factor_file`` repeated). The limits are those of ``footprint.uploads`` and ``footprint.stored``; the checks of a
+study's files are those of ``stored.validate``. Pagination: see ``lowcarbon.platform.pagination``.
 """
 
 from __future__ import annotations
@@ -58,17 +50,9 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from lowcarbon.errors import InvalidInput
-from lowcarbon.platform.auth import Caller, reader, writer
-from lowcarbon.platform.csrf import CSRF_FIELD, CSRF_HEADER
-from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep
-from lowcarbon.platform.errors import UnsupportedMediaType
-from lowcarbon.platform.forms import JSON, MULTIPART, media_type, read_multipart
-from lowcarbon.platform.http_errors import ErrorResponse
-from lowcarbon.platform.jobs import JobKind
-from lowcarbon.platform.pagination import IdPath, PageDep
-from lowcarbon.studies import service, uploads
-from lowcarbon.studies.compute import compute_study
-from lowcarbon.studies.model import (
+from lowcarbon.footprint import service, uploads
+from lowcarbon.footprint.bundle import ModelFormat
+from lowcarbon.footprint.schemas import (
     Comparison,
     FactorFile,
     Product,
@@ -79,10 +63,16 @@ from lowcarbon.studies.model import (
     StudyPage,
     StudySummary,
 )
+from lowcarbon.platform.auth import Caller, reader, writer
+from lowcarbon.platform.csrf import CSRF_FIELD, CSRF_HEADER
+from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep, ports_for
+from lowcarbon.platform.errors import UnsupportedMediaType
+from lowcarbon.platform.forms import JSON, MULTIPART, media_type, read_multipart
+from lowcarbon.platform.http_errors import ErrorResponse
+from lowcarbon.platform.pagination import IdPath, PageDep
 
-__all__ = ["JOB_KINDS", "READ_SCOPE", "WRITE_SCOPE", "Reader", "Writer", "router"]
+__all__ = ["READ_SCOPE", "WRITE_SCOPE", "Reader", "Writer", "router"]
 
-JOB_KINDS = [JobKind(service.JOB_KIND, compute_study, on_finish=service.store_outcome)]
 READ_SCOPE = "studies:read"
 WRITE_SCOPE = "studies:write"
 
@@ -166,7 +156,7 @@ class _Submission:
     """A new study as a study keeps it: the model, its format, and its factor files (name -> content)."""
 
     model: str
-    format: str
+    format: ModelFormat
     files: dict[str, str]
 
 
@@ -206,10 +196,14 @@ StudyInput = Annotated[_Submission, Depends(_study_input)]
 
 
 @router.post("/products", status_code=201)
-def create_product(body: ProductIn, caller: Writer, session: WriteSessionDep, response: Response) -> Product:
+def create_product(
+    request: Request, body: ProductIn, caller: Writer, session: WriteSessionDep, response: Response
+) -> Product:
     """Add a product to your organisation; its name is unique within it (409 conflict otherwise)."""
-    organisation_id = caller.organisation_id
-    product = service.create_product(session, organisation_id=organisation_id, name=body.name, actor=caller.actor)
+    ports = ports_for(request, session, caller.actor)
+    product = service.create_product(
+        session, ports.audit, ports.clock, organisation_id=caller.organisation_id, name=body.name
+    )
     response.headers["Location"] = f"/api/products/{product.id}/studies"
     return product
 
@@ -224,18 +218,17 @@ def list_products(caller: Reader, session: SessionDep, page: PageDep) -> Product
 
 @router.post("/products/{product_id}/studies", status_code=202, openapi_extra=_STUDY_BODY, responses=_UPLOAD_ERRORS)
 def create_study(
-    product_id: IdPath, caller: Writer, body: StudyInput, session: WriteSessionDep, jobs: JobsDep, response: Response
+    request: Request, product_id: IdPath, caller: Writer, body: StudyInput, session: WriteSessionDep, response: Response
 ) -> StudySummary:
     """Store a model (JSON, or an uploaded file) as the product's next version and compute its footprint in the
     background."""
     study = service.create_study(
         session,
-        jobs,
+        ports_for(request, session, caller.actor),
         organisation_id=caller.organisation_id,
         product_id=product_id,
         user_id=caller.user_id,
-        machine_client_id=caller.machine_client_id,
-        actor=caller.actor,
+        client=caller.machine_client,
         model_text=body.model,
         model_format=body.format,
         files=body.files,
@@ -245,19 +238,24 @@ def create_study(
 
 
 @router.get("/products/{product_id}/studies")
-def list_studies(product_id: IdPath, caller: Reader, session: SessionDep, page: PageDep) -> StudyPage:
+def list_studies(product_id: IdPath, caller: Reader, session: SessionDep, jobs: JobsDep, page: PageDep) -> StudyPage:
     """The product's studies, newest first, a page at a time, without their results."""
     rows = service.list_studies(
-        session, organisation_id=caller.organisation_id, product_id=product_id, limit=page.fetch, after=page.after
+        session,
+        jobs.queue(session),
+        organisation_id=caller.organisation_id,
+        product_id=product_id,
+        limit=page.fetch,
+        after=page.after,
     )
     items, next_url = page.page(rows, lambda study: study.id)
     return StudyPage(items=items, next=next_url)
 
 
 @router.get("/studies/{study_id}")
-def get_study(study_id: IdPath, caller: Reader, session: SessionDep) -> Study:
+def get_study(study_id: IdPath, caller: Reader, session: SessionDep, jobs: JobsDep) -> Study:
     """A study: its status, and its result when done or its error when failed."""
-    return service.get_study(session, organisation_id=caller.organisation_id, study_id=study_id)
+    return service.get_study(session, jobs.queue(session), organisation_id=caller.organisation_id, study_id=study_id)
 
 
 _MEDIA_TYPES = {
@@ -274,10 +272,10 @@ _MEDIA_TYPES = {
 )
 def get_model(study_id: IdPath, caller: Reader, session: SessionDep) -> Response:
     """The exact model file the study was computed from."""
-    study = service.get_study(session, organisation_id=caller.organisation_id, study_id=study_id)
-    text, model_format = service.get_model(session, organisation_id=caller.organisation_id, study_id=study_id)
-    content = base64.b64decode(text) if model_format == "xlsx" else text.encode("utf-8")
-    name = f"study-{study.id}-v{study.version}.{model_format}"
+    study = service.get_model(session, organisation_id=caller.organisation_id, study_id=study_id)
+    content = base64.b64decode(study.text) if study.format == "xlsx" else study.text.encode("utf-8")
+    name = f"study-{study.id}-v{study.version}.{study.format}"
+    model_format = study.format
     return Response(
         content,
         media_type=_MEDIA_TYPES[model_format],

@@ -6,7 +6,13 @@ import base64
 from pathlib import Path
 
 import pytest
-from study_support import (
+
+from lowcarbon.footprint import compute
+from lowcarbon.footprint.excel import write_excel_starter
+from lowcarbon.footprint.stored import MAX_MODEL_CHARS
+from lowcarbon.footprint.uploads import MAX_UPLOAD
+from lowcarbon.platform.settings import Settings
+from support.study_support import (
     PV_MODEL,
     STUDIES_SCOPES,
     accepted,
@@ -22,12 +28,6 @@ from study_support import (
     use_token,
     wait_for,
 )
-
-from lowcarbon.footprint import compute
-from lowcarbon.footprint.excel import write_excel_starter
-from lowcarbon.platform.settings import Settings
-from lowcarbon.studies.compute import MAX_MODEL_CHARS
-from lowcarbon.studies.uploads import MAX_UPLOAD
 
 
 def test_uploaded_yaml_equals_the_json_body(migrated: Settings) -> None:

@@ -1,0 +1,29 @@
+"""The footprint domain as the platform mounts it: products and their footprint studies (API and pages), the job
+that computes a study, its scopes, its migrations (branch ``studies``) and its demo data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lowcarbon.footprint import demo, pages, routes, service
+from lowcarbon.footprint.stored import compute_stored
+from lowcarbon.platform.domains import Domain
+from lowcarbon.platform.jobs import JobKind
+
+__all__ = ["DOMAIN"]
+
+DOMAIN = Domain(
+    name="footprint",
+    router=routes.router,
+    pages=pages.router,
+    templates=Path(__file__).parent / "templates",
+    job_kinds=(
+        JobKind(service.JOB_KIND, compute_stored, on_finish=service.store_outcome, inputs=service.stored_inputs),
+    ),
+    scopes={
+        routes.READ_SCOPE: "read your organisation's products and footprint studies",
+        routes.WRITE_SCOPE: "add products and footprint studies to your organisation",
+    },
+    migration_branch="studies",
+    seed_demo=demo.seed,
+)

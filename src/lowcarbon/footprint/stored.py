@@ -1,0 +1,212 @@
+"""How a study keeps its model and factor files, their checks, and the job that computes them: plain values.
+
+The model is kept exactly as given: YAML or JSON text, or an Excel workbook's bytes in base64. So are the factor
+files the model names in ``factor_files``: each under the name the model gives it (a relative path), a CSV file as
+its text, an Excel file as its bytes in base64. ``bundle_of`` turns what a study keeps into the footprint's
+``ModelBundle`` in memory, so a study's result equals ``lowcarbon footprint`` on the same files, and nothing is
+written to disk. A study brings exactly the files its model names, no more and no fewer; a ``pcr`` must be one that
+ships with lowcarbon (``footprint.compute.prepare`` checks both).
+
+``validate`` reads the model and its files and builds its system (every link to a factor or process, every unit) as
+``compute`` does before it solves, listing every problem in the API's shape; the job (``compute_stored``) rebuilds
+the same bundle from what was stored.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import re
+from collections.abc import Mapping
+from pathlib import PurePosixPath
+from typing import Any
+
+from lowcarbon.errors import DataFormatError, Detail, Problem
+from lowcarbon.footprint.bundle import FACTOR_SUFFIXES, ModelBundle, ModelFormat
+from lowcarbon.footprint.compute import PreparedModel, compute, prepare_read, read_bundle_model
+
+__all__ = [
+    "FACTOR_SUFFIXES",
+    "MAX_FILES",
+    "MAX_FILES_CHARS",
+    "MAX_FILE_CHARS",
+    "MAX_MODEL_CHARS",
+    "MAX_NAME_CHARS",
+    "MAX_PART_BYTES",
+    "Files",
+    "bundle_of",
+    "compute_stored",
+    "file_bytes",
+    "file_sha256",
+    "name_problem",
+    "named_files",
+    "stored_file",
+    "validate",
+]
+
+MAX_MODEL_CHARS = 5_000_000  # a large Excel model is a few hundred kB in base64
+MAX_FILE_CHARS = MAX_MODEL_CHARS  # one factor file as stored: as large as a model may be
+MAX_FILES_CHARS = 2 * MAX_MODEL_CHARS  # all of a study's factor files together, as stored
+MAX_FILES = 16  # factor files of one study
+MAX_NAME_CHARS = 255
+MAX_PART_BYTES = 255  # a file or folder name on disk (NAME_MAX of Linux and macOS file systems), in UTF-8 bytes
+Files = Mapping[str, str]  # a study's factor files: name as the model gives it -> content as stored
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_MODEL_NAME = re.compile(r"model\..*", re.IGNORECASE)  # the model's own file, model.<format>, beside the files
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` cannot name a study's factor file, or None: a relative path with forward slashes, inside the
+    model's folder, ending in .csv or .xlsx, not starting with the model's own file name, each part short enough
+    for a file system."""
+    if not name or len(name) > MAX_NAME_CHARS:
+        return f"a factor file's name has 1 to {MAX_NAME_CHARS} characters"
+    if "\\" in name:
+        return "a factor file's name separates folders with /, not \\"
+    if _CONTROL.search(name):
+        return "a factor file's name has no control characters"
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return "a factor file's name is relative to the model, not an absolute path"
+    parts = name.split("/")
+    if ".." in parts:
+        return "a factor file's name stays in the model's folder: no .. in it"
+    if any(part in ("", ".") for part in parts):
+        return "a factor file's name has no empty or . parts: write it as 'folder/file.csv'"
+    if _MODEL_NAME.fullmatch(parts[0]):
+        return (
+            f"{parts[0]!r} is taken: the model itself is the file model.<format> (model.yaml, model.json, "
+            "model.xlsx) beside its factor files, so neither a factor file nor its first folder is named model.*"
+        )
+    if any(len(part.encode("utf-8")) > MAX_PART_BYTES for part in parts):
+        return f"each folder or file name in a factor file's name has at most {MAX_PART_BYTES} bytes in UTF-8"
+    if PurePosixPath(name).suffix.lower() not in FACTOR_SUFFIXES:
+        return "a factor file the platform keeps is CSV (.csv) or Excel (.xlsx)"
+    return None
+
+
+def stored_file(name: str, content: bytes) -> str:
+    """A factor file's content as a study keeps it: an Excel file's bytes in base64, a CSV file's UTF-8 text (a byte
+    order mark included, so that the file comes back byte for byte); DataFormatError when it cannot be."""
+    if _binary(name):
+        return base64.b64encode(content).decode("ascii")
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataFormatError("the file is not UTF-8 text; save the CSV file as UTF-8") from None
+    if "\x00" in text:
+        raise DataFormatError("the file has a NUL character, which a CSV file of text has not")
+    return text
+
+
+def file_bytes(name: str, content: str) -> bytes:
+    """The file's bytes from its content as stored; DataFormatError when an Excel file's base64 is not valid."""
+    if not _binary(name):
+        return content.encode("utf-8")
+    try:
+        return base64.b64decode(content, validate=True)
+    except (binascii.Error, ValueError):
+        raise DataFormatError(f"{name}: an Excel file is sent as its bytes in base64") from None
+
+
+def file_sha256(name: str, content: str) -> str:
+    """The SHA-256 digest of the file's bytes, as ``sha256sum`` prints it for the file."""
+    return hashlib.sha256(file_bytes(name, content)).hexdigest()
+
+
+def bundle_of(text: str, model_format: ModelFormat, files: Files | None = None) -> ModelBundle:
+    """The bundle of a model and its factor files as a study keeps them; DataFormatError if a content is
+    undecodable."""
+    if model_format == "xlsx":
+        try:
+            content = base64.b64decode(text, validate=True)
+        except (binascii.Error, ValueError):
+            raise DataFormatError("model: an Excel model is sent as its file's bytes in base64") from None
+    else:
+        content = text.encode("utf-8")
+    decoded = {name: file_bytes(name, stored) for name, stored in (files or {}).items()}
+    return ModelBundle(content, model_format, decoded)
+
+
+def named_files(text: str, model_format: ModelFormat) -> list[str]:
+    """The factor files the model names; none when it cannot be read."""
+    try:
+        return list(read_bundle_model(bundle_of(text, model_format))[0].factor_files)
+    except DataFormatError:
+        return []
+
+
+def validate(
+    text: str, model_format: ModelFormat, files: Files | None = None
+) -> tuple[PreparedModel | None, list[Detail]]:
+    """The model prepared for computing, or every problem of it and its factor files, each with its place in the
+    API's shape (``{"location": ["model", place] or ["files", name], "message", "type"}``)."""
+    files = files or {}
+    if len(text) > MAX_MODEL_CHARS:
+        message = f"the model has {len(text):,} characters; at most {MAX_MODEL_CHARS:,} are accepted"
+        return None, [_detail(["model"], message)]
+    problems = _file_problems(files)
+    if problems:
+        return None, problems
+    try:
+        bundle = bundle_of(text, model_format, files)
+        model, places = read_bundle_model(bundle)
+        badly_named = [(name, problem) for name in model.factor_files if (problem := name_problem(name))]
+        if badly_named:
+            return None, [_detail(["model", "factor_files"], f"{name!r}: {why}") for name, why in badly_named]
+        return prepare_read(bundle, model, places), []
+    except DataFormatError as exc:
+        return None, [_located(problem, f"model.{model_format}") for problem in exc.problems]
+
+
+def compute_stored(payload: dict[str, Any]) -> dict[str, Any]:
+    """The job: ``{"model_text", "model_format", "files"}`` (as a study keeps them) -> ``{"total", "result"}``
+    (``Footprint.to_dict()``)."""
+    footprint = compute(bundle_of(payload["model_text"], payload["model_format"], payload.get("files")))
+    return {"total": footprint.total, "result": footprint.to_dict()}
+
+
+def _binary(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() == ".xlsx"
+
+
+def _located(problem: Problem, model: str) -> Detail:
+    """A footprint problem in the API's shape: the model's at its place, a factor file's under its name."""
+    if problem.source in (model, "", "model"):
+        return _detail(["model", *([problem.place] if problem.place else [])], problem.message)
+    message = f"{problem.place}: {problem.message}" if problem.place else problem.message
+    return _detail(["files", problem.source], message)
+
+
+def _detail(location: list[str], message: str) -> Detail:
+    return {"location": location, "message": message, "type": "invalid_model"}
+
+
+def _file_problems(files: Files) -> list[Detail]:
+    """The factor files' names, count and sizes, and whether their contents decode."""
+    problems: list[Detail] = []
+    if len(files) > MAX_FILES:
+        problems.append(_detail(["files"], f"{len(files)} factor files were sent; a study keeps at most {MAX_FILES}"))
+    total = sum(len(content) for content in files.values())
+    if total > MAX_FILES_CHARS:
+        problems.append(
+            _detail(["files"], f"the factor files have {total:,} characters together; at most {MAX_FILES_CHARS:,}")
+        )
+    folded: dict[str, str] = {}
+    for name, content in files.items():
+        problem = name_problem(name)
+        if problem is None and name.casefold() in folded:
+            problem = f"{folded[name.casefold()]!r} is sent too: names that differ only in case are one file"
+        elif problem is None and any("/".join(name.split("/")[:n]) in files for n in range(1, name.count("/") + 1)):
+            problem = "a folder of this name's path is sent as a file too"
+        elif problem is None and len(content) > MAX_FILE_CHARS:
+            problem = f"the file has {len(content):,} characters as stored; at most {MAX_FILE_CHARS:,}"
+        elif problem is None:
+            try:
+                file_bytes(name, content)
+            except DataFormatError as exc:
+                problem = str(exc).removeprefix(f"{name}: ")
+        folded.setdefault(name.casefold(), name)
+        if problem is not None:
+            problems.append(_detail(["files", name], problem))
+    return problems

@@ -1,0 +1,40 @@
+"""The ``Domain`` descriptor: everything the assembler mounts for one domain, listed in one place.
+
+A domain package describes itself once (its ``domain.py``): its API router, its pages and their templates, its job
+kinds, the OAuth2 scopes its routes ask for, its migration branch, and how the demo seeds it. ``create_app`` and
+``lowcarbon serve --demo`` iterate the domains the assembler lists (``lowcarbon.platform.app.DOMAINS``), so a new
+domain is mounted by listing it there once. Migrations need no listing: ``migrate.version_locations`` finds every
+``lowcarbon/<domain>/migrations/versions`` folder on disk, the branch named here among them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from lowcarbon.platform.jobs import JobKind
+from lowcarbon.ports import Ports
+
+__all__ = ["DemoSeed", "Domain"]
+
+# The demo's hook: (session, ports acting as the demo, organisation ids by name, user ids by email); it adds what
+# is not there yet.
+DemoSeed = Callable[[Session, Ports, Mapping[str, int], Mapping[str, int]], None]
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One domain as the assembler mounts it."""
+
+    name: str
+    router: APIRouter | None = None  # the HTTP API, under /api
+    pages: APIRouter | None = None  # the browser pages
+    templates: Path | None = None  # the pages' Jinja2 templates; they extend the web package's base.html
+    job_kinds: tuple[JobKind, ...] = ()
+    scopes: Mapping[str, str] = field(default_factory=dict)  # OAuth2 scope -> what it allows
+    migration_branch: str | None = None  # the Alembic branch label of lowcarbon/<package>/migrations/versions
+    seed_demo: DemoSeed | None = None

@@ -1,0 +1,31 @@
+"""Durable jobs: a job keeps its payload (by reference to what it computes) and counts its attempts.
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-06
+
+A queued job whose process stopped is run again from its stored payload after a restart (see
+lowcarbon.platform.jobs); jobs stored before this revision have no payload and are failed instead, as before.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("jobs") as batch:
+        batch.add_column(sa.Column("payload", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("attempts", sa.Integer(), nullable=False, server_default="0"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("jobs") as batch:
+        batch.drop_column("attempts")
+        batch.drop_column("payload")
