@@ -1,4 +1,5 @@
-"""Fixtures for factor tests: the real TianGong ILCD archive, and small hand-made ILCD zips built by code."""
+"""Fixtures for factor tests: the real TianGong ILCD archive (full, or the shipped subset), and small hand-made ILCD
+zips built by code."""
 
 from __future__ import annotations
 
@@ -7,21 +8,25 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
+from tiangong_data import ARCHIVES, TianGong
 
 from lowcarbon.factors.ilcd import IlcdArchive
-
-# CI checks the project out beside shared/, as on the development machine; the archive is never copied in.
-TIANGONG = Path(__file__).parents[2].parent / "shared" / "data" / "tiangong-lca-data-ilcd.zip"
 
 _HEAD = '<?xml version="1.0" encoding="utf-8"?>\n'
 _NS = 'xmlns:common="http://lca.jrc.it/ILCD/Common"'
 
 
+@pytest.fixture(scope="session", params=ARCHIVES, ids=[source.name for source in ARCHIVES])
+def tiangong_source(request: pytest.FixtureRequest) -> TianGong:
+    """A real TianGong archive and the figures it must give: the subset always, the full archive when it is there."""
+    source: TianGong = request.param
+    return source
+
+
 @pytest.fixture(scope="session")
-def tiangong() -> Iterator[IlcdArchive]:
-    """The real archive with every process parsed once, shared by all tests of the session."""
-    assert TIANGONG.is_file(), f"{TIANGONG} is missing: the tests expect shared/ beside the checkout"
-    with IlcdArchive.open(TIANGONG) as archive:
+def tiangong(tiangong_source: TianGong) -> Iterator[IlcdArchive]:
+    """That archive with every process parsed once, shared by all tests of the session."""
+    with IlcdArchive.open(tiangong_source.path) as archive:
         for _ in archive.processes():
             pass
         yield archive

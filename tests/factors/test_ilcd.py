@@ -1,14 +1,17 @@
-"""The ILCD reader: the real TianGong archive read in full, and every malformed input reported by file and field."""
+"""The ILCD reader: the real TianGong archive read in full (or its shipped subset), and every malformed input
+reported by file and field."""
 
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from tiangong_data import FULL_PATH, SUBSET_DIR, SUBSET_PATH, TianGong
 
 from lowcarbon.errors import DataFormatError
 from lowcarbon.factors import ilcd
@@ -19,7 +22,8 @@ if TYPE_CHECKING:
 
 WriteZip = Callable[[Mapping[str, str | bytes]], Path]
 
-# Values below were read from the XML files in the archive (unzip -p ... ILCD/processes/<uuid>.xml).
+# Values below were read from the XML files in the archive (unzip -p ... ILCD/processes/<uuid>.xml); the subset has
+# these datasets too. Counts that differ between the full archive and the subset are in tiangong_data.py.
 ALUMINIUM = "c9b5db20-c9c6-4f30-aba4-cc807110078e"  # Aluminum electrolysis and ingot casting, 160 kA
 CO2_FOSSIL_AIR = "08a91e70-3ddc-11dd-923d-0050c2490048"
 SULFUR_DIOXIDE_ABSENT = "6ce44f77-d181-4396-8fa2-2276eeeb4c08"
@@ -45,24 +49,40 @@ def test_public_names() -> None:
     assert all(hasattr(ilcd, name) for name in ilcd.__all__)
 
 
-def test_process_and_flow_counts(tiangong: IlcdArchive) -> None:
-    """All 4,133 process datasets and 3,021 flow datasets of the data README are read."""
-    assert sum(1 for _ in tiangong.processes()) == 4133
+def test_archive_carries_the_mit_notice(tiangong_source: TianGong) -> None:
+    """Either archive holds TianGong's MIT notice; the subset is the full archive's files, unchanged."""
+    with zipfile.ZipFile(tiangong_source.path) as archive:
+        licence = archive.read("ILCD/LICENSE.txt")
+        names = archive.namelist()
+    assert b"MIT License" in licence and b"Copyright (c) 2023 linancn" in licence
+    if tiangong_source.path == SUBSET_PATH:
+        assert (SUBSET_DIR / "LICENSE.txt").read_bytes() == licence  # the notice beside the subset is the same
+        assert {name.split("/")[1] for name in names if name.count("/") == 2} == {
+            "processes",
+            "flows",
+            "flowproperties",
+            "unitgroups",
+            "sources",
+            "contacts",
+        }
+    else:
+        with zipfile.ZipFile(FULL_PATH) as full, zipfile.ZipFile(SUBSET_PATH) as subset:
+            assert all(subset.read(name) == full.read(name) for name in subset.namelist())
+
+
+def test_process_and_flow_counts(tiangong: IlcdArchive, tiangong_source: TianGong) -> None:
+    """Every process and flow dataset is read: the full archive's 4,133 and 3,021 are the data README's."""
+    expected = tiangong_source.expected
+    assert sum(1 for _ in tiangong.processes()) == expected.processes
     flows = tiangong.flows()
-    assert len(flows) == 3021
-    assert Counter(flow.flow_type for flow in flows.values()) == {"product": 2432, "elementary": 524, "waste": 65}
+    assert len(flows) == expected.flows
+    assert Counter(flow.flow_type for flow in flows.values()) == expected.flow_types
 
 
-def test_dataset_types(tiangong: IlcdArchive) -> None:
-    """The distribution of typeOfDataSet is the data README's; 35 datasets do not state one."""
-    # The README's four numbers add up to 4,098, not 4,133: the other 35 processes have no typeOfDataSet element.
-    assert Counter(process.dataset_type for process in tiangong.processes()) == {
-        "Unit process, single operation": 3505,
-        "Unit process, black box": 299,
-        "LCI result": 270,
-        "Partly terminated system": 24,
-        None: 35,
-    }
+def test_dataset_types(tiangong: IlcdArchive, tiangong_source: TianGong) -> None:
+    """The distribution of typeOfDataSet is the data README's; some datasets (35 in full) do not state one."""
+    counts = Counter(process.dataset_type for process in tiangong.processes())
+    assert counts == tiangong_source.expected.dataset_types
 
 
 def test_known_process(tiangong: IlcdArchive) -> None:
@@ -102,7 +122,7 @@ def test_known_process(tiangong: IlcdArchive) -> None:
     assert (so2.flow_uuid, so2.amount, so2.flow, so2.unit) == (SULFUR_DIOXIDE_ABSENT, 65.443, None, None)
 
 
-def test_uncertainty_and_missing_reference_flow(tiangong: IlcdArchive) -> None:
+def test_uncertainty_and_missing_reference_flow(tiangong: IlcdArchive, tiangong_source: TianGong) -> None:
     """Range and distribution are kept; a process without a reference flow says so when its amount is asked for."""
     process = tiangong.process(BIOETHANOL_NO_REFERENCE)
     soda = process.exchanges[0]
@@ -114,11 +134,12 @@ def test_uncertainty_and_missing_reference_flow(tiangong: IlcdArchive) -> None:
     ):
         _ = process.reference_amount
     without_reference = [p for p in tiangong.processes() if p.reference_exchange is None]
-    assert len(without_reference) == 17
-    assert sum(len(p.reference_exchanges) == 2 for p in tiangong.processes()) == 65
+    assert BIOETHANOL_NO_REFERENCE in {p.uuid for p in without_reference}
+    assert len(without_reference) == tiangong_source.expected.without_reference
+    assert sum(len(p.reference_exchanges) == 2 for p in tiangong.processes()) == tiangong_source.expected.two_references
 
 
-def test_carbon_dioxide_flows(tiangong: IlcdArchive) -> None:
+def test_carbon_dioxide_flows(tiangong: IlcdArchive, tiangong_source: TianGong) -> None:
     """Flows carry CAS numbers (leading zeros dropped) and compartments; CO2 exists for air, soil and resources."""
     co2 = tiangong.flow(CO2_FOSSIL_AIR)
     assert (co2.name_en, co2.name_zh, co2.flow_type, co2.cas, co2.reference_unit) == (
@@ -131,18 +152,19 @@ def test_carbon_dioxide_flows(tiangong: IlcdArchive) -> None:
     assert co2.compartments == ("Emissions", "Emissions to air", "Emissions to air, unspecified")
     assert co2.reference_property_uuid == T
     with_cas = [flow for flow in tiangong.flows().values() if flow.cas == "124-38-9"]
-    assert len(with_cas) == 16
+    assert len(with_cas) == tiangong_source.expected.co2_cas_flows
     assert {flow.compartments[:2] for flow in with_cas if flow.flow_type == "elementary"} == {
         ("Emissions", "Emissions to air"),
         ("Emissions", "Emissions to soil"),
         ("Resources", "Resources from air"),
     }
     assert tiangong.flow("16e5f88d-6275-4be5-9b11-67af4822298c").cas == "108-95-2"  # phenol, "000108-95-2" in XML
-    assert sum(flow.cas is not None for flow in tiangong.flows().values()) == 810
+    assert sum(flow.cas is not None for flow in tiangong.flows().values()) == tiangong_source.expected.cas_flows
 
 
-def test_processes_with_carbon_dioxide(tiangong: IlcdArchive) -> None:
-    """780 processes have an exchange whose flow's name mentions carbon dioxide (the README's 812 is a text search)."""
+def test_processes_with_carbon_dioxide(tiangong: IlcdArchive, tiangong_source: TianGong) -> None:
+    """Processes with an exchange whose flow's name mentions carbon dioxide: 780 in full (the README's 812 is a text
+    search, see tiangong_data.py)."""
 
     def mentions(process: ilcd.IlcdProcess) -> bool:
         return any(
@@ -150,35 +172,29 @@ def test_processes_with_carbon_dioxide(tiangong: IlcdArchive) -> None:
             for e in process.exchanges
         )
 
-    # The README counts files whose text mentions "carbon dioxide" anywhere: 812 = 780
-    #   + 16 processes whose CO2 exchange references a flow dataset absent from the archive (only the exchange's
-    #     shortDescription says carbon dioxide, so there is no flow name to read),
-    #   + 18 processes that mention it only in their own name or comments (e.g. "Salt, ammonia, carbon dioxide"),
-    #   - 2 processes whose flow says 二氧化碳 only in Chinese ("CO2 Welding ...", a product, not an emission).
-    assert sum(mentions(process) for process in tiangong.processes()) == 780
+    assert ALUMINIUM in {process.uuid for process in tiangong.processes() if mentions(process)}
+    assert sum(mentions(process) for process in tiangong.processes()) == tiangong_source.expected.mentioning_co2
 
 
-def test_missing_flows(tiangong: IlcdArchive) -> None:
-    """Referenced but absent flows are reported: 130 UUIDs, and 64 references that are not UUIDs at all."""
-    # The README's 132 absent flows are these 130 plus two broken UUIDs, reported as invalid references here:
-    # one lacks its last digit and one has " Textile" appended (both flows exist under their whole UUID).
+def test_missing_flows(tiangong: IlcdArchive, tiangong_source: TianGong) -> None:
+    """Referenced but absent flows are reported (130 UUIDs in full), and references that are not UUIDs at all (64)."""
+    expected = tiangong_source.expected
     missing, invalid = tiangong.missing_flows, tiangong.invalid_flow_references
-    assert len(missing) == 130
+    assert len(missing) == expected.missing_flows
     assert SULFUR_DIOXIDE_ABSENT in missing
-    assert len(invalid) == 64
-    assert {"", "Cement", "NMVOC", "007664-93-9", "1125e767-7b5d-442e-81d6-9b0d3e1919a"} <= invalid
-    assert "0a0b0e9a-369c-4180-9694-8cb7abb75492 Textile" in invalid
+    assert len(invalid) == expected.invalid_references
+    assert expected.invalid_examples <= invalid
     unresolved = [e for p in tiangong.processes() for e in p.exchanges if e.flow is None]
-    assert len(unresolved) == 4545
+    assert len(unresolved) == expected.unresolved_exchanges
     assert {e.flow_uuid for e in unresolved} == missing | invalid
     with pytest.raises(KeyError):
         tiangong.flow(SULFUR_DIOXIDE_ABSENT)
 
 
-def test_search_in_chinese_and_english(tiangong: IlcdArchive) -> None:
+def test_search_in_chinese_and_english(tiangong: IlcdArchive, tiangong_source: TianGong) -> None:
     """Search finds Chinese and English names, ignoring case and full-width forms."""
     electric = tiangong.search("电")
-    assert len(electric) == 563
+    assert len(electric) == tiangong_source.expected.electric
     assert all("电" in (process.name_zh or "") for process in electric)
     assert ALUMINIUM in {process.uuid for process in tiangong.search("铝电解")}
     assert ALUMINIUM in {process.uuid for process in tiangong.search("ALUMINUM ELECTROLYSIS and ingot")}
