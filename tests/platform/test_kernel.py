@@ -16,7 +16,8 @@ MODULES = sorted(
     for path in PLATFORM.rglob("*.py")
     if path.name not in {"__main__.py", "env.py"} and "versions" not in path.parts
 )
-ALLOWED = ("lowcarbon.platform", "lowcarbon.errors")  # and `from lowcarbon import __version__`
+# and `from lowcarbon import __version__`; ports and storage are what the kernel and the domains share
+ALLOWED = ("lowcarbon.platform", "lowcarbon.errors", "lowcarbon.ports", "lowcarbon.storage")
 ASSEMBLER = "app.py"  # the one module that mounts the domains' routers (DESIGN.md) and the browser UI (lowcarbon.web)
 COMMANDS = "cli.py"  # `serve --demo` seeds demo data through lowcarbon.demo, which sits above the domains
 
@@ -32,7 +33,7 @@ def test_module_says_what_it_is_for_and_exports_what_exists(module: str) -> None
 
 def test_kernel_imports_no_domain_package() -> None:
     """The platform imports only itself, lowcarbon.errors and lowcarbon's version (DESIGN.md's kernel rule); the
-    assembler, app.py, imports domains' routes modules and the UI's installer besides, and the commands
+    assembler, app.py, imports domains' descriptors (``<domain>.domain.DOMAIN``) and the UI's installer besides, and the commands
     lowcarbon.demo."""
     for path in PLATFORM.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -49,8 +50,8 @@ def test_kernel_imports_no_domain_package() -> None:
                     continue
                 if path == PLATFORM / COMMANDS and name.split(".")[:2] == ["lowcarbon", "demo"]:
                     continue
-                assembled = path.name == ASSEMBLER and path.parent == PLATFORM and name.count(".") == 2
-                mounted = name.endswith(".routes") or name == "lowcarbon.web.install"
+                assembled = path.name == ASSEMBLER and path.parent == PLATFORM
+                mounted = (name.count(".") == 3 and name.endswith(".domain.DOMAIN")) or name == "lowcarbon.web.install"
                 assert assembled and mounted, f"{path.relative_to(PLATFORM)} imports {name}"
 
 
@@ -60,7 +61,7 @@ def test_kernel_modules_load_no_domain_package() -> None:
     code = (
         f"import sys, importlib; [importlib.import_module(m) for m in {kernel!r}]; "
         "print(sorted(m for m in sys.modules if m.startswith('lowcarbon.') and m.split('.')[1] not in "
-        "('platform', 'errors')))"
+        "('platform', 'errors', 'ports', 'storage')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -28,11 +28,13 @@ Handler = Callable[[Request, Exception], Any]
 
 
 def is_page(request: Request) -> bool:
-    """Whether ``request`` asks for one of the browser's pages: it reached a page's route, or no route and it
-    accepts HTML (a browser asking for an address that does not exist)."""
+    """Whether ``request`` asks for one of the browser's pages: it reached a page's route (of the web package, or a
+    domain's ``pages`` module), or no route and it accepts HTML (a browser asking for an address that does not
+    exist)."""
     endpoint = request.scope.get("endpoint")
     if endpoint is not None:
-        return str(getattr(endpoint, "__module__", "")).startswith("lowcarbon.web.")
+        module = str(getattr(endpoint, "__module__", ""))
+        return module.startswith("lowcarbon.web.") or (module.startswith("lowcarbon.") and module.endswith(".pages"))
     return "text/html" in request.headers.get("accept", "")
 
 
