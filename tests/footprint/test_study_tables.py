@@ -44,6 +44,7 @@ def test_empty_to_head_creates_the_studies_tables(settings: Settings) -> None:
         "created_at",
         "job_id",
         "created_by_client",
+        "client_name",
     ]
     assert columns["study_files"] == ["id", "study_id", "name", "content", "sha256", "size"]
 
@@ -52,10 +53,10 @@ def test_the_studies_branch_goes_down_alone(settings: Settings) -> None:
     """studies@base removes only the studies tables; the kernel stays at its head."""
     upgrade(settings)
     downgrade(settings, "studies@base")
-    assert current_revisions(settings) == ("0003",)
+    assert current_revisions(settings) == ("0004",)
     assert not {"products", "studies", "study_files"} & set(_inspect(settings)) and "jobs" in _inspect(settings)
     upgrade(settings)
-    assert current_revisions(settings) == ("studies_0003",)
+    assert current_revisions(settings) == ("studies_0004",)
 
 
 def _seed_creators(settings: Settings) -> tuple[int, int]:

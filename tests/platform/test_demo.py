@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 from lowcarbon import demo
 from lowcarbon.errors import Conflict, InvalidInput
 from lowcarbon.footprint import compute
+from lowcarbon.footprint import demo as footprint_demo
 from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.cli import app as platform_cli
@@ -65,7 +66,9 @@ def _counts(settings: Settings) -> dict[str, int]:
 def _expected_totals(tmp_path: Path) -> dict[tuple[str, str], list[float]]:
     """Each demo product's totals by version, computed by compute() from files, as the CLI computes them."""
     variant = tmp_path / "pv-module-v2.yaml"
-    variant.write_text(demo.less_grid_electricity(demo.example_model("pv-module"), demo.PV_SECOND_VERSION_SHARE))
+    variant.write_text(
+        demo.less_grid_electricity(demo.example_model("pv-module"), footprint_demo.PV_SECOND_VERSION_SHARE)
+    )
     return {
         PV: [compute(EXAMPLES / "pv-module" / "model.yaml").total, compute(variant).total],
         HYDROGEN: [compute(EXAMPLES / "hydrogen-electrolysis" / "model.yaml").total],
@@ -186,7 +189,7 @@ def test_second_version_changes_grid_electricity_amounts_only() -> None:
     ]
     changed = 0
     for before, after in pairs:
-        if before["factor" if "factor" in before else "process"].startswith(demo.GRID_ELECTRICITY):
+        if before["factor" if "factor" in before else "process"].startswith(footprint_demo.GRID_ELECTRICITY):
             assert after["amount"] == pytest.approx(before["amount"] * 0.85, rel=1e-12)
             assert after["source"] == f"{before['source']}; amount x 0.85 (lowcarbon demo scenario)"
             before, after = {**before, "amount": 0, "source": ""}, {**after, "amount": 0, "source": ""}

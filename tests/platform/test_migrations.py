@@ -47,8 +47,8 @@ def test_empty_to_head(settings: Settings) -> None:
     assert current_revision(settings) is None
     assert _tables(settings) == set()
     upgrade(settings)
-    assert current_revision(settings) == head_revision() == "0003"
-    assert current_revisions(settings) == ("studies_0003",)  # its branch depends on 0003: the head stands for it
+    assert current_revision(settings) == head_revision() == "0004"
+    assert current_revisions(settings) == ("studies_0004",)  # its branch depends on 0004: the head stands for it
     assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
     try:
@@ -144,8 +144,8 @@ def test_auth_revision_up_and_down(settings: Settings) -> None:
             "access_tokens": [["token_hash"]],
         }
         upgrade(settings)
-        assert current_revision(settings) == "0003" and _tables(settings) == ALL_TABLES
-        downgrade(settings, "0001")  # takes the studies branch, which depends on 0003, down with it
+        assert current_revision(settings) == "0004" and _tables(settings) == ALL_TABLES
+        downgrade(settings, "0001")  # takes the studies branch, which depends on the kernel, down with it
         assert current_revision(settings) == "0001" and _tables(settings) == KERNEL_TABLES
         with engine.connect() as connection:
             assert connection.execute(sa.select(tables.Organisation.name)).scalars().all() == ["Acme"]
@@ -156,8 +156,8 @@ def test_auth_revision_up_and_down(settings: Settings) -> None:
 def test_version_locations_are_found_on_disk() -> None:
     """The kernel's versions folder and each domain's are found without importing the domains; each has a head."""
     names = [path.relative_to(path.parents[2]).as_posix() for path in version_locations()]
-    assert names == ["platform/migrations/versions", "studies/migrations/versions"]
-    assert head_revisions() == ("0003", "studies_0003")
+    assert names == ["footprint/migrations/versions", "platform/migrations/versions"]
+    assert head_revisions() == ("0004", "studies_0004")
 
 
 def test_jobs_revision_up_and_down(settings: Settings) -> None:

@@ -14,10 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lowcarbon.footprint import compute
+from lowcarbon.footprint import pages as study_pages
 from lowcarbon.footprint.excel import write_excel_starter
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.settings import Settings
-from lowcarbon.footprint import pages as study_pages
 from lowcarbon.web.render import figure
 from support.study_support import PV_MODEL, TSHIRT_FACTORS, TSHIRT_MODEL, count_rows, inline, seed_organisation
 from support.web_support import csrf_of, form_login
