@@ -32,9 +32,9 @@ def test_module_says_what_it_is_for_and_exports_what_exists(module: str) -> None
 
 
 def test_kernel_imports_no_domain_package() -> None:
-    """The platform imports only itself, lowcarbon.errors and lowcarbon's version (DESIGN.md's kernel rule); the
-    assembler, app.py, imports domains' descriptors (``<domain>.domain.DOMAIN``) and the UI's installer besides, and the commands
-    lowcarbon.demo."""
+    """The platform imports only itself, lowcarbon.errors, ports, storage and lowcarbon's version (DESIGN.md's kernel
+    rule); the assembler, app.py, imports domains' descriptors (``<domain>.domain.DOMAIN``) and the UI's installer
+    besides, and the commands lowcarbon.demo."""
     for path in PLATFORM.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Import):
