@@ -39,6 +39,7 @@ def test_engine_public_api() -> None:
         "IterativeSolver",
         "LCASystem",
         "PardisoSolver",
+        "Solution",
         "Solver",
         "SupplyChainNode",
         "by_activity",

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.tree import Tree
 
 from lowcarbon import __version__
-from lowcarbon.engine import LCASystem, by_activity, load_system, supply_chain
+from lowcarbon.engine import LCASystem, Solution, by_activity, load_system, supply_chain
 from lowcarbon.engine.contributions import SupplyChainNode
 from lowcarbon.engine.solvers import SolverMethod
 from lowcarbon.errors import DataFormatError, LowcarbonError
@@ -110,15 +110,15 @@ def calc(
             else:
                 console.print(f"Wrote {len(system.activities)} activity scores ({name}) to {output}")
             return
-        scores = system.scores(parsed)
-        roots = supply_chain(system, parsed, name, cutoff=cutoff) if tree else None
+        solution = system.solve(parsed)  # one solve: the scores, the contributions and the tree read from it
+        roots = supply_chain(solution, name, cutoff=cutoff) if tree else None
         if as_json:
-            result = _result(system, parsed, name, scores, top)
+            result = _result(solution, name, top)
             if roots is not None:
                 result["tree"] = [_tree_dict(root) for root in roots]
             print(json.dumps(result, indent=2))
         else:
-            _print_result(system, parsed, name, scores, top)
+            _print_result(solution, name, top)
             if roots is not None:
                 console.print(_rich_tree(roots, name))
     except LowcarbonError as exc:
@@ -154,29 +154,28 @@ def _tree_dict(node: SupplyChainNode) -> dict[str, object]:
     }
 
 
-def _result(
-    system: LCASystem, demand: dict[int, float], name: str, scores: dict[str, float], top: int
-) -> dict[str, object]:
-    contributions = by_activity(system, demand, name)
+def _result(solution: Solution, name: str, top: int) -> dict[str, object]:
+    system, scores = solution.system, solution.scores
+    contributions = by_activity(solution, name)
     return {
         "score": scores[name],
         "characterization": name,
         "scores": scores,
-        "demand": {str(k): v for k, v in demand.items()},
+        "demand": {str(k): v for k, v in solution.demand.items()},
         "solver": system.solver.method,
         "size": {"products": len(system.products), "activities": len(system.activities), "flows": len(system.flows)},
         "top_activities": [{"activity_id": i, "supply": a, "score": s} for i, a, s in contributions.top(top)],
     }
 
 
-def _print_result(system: LCASystem, demand: dict[int, float], name: str, scores: dict[str, float], top: int) -> None:
+def _print_result(solution: Solution, name: str, top: int) -> None:
     table = Table(title="Scores")
     table.add_column("characterization")
     table.add_column("score", justify="right")
-    for key, value in scores.items():
+    for key, value in solution.scores.items():
         table.add_row(key, f"{value:.6g}")
     console.print(table)
-    contributions = by_activity(system, demand, name)
+    contributions = by_activity(solution, name)
     detail = Table(title=f"Top {top} activities ({name})")
     for column in ("activity", "supply", "score", "share"):
         detail.add_column(column, justify="right")

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import get_args
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from lowcarbon.footprint.schemas import StudyStatus
+from lowcarbon.footprint.tables import STATUSES
 from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.migrate import current_revisions, downgrade, upgrade
 from lowcarbon.platform.settings import Settings
+from lowcarbon.ports import JobState
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -164,3 +168,8 @@ def test_studies_0003_keeps_factor_files(settings: Settings) -> None:
     downgrade(settings, "studies_0002")
     assert current_revisions(settings) == ("studies_0002",)
     assert "study_files" not in _inspect(settings)
+
+
+def test_the_api_and_the_table_know_the_job_states() -> None:
+    """A study's status in the API and in its table are the job states, no more and no fewer."""
+    assert get_args(StudyStatus) == STATUSES == tuple(state.value for state in JobState)

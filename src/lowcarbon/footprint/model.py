@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from lowcarbon.errors import DataFormatError, Problem
+from lowcarbon.footprint.bundle import ModelBundle
 
 Rating = Annotated[float, Field(ge=1, le=5)]
 STAGES = ("raw_material_acquisition", "production", "distribution", "use", "end_of_life")
@@ -198,14 +199,8 @@ class ProductModel(StrictModel):
 
 def load_model(path: str | Path) -> ProductModel:
     """Read a model from YAML or JSON; every problem at once, with its place, as DataFormatError."""
-    location = Path(path)
-    try:
-        data = location.read_bytes()
-    except FileNotFoundError:
-        raise DataFormatError(f"{location}: no such file") from None
-    except OSError as exc:
-        raise DataFormatError(f"{location}: cannot be read ({exc})") from None
-    return read_model(data, "json" if location.suffix.lower() == ".json" else "yaml", str(location))
+    bundle = ModelBundle.from_path(path)
+    return read_model(bundle.content, "json" if bundle.format == "json" else "yaml", bundle.source)
 
 
 def read_model(content: bytes, model_format: str, source: str) -> ProductModel:

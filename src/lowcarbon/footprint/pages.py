@@ -35,7 +35,7 @@ from lowcarbon.footprint.schemas import Study
 from lowcarbon.platform.dependencies import JobsDep, Platform, SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_fields, read_multipart
 from lowcarbon.platform.pagination import IdPath, IdQuery, parse_id
-from lowcarbon.ports import JobQueue
+from lowcarbon.ports import JobQueue, JobState
 from lowcarbon.web.access import PageEditor, PageUser
 from lowcarbon.web.render import gettext_for, page
 
@@ -172,7 +172,7 @@ def study_status(
 
 
 def _result_context(request: Request, study: Study) -> dict[str, Any]:
-    if study.status != "done" or study.result is None:
+    if study.status != JobState.DONE.value or study.result is None:
         return {"charts": None}
     _ = gettext_for(request)
     result = study.result

@@ -25,6 +25,7 @@ __all__ = [
     "StudySummary",
 ]
 
+# lowcarbon.ports.JobState, spelled out for the OpenAPI document (a test checks they agree)
 StudyStatus = Literal["queued", "running", "done", "failed"]
 
 

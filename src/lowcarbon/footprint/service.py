@@ -265,7 +265,8 @@ def latest_totals(session: Session, *, organisation_id: int, product_ids: list[i
     newest = (
         sa.select(Study.product_id, sa.func.max(Study.version).label("version"))
         .join(Product, Product.id == Study.product_id)
-        .where(Study.product_id.in_(product_ids), Study.status == "done", Product.organisation_id == organisation_id)
+        .where(Study.product_id.in_(product_ids), Product.organisation_id == organisation_id)
+        .where(Study.status == JobState.DONE)
         .group_by(Study.product_id)
         .subquery()
     )
@@ -281,7 +282,7 @@ def compare(session: Session, *, organisation_id: int, product_id: int) -> model
     """The product's computed versions, oldest first, with total, by-stage figures and the change between them."""
     product = _own_product(session, organisation_id, product_id)
     studies = session.scalars(
-        sa.select(Study).where(Study.product_id == product.id, Study.status == "done").order_by(Study.version)
+        sa.select(Study).where(Study.product_id == product.id, Study.status == JobState.DONE).order_by(Study.version)
     )
     versions: list[model.ComparisonVersion] = []
     stages: list[str] = []

@@ -16,12 +16,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lowcarbon.ports import JobState
 from lowcarbon.storage import Base, UTCDateTime
 
 __all__ = ["CREATOR", "FORMATS", "STATUSES", "Product", "Study", "StudyFile"]
 
 FORMATS = ("yaml", "json", "xlsx")
-STATUSES = ("queued", "running", "done", "failed")
+STATUSES = tuple(state.value for state in JobState)  # a study stands where its computation (a job) stands
 CREATOR = "(created_by IS NULL) <> (created_by_client IS NULL)"  # a person or a machine client, not both
 
 

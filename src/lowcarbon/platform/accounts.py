@@ -18,6 +18,7 @@ from lowcarbon.platform import audit
 from lowcarbon.platform.passwords import hash_password
 from lowcarbon.platform.roles import OrganisationKind, Role
 from lowcarbon.platform.tables import Organisation, User
+from lowcarbon.storage import snapshot
 
 __all__ = ["create_organisation", "create_user", "get_organisation", "list_users", "organisation_state", "user_state"]
 
@@ -26,27 +27,12 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # a deliverable-looking shape;
 
 def organisation_state(organisation: Organisation) -> dict[str, Any]:
     """What the audit trail records of an organisation."""
-    return {
-        "id": organisation.id,
-        "name": organisation.name,
-        "kind": organisation.kind,
-        "created_at": organisation.created_at,
-    }
+    return snapshot(organisation)
 
 
 def user_state(user: User) -> dict[str, Any]:
     """What the audit trail records of a user: everything but the password hash, of which only its presence."""
-    return {
-        "id": user.id,
-        "organisation_id": user.organisation_id,
-        "email": user.email,
-        "name": user.name,
-        "role": user.role,
-        "has_password": user.password_hash is not None,
-        "failed_logins": user.failed_logins,
-        "locked_until": user.locked_until,
-        "created_at": user.created_at,
-    }
+    return snapshot(user, hidden=("password_hash",), has_password=user.password_hash is not None)
 
 
 def create_organisation(session: Session, *, name: str, kind: str, actor: str) -> Organisation:

@@ -26,6 +26,7 @@ from lowcarbon.platform.accounts import user_state
 from lowcarbon.platform.credentials import new_token, token_digest
 from lowcarbon.platform.passwords import hash_password, needs_rehash, verify_password
 from lowcarbon.platform.tables import LoginSession, Organisation, User
+from lowcarbon.storage import snapshot
 
 __all__ = [
     "LOCKOUT",
@@ -80,13 +81,7 @@ def actor_of_user(user_id: int) -> str:
 
 def session_state(login: LoginSession) -> dict[str, Any]:
     """What the audit trail records of a login session: everything but the token's hash."""
-    return {
-        "id": login.id,
-        "user_id": login.user_id,
-        "created_at": login.created_at,
-        "expires_at": login.expires_at,
-        "revoked_at": login.revoked_at,
-    }
+    return snapshot(login, hidden=("token_hash",))
 
 
 @cache

@@ -25,6 +25,7 @@ from lowcarbon.platform import audit
 from lowcarbon.platform.credentials import new_token, token_digest
 from lowcarbon.platform.passwords import hash_password, verify_password
 from lowcarbon.platform.tables import AccessToken, MachineClient, Organisation
+from lowcarbon.storage import snapshot
 
 __all__ = [
     "AuthenticatedClient",
@@ -96,16 +97,8 @@ def parse_scopes(text: str) -> tuple[str, ...]:
 
 
 def client_state(client: MachineClient) -> dict[str, Any]:
-    """What the audit trail records of a client: everything but the secret's hash."""
-    return {
-        "id": client.id,
-        "client_id": client.client_id,
-        "organisation_id": client.organisation_id,
-        "name": client.name,
-        "scopes": client.scopes.split(),
-        "created_at": client.created_at,
-        "disabled": client.disabled,
-    }
+    """What the audit trail records of a client: everything but the secret's hash, its scopes as a list."""
+    return snapshot(client, hidden=("secret_hash",), scopes=client.scopes.split())
 
 
 def create_client(
