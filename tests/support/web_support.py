@@ -1,14 +1,31 @@
-"""Support for the UI tests: logging in through the login form, and the CSRF token a page's forms carry."""
+"""Support for the UI tests: the app with jobs run inline (fixtures ``app_settings`` and ``web``, imported by the
+test modules that use them), logging in through the login form, and the CSRF token a page's forms carry."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from support.study_support import PASSWORD
+from lowcarbon.platform.app import create_app
+from lowcarbon.platform.settings import Settings
+from support.study_support import PASSWORD, inline
 
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def app_settings(migrated: Settings) -> Settings:
+    """The test's database, with jobs run inline (before the response)."""
+    return inline(migrated)
+
+
+@pytest.fixture
+def web(app_settings: Settings) -> Any:
+    """A client of the platform's app on ``app_settings``."""
+    return TestClient(create_app(app_settings))
 
 
 def form_login(client: TestClient, email: str, password: str = PASSWORD) -> None:
