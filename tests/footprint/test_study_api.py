@@ -9,6 +9,7 @@ import yaml
 from lowcarbon.footprint import compute
 from lowcarbon.platform.settings import Settings
 from support.study_support import (
+    FAILING_MODEL,
     PV_MODEL,
     client_for,
     count_rows,
@@ -18,24 +19,6 @@ from support.study_support import (
     submit,
     wait_for,
 )
-
-FAILING_MODEL = """
-product: {name: Loop}
-declared_unit: {amount: 1, unit: kg}
-boundary: cradle-to-gate
-stages:
-  - name: production
-    activities: [{name: a, amount: 1, unit: kg, process: a}]
-processes:
-  - id: a
-    outputs: [{product: a, amount: 1, unit: kg}]
-    inputs:
-      - {name: b, amount: 1, unit: kg, process: b}
-      - {name: power, amount: 1, unit: kWh, factor: cn-grid-electricity/cn-national-2023}
-  - id: b
-    outputs: [{product: b, amount: 1, unit: kg}]
-    inputs: [{name: a, amount: 1, unit: kg, process: a}]
-"""  # a and b make only each other: the model validates (its system builds), and only the solve finds it singular
 
 
 def _pv_with_more_silicon(factor: float) -> str:

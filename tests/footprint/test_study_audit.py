@@ -9,13 +9,13 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Engine, event
-from test_study_api import FAILING_MODEL
 
 from lowcarbon.platform.database import create_engine
 from lowcarbon.platform.dependencies import Platform
 from lowcarbon.platform.settings import Settings
 from support.auth_support import audit_entries, audit_verifies
 from support.study_support import (
+    FAILING_MODEL,
     PV_MODEL,
     TSHIRT_FACTORS,
     TSHIRT_MODEL,

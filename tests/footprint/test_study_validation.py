@@ -7,7 +7,6 @@ import tempfile
 from typing import Any
 
 import pytest
-from test_study_api import FAILING_MODEL
 
 from lowcarbon.errors import SingularTechnosphere
 from lowcarbon.footprint import compute
@@ -15,6 +14,7 @@ from lowcarbon.footprint import stored as study_compute
 from lowcarbon.footprint.stored import compute_stored, name_problem, validate
 from lowcarbon.platform.settings import Settings
 from support.study_support import (
+    FAILING_MODEL,
     PV_MODEL,
     TSHIRT_FACTORS,
     TSHIRT_MODEL,

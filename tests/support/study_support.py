@@ -23,6 +23,23 @@ PASSWORD = "correct horse battery staple 光伏"
 PV_MODEL = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
 TSHIRT_MODEL = Path(__file__).parents[2] / "examples" / "cotton-tshirt" / "model.yaml"  # names factors.csv
 TSHIRT_FACTORS = TSHIRT_MODEL.with_name("factors.csv")
+FAILING_MODEL = """
+product: {name: Loop}
+declared_unit: {amount: 1, unit: kg}
+boundary: cradle-to-gate
+stages:
+  - name: production
+    activities: [{name: a, amount: 1, unit: kg, process: a}]
+processes:
+  - id: a
+    outputs: [{product: a, amount: 1, unit: kg}]
+    inputs:
+      - {name: b, amount: 1, unit: kg, process: b}
+      - {name: power, amount: 1, unit: kWh, factor: cn-grid-electricity/cn-national-2023}
+  - id: b
+    outputs: [{product: b, amount: 1, unit: kg}]
+    inputs: [{name: a, amount: 1, unit: kg, process: a}]
+"""  # a and b make only each other: the model validates (its system builds), and only the solve finds it singular
 STUDIES_SCOPES = "studies:read studies:write"  # a machine client that adds studies and reads them
 POLL_SECONDS = 120.0  # bound on waiting for a pooled job: spawning workers and importing numpy/scipy takes seconds
 
