@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -282,3 +284,66 @@ def test_a_timed_out_job_keeps_failed_whatever_it_answers_later(engine: Engine) 
     status = runner.status(job_id)
     assert status is not None and status.status == "running" and FINISHED == []  # the watchdog records the failure
     pool.executor.shutdown()
+
+
+def test_jobs_a_stopping_service_did_not_start_wait_for_its_next_start(engine: Engine) -> None:
+    """Shutting the local pool down lets the running job finish and puts the jobs still waiting for a worker back in
+    the queue, their hand-over not counted; the next start takes them over and runs them from their stored payload."""
+    runner = pool_runner(engine, workers=1, timeout_seconds=60)
+    ids = submit(runner, ("nap", {"seconds": 1}), *[("double", {"n": n}) for n in range(5)])
+    runner.shutdown()
+    with runner.sessions() as session:
+        rows = {job.id: job for job in session.scalars(sa.select(Job))}
+    assert rows[ids[0]].status == "done"
+    waiting = [job_id for job_id in ids[1:] if rows[job_id].status == "queued"]
+    assert waiting, "the pool took every job before it was stopped"
+    assert all(rows[job_id].attempts == 0 and rows[job_id].started_at is None for job_id in waiting)
+    assert all(rows[job_id].status in ("queued", "done") for job_id in ids)
+    again = InlineRunner(session_factory(engine, write=True), KINDS)  # the next start, in this process
+    assert again.recover() == []
+    assert [result_of(again, job_id) for job_id in waiting] == [{"n": 2 * (job_id - ids[1])} for job_id in waiting]
+
+
+JOBS = 200  # enough that the two recoveries overlap
+_RECOVER = """
+import sys
+from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.jobs import InlineRunner, JobKind, JobRegistry
+from lowcarbon.platform.settings import Settings
+from support.job_support import wait_for_go
+
+engine = create_engine(Settings(data_dir=sys.argv[1], database_url=sys.argv[2]))
+runner = InlineRunner(session_factory(engine, write=True), JobRegistry([JobKind("wait_for_go", wait_for_go)]))
+print("ready", flush=True)
+sys.stdin.readline()  # both processes start recovering at once
+runner.recover()
+engine.dispose()
+"""
+
+
+def test_two_processes_recovering_at_once_run_each_job_once(engine: Engine, migrated: Settings, tmp_path: Path) -> None:
+    """Two services starting together on one database both recover the jobs of a dead process: each job is claimed
+    and run by one of them only (each run is a line in the job's file), and counts one attempt."""
+    host, now, gone_pid = socket.gethostname(), datetime(2026, 12, 6, tzinfo=UTC), 2**22 + 12345
+    (tmp_path / "go").touch()
+    with engine.begin() as connection:
+        for n in range(JOBS):
+            payload = {"attempts": str(tmp_path / f"{n}.runs"), "go": str(tmp_path / "go")}
+            row = {"owner": f"{host}:{gone_pid}:dead", "status": "queued", "payload": payload}
+            connection.execute(sa.insert(Job).values(kind="wait_for_go", created_at=now, **row))
+    environment = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
+    command = [sys.executable, "-c", _RECOVER, str(migrated.data_dir), migrated.database_url]
+    pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "env": environment, "text": True}
+    processes = [subprocess.Popen(command, **pipes) for _ in range(2)]  # type: ignore[call-overload]
+    for process in processes:
+        assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    for process in processes:
+        assert process.stdin is not None
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    assert [process.wait(timeout=120) for process in processes] == [0, 0]
+    runs = [len((tmp_path / f"{n}.runs").read_text().splitlines()) for n in range(JOBS)]
+    assert runs == [1] * JOBS
+    with engine.connect() as connection:
+        rows = connection.execute(sa.select(Job.status, Job.attempts).order_by(Job.id)).all()
+    assert [tuple(row) for row in rows] == [("done", 1)] * JOBS

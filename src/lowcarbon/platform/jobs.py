@@ -13,8 +13,11 @@ worker never looks for rows that are not there yet.
 
 Jobs are durable: the payload is stored with the job, by reference to what it computes (``{"study_id": 7}``), and the
 kind's ``inputs`` hook turns it into the function's input (the study's model and files, read from the database) when
-the job is handed to a worker. A job left queued or running by a process that stopped is run again from its payload
-when the app starts again (``recover``), on this machine or, with a shared database, any other runner's.
+the job is handed to a worker. A job that a stopping service did not start is put back in the queue, and a job left
+queued or running by a process that died is run again from its payload, when the service starts again on the same
+host (``recover``). Taking over the jobs of a host that never comes back needs a heartbeat, which is not built yet.
+Claiming a job is one atomic update (queued and still ours -> running), and ``recover`` skips rows another runner
+has locked, so two runners never both start a job.
 
 When the job ends, the runner records ``done`` or ``failed`` with the error and calls the kind's ``on_finish`` hook
 in the same transaction, so a domain's own record (a study) and the job always agree. The result is stored once: by
@@ -60,10 +63,10 @@ from datetime import UTC, datetime
 from multiprocessing import get_context
 from multiprocessing.queues import SimpleQueue
 from secrets import token_hex
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy import event
+from sqlalchemy import CursorResult, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -99,7 +102,6 @@ MAX_ATTEMPTS = 3  # hand-overs of one job to a worker, restarts included: a job 
 JobFunction = Callable[[dict[str, Any]], dict[str, Any]]
 _UNFINISHED = (JobState.QUEUED, JobState.RUNNING)
 _WATCH_SECONDS = 0.1  # how often the watchdog reads the workers' reports and the clock while jobs are in the pool
-_STOPPED = "the service stopped before the job finished; submit it again"
 
 
 FinishHook = Callable[[Session, JobStatus, AuditLog], None]  # with the audit trail of the runner's transaction
@@ -276,7 +278,9 @@ class JobRunner:
         host = socket.gethostname()
         failed: list[int] = []
         with self.sessions.begin() as session:
-            jobs = session.scalars(sa.select(Job).where(Job.status.in_(_UNFINISHED)).order_by(Job.id))
+            # rows another runner is taking over right now are skipped (PostgreSQL; SQLite has one writer anyway)
+            unfinished = sa.select(Job).where(Job.status.in_(_UNFINISHED)).order_by(Job.id)
+            jobs = session.scalars(unfinished.with_for_update(skip_locked=True))
             for job in list(jobs):
                 owner_host, _, rest = job.owner.partition(":")
                 pid_text, _, _ = rest.partition(":")
@@ -297,7 +301,7 @@ class JobRunner:
         return failed
 
     def shutdown(self) -> None:
-        """Stop taking jobs; wait for those running (the local pool), fail those not started."""
+        """Stop taking jobs; wait for those running (the local pool); put those not started back in the queue."""
 
     # -- what subclasses provide ---------------------------------------------------------------------------------
 
@@ -324,14 +328,20 @@ class JobRunner:
         return pending
 
     def _dispatch(self, job_id: int) -> None:
-        """Mark the job running and hand its input (its kind's ``inputs`` of its stored payload) to a worker."""
+        """Claim the job (queued and still ours: one atomic update, so no two runners both start it), then hand its
+        input (its kind's ``inputs`` of its stored payload) to a worker."""
         try:
             with self.sessions.begin() as session:
-                job = session.get(Job, job_id)
-                if job is None or job.status != JobState.QUEUED:
-                    return
+                claimed = session.execute(
+                    sa.update(Job)
+                    .where(Job.id == job_id, Job.status == JobState.QUEUED, Job.owner == self.owner)
+                    .values(status=JobState.RUNNING, started_at=_now(), attempts=Job.attempts + 1)
+                    .execution_options(synchronize_session=False)
+                )
+                if cast(CursorResult[Any], claimed).rowcount != 1:
+                    return  # gone, or taken over by another runner meanwhile
+                job = session.get_one(Job, job_id)
                 kind = self.kinds[job.kind]
-                job.status, job.started_at, job.attempts = JobState.RUNNING, _now(), job.attempts + 1
                 payload = dict(job.payload or {})
                 inputs = kind.inputs(session, payload) if kind.inputs is not None else payload
         except Exception as exc:  # a dispatch must never break the request that committed the job
@@ -339,6 +349,24 @@ class JobRunner:
             self._finished(job_id, None, exc)
             return
         self._hand_over(job_id, kind.path, inputs)
+
+    def _requeue(self, job_id: int) -> None:
+        """Put a job that the stopping service will not run back in the queue, still ours: ``recover`` takes it over
+        at the next start (this hand-over not counted), on this machine or wherever the service starts again."""
+        try:
+            with self.sessions.begin() as session:
+                session.execute(
+                    sa.update(Job)
+                    .where(Job.id == job_id, Job.status == JobState.RUNNING, Job.owner == self.owner)
+                    .values(
+                        status=JobState.QUEUED,
+                        started_at=None,
+                        attempts=sa.case((Job.attempts > 0, Job.attempts - 1), else_=0),
+                    )
+                    .execution_options(synchronize_session=False)
+                )
+        except Exception:
+            log.exception("job %s: putting it back in the queue failed", job_id)
 
     def _hand_over(self, job_id: int, path: str, payload: dict[str, Any]) -> None:
         """``_start`` the job; if that fails, the job fails (never the caller: a request, or a pool's thread)."""
@@ -502,13 +530,16 @@ class LocalProcessPoolRunner(JobRunner):
             return  # recorded as failed when its time ran out; nothing it answered since may change that
         if handed is not None and pool.killed and lost:  # stopped for another job's time limit: run it again
             if closed:
-                self._finished(job_id, None, RuntimeError(_STOPPED))
+                self._requeue(job_id)
             else:
                 log.warning("job %s: its pool was stopped for another job's time limit; starting it again", job_id)
                 self._hand_over(job_id, handed.path, handed.payload)
             return
+        if future.cancelled() and closed:  # the service stops: the job waits in the database for the next start
+            self._requeue(job_id)
+            return
         if future.cancelled():
-            self._finished(job_id, None, RuntimeError("the service stopped before the job started; submit it again"))
+            self._finished(job_id, None, RuntimeError("the job was cancelled before it started; submit it again"))
             return
         failure = future.exception()
         self._finished(job_id, future.result() if failure is None else None, failure)
@@ -563,8 +594,8 @@ class LocalProcessPoolRunner(JobRunner):
             self._finished(job_id, None, _TimeLimitExceeded(error), began=handed.began_at)
 
     def shutdown(self) -> None:
-        """Refuse new jobs, cancel those waiting for a worker (they fail), and wait for those running; the watchdog
-        still stops those over the limit meanwhile, then ends."""
+        """Refuse new jobs, cancel those waiting for a worker (back to the queue, for the next start), and wait for
+        those running; the watchdog still stops those over the limit meanwhile, then ends."""
         with self._lock:
             self._closed = True
             pool = self._pool
