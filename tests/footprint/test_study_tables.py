@@ -16,6 +16,15 @@ from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.migrate import current_revisions, downgrade, upgrade
 from lowcarbon.platform.settings import Settings
 from lowcarbon.ports import JobState
+from support.study_support import (
+    TSHIRT_FACTORS,
+    TSHIRT_MODEL,
+    client_for,
+    create_product,
+    inline,
+    seed_organisation,
+    submit,
+)
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 
@@ -173,3 +182,21 @@ def test_studies_0003_keeps_factor_files(settings: Settings) -> None:
 def test_the_api_and_the_table_know_the_job_states() -> None:
     """A study's status in the API and in its table are the job states, no more and no fewer."""
     assert get_args(StudyStatus) == STATUSES == tuple(state.value for state in JobState)
+
+
+def test_the_newest_revisions_go_down_and_up_with_a_study_kept(migrated: Settings) -> None:
+    """studies_0004 and 0004 go down and up again on a database holding a study with a factor file and a client's
+    job (on SQLite each recreates its table, which others refer to), and the study is still there, whole."""
+    acme = seed_organisation(migrated, "Acme")
+    files = {"factors.csv": TSHIRT_FACTORS.read_text(encoding="utf-8")}
+    with client_for(inline(migrated), acme.editor) as client:
+        study = submit(client, create_product(client), TSHIRT_MODEL.read_text(encoding="utf-8"), files=files)
+    downgrade(migrated, "studies_0003")
+    downgrade(migrated, "0003")
+    assert current_revisions(migrated) == ("studies_0003",)
+    upgrade(migrated)
+    assert current_revisions(migrated) == ("studies_0004",)
+    with client_for(migrated, acme.editor) as client:
+        kept = client.get(f"/api/studies/{study['id']}").json()
+        assert kept["status"] == "done" and kept["total"] is not None
+        assert [file["name"] for file in client.get(f"/api/studies/{study['id']}/files").json()] == ["factors.csv"]

@@ -29,5 +29,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("studies") as batch:
-        batch.drop_column("client_name")
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later, PostgreSQL), not a batch: SQLite's batch recreates the
+    # table, and dropping the old one breaks the references of other tables' rows to it.
+    op.execute("ALTER TABLE studies DROP COLUMN client_name")

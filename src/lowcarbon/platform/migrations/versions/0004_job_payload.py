@@ -26,6 +26,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("jobs") as batch:
-        batch.drop_column("attempts")
-        batch.drop_column("payload")
+    # ALTER TABLE ... DROP COLUMN (SQLite 3.35 and later, PostgreSQL), not a batch: SQLite's batch recreates the
+    # table, and dropping the old one breaks the references of other tables' rows to it.
+    op.execute("ALTER TABLE jobs DROP COLUMN attempts")
+    op.execute("ALTER TABLE jobs DROP COLUMN payload")
