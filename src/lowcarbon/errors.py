@@ -143,6 +143,11 @@ class DataFormatError(LowcarbonError, ValueError):
         super().__init__(message)
         self.problems: tuple[Problem, ...] = listed or (Problem(message),)
 
+    @classmethod
+    def at(cls, source: str, message: str, *, place: str = "", id: str = "invalid") -> DataFormatError:
+        """The error of one problem of the file ``source``: ``source: message`` (with the place between)."""
+        return cls(problems=[Problem(message, place, source, id)])
+
 
 class UnitError(LowcarbonError, ValueError):
     """A unit is unknown, or has another dimension than the one needed; the message names the place."""

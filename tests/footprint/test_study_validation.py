@@ -3,14 +3,18 @@ system cannot be built; and the job's errors, which never show the server's temp
 
 from __future__ import annotations
 
+import base64
 import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
 
 from lowcarbon.errors import SingularTechnosphere
 from lowcarbon.footprint import compute
 from lowcarbon.footprint import stored as study_compute
+from lowcarbon.footprint.excel import write_excel_starter
 from lowcarbon.footprint.stored import compute_stored, name_problem, validate
 from lowcarbon.platform.settings import Settings
 from support.study_support import (
@@ -147,3 +151,37 @@ def test_the_job_lets_errors_through_as_they_are(monkeypatch: pytest.MonkeyPatch
         with pytest.raises(type(error)) as raised:
             compute_stored({"model_text": MODEL, "model_format": "yaml"})
         assert raised.value is error
+
+
+def test_a_model_that_cannot_be_read_is_one_problem_at_the_model() -> None:
+    """YAML, JSON or a workbook that cannot be read: one problem at ["model"], its message without the file name."""
+    for text, model_format, start in (
+        ("stages: [", "yaml", "not valid YAML ("),
+        ("{", "json", "not valid JSON ("),
+        (base64.b64encode(b"not a workbook").decode(), "xlsx", "not a readable Excel workbook ("),
+    ):
+        (problem,) = validate(text, model_format)[1]
+        assert problem["location"] == ["model"] and problem["message"].startswith(start), problem
+
+
+def test_a_workbooks_problems_name_sheet_row_and_column_in_the_message(tmp_path: Path) -> None:
+    """A workbook's problems are placed by sheet, row and column, for people: in the message, at ["model"]."""
+    workbook = write_excel_starter(tmp_path / "kettle.xlsx")
+    sheet = load_workbook(workbook)
+    sheet["bom"]["D2"] = "kWh"  # the first line's amount is in kg of a process's product
+    sheet.save(workbook)
+    problems = validate(base64.b64encode(workbook.read_bytes()).decode(), "xlsx")[1]
+    assert [p["location"] for p in problems] == [["model"]]
+    assert problems[0]["message"].startswith("sheet bom, row 2, column unit: cannot convert kWh to kg")
+
+
+def test_badly_named_files_are_listed_with_the_other_problems_of_the_files() -> None:
+    """A bad name in factor_files, a named file not sent and a file sent but not named: all three at once."""
+    model = MODEL.replace("factor_files: [factors.csv]", f"factor_files: ['{CLASHING}', factors.csv]")
+    problems = validate(model, "yaml", {"other.csv": FACTORS.decode("utf-8")})[1]
+    assert [p["location"] for p in problems] == [
+        ["model", "factor_files"],
+        ["files", "other.csv"],
+        ["model", "factor_files"],
+    ]
+    assert "model.<format>" in problems[0]["message"] and "not sent with it: factors.csv;" in problems[2]["message"]

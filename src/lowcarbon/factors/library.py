@@ -87,17 +87,18 @@ class FactorLibrary:
         the library as ``factor_set``, and return them."""
         self._check_new_set(name, factor_set)
         if not name.lower().endswith((".csv", ".xlsx", ".xlsm")):
-            raise DataFormatError(f"{name}: a factor file given as bytes is CSV (.csv) or Excel (.xlsx)")
+            raise DataFormatError.at(name, "a factor file given as bytes is CSV (.csv) or Excel (.xlsx)", id="format")
         factors = read_factor_bytes(data, name, factor_set)
         self.add(factors)
         return factors
 
     def _check_new_set(self, source: str, factor_set: str) -> None:
         if factor_set in self.factor_sets:
-            raise DataFormatError(
-                f"{source}: factor set {factor_set!r} is already in the library; rename the file or give another set "
-                "name, so that shipped or earlier factors are not silently replaced"
+            message = (
+                f"factor set {factor_set!r} is already in the library; rename the file or give another set name, so "
+                "that shipped or earlier factors are not silently replaced"
             )
+            raise DataFormatError.at(source, message, id="set_exists")
 
     def __len__(self) -> int:
         return len(self._factors)

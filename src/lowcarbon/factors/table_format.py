@@ -99,7 +99,7 @@ def read_factor_bytes(data: bytes, source: str, factor_set: str) -> list[Factor]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFormatError(f"{source}: not UTF-8 text ({exc}); save the CSV as UTF-8") from None
+        raise DataFormatError.at(source, f"not UTF-8 text ({exc}); save the CSV as UTF-8", id="not_utf8") from None
     return parse_csv(text, source, factor_set)
 
 
@@ -115,7 +115,7 @@ def _excel_rows(data: bytes, source: str) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DataFormatError(f"{source}: not a readable Excel workbook ({exc})") from None
+        raise DataFormatError.at(source, f"not a readable Excel workbook ({exc})", id="not_a_workbook") from None
     sheet = workbook["factors"] if "factors" in workbook.sheetnames else workbook.worksheets[0]
     rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
     workbook.close()

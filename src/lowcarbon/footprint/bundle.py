@@ -57,8 +57,10 @@ class ModelBundle:
         try:
             content = location.read_bytes()
         except FileNotFoundError:
-            raise DataFormatError(f"{location}: no such file") from None
+            raise DataFormatError.at(str(location), "no such file", id="no_file") from None
         except OSError as exc:
-            raise DataFormatError(f"{location}: cannot be read ({exc.strerror or exc})") from None
+            raise DataFormatError.at(
+                str(location), f"cannot be read ({exc.strerror or exc})", id="unreadable"
+            ) from None
         model_format = model_format_of(location.name) or "yaml"
         return cls(content, model_format, name=str(location), folder=location.parent)

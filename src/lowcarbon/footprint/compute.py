@@ -8,6 +8,7 @@ model and computing it share one build.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -21,7 +22,7 @@ from lowcarbon.footprint.model import ProductModel, read_model
 from lowcarbon.footprint.pcr import Pcr, deviations, load_pcr, shipped_pcrs
 from lowcarbon.footprint.result import Footprint
 
-__all__ = ["PARTS", "PreparedModel", "compute", "prepare", "prepare_read", "read_bundle_model"]
+__all__ = ["PARTS", "PreparedModel", "carried_file_problems", "compute", "prepare", "prepare_read", "read_bundle_model"]
 
 
 @dataclass(frozen=True)
@@ -83,18 +84,8 @@ def compute(
 
 
 def _load_factor_files(bundle: ModelBundle, model: ProductModel, library: FactorLibrary) -> list[Problem]:
-    """Read the factor files the model names into ``library``: from the bundle, else from its folder. Every file the
-    bundle carries must be named, and every named one must be there."""
-    problems = [
-        Problem(
-            "the model does not name this file in factor_files; send only the files it names",
-            source=name,
-            id="file_not_named",
-        )
-        for name in bundle.files
-        if name not in model.factor_files
-    ]
-    missing = []
+    """Read the factor files the model names into ``library``: from the bundle, else from its folder."""
+    problems = carried_file_problems(bundle, model)
     for name in dict.fromkeys(model.factor_files):
         try:
             if name in bundle.files:
@@ -104,11 +95,25 @@ def _load_factor_files(bundle: ModelBundle, model: ProductModel, library: Factor
             elif bundle.folder is not None:
                 message = f"{name} does not exist (paths are relative to the model)"
                 problems.append(Problem(message, "factor_files", bundle.source, "missing_file", {"file": name}))
-            else:
-                missing.append(name)
         except DataFormatError as exc:
             problems.extend(exc.problems)
-    if missing:
+    return problems
+
+
+def carried_file_problems(bundle: ModelBundle, model: ProductModel, ignore: Collection[str] = ()) -> list[Problem]:
+    """Whether a bundle without a folder carries exactly the factor files its model names (but those in ``ignore``):
+    each file it carries is named, and each named one is carried."""
+    problems = [
+        Problem(
+            "the model does not name this file in factor_files; send only the files it names",
+            source=name,
+            id="file_not_named",
+        )
+        for name in bundle.files
+        if name not in model.factor_files
+    ]
+    missing = [name for name in dict.fromkeys(model.factor_files) if name not in bundle.files and name not in ignore]
+    if missing and bundle.folder is None:
         problems.append(
             Problem(
                 f"the model names factor files that were not sent with it: {', '.join(missing)}; send each file "

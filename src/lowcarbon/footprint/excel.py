@@ -48,14 +48,13 @@ def read_excel_model(content: bytes, source: str) -> tuple[ProductModel, dict[st
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DataFormatError(f"{source}: not a readable Excel workbook ({exc})") from None
+        raise DataFormatError.at(source, f"not a readable Excel workbook ({exc})", id="not_a_workbook") from None
     sheets = {name: list(_rows(workbook[name])) for name in workbook.sheetnames}
     workbook.close()
     for required in ("product", "bom"):
         if required not in sheets:
-            raise DataFormatError(
-                f"{source}: the workbook needs a sheet named {required!r} (see lowcarbon init-model --excel)"
-            )
+            message = f"the workbook needs a sheet named {required!r} (see lowcarbon init-model --excel)"
+            raise DataFormatError.at(source, message, id="missing_sheet")
     places: dict[str, str] = {}
     problems = _product_problems(sheets["product"], source) + [
         Problem(

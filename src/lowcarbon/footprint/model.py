@@ -208,12 +208,12 @@ def read_model(content: bytes, model_format: str, source: str) -> ProductModel:
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataFormatError(f"{source}: cannot be read as UTF-8 text ({exc})") from None
+        raise DataFormatError.at(source, f"cannot be read as UTF-8 text ({exc})", id="not_utf8") from None
     try:
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ten times faster
         data = json.loads(text) if model_format == "json" else yaml.load(text, Loader=loader)
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataFormatError(f"{source}: not valid {model_format.upper()} ({exc})") from None
+        raise DataFormatError.at(source, f"not valid {model_format.upper()} ({exc})", id="syntax") from None
     return parse_model(data, source)
 
 

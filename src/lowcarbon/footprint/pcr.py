@@ -77,7 +77,7 @@ def load_pcr(name: str, base: Path | None = None) -> Pcr:
         data = yaml.safe_load(text)
         return Pcr.model_validate(data)
     except yaml.YAMLError as exc:
-        raise DataFormatError(f"{source}: not valid YAML ({exc})") from None
+        raise DataFormatError.at(source, f"not valid YAML ({exc})", id="syntax") from None
     except ValidationError as exc:
         raise parse_model_errors(exc, source, "PCR") from None
 

@@ -24,7 +24,13 @@ from typing import Any
 
 from lowcarbon.errors import DataFormatError, Detail, Problem
 from lowcarbon.footprint.bundle import FACTOR_SUFFIXES, ModelBundle, ModelFormat
-from lowcarbon.footprint.compute import PreparedModel, compute, prepare_read, read_bundle_model
+from lowcarbon.footprint.compute import (
+    PreparedModel,
+    carried_file_problems,
+    compute,
+    prepare_read,
+    read_bundle_model,
+)
 
 __all__ = [
     "FACTOR_SUFFIXES",
@@ -151,9 +157,11 @@ def validate(
     try:
         bundle = bundle_of(text, model_format, files)
         model, places = read_bundle_model(bundle)
-        badly_named = [(name, problem) for name in model.factor_files if (problem := name_problem(name))]
-        if badly_named:
-            return None, [_detail(["model", "factor_files"], f"{name!r}: {why}") for name, why in badly_named]
+        badly_named = {name: why for name in model.factor_files if (why := name_problem(name))}
+        if badly_named:  # every problem of the files, before any is read
+            named = [_detail(["model", "factor_files"], f"{name!r}: {why}") for name, why in badly_named.items()]
+            carried = carried_file_problems(bundle, model, ignore=badly_named)
+            return None, named + [_located(problem, bundle.source) for problem in carried]
         return prepare_read(bundle, model, places), []
     except DataFormatError as exc:
         return None, [_located(problem, f"model.{model_format}") for problem in exc.problems]
@@ -173,6 +181,8 @@ def _binary(name: str) -> bool:
 def _located(problem: Problem, model: str) -> Detail:
     """A footprint problem in the API's shape: the model's at its place, a factor file's under its name."""
     if problem.source in (model, "", "model"):
+        if " " in problem.place:  # a workbook's sheet and row, for people: in the message, as the file's problems
+            return _detail(["model"], f"{problem.place}: {problem.message}")
         return _detail(["model", *([problem.place] if problem.place else [])], problem.message)
     message = f"{problem.place}: {problem.message}" if problem.place else problem.message
     return _detail(["files", problem.source], message)
