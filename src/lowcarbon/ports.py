@@ -2,8 +2,8 @@
 
 A service never imports the platform: it is handed an ``AuditLog`` (records a change of its own records in the
 caller's transaction, as the caller's actor), a ``JobQueue`` (queues work that starts when that transaction commits,
-and tells where queued work stands) and a ``Clock``. The platform implements them (``lowcarbon.platform.ports``);
-a test may hand in fakes.
+and tells where queued work stands) and a ``Clock``. The platform implements them (``platform.audit.AuditTrail``,
+``JobRunner.queue``), and ``platform.dependencies.ports_for`` binds them to a request; a test may hand in fakes.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""What every part's tables share: the declarative Base, UTC timestamps, and a named lock for a transaction.
+"""What every part's tables share: the declarative Base, UTC timestamps, a named lock for a transaction, and the
+canonical JSON by which records are snapshotted, hashed and digested (the audit trail, a study's result digest).
 
 The kernel's tables and each domain's are declared on one ``Base`` (one metadata, one naming convention), so that
 migrations see one schema; a domain declares its tables with this module and never imports the platform.
@@ -6,10 +7,16 @@ migrations see one schema; a domain declares its tables with this module and nev
 
 from __future__ import annotations
 
+import json
 import zlib
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from dataclasses import asdict, is_dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from enum import Enum
+from pathlib import PurePath
 from typing import Any
+from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -17,7 +24,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["NAMING_CONVENTION", "Base", "UTCDateTime", "serialize", "snapshot"]
+__all__ = ["NAMING_CONVENTION", "Base", "UTCDateTime", "canonical_json", "json_value", "serialize", "snapshot"]
 
 # Named constraints, so that migrations can refer to them by the same name on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -74,3 +81,27 @@ def snapshot(row: Base, *, hidden: Iterable[str] = (), **derived: Any) -> dict[s
     left_out = set(hidden)
     columns = sa.inspect(row).mapper.column_attrs
     return {**{c.key: getattr(row, c.key) for c in columns if c.key not in left_out}, **derived}
+
+
+def canonical_json(value: object) -> str:
+    """``value`` as canonical JSON; dates, decimals, UUIDs, enums, paths, sets and dataclasses become plain JSON."""
+    return json.dumps(json_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def json_value(value: object) -> Any:
+    """``value`` as it reads back from a JSON column: tuples become lists, keys strings, dates ISO strings."""
+    return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False, default=_plain))
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Decimal | UUID | PurePath):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=canonical_json)
+    if is_dataclass(value) and not isinstance(value, type):
+        return asdict(value)
+    raise TypeError(f"{type(value).__name__} cannot be written as canonical JSON; give plain JSON values")

@@ -10,10 +10,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Engine, event
 
+from lowcarbon.footprint import service
+from lowcarbon.footprint.tables import Product, Study
 from lowcarbon.platform.database import create_engine
 from lowcarbon.platform.dependencies import Platform
 from lowcarbon.platform.settings import Settings
-from support.auth_support import audit_entries, audit_verifies
+from support.auth_support import audit_entries, audit_verifies, audited_keys
 from support.study_support import (
     FAILING_MODEL,
     PV_MODEL,
@@ -98,3 +100,25 @@ def _count_writes(engine: Engine) -> list[set[str]]:
             committed.append(tables)
 
     return committed
+
+
+def test_what_the_trail_records_of_products_and_studies_is_pinned() -> None:
+    """A column added to products or studies enters the append-only trail only when this list says so."""
+    assert audited_keys(service.product_state, Product) == ["created_at", "id", "name", "organisation_id"]
+    assert audited_keys(service.study_state, Study, []) == [
+        "client_name",
+        "created_at",
+        "created_by",
+        "created_by_client",
+        "error",
+        "files",
+        "id",
+        "job_id",
+        "model_format",
+        "model_sha256",
+        "product_id",
+        "result_sha256",
+        "status",
+        "total",
+        "version",
+    ]

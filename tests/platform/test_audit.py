@@ -14,9 +14,10 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from lowcarbon.platform import accounts, audit
+from lowcarbon.platform import accounts, audit, logins, machine_clients, tables
 from lowcarbon.platform.database import session_factory
 from lowcarbon.platform.tables import AuditEntry, Organisation, User
+from support.auth_support import audited_keys
 
 
 def _entries(engine: Engine) -> list[AuditEntry]:
@@ -222,3 +223,36 @@ def test_concurrent_writers_keep_one_chain(engine: Engine) -> None:
     entries = _entries(engine)
     assert len(entries) == 20 and len({e.previous_hash for e in entries}) == 20
     assert _verify(engine) is None
+
+
+def test_what_the_trail_records_of_each_table_is_pinned() -> None:
+    """Snapshots take every column but the hidden ones (storage.snapshot): a column added to an audited table enters
+    the append-only trail only when this list says so, so that no secret slips in unnoticed."""
+    assert audited_keys(accounts.organisation_state, tables.Organisation) == ["created_at", "id", "kind", "name"]
+    assert audited_keys(accounts.user_state, tables.User) == [
+        "created_at",
+        "email",
+        "failed_logins",
+        "has_password",
+        "id",
+        "locked_until",
+        "name",
+        "organisation_id",
+        "role",
+    ]
+    assert audited_keys(logins.session_state, tables.LoginSession) == [
+        "created_at",
+        "expires_at",
+        "id",
+        "revoked_at",
+        "user_id",
+    ]
+    assert audited_keys(machine_clients.client_state, tables.MachineClient) == [
+        "client_id",
+        "created_at",
+        "disabled",
+        "id",
+        "name",
+        "organisation_id",
+        "scopes",
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -163,3 +163,9 @@ def client(migrated: Settings, seeded: Seeded, clock: FakeClock) -> Iterator[Tes
     """A TestClient of the app on the seeded database."""
     with open_client(migrated, clock) as client:
         yield client
+
+
+def audited_keys(state: Callable[..., dict[str, Any]], table: type[Any], *args: Any) -> list[str]:
+    """The keys ``state`` records of a row of ``table`` whose every column holds a string."""
+    row = table(**{column.key: "x" for column in sa.inspect(table).column_attrs})
+    return sorted(state(row, *args))

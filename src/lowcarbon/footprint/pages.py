@@ -32,7 +32,7 @@ from lowcarbon.errors import Conflict, InvalidInput, PayloadTooLarge
 from lowcarbon.footprint import charts, service, uploads
 from lowcarbon.footprint.bundle import ModelFormat
 from lowcarbon.footprint.schemas import Study
-from lowcarbon.platform.dependencies import JobsDep, Platform, SessionDep, WriteSessionDep, ports_for
+from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_fields, read_multipart
 from lowcarbon.platform.pagination import IdPath, IdQuery, parse_id
 from lowcarbon.ports import JobQueue, JobState
@@ -103,7 +103,9 @@ def product_page(
 
 
 @router.post("/products/{product_id}/studies")
-async def add_study(request: Request, product_id: IdPath, user: PageEditor, session: WriteSessionDep) -> Response:
+async def add_study(
+    request: Request, product_id: IdPath, user: PageEditor, session: WriteSessionDep, jobs: JobsDep
+) -> Response:
     """Store the uploaded or edited model as the product's next version and start its computation."""
     form = await read_multipart(request, max_bytes=uploads.MAX_UPLOAD)
     model_text, model_format = "", "yaml"
@@ -134,7 +136,7 @@ async def add_study(request: Request, product_id: IdPath, user: PageEditor, sess
             product_id,
             user.organisation_id,
             session,
-            Platform.of(request.app).jobs.queue(session),
+            jobs.queue(session),
             user=user,
             draft=draft,
             problems=problems,

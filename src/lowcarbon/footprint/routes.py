@@ -12,23 +12,10 @@
     GET  /api/studies/{id}/files/{name}                            200 the file       every role     studies:read
     GET  /api/products/{id}/comparison                             200 Comparison     every role     studies:read
 
-Every route takes a logged-in person (the session cookie; changes also the CSRF token, in the ``X-CSRF-Token``
-header or the ``csrf_token`` form field) or a machine client (``Authorization: Bearer TOKEN``, a token from
-``POST /auth/token``) holding the route's scope: ``studies:read`` to read, ``studies:write`` to add products and
-studies. The write scope does not include the read scope; a program that submits studies and polls them asks for
-``scope="studies:read studies:write"``. When a request brings both a bearer token and a session cookie, the bearer
-token decides and the cookie is ignored. A client acts for its own organisation, as a person does.
-
-Refusals: no credentials 401 ``not_authenticated``; an unknown, expired or disabled client's token 401
-``invalid_token``; a token without the route's scope 403 ``insufficient_scope``; a viewer's change 403
-``forbidden``; a session change without the CSRF token 403 ``csrf_failed``. A product or study of another
-organisation answers 404, as one that does not exist. An invalid model is 400 ``invalid_model`` with every problem in
-``details``, and nothing is stored. A study is accepted with 202 and computed by a background job: poll
-``GET /api/studies/{id}`` (its ``Location``) until ``status`` is ``done`` (with ``result`` and ``total``) or
-``failed`` (with ``error``). ``GET /api/studies/{id}/model`` answers the exact model file the study was computed
-from, byte for byte as stored (an Excel workbook as the workbook), named ``study-<id>-v<version>.<format>``.
-``created_by`` is the submitting user's id, ``created_by_client`` the submitting
-client's ``client_id``; one of them is null.
+Who may call each route (people by role, machine clients by scope) and the refusals (401, 403, 404 for another
+organisation's record) are the platform's rules, ``lowcarbon.platform.auth``. A study is accepted with 202 and
+computed by a background job: poll ``GET /api/studies/{id}`` (its ``Location``) until ``status`` is ``done`` or
+``failed``; an invalid model is 400 ``invalid_model`` with every problem in ``details``, and nothing is stored.
 
 A model comes as JSON (``StudyIn``: the model's text, or an Excel workbook's bytes in base64, its format, and the
 factor files it names) or as a ``multipart/form-data`` upload (``file``, ``format`` or the file's name,
@@ -275,10 +262,9 @@ def get_model(study_id: IdPath, caller: Reader, session: SessionDep) -> Response
     study = service.get_model(session, organisation_id=caller.organisation_id, study_id=study_id)
     content = base64.b64decode(study.text) if study.format == "xlsx" else study.text.encode("utf-8")
     name = f"study-{study.id}-v{study.version}.{study.format}"
-    model_format = study.format
     return Response(
         content,
-        media_type=_MEDIA_TYPES[model_format],
+        media_type=_MEDIA_TYPES[study.format],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

@@ -11,7 +11,6 @@ existence does not leak. Pages are newest first, keyed on the id: ``after`` is t
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +25,7 @@ from lowcarbon.footprint.bundle import ModelFormat, model_format_of
 from lowcarbon.footprint.stored import file_bytes, named_files, validate
 from lowcarbon.footprint.tables import Product, Study, StudyFile
 from lowcarbon.ports import AuditLog, Clock, JobQueue, JobState, JobStatus, Ports
-from lowcarbon.storage import serialize, snapshot
+from lowcarbon.storage import canonical_json, serialize, snapshot
 
 __all__ = [
     "JOB_KIND",
@@ -174,10 +173,7 @@ def stored_inputs(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     study = session.get(Study, payload["study_id"])
     if study is None:
         raise NotFound(f"study {payload['study_id']} is gone")
-    rows = session.execute(
-        sa.select(StudyFile.name, StudyFile.content).where(StudyFile.study_id == study.id).order_by(StudyFile.id)
-    )
-    files = {name: content for name, content in rows}
+    files = _kept_files(session, study.id)
     return {"model_text": study.model_text, "model_format": study.model_format, "files": files}
 
 
@@ -245,10 +241,7 @@ def list_files(session: Session, *, organisation_id: int, study_id: int) -> list
 def file_contents(session: Session, *, organisation_id: int, study_id: int) -> dict[str, str]:
     """The factor files a study keeps, name -> content as kept: what a new version of its model takes over."""
     _own_study(session, organisation_id, study_id)
-    rows = session.execute(
-        sa.select(StudyFile.name, StudyFile.content).where(StudyFile.study_id == study_id).order_by(StudyFile.id)
-    )
-    return {name: content for name, content in rows}
+    return _kept_files(session, study_id)
 
 
 def get_file(session: Session, *, organisation_id: int, study_id: int, name: str) -> bytes:
@@ -348,6 +341,14 @@ def _own_study(session: Session, organisation_id: int, study_id: int) -> None:
         raise NotFound(f"your organisation has no study {study_id}")
 
 
+def _kept_files(session: Session, study_id: int) -> dict[str, str]:
+    """The study's factor files, name -> content as kept, in the order they were sent."""
+    rows = session.execute(
+        sa.select(StudyFile.name, StudyFile.content).where(StudyFile.study_id == study_id).order_by(StudyFile.id)
+    )
+    return {name: content for name, content in rows}
+
+
 def _file_digests(session: Session, study_id: int) -> list[dict[str, str]]:
     """The study's factor files for the audit trail: name and SHA-256 digest of each, by name."""
     rows = session.execute(
@@ -388,6 +389,4 @@ def _summary(study: Study, status: JobState) -> model.StudySummary:
 
 
 def _digest(value: object) -> str:
-    """The SHA-256 of plain JSON as canonical JSON (keys sorted, no spaces, UTF-8), as the audit trail hashes it."""
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()

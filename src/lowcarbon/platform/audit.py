@@ -17,49 +17,21 @@ database lock on SQLite; open writing sessions with ``session_factory(engine, wr
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, is_dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from enum import Enum
-from pathlib import PurePath
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.platform.database import serialize
 from lowcarbon.platform.tables import AuditEntry
+from lowcarbon.storage import canonical_json, json_value
 
 __all__ = ["GENESIS_HASH", "AuditTrail", "canonical_json", "entry_hash", "head", "record", "verify"]
 
 GENESIS_HASH = "0" * 64
-
-
-def canonical_json(value: object) -> str:
-    """``value`` as canonical JSON; dates, decimals, UUIDs, enums, paths, sets and dataclasses become plain JSON."""
-    return json.dumps(_json_value(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-
-
-def _json_value(value: object) -> Any:
-    """``value`` as it reads back from a JSON column: tuples become lists, keys strings, dates ISO strings."""
-    return json.loads(json.dumps(value, ensure_ascii=False, allow_nan=False, default=_plain))
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, Decimal | UUID | PurePath):
-        return str(value)
-    if isinstance(value, set | frozenset):
-        return sorted(value, key=canonical_json)
-    if is_dataclass(value) and not isinstance(value, type):
-        return asdict(value)
-    raise TypeError(f"{type(value).__name__} cannot be recorded in the audit trail; give plain JSON values")
 
 
 def _timestamp(at: datetime) -> str:
@@ -105,7 +77,7 @@ def record(
     ``before`` and ``after`` are the record's state as JSON-able values (None when it did not or no longer exists);
     they are stored exactly as they were hashed. Commit the session to keep the entry along with the change.
     """
-    before, after = _json_value(before), _json_value(after)
+    before, after = json_value(before), json_value(after)
     serialize(session, "audit_log")
     previous = session.scalar(sa.select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1))
     fields: dict[str, Any] = {
