@@ -104,4 +104,5 @@ def _plain(value: object) -> object:
         return sorted(value, key=canonical_json)
     if is_dataclass(value) and not isinstance(value, type):
         return asdict(value)
-    raise TypeError(f"{type(value).__name__} cannot be written as canonical JSON; give plain JSON values")
+    name = type(value).__name__
+    raise TypeError(f"{name} cannot be recorded as canonical JSON (in the audit trail, a digest); give plain JSON")
