@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from lowcarbon.platform.app import create_app
+from alembic.script import ScriptDirectory
+
+from lowcarbon.platform.app import DOMAINS, create_app
+from lowcarbon.platform.migrate import alembic_config
 from lowcarbon.platform.settings import Settings
 from support.auth_support import FakeClock, audit_entries
 from support.study_support import (
@@ -129,3 +132,20 @@ def test_openapi_names_both_credentials_and_both_bodies(migrated: Settings) -> N
     assert body["application/json"]["schema"]["required"] == ["model"]
     assert body["multipart/form-data"]["schema"]["properties"]["file"]["format"] == "binary"
     assert "413" in paths["/api/products/{product_id}/studies"]["post"]["responses"]
+
+
+def test_the_api_document_lists_the_scopes_with_what_each_allows(migrated: Settings) -> None:
+    """The OpenAPI document's client-credentials flow names the footprint domain's scopes and what each allows."""
+    with client_for(migrated) as client:
+        schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
+    flows = [scheme["flows"]["clientCredentials"] for scheme in schemes.values() if "flows" in scheme]
+    assert [sorted(flow["scopes"]) for flow in flows] == [["studies:read", "studies:write"]]
+    assert all(text for flow in flows for text in flow["scopes"].values())
+
+
+def test_each_domain_names_a_migration_branch_that_exists() -> None:
+    """A domain's descriptor names its Alembic branch, which the migrations on disk have."""
+    revisions = ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    labels = {label for revision in revisions for label in revision.branch_labels}
+    assert [domain.migration_branch for domain in DOMAINS] == ["studies"]
+    assert {domain.migration_branch for domain in DOMAINS} <= labels

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import Depends, FastAPI
 
@@ -77,10 +78,27 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
             app.include_router(domain.router)
     install_web(app, pages=[domain.pages for domain in DOMAINS if domain.pages is not None])
     app.state.templates = tuple(domain.templates for domain in DOMAINS if domain.templates is not None)
-    app.state.scopes = tuple(scope for domain in DOMAINS for scope in domain.scopes)
+    scopes = {scope: text for domain in DOMAINS for scope, text in domain.scopes.items()}
+    app.state.scopes = tuple(scopes)
+    _describe_scopes(app, scopes)
     app.add_middleware(BodyLimit)
     return app
 
 
 def _job_kinds(domains: tuple[Domain, ...]) -> list[JobKind]:
     return [kind for domain in domains for kind in domain.job_kinds]
+
+
+def _describe_scopes(app: FastAPI, scopes: dict[str, str]) -> None:
+    """List the domains' OAuth2 scopes, with what each allows, in the OpenAPI document's client-credentials flow."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            for scheme in build().get("components", {}).get("securitySchemes", {}).values():
+                flow = scheme.get("flows", {}).get("clientCredentials")
+                if flow is not None:
+                    flow["scopes"] = dict(scopes)
+        return app.openapi_schema or build()
+
+    app.openapi = openapi  # type: ignore[method-assign]
