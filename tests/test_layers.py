@@ -3,7 +3,7 @@
 Every module under src/lowcarbon is parsed with ``ast``; its imports of lowcarbon (at any depth, inside functions
 and under ``if TYPE_CHECKING:`` too, relative ones resolved) are checked against the tables just below. The tables
 are the rules: edit them, not the checker, when DESIGN.md changes. Each rule is tested per importing module (per
-package for cycles), so a known violation is one xfail case, listed in KNOWN_VIOLATIONS, and removed when fixed.
+package for cycles), so a failure names the one module that breaks it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -53,17 +52,6 @@ ENTRY_MODULES = frozenset({"lowcarbon.cli", "lowcarbon.demo", "lowcarbon.__main_
 TOP = ENTRY_MODULES | ASSEMBLERS
 # Imported by every layer: no node of the package graph. "lowcarbon" is the root package (its __version__).
 LEAVES = frozenset({"lowcarbon", "lowcarbon.errors", "lowcarbon.units"})
-
-ISSUE = "issue 8: being refactored"
-# Today's violations, rule -> importing modules (or, for "cycles", packages): each is an xfail(strict) case.
-KNOWN_VIOLATIONS: Mapping[str, frozenset[str]] = {
-    "engine": frozenset(),
-    "factors": frozenset(),
-    "domains": frozenset(),
-    "server-free": frozenset(),
-    "kernel": frozenset(),
-    "cycles": frozenset(),
-}
 
 # --- The checker -------------------------------------------------------------------------------------------------
 
@@ -273,51 +261,42 @@ def subjects(rule: str) -> list[str]:
     return [m for m in modules if applies(m)]
 
 
-def cases(rule: str) -> list[Any]:
-    """One case per subject of the rule; today's known violations expected to fail."""
-    known = KNOWN_VIOLATIONS[rule]
-    return [
-        pytest.param(subject, marks=pytest.mark.xfail(strict=True, reason=ISSUE) if subject in known else ())
-        for subject in subjects(rule)
-    ]
-
-
 def assert_obeys(rule: str, subject: str) -> None:
     found = [str(v) for v in VIOLATIONS if v.rule == rule and v.importer == subject]
     assert not found, "\n".join(found)
 
 
-@pytest.mark.parametrize("module", cases("engine"))
+@pytest.mark.parametrize("module", subjects("engine"))
 def test_engine_imports_only_errors(module: str) -> None:
     """lowcarbon.engine imports nothing from lowcarbon but lowcarbon.errors (and itself)."""
     assert_obeys("engine", module)
 
 
-@pytest.mark.parametrize("module", cases("factors"))
+@pytest.mark.parametrize("module", subjects("factors"))
 def test_factors_import_no_domain_nor_server(module: str) -> None:
     """lowcarbon.factors imports only the engine, errors, units and itself."""
     assert_obeys("factors", module)
 
 
-@pytest.mark.parametrize("module", cases("domains"))
+@pytest.mark.parametrize("module", subjects("domains"))
 def test_domains_depend_one_way(module: str) -> None:
     """A domain imports only the domains below it (DOMAIN_IMPORTS)."""
     assert_obeys("domains", module)
 
 
-@pytest.mark.parametrize("module", cases("server-free"))
+@pytest.mark.parametrize("module", subjects("server-free"))
 def test_domain_cores_work_without_a_server(module: str) -> None:
     """A domain's model, core and service import neither lowcarbon.platform nor lowcarbon.web."""
     assert_obeys("server-free", module)
 
 
-@pytest.mark.parametrize("module", cases("kernel"))
+@pytest.mark.parametrize("module", subjects("kernel"))
 def test_kernel_imports_no_domain(module: str) -> None:
     """lowcarbon.platform and lowcarbon.web import no domain; only the assembler mounts them."""
     assert_obeys("kernel", module)
 
 
-@pytest.mark.parametrize("package", cases("cycles"))
+@pytest.mark.parametrize("package", subjects("cycles"))
 def test_no_import_cycles_between_packages(package: str) -> None:
     """No top-level package of lowcarbon is on an import cycle (errors and units are leaves)."""
     assert_obeys("cycles", package)
@@ -328,12 +307,6 @@ def test_the_tree_is_read() -> None:
     assert len(IMPORTS) == len(FILES) > 50
     assert {"engine", "factors", "platform", "footprint", "errors"} <= {part(m) for m in IMPORTS}
     assert any(i.imported == "lowcarbon.errors" for found in IMPORTS.values() for i in found)
-
-
-def test_known_violations_name_what_exists() -> None:
-    """Every known violation names a module (or package) its rule checks: remove those that are gone."""
-    for rule, known in KNOWN_VIOLATIONS.items():
-        assert known <= set(subjects(rule)), f"{rule}: {sorted(known - set(subjects(rule)))} no longer exist"
 
 
 # --- The checker checked: synthetic trees that break each rule ----------------------------------------------------
