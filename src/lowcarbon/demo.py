@@ -24,15 +24,6 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict
-from lowcarbon.footprint import demo as footprint_demo
-from lowcarbon.footprint.demo import (
-    EXAMPLES,
-    DemoProduct,
-    DemoVersion,
-    example_files,
-    example_model,
-    less_grid_electricity,
-)
 from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.app import DOMAINS
 from lowcarbon.platform.audit import AuditTrail
@@ -47,16 +38,10 @@ __all__ = [
     "ACTOR",
     "DEMO_CLIENT_SECRET",
     "DEMO_PASSWORD",
-    "EXAMPLES",
     "Demo",
     "DemoClient",
     "DemoLogin",
-    "DemoProduct",
-    "DemoVersion",
     "describe",
-    "example_files",
-    "example_model",
-    "less_grid_electricity",
     "seed",
 ]
 
@@ -89,7 +74,7 @@ _PEOPLE = (
     _Person("verifier@greenmark-cert.example", "Liu Yang", "editor", "Greenmark Certification Ltd."),
     _Person("buyer@metro-procurement.example", "Sun Mei", "viewer", "Metro Procurement Group"),
 )
-_CLIENT = ("Sunrise PV Co.", "Sunrise PV Co. ERP (demo)", "studies:read studies:write")
+_CLIENT = ("Sunrise PV Co.", "Sunrise PV Co. ERP (demo)")  # holding every scope the domains' routes ask for
 
 
 @dataclass(frozen=True)
@@ -118,7 +103,7 @@ class Demo:
 
     logins: tuple[DemoLogin, ...]
     client: DemoClient
-    products: tuple[DemoProduct, ...]
+    summary: tuple[tuple[str, ...], ...]  # what each domain says of its demo data (its ``describe_demo``): lines
 
 
 def seed(settings: Settings) -> Demo:
@@ -149,7 +134,8 @@ def seed(settings: Settings) -> Demo:
 
 
 def describe(demo: Demo, base_url: str) -> str:
-    """What ``serve --demo`` prints: where to go, the accounts with their password, the client, the products."""
+    """What ``serve --demo`` prints: where to go, the accounts with their password, the client, and what each domain
+    says of its demo data."""
     width = max(len(login.email) for login in demo.logins)
     lines = [
         "Demo data is ready. These are demo accounts with published passwords: use them on this machine only,",
@@ -169,19 +155,10 @@ def describe(demo: Demo, base_url: str) -> str:
         f"    client_id      {demo.client.client_id}",
         f"    client_secret  {DEMO_CLIENT_SECRET}",
         f"    scopes         {demo.client.scopes}",
-        "",
-        "  Products:",
     ]
-    for product in demo.products:
-        studies = ", ".join(_version_text(version) for version in product.versions) or "no studies"
-        lines.append(f"    {product.name} ({product.organisation}): {studies}")
+    for block in demo.summary:
+        lines += ["", *block]
     return "\n".join(lines)
-
-
-def _version_text(version: DemoVersion) -> str:
-    if version.total is None:
-        return f"v{version.version} {version.status}"
-    return f"v{version.version} {version.total:,.1f} {version.unit}"
 
 
 def _refuse_real_data(session: Session) -> None:
@@ -225,7 +202,8 @@ def _user(session: Session, person: _Person, organisations: dict[str, int]) -> i
 
 
 def _client(session: Session, organisation_id: int) -> None:
-    _, name, scopes = _CLIENT
+    _, name = _CLIENT
+    scopes = " ".join(scope for domain in DOMAINS for scope in domain.scopes)
     query = sa.select(MachineClient.id).where(
         MachineClient.organisation_id == organisation_id, MachineClient.name == name
     )
@@ -249,7 +227,7 @@ def _read(session: Session) -> Demo:
         .where(User.email.in_(emails))
     )
     found = {user.email: DemoLogin(user.email, user.name, user.role, org.name, org.kind) for user, org in rows}
-    client_organisation, client_name, _ = _CLIENT
+    client_organisation, client_name = _CLIENT
     client = session.scalars(
         sa.select(MachineClient)
         .where(
@@ -264,5 +242,5 @@ def _read(session: Session) -> Demo:
     return Demo(
         logins=tuple(found[email] for email in emails if email in found),
         client=DemoClient(client.client_id, client_organisation, client.scopes),
-        products=footprint_demo.read_products(session, organisations),
+        summary=tuple(tuple(d.describe_demo(session, organisations)) for d in DOMAINS if d.describe_demo is not None),
     )

@@ -67,7 +67,9 @@ def _expected_totals(tmp_path: Path) -> dict[tuple[str, str], list[float]]:
     """Each demo product's totals by version, computed by compute() from files, as the CLI computes them."""
     variant = tmp_path / "pv-module-v2.yaml"
     variant.write_text(
-        demo.less_grid_electricity(demo.example_model("pv-module"), footprint_demo.PV_SECOND_VERSION_SHARE)
+        footprint_demo.less_grid_electricity(
+            footprint_demo.example_model("pv-module"), footprint_demo.PV_SECOND_VERSION_SHARE
+        )
     )
     return {
         PV: [compute(EXAMPLES / "pv-module" / "model.yaml").total, compute(variant).total],
@@ -86,15 +88,30 @@ def _log_in(client: TestClient | httpx2.Client, email: str) -> dict[str, Any]:
     return answer
 
 
+def _products(settings: Settings) -> tuple[footprint_demo.DemoProduct, ...]:
+    """The demo's products as the footprint domain reads them."""
+    engine = create_engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            rows = session.execute(sa.text("SELECT name, id FROM organisations"))
+            return footprint_demo.read_products(session, {name: org_id for name, org_id in rows})
+    finally:
+        engine.dispose()
+
+
 def test_seed_creates_the_demo(migrated: Settings, tmp_path: Path) -> None:
     """The demo's organisations and users, its products whose studies are done with the totals compute() gives for
     the same models, and its client, as seed() reports them."""
     seeded = demo.seed(migrated)
     assert {login.email: (login.role, login.organisation, login.organisation_kind) for login in seeded.logins} == LOGINS
-    totals = {(product.organisation, product.name): [v.total for v in product.versions] for product in seeded.products}
+    products = _products(migrated)
+    totals = {(product.organisation, product.name): [v.total for v in product.versions] for product in products}
     assert totals == _expected_totals(tmp_path)
     assert totals[PV][1] < totals[PV][0]
-    assert [(v.version, v.status) for product in seeded.products for v in product.versions] == [
+    (summary,) = seeded.summary  # the footprint domain's, printed by serve --demo
+    assert summary[0] == "  Products:" and len(summary) == 1 + len(products)
+    assert summary[1].startswith("    PV module, mono-Si, 1 kWp (Sunrise PV Co.): v1 410.5 kg CO2e per 1 kW, v2 ")
+    assert [(v.version, v.status) for product in products for v in product.versions] == [
         (1, "done"),
         (2, "done"),
         (1, "done"),
@@ -179,8 +196,8 @@ def test_seed_refuses_a_database_with_other_data(migrated: Settings) -> None:
 def test_second_version_changes_grid_electricity_amounts_only() -> None:
     """The PV module's second version differs from the example only in its grid-electricity amounts (times the
     share) and their sources: no factor, unit or other amount is invented."""
-    original = yaml.safe_load(demo.example_model("pv-module"))
-    variant = yaml.safe_load(demo.less_grid_electricity(demo.example_model("pv-module"), 0.85))
+    original = yaml.safe_load(footprint_demo.example_model("pv-module"))
+    variant = yaml.safe_load(footprint_demo.less_grid_electricity(footprint_demo.example_model("pv-module"), 0.85))
     pairs = [
         (before, after)
         for key, lines in (("stages", "activities"), ("processes", "inputs"))
@@ -206,14 +223,14 @@ def test_wheel_ships_the_demo_models() -> None:
     first; in this checkout they read examples/ (the same text)."""
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     included = pyproject["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
-    expected = {f"examples/{name}/model.yaml": f"lowcarbon/demo_data/{name}.yaml" for name in demo.EXAMPLES}
-    for name in demo.EXAMPLES:
-        assert demo.example_model(name) == (EXAMPLES / name / "model.yaml").read_text(encoding="utf-8")
-        for file, content in demo.example_files(name).items():
+    expected = {f"examples/{name}/model.yaml": f"lowcarbon/demo_data/{name}.yaml" for name in footprint_demo.EXAMPLES}
+    for name in footprint_demo.EXAMPLES:
+        assert footprint_demo.example_model(name) == (EXAMPLES / name / "model.yaml").read_text(encoding="utf-8")
+        for file, content in footprint_demo.example_files(name).items():
             expected[f"examples/{name}/{file}"] = f"lowcarbon/demo_data/{name}/{file}"
             assert content == (EXAMPLES / name / file).read_text(encoding="utf-8")
     assert included == expected
-    assert list(demo.example_files("cotton-tshirt")) == ["factors.csv"]
+    assert list(footprint_demo.example_files("cotton-tshirt")) == ["factors.csv"]
 
 
 def test_readme_names_the_demo() -> None:

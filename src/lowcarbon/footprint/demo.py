@@ -30,6 +30,7 @@ __all__ = [
     "EXAMPLES",
     "DemoProduct",
     "DemoVersion",
+    "describe",
     "example_files",
     "example_model",
     "less_grid_electricity",
@@ -149,6 +150,21 @@ def read_products(session: Session, organisations: Mapping[str, int | None]) -> 
     """The demo's products as they are in the database, with their studies, oldest first."""
     products = (_read_product(session, plan, organisations.get(plan.organisation)) for plan in _PRODUCTS)
     return tuple(product for product in products if product is not None)
+
+
+def describe(session: Session, organisations: Mapping[str, int | None]) -> list[str]:
+    """What ``serve --demo`` prints of the demo's products: each with the total of each version."""
+    lines = ["  Products:"]
+    for product in read_products(session, organisations):
+        studies = ", ".join(_version_text(version) for version in product.versions) or "no studies"
+        lines.append(f"    {product.name} ({product.organisation}): {studies}")
+    return lines
+
+
+def _version_text(version: DemoVersion) -> str:
+    if version.total is None:
+        return f"v{version.version} {version.status}"
+    return f"v{version.version} {version.total:,.1f} {version.unit}"
 
 
 def _product(session: Session, ports: Ports, plan: _ProductPlan, organisation_id: int, author: int) -> None:

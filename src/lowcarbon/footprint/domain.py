@@ -26,4 +26,5 @@ DOMAIN = Domain(
     },
     migration_branch="studies",
     seed_demo=demo.seed,
+    describe_demo=demo.describe,
 )

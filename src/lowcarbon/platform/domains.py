@@ -19,11 +19,13 @@ from sqlalchemy.orm import Session
 from lowcarbon.platform.jobs import JobKind
 from lowcarbon.ports import Ports
 
-__all__ = ["DemoSeed", "Domain"]
+__all__ = ["DemoSeed", "DemoSummary", "Domain"]
 
 # The demo's hook: (session, ports acting as the demo, organisation ids by name, user ids by email); it adds what
 # is not there yet.
 DemoSeed = Callable[[Session, Ports, Mapping[str, int], Mapping[str, int]], None]
+# What `serve --demo` prints of a domain's demo data: (session, the demo's organisation ids by name) -> lines.
+DemoSummary = Callable[[Session, Mapping[str, int | None]], list[str]]
 
 
 @dataclass(frozen=True)
@@ -38,3 +40,4 @@ class Domain:
     scopes: Mapping[str, str] = field(default_factory=dict)  # OAuth2 scope -> what it allows
     migration_branch: str | None = None  # the Alembic branch label of lowcarbon/<package>/migrations/versions
     seed_demo: DemoSeed | None = None
+    describe_demo: DemoSummary | None = None
