@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, InvalidInput, NotFound
 from lowcarbon.footprint import schemas as model
-from lowcarbon.footprint.bundle import ModelFormat, model_format_of
+from lowcarbon.footprint.bundle import ModelFormat
 from lowcarbon.footprint.stored import file_bytes, named_files, validate
 from lowcarbon.footprint.tables import Product, Study, StudyFile
 from lowcarbon.ports import AuditLog, Clock, JobQueue, JobState, JobStatus, Ports
@@ -224,7 +224,7 @@ def get_model(session: Session, *, organisation_id: int, study_id: int) -> Store
     if row is None:
         raise NotFound(f"your organisation has no study {study_id}")
     version, text, model_format = row
-    return StoredModel(study_id, version, text, model_format_of(f"model.{model_format}") or "yaml")
+    return StoredModel(study_id, version, text, cast(ModelFormat, model_format))  # the table's check: one of FORMATS
 
 
 def list_files(session: Session, *, organisation_id: int, study_id: int) -> list[model.FactorFile]:
@@ -379,7 +379,7 @@ def _summary(study: Study, status: JobState) -> model.StudySummary:
         product_id=study.product_id,
         version=study.version,
         status=status.value,
-        model_format=study.model_format,  # type: ignore[arg-type]  # likewise
+        model_format=study.model_format,  # type: ignore[arg-type]  # the table's check keeps it one of FORMATS
         total=study.total,
         created_by=study.created_by,
         created_by_client=study.client_name,
