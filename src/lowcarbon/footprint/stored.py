@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import PurePosixPath
@@ -44,7 +43,6 @@ __all__ = [
     "bundle_of",
     "compute_stored",
     "file_bytes",
-    "file_sha256",
     "name_problem",
     "named_files",
     "stored_file",
@@ -113,11 +111,6 @@ def file_bytes(name: str, content: str) -> bytes:
         return base64.b64decode(content, validate=True)
     except (binascii.Error, ValueError):
         raise DataFormatError(f"{name}: an Excel file is sent as its bytes in base64") from None
-
-
-def file_sha256(name: str, content: str) -> str:
-    """The SHA-256 digest of the file's bytes, as ``sha256sum`` prints it for the file."""
-    return hashlib.sha256(file_bytes(name, content)).hexdigest()
 
 
 def bundle_of(text: str, model_format: ModelFormat, files: Files | None = None) -> ModelBundle:
