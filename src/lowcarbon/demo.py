@@ -29,7 +29,8 @@ from lowcarbon.platform.app import DOMAINS
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.clock import system_clock
 from lowcarbon.platform.database import create_engine, serialize, session_factory
-from lowcarbon.platform.jobs import InlineRunner, JobRegistry
+from lowcarbon.platform.domains import job_registry
+from lowcarbon.platform.jobs import InlineRunner
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import AuditEntry, MachineClient, Organisation, User
 from lowcarbon.ports import Ports
@@ -115,8 +116,7 @@ def seed(settings: Settings) -> Demo:
     engine = create_engine(settings)
     try:
         sessions = session_factory(engine, write=True)
-        kinds = JobRegistry(kind for domain in DOMAINS for kind in domain.job_kinds)
-        runner = InlineRunner(sessions, kinds, reads=session_factory(engine))
+        runner = InlineRunner(sessions, job_registry(DOMAINS), reads=session_factory(engine))
         with sessions.begin() as session:  # the new studies' jobs run inline when this commits
             serialize(session, "demo")
             _refuse_real_data(session)

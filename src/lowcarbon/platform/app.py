@@ -24,9 +24,9 @@ from lowcarbon.platform.clock import Clock, system_clock
 from lowcarbon.platform.csrf import check_csrf
 from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.dependencies import Platform
-from lowcarbon.platform.domains import Domain
+from lowcarbon.platform.domains import Domain, job_registry
 from lowcarbon.platform.http_errors import ErrorResponse, install_error_handlers
-from lowcarbon.platform.jobs import JobKind, JobRegistry, create_runner, recover_quietly
+from lowcarbon.platform.jobs import create_runner, recover_quietly
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web import install as install_web
 
@@ -65,7 +65,7 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
         engine=engine,
         sessions=sessions,
         write_sessions=write_sessions,
-        jobs=create_runner(settings, write_sessions, JobRegistry(_job_kinds(DOMAINS)), reads=sessions),
+        jobs=create_runner(settings, write_sessions, job_registry(DOMAINS), reads=sessions),
         clock=clock,
     )
     install_error_handlers(app)
@@ -83,10 +83,6 @@ def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
     _describe_scopes(app, scopes)
     app.add_middleware(BodyLimit)
     return app
-
-
-def _job_kinds(domains: tuple[Domain, ...]) -> list[JobKind]:
-    return [kind for domain in domains for kind in domain.job_kinds]
 
 
 def _describe_scopes(app: FastAPI, scopes: dict[str, str]) -> None:

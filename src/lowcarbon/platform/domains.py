@@ -9,17 +9,17 @@ domain is mounted by listing it there once. Migrations need no listing: ``migrat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from lowcarbon.platform.jobs import JobKind
+from lowcarbon.platform.jobs import JobKind, JobRegistry
 from lowcarbon.ports import Ports
 
-__all__ = ["DemoSeed", "DemoSummary", "Domain"]
+__all__ = ["DemoSeed", "DemoSummary", "Domain", "job_registry"]
 
 # The demo's hook: (session, ports acting as the demo, organisation ids by name, user ids by email); it adds what
 # is not there yet.
@@ -41,3 +41,8 @@ class Domain:
     migration_branch: str | None = None  # the Alembic branch label of lowcarbon/<package>/migrations/versions
     seed_demo: DemoSeed | None = None
     describe_demo: DemoSummary | None = None
+
+
+def job_registry(domains: Iterable[Domain]) -> JobRegistry:
+    """The job kinds of ``domains``, as a runner takes them."""
+    return JobRegistry(kind for domain in domains for kind in domain.job_kinds)
