@@ -10,7 +10,6 @@ see the result with its charts, and compare a product's versions.
                                          problem of the model (400)
     GET  /studies/{id}                   the study: its progress, then its result with charts by stage, by gas and
                                          hotspots, the model it was computed from and its factor files
-
     GET  /studies/{id}/status            the progress fragment that HTMX polls while the job runs
 
 A new version made from an earlier one (``files_from``, the study the form was prefilled from) keeps that study's
