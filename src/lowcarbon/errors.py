@@ -9,6 +9,7 @@
     │   │   └── OutsideTechnosphere     a demand names a product the technosphere does not have
     │   └── InvalidArrays               (row, col, value) arrays that cannot form a matrix (also ValueError)
     ├── DataFormatError                 an input file is malformed (also ValueError); ``problems`` lists each one
+    │   └── LimitExceeded      413/400  an input is past a limit of the bounded reader (``lowcarbon.bounded``)
     ├── UnitError                       a unit is unknown, or cannot be converted to the one needed (also ValueError)
     ├── InvalidInput               400  a value breaks a rule the message names (also ValueError); ``details``
     ├── NotFound                   404  a referenced record does not exist (also LookupError)
@@ -124,29 +125,54 @@ class InvalidArrays(EngineError, ValueError):
     code = "invalid_arrays"
 
 
+MAX_PROBLEMS = 100  # problems an error lists; ``count`` tells how many there were
+
+
 class DataFormatError(LowcarbonError, ValueError):
     """An input file is malformed; the message names the file, the field and the fix.
 
-    ``problems`` holds every problem as a value. Raised with problems only, the message is made from them: the one
-    problem's line, or a count line (``3 problems in the model:``) and a line each. Raised with a message only, it
-    is one problem without a place.
+    ``problems`` holds the problems as values, the first ``MAX_PROBLEMS`` of them, and ``count`` how many there
+    were, so that a bad file never makes a large answer. Raised with problems only, the message is made from them:
+    the one problem's line, or a count line (``3 problems in the model:``, ``250 problems in the model, the first
+    100:``) and a line each. Raised with a message only, it is one problem without a place.
     """
 
     code = "data_format_error"
 
-    def __init__(self, message: str = "", *, problems: Iterable[Problem] = (), what: str = "file") -> None:
-        listed = tuple(problems)
+    def __init__(
+        self, message: str = "", *, problems: Iterable[Problem] = (), what: str = "file", count: int = 0
+    ) -> None:
+        """``count``: how many problems there were, when ``problems`` are only the first of them."""
+        listed: list[Problem] = []
+        seen = 0
+        for problem in problems:  # counted to the end, kept to the first MAX_PROBLEMS
+            seen += 1
+            if seen <= MAX_PROBLEMS:
+                listed.append(problem)
+        count = max(count, seen)
         if not message:
-            count = len(listed)
             lines = "\n".join(map(str, listed))
-            message = lines if count == 1 else f"{count} problems in the {what}:\n{lines}"
+            shown = f", the first {MAX_PROBLEMS}" if count > MAX_PROBLEMS else ""
+            message = lines if count == 1 else f"{count} problems in the {what}{shown}:\n{lines}"
         super().__init__(message)
-        self.problems: tuple[Problem, ...] = listed or (Problem(message),)
+        self.problems: tuple[Problem, ...] = tuple(listed) or (Problem(message),)
+        self.count = max(count, 1)
 
     @classmethod
     def at(cls, source: str, message: str, *, place: str = "", id: str = "invalid") -> DataFormatError:
         """The error of one problem of the file ``source``: ``source: message`` (with the place between)."""
         return cls(problems=[Problem(message, place, source, id)])
+
+
+class LimitExceeded(DataFormatError):
+    """An input is past a limit of the bounded reader: 413 for a size (of a file, unpacked, a ratio), 400 for a
+    count or a depth (rows, nesting, digits); its code names the limit (``max_rows_exceeded``)."""
+
+    def __init__(self, limit: str, source: str, message: str, *, place: str = "", status: int = 413) -> None:
+        super().__init__(problems=[Problem(message, place, source, f"{limit}_exceeded", {"limit": limit})])
+        self.limit = limit
+        self.code = f"{limit}_exceeded"
+        self.status = status
 
 
 class UnitError(LowcarbonError, ValueError):

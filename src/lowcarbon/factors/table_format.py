@@ -33,15 +33,14 @@ the row (as a spreadsheet shows it), the column and the fix.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import cast, get_args
 
-from lowcarbon.errors import DataFormatError, Problem, UnitError
+from lowcarbon.bounded import Workbook, csv_rows, read_path
+from lowcarbon.errors import MAX_PROBLEMS, DataFormatError, Problem, UnitError
 from lowcarbon.factors.model import ORIGINS, DataQuality, Emission, Factor, Origin, Uncertainty, UncertaintyType
 from lowcarbon.units import parse_unit
 
@@ -72,24 +71,25 @@ class _Problems:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self.items: list[Problem] = []
+        self.items: list[Problem] = []  # the first MAX_PROBLEMS
+        self.count = 0
 
     def add(self, row: int | None, column: str | None, message: str) -> None:
-        parts = (f"row {row}" if row is not None else "", f"column {column}" if column else "")
-        place = ", ".join(part for part in parts if part)
-        self.items.append(Problem(message, place, self.source, "invalid_factor_table"))
+        self.count += 1
+        if self.count <= MAX_PROBLEMS:
+            parts = (f"row {row}" if row is not None else "", f"column {column}" if column else "")
+            place = ", ".join(part for part in parts if part)
+            self.items.append(Problem(message, place, self.source, "invalid_factor_table"))
 
     def raise_if_any(self) -> None:
         if self.items:
-            raise DataFormatError(problems=self.items, what="factor file")
+            raise DataFormatError(problems=self.items, what="factor file", count=self.count)
 
 
 def read_factor_file(path: str | Path, factor_set: str | None = None) -> list[Factor]:
     """Factors from a CSV (UTF-8) or Excel (.xlsx, first sheet or one named "factors") file."""
     location = Path(path)
-    if not location.is_file():
-        raise DataFormatError(f"{location}: no such file")
-    return read_factor_bytes(location.read_bytes(), str(location), factor_set or location.stem)
+    return read_factor_bytes(read_path(location), str(location), factor_set or location.stem)
 
 
 def read_factor_bytes(data: bytes, source: str, factor_set: str) -> list[Factor]:
@@ -105,21 +105,14 @@ def read_factor_bytes(data: bytes, source: str, factor_set: str) -> list[Factor]
 
 def parse_csv(text: str, source: str, factor_set: str) -> list[Factor]:
     """Factors from CSV text; ``source`` names it in error messages."""
-    reader = csv.reader(io.StringIO(text))
-    return parse_rows(reader, source, factor_set)
+    return parse_rows(csv_rows(text, source), source, factor_set)
 
 
-def _excel_rows(data: bytes, source: str) -> list[list[str]]:
-    from openpyxl import load_workbook  # only needed for Excel files
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DataFormatError.at(source, f"not a readable Excel workbook ({exc})", id="not_a_workbook") from None
-    sheet = workbook["factors"] if "factors" in workbook.sheetnames else workbook.worksheets[0]
-    rows = [["" if cell is None else str(cell) for cell in row] for row in sheet.iter_rows(values_only=True)]
-    workbook.close()
-    return rows
+def _excel_rows(data: bytes, source: str) -> Iterator[list[str]]:
+    with Workbook(data, source) as workbook:
+        names = workbook.sheetnames
+        for row in workbook.rows("factors" if "factors" in names else names[0]):
+            yield ["" if cell is None else str(cell) for cell in row]
 
 
 def parse_rows(rows: Iterable[list[str]], source: str, factor_set: str) -> list[Factor]:

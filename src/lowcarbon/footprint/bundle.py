@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal, get_args
 
+from lowcarbon.bounded import read_path
 from lowcarbon.errors import DataFormatError
 
 __all__ = ["FACTOR_SUFFIXES", "FORMATS", "ModelBundle", "ModelFormat", "model_format_of"]
@@ -52,15 +53,9 @@ class ModelBundle:
 
     @classmethod
     def from_path(cls, path: str | Path) -> ModelBundle:
-        """The model file at ``path``; the factor files it names are read from its folder when computed."""
+        """The model file at ``path`` (at most ``max_model_bytes``); the factor files it names are read from its
+        folder when computed."""
         location = Path(path)
-        try:
-            content = location.read_bytes()
-        except FileNotFoundError:
-            raise DataFormatError.at(str(location), "no such file", id="no_file") from None
-        except OSError as exc:
-            raise DataFormatError.at(
-                str(location), f"cannot be read ({exc.strerror or exc})", id="unreadable"
-            ) from None
+        content = read_path(location, "max_model_bytes")
         model_format = model_format_of(location.name) or "yaml"
         return cls(content, model_format, name=str(location), folder=location.parent)

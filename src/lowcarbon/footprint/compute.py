@@ -12,7 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from lowcarbon.errors import DataFormatError, Problem
+from lowcarbon.errors import DataFormatError, LimitExceeded, Problem
 from lowcarbon.factors import FactorLibrary, default_library, load_set
 from lowcarbon.footprint.build import PARTS, BuiltModel, build
 from lowcarbon.footprint.bundle import ModelBundle
@@ -59,14 +59,16 @@ def prepare_read(
     """``prepare`` for a model read from ``bundle`` already (``read_bundle_model``), so that a caller who looked at
     the model first does not read it twice."""
     library = FactorLibrary(library) if library is not None else default_library()  # the caller's stays as it was
-    problems = _load_factor_files(bundle, model, library)
+    problems, unlisted = _load_factor_files(bundle, model, library)
     if problems:
-        raise DataFormatError(problems=problems, what="model and its factor files")
+        count = len(problems) + unlisted
+        raise DataFormatError(problems=problems, what="model and its factor files", count=count)
     pcr, pcr_problems = _pcr(bundle, model)
     try:
         built = build(model, library, load_set(model.gwp), bundle.source)
     except DataFormatError as exc:
-        raise DataFormatError(problems=[*on_sheets(exc, places).problems, *pcr_problems], what="model") from None
+        problems = [*on_sheets(exc, places).problems, *pcr_problems]
+        raise DataFormatError(problems=problems, what="model", count=exc.count + len(pcr_problems)) from None
     if pcr_problems:
         raise DataFormatError(problems=pcr_problems, what="model")
     return PreparedModel(model, built, pcr)
@@ -83,9 +85,11 @@ def compute(
     return result
 
 
-def _load_factor_files(bundle: ModelBundle, model: ProductModel, library: FactorLibrary) -> list[Problem]:
-    """Read the factor files the model names into ``library``: from the bundle, else from its folder."""
+def _load_factor_files(bundle: ModelBundle, model: ProductModel, library: FactorLibrary) -> tuple[list[Problem], int]:
+    """Read the factor files the model names into ``library``: from the bundle, else from its folder; the problems
+    listed, and how many more there were. A file past a limit of the bounded reader stops it (LimitExceeded)."""
     problems = carried_file_problems(bundle, model)
+    unlisted = 0
     for name in dict.fromkeys(model.factor_files):
         try:
             if name in bundle.files:
@@ -95,9 +99,12 @@ def _load_factor_files(bundle: ModelBundle, model: ProductModel, library: Factor
             elif bundle.folder is not None:
                 message = f"{name} does not exist (paths are relative to the model)"
                 problems.append(Problem(message, "factor_files", bundle.source, "missing_file", {"file": name}))
+        except LimitExceeded:
+            raise
         except DataFormatError as exc:
             problems.extend(exc.problems)
-    return problems
+            unlisted += exc.count - len(exc.problems)
+    return problems, unlisted
 
 
 def carried_file_problems(bundle: ModelBundle, model: ProductModel, ignore: Collection[str] = ()) -> list[Problem]:

@@ -17,12 +17,12 @@ Problems are reported with the sheet, row and column, all at once.
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from lowcarbon.bounded import Workbook, read_path
 from lowcarbon.errors import DataFormatError, Problem
 from lowcarbon.footprint.model import ProductModel, parse_model
 
@@ -30,27 +30,21 @@ ACTIVITY = ("name", "amount", "unit", "factor", "process", "data_type", "source"
 FLAGS = ("avoided", "aircraft", "exempted")
 DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
 OUTPUT = ("product", "amount", "unit", "mass_kg", "energy_mj", "value")
+SHEETS = ("product", "bom", "processes")
 
 
 def load_excel_model(path: Path) -> tuple[ProductModel, dict[str, str]]:
     """A model from a workbook file, and the sheet place of each model place (see ``read_excel_model``)."""
-    try:
-        content = Path(path).read_bytes()
-    except OSError as exc:
-        raise DataFormatError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-    return read_excel_model(content, str(path))
+    return read_excel_model(read_path(path, "max_model_bytes"), str(path))
 
 
 def read_excel_model(content: bytes, source: str) -> tuple[ProductModel, dict[str, str]]:
-    """A model from a workbook's bytes, and the sheet place of each model place; errors name sheet, row and column."""
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DataFormatError.at(source, f"not a readable Excel workbook ({exc})", id="not_a_workbook") from None
-    sheets = {name: list(_rows(workbook[name])) for name in workbook.sheetnames}
-    workbook.close()
+    """A model from a workbook's bytes, and the sheet place of each model place; errors name sheet, row and column.
+    Only the model's sheets are read, each within ``max_model_rows`` (``lowcarbon.bounded``)."""
+    with Workbook(content, source) as workbook:
+        sheets = {
+            name: list(_rows(workbook.rows(name, "max_model_rows"))) for name in workbook.sheetnames if name in SHEETS
+        }
     for required in ("product", "bom"):
         if required not in sheets:
             message = f"the workbook needs a sheet named {required!r} (see lowcarbon init-model --excel)"
@@ -82,7 +76,8 @@ def on_sheets(error: DataFormatError, places: dict[str, str]) -> DataFormatError
     column unit); the error itself when there is no workbook to point into."""
     if not places:
         return error
-    return DataFormatError(problems=[_on_sheet(problem, places) for problem in error.problems], what="model")
+    problems = [_on_sheet(problem, places) for problem in error.problems]
+    return DataFormatError(problems=problems, what="model", count=error.count)
 
 
 def _on_sheet(problem: Problem, places: dict[str, str]) -> Problem:
@@ -97,8 +92,7 @@ def _on_sheet(problem: Problem, places: dict[str, str]) -> Problem:
 _MODEL_PLACE = re.compile(r"((?:stages|processes)\[\d+\]\.(?:activities|inputs|outputs)\[\d+\])(\.(\w+))?")
 
 
-def _rows(sheet: Any) -> Iterator[dict[str, Any]]:
-    rows = sheet.iter_rows(values_only=True)
+def _rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     for number, values in enumerate(rows, start=2):
         row = {h: v for h, v in zip(header, values, strict=False) if h and v not in (None, "")}

@@ -13,14 +13,14 @@ Everything wrong with a file is reported at once, each problem with the file, it
 
 from __future__ import annotations
 
-import json
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from lowcarbon.bounded import parse_json, parse_yaml
 from lowcarbon.errors import DataFormatError, Problem
 from lowcarbon.footprint.bundle import ModelBundle
 
@@ -28,10 +28,24 @@ Rating = Annotated[float, Field(ge=1, le=5)]
 STAGES = ("raw_material_acquisition", "production", "distribution", "use", "end_of_life")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls and DEL, but tab, newline, return
+
+
 class StrictModel(BaseModel):
-    """Unknown fields are errors (typos are caught), NaN and infinity are no numbers, values are frozen."""
+    """Unknown fields are errors (typos are caught), NaN and infinity are no numbers, texts have no control
+    characters (a NUL, which PostgreSQL cannot store, or a bell), values are frozen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain_text(cls, value: Any) -> Any:
+        texts = value if isinstance(value, (list, tuple)) else (value,)
+        for text in texts:
+            found = _CONTROL.search(text) if isinstance(text, str) else None
+            if found:
+                raise ValueError(f"has the control character U+{ord(found.group()):04X}; remove it")
+        return value
 
 
 class DataQualityRatings(StrictModel):
@@ -209,11 +223,7 @@ def read_model(content: bytes, model_format: str, source: str) -> ProductModel:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise DataFormatError.at(source, f"cannot be read as UTF-8 text ({exc})", id="not_utf8") from None
-    try:
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ten times faster
-        data = json.loads(text) if model_format == "json" else yaml.load(text, Loader=loader)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise DataFormatError.at(source, f"not valid {model_format.upper()} ({exc})", id="syntax") from None
+    data = parse_json(text, source) if model_format == "json" else parse_yaml(text, source)
     return parse_model(data, source)
 
 

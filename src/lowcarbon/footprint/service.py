@@ -139,7 +139,7 @@ def create_study(
         files = {name: content for name, content in kept.items() if name in named}
     _, problems = validate(model_text, model_format, files)
     if problems:
-        count = len(problems)
+        count = sum(problem.get("count", 1) for problem in problems)
         listed = "; ".join(f"{'.'.join(p['location'])}: {p['message']}" for p in problems)
         raise InvalidModel(f"{count} problem{'s' * (count > 1)} in the model: {listed}", details=problems)
     serialize(session, f"studies:product:{product.id}")  # versions are numbered one at a time

@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
-from lowcarbon.errors import DataFormatError, Detail, Problem
+from lowcarbon.errors import DataFormatError, Detail, LimitExceeded, Problem
 from lowcarbon.footprint.bundle import FACTOR_SUFFIXES, ModelBundle, ModelFormat
 from lowcarbon.footprint.compute import (
     PreparedModel,
@@ -138,8 +138,10 @@ def named_files(text: str, model_format: ModelFormat) -> list[str]:
 def validate(
     text: str, model_format: ModelFormat, files: Files | None = None
 ) -> tuple[PreparedModel | None, list[Detail]]:
-    """The model prepared for computing, or every problem of it and its factor files, each with its place in the
-    API's shape (``{"location": ["model", place] or ["files", name], "message", "type"}``)."""
+    """The model prepared for computing, or its problems and its factor files', each with its place in the API's
+    shape (``{"location": ["model", place] or ["files", name], "message", "type"}``): the first ``MAX_PROBLEMS``,
+    and after them, when there were more, one of type ``more_problems`` whose ``count`` says how many more.
+    LimitExceeded for a model or file past a limit of the bounded reader."""
     files = files or {}
     if len(text) > MAX_MODEL_CHARS:
         message = f"the model has {len(text):,} characters; at most {MAX_MODEL_CHARS:,} are accepted"
@@ -156,8 +158,15 @@ def validate(
             carried = carried_file_problems(bundle, model, ignore=badly_named)
             return None, named + [_located(problem, bundle.source) for problem in carried]
         return prepare_read(bundle, model, places), []
+    except LimitExceeded:  # past a limit of the bounded reader: 413, not a problem of the model's content
+        raise
     except DataFormatError as exc:
-        return None, [_located(problem, f"model.{model_format}") for problem in exc.problems]
+        problems = [_located(problem, f"model.{model_format}") for problem in exc.problems]
+        if exc.count > len(exc.problems):
+            unlisted = exc.count - len(exc.problems)
+            message = f"{unlisted:,} more problems are not listed; fix these and send the model again"
+            problems.append({**_detail(["model"], message), "type": "more_problems", "count": unlisted})
+        return None, problems
 
 
 def compute_stored(payload: dict[str, Any]) -> dict[str, Any]:

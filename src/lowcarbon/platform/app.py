@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import Depends, FastAPI
 
 from lowcarbon import __version__
+from lowcarbon.bounded import configure as configure_limits
 from lowcarbon.footprint.domain import DOMAIN as FOOTPRINT
 from lowcarbon.platform import auth_routes, health, oauth, organisation_routes
 from lowcarbon.platform.body_limit import BodyLimit
@@ -49,6 +50,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:
     """The web service for ``settings``; its database engine connects on first use, so this never fails on it."""
     engine = create_engine(settings)
+    configure_limits(settings.limits())  # what every file from outside is read within, in this process
     app = FastAPI(
         title="lowcarbon",
         version=__version__,

@@ -70,6 +70,9 @@ from sqlalchemy import CursorResult, event
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from lowcarbon.bounded import Limits
+from lowcarbon.bounded import active as active_limits
+from lowcarbon.bounded import configure as configure_limits
 from lowcarbon.errors import LowcarbonError
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.settings import Settings
@@ -164,10 +167,12 @@ def run_job(path: str, payload: dict[str, Any]) -> dict[str, Any]:
 _reports: SimpleQueue[tuple[int, int, str]] | None = None  # in a pool's worker: where it says which job it begins
 
 
-def _keep_reports(reports: SimpleQueue[tuple[int, int, str]]) -> None:
-    """A pool worker's initializer: keep the queue on which it reports the jobs it begins."""
+def _keep_reports(reports: SimpleQueue[tuple[int, int, str]], limits: Limits) -> None:
+    """A pool worker's initializer: keep the queue on which it reports the jobs it begins, and read files within the
+    web process's limits."""
     global _reports
     _reports = reports
+    configure_limits(limits)
 
 
 def _run_reported(job_id: int, path: str, payload: dict[str, Any]) -> dict[str, Any]:
@@ -482,10 +487,12 @@ class LocalProcessPoolRunner(JobRunner):
         reads: sessionmaker[Session] | None = None,
         workers: int = 2,
         timeout_seconds: float = 600,
+        limits: Limits | None = None,
     ) -> None:
         super().__init__(sessions, kinds, reads=reads)
         self.workers = workers
         self.timeout_seconds = timeout_seconds
+        self.limits = limits or active_limits()  # the bounded reader's, put in force in each worker
         self._pool: _Pool | None = None
         self._lock = threading.Lock()  # guards _pool, each pool's jobs, _closed and _watchdog
         self._closed = False
@@ -499,7 +506,7 @@ class LocalProcessPoolRunner(JobRunner):
         context = get_context("spawn")
         reports: SimpleQueue[tuple[int, int, str]] = context.SimpleQueue()
         executor = ProcessPoolExecutor(
-            max_workers=self.workers, mp_context=context, initializer=_keep_reports, initargs=(reports,)
+            max_workers=self.workers, mp_context=context, initializer=_keep_reports, initargs=(reports, self.limits)
         )
         self._pool = _Pool(executor, reports)
         return self._pool
@@ -620,7 +627,12 @@ def create_runner(
     if settings.job_runner == "inline":
         return InlineRunner(sessions, kinds, reads=reads)
     return LocalProcessPoolRunner(
-        sessions, kinds, reads=reads, workers=settings.job_workers, timeout_seconds=settings.job_timeout_seconds
+        sessions,
+        kinds,
+        reads=reads,
+        workers=settings.job_workers,
+        timeout_seconds=settings.job_timeout_seconds,
+        limits=settings.limits(),
     )
 
 

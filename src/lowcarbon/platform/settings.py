@@ -25,6 +25,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from lowcarbon.bounded import LIMITS, Limits
 from lowcarbon.platform.errors import ConfigurationError
 
 __all__ = ["ENV_PREFIX", "SECRET_KEY_FILE", "Settings", "default_data_dir", "settings_table"]
@@ -40,6 +41,11 @@ _SCHEMES = {  # what a database URL may start with, and the SQLAlchemy dialect+d
     "postgresql": "postgresql+psycopg",  # SQLAlchemy's default driver would be psycopg2, which we do not ship
     "postgresql+psycopg": "postgresql+psycopg",
 }
+
+
+def _limit(name: str) -> Any:
+    """The field of the bounded reader's limit ``name``: its default and what it bounds (``lowcarbon.bounded``)."""
+    return Field(default=getattr(Limits(), name), ge=1, le=2**62, description=LIMITS[name])
 
 
 def default_data_dir() -> Path:
@@ -98,6 +104,20 @@ class Settings(BaseSettings):
         description="Seconds a background job may run in a worker of the `local` runner, counted from when the worker "
         "begins it; a job running longer is stopped and fails. The `inline` runner applies no limit.",
     )
+    max_file_bytes: int = _limit("max_file_bytes")
+    max_model_bytes: int = _limit("max_model_bytes")
+    max_member_bytes: int = _limit("max_member_bytes")
+    max_unpacked_bytes: int = _limit("max_unpacked_bytes")
+    max_compression_ratio: int = _limit("max_compression_ratio")
+    max_archive_members: int = _limit("max_archive_members")
+    max_rows: int = _limit("max_rows")
+    max_model_rows: int = _limit("max_model_rows")
+    max_columns: int = _limit("max_columns")
+    max_cell_chars: int = _limit("max_cell_chars")
+    max_shared_strings: int = _limit("max_shared_strings")
+    max_nesting_depth: int = _limit("max_nesting_depth")
+    max_number_digits: int = _limit("max_number_digits")
+    max_document_nodes: int = _limit("max_document_nodes")
     settings_file: Path | None = Field(
         default=None,
         description="TOML file of settings (keys as in the first column); environment variables override it.",
@@ -153,6 +173,10 @@ class Settings(BaseSettings):
         if not self.database_url:
             self.database_url = f"sqlite:///{self.data_dir / DATABASE_FILE}"
         return self
+
+    def limits(self) -> Limits:
+        """The bounded reader's limits these settings give (``max_*``)."""
+        return Limits(**{name: getattr(self, name) for name in LIMITS})
 
     def ensure_secret_key(self) -> str:
         """The secret key: the one given, else the one kept in the data directory, created there on first use."""
