@@ -11,6 +11,11 @@ Some readers turn what ``receive`` raises into another answer (FastAPI answers 4
 route with a body parameter), or let it escape as a crash: once the limit is passed, any answer but a 413 the app
 begins, and any error that escapes before the app answered, is replaced by the 413 in the one JSON error shape.
 The limit is ``forms.MAX_MULTIPART``, above the largest body any route takes; routes keep their own, smaller ones.
+
+A JSON body (``application/json``, ``*/*+json``, or a body without a type, which FastAPI reads as JSON) is read
+whole first, within the same limit, and refused with 400 ``max_nesting_depth_exceeded`` when it nests deeper than
+the bounded reader's ``max_nesting_depth`` (``lowcarbon.bounded``): Python's JSON decoder recurses, and a body
+nested a thousand levels would crash whichever reader parses it. The app then receives the body as it came.
 """
 
 from __future__ import annotations
@@ -18,7 +23,8 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lowcarbon.errors import PayloadTooLarge
+from lowcarbon.bounded import check_json_depth
+from lowcarbon.errors import LimitExceeded, PayloadTooLarge
 from lowcarbon.platform.forms import MAX_MULTIPART
 from lowcarbon.platform.http_errors import error_response
 
@@ -35,9 +41,14 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = Headers(scope=scope).get("content-length", "")
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(f"the body has {int(declared):,} bytes", scope, receive, send)
+            return
+        has_body = declared not in ("", "0") or "transfer-encoding" in headers
+        if has_body and _is_json(headers.get("content-type", "")):
+            await self._json(scope, receive, send)
             return
         counted, exceeded, started, replaced = 0, False, False, False
 
@@ -70,9 +81,46 @@ class BodyLimit:
                 raise
             await self._refuse(f"the body has more than {self.max_bytes:,} bytes", scope, receive, send)
 
+    async def _json(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read the JSON body whole (within the limit), check its nesting, then hand it to the app as it came."""
+        chunks: list[bytes] = []
+        counted, more = 0, True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":  # the client left: nothing to answer
+                return
+            chunks.append(message.get("body", b""))
+            counted += len(chunks[-1])
+            more = message.get("more_body", False)
+            if counted > self.max_bytes:
+                await self._refuse(f"the body has more than {self.max_bytes:,} bytes", scope, receive, send)
+                return
+        body = b"".join(chunks)
+        try:
+            check_json_depth(body, "the request body")
+        except LimitExceeded as exc:
+            await error_response(exc.status, exc.code, str(exc))(scope, receive, send)
+            return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if delivered:
+                return await receive()  # after the body: a disconnect, as the server reports it
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        await self.app(scope, replay, send)
+
     def _error(self, size: str) -> PayloadTooLarge:
         return PayloadTooLarge(f"{size}; a request body has at most {self.max_bytes:,} bytes")
 
     async def _refuse(self, size: str, scope: Scope, receive: Receive, send: Send) -> None:
         error = self._error(size)
         await error_response(error.status, error.code, str(error))(scope, receive, send)
+
+
+def _is_json(content_type: str) -> bool:
+    """Whether a body of this content type is read as JSON: none given, ``application/json`` or ``*/*+json``."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return not media or media == "application/json" or media.endswith("+json")
