@@ -282,7 +282,7 @@ def test_not_a_zip(tmp_path: Path) -> None:
     """A file that is not a zip is reported as such."""
     path = tmp_path / "data.zip"
     path.write_text("<processDataSet/>")
-    with pytest.raises(DataFormatError, match=r"data\.zip: not a readable zip archive"):
+    with pytest.raises(DataFormatError, match=r"data\.zip: not a readable ILCD zip archive"):
         IlcdArchive.open(path)
 
 
@@ -300,7 +300,7 @@ def test_malformed_process_xml(ilcd_xml: IlcdXml, write_zip: WriteZip) -> None:
     with IlcdArchive.open(write_zip(files)) as archive, pytest.raises(DataFormatError) as error:
         list(archive.processes())
     assert f"ILCD/processes/{PROCESS}.xml in " in str(error.value)
-    assert "malformed XML (no element found: line 2" in str(error.value)
+    assert "not valid XML (no element found: line 2" in str(error.value)
 
 
 def test_process_without_uuid(ilcd_xml: IlcdXml, write_zip: WriteZip) -> None:

@@ -489,7 +489,7 @@ def test_not_a_zip(tmp_path: Path) -> None:
     """A file that is no zip is named, with what to give instead."""
     text = tmp_path / "export.zip"
     text.write_text("name,amount\n", encoding="utf-8")
-    with pytest.raises(DataFormatError, match=r"export\.zip: cannot be read as a zip file"):
+    with pytest.raises(DataFormatError, match=r"export\.zip: not a readable openLCA JSON-LD zip"):
         import_jsonld(text)
 
 
@@ -505,7 +505,7 @@ def test_malformed_json(tmp_path: Path, archive: Path) -> None:
     """Text that is no JSON, or JSON that is no object, names the member and the place."""
     member = f"processes/{ROLLING}.json"
     broken = write_zip(tmp_path / "broken.zip", {**members_of(archive), member: '{"@id": "x",\n  "name": }'})
-    with pytest.raises(DataFormatError, match=rf"broken\.zip: {member}: is not valid JSON \(.* line 2, column 11\)"):
+    with pytest.raises(DataFormatError, match=rf"broken\.zip: {member}: not valid JSON \(.* line 2 column 11"):
         import_jsonld(broken)
     array = write_zip(tmp_path / "array.zip", {**members_of(archive), member: "[]"})
     with pytest.raises(DataFormatError, match=rf"array\.zip: {member}: holds a JSON list, not the object"):
@@ -522,7 +522,7 @@ def test_damaged_member(tmp_path: Path) -> None:
     start = data.index(payload)
     data[start + 10] ^= 0xFF  # one flipped byte inside the stored member
     path.write_bytes(bytes(data))
-    with pytest.raises(DataFormatError, match=rf"damaged\.zip: processes/{ROLLING}\.json: cannot be read from the zip"):
+    with pytest.raises(DataFormatError, match=rf"damaged\.zip: member 'processes/{ROLLING}\.json' cannot be unpacked"):
         import_jsonld(path)
 
 
@@ -560,7 +560,7 @@ def set_field(path: tuple[str | int, ...], value: object) -> ProcessEdit:
         (set_in_exchange(2, "isInput", "yes"), r"field exchanges\[2\]\.isInput: is a str \('yes'\), not true or false"),
         (set_in_exchange(2, "flow", None), r"field exchanges\[2\]\.flow: missing; every exchange names its flow"),
         (set_in_exchange(2, "flow", "CO2"), r"field exchanges\[2\]\.flow: is a str, not an object"),
-        (set_in_exchange(2, "amount", float("nan")), r"field exchanges\[2\]\.amount: is nan; give a finite number"),
+        (set_in_exchange(2, "amount", float("nan")), r"NaN is not a number JSON allows; give a finite number"),
         (set_field(("exchanges",), {}), r"field exchanges: is a dict, not a list"),
         (set_field(("processType",), "SYSTEM"), r"field processType: 'SYSTEM' is none of UNIT_PROCESS, LCI_RESULT"),
         (
@@ -636,7 +636,7 @@ def test_process_not_utf8(tmp_path: Path, archive: Path) -> None:
     latin1 = write_zip(
         tmp_path / "latin1.zip", {**members_of(archive), member: '{"name": "Stahl, geh\xe4rtet"}'.encode("latin-1")}
     )
-    with pytest.raises(DataFormatError, match=rf"latin1\.zip: {member}: is not UTF-8 text"):
+    with pytest.raises(DataFormatError, match=rf"latin1\.zip: {member}: cannot be read as UTF-8 text"):
         import_jsonld(latin1)
 
 

@@ -32,11 +32,11 @@ import math
 import re
 import xml.etree.ElementTree as ET
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from lowcarbon.bounded import Archive, parse_xml, read_path
 from lowcarbon.errors import DataFormatError
 from lowcarbon.factors.characterization import CharacterizationSet, load_set
 from lowcarbon.factors.flow_mapping import classify_flow
@@ -103,40 +103,17 @@ def _documents(location: Path) -> Iterator[tuple[str, ET.Element]]:
 
 
 def _file_document(file: Path, source: str) -> Iterator[tuple[str, ET.Element]]:
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise DataFormatError(f"{source}: cannot be read ({exc.strerror or exc})") from None
-    yield source, _parse(data, source)
+    yield source, parse_xml(read_path(file), source)
 
 
 def _zip_documents(location: Path) -> Iterator[tuple[str, ET.Element]]:
-    try:
-        archive = zipfile.ZipFile(location)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise DataFormatError(f"{location}: cannot be read as a zip file ({exc}); give a zip of .spold files") from None
-    with archive:
-        members = sorted(
-            info.filename
-            for info in archive.infolist()
-            if not info.is_dir() and info.filename.lower().endswith(SUFFIX) and "__MACOSX/" not in info.filename
-        )
+    with Archive(location, str(location)) as archive:
+        members = sorted(name for name in archive.names() if name.lower().endswith(SUFFIX) and "__MACOSX/" not in name)
         if not members:
             raise DataFormatError(f"{location}: no {SUFFIX} files in the zip; give a zip of EcoSpold2 datasets")
         for member in members:
             source = f"{location.name}: {member}"
-            try:
-                data = archive.read(member)
-            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-                raise DataFormatError(f"{source}: cannot be read from the zip ({exc}); the zip is damaged") from None
-            yield source, _parse(data, source)
-
-
-def _parse(data: bytes, source: str) -> ET.Element:
-    try:
-        return ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise DataFormatError(f"{source}: is not well-formed XML ({exc}); fix the file or export it again") from None
+            yield source, parse_xml(archive.read(member), source)
 
 
 def _activity_datasets(root: ET.Element, source: str) -> list[ET.Element]:

@@ -23,14 +23,13 @@ import math
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import MappingProxyType, TracebackType
 from typing import Literal, Self, TypeVar
 
+from lowcarbon.bounded import Archive, parse_xml
 from lowcarbon.errors import DataFormatError
 
 _T = TypeVar("_T")
@@ -461,11 +460,11 @@ def _index(names: list[str], prefix: str) -> dict[str, dict[str, str]]:
 class IlcdArchive:
     """An open ILCD zip archive; datasets are parsed on first use and kept. Use as a context manager."""
 
-    def __init__(self, path: Path, archive: zipfile.ZipFile, prefix: str) -> None:
+    def __init__(self, path: Path, archive: Archive, prefix: str) -> None:
         """Use ``IlcdArchive.open(path)``."""
         self.path = path
         self._zip = archive
-        self._files = _index(archive.namelist(), prefix)
+        self._files = _index(archive.names(), prefix)
         self._processes: dict[str, IlcdProcess] = {}
         self._flows: dict[str, IlcdFlow | None] = {}
         self._properties: dict[str, IlcdFlowProperty | None] = {}
@@ -479,11 +478,8 @@ class IlcdArchive:
         if not path.is_file():
             problem = "is a folder" if path.is_dir() else "does not exist"
             raise DataFormatError(f"{path}: {problem}; give the path of an ILCD .zip file")
-        try:
-            archive = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise DataFormatError(f"{path}: not a readable zip archive ({exc}); give an ILCD .zip export") from None
-        prefix = _ilcd_prefix(archive.namelist())
+        archive = Archive(path, str(path), "ILCD zip archive")
+        prefix = _ilcd_prefix(archive.names())
         if prefix is None:
             archive.close()
             raise DataFormatError(
@@ -508,16 +504,7 @@ class IlcdArchive:
     def _read(self, member: str, root_tag: str, namespace: str, fields: dict[str, tuple[str, str]]) -> _Dataset:
         """Parse one XML file of the archive, checking its root element."""
         where = f"{member} in {self.path}"
-        try:
-            data = self._zip.read(member)
-        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
-            raise DataFormatError(f"{where}: cannot be read from the zip ({exc}); re-create the archive") from None
-        except ValueError as exc:  # the archive was closed
-            raise ValueError(f"{where}: {exc}; read datasets before closing the IlcdArchive") from None
-        try:
-            root = ET.fromstring(data)
-        except ET.ParseError as exc:
-            raise DataFormatError(f"{where}: malformed XML ({exc}); fix or re-export this file") from None
+        root = parse_xml(self._zip.read(member), where)
         if root.tag != f"{{{namespace}}}{root_tag}":
             raise DataFormatError(
                 f"{where}: the root element is {root.tag}, not {root_tag} in namespace {namespace}; "

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pint
 
+from lowcarbon.bounded import Archive
 from lowcarbon.errors import DataFormatError, LowcarbonError, UnitError
 from lowcarbon.factors.model import Factor
 from lowcarbon.factors.table_format import parse_csv, read_factor_bytes, read_factor_file
@@ -155,8 +156,8 @@ def inventory_kind(path: Path) -> str | None:
         return "ecospold2"
     if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
         return None
-    with zipfile.ZipFile(path) as archive:
-        names = archive.namelist()
+    with Archive(path, str(path)) as archive:
+        names = archive.names()
     if any(name.endswith(".spold") for name in names):
         return "ecospold2"
     if any(name.endswith(".json") and "processes/" in name for name in names):

@@ -24,17 +24,15 @@ raises ``DataFormatError`` naming the zip, the member inside it and the field. N
 
 from __future__ import annotations
 
-import json
 import math
 import re
-import zipfile
-import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import TracebackType
 from typing import NamedTuple, Self
 
+from lowcarbon.bounded import Archive, parse_json
 from lowcarbon.errors import DataFormatError
 from lowcarbon.factors.characterization import CharacterizationSet, load_set
 from lowcarbon.factors.flow_mapping import classify_flow
@@ -114,10 +112,10 @@ class _Flow:
 class _Archive:
     """An open JSON-LD zip: members listed once; flows, units, categories and locations kept once read."""
 
-    def __init__(self, zip_file: zipfile.ZipFile, name: str) -> None:
+    def __init__(self, zip_file: Archive, name: str) -> None:
         self._zip = zip_file
         self.name = name
-        self._names = frozenset(zip_file.namelist())
+        self._names = frozenset(zip_file.names())
         self._flows: dict[str, _Flow] = {}
         self._units: dict[str, tuple[Mapping[str, float], str | None] | str] = {}
         self._categories: dict[str, tuple[str, ...]] = {}
@@ -131,13 +129,7 @@ class _Archive:
             raise DataFormatError(f"{path}: is a folder; give the openLCA JSON-LD zip itself (File > Export > JSON-LD)")
         if not path.is_file():
             raise DataFormatError(f"{path}: no such file; give the path of an openLCA JSON-LD zip export")
-        try:
-            zip_file = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise DataFormatError(
-                f"{path}: cannot be read as a zip file ({exc}); give an openLCA JSON-LD export (File > Export "
-                "> JSON-LD)"
-            ) from None
+        zip_file = Archive(path, str(path), "openLCA JSON-LD zip (File > Export > JSON-LD)")
         try:
             return cls(zip_file, path.name)
         except BaseException:
@@ -199,18 +191,7 @@ class _Archive:
     def json(self, member: str) -> JsonObject:
         """The JSON object in a member, parsed anew each time: the callers keep what is worth keeping."""
         place = _Field(self.name, member)
-        try:
-            raw = self._zip.read(member)
-        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
-            raise place.error(f"cannot be read from the zip ({exc}); the zip is damaged, export it again") from None
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            raise place.error(
-                f"is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}); export it again"
-            ) from None
-        except UnicodeDecodeError as exc:
-            raise place.error(f"is not UTF-8 text ({exc.reason}); export it again") from None
+        value = parse_json(self._zip.read(member), f"{self.name}: {member}")
         if not isinstance(value, dict):
             raise place.error(f"holds a JSON {type(value).__name__}, not the object of one dataset")
         return value
