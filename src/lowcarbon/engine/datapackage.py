@@ -2,12 +2,16 @@
 
 A datapackage is a directory or a .zip holding ``datapackage.json`` and ``.npy`` arrays. Its resources come in
 groups; a group of one matrix has ``indices`` (structured row/col ids), ``data`` and optionally ``flip`` (True marks
-an input: the stored value is negated) and ``rescale`` arrays. As in bw2calc's static ``LCA`` (``use_arrays`` and
-``use_distributions`` off), only ``vector`` groups count; ``array`` groups (presamples) and ``distributions``
-resources are ignored. Within a group duplicates are summed when the package's ``sum_intra_duplicates`` is true;
-across groups a later group's values replace earlier ones at the same position unless its package's
-``sum_inter_duplicates`` is true, in which case they add. NaN values insert nothing. Biosphere entries of unknown
-activities and characterization factors of unknown flows are dropped.
+an input: the stored value is negated), ``rescale`` and ``distributions`` arrays. As in bw2calc's static ``LCA``
+(``use_arrays`` and ``use_distributions`` off), only ``vector`` groups count and ``array`` groups (presamples) are
+ignored. Within a group duplicates are summed when the package's ``sum_intra_duplicates`` is true; across groups a
+later group's values replace earlier ones at the same position unless its package's ``sum_inter_duplicates`` is
+true, in which case they add. NaN values insert nothing. Biosphere entries of unknown activities and
+characterization factors of unknown flows are dropped.
+
+A group's ``distributions`` (stats_arrays parameters, see ``distributions``) are read beside its values for Monte
+Carlo (``uncertainty``), which samples them as bw2calc's ``use_distributions=True`` does, then flips and rescales
+each sample as a static value is.
 
 Each datapackage that holds a ``characterization_matrix`` is one characterization vector, named by the package.
 """
@@ -17,7 +21,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +30,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from lowcarbon.engine.distributions import Distributions
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.solvers import SolverMethod
 from lowcarbon.engine.system import Characterization, LCASystem
@@ -34,7 +39,7 @@ from lowcarbon.errors import DataFormatError, InvalidArrays
 TECHNOSPHERE = "technosphere_matrix"
 BIOSPHERE = "biosphere_matrix"
 CHARACTERIZATION = "characterization_matrix"
-GROUP_KINDS = ("indices", "data", "flip", "rescale")
+GROUP_KINDS = ("indices", "data", "flip", "rescale", "distributions")
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,10 @@ class Group:
     sum_intra: bool
     sum_inter: bool
     global_index: int | None = None  # characterization: the column id of the global location
+    # Monte Carlo: the distribution of each value before flip and rescale, and the factor (-1 for a flipped value,
+    # times its rescale) that makes a sample a matrix value; None where the group has no distributions resource.
+    distributions: Distributions | None = None
+    factors: NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -186,16 +195,19 @@ def _group(location: Path, what: str, arrays: dict[str, Any], sum_intra: bool, s
         raise DataFormatError(
             f"{location}: {what}: data has {values.size} values for {indices.size} indices; they must match"
         )
+    distributions = _distributions(location, what, arrays.get("distributions"), values)
+    factors = np.ones(values.size)
     if "flip" in arrays:
         flip = np.asarray(arrays["flip"], dtype=bool).ravel()
         if flip.size != values.size:
             raise DataFormatError(f"{location}: {what}: flip has {flip.size} entries for {values.size} values")
-        values = np.where(flip, -values, values)
+        factors = np.where(flip, -1.0, 1.0)
     if "rescale" in arrays:
         rescale = np.asarray(arrays["rescale"], dtype=np.float64).ravel()
         if rescale.size != values.size:
             raise DataFormatError(f"{location}: {what}: rescale has {rescale.size} entries for {values.size} values")
-        values = values * rescale
+        factors = factors * rescale
+    values = values * factors
     infinite = np.flatnonzero(np.isinf(values))
     if infinite.size:
         k = int(infinite[0])
@@ -207,7 +219,38 @@ def _group(location: Path, what: str, arrays: dict[str, Any], sum_intra: bool, s
     global_index = arrays.get("global_index")
     if global_index is not None:  # site-generic LCIA: bw2calc keeps only the factors of the global location
         keep &= cols == int(global_index)
-    return Group(rows[keep], cols[keep], values[keep], sum_intra, sum_inter, global_index)
+    kept = np.flatnonzero(keep)
+    return Group(
+        rows[kept],
+        cols[kept],
+        values[kept],
+        sum_intra,
+        sum_inter,
+        global_index,
+        distributions.take(kept) if distributions is not None else None,
+        factors[kept] if distributions is not None else None,
+    )
+
+
+def _distributions(location: Path, what: str, params: Any, values: NDArray[np.float64]) -> Distributions | None:
+    """A group's distributions; an entry without uncertainty (type 0 or 1) is its ``loc``, as bw2calc samples it,
+    or its data value where ``loc`` is not given."""
+    if params is None:
+        return None
+    if params.shape != values.shape:
+        raise DataFormatError(
+            f"{location}: {what}: distributions has {params.size} entries for {values.size} values; they must match"
+        )
+    try:
+        distributions = Distributions.from_stats_arrays(params)
+    except InvalidArrays as exc:
+        raise DataFormatError(f"{location}: {what}: {exc}") from None
+    fixed = ~distributions.uncertain & np.isnan(distributions.loc)
+    if not np.any(fixed):
+        return distributions
+    loc = np.where(fixed, values, distributions.loc)
+    d = distributions
+    return Distributions(d.kind, loc, d.scale, d.shape, d.minimum, d.maximum, d.negative)
 
 
 def combine(groups: Sequence[Group], row_index: IdIndex, col_index: IdIndex | None) -> sparse.csr_matrix:
@@ -250,7 +293,16 @@ def load_system(paths: str | Path | Iterable[str | Path], *, method: SolverMetho
     One difference: bw2calc folds every characterization matrix it is given into one; here each datapackage
     holding one is a characterization vector of its own (a method), so several methods are scored together.
     """
-    packages = [read_datapackage(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+    return system_from_packages(read_datapackages(paths), method=method)
+
+
+def read_datapackages(paths: str | Path | Iterable[str | Path]) -> list[Datapackage]:
+    """Read one datapackage or several, in order."""
+    return [read_datapackage(p) for p in ([paths] if isinstance(paths, str | Path) else paths)]
+
+
+def system_from_packages(packages: Sequence[Datapackage], *, method: SolverMethod = "auto") -> LCASystem:
+    """The system of ``load_system`` from datapackages already read."""
     global_indices = {
         g.global_index for p in packages for g in p.groups[CHARACTERIZATION] if g.global_index is not None
     }
@@ -270,16 +322,10 @@ def load_system(paths: str | Path | Iterable[str | Path], *, method: SolverMetho
     activities = IdIndex(np.concatenate([g.cols for g in tech]), "activity")
     flows = IdIndex(np.concatenate([g.rows for g in bio]) if bio else np.zeros(0, np.int64), "flow")
     characterizations = []
-    names: set[str] = set()
-    for package in packages:
-        if package.groups[CHARACTERIZATION]:
-            factors = combine(package.groups[CHARACTERIZATION], flows, None).diagonal()
-            present = np.flatnonzero(factors)
-            name = package.name
-            while name in names:
-                name += "'"
-            names.add(name)
-            characterizations.append(Characterization(name, flows.ids[present], factors[present]))
+    for name, groups in characterization_groups(packages):
+        factors = combine(groups, flows, None).diagonal()
+        present = np.flatnonzero(factors)
+        characterizations.append(Characterization(name, flows.ids[present], factors[present]))
     return LCASystem.from_matrices(
         combine(tech, products, activities),
         combine(bio, flows, activities),
@@ -291,6 +337,21 @@ def load_system(paths: str | Path | Iterable[str | Path], *, method: SolverMetho
     )
 
 
+def characterization_groups(packages: Sequence[Datapackage]) -> list[tuple[str, list[Group]]]:
+    """Each characterization vector's name and groups: one per datapackage holding any, named by the package
+    (with a prime added to a name already taken)."""
+    vectors: list[tuple[str, list[Group]]] = []
+    names: set[str] = set()
+    for package in packages:
+        if package.groups[CHARACTERIZATION]:
+            name = package.name
+            while name in names:
+                name += "'"
+            names.add(name)
+            vectors.append((name, package.groups[CHARACTERIZATION]))
+    return vectors
+
+
 def write_datapackage(
     path: str | Path,
     name: str,
@@ -298,12 +359,18 @@ def write_datapackage(
     technosphere: tuple[Any, Any, Any] | None = None,
     biosphere: tuple[Any, Any, Any] | None = None,
     characterization: tuple[Any, Any] | None = None,
+    distributions: Mapping[str, Distributions] | None = None,
 ) -> Path:
     """Write a datapackage directory (or .zip when ``path`` ends in .zip) that bw2calc and ``load_system`` read.
 
-    Technosphere values are written as given: negative for inputs, without flip arrays. ``characterization``
-    is (flow ids, factors).
+    Technosphere values are written as given: negative for inputs, without flip arrays (so an input's lognormal
+    distribution is ``negative``). ``characterization`` is (flow ids, factors). ``distributions`` maps
+    "technosphere", "biosphere" or "characterization" to one distribution per value of that matrix, written as
+    its group's stats_arrays ``distributions`` array.
     """
+    unknown = set(distributions or {}) - {"technosphere", "biosphere", "characterization"}
+    if unknown:
+        raise InvalidArrays(f"distributions for {sorted(unknown)}: give technosphere, biosphere or characterization")
     resources: list[dict[str, Any]] = []
     files: dict[str, bytes] = {}
     matrices: list[tuple[str, tuple[Any, Any, Any]]] = []
@@ -322,7 +389,12 @@ def write_datapackage(
             )
         indices = np.zeros(len(rows), dtype=[("row", "<i8"), ("col", "<i8")])
         indices["row"], indices["col"] = rows, cols
-        for kind, array in (("indices", indices), ("data", np.asarray(values, dtype=np.float64))):
+        arrays: list[tuple[str, NDArray[Any]]] = [("indices", indices), ("data", np.asarray(values, dtype=np.float64))]
+        if distributions and group in distributions:
+            if len(distributions[group]) != len(rows):
+                raise InvalidArrays(f"{matrix}: {len(distributions[group])} distributions for {len(rows)} values")
+            arrays.append(("distributions", distributions[group].to_stats_arrays()))
+        for kind, array in arrays:
             buffer = io.BytesIO()
             np.save(buffer, array, allow_pickle=False)
             files[f"{group}.{kind}.npy"] = buffer.getvalue()

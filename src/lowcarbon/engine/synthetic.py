@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from lowcarbon.engine.distributions import LOGNORMAL, NORMAL, TRIANGULAR, UNIFORM, Distributions
+
 
 @dataclass(frozen=True)
 class SyntheticSystem:
@@ -84,3 +86,43 @@ def generate(
         biosphere=(emitted, ids[emitters], bio_values),
         characterizations=tuple(vectors),
     )
+
+
+def exchange_distributions(system: SyntheticSystem, seed: int = 1, *, signed: bool = False) -> dict[str, Distributions]:
+    """A distribution on every technosphere and biosphere exchange of ``system``, in its triplets' order.
+
+    Production exchanges are normal with a standard deviation of 2 % of the amount; inputs are lognormal (70 %,
+    sd of ln from 0.1 to 0.4), normal (10 %, 10 % of the amount), triangular (10 %, from 0.8 to 1.3 times the amount,
+    mode at it) or uniform (10 %, 0.9 to 1.1 times); emissions are lognormal (sd of ln from 0.1 to 0.5). Every
+    median is the amount. Distributions describe the magnitude, as bw2data stores inputs (positive, with a flip
+    array), unless ``signed``: then they describe the signed values (an input's lognormal is ``negative``). The
+    spreads are invented for tests and benchmarks, like the rest of the system.
+    """
+    rng = np.random.default_rng(seed)
+    rows, cols, values = system.technosphere
+    size = np.abs(values)
+    kind = np.where(rows == cols, NORMAL, LOGNORMAL)
+    draw = rng.random(values.size)
+    inputs = rows != cols
+    kind[inputs & (draw >= 0.7)] = NORMAL
+    kind[inputs & (draw >= 0.8)] = TRIANGULAR
+    kind[inputs & (draw >= 0.9)] = UNIFORM
+    scale = np.where(kind == LOGNORMAL, rng.uniform(0.1, 0.4, values.size), np.nan)
+    scale[kind == NORMAL] = np.where(inputs, 0.1, 0.02)[kind == NORMAL] * size[kind == NORMAL]
+    loc = np.where(kind == LOGNORMAL, np.log(size), size)
+    minimum = np.select([kind == TRIANGULAR, kind == UNIFORM], [0.8 * size, 0.9 * size], np.nan)
+    maximum = np.select([kind == TRIANGULAR, kind == UNIFORM], [1.3 * size, 1.1 * size], np.nan)
+    negative = np.zeros(values.size, dtype=bool)
+    if signed:
+        sign = np.sign(values)
+        negative = (kind == LOGNORMAL) & (values < 0)
+        loc = np.where(kind == LOGNORMAL, loc, loc * sign)
+        minimum, maximum = np.where(sign < 0, -maximum, minimum), np.where(sign < 0, -minimum, maximum)
+    technosphere = Distributions(kind, loc, scale, np.full(values.size, np.nan), minimum, maximum, negative)
+    emissions = system.biosphere[2]
+    n = emissions.size
+    nan = np.full(n, np.nan)
+    biosphere = Distributions(
+        np.full(n, LOGNORMAL), np.log(emissions), rng.uniform(0.1, 0.5, n), nan, nan, nan, np.zeros(n, dtype=bool)
+    )
+    return {"technosphere": technosphere, "biosphere": biosphere}
