@@ -34,6 +34,7 @@ LIMITS: dict[str, str] = {  # each limit's name -> what it bounds, as the settin
     "max_columns": "Columns of one row of a table.",
     "max_cell_chars": "Characters of one cell of a table (Excel's own limit).",
     "max_shared_strings": "Distinct texts of one workbook, which are held in memory while it is read.",
+    "max_shared_strings_bytes": "Bytes of those texts as the workbook stores them (`xl/sharedStrings.xml`).",
     "max_nesting_depth": "Levels of nesting of a JSON or YAML document or request body.",
     "max_number_digits": "Digits of a number in a JSON or YAML document.",
     "max_document_nodes": "Values of one YAML document, counted with its aliases expanded.",
@@ -54,7 +55,8 @@ class Limits:
     max_model_rows: int = 20_000
     max_columns: int = 1_000
     max_cell_chars: int = 32_767
-    max_shared_strings: int = 5_000_000
+    max_shared_strings: int = 2_000_000
+    max_shared_strings_bytes: int = 64 * MiB
     max_nesting_depth: int = 64
     max_number_digits: int = 100
     max_document_nodes: int = 1_000_000
@@ -78,7 +80,14 @@ class Limits:
 
 
 SIZES = frozenset(  # the limits on sizes, answered 413 Content Too Large; the rest (counts, depths) 400
-    {"max_file_bytes", "max_model_bytes", "max_member_bytes", "max_unpacked_bytes", "max_compression_ratio"}
+    {
+        "max_file_bytes",
+        "max_model_bytes",
+        "max_member_bytes",
+        "max_unpacked_bytes",
+        "max_compression_ratio",
+        "max_shared_strings_bytes",
+    }
 )
 _active: Limits | None = None
 

@@ -6,7 +6,8 @@
 
 A workbook is a zip of XML files. Before openpyxl opens it, the archive's limits are checked (``Archive``) and each
 XML member is read once as it unpacks: no DTD or entity declaration, no text or tag longer than a cell can be, no
-more distinct texts (``sharedStrings.xml``, which openpyxl holds in memory) than ``max_shared_strings``. Then
+more distinct texts (``sharedStrings.xml``, which openpyxl holds in memory) than ``max_shared_strings`` and
+``max_shared_strings_bytes`` allow. Then
 openpyxl reads it in its streaming mode, without the sheet's declared dimensions (a sheet declaring A1:XFD1048576
 would otherwise be padded to that size), and each row is checked for its number, its width and its cells' lengths
 before it is handed on.
@@ -25,8 +26,9 @@ from lowcarbon.bounded.archives import Archive
 from lowcarbon.bounded.limits import active, exceeded
 from lowcarbon.errors import DataFormatError
 
-__all__ = ["Workbook", "checked_rows", "csv_rows"]
+__all__ = ["CONTROL", "Workbook", "checked_rows", "csv_rows"]
 
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls and DEL, but tab, newline, return
 _SHARED_STRINGS = "xl/sharedStrings.xml"
 _ESCAPED_BYTES = 10  # bytes a cell's character may take in the XML at most: "&#x1F600;" and the like
 _TAG_BYTES = 4096  # bytes of a tag with its attributes, beyond a cell's text
@@ -50,8 +52,13 @@ def checked_rows(rows: Iterable[Any], source: str, limit: str, what: str) -> Ite
 
 
 def csv_rows(text: str, source: str, limit: str = "max_rows") -> Iterator[list[str]]:
-    """The rows of the CSV ``text``, each a list of strings; DataFormatError for a broken file, LimitExceeded past a
-    limit."""
+    """The rows of the CSV ``text``, each a list of strings; DataFormatError for a broken file or a control
+    character (a NUL, a bell: C0 and DEL but tab, newline and return), LimitExceeded past a limit."""
+    control = CONTROL.search(text)
+    if control is not None:
+        row = text.count("\n", 0, control.start()) + 1
+        message = f"the control character U+{ord(control.group()):04X} is in a cell; remove it"
+        raise DataFormatError.at(source, message, place=f"row {row}", id="control_character")
     reader = csv.reader(io.StringIO(text))
     try:
         yield from checked_rows(reader, source, limit, "the file")
@@ -113,6 +120,9 @@ class Workbook:
         """Read the XML member ``name`` as it unpacks: no DTD, no run of text or tag longer than a cell can be, no
         more shared strings than the limit."""
         limits = active()
+        if name == _SHARED_STRINGS and archive.size(name) > limits.max_shared_strings_bytes:
+            what = f"the workbook's distinct texts take {archive.size(name):,} bytes"
+            raise exceeded("max_shared_strings_bytes", self.source, what)
         longest = limits.max_cell_chars * _ESCAPED_BYTES + _TAG_BYTES
         too_long = re.compile(rb"[^<>]{%d,}" % (longest + 1))
         strings = 0

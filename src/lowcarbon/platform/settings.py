@@ -115,6 +115,7 @@ class Settings(BaseSettings):
     max_columns: int = _limit("max_columns")
     max_cell_chars: int = _limit("max_cell_chars")
     max_shared_strings: int = _limit("max_shared_strings")
+    max_shared_strings_bytes: int = _limit("max_shared_strings_bytes")
     max_nesting_depth: int = _limit("max_nesting_depth")
     max_number_digits: int = _limit("max_number_digits")
     max_document_nodes: int = _limit("max_document_nodes")
