@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lowcarbon.cli import app
-from lowcarbon.engine import load_system, write_datapackage
+from lowcarbon.engine import Distributions, load_system, write_datapackage
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "datapackages"
 SYSTEM = [str(EXAMPLES / "electricity-coal"), str(EXAMPLES / "ipcc-ar6-gwp100")]
@@ -204,6 +205,79 @@ def test_json_tree_and_option_checks(tmp_path: Path) -> None:
         assert bad.exit_code == 2, args
         assert hint in " ".join(bad.output.replace("│", " ").split())
     assert list(tmp_path.iterdir()) == []
+
+
+def _uncertain_packages(folder: Path, vectors: int = 1) -> list[str]:
+    """One activity emitting 2 kg (lognormal, sd of ln 0.2) of flow 10; each vector characterizes it by 1 or 3."""
+    emission = Distributions([2], [math.log(2.0)], [0.2], [math.nan], [math.nan], [math.nan], [False])
+    inventory = write_datapackage(
+        folder / "inventory",
+        "inventory",
+        technosphere=([1], [1], [1.0]),
+        biosphere=([10], [1], [2.0]),
+        distributions={"biosphere": emission},
+    )
+    paths = [inventory]
+    for k in range(vectors):
+        paths.append(write_datapackage(folder / f"m{k}", f"m{k}", characterization=([10], [1.0 + 2 * k])))
+    return [str(p) for p in paths]
+
+
+MC_KEYS = ("mean", "std", "median", "p2_5", "p97_5")
+
+
+def test_calc_monte_carlo_json_contract(tmp_path: Path) -> None:
+    """`calc DATAPACKAGE... --demand ID=AMOUNT --iterations N --seed S --json`: "iterations" and, for the one
+    characterization vector, mean, std, median, p2_5 and p97_5 at the top level and under its name; the same
+    seed prints the same numbers."""
+    packages = _uncertain_packages(tmp_path)
+    args = ("calc", *packages, "--demand", "1=1", "--iterations", "300", "--seed", "7", "--json")
+    result = lowcarbon(*args)
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["iterations"] == 300 and payload["seed"] == 7
+    for key in MC_KEYS:
+        assert payload[key] == payload["scores"]["m0"][key]
+    # 2 kg x lognormal(0, 0.2): median 2, mean 2 exp(0.02), sd 2 exp(0.02) sqrt(exp(0.04) - 1)
+    assert payload["median"] == pytest.approx(2.0, rel=0.05)
+    assert payload["mean"] == pytest.approx(2 * math.exp(0.02), rel=0.05)
+    assert payload["std"] == pytest.approx(2 * math.exp(0.02) * math.sqrt(math.expm1(0.04)), rel=0.2)
+    assert payload["p2_5"] < payload["median"] < payload["p97_5"]
+    assert payload["deterministic"] == pytest.approx(2.0, rel=1e-12)
+    assert payload["variance_contributions"][0]["matrix"] == "biosphere"
+    again = runner.invoke(app, list(args))
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.output) == payload
+
+
+def test_calc_monte_carlo_several_vectors_and_table(tmp_path: Path) -> None:
+    """With two vectors the statistics are per vector only; the table shows each, and the contributions."""
+    packages = _uncertain_packages(tmp_path, vectors=2)
+    result = runner.invoke(app, ["calc", *packages, "-d", "1=1", "-n", "50", "--seed", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.output)
+    assert "mean" not in payload
+    assert payload["scores"]["m1"]["mean"] == pytest.approx(3 * payload["scores"]["m0"]["mean"], rel=1e-12)
+    assert all(key in payload["scores"][name] for name in ("m0", "m1") for key in MC_KEYS)
+    table = runner.invoke(app, ["calc", *packages, "-d", "1=1", "-n", "50", "--seed", "1"])
+    assert table.exit_code == 0, table.output
+    assert "Monte Carlo: 50 iterations, seed 1" in table.output and "m1" in table.output
+    assert "squared Spearman rank correlation" in table.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["-d", "1=1", "--iterations", "0"], "give 1 or more"),
+        (["--each-activity", "-o", "x.csv", "--iterations", "5"], "does not combine with --iterations"),
+        (["-d", "1=1", "--tree", "--iterations", "5"], "does not combine with --iterations"),
+        (["-d", "1=1", "--iterations", "5", "--processes", "0"], "give 1 or more"),
+    ],
+)
+def test_calc_monte_carlo_usage_errors(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["calc", *SYSTEM, *args])
+    assert result.exit_code == 2
+    assert message in " ".join(result.output.replace("│", " ").split())
 
 
 def test_init_model_then_footprint(tmp_path: Path) -> None:

@@ -10,11 +10,21 @@ from typing import Annotated, cast, get_args
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 from rich.tree import Tree
 
 from lowcarbon import __version__
-from lowcarbon.engine import LCASystem, Solution, by_activity, load_system, supply_chain
+from lowcarbon.engine import (
+    LCASystem,
+    MonteCarloResult,
+    Solution,
+    by_activity,
+    load_system,
+    load_uncertain_system,
+    monte_carlo,
+    supply_chain,
+)
 from lowcarbon.engine.contributions import SupplyChainNode
 from lowcarbon.engine.solvers import SolverMethod
 from lowcarbon.errors import DataFormatError, LowcarbonError
@@ -69,6 +79,12 @@ TopOpt = Annotated[int, typer.Option(help="Contributing activities to show.")]
 TreeOpt = Annotated[bool, typer.Option("--tree", help="Show the supply-chain tree.")]
 CutoffOpt = Annotated[float, typer.Option(help="Relative cutoff of the supply-chain tree.")]
 SolverOpt = Annotated[str, typer.Option(help="auto, direct, iterative or pardiso.")]
+IterationsOpt = Annotated[
+    int | None,
+    typer.Option("--iterations", "-n", help="Monte Carlo: sample the datapackages' distributions this many times."),
+]
+SeedOpt = Annotated[int | None, typer.Option("--seed", help="Monte Carlo: seed of the samples (default: a fresh one).")]
+ProcessesOpt = Annotated[int, typer.Option("--processes", help="Monte Carlo: processes sharing the iterations.")]
 
 
 @app.command()
@@ -83,10 +99,17 @@ def calc(
     tree: TreeOpt = False,
     cutoff: CutoffOpt = 0.01,
     solver: SolverOpt = "auto",
+    iterations: IterationsOpt = None,
+    seed: SeedOpt = None,
+    processes: ProcessesOpt = 1,
 ) -> None:
-    """Solve datapackages for a demand, or score every activity at once."""
+    """Solve datapackages for a demand, or score every activity at once; with --iterations, Monte Carlo."""
     if solver not in get_args(SolverMethod):
         raise typer.BadParameter("use auto, direct, iterative or pardiso", param_hint="--solver")
+    if iterations is not None:
+        _check_monte_carlo(iterations, processes, each_activity, tree, bool(demand))
+        _calc_monte_carlo(datapackages, parse_demand(demand or []), iterations, seed, processes, solver, as_json, top)
+        return
     if each_activity == bool(demand):
         raise typer.BadParameter("give either --demand ID=AMOUNT or --each-activity", param_hint="--demand")
     if each_activity and output is None:
@@ -124,6 +147,95 @@ def calc(
     except LowcarbonError as exc:
         typer.echo(f"error: {exc}", err=True)  # one unwrapped line, for people and for scripts
         raise typer.Exit(1) from None
+
+
+def _check_monte_carlo(iterations: int, processes: int, each_activity: bool, tree: bool, demand: bool) -> None:
+    if iterations < 1:
+        raise typer.BadParameter("give 1 or more", param_hint="--iterations")
+    if processes < 1:
+        raise typer.BadParameter("give 1 or more", param_hint="--processes")
+    if each_activity or tree:
+        option = "--each-activity" if each_activity else "--tree"
+        raise typer.BadParameter(f"{option} does not combine with --iterations", param_hint=option)
+    if not demand:
+        raise typer.BadParameter("Monte Carlo needs --demand ID=AMOUNT", param_hint="--demand")
+
+
+def _calc_monte_carlo(
+    datapackages: list[Path],
+    demand: dict[int, float],
+    iterations: int,
+    seed: int | None,
+    processes: int,
+    solver: str,
+    as_json: bool,
+    top: int,
+) -> None:
+    """``calc --iterations``: the statistics of every characterization vector's score, and the main contributors."""
+    try:
+        model = load_uncertain_system(datapackages, method=cast(SolverMethod, solver))
+        if as_json:
+            result = monte_carlo(model, demand, iterations, seed, processes=processes, contributors=top)
+        else:
+            with Progress(console=console, transient=True) as bar:
+                task = bar.add_task("Monte Carlo", total=iterations)
+                result = monte_carlo(
+                    model,
+                    demand,
+                    iterations,
+                    seed,
+                    processes=processes,
+                    contributors=top,
+                    progress=lambda done: bar.update(task, completed=done),
+                )
+    except LowcarbonError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps(_monte_carlo_result(result), indent=2))
+    else:
+        _print_monte_carlo(result)
+
+
+def _monte_carlo_result(result: MonteCarloResult) -> dict[str, object]:
+    """The JSON of ``calc --iterations``: per vector under "scores"; with one vector its keys at the top too."""
+    scores = {
+        name: {
+            **result.statistics(name).to_dict(),
+            "deterministic": float(result.deterministic[k, 0]),
+            "variance_contributions": [c.to_dict() for c in result.variance_contributions(name)],
+        }
+        for k, name in enumerate(result.characterizations)
+    }
+    payload: dict[str, object] = {
+        "iterations": result.iterations,
+        "seed": result.seed,
+        "demand": {str(k): v for k, v in result.demands[0].items()},
+        "characterization": result.characterizations[0],
+        "scores": scores,
+        "solver": result.solver,
+    }
+    if len(scores) == 1:
+        payload.update(next(iter(scores.values())))
+    return payload
+
+
+def _print_monte_carlo(result: MonteCarloResult) -> None:
+    table = Table(title=f"Monte Carlo: {result.iterations} iterations, seed {result.seed}")
+    for column in ("characterization", "deterministic", "mean", "std", "median", "2.5 %", "97.5 %"):
+        table.add_column(column, justify="left" if column == "characterization" else "right")
+    for k, name in enumerate(result.characterizations):
+        s = result.statistics(name)
+        figures = (result.deterministic[k, 0], s.mean, s.std, s.median, s.p2_5, s.p97_5)
+        table.add_row(name, *(f"{value:.6g}" for value in figures))
+    console.print(table)
+    name = result.characterizations[0]
+    detail = Table(title=f"Contributions to variance ({name}): squared Spearman rank correlation")
+    for column in ("matrix", "row", "column", "spearman²"):
+        detail.add_column(column, justify="right")
+    for c in result.variance_contributions(name):
+        detail.add_row(c.matrix, str(c.row), str(c.column), f"{c.spearman_squared:.3f}")
+    console.print(detail)
 
 
 def _write_activity_scores(system: LCASystem, name: str, output: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lowcarbon.engine.distributions import Distributions
 from lowcarbon.engine.synthetic import SyntheticSystem, generate
 
 
@@ -45,8 +46,12 @@ def write_system(
     product_offset: int = 0,
     split_overrides: bool = False,
     rng_seed: int = 0,
+    distributions: dict[str, Distributions] | None = None,
 ) -> WrittenSystem:
     """Write ``system`` as datapackages: inputs positive with flip arrays, as bw2data writes them.
+
+    ``distributions`` ("technosphere", "biosphere": one per exchange, of its magnitude, as
+    ``synthetic.exchange_distributions`` makes them) are written as the groups' ``distributions`` arrays.
 
     ``product_offset`` gives products ids of their own (activity id + offset), as bw25 product nodes have.
     ``split_overrides`` writes a second inventory package that replaces some technosphere values (bw2calc
@@ -62,10 +67,15 @@ def write_system(
         data_array=np.abs(values),
         flip_array=values < 0,
         name="technosphere",
+        **_distributions_array(distributions, "technosphere"),
     )
     b_rows, b_cols, b_values = system.biosphere
     dp.add_persistent_vector(
-        matrix="biosphere_matrix", indices_array=_indices(b_rows, b_cols), data_array=b_values, name="biosphere"
+        matrix="biosphere_matrix",
+        indices_array=_indices(b_rows, b_cols),
+        data_array=b_values,
+        name="biosphere",
+        **_distributions_array(distributions, "biosphere"),
     )
     dp.finalize_serialization()
     inventory = [folder / "inventory.zip"]
@@ -108,6 +118,12 @@ def write_system(
         methods.append(path)
         names.append(name)
     return WrittenSystem(system, inventory, methods, system.activity_ids + product_offset, names)
+
+
+def _distributions_array(distributions: dict[str, Distributions] | None, matrix: str) -> dict[str, np.ndarray]:
+    if distributions is None or matrix not in distributions:
+        return {}
+    return {"distributions_array": distributions[matrix].to_stats_arrays()}
 
 
 @pytest.fixture
