@@ -8,10 +8,15 @@ Each maker returns the file's bytes. ``CORPUS`` names the model files the CLI an
 from __future__ import annotations
 
 import io
+import os
+import subprocess
+import tempfile
+import time
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from openpyxl import Workbook
 
@@ -179,3 +184,49 @@ def limits(**changes: int) -> Iterator[Limits]:
         yield active()
     finally:
         configure(previous)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """A finished command: its exit code, output, wall time and peak resident memory."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_mb: float
+
+
+def run_measured(argv: list[str], timeout: float = 60) -> Measured:
+    """Run ``argv`` and measure it: its peak RSS as the kernel reports it for the child alone (``wait4``)."""
+    started = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(argv, stdout=out, stderr=err)
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                process.kill()
+                pid, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.02)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Measured(
+            process.returncode,
+            out.read().decode(errors="replace"),
+            err.read().decode(errors="replace"),
+            time.monotonic() - started,
+            usage.ru_maxrss / 1024,  # kilobytes on Linux
+        )
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory of the running process ``pid`` so far (``VmHWM``), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no VmHWM for process {pid}")
