@@ -45,7 +45,15 @@ _SCHEMES = {  # what a database URL may start with, and the SQLAlchemy dialect+d
 
 def _limit(name: str) -> Any:
     """The field of the bounded reader's limit ``name``: its default and what it bounds (``lowcarbon.bounded``)."""
-    return Field(default=getattr(Limits(), name), ge=1, le=2**62, description=LIMITS[name])
+    default: int = getattr(Limits(), name)
+    mebibytes = f" ({default // 2**20:,} MiB)" if default >= 2**20 and default % 2**20 == 0 else ""
+    return Field(
+        default=default,
+        ge=1,
+        le=2**62,
+        description=LIMITS[name],
+        json_schema_extra={"shown_default": f"`{default}`{mebibytes}"},
+    )
 
 
 def default_data_dir() -> Path:
