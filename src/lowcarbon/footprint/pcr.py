@@ -13,9 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import Field, ValidationError
 
+from lowcarbon.bounded import parse_yaml, read_path
 from lowcarbon.errors import DataFormatError, UnitError
 from lowcarbon.footprint.model import ProductModel, StrictModel, parse_model_errors
 from lowcarbon.footprint.result import Footprint
@@ -69,15 +69,13 @@ def load_pcr(name: str, base: Path | None = None) -> Pcr:
             raise DataFormatError(
                 f"pcr: {name!r} is neither a shipped PCR ({', '.join(shipped_pcrs()) or 'none'}) nor a file"
             )
+        source = str(path)
         try:
-            text, source = path.read_text(encoding="utf-8"), str(path)
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_path(path, "max_model_bytes").decode("utf-8")
+        except UnicodeDecodeError as exc:
             raise DataFormatError(f"{path}: cannot be read as UTF-8 text ({exc})") from None
     try:
-        data = yaml.safe_load(text)
-        return Pcr.model_validate(data)
-    except yaml.YAMLError as exc:
-        raise DataFormatError.at(source, f"not valid YAML ({exc})", id="syntax") from None
+        return Pcr.model_validate(parse_yaml(text, source))
     except ValidationError as exc:
         raise parse_model_errors(exc, source, "PCR") from None
 

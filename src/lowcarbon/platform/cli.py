@@ -271,7 +271,9 @@ def _read_password() -> str:
     """The password on standard input: one line, its line ending removed; asked for without echo at a terminal."""
     if sys.stdin.isatty():
         return getpass.getpass("Password: ")
-    text = sys.stdin.read()
+    from lowcarbon.platform.passwords import MAX_LENGTH
+
+    text = sys.stdin.read(MAX_LENGTH + 3)  # a password, its line ending and a sign of more: a pipe may be endless
     password = text.removesuffix("\n").removesuffix("\r")
     if not password:
         _fail("no password on standard input; pipe it in, e.g. `... --password-stdin < password.txt`")
