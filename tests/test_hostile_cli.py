@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from support.hostile import CORPUS, FACTOR_CORPUS, run_measured
+from support.hostile import CORPUS, FACTOR_CORPUS, INVENTORY_CORPUS, run_measured
 
 LOWCARBON = shutil.which("lowcarbon", path=str(Path(sys.executable).parent)) or "lowcarbon"
 SECONDS, MEGABYTES = 10, 300
 
 
-def _refused(path: Path) -> str:
-    result = run_measured([LOWCARBON, "footprint", str(path)], timeout=60)
+def _refused(path: Path, command: str = "footprint") -> str:
+    result = run_measured([LOWCARBON, *command.split(), str(path)], timeout=60)
     assert result.returncode == 1, (result.stdout, result.stderr)
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -52,3 +52,11 @@ def _model_naming(factor_file: str) -> str:
         "stages:\n  - name: raw_material_acquisition\n    activities:\n"
         "      - {name: steel, amount: 1, unit: kg, factor: x/steel}\n"
     )
+
+
+@pytest.mark.parametrize("name", INVENTORY_CORPUS)
+def test_a_hostile_inventory_is_refused_in_bounded_time_and_memory(name: str, tmp_path: Path) -> None:
+    file_name, make = INVENTORY_CORPUS[name]
+    path = tmp_path / file_name
+    path.write_bytes(make())
+    assert file_name in _refused(path, "factors check")

@@ -153,9 +153,12 @@ def zip_of(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+UUID = "00000000-0000-0000-0000-000000000001"
+
+
 def ilcd_entity_bomb() -> bytes:
     """An ILCD zip whose one process is a "billion laughs" XML entity bomb."""
-    return zip_of({"ILCD/processes/00000000-0000-0000-0000-000000000001.xml": ENTITY_BOMB})
+    return zip_of({f"ILCD/processes/{UUID}.xml": ENTITY_BOMB})
 
 
 CORPUS: dict[str, tuple[str, Callable[[], bytes]]] = {  # name -> (file name, maker): hostile model files
@@ -168,6 +171,13 @@ CORPUS: dict[str, tuple[str, Callable[[], bytes]]] = {  # name -> (file name, ma
     "deep YAML": ("deep.yaml", deep_yaml),
 }
 
+INVENTORY_CORPUS: dict[str, tuple[str, Callable[[], bytes]]] = {  # hostile inventory archives
+    "ILCD zip with an XML entity bomb": ("lolz.zip", ilcd_entity_bomb),
+    "ILCD zip with an external entity": ("xxe.zip", lambda: zip_of({f"ILCD/processes/{UUID}.xml": EXTERNAL_ENTITY})),
+    "ILCD zip bomb": ("zeros.zip", lambda: zip_of({f"ILCD/processes/{UUID}.xml": b" " * 200_000_000})),
+    "JSON-LD zip with deep JSON": ("deep.zip", lambda: zip_of({f"processes/{UUID}.json": deep_json()})),
+    "EcoSpold2 zip with an XML entity bomb": ("lolz-spold.zip", lambda: zip_of({"a.spold": ENTITY_BOMB})),
+}
 FACTOR_HEADER = b"id,name,unit,geography,source\n"
 FACTOR_CORPUS: dict[str, tuple[str, Callable[[], bytes]]] = {  # hostile factor files
     "xlsx zip bomb": ("bomb.xlsx", xlsx_factor_bomb),
