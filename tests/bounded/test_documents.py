@@ -85,6 +85,8 @@ def test_deep_and_long_yaml() -> None:
         parse_yaml(long_integer_yaml().decode(), "long.yaml")
     with pytest.raises(LimitExceeded, match="a number"):
         parse_yaml("x: " + ":".join(["59"] * 60), "sexagesimal.yaml")  # YAML 1.1 base 60: 60**60
+    digest = "1" + "ab" * 64  # a long plain text that starts with a digit is text, not a number
+    assert parse_yaml(f"x: {digest}", "text.yaml") == {"x": digest}
 
 
 def test_yaml_errors_are_one_line() -> None:

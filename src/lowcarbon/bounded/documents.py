@@ -31,7 +31,8 @@ __all__ = ["check_json_depth", "json_depth", "parse_json", "parse_xml", "parse_y
 
 _JSON_TOKENS = re.compile(rb'[\[\]{}"]|\\.', re.DOTALL)  # what changes the nesting, a quote, or an escaped pair
 _OPENERS, _CLOSERS, _QUOTE = frozenset(b"[{"), frozenset(b"]}"), ord('"')
-_YAML_NUMBER = re.compile(r"[-+]?[0-9][0-9_.:eE+\-xXoObBa-fA-F]*|[-+]?\.[0-9][0-9_eE+\-]*")
+_YAML_NUMBERS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+_YAML_RESOLVER = yaml.resolver.Resolver()  # what the safe loaders take a plain scalar for: a number, a date, a text
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when the wheel has it: ten times faster
 
 
@@ -131,7 +132,7 @@ def _check_yaml(text: str, source: str) -> None:
             if event.anchor:
                 sizes[event.anchor] = 1
             plain = not event.style  # None, or "" from libyaml
-            if plain and len(event.value) > limits.max_number_digits and _YAML_NUMBER.fullmatch(event.value):
+            if plain and len(event.value) > limits.max_number_digits and _is_number(event.value):
                 what = f"a number has {len(event.value):,} characters"
                 raise exceeded("max_number_digits", source, what, place=_line(event))
         elif isinstance(event, yaml.CollectionStartEvent):
@@ -147,6 +148,11 @@ def _check_yaml(text: str, source: str) -> None:
         if values > limits.max_document_nodes:
             what = f"the YAML has more than {limits.max_document_nodes:,} values with its aliases expanded"
             raise exceeded("max_document_nodes", source, what, place=_line(event))
+
+
+def _is_number(value: str) -> bool:
+    """Whether the safe loaders read the plain scalar ``value`` as an integer or a float."""
+    return _YAML_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) in _YAML_NUMBERS
 
 
 def _line(event: yaml.Event) -> str:
