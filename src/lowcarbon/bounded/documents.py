@@ -152,7 +152,8 @@ def _check_yaml(text: str, source: str) -> None:
 
 def _is_number(value: str) -> bool:
     """Whether the safe loaders read the plain scalar ``value`` as an integer or a float."""
-    return _YAML_RESOLVER.resolve(yaml.ScalarNode, value, (True, False)) in _YAML_NUMBERS
+    tag = _YAML_RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+    return tag in _YAML_NUMBERS
 
 
 def _line(event: yaml.Event) -> str:
