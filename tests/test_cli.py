@@ -14,7 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from lowcarbon.cli import app
-from lowcarbon.engine import Distributions, load_system, write_datapackage
+from lowcarbon.engine import load_system, write_datapackage
+from lowcarbon.engine.distributions import Distributions
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "datapackages"
 SYSTEM = [str(EXAMPLES / "electricity-coal"), str(EXAMPLES / "ipcc-ar6-gwp100")]
@@ -235,7 +236,7 @@ def test_calc_monte_carlo_json_contract(tmp_path: Path) -> None:
     result = lowcarbon(*args)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert payload["iterations"] == 300 and payload["seed"] == 7
+    assert payload["iterations"] == 300 and payload["seed"] == 7 and payload["uncertain_values"] == 1
     for key in MC_KEYS:
         assert payload[key] == payload["scores"]["m0"][key]
     # 2 kg x lognormal(0, 0.2): median 2, mean 2 exp(0.02), sd 2 exp(0.02) sqrt(exp(0.04) - 1)

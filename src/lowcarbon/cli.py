@@ -15,18 +15,11 @@ from rich.table import Table
 from rich.tree import Tree
 
 from lowcarbon import __version__
-from lowcarbon.engine import (
-    LCASystem,
-    MonteCarloResult,
-    Solution,
-    by_activity,
-    load_system,
-    load_uncertain_system,
-    monte_carlo,
-    supply_chain,
-)
+from lowcarbon.engine import LCASystem, Solution, by_activity, load_system, supply_chain
 from lowcarbon.engine.contributions import SupplyChainNode
+from lowcarbon.engine.montecarlo import MonteCarloResult, monte_carlo
 from lowcarbon.engine.solvers import SolverMethod
+from lowcarbon.engine.uncertainty import load_uncertain_system
 from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary, default_library, load_set
 from lowcarbon.footprint import Footprint
@@ -214,6 +207,7 @@ def _monte_carlo_result(result: MonteCarloResult) -> dict[str, object]:
         "characterization": result.characterizations[0],
         "scores": scores,
         "solver": result.solver,
+        "uncertain_values": result.uncertain_values,
     }
     if len(scores) == 1:
         payload.update(next(iter(scores.values())))
@@ -236,6 +230,8 @@ def _print_monte_carlo(result: MonteCarloResult) -> None:
     for c in result.variance_contributions(name):
         detail.add_row(c.matrix, str(c.row), str(c.column), f"{c.spearman_squared:.3f}")
     console.print(detail)
+    if not result.uncertain_values:
+        console.print("[yellow]warning:[/yellow] the datapackages carry no distributions: every iteration is the same")
 
 
 def _write_activity_scores(system: LCASystem, name: str, output: Path) -> None:

@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from fsspec.implementations.zip import ZipFileSystem
 
-from lowcarbon.engine import Distributions, Statistics, load_uncertain_system, monte_carlo, write_datapackage
-from lowcarbon.engine.distributions import LOGNORMAL
-from lowcarbon.engine.montecarlo import BLOCK
-from lowcarbon.engine.statistics import rank_correlations
+from lowcarbon.engine import write_datapackage
+from lowcarbon.engine.distributions import LOGNORMAL, Distributions
+from lowcarbon.engine.montecarlo import BLOCK, monte_carlo
+from lowcarbon.engine.statistics import Statistics, rank_correlations
 from lowcarbon.engine.synthetic import exchange_distributions, generate
-from lowcarbon.engine.uncertainty import UncertainSystem
+from lowcarbon.engine.uncertainty import UncertainSystem, load_uncertain_system
 from lowcarbon.errors import InvalidArrays
 
 if TYPE_CHECKING:

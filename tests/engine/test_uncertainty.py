@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 from fsspec.implementations.zip import ZipFileSystem
 
-from lowcarbon.engine import Distributions, load_uncertain_system, write_datapackage
-from lowcarbon.engine.distributions import DISCRETE_UNIFORM, LOGNORMAL, NORMAL, UNDEFINED
+from lowcarbon.engine import write_datapackage
+from lowcarbon.engine.distributions import DISCRETE_UNIFORM, LOGNORMAL, NORMAL, UNDEFINED, Distributions
+from lowcarbon.engine.uncertainty import load_uncertain_system
 from lowcarbon.errors import DataFormatError
 
 NAN = math.nan

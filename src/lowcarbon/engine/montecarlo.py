@@ -83,6 +83,7 @@ class MonteCarloResult:
     contributions: tuple[tuple[tuple[VarianceContribution, ...], ...], ...]  # [vector][demand], largest first
     solver: str
     solver_stats: Mapping[str, int]
+    uncertain_values: int  # how many values were drawn each iteration (0: every iteration is the deterministic one)
 
     def _vector(self, characterization: str | None) -> int:
         if characterization is None:
@@ -155,6 +156,7 @@ def monte_carlo(
         contributions=plan.contributions(tracked, scores, contributors),
         solver=plan.solver.method,
         solver_stats=MappingProxyType(dict(stats)),
+        uncertain_values=model.uncertain_count,
     )
 
 
