@@ -82,8 +82,10 @@ class WarmStartedSolver(_Fallback):
         self.work, self.permutation = matrix.permutation(None, self.columns, transposed)
         rows = np.repeat(np.arange(self.work.shape[0]), np.diff(self.work.indptr))
         on_diagonal = np.flatnonzero(rows == self.work.indices)
-        self.diagonal = np.empty(self.work.shape[0], dtype=np.intp)
+        self.diagonal = np.full(self.work.shape[0], -1, dtype=np.intp)
         self.diagonal[rows[on_diagonal]] = on_diagonal
+        # the matching's diagonal is in the pattern unless the deterministic matrix has entries the pattern lacks
+        self.preconditioned = bool(np.all(self.diagonal >= 0))
         self.guess = guess[self.columns] if not transposed else guess
         self.rows = rows
 
@@ -96,7 +98,7 @@ class WarmStartedSolver(_Fallback):
         solution = np.empty_like(given)
         for k in range(given.shape[1]):
             x = None
-            if np.all(np.isfinite(inverse)):
+            if self.preconditioned and np.all(np.isfinite(inverse)):
                 x = bicgstab(self.work, given[:, k], self.guess[:, k], inverse, norm, self.tolerance)
             if x is not None:
                 self.stats["iterative"] += 1
