@@ -168,7 +168,7 @@ def _number(row: Mapping[str, str], column: str, number: int, problems: _Problem
 
 
 def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set: str) -> Factor | None:
-    before = len(problems.items)
+    before = problems.count
     for column in REQUIRED:
         if not row.get(column):
             problems.add(number, column, "is empty; every factor needs it")
@@ -182,7 +182,7 @@ def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set
         problems.add(number, "origin", f"{origin!r} is not one of {', '.join(ORIGINS)}")
         origin = "fossil"
     emissions = []
-    before_values = len(problems.items)
+    before_values = problems.count
     for column, text in row.items():
         if column.startswith(GAS_PREFIX) and text:
             amount = _number(row, column, number, problems)
@@ -196,7 +196,7 @@ def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set
             if amount is not None:
                 emissions.append(Emission(column[len(GAS_PREFIX) :], amount, cast(Origin, origin)))
     co2e = _number(row, "co2e", number, problems)
-    if not emissions and co2e is None and len(problems.items) == before_values:
+    if not emissions and co2e is None and problems.count == before_values:
         problems.add(number, None, "no value: give kg_<gas> columns (e.g. kg_CO2) or co2e")
     year = None
     if row.get("year"):
@@ -217,7 +217,7 @@ def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set
     unverified_text = row.get("unverified", "").lower()
     if unverified_text not in ("", "true", "false", "yes", "no", "1", "0"):
         problems.add(number, "unverified", f"{row['unverified']!r} is not true or false")
-    if len(problems.items) > before:
+    if problems.count > before:
         return None
     return Factor(
         id=row["id"],
