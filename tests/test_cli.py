@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from lowcarbon import __version__ as lowcarbon_version
 from lowcarbon.cli import app
 from lowcarbon.engine import load_system, write_datapackage
 from lowcarbon.engine.distributions import Distributions
@@ -323,3 +324,9 @@ def test_footprint_tables_and_errors(tmp_path: Path) -> None:
     broken = lowcarbon("footprint", str(model))
     assert broken.returncode == 1
     assert "stages[1].activities[0].unit: cannot convert kg to kWh" in broken.stderr
+
+
+def test_version_is_printed_alone() -> None:
+    result = lowcarbon("--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == lowcarbon_version

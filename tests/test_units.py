@@ -44,3 +44,10 @@ def test_ambiguous_and_broken_units(text: str, message: str) -> None:
     """A US short ton is never taken for a tonne, and a broken unit is a clear error."""
     with pytest.raises(UnitError, match=message):
         parse_unit(text, "here")
+
+
+def test_a_normal_cubic_metre_is_not_a_plain_cubic_metre() -> None:
+    """Nm3 is gas at 0 °C and 101.325 kPa: it scales with prefixes, but converting to m3 needs the gas's state."""
+    assert conversion_factor("kNm3", "Nm3", "here") == 1000
+    with pytest.raises(UnitError, match=r"normal cubic metre \(Nm3\) is the gas of 1 m3 at 0 °C and 101\.325 kPa"):
+        conversion_factor("Nm3", "m**3", "here")

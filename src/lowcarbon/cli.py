@@ -32,13 +32,19 @@ app = typer.Typer(help="lowcarbon: product carbon footprints from model to label
 console = Console(soft_wrap=True)  # plain lines are not cut, so scripts can read them
 
 
-@app.callback()
-def main(
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
-) -> None:
-    if version:
+def _print_version(given: bool) -> None:
+    if given:
         console.print(__version__)
         raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", help="Print the version and exit.", callback=_print_version, is_eager=True)
+    ] = False,
+) -> None:
+    """lowcarbon: product carbon footprints from model to label."""
 
 
 def parse_demand(items: list[str]) -> dict[int, float]:

@@ -10,14 +10,17 @@ import pint
 
 from lowcarbon.errors import UnitError
 
-# Spellings seen in factor sets and bills of materials that pint does not know by default.
+# Spellings seen in factor sets and bills of materials that pint does not know by default. A normal cubic metre (Nm3)
+# is an amount of gas: the gas that fills a cubic metre at 0 °C and 101.325 kPa (DIN 1343's normal conditions). It
+# is its own dimension, not a plain m3, because a cubic metre at other conditions holds another amount of gas:
+# converting needs the gas's temperature and pressure (or its density per Nm3), which the model states itself.
 _DEFINITIONS = """
 gram_CO2e = [co2e] = g_CO2e = gCO2e
 kilogram_CO2e = 1000 * gram_CO2e = kg_CO2e = kgCO2e
 tonne_CO2e = 1000000 * gram_CO2e = t_CO2e = tCO2e
 m3 = meter ** 3
 m2 = meter ** 2
-Nm3 = meter ** 3
+normal_cubic_meter = [normal_volume] = Nm3
 tkm = tonne * kilometer
 person = [person]
 pkm = person * kilometer
@@ -73,6 +76,11 @@ def conversion_factor(source: str, target: str, where: str) -> float:
             f"cannot convert {source} to {target}: they measure different things "
             f"({registry().get_dimensionality(a)} vs {registry().get_dimensionality(b)})"
         )
+        if "[normal_volume]" in f"{registry().get_dimensionality(a)}{registry().get_dimensionality(b)}":
+            reason += (
+                "; a normal cubic metre (Nm3) is the gas of 1 m3 at 0 °C and 101.325 kPa, so it converts to m3 or "
+                "kg only with the gas's state or density: give the amount in the factor's unit"
+            )
         raise UnitError(f"{where}: {reason}", reason=reason) from None
 
 
