@@ -7,6 +7,7 @@ import json
 import yaml
 
 from lowcarbon.footprint import compute
+from lowcarbon.footprint.schemas import MIN_MODEL_CHARS
 from lowcarbon.platform.settings import Settings
 from support.study_support import (
     FAILING_MODEL,
@@ -100,7 +101,7 @@ def test_other_organisations_products_do_not_exist(migrated: Settings) -> None:
             client.get(f"/api/products/{product_id}/studies"),
             client.get(f"/api/studies/{study_id}"),
             client.get(f"/api/products/{product_id}/comparison"),
-            client.post(f"/api/products/{product_id}/studies", json={"model": "stages: []"}),
+            client.post(f"/api/products/{product_id}/studies", json={"model": PV_MODEL.read_text(encoding="utf-8")}),
         ]
         missing = client.get("/api/products/999999/studies")
         listed = client.get("/api/products").json()
@@ -190,3 +191,45 @@ def test_comparison_of_two_versions(migrated: Settings) -> None:
     assert old["by_stage"] == first["result"]["by_stage"] and new["by_stage"] == second["result"]["by_stage"]
     assert comparison["stages"] == list(first["result"]["by_stage"])
     assert old["unit"] == first["result"]["unit"]
+
+
+def test_control_characters_are_refused_naming_the_field(migrated: Settings) -> None:
+    """NUL and BEL in a product's name, a model or a factor file's name are 422 at that field, on both databases
+    (PostgreSQL cannot store NUL, SQLite would), and nothing is stored."""
+    acme = seed_organisation(migrated, "Acme")
+    model = PV_MODEL.read_text(encoding="utf-8")
+    with client_for(inline(migrated), acme.editor) as client:
+        product_id = create_product(client)
+        url = f"/api/products/{product_id}/studies"
+        refused = {
+            ("body", "name"): [client.post("/api/products", json={"name": f"x{c}y"}) for c in "\x00\x07"],
+            ("body", "model"): [client.post(url, json={"model": model + "# \x00\n"})],
+            ("body", "files", 0, "name"): [
+                client.post(url, json={"model": model, "files": [{"name": "f\x00.csv", "content": ""}]})
+            ],
+            ("path", "name"): [client.get("/api/studies/1/files/f%00.csv")],
+        }
+    for location, responses in refused.items():
+        for response in responses:
+            assert response.status_code == 422, response.text
+            detail = response.json()["error"]["details"][0]
+            assert (detail["location"], detail["type"]) == (list(location), "control_character")
+            assert detail["message"].startswith("must not contain control characters; found U+00")
+    assert count_rows(migrated, "products") == 1 and count_rows(migrated, "studies") == 0
+
+
+def test_a_model_shorter_than_any_model_is_refused_as_the_schema_says(migrated: Settings) -> None:
+    """The schema's minimum length of a model is below the smallest model the server accepts, and the server
+    refuses what is shorter as the schema says (422 at body.model), before reading it."""
+    smallest = "{product: {name: a}, declared_unit: {unit: g}, boundary: gate-to-gate, stages: [{name: a}]}"
+    acme = seed_organisation(migrated, "Acme")
+    with client_for(inline(migrated), acme.editor) as client:
+        product_id = create_product(client)
+        url = f"/api/products/{product_id}/studies"
+        schema = client.get("/openapi.json").json()["paths"]["/api/products/{product_id}/studies"]["post"]
+        minimum = schema["requestBody"]["content"]["application/json"]["schema"]["properties"]["model"]["minLength"]
+        short = client.post(url, json={"model": "x" * (minimum - 1)})
+        accepted_smallest = client.post(url, json={"model": smallest})
+    assert minimum == MIN_MODEL_CHARS <= len(smallest)
+    assert short.status_code == 422 and short.json()["error"]["details"][0]["location"] == ["body", "model"]
+    assert accepted_smallest.status_code == 202, accepted_smallest.text

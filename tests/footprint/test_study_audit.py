@@ -41,7 +41,8 @@ def test_every_change_is_audited_and_the_chain_verifies(migrated: Settings) -> N
         product_id = create_product(client)
         done = wait_for(client, submit(client, product_id, model)["id"], timeout=0)
         failed = wait_for(client, submit(client, product_id, FAILING_MODEL)["id"], timeout=0)
-        client.post(f"/api/products/{product_id}/studies", json={"model": "stages: []"})  # refused: not recorded
+        refused = "product: {name: Refused}\nstages: []  # no declared unit nor boundary, and no stage"
+        client.post(f"/api/products/{product_id}/studies", json={"model": refused})  # not recorded
     entries = [e for e in audit_entries(migrated) if e.entity in ("product", "study", "job")]
     trail = [(e.entity, e.action, e.actor) for e in entries]
     assert trail[0] == ("product", "create", "user:2")

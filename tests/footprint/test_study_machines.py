@@ -98,14 +98,15 @@ def test_another_organisations_client_finds_nothing(migrated: Settings) -> None:
     acme, rival = seed_organisation(migrated, "Acme"), seed_organisation(migrated, "Rival")
     with client_for(inline(migrated), acme.editor) as person:
         product_id = create_product(person)
-        study_id = submit(person, product_id, PV_MODEL.read_text(encoding="utf-8"))["id"]
+        model = PV_MODEL.read_text(encoding="utf-8")
+        study_id = submit(person, product_id, model)["id"]
     with client_for(inline(migrated)) as machine:
         use_token(machine, seed_client(migrated, rival.id, STUDIES_SCOPES))
         responses = [
             machine.get(f"/api/products/{product_id}/studies"),
             machine.get(f"/api/studies/{study_id}"),
             machine.get(f"/api/products/{product_id}/comparison"),
-            machine.post(f"/api/products/{product_id}/studies", json={"model": "stages: []"}),
+            machine.post(f"/api/products/{product_id}/studies", json={"model": model}),
         ]
         listed = machine.get("/api/products").json()
     for response in responses:

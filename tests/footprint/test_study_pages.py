@@ -163,6 +163,16 @@ def test_a_bad_model_is_shown_with_its_problems_and_stores_nothing(
     assert count_rows(app_settings, "jobs") == 0
 
 
+def test_a_product_name_with_a_control_character_is_shown_refused(
+    app_settings: Settings, web: TestClient, product_id: int
+) -> None:
+    """NUL or BEL in the form's name is 422 with the reason naming the field, on both databases; nothing stored."""
+    for control in "\x00\x07":
+        refused = web.post("/products", data={"name": f"x{control}y", "csrf_token": csrf_of(web)})
+        assert refused.status_code == 422 and "name: must not contain control characters" in refused.text
+    assert count_rows(app_settings, "products") == 1
+
+
 def test_forms_need_the_csrf_token(app_settings: Settings, web: TestClient) -> None:
     organisation = seed_organisation(app_settings, "Sunrise PV")
     with web:

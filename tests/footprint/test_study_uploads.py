@@ -134,7 +134,7 @@ def test_the_json_body_is_validated_and_other_bodies_refused(migrated: Settings)
         product_id = create_product(person)
         url = f"/api/products/{product_id}/studies"
         missing = person.post(url, json={"format": "yaml"})
-        wrong_format = person.post(url, json={"model": "x", "format": "csv"})
+        wrong_format = person.post(url, json={"model": PV_MODEL.read_text(encoding="utf-8"), "format": "csv"})
         empty = person.post(url)
         text = person.post(url, content=PV_MODEL.read_bytes(), headers={"Content-Type": "text/yaml"})
     assert refusal(missing) == (422, "validation_error")

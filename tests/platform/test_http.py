@@ -80,6 +80,21 @@ def test_wrong_method(client: TestClient) -> None:
     assert response.headers["allow"] == "GET"
 
 
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PUT", "/api/products", "GET, POST"),  # two routes of one router
+        ("OPTIONS", "/api/products/1/studies", "GET, POST"),  # with a path parameter
+        ("DELETE", "/api/organisation/clients", "GET, POST"),
+        ("PUT", "/products", "GET, POST"),  # a page, answered with the error page
+    ],
+)
+def test_wrong_method_lists_every_method_of_the_path(client: TestClient, method: str, path: str, allow: str) -> None:
+    """A path that several routes serve, one per method, lists all their methods in Allow, not the first one's."""
+    response = client.request(method, path, headers={"Accept": "text/html"})
+    assert (response.status_code, response.headers["allow"]) == (405, allow)
+
+
 def test_validation_error(client: TestClient) -> None:
     """A request that fails validation answers 422 validation_error with where and what, not the input."""
     response = client.get("/probe/number", params={"n": "twelve-secret"})

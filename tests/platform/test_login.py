@@ -192,3 +192,16 @@ def test_audit_holds_no_secrets_and_verifies(client: TestClient, migrated: Setti
         assert secret not in text
     assert {"login", "logout", "login_failed", "lockout"} <= {e.action for e in audit_entries(migrated)}
     assert audit_verifies(migrated)
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x07"], ids=["NUL", "BEL"])
+def test_an_email_with_a_control_character_is_422_naming_it(client: TestClient, control: str) -> None:
+    """No account has such an email: the login is refused as invalid before the database is asked (PostgreSQL could
+    not be), the same on both databases, as JSON and as a form."""
+    for sent in (
+        {"json": {"email": f"x{control}y", "password": PASSWORD}},
+        {"data": {"email": f"x{control}y", "password": PASSWORD}},
+    ):
+        response = client.post("/auth/login", **sent)  # type: ignore[arg-type]
+        assert response.status_code == 422 and response.json()["error"]["code"] == "validation_error"
+        assert response.json()["error"]["details"][0]["location"] == ["email"]

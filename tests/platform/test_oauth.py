@@ -116,6 +116,19 @@ def test_malformed_token_requests(client: TestClient, seeded: Seeded) -> None:
     _oauth_error(client.post("/auth/token", data=both, headers=basic), 400, "invalid_request")
 
 
+def test_a_client_id_with_a_control_character_is_a_malformed_request(client: TestClient, seeded: Seeded) -> None:
+    """No client has such an id: 400 invalid_request naming client_id (OAuth2's shape, not the platform's 422),
+    before the database is asked (PostgreSQL could not be), from the form or HTTP Basic."""
+    for control in "\x00\x07":
+        form = {**GRANT, "client_id": f"lc_{control}", "client_secret": seeded.client_secret}
+        for response in (
+            client.post("/auth/token", data=form),
+            client.post("/auth/token", data=GRANT, headers=_basic(f"lc_{control}", seeded.client_secret)),
+        ):
+            _oauth_error(response, 400, "invalid_request")
+            assert response.json()["error_description"].startswith("client_id: must not contain control characters")
+
+
 def test_scopes(client: TestClient, seeded: Seeded) -> None:
     """A token gets the scopes asked for if the client has them; others get invalid_scope; routes check them."""
     response = client.post(

@@ -99,3 +99,26 @@ def test_a_client_needs_a_valid_scope(migrated: Settings) -> None:
             response = admin.post("/api/organisation/clients", json={"scopes": scopes})
             assert response.status_code in (400, 422), response.text
     assert count_rows(migrated, "machine_clients") == 0
+
+
+def test_control_characters_are_refused_naming_the_field(migrated: Settings) -> None:
+    """NUL and BEL in a new person's email or name, a new client's name or scopes, or a client id in the path are
+    422 at that field, on both databases, and nothing is stored."""
+    ours = seed_organisation(migrated, "Sunrise PV")
+    client_body = {"name": "ERP", "scopes": "studies:read"}
+    with client_for(migrated, ours.admin) as admin:
+        refused = [
+            (admin.post("/api/organisation/users", json={**NEW, field: f"x{c}y@sunrise.example"}), ["body", field])
+            for field in ("email", "name")
+            for c in "\x00\x07"
+        ] + [
+            (admin.post("/api/organisation/clients", json={**client_body, field: f"x{c}y"}), ["body", field])
+            for field in ("name", "scopes")
+            for c in "\x00\x07"
+        ]
+        refused.append((admin.post("/api/organisation/clients/lc_%00/disable"), ["path", "client_id"]))
+    for response, location in refused:
+        assert response.status_code == 422, response.text
+        detail = response.json()["error"]["details"][0]
+        assert (detail["location"], detail["type"]) == (location, "control_character"), detail
+    assert count_rows(migrated, "users") == 3 and count_rows(migrated, "machine_clients") == 0

@@ -75,3 +75,20 @@ def test_an_admin_adds_a_machine_client_sees_its_secret_once_and_disables_it(
         none = web.post("/organisation/clients", data={"name": "x", "csrf_token": csrf_of(web)})
         assert none.status_code == 400
     assert count_rows(migrated, "machine_clients") == 1
+
+
+def test_control_characters_in_the_forms_are_shown_refused(migrated: Settings, web: TestClient) -> None:
+    """NUL or BEL in a person's email or name, or a client's name, is 422 with the reason naming the field."""
+    organisation = seed_organisation(migrated, "Sunrise PV")
+    person = {"email": "new@sunrise-pv.example", "name": "New", "role": "editor", "password": "x" * 20}
+    with web:
+        form_login(web, organisation.admin)
+        for control in "\x00\x07":
+            for field in ("email", "name"):
+                sent = {**person, field: f"{control}{person[field]}", "csrf_token": csrf_of(web, "/organisation")}
+                refused = web.post("/organisation/users", data=sent)
+                assert refused.status_code == 422 and f"{field}: must not contain control characters" in refused.text
+            sent = {"name": f"ERP{control}", "scope.studies:read": "on", "csrf_token": csrf_of(web, "/organisation")}
+            refused = web.post("/organisation/clients", data=sent)
+            assert refused.status_code == 422 and "name: must not contain control characters" in refused.text
+    assert count_rows(migrated, "users") == 3 and count_rows(migrated, "machine_clients") == 0

@@ -42,6 +42,14 @@ def test_a_failed_login_says_why_in_the_page_language_and_counts(app_settings: S
     assert count_rows(app_settings, "login_sessions") == 0
 
 
+def test_an_email_with_a_control_character_is_refused_in_the_page_language(web: TestClient) -> None:
+    with web:
+        for language, reason in (("zh-CN", "电子邮箱不能包含控制字符"), ("en", "The email must not contain control")):
+            web.cookies.set("lowcarbon_lang", language)
+            response = web.post("/login", data={"email": "x\x00y@sunrise-pv.example", "password": "x" * 20})
+            assert response.status_code == 422 and reason in response.text
+
+
 def test_login_never_redirects_to_another_site(app_settings: Settings, web: TestClient) -> None:
     organisation = seed_organisation(app_settings, "Sunrise PV")
     with web:

@@ -57,6 +57,7 @@ from lowcarbon.platform.errors import UnsupportedMediaType
 from lowcarbon.platform.forms import JSON, MULTIPART, media_type, read_multipart
 from lowcarbon.platform.http_errors import ErrorResponse
 from lowcarbon.platform.pagination import IdPath, PageDep
+from lowcarbon.text import SingleLine
 
 __all__ = ["READ_SCOPE", "WRITE_SCOPE", "Reader", "Writer", "router"]
 
@@ -283,7 +284,7 @@ _FILE_TYPES = {".csv": "text/csv", ".xlsx": _MEDIA_TYPES["xlsx"]}
     response_class=Response,
     responses={200: {"content": {media: {} for media in _FILE_TYPES.values()}, "description": "The factor file"}},
 )
-def get_file(study_id: IdPath, name: str, caller: Reader, session: SessionDep) -> Response:
+def get_file(study_id: IdPath, name: SingleLine, caller: Reader, session: SessionDep) -> Response:
     """One factor file of the study, byte for byte as sent."""
     content = service.get_file(session, organisation_id=caller.organisation_id, study_id=study_id, name=name)
     base = PurePosixPath(name).name

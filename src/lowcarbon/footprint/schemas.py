@@ -8,8 +8,10 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from lowcarbon.footprint.bundle import ModelFormat
+from lowcarbon.text import MultiLine, SingleLine
 
 __all__ = [
+    "MIN_MODEL_CHARS",
     "Comparison",
     "ComparisonVersion",
     "FactorFile",
@@ -28,11 +30,16 @@ __all__ = [
 # lowcarbon.ports.JobState, spelled out for the OpenAPI document (a test checks they agree)
 StudyStatus = Literal["queued", "running", "done", "failed"]
 
+# Every model, YAML or JSON, writes these field names and the shortest boundary at least once (an Excel workbook in
+# base64 is far longer): no model the server accepts is shorter than they are together.
+_REQUIRED_WORDS = ("product", "name", "declared_unit", "unit", "boundary", "gate-to-gate", "stages")
+MIN_MODEL_CHARS = sum(map(len, _REQUIRED_WORDS))
+
 
 class ProductIn(BaseModel):
     """A new product: its name, unique within the organisation."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: SingleLine = Field(min_length=1, max_length=200)
 
 
 class Product(BaseModel):
@@ -47,8 +54,8 @@ class Product(BaseModel):
 class FactorFileIn(BaseModel):
     """A factor file the model names in ``factor_files``: a CSV file as text, or any file's bytes in base64."""
 
-    name: str = Field(min_length=1, max_length=255, description="The name the model gives it, e.g. factors.csv")
-    content: str = Field(description="The file's text (encoding text), or its bytes in base64 (encoding base64)")
+    name: SingleLine = Field(min_length=1, max_length=255, description="The name the model gives it, e.g. factors.csv")
+    content: MultiLine = Field(description="The file's text (encoding text), or its bytes in base64 (encoding base64)")
     encoding: Literal["text", "base64"] = Field("text", description="base64 for an Excel file")
 
 
@@ -56,7 +63,9 @@ class StudyIn(BaseModel):
     """A new study: the product model as YAML or JSON text, or an Excel workbook's bytes in base64 (``xlsx``), and
     the factor files it names."""
 
-    model: str = Field(min_length=1, description="The model file's content; for xlsx, its bytes in base64.")
+    model: MultiLine = Field(
+        min_length=MIN_MODEL_CHARS, description="The model file's content; for xlsx, its bytes in base64."
+    )
     format: ModelFormat = "yaml"
     files: list[FactorFileIn] = Field(default=[], description="Each factor file the model names, and no other")
 

@@ -26,6 +26,7 @@ from lowcarbon.footprint.stored import file_bytes, named_files, validate
 from lowcarbon.footprint.tables import Product, Study, StudyFile
 from lowcarbon.ports import AuditLog, Clock, JobQueue, JobState, JobStatus, Ports
 from lowcarbon.storage import canonical_json, serialize, snapshot
+from lowcarbon.text import check_text
 
 __all__ = [
     "JOB_KIND",
@@ -79,7 +80,7 @@ def create_product(
     session: Session, audit: AuditLog, clock: Clock, *, organisation_id: int, name: str
 ) -> model.Product:
     """Add a product to the organisation (names are unique within it) and record it."""
-    name = name.strip()
+    name = check_text(name, "name").strip()
     if not name or len(name) > 200:
         raise InvalidInput("give the product a name of 1 to 200 characters")
     taken = sa.select(Product.id).where(Product.organisation_id == organisation_id, Product.name == name)

@@ -19,6 +19,7 @@ from lowcarbon.platform.passwords import hash_password
 from lowcarbon.platform.roles import OrganisationKind, Role
 from lowcarbon.platform.tables import Organisation, User
 from lowcarbon.storage import snapshot
+from lowcarbon.text import check_text
 
 __all__ = ["create_organisation", "create_user", "get_organisation", "list_users", "organisation_state", "user_state"]
 
@@ -37,7 +38,7 @@ def user_state(user: User) -> dict[str, Any]:
 
 def create_organisation(session: Session, *, name: str, kind: str, actor: str) -> Organisation:
     """Add an organisation of ``kind`` (see OrganisationKind) and record it in the audit trail."""
-    name = name.strip()
+    name = check_text(name, "name").strip()
     if not name or len(name) > 200:
         raise InvalidInput("give the organisation a name of 1 to 200 characters")
     organisation = Organisation(name=name, kind=_choice(kind, OrganisationKind, "kind"), created_at=_now())
@@ -58,7 +59,8 @@ def create_user(
     name: str = "",
 ) -> User:
     """Add a user to an organisation with ``role`` (see Role) and record it; without a password they cannot log in."""
-    email = email.strip().lower()
+    email = check_text(email, "email").strip().lower()
+    name = check_text(name, "name")
     if not _EMAIL.fullmatch(email) or len(email) > 320:
         raise InvalidInput(f"{email!r} is not an email address")
     if len(name.strip()) > 200:

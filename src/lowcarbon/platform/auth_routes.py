@@ -9,7 +9,8 @@ and ``Secure`` when the request came over HTTPS (as uvicorn sees it: directly, o
     lowcarbon_csrf      readable by the page's scripts; the CSRF token (see ``csrf``)
 
 Every refusal is the same 401 ``login_failed`` with one message, whether the email is unknown, the password wrong or
-the account locked (see ``logins``), so the answer does not tell whether an email has an account.
+the account locked (see ``logins``), so the answer does not tell whether an email has an account. An email with a
+control character, which no account has, is 422 ``validation_error`` naming the field (``lowcarbon.text``).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.http_errors import ErrorResponse, error_response
 from lowcarbon.platform.passwords import MAX_LENGTH
 from lowcarbon.platform.settings import Settings
+from lowcarbon.text import SINGLE_LINE_PATTERN, check_text
 
 __all__ = [
     "LOGIN_FAILED",
@@ -56,7 +58,10 @@ LOGIN_FAILED = (
 _FIELDS_SCHEMA = {
     "type": "object",
     "required": ["email", "password"],
-    "properties": {"email": {"type": "string"}, "password": {"type": "string", "format": "password"}},
+    "properties": {
+        "email": {"type": "string", "minLength": 1, "pattern": SINGLE_LINE_PATTERN},
+        "password": {"type": "string", "format": "password"},
+    },
 }
 _LOGIN_BODY = {
     "requestBody": {
@@ -140,6 +145,7 @@ def attempt_login(
     email, password = fields.get("email"), fields.get("password")
     if not email or password is None:
         raise InvalidInput("give the fields email and password")
+    check_text(email, "email")  # no account has one; refused before the database is asked, as PostgreSQL would
     if len(password) > MAX_LENGTH or len(email) > 320:
         return None
     lifetime = timedelta(minutes=settings.session_minutes)

@@ -1,8 +1,9 @@
 """The one JSON error shape of the HTTP API, ``{"error": {"code": ..., "message": ...}}``, and its handlers.
 
-Codes are stable, for programs to branch on: HTTP errors by status (404 ``not_found``, 405 ``method_not_allowed``,
-...), request validation ``validation_error`` (422, with ``details``: where and what, never the input itself, which
-may be a password), lowcarbon's errors their own ``code`` with their ``status`` (400 unless they say otherwise; a
+Codes are stable, for programs to branch on: HTTP errors by status (404 ``not_found``, 405 ``method_not_allowed``
+with ``Allow`` listing every method of the path, where Starlette lists only those of its first route, ...), request
+validation ``validation_error`` (422, with ``details``: where and what, never the input itself, which may be a
+password), lowcarbon's errors their own ``code`` with their ``status`` (400 unless they say otherwise; a
 ``PlatformError`` with ``details`` lists its problems there in the same shape as validation errors), and
 anything unexpected ``internal_error`` (500) with a message that gives nothing away.
 """
@@ -17,6 +18,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from lowcarbon.errors import LowcarbonError
 
@@ -25,11 +27,13 @@ __all__ = [
     "ErrorBody",
     "ErrorDetail",
     "ErrorResponse",
+    "error_headers",
     "error_response",
     "install_error_handlers",
     "status_and_code",
 ]
 
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 CODES = {
     400: "bad_request",
     401: "unauthorized",
@@ -111,7 +115,29 @@ def _http_error(request: Request, exc: Exception) -> JSONResponse:
     message = exc.detail if isinstance(exc.detail, str) and exc.detail != phrase else None
     if message is None:
         message = f"{request.method} {request.url.path}: {phrase.lower()}"
-    return error_response(status, code, message, headers=exc.headers)
+    return error_response(status, code, message, headers=error_headers(request, exc))
+
+
+def error_headers(request: Request, exc: Exception) -> dict[str, str]:
+    """The headers an error's response carries (the JSON error's, and a page's): those the error brings
+    (``WWW-Authenticate``...), and on 405 ``Allow`` with every method of the path."""
+    headers = dict(getattr(exc, "headers", None) or {})
+    allowed = _allowed_methods(request) if status_and_code(exc)[0] == 405 else set()
+    if allowed:
+        headers["Allow"] = ", ".join(sorted(allowed))
+    return headers
+
+
+def _allowed_methods(request: Request) -> set[str]:
+    """The methods some route of the app answers at the request's path: each method is tried against the routes
+    (``BaseRoute.matches``, which every router of Starlette and FastAPI implements), on a copy of the scope."""
+    allowed = set()
+    for method in _METHODS:
+        scope = {key: dict(value) if isinstance(value, dict) else value for key, value in request.scope.items()}
+        scope["method"] = method
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.add(method)
+    return allowed
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -130,7 +156,7 @@ def _lowcarbon_error(request: Request, exc: Exception) -> JSONResponse:
     problems = getattr(exc, "details", None)  # a PlatformError may list its problems one by one
     details = [ErrorDetail.model_validate(problem) for problem in problems] if problems else None
     status, code = status_and_code(exc)
-    return error_response(status, code, str(exc), details=details, headers=getattr(exc, "headers", None))
+    return error_response(status, code, str(exc), details=details, headers=error_headers(request, exc))
 
 
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

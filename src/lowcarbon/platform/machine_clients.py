@@ -26,6 +26,7 @@ from lowcarbon.platform.credentials import new_token, token_digest
 from lowcarbon.platform.passwords import hash_password, verify_password
 from lowcarbon.platform.tables import AccessToken, MachineClient, Organisation
 from lowcarbon.storage import snapshot
+from lowcarbon.text import check_text
 
 __all__ = [
     "AuthenticatedClient",
@@ -116,7 +117,8 @@ def create_client(
     The secret is a new random one, unless the caller gives its own: the demo data's client has a published secret,
     so that ``serve --demo`` can print it again on every start (only its hash is kept).
     """
-    granted = parse_scopes(scopes)
+    granted = parse_scopes(check_text(scopes, "scopes"))
+    name = check_text(name, "name")
     if not granted:
         raise InvalidInput("give the client at least one scope, e.g. studies:read")
     if len(" ".join(granted)) > 1000 or len(name.strip()) > 200:

@@ -34,6 +34,7 @@ from lowcarbon.platform.csrf import csrf_exempt
 from lowcarbon.platform.dependencies import NowDep, SettingsDep, WriteSessionDep
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.machine_clients import TokenRefused
+from lowcarbon.text import control_problem
 
 __all__ = ["OAuthError", "TokenAnswer", "router"]
 
@@ -99,6 +100,14 @@ def _refuse(status: int, code: str, description: str, headers: Mapping[str, str]
 
 def _credentials(request: Request, fields: Mapping[str, str]) -> tuple[str, str]:
     """The client id and secret, from HTTP Basic or the form; TokenRefused when they are missing or malformed."""
+    client_id, secret = _sent_credentials(request, fields)
+    problem = control_problem(client_id)  # no client has one; refused before the database is asked
+    if problem is not None:
+        raise TokenRefused("invalid_request", f"client_id: {problem}")
+    return client_id, secret
+
+
+def _sent_credentials(request: Request, fields: Mapping[str, str]) -> tuple[str, str]:
     authorization = request.headers.get("authorization")
     if authorization is None:
         client_id, secret = fields.get("client_id"), fields.get("client_secret")

@@ -18,16 +18,18 @@ that already has an account is 409 ``conflict``. Every addition is in the audit 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Path, Response
 from pydantic import BaseModel, Field
 
-from lowcarbon.platform import accounts, machine_clients
+from lowcarbon.platform import accounts, machine_clients, passwords
 from lowcarbon.platform.auth import AdminUser, CurrentUser
 from lowcarbon.platform.dependencies import NowDep, SessionDep, WriteSessionDep
 from lowcarbon.platform.http_errors import ErrorResponse
 from lowcarbon.platform.roles import OrganisationKind, Role
 from lowcarbon.platform.tables import MachineClient, User
+from lowcarbon.text import SingleLine
 
 __all__ = ["Client", "ClientIn", "Member", "MemberIn", "NewClientOut", "OrganisationOut", "client", "member", "router"]
 
@@ -69,10 +71,13 @@ class OrganisationOut(BaseModel):
 class MemberIn(BaseModel):
     """A new person of the caller's organisation."""
 
-    email: str = Field(max_length=320)
-    name: str = Field(default="", max_length=200)
+    email: SingleLine = Field(min_length=5, max_length=320, json_schema_extra={"format": "email"})
+    name: SingleLine = Field(default="", max_length=200)
     role: Role
-    password: str = Field(description="15 to 1,024 characters; give it to the person by a separate channel")
+    password: str = Field(  # counted by passwords.check_rules after Unicode normalisation, so not checked here
+        description="15 to 1,024 characters; give it to the person by a separate channel",
+        json_schema_extra={"minLength": passwords.MIN_LENGTH, "maxLength": passwords.MAX_LENGTH, "format": "password"},
+    )
 
 
 class Client(BaseModel):
@@ -88,8 +93,8 @@ class Client(BaseModel):
 class ClientIn(BaseModel):
     """A new machine client: a name people recognise it by, and its scopes (space-separated, OAuth2's way)."""
 
-    name: str = Field(default="", max_length=200)
-    scopes: str = Field(min_length=1, max_length=1000, examples=["studies:read studies:write"])
+    name: SingleLine = Field(default="", max_length=200)
+    scopes: SingleLine = Field(min_length=1, max_length=1000, examples=["studies:read studies:write"])
 
 
 class NewClientOut(Client):
@@ -164,7 +169,9 @@ def add_client(body: ClientIn, user: AdminUser, session: WriteSessionDep, now: N
 
 
 @router.post("/clients/{client_id}/disable", responses={404: {"model": ErrorResponse, "description": "not_found"}})
-def disable_client(client_id: str, user: AdminUser, session: WriteSessionDep) -> Client:
+def disable_client(
+    client_id: Annotated[SingleLine, Path(max_length=64)], user: AdminUser, session: WriteSessionDep
+) -> Client:
     """Disable a machine client for good: its tokens stop working at once (admins only)."""
     row = machine_clients.disable_client(
         session, organisation_id=user.organisation_id, client_id=client_id, actor=user.actor

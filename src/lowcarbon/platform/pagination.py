@@ -3,8 +3,10 @@
     GET /api/products?limit=20              {"items": [...20 newest...], "next": "/api/products?limit=20&cursor=..."}
     GET /api/products?limit=20&cursor=...   {"items": [...the next 20...], "next": null}      # null: the last page
 
-A cursor is opaque to clients: today the base64url of the last id shown, so pages are keyed on the id (stable while
-rows are added: nothing is skipped or shown twice, as offsets would). A malformed cursor is 400 ``invalid_input``.
+A cursor is opaque to clients: today the unpadded base64url of ``id:`` and the last id shown, so pages are keyed on
+the id (stable while rows are added: nothing is skipped or shown twice, as offsets would). The OpenAPI document
+gives its pattern (``CURSOR_PATTERN``); a cursor outside it, or one that does not decode to an id, is 400
+``invalid_input``. Ids are 1 to ``MAX_ID``, what the records' id columns hold on both databases.
 ``limit`` is 1 to 100, 20 by default. Routes fetch ``limit + 1`` rows (``PageRequest.fetch``), so ``next`` is null
 exactly on the last page, never a link to an empty one.
 """
@@ -12,7 +14,7 @@ exactly on the last page, never a link to an empty one.
 from __future__ import annotations
 
 import base64
-import binascii
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
@@ -24,6 +26,7 @@ from lowcarbon.errors import InvalidInput
 T = TypeVar("T")
 
 __all__ = [
+    "CURSOR_PATTERN",
     "DEFAULT_LIMIT",
     "MAX_ID",
     "MAX_LIMIT",
@@ -46,7 +49,9 @@ def encode_cursor(last_id: int) -> str:
     return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
 
 
-MAX_ID = 2**63 - 1  # the largest id a database integer column (SQLite INTEGER, PostgreSQL BIGINT) holds
+MAX_ID = 2**31 - 1  # the largest id the records' id columns hold on both databases (PostgreSQL INTEGER)
+# "aWQ6" is "id:" in base64; then 1 to 10 digits (the digits of MAX_ID) take 2 to 14 characters, without padding.
+CURSOR_PATTERN = r"^aWQ6[A-Za-z0-9_-]{2,14}$"
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="A record's id")]
 IdQuery = Annotated[int | None, Query(ge=1, le=MAX_ID, description="A record's id")]
 
@@ -61,12 +66,10 @@ def parse_id(text: str) -> int | None:
 
 def decode_cursor(cursor: str) -> int:
     """The last id the cursor stands for; InvalidInput when it is not a cursor this API gave."""
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        text = ""
-    kind, _, number = text.partition(":")
-    last_id = parse_id(number) if kind == "id" else None
+    last_id = None
+    if re.fullmatch(CURSOR_PATTERN, cursor) and len(cursor) % 4 != 1:  # no base64 has a lone last character
+        decoded = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        last_id = parse_id(decoded.removeprefix(b"id:").decode("ascii", errors="replace"))
     if last_id is None:
         raise InvalidInput("cursor: not a cursor of this API; use the `next` URL of the previous page as it is")
     return last_id
@@ -97,7 +100,13 @@ class PageRequest:
 def page_request(
     request: Request,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page")] = DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="The cursor from the previous page's `next` URL")] = None,
+    cursor: Annotated[
+        str | None,
+        Query(
+            description="The cursor from the previous page's `next` URL",
+            json_schema_extra={"pattern": CURSOR_PATTERN},  # checked by decode_cursor, with a message that helps
+        ),
+    ] = None,
 ) -> PageRequest:
     """The page a list request asks for."""
     return PageRequest(request, limit, decode_cursor(cursor) if cursor else None)

@@ -3,9 +3,9 @@ language and layout, with the page's security headers.
 
 ``install(app)`` wraps the app's JSON error handlers (``platform.http_errors``): a request for a page (one that
 reached a route of ``lowcarbon.web``, or reached no route at all and accepts HTML, as a browser's address bar does)
-that fails gets ``error.html`` with the status, the code (also in ``data-error-code``, for tests and scripts) and the
-message; every other request keeps the one JSON error shape. A crash (500) stays the API's plain answer, which tells
-nothing.
+that fails gets ``error.html`` with the status, the code (also in ``data-error-code``, for tests and scripts), the
+message and the error's headers (``Allow``...); every other request keeps the one JSON error shape. A crash (500)
+stays the API's plain answer, which tells nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 
 from lowcarbon.errors import LowcarbonError
-from lowcarbon.platform.http_errors import status_and_code
+from lowcarbon.platform.http_errors import error_headers, status_and_code
 from lowcarbon.web.render import page
 
 __all__ = ["install", "is_page"]
@@ -51,7 +51,9 @@ def _pages_first(fallback: Handler) -> Handler:
             status, code = status_and_code(exc)
             message = str(exc) if isinstance(exc, LowcarbonError) else ""
             context = {"status": status, "code": code, "message": message}
-            return page(request, "error.html", context, status=status)
+            response = page(request, "error.html", context, status=status)
+            response.headers.update(error_headers(request, exc))
+            return response
         answer = fallback(request, exc)
         return await answer if inspect.isawaitable(answer) else answer  # type: ignore[no-any-return]
 

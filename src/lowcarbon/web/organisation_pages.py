@@ -2,7 +2,7 @@
 
 GET  /organisation                  the organisation's users                                   admin
 POST /organisation/users            email, name, role, password, csrf_token: 303 back, or the   admin
-                                    page again with the reason (400, 409)
+                                    page again with the reason (400, 409, 422)
 """
 
 from __future__ import annotations
@@ -52,10 +52,9 @@ async def add_user(request: Request, user: PageAdmin, session: WriteSessionDep, 
             password=fields.get("password", ""),
             actor=user.actor,
         )
-    except (InvalidInput, Conflict) as exc:
-        status = 409 if isinstance(exc, Conflict) else 400
+    except (InvalidInput, Conflict) as exc:  # 400, 409, or 422 for a control character in a field
         draft = {name: fields.get(name, "") for name in ("email", "name", "role")}
-        return _page(request, user, session, now, error=str(exc), draft=draft, status=status)
+        return _page(request, user, session, now, error=str(exc), draft=draft, status=exc.status)
     return RedirectResponse("/organisation", status_code=303)
 
 
@@ -74,7 +73,7 @@ async def add_client(request: Request, user: PageAdmin, session: WriteSessionDep
             now=now,
         )
     except InvalidInput as exc:
-        return _page(request, user, session, now, client_error=str(exc), status=400)
+        return _page(request, user, session, now, client_error=str(exc), status=exc.status)
     return _page(request, user, session, now, new_client=made, status=201)
 
 

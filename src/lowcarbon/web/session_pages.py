@@ -2,7 +2,8 @@
 
 GET  /                  to the products page, or the login page
 GET  /login?next=       the login form
-POST /login             email, password, next (a form): 303 to ``next``, or the form again with 401
+POST /login             email, password, next (a form): 303 to ``next``, or the form again with 401 (or 422 for
+                        an email with a control character, which no account has)
 POST /logout            csrf_token (a form): ends the session, 303 to the login page
 GET  /lang/{tag}?next=  sets the language cookie (zh-CN, en), 303 back to ``next``
 """
@@ -20,6 +21,7 @@ from lowcarbon.platform.auth_routes import attempt_login, clear_session_cookies,
 from lowcarbon.platform.csrf import csrf_exempt
 from lowcarbon.platform.dependencies import NowDep, SettingsDep, WriteSessionDep
 from lowcarbon.platform.forms import read_fields
+from lowcarbon.text import ControlCharacters
 from lowcarbon.web.access import PageUser, safe_next
 from lowcarbon.web.i18n import LANG_COOKIE, LANGUAGES, N_
 from lowcarbon.web.render import page, text
@@ -29,7 +31,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 _YEAR = 365 * 24 * 3600
 LOGIN_FAILED = N_("The email or password is wrong, or the account is locked for 15 minutes after 5 failed logins.")
-LOGIN_FAILED = N_("The email or password is wrong, or the account is locked for 15 minutes after 5 failed logins.")
+CONTROL_IN_EMAIL = N_("The email must not contain control characters.")
 
 
 @router.get("/")
@@ -59,7 +61,11 @@ def log_in(
 ) -> Response:
     """Log in from the form: on to the page asked for, or the form again with the reason."""
     target = safe_next(fields.get("next") or "/products")
-    opened = attempt_login(request, fields, session, now, settings) if fields.get("email") else None
+    try:
+        opened = attempt_login(request, fields, session, now, settings) if fields.get("email") else None
+    except ControlCharacters:
+        context = {"next": target, "error": text(request, CONTROL_IN_EMAIL)}
+        return page(request, "login.html", context, status=422)
     if opened is None:
         message = text(request, LOGIN_FAILED)
         context = {"next": target, "email": fields.get("email", ""), "error": message}
