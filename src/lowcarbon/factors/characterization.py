@@ -48,9 +48,10 @@ class CharacterizationSet:
     def gwp(self, gas_id: str, where: str = "") -> float:
         """The GWP100 of a gas; raises UnknownGas naming the place and the ids that exist.
 
-        A set that does not tell fossil from non-fossil methane (AR5's main table) gives its plain ``CH4``
-        value for ``CH4-fossil`` and ``CH4-non-fossil``. A gas that another shipped set has but this one does
-        not (AR6 added ethane, for one) counts zero here, as it does in the methods built on this set.
+        A gas id with an origin that the set does not list falls back to the plain gas: AR5 lists ``CH4-fossil``
+        (30) and plain ``CH4`` (28) but not ``CH4-non-fossil``, which takes 28. A gas that another shipped set has
+        but this one does not (AR6 added ethane, for one) counts zero here, as it does in the methods built on this
+        set: ``lists`` tells which, so that a footprint can warn of each.
         """
         base = gas_id.removesuffix("-non-fossil").removesuffix("-fossil")
         for candidate in (gas_id, base):
@@ -65,6 +66,10 @@ class CharacterizationSet:
             "(the gas ids are in lowcarbon/factors/data/characterization/)"
         )
         raise UnknownGas(prefix + reason, reason=reason)
+
+    def lists(self, gas_id: str) -> bool:
+        """Whether the set has a GWP of its own for the gas (or for the gas without its origin)."""
+        return gas_id in self.gases or gas_id.removesuffix("-non-fossil").removesuffix("-fossil") in self.gases
 
     def split(self, factor: Factor) -> dict[Origin, float]:
         """kg CO2e per unit of ``factor`` by carbon origin (fossil, biogenic, land-use change)."""

@@ -13,8 +13,12 @@ geography            yes       ISO 3166 code or a named region, e.g. CN, CN-East
 year                           reference year (integer)
 category, boundary             free text: what kind of factor; what the value covers
 kg_<gas>                       kg of that gas per unit, e.g. ``kg_CO2``, ``kg_CH4-fossil``, ``kg_N2O``; gas ids are
-                               those of the characterization sets (factors/data/characterization)
-origin                         fossil (default), biogenic or land_use_change: the origin of the row's gases
+                               those of the characterization sets (factors/data/characterization); methane
+                               needs its origin: ``kg_CH4-fossil`` or ``kg_CH4-non-fossil``, never plain CH4
+kg_<gas>_<origin>              the same gas of one origin, so one factor can carry fossil and biogenic CO2:
+                               ``kg_CO2_fossil``, ``kg_CO2_biogenic``, ``kg_CO2_land_use_change``
+origin                         fossil (default), biogenic or land_use_change: the origin of the gases whose
+                               column does not name one
 co2e, co2e_basis               kg CO2e per unit when only a total is published, and the GWP set it was computed with
 source               yes       the citation
 source_url                     where to read it
@@ -147,6 +151,21 @@ def parse_rows(rows: Iterable[list[str]], source: str, factor_set: str) -> list[
     return factors
 
 
+PLAIN_METHANE = (
+    "methane needs its origin, which sets its GWP (AR6: fossil 29.8, non-fossil 27.0): name the column "
+    "kg_CH4-fossil (coal, oil, natural gas) or kg_CH4-non-fossil (biomass, livestock, landfill, rice)"
+)
+
+
+def gas_column(column: str, origin: str) -> tuple[str, str]:
+    """The gas and its origin of a ``kg_<gas>`` or ``kg_<gas>_<origin>`` column; ``origin`` when it names none."""
+    gas = column[len(GAS_PREFIX) :]
+    for named in ORIGINS:
+        if gas.endswith(f"_{named}"):
+            return gas[: -len(named) - 1], named
+    return gas, origin
+
+
 def _number(row: Mapping[str, str], column: str, number: int, problems: _Problems) -> float | None:
     text = row.get(column, "")
     if not text:
@@ -186,15 +205,17 @@ def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set
     for column, text in row.items():
         if column.startswith(GAS_PREFIX) and text:
             amount = _number(row, column, number, problems)
-            gas = column[len(GAS_PREFIX) :]
-            if (gas == "CH4-fossil") != (origin == "fossil") and gas.startswith("CH4-"):
+            gas, gas_origin = gas_column(column, origin)
+            if gas == "CH4":
+                problems.add(number, column, PLAIN_METHANE)
+            elif (gas == "CH4-fossil") != (gas_origin == "fossil") and gas.startswith("CH4-"):
                 problems.add(
                     number,
                     column,
-                    f"{gas} does not fit origin {origin}: fossil methane is CH4-fossil, other CH4-non-fossil",
+                    f"{gas} does not fit origin {gas_origin}: fossil methane is CH4-fossil, other CH4-non-fossil",
                 )
             if amount is not None:
-                emissions.append(Emission(column[len(GAS_PREFIX) :], amount, cast(Origin, origin)))
+                emissions.append(Emission(gas, amount, cast(Origin, gas_origin)))
     co2e = _number(row, "co2e", number, problems)
     if not emissions and co2e is None and problems.count == before_values:
         problems.add(number, None, "no value: give kg_<gas> columns (e.g. kg_CO2) or co2e")

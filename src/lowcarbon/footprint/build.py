@@ -63,6 +63,7 @@ class BuiltModel:
     lines: tuple[Line, ...]
     flows: dict[int, Flow]
     characterization: CharacterizationSet
+    warnings: tuple[str, ...] = ()  # what the build noticed: gases the GWP set does not list
 
 
 def build(
@@ -83,6 +84,7 @@ class _Builder:
         self.flows: dict[Flow, int] = {}
         self.lines: list[Line] = []
         self.problems: list[Problem] = []
+        self.warnings: dict[str, None] = {}  # in order, once each
         self.next_id = 1
         self.processes = {p.id: p for p in model.processes}
         self.process_columns = {p.id: self._new() for p in model.processes}
@@ -131,7 +133,9 @@ class _Builder:
             (bio_rows, bio_cols, list(self.bio.values())),
             self._characterizations(flows),
         )
-        return BuiltModel(system, root, exempted_root, stages, tuple(self.lines), flows, self.gwp)
+        return BuiltModel(
+            system, root, exempted_root, stages, tuple(self.lines), flows, self.gwp, tuple(self.warnings)
+        )
 
     def _uptake(self, stage: str, consumer: int) -> None:
         """The CO2 that the product's biogenic carbon took from the air, as a removal in the first stage."""
@@ -214,6 +218,12 @@ class _Builder:
                 self.gwp.gwp(emission.gas)  # unknown gases are reported here
             except LowcarbonError as exc:
                 raise _LineProblem("factor", f"factor {factor.key}: {exc.reason}", exc.code) from None
+            if not self.gwp.lists(emission.gas):
+                warning = (
+                    f"factor {factor.key}: {emission.gas} has no GWP in {self.gwp.name}, so it counts 0 in this "
+                    "footprint; choose a GWP set that lists it (gwp: AR6) if it matters"
+                )
+                self.warnings[warning] = None
             flow = Flow(emission.gas, emission.origin, aircraft, removal=emission.amount < 0)
             key = (self._flow(flow), column)
             self.bio[key] = self.bio.get(key, 0.0) + scale * emission.amount

@@ -131,7 +131,7 @@ def _rating(line: Line, rating: str) -> float | None:
 
 
 def _warnings(built: BuiltModel) -> list[str]:
-    warnings = []
+    warnings = list(built.warnings)
     for line in built.lines:
         if line.factor is None:
             continue
