@@ -14,6 +14,9 @@ from lowcarbon.errors import UnitError
 # is an amount of gas: the gas that fills a cubic metre at 0 °C and 101.325 kPa (DIN 1343's normal conditions). It
 # is its own dimension, not a plain m3, because a cubic metre at other conditions holds another amount of gas:
 # converting needs the gas's temperature and pressure (or its density per Nm3), which the model states itself.
+# Money of one currency and price year is its own dimension too (USD_2022: US dollars of 2022, the unit of spend-based
+# factors): turning yuan or another year's dollars into it needs an exchange rate and a price index, which the model
+# states. A room-night is one room for one night (hotel-stay factors).
 _DEFINITIONS = """
 gram_CO2e = [co2e] = g_CO2e = gCO2e
 kilogram_CO2e = 1000 * gram_CO2e = kg_CO2e = kgCO2e
@@ -25,6 +28,8 @@ tkm = tonne * kilometer
 person = [person]
 pkm = person * kilometer
 item = [item] = unit = piece = pcs
+USD_2022 = [currency_USD_2022]
+room_night = [room_night]
 """
 
 
