@@ -119,9 +119,13 @@ def test_system_expansion_credit(tmp_path: Path) -> None:
             ],
         }
     ]
-    result = run(tmp_path, model(stages, boundary="cradle-to-grave"))
+    complete = {"functional_unit": "heat and power recovered from one item", "omitted_stages": {"use": "none"}}
+    result = run(tmp_path, model(stages, boundary="cradle-to-grave", **complete))
     assert result.total == pytest.approx(GRID_2023 - 7.2e-6 * GAS_AR6, rel=RTOL)
     assert result.kind == "CFP"
+    partial = run(tmp_path, model(stages, boundary="cradle-to-grave"))
+    assert partial.kind == "partial CFP"
+    assert any("needs a functional unit and the use stage" in warning for warning in partial.warnings)
 
 
 def test_biogenic_land_use_and_aircraft_lines(tmp_path: Path) -> None:
@@ -164,7 +168,8 @@ def test_published_co2e_totals_primary_share_and_quality(tmp_path: Path) -> None
     assert result.total == pytest.approx(2.5 + power, rel=RTOL)
     assert result.by_gas == pytest.approx({"CO2e": 2.5, "CO2": power}, rel=RTOL)
     assert result.primary_data_share == pytest.approx(2.5 / (2.5 + power), rel=RTOL)
-    assert result.data_quality == pytest.approx({"temporal": (2.5 * 1 + power * 3) / (2.5 + power), "reliability": 2})
+    assert result.data_quality == pytest.approx({"temporal": (2.5 * 1 + power * 3) / (2.5 + power)})
+    assert result.data_quality_coverage == {"technological": 0.0, "temporal": 1.0, "geographical": 0.0}
     assert result.hotspots[0].name == "power"
 
 

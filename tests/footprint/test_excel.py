@@ -73,3 +73,26 @@ def test_excel_is_as_strict_as_yaml(tmp_path: Path) -> None:
     result = compute(path)
     assert list(result.by_stage) == ["raw_material_acquisition", "production"]
     assert result.by_stage["raw_material_acquisition"] == pytest.approx(0.5306 / 1.1 + 0.5306, rel=1e-12)
+
+
+def test_carbon_contents_and_omitted_stages_from_the_product_sheet(tmp_path: Path) -> None:
+    """The product sheet states fossil carbon, stored biogenic carbon and why a CFP leaves stages out."""
+    path = write_excel_starter(tmp_path / "Complete.xlsx")
+    workbook = load_workbook(path)
+    sheet = workbook["product"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value == "boundary":
+            row[1].value = "cradle-to-grave"
+    for field, value in (
+        ("functional_unit", "boiling 1.7 L of water"),
+        ("fossil_carbon_content_kg_c", 0.3),
+        ("biogenic_carbon_kg_c", 0.1),
+        ("biogenic_stored_kg_c", 0.05),
+        ("omitted_stages", "use: the kettle is not used here; end_of_life: returned to the maker"),
+    ):
+        sheet.append((field, value))
+    workbook.save(path)
+    result = compute(path)
+    assert result.fossil_carbon_content == 0.3
+    assert result.biogenic_carbon_content == 0.1
+    assert result.kind == "CFP"

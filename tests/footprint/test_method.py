@@ -10,6 +10,7 @@ from lowcarbon.errors import DataFormatError
 from lowcarbon.factors import FactorLibrary
 from lowcarbon.factors.table_format import parse_csv
 from lowcarbon.footprint import compute
+from lowcarbon.footprint.build import co2_per_carbon
 from lowcarbon.footprint.model import ProductModel, parse_model
 
 HEADER = "id,name,unit,geography,source,"
@@ -69,3 +70,98 @@ def test_a_gas_the_gwp_set_does_not_list_is_a_warning() -> None:
     ar6 = compute(_model([_line("solvent", 2, "kg", "f/x")]), factors)
     assert ar6.total == pytest.approx(2 + 2 * 0.001 * 4620)
     assert not any("no GWP" in w for w in ar6.warnings)
+
+
+WOOD = (
+    HEADER + "kg_CO2,kg_CO2_biogenic,primary_data_share\n"
+    "growth,wood growth,kg,CN,test,,-1.8,\n"
+    "steel,steel from a supplier's PACT footprint,kg,CN,test,2.0,,40\n"
+    "burn,burning wood,kg,CN,test,,1.6,\n"
+    "pellets,bio-based pellets,kg,CN,test,0.5,-1.5,\n"
+)
+
+
+def test_primary_data_share_is_of_the_footprint_excluding_uptake() -> None:
+    """Uptake -3.6 (primary), steel 2.0 (secondary, but 40 % primary in its supplier's footprint), burning 3.2
+    (primary). Excluding uptake the footprint is 2.0 + 3.2 = 5.2, of which primary 3.2 + 0.4 * 2.0 = 4.0:
+    4.0 / 5.2. (Shares of absolute values would give (3.6 + 3.2 + 0.8) / 8.8.)"""
+    lines = [
+        _line("wood growth", 2, "kg", "f/growth", data_type="primary"),
+        _line("steel", 1, "kg", "f/steel"),
+        _line("burning", 2, "kg", "f/burn", data_type="primary"),
+    ]
+    result = compute(_model(lines), _library(WOOD))
+    assert result.excluding_biogenic_uptake == pytest.approx(5.2)
+    assert result.primary_data_share == pytest.approx(4.0 / 5.2)
+
+
+def test_a_removal_inside_an_avoided_product_is_no_removal() -> None:
+    """Avoiding 1 kg of pellets (0.5 fossil, -1.5 biogenic uptake) credits 0.5 fossil and loses 1.5 of uptake:
+    +1.5 biogenic, no removal. With 1 kg of steel: total 2.0 - 0.5 + 1.5 = 3.0; removals stay 0."""
+    lines = [_line("steel", 1, "kg", "f/steel"), _line("pellets displaced", 1, "kg", "f/pellets", avoided=True)]
+    result = compute(_model(lines), _library(WOOD))
+    assert result.biogenic_removals == 0
+    assert result.biogenic_emissions == pytest.approx(1.5)
+    assert result.fossil == pytest.approx(1.5)
+    assert result.total == pytest.approx(3.0)
+    assert result.excluding_biogenic_uptake == pytest.approx(3.0)
+
+
+def test_data_quality_is_pact_s_three_ratings_with_their_coverage() -> None:
+    """Steel 2.0 rated technological 1, burning 3.2 rated 3 and temporal 2; the uptake line weighs 0 (PACT weighs
+    by the footprint excluding uptake). technological (2.0 * 1 + 3.2 * 3) / 5.2; temporal 2 over 3.2 / 5.2 of
+    the weight, and a warning says the rest is unrated."""
+    lines = [
+        _line("wood growth", 2, "kg", "f/growth"),
+        _line("steel", 1, "kg", "f/steel", dqr={"technological": 1}),
+        _line("burning", 2, "kg", "f/burn", dqr={"technological": 3, "temporal": 2, "reliability": 4}),
+    ]
+    result = compute(_model(lines), _library(WOOD))
+    assert result.data_quality == pytest.approx({"technological": (2.0 + 3.2 * 3) / 5.2, "temporal": 2.0})
+    assert result.data_quality_coverage == pytest.approx(
+        {"technological": 1.0, "temporal": 3.2 / 5.2, "geographical": 0.0}
+    )
+    assert any("lines making 38.5 % of the footprint have no temporal rating" in w for w in result.warnings)
+
+
+def _grave(lines: list[dict[str, object]], **more: object) -> ProductModel:
+    return _model(
+        lines,
+        boundary="cradle-to-grave",
+        functional_unit="heat from 2 kg of wood",
+        omitted_stages={"use": "burning is the use", "end_of_life": "nothing is left"},
+        **more,
+    )
+
+
+def test_biogenic_carbon_taken_up_is_released_or_stated_as_stored() -> None:
+    """3.6 kg CO2 taken up, 3.2 released: 0.4 kg CO2 (0.4 / 3.664 = 0.109 kg C) must be stated as stored."""
+    lines = [_line("wood growth", 2, "kg", "f/growth"), _line("burning", 2, "kg", "f/burn")]
+    warned = compute(_grave(lines), _library(WOOD))
+    assert warned.kind == "CFP"
+    assert any("3.6 kg CO2 is taken up, but only 3.2 kg is released" in w for w in warned.warnings)
+    stored = {"content_kg_c": 0.2, "stored_kg_c": 0.4 / co2_per_carbon()}  # 44.009 / 12.011 kg CO2 per kg C
+    quiet = compute(_grave(lines, biogenic_carbon=stored), _library(WOOD))
+    assert not any("biogenic carbon:" in w for w in quiet.warnings)
+
+
+def test_fossil_carbon_content_is_reported() -> None:
+    result = compute(_model([_line("steel", 1, "kg", "f/steel")], fossil_carbon_content_kg_c=0.004), _library(WOOD))
+    assert result.fossil_carbon_content == 0.004
+    assert result.to_dict()["fossil_carbon_content"] == 0.004
+
+
+def test_a_process_may_not_consume_as_much_of_its_own_product_as_it_makes() -> None:
+    """1 kg out, 1 kg of itself in: refused, whatever share of its inputs its reference product bears."""
+    process = {
+        "id": "p",
+        "allocation": "mass",
+        "outputs": [
+            {"product": "a", "amount": 1, "unit": "kg", "mass_kg": 1},
+            {"product": "b", "amount": 1, "unit": "kg", "mass_kg": 1},
+        ],
+        "inputs": [{"name": "itself", "amount": 1, "unit": "kg", "process": "p"}],
+    }
+    model = _model([{"name": "a", "amount": 1, "unit": "kg", "process": "p"}], processes=[process])
+    with pytest.raises(DataFormatError, match="would use at least as much of its own product as it makes"):
+        compute(model, _library(WOOD))

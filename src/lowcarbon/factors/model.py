@@ -74,6 +74,7 @@ class Factor:
     uncertainty: Uncertainty = field(default_factory=Uncertainty)
     unverified: bool = False  # the value has one unconfirmed source; shown wherever it is used
     notes: str = ""
+    primary_data_share: float | None = None  # 0..1: of a supplier footprint used as a factor, its primary part
 
     @property
     def key(self) -> str:

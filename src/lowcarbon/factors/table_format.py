@@ -26,8 +26,11 @@ unverified                     true when the value has one unchecked source
 uncertainty                    none, lognormal, normal, uniform or triangular
 lower, upper                   the 95 % range of the value (2.5th and 97.5th percentiles)
 geometric_sd                   lognormal: the geometric standard deviation
-dqr_technological, dqr_temporal, dqr_geographical, dqr_completeness, dqr_reliability
-                               PACT data-quality ratings, 1 (best) to 5
+dqr_technological, dqr_temporal, dqr_geographical
+                               PACT v3 data-quality ratings, 1 (best) to 5
+dqr_completeness, dqr_reliability
+                               the pedigree matrix's other two indicators, 1 to 5 (for uncertainty, not PACT)
+primary_data_share             of a supplier's footprint used as a factor: its PACT primaryDataShare, in percent
 notes                          free text
 ===================  ========  ===================================================================================
 
@@ -64,6 +67,7 @@ OPTIONAL = (
     "upper",
     "geometric_sd",
     "notes",
+    "primary_data_share",
 )
 DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
 GAS_PREFIX = "kg_"
@@ -235,6 +239,9 @@ def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set
         if rating is not None and not 1 <= rating <= 5:
             problems.add(number, f"dqr_{name}", f"{rating} is outside the PACT range 1 to 5")
         ratings[name] = rating
+    share = _number(row, "primary_data_share", number, problems)
+    if share is not None and not 0 <= share <= 100:
+        problems.add(number, "primary_data_share", f"{share} is not a percentage from 0 to 100")
     unverified_text = row.get("unverified", "").lower()
     if unverified_text not in ("", "true", "false", "yes", "no", "1", "0"):
         problems.add(number, "unverified", f"{row['unverified']!r} is not true or false")
@@ -265,4 +272,5 @@ def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set
         ),
         unverified=unverified_text in ("true", "yes", "1"),
         notes=row.get("notes", ""),
+        primary_data_share=share / 100 if share is not None else None,
     )

@@ -133,9 +133,7 @@ class _Builder:
             (bio_rows, bio_cols, list(self.bio.values())),
             self._characterizations(flows),
         )
-        return BuiltModel(
-            system, root, exempted_root, stages, tuple(self.lines), flows, self.gwp, tuple(self.warnings)
-        )
+        return BuiltModel(system, root, exempted_root, stages, tuple(self.lines), flows, self.gwp, tuple(self.warnings))
 
     def _uptake(self, stage: str, consumer: int) -> None:
         """The CO2 that the product's biogenic carbon took from the air, as a removal in the first stage."""
@@ -193,7 +191,7 @@ class _Builder:
                 target_unit = reference.unit
                 conversion = _converted(activity.unit, reference.unit)
                 runs = sign * activity.amount * conversion / reference.amount
-                if process == target.id and runs * share >= 1:
+                if process == target.id and runs >= 1:  # in kind: a co-product's allocation share does not help
                     raise _LineProblem(
                         "amount",
                         f"process {target.id!r} would use at least as much of its own product as it makes; a "

@@ -3,7 +3,8 @@
 - ``product``: two columns, ``field`` and ``value``: name, name_zh, ids (comma-separated), declared_unit_amount,
   declared_unit_unit, declared_unit_description, functional_unit, reference_flow_amount, reference_flow_unit,
   boundary, gwp, pcr, reference_period_start,
-  reference_period_end, max_exempted_percent, biogenic_carbon_kg_c, biogenic_uptake, biogenic_source,
+  reference_period_end, max_exempted_percent, biogenic_carbon_kg_c, biogenic_uptake, biogenic_stored_kg_c,
+  biogenic_source, fossil_carbon_content_kg_c, omitted_stages ("use: why; end_of_life: why"),
   factor_files (comma-separated).
 - ``bom``: one activity per row, in stage order: stage, name, amount, unit, factor, process, and optionally
   avoided, aircraft, exempted (true/false), data_type, source, dqr_technological, dqr_temporal, dqr_geographical,
@@ -119,7 +120,10 @@ PRODUCT_FIELDS = (
     "max_exempted_percent",
     "biogenic_carbon_kg_c",
     "biogenic_uptake",
+    "biogenic_stored_kg_c",
     "biogenic_source",
+    "fossil_carbon_content_kg_c",
+    "omitted_stages",
     "factor_files",
 )
 
@@ -154,7 +158,7 @@ def _product(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "boundary": fields.get("boundary"),
         "factor_files": listed("factor_files"),
     }
-    for key in ("functional_unit", "gwp", "pcr"):
+    for key in ("functional_unit", "gwp", "pcr", "fossil_carbon_content_kg_c"):
         if key in fields:
             data[key] = fields[key]
     if "reference_flow_amount" in fields or "reference_flow_unit" in fields:
@@ -173,8 +177,12 @@ def _product(rows: list[dict[str, Any]]) -> dict[str, Any]:
         data["biogenic_carbon"] = {
             "content_kg_c": fields["biogenic_carbon_kg_c"],
             "uptake": _flag(fields.get("biogenic_uptake")),
+            "stored_kg_c": fields.get("biogenic_stored_kg_c") or 0,
             "source": fields.get("biogenic_source", ""),
         }
+    if fields.get("omitted_stages"):
+        pairs = (part.partition(":") for part in str(fields["omitted_stages"]).split(";") if part.strip())
+        data["omitted_stages"] = {stage.strip(): why.strip() for stage, _, why in pairs}
     return data
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 import numpy as np
 
-from lowcarbon.engine import by_flow
-from lowcarbon.footprint.build import REMOVALS, TOTAL, BuiltModel, Line
+from lowcarbon.engine import Solution, by_flow
+from lowcarbon.footprint.build import REMOVALS, TOTAL, BuiltModel, Line, co2_per_carbon
 from lowcarbon.footprint.model import ProductModel
 from lowcarbon.footprint.result import Footprint, LineResult
 
 __all__ = ["RATINGS", "footprint_figures"]
 
-RATINGS = ("technological", "temporal", "geographical", "completeness", "reliability")
+RATINGS = ("technological", "temporal", "geographical")  # PACT v3's data-quality indicators (dqi)
 
 
 def footprint_figures(model: ProductModel, built: BuiltModel) -> Footprint:
@@ -27,16 +28,25 @@ def footprint_figures(model: ProductModel, built: BuiltModel) -> Footprint:
     by_stage = {name: float(product_scores[system.products.position(column)]) for name, column in built.stages.items()}
     by_gas: dict[str, float] = defaultdict(float)
     gas_mass: dict[str, float] = defaultdict(float)
+    released = 0.0  # kg of biogenic CO2 emitted
     flows = by_flow(product, TOTAL) if len(system.flows) else None
     if flows is not None:
         for flow_id, amount, score in zip(flows.ids, flows.amounts, flows.scores, strict=True):
             flow = built.flows[int(flow_id)]
             by_gas[flow.gas] += float(score)
             gas_mass[flow.gas] += float(amount)
-    removals = scores[REMOVALS]
+            if (flow.gas, flow.origin, flow.removal) == ("CO2", "biogenic", False):
+                released += float(amount)
+    uptake = _uptake(product)  # per activity: CO2 taken from the air (0 or negative)
+    removals = float(uptake.sum())
     counted_part = product.activity_contributions(TOTAL)
     exempted_part = exempted_activities.activity_contributions(TOTAL)
     positions = system.activities.positions([line.column for line in built.lines])
+    excluding_uptake = {  # each counted line's contribution without its uptake, as PACT weighs data by it
+        line.place: float(counted_part[position] - uptake[position])
+        for line, position in zip(built.lines, positions, strict=True)
+        if not line.activity.exempted
+    }
     lines = []
     for line, position in zip(built.lines, positions, strict=True):
         activity = line.activity
@@ -64,12 +74,16 @@ def footprint_figures(model: ProductModel, built: BuiltModel) -> Footprint:
     counted = abs(total) + abs(exempted)
     exempted_percent = 100 * abs(exempted) / counted if counted else 0.0
     warnings = _warnings(built)
+    quality, coverage = _data_quality(built, excluding_uptake)
+    warnings += _coverage_warnings(coverage)
+    kind, complete = _kind(model)
+    warnings += complete
+    warnings += _stored_or_released(model, removals, released)
     if exempted_percent > model.cut_off.max_exempted_percent:
         warnings.append(
             f"cut_off: exempted activities make up {exempted_percent:.2f} % of the footprint, more than the "
             f"{model.cut_off.max_exempted_percent:g} % the cut-off rule allows; include them"
         )
-    counted_lines = [line for line in lines if not line.exempted]
     return Footprint(
         product=model.product.name,
         declared_unit=f"{model.declared_unit.amount:g} {model.declared_unit.unit}",
@@ -78,7 +92,7 @@ def footprint_figures(model: ProductModel, built: BuiltModel) -> Footprint:
             f"{model.reference_flow.amount:g} {model.reference_flow.unit}" if model.reference_flow is not None else None
         ),
         boundary=model.boundary,
-        kind="CFP" if model.boundary == "cradle-to-grave" else "partial CFP",
+        kind=kind,
         characterization=built.characterization.name,
         pcr=model.pcr,
         total=total,
@@ -92,34 +106,101 @@ def footprint_figures(model: ProductModel, built: BuiltModel) -> Footprint:
         aircraft=scores["aircraft"],
         excluding_biogenic_uptake=total - removals,
         including_biogenic_uptake=total,
-        primary_data_share=_primary_share(counted_lines),
-        data_quality=_data_quality(built, lines),
+        primary_data_share=_primary_share(built, excluding_uptake, total - removals),
+        data_quality=quality,
         lines=lines,
         exempted=exempted,
         exempted_percent=exempted_percent,
         biogenic_carbon_content=model.biogenic_carbon.content_kg_c if model.biogenic_carbon else None,
         warnings=warnings,
+        data_quality_coverage=coverage,
+        fossil_carbon_content=model.fossil_carbon_content_kg_c,
     )
 
 
-def _primary_share(lines: list[LineResult]) -> float:
-    weights = np.array([abs(line.kg_co2e) for line in lines])
-    primary = np.array([line.data_type == "primary" for line in lines])
-    return float(weights[primary].sum() / weights.sum()) if weights.sum() else 0.0
+def _uptake(product: Solution) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """Per activity, the CO2 its supply takes from the air: the negative part of its removal flows. A removal
+    inside an avoided product is a lost uptake, an emission: it is not a removal of this product."""
+    removal = product.characterized_inventory(REMOVALS).minimum(0)
+    return np.asarray(removal.sum(axis=0), dtype=np.float64).ravel()
 
 
-def _data_quality(built: BuiltModel, lines: list[LineResult]) -> dict[str, float]:
-    summary = {}
+def _primary_share(built: BuiltModel, excluding_uptake: dict[str, float], pcf: float) -> float:
+    """PACT v3's primaryDataShare as a fraction: the part of the footprint excluding biogenic uptake that comes
+    from primary data (lines marked primary, and the primary share a factor carries, e.g. a supplier's PACT
+    footprint), of that footprint. Credits count with their sign, so it is clipped to 0..1."""
+    if pcf <= 0:
+        return 0.0
+    primary = 0.0
+    for line in built.lines:
+        if line.place in excluding_uptake:
+            share = 1.0 if line.activity.data_type == "primary" else (_factor_share(line) or 0.0)
+            primary += share * excluding_uptake[line.place]
+    return min(max(primary / pcf, 0.0), 1.0)
+
+
+def _factor_share(line: Line) -> float | None:
+    return line.factor.primary_data_share if line.factor is not None else None
+
+
+def _data_quality(built: BuiltModel, excluding_uptake: dict[str, float]) -> tuple[dict[str, float], dict[str, float]]:
+    """PACT v3's data-quality ratings (technological, temporal, geographical), each averaged over the counted
+    lines that have it, weighted by their absolute contribution excluding uptake; and each rating's coverage, the
+    fraction of that weight whose lines are rated."""
+    weights = {place: abs(value) for place, value in excluding_uptake.items()}
+    whole = sum(weights.values())
+    summary, coverage = {}, {}
     for rating in RATINGS:
         pairs = [
-            (abs(result.kg_co2e), value)
-            for line, result in zip(built.lines, lines, strict=True)
-            if not result.exempted and (value := _rating(line, rating)) is not None
+            (weights[line.place], value)
+            for line in built.lines
+            if line.place in weights and (value := _rating(line, rating)) is not None
         ]
         weight = sum(w for w, _ in pairs)
+        coverage[rating] = weight / whole if whole else 0.0
         if weight:
             summary[rating] = sum(w * v for w, v in pairs) / weight
-    return summary
+    return summary, coverage
+
+
+def _coverage_warnings(coverage: dict[str, float]) -> list[str]:
+    """A rating given for some lines but not all: its average leaves the others out, and says so."""
+    return [
+        f"data quality: lines making {100 * (1 - covered):.1f} % of the footprint have no {rating} rating; its "
+        f"average covers the other {100 * covered:.1f} %"
+        for rating, covered in coverage.items()
+        if 0 < covered < 1 - 1e-9
+    ]
+
+
+def _kind(model: ProductModel) -> tuple[str, list[str]]:
+    """CFP for a cradle-to-grave model with a functional unit and use and end-of-life stages (or a reason for
+    leaving one out); a partial CFP otherwise, with a warning when the model meant a CFP."""
+    if model.boundary != "cradle-to-grave":
+        return "partial CFP", []
+    missing = [] if model.functional_unit else ["a functional unit"]
+    named = {stage.name for stage in model.stages} | set(model.omitted_stages)
+    missing += [f"the {stage} stage" for stage in ("use", "end_of_life") if stage not in named]
+    if not missing:
+        return "CFP", []
+    return "partial CFP", [
+        f"boundary: a cradle-to-grave footprint (CFP) needs {' and '.join(missing)}, or the reason a stage is left "
+        "out in omitted_stages; without them this is a partial CFP"
+    ]
+
+
+def _stored_or_released(model: ProductModel, removals: float, released: float) -> list[str]:
+    """Cradle to grave, the biogenic CO2 taken up ends released or stored: warn when it is neither."""
+    if model.boundary != "cradle-to-grave" or removals >= 0:
+        return []
+    stored = model.biogenic_carbon.stored_kg_c * co2_per_carbon() if model.biogenic_carbon else 0.0
+    if -removals - max(released, 0.0) - stored <= 1e-6 * -removals:
+        return []
+    return [
+        f"biogenic carbon: {-removals:.4g} kg CO2 is taken up, but only {max(released, 0.0):.4g} kg is released as "
+        f"biogenic CO2 and {stored:.4g} kg stated as stored (biogenic_carbon.stored_kg_c); model its end of life, "
+        "or state what stays stored"
+    ]
 
 
 def _rating(line: Line, rating: str) -> float | None:

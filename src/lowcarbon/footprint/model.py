@@ -151,6 +151,7 @@ class BiogenicCarbon(StrictModel):
 
     content_kg_c: float = Field(ge=0)
     uptake: bool = False
+    stored_kg_c: float = Field(default=0.0, ge=0)  # of it, what stays stored at the end of a cradle-to-grave life
     source: str = ""
 
 
@@ -197,6 +198,8 @@ class ProductModel(StrictModel):
     reference_period: ReferencePeriod | None = None
     pcr: str | None = None
     factor_files: list[str] = []  # CSV, Excel or ILCD files of factors, relative to the model file
+    fossil_carbon_content_kg_c: float | None = Field(default=None, ge=0)  # PACT v3 fossilCarbonContent
+    omitted_stages: dict[str, str] = {}  # a life-cycle stage left out of a CFP -> why (ISO 14067 6.3.4)
     cut_off: CutOff = CutOff()
     biogenic_carbon: BiogenicCarbon | None = None
     stages: list[Stage] = Field(min_length=1)

@@ -4,27 +4,36 @@
 unit unless said otherwise):
 
 - ``product``, ``declared_unit`` (e.g. "1 item"), ``functional_unit``, ``reference_flow`` (e.g. "1.2 kg"),
-  ``boundary``, ``kind`` ("CFP" for
-  cradle-to-grave, "partial CFP" otherwise), ``characterization`` (the GWP set, e.g. "IPCC AR6 GWP100"), ``pcr``;
+  ``boundary``, ``kind`` ("CFP" for a cradle-to-grave model with a functional unit and use and end-of-life stages,
+  or the reason one is left out; "partial CFP" otherwise, with a warning when cradle-to-grave was meant),
+  ``characterization`` (the GWP set, e.g. "IPCC AR6 GWP100"), ``pcr``;
 - ``total``: the CFP, biogenic emissions and removals included;
 - ``by_stage``: the cumulative total of each life-cycle stage;
 - ``by_gas``: kg CO2e of each gas; ``gas_mass``: kg of each gas;
-- ``fossil``, ``biogenic_emissions``, ``biogenic_removals`` (negative: CO2 uptake, from flows that are negative in
-  their factors), ``land_use_change``: the separate reporting lines, which add up to ``total``; ``aircraft``: the
+- ``fossil``, ``biogenic_emissions``, ``biogenic_removals`` (0 or negative: CO2 taken from the air, from flows that
+  are negative in their factors; an uptake inside an avoided product is a lost uptake, a biogenic emission),
+  ``land_use_change``: the separate reporting lines, which add up to ``total``; ``aircraft``: the
   emissions of lines marked aircraft, whatever their origin, also counted in their origin's line;
 - ``excluding_biogenic_uptake`` (total minus removals) and ``including_biogenic_uptake`` (the total): PACT's
   pcfExcludingBiogenicUptake and pcfIncludingBiogenicUptake;
-- ``primary_data_share``: the fraction (0 to 1; PACT writes it in percent) of the absolute direct line
-  contributions that comes from lines marked primary. ``data_type`` and ``dqr`` describe a line's own emissions: a
-  line linked to a process contributes through the process's inputs, which carry their own;
-- ``data_quality``: each PACT rating averaged over the lines that have it, weighted by absolute contribution;
+- ``primary_data_share``: PACT v3's primaryDataShare as a fraction (0 to 1; PACT writes it in percent): of the
+  footprint excluding biogenic uptake, the part from primary data: lines marked primary, and the primary share
+  a factor carries (a supplier's footprint used as a factor); credits count with their sign, the result is clipped
+  to 0..1. ``data_type`` and ``dqr`` describe a line's own emissions: a line linked to a process contributes
+  through the process's inputs, which carry their own;
+- ``data_quality``: PACT v3's ratings (technological, temporal, geographical, 1 to 5), each averaged over the
+  counted lines that have it, weighted by absolute contribution excluding uptake; ``data_quality_coverage``: per
+  rating, the fraction of that weight whose lines are rated (a warning names a rating that covers only part);
 - ``lines``: every activity with its place in the model, amount, unit, the factor (key and source) or process
   it links to with the amount in that factor's or process's unit (``link_amount``, ``link_unit``), and its direct
   contribution (for an exempted line, what it would add); ``hotspots``: the largest counted lines; ``unit``: the
   unit of every kg CO2e figure, e.g. "kg CO2e per 1 item";
 - ``exempted`` and ``exempted_percent`` = 100 |exempted| / (|total| + |exempted|): the lines left out under the
-  cut-off rule (PACT's exemptedEmissionsPercent); ``biogenic_carbon_content``: kg of biogenic carbon in the product;
-- ``warnings``: unverified factors used, factors whose published CO2e used another GWP set, a cut-off exceeded;
+  cut-off rule (PACT's exemptedEmissionsPercent); ``biogenic_carbon_content`` and ``fossil_carbon_content``: kg of
+  biogenic and of fossil carbon in the product, as the model states them (PACT v3's carbon contents);
+- ``warnings``: unverified factors used, factors whose published CO2e used another GWP set, gases the GWP set does
+  not list (they count 0), a cut-off exceeded, ratings that cover part of the footprint, a cradle-to-grave model
+  that is not a complete CFP, biogenic carbon taken up and neither released nor stated as stored;
 - ``pcr_deviations``: how the model departs from its product category rule, one line each.
 """
 
@@ -84,6 +93,8 @@ class Footprint:
     biogenic_carbon_content: float | None  # kg C per declared unit, as the model gives it
     warnings: list[str] = field(default_factory=list)
     pcr_deviations: list[str] = field(default_factory=list)
+    data_quality_coverage: dict[str, float] = field(default_factory=dict)  # per rating: the weight rated, 0..1
+    fossil_carbon_content: float | None = None  # kg C per declared unit, as the model gives it (PACT v3)
 
     @property
     def hotspots(self) -> list[LineResult]:

@@ -29,12 +29,15 @@ reference_period: {{start: 2024-01-01, end: 2024-12-31}}
 pcr: null                       # a shipped PCR id (lowcarbon.footprint.pcr.shipped_pcrs()) or a PCR file
 cut_off: {{max_exempted_percent: 5}}
 factor_files: []                # your own factors: CSV or Excel (see lowcarbon factors check) or an ILCD zip
+fossil_carbon_content_kg_c: null   # kg of fossil carbon in the product (PACT v3 fossilCarbonContent)
+biogenic_carbon: null           # e.g. {{content_kg_c: 0.2, uptake: true, stored_kg_c: 0, source: "..."}}
+omitted_stages: {{}}              # a CFP leaving out use or end_of_life says why, e.g. {{use: "no energy in use"}}
 
 # Stages: raw_material_acquisition, production, distribution, use, end_of_life (a PCR may name its own).
 # Each activity: amount per declared unit, a unit, and either a library factor (lowcarbon factors search ...)
-# or a process below. Optional: data_type primary|secondary, source, dqr {{technological, temporal, geographical,
-# completeness, reliability}} from 1 (best) to 5, avoided: true (system expansion credit), aircraft: true,
-# exempted: true (left out under the cut-off rule, still reported).
+# or a process below. Optional: data_type primary|secondary, source, dqr {{technological, temporal, geographical}}
+# (PACT v3's ratings, 1 best to 5; completeness and reliability too, the pedigree matrix's other two), avoided: true
+# (system expansion credit), aircraft: true, exempted: true (left out under the cut-off rule, still reported).
 stages:
   - name: raw_material_acquisition
     activities:
