@@ -17,6 +17,7 @@ from lowcarbon.footprint import pages as study_pages
 from lowcarbon.footprint.excel import write_excel_starter
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web.render import figure
+from support.hostile import xlsx_bomb
 from support.study_support import PV_MODEL, TSHIRT_FACTORS, TSHIRT_MODEL, count_rows, seed_organisation
 from support.web_support import app_settings, csrf_of, form_login, web
 
@@ -161,6 +162,22 @@ def test_a_bad_model_is_shown_with_its_problems_and_stores_nothing(
     assert response.status_code == 400 and "Choose a model file" in response.text
     assert count_rows(app_settings, "studies") == 0
     assert count_rows(app_settings, "jobs") == 0
+
+
+def test_a_hostile_model_is_shown_refused_in_either_language(
+    app_settings: Settings, web: TestClient, product_id: int
+) -> None:
+    """A zip bomb uploaded on the page is refused on the form, in Chinese and English, and stores nothing."""
+    bomb = xlsx_bomb()
+    for language, words in (
+        ("zh-CN", "文件超出了限制 max_compression_ratio"),
+        ("en", "past the limit max_compression_ratio"),
+    ):
+        web.cookies.set("lowcarbon_lang", language)
+        response = _upload(web, product_id, "bomb.xlsx", bomb)
+        assert response.status_code == 413
+        assert words in response.text
+    assert count_rows(app_settings, "studies") == 0
 
 
 def test_a_product_name_with_a_control_character_is_shown_refused(

@@ -27,7 +27,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
-from lowcarbon.errors import Conflict, InvalidInput, PayloadTooLarge
+from lowcarbon.errors import Conflict, InvalidInput, LimitExceeded, PayloadTooLarge
 from lowcarbon.footprint import charts, service, uploads
 from lowcarbon.footprint.bundle import ModelFormat
 from lowcarbon.footprint.schemas import Study
@@ -123,13 +123,19 @@ async def add_study(
             files=await uploads.uploaded_files(form),
             files_from=files_from,
         )
-    except (InvalidInput, PayloadTooLarge) as exc:
+    except (InvalidInput, PayloadTooLarge, LimitExceeded) as exc:
         draft = {
             "model": model_text if model_format != "xlsx" else "",
             "format": model_format,
             **_kept(session, user.organisation_id, files_from),
         }
         problems = exc.details or [{"location": [], "message": str(exc)}]
+        if isinstance(exc, LimitExceeded):  # the reader's own words, after what they mean
+            message = _(
+                "The file is past the limit %(limit)s, which keeps one file from taking the service down: it is "
+                "larger, deeper or more compressed than a real model is. The reader says:"
+            ) % {"limit": exc.limit}
+            problems = [{"location": [], "message": f"{message} {exc}"}]
         return _product_page(
             request,
             product_id,
