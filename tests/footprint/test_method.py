@@ -12,6 +12,7 @@ from lowcarbon.factors.table_format import parse_csv
 from lowcarbon.footprint import compute
 from lowcarbon.footprint.build import co2_per_carbon
 from lowcarbon.footprint.model import ProductModel, parse_model
+from lowcarbon.footprint.service import differences
 
 HEADER = "id,name,unit,geography,source,"
 
@@ -165,3 +166,20 @@ def test_a_process_may_not_consume_as_much_of_its_own_product_as_it_makes() -> N
     model = _model([{"name": "a", "amount": 1, "unit": "kg", "process": "p"}], processes=[process])
     with pytest.raises(DataFormatError, match="would use at least as much of its own product as it makes"):
         compute(model, _library(WOOD))
+
+
+def test_versions_that_differ_in_method_or_data_are_named() -> None:
+    """v1 and v2 differ in GWP set; v2 and v3 (same set) in the value of factor x: 1.0 / 2 kWh = 0.5 against 0.6
+    per kWh. Across sets a CO2e value may differ by the set alone, which the GWP set's difference names."""
+    line = {"link": "s/x", "link_amount": 2.0, "kg_co2e": 1.0, "process": None}
+    common = {"boundary": "cradle-to-gate", "pcr": None, "declared_unit": "1 item"}
+    results = {
+        1: {**common, "characterization": "IPCC AR6 GWP100", "lines": [line]},
+        2: {**common, "characterization": "IPCC AR5 GWP100", "lines": [line]},
+        3: {**common, "characterization": "IPCC AR5 GWP100", "lines": [{**line, "link_amount": 1.0, "kg_co2e": 0.6}]},
+    }
+    found = {difference.aspect: difference for difference in differences(results)}
+    assert set(found) == {"characterization", "factors"}
+    assert found["factors"].values == {2: "s/x 0.5", 3: "s/x 0.6"}
+    assert "GWP set" in found["characterization"].message
+    assert differences({1: results[1], 2: {**results[1]}}) == []

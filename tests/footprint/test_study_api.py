@@ -191,6 +191,21 @@ def test_comparison_of_two_versions(migrated: Settings) -> None:
     assert old["by_stage"] == first["result"]["by_stage"] and new["by_stage"] == second["result"]["by_stage"]
     assert comparison["stages"] == list(first["result"]["by_stage"])
     assert old["unit"] == first["result"]["unit"]
+    assert comparison["differences"] == []  # same boundary, GWP set, PCR, unit and factor values
+
+
+def test_a_comparison_names_what_differs_besides_the_product(migrated: Settings) -> None:
+    """A version computed with AR5 differs from one with AR6 in its GWP set: the comparison says so."""
+    acme = seed_organisation(migrated, "Acme")
+    text = PV_MODEL.read_text(encoding="utf-8")
+    with client_for(inline(migrated), acme.editor) as client:
+        product_id = create_product(client)
+        wait_for(client, submit(client, product_id, text)["id"], timeout=0)
+        wait_for(client, submit(client, product_id, text.replace("gwp: AR6", "gwp: AR5"))["id"], timeout=0)
+        comparison = client.get(f"/api/products/{product_id}/comparison").json()
+    (difference,) = comparison["differences"]
+    assert difference["aspect"] == "characterization"
+    assert difference["values"] == {"1": "IPCC AR6 GWP100", "2": "IPCC AR5 GWP100"}
 
 
 def test_control_characters_are_refused_naming_the_field(migrated: Settings) -> None:

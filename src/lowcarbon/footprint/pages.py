@@ -36,6 +36,7 @@ from lowcarbon.platform.forms import read_fields, read_multipart
 from lowcarbon.platform.pagination import IdPath, IdQuery, parse_id
 from lowcarbon.ports import JobQueue, JobState
 from lowcarbon.web.access import PageEditor, PageUser
+from lowcarbon.web.i18n import N_
 from lowcarbon.web.render import gettext_for, page
 
 __all__ = ["router"]
@@ -193,6 +194,15 @@ def _result_context(request: Request, study: Study) -> dict[str, Any]:
     }
 
 
+ASPECTS = {  # what a comparison's difference is in, as the page names it
+    "boundary": N_("system boundary"),
+    "characterization": N_("GWP set"),
+    "pcr": N_("PCR"),
+    "declared_unit": N_("declared unit"),
+    "factors": N_("emission factor values"),
+}
+
+
 def _product_page(
     request: Request,
     product_id: int,
@@ -231,6 +241,7 @@ def _product_page(
         "older_after": studies[-1].id if len(listed) > PAGE_SIZE else None,
         "comparison": compared,
         "comparison_chart": charts.comparison(compared, _) if compared.versions else None,
+        "aspects": {aspect: _(name) for aspect, name in ASPECTS.items()},
         "draft": draft,
         "edit": edit,
         "problems": problems,

@@ -14,6 +14,7 @@ __all__ = [
     "MIN_MODEL_CHARS",
     "Comparison",
     "ComparisonVersion",
+    "Difference",
     "FactorFile",
     "FactorFileIn",
     "ModelFormat",
@@ -129,6 +130,17 @@ class ComparisonVersion(BaseModel):
     change_percent: float | None = Field(description="change in % of the previous total (null when that is 0)")
 
 
+Aspect = Literal["boundary", "characterization", "pcr", "declared_unit", "factors"]
+
+
+class Difference(BaseModel):
+    """A way the compared versions differ that makes their totals differ for reasons other than the product."""
+
+    aspect: Aspect
+    values: dict[int, str] = Field(description="version -> what it has (for factors: the factors whose values differ)")
+    message: str
+
+
 class Comparison(BaseModel):
     """The computed versions of a product, oldest first: CFP performance tracking over time."""
 
@@ -136,3 +148,8 @@ class Comparison(BaseModel):
     stages: list[str] = Field(description="Every stage of any version, in order of first appearance")
     comparable: bool = Field(description="Whether every version reports in the same unit (declared unit)")
     versions: list[ComparisonVersion]
+    differences: list[Difference] = Field(
+        default=[],
+        description="Boundary, GWP set, PCR, declared unit or factor values that differ between versions: a "
+        "comparison needs them equal (ISO 14067 6.6)",
+    )

@@ -11,7 +11,7 @@ existence does not leak. Pages are newest first, keyed on the id: ``after`` is t
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -281,8 +281,10 @@ def compare(session: Session, *, organisation_id: int, product_id: int) -> model
     versions: list[model.ComparisonVersion] = []
     stages: list[str] = []
     previous: float | None = None
+    results: dict[int, dict[str, Any]] = {}
     for study in studies:
         result, total = study.result or {}, float(study.total or 0.0)
+        results[study.version] = result
         by_stage = {str(name): float(value) for name, value in result.get("by_stage", {}).items()}
         stages.extend(name for name in by_stage if name not in stages)
         change = total - previous if previous is not None else None
@@ -301,7 +303,79 @@ def compare(session: Session, *, organisation_id: int, product_id: int) -> model
         )
         previous = total
     comparable = len({version.unit for version in versions}) <= 1
-    return model.Comparison(product=_product(product), stages=stages, comparable=comparable, versions=versions)
+    return model.Comparison(
+        product=_product(product),
+        stages=stages,
+        comparable=comparable,
+        versions=versions,
+        differences=differences(results),
+    )
+
+
+_ASPECTS: dict[model.Aspect, str] = {  # a result's field -> what it is, in messages
+    "boundary": "boundary",
+    "characterization": "GWP set",
+    "pcr": "PCR",
+    "declared_unit": "declared unit",
+}
+
+
+def differences(results: dict[int, dict[str, Any]]) -> list[model.Difference]:
+    """What differs between the results of a product's versions (version -> result) besides the product itself:
+    boundary, GWP set, PCR, declared unit, and the value per unit of a factor that several versions use."""
+    found = []
+    for aspect, name in _ASPECTS.items():
+        values = {version: str(result.get(aspect) or "none") for version, result in results.items()}
+        if len(set(values.values())) > 1:
+            listed = ", ".join(f"v{version} {value}" for version, value in values.items())
+            message = f"the versions have different {name}s ({listed}): compare footprints of one {name} only"
+            found.append(model.Difference(aspect=aspect, values=values, message=message))
+    changed: dict[str, dict[int, float]] = {}
+    for group in _by_characterization(results):  # a CO2e value changes with the GWP set, which is named above
+        factors: dict[str, dict[int, float]] = {}
+        for version in group:
+            for key, value in _factor_values(results[version]).items():
+                factors.setdefault(key, {})[version] = value
+        for key, values in factors.items():
+            if len(values) > 1 and _differ(values.values()):
+                changed.setdefault(key, {}).update(values)
+    if changed:
+        values = {
+            version: "; ".join(
+                f"{key} {by_version[version]:.6g}" for key, by_version in changed.items() if version in by_version
+            )
+            for version in results
+        }
+        message = (
+            f"factors have other values in other versions ({', '.join(changed)}): part of the change is the data, "
+            "not the product"
+        )
+        found.append(
+            model.Difference(aspect="factors", values={v: text for v, text in values.items() if text}, message=message)
+        )
+    return found
+
+
+def _by_characterization(results: dict[int, dict[str, Any]]) -> list[list[int]]:
+    groups: dict[str, list[int]] = {}
+    for version, result in results.items():
+        groups.setdefault(str(result.get("characterization")), []).append(version)
+    return list(groups.values())
+
+
+def _factor_values(result: dict[str, Any]) -> dict[str, float]:
+    """kg CO2e per unit of each factor a version's stage lines use, from its lines."""
+    values = {}
+    for line in result.get("lines", []):
+        link, amount = str(line.get("link", "")), float(line.get("link_amount") or 0.0)
+        if line.get("process") is None and amount and not link.startswith("process "):
+            values[link] = abs(float(line.get("kg_co2e", 0.0)) / amount)
+    return values
+
+
+def _differ(values: Iterable[float]) -> bool:
+    listed = list(values)
+    return max(listed) - min(listed) > 1e-9 * max(abs(value) for value in listed)
 
 
 def store_outcome(session: Session, job: JobStatus, audit: AuditLog) -> None:
