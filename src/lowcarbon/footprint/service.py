@@ -336,9 +336,9 @@ def differences(results: dict[int, dict[str, Any]]) -> list[model.Difference]:
         for version in group:
             for key, value in _factor_values(results[version]).items():
                 factors.setdefault(key, {})[version] = value
-        for key, values in factors.items():
-            if len(values) > 1 and _differ(values.values()):
-                changed.setdefault(key, {}).update(values)
+        for key, used in factors.items():
+            if len(used) > 1 and _differ(used.values()):
+                changed.setdefault(key, {}).update(used)
     if changed:
         values = {
             version: "; ".join(
