@@ -22,6 +22,7 @@ from lowcarbon.engine.solvers import SolverMethod
 from lowcarbon.engine.uncertainty import load_uncertain_system
 from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary, default_library, load_set
+from lowcarbon.factors.template import write_templates
 from lowcarbon.footprint import Footprint
 from lowcarbon.footprint import compute as compute_footprint
 from lowcarbon.footprint.excel import write_excel_starter
@@ -374,6 +375,22 @@ def factors_search(
             str(row["source"]),
         )
     console.print(table)
+
+
+@factors_app.command("template")
+def factors_template(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the templates into.")] = Path("."),
+) -> None:
+    """Write factors-template.csv and factors-template.xlsx: Chinese and English headers, an example row, and in
+    the workbook an instructions sheet and drop-down lists."""
+    try:
+        written = write_templates(folder)
+    except LowcarbonError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    for path in written:
+        console.print(f"wrote {path}")
+    console.print("Fill in your factors, then check them: lowcarbon factors check FILE")
 
 
 @factors_app.command("check")

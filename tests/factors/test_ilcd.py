@@ -102,7 +102,7 @@ def test_known_process(tiangong: IlcdArchive) -> None:
     assert (process.reference_amount, process.reference_unit) == (1000.0, "kg")
     reference = process.reference_exchange
     assert reference is not None and reference.internal_id == "7" and reference.direction == "output"
-    assert reference.flow is not None and reference.flow.name_zh == "原铝，铸锭"  # noqa: RUF001 (the data's full-width comma)
+    assert reference.flow is not None and reference.flow.name_zh == "原铝，铸锭"
 
     by_id = {exchange.internal_id: exchange for exchange in process.exchanges}
     co2, coal, so2 = by_id["8"], by_id["2"], by_id["0"]
@@ -206,7 +206,7 @@ def test_search_in_chinese_and_english(tiangong: IlcdArchive, tiangong_source: T
 def test_currency_units_of_the_input_output_datasets(tiangong: IlcdArchive) -> None:
     """CEEIO sector datasets are in EUR: 10,000 CNY of output written as 1,333.33 EUR (CNY / 7.5)."""
     process = tiangong.process("307f6710-f25e-449b-ab65-a1feb2e981c0")
-    assert process.name_zh == "电力和热力生产与供应| 中国环境扩展投入产出（CEEIO）数据库 | 2018"  # noqa: RUF001
+    assert process.name_zh == "电力和热力生产与供应| 中国环境扩展投入产出（CEEIO）数据库 | 2018"
     assert process.reference_unit == "EUR"
     assert process.reference_amount == pytest.approx(10_000 / 7.5)
     assert process.reference_exchange is not None and process.reference_exchange.flow is not None

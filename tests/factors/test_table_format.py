@@ -8,7 +8,7 @@ import pytest
 
 from lowcarbon.errors import DataFormatError
 from lowcarbon.factors import Emission, read_factor_file
-from lowcarbon.factors.table_format import parse_csv
+from lowcarbon.factors.table_format import parse_csv, read_factor_bytes
 
 HEADER = "id,name,name_zh,unit,geography,year,kg_CO2,kg_CH4-fossil,kg_N2O,origin,source,unverified,dqr_temporal,"
 GOOD = (
@@ -96,7 +96,7 @@ def test_unreadable_files(tmp_path: Path) -> None:
     with pytest.raises(DataFormatError, match="no such file"):
         read_factor_file(tmp_path / "none.csv")
     (tmp_path / "latin.csv").write_bytes("id,name\n\xe9\n".encode("latin-1"))
-    with pytest.raises(DataFormatError, match="not UTF-8 text"):
+    with pytest.raises(DataFormatError, match="neither UTF-8 nor GB18030"):
         read_factor_file(tmp_path / "latin.csv")
     (tmp_path / "broken.xlsx").write_bytes(b"not a workbook")
     with pytest.raises(DataFormatError, match="not a readable Excel workbook"):
@@ -112,3 +112,48 @@ def test_decimal_commas_and_methane_origin() -> None:
     assert factor.emissions[0].amount == 1234.5
     with pytest.raises(DataFormatError, match="CH4-fossil does not fit origin biogenic"):
         parse_csv(header + "a,A,kg,CN,s,,0.1,biogenic\n", "x.csv", "x")
+
+
+def test_files_people_have_gbk_semicolons_and_chinese_headers() -> None:
+    """Excel in Chinese saves CSV as GBK (GB18030 reads it), some locales separate cells by semicolons, and a
+    header may name columns in Chinese or in both languages."""
+    text = "编号;名称（name）;中文名称;单位;地理范围;kg_CO2;来源\nsteel;Steel;钢;kg;CN;1,900.5;测试\n"
+    (factor,) = read_factor_bytes(text.encode("gbk"), "gbk.csv", "s")
+    assert (factor.id, factor.name_zh, factor.unit) == ("steel", "钢", "kg")
+    assert factor.emissions[0].amount == 1900.5
+    tabs = "id\tname\tunit\tgeography\tkg_CO2\tsource\nx\tX\tkg\tCN\t2\ts\n"
+    assert read_factor_bytes(tabs.encode(), "tabs.csv", "s")[0].emissions[0].amount == 2
+
+
+def test_header_and_row_problems_are_told_at_once_with_did_you_mean() -> None:
+    text = "id,nmae,unit,geography,kg_CO2,source\nx,X,kg,CN,abc,s\ny,Y,parsec-fortnights,CN,1,s\n"
+    with pytest.raises(DataFormatError) as error:
+        parse_csv(text, "f.csv", "s")
+    message = str(error.value)
+    assert "f.csv, row 1, column nmae: unknown column; did you mean 'name'?" in message
+    assert "f.csv, row 1, column name: required column is missing (in Chinese: 名称)" in message
+    assert "f.csv, row 2, column kg_CO2: 'abc' is not a number" in message
+    assert "row 3, column unit" in message
+    assert "row 2, column name: is empty" not in message  # a missing column is told once, in the header
+
+
+def test_the_templates_read_back_in_both_formats(tmp_path: Path) -> None:
+    """`lowcarbon factors template` writes a CSV and a workbook whose bilingual headers and example row read back;
+    the workbook has an instructions sheet and drop-down lists; nothing is overwritten."""
+    from openpyxl import load_workbook
+
+    from lowcarbon.factors.template import write_templates
+
+    csv_path, xlsx_path = write_templates(tmp_path)
+    for path in (csv_path, xlsx_path):
+        (factor,) = read_factor_file(path)
+        assert (factor.id, factor.unit, factor.emissions[0].amount) == ("example-1", "kg", 1.0)
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel in Chinese opens UTF-8 with its mark
+    book = load_workbook(xlsx_path)
+    assert book.sheetnames == ["factors", "说明 instructions"]
+    listed = {str(rule.sqref).split(":")[0] for rule in book["factors"].data_validations.dataValidation}
+    names = [str(cell.value) for cell in book["factors"][1]]
+    chosen = {names[book["factors"][cell].column - 1] for cell in listed}
+    assert chosen == {"单位（unit）", "碳来源（origin）", "未核实（unverified）", "不确定性分布（uncertainty）"}
+    with pytest.raises(DataFormatError, match="already exists"):
+        write_templates(tmp_path)

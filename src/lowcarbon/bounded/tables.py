@@ -51,7 +51,7 @@ def checked_rows(rows: Iterable[Any], source: str, limit: str, what: str) -> Ite
         yield row
 
 
-def csv_rows(text: str, source: str, limit: str = "max_rows") -> Iterator[list[str]]:
+def csv_rows(text: str, source: str, limit: str = "max_rows", *, delimiter: str = ",") -> Iterator[list[str]]:
     """The rows of the CSV ``text``, each a list of strings; DataFormatError for a broken file or a control
     character (a NUL, a bell: C0 and DEL but tab, newline and return), LimitExceeded past a limit."""
     control = CONTROL.search(text)
@@ -59,7 +59,7 @@ def csv_rows(text: str, source: str, limit: str = "max_rows") -> Iterator[list[s
         row = text.count("\n", 0, control.start()) + 1
         message = f"the control character U+{ord(control.group()):04X} is in a cell; remove it"
         raise DataFormatError.at(source, message, place=f"row {row}", id="control_character")
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         yield from checked_rows(reader, source, limit, "the file")
     except csv.Error as exc:

@@ -48,6 +48,7 @@ from typing import cast, get_args
 
 from lowcarbon.bounded import Workbook, csv_rows, read_path
 from lowcarbon.errors import MAX_PROBLEMS, DataFormatError, Problem, UnitError
+from lowcarbon.factors.columns import COLUMNS, column_of, did_you_mean
 from lowcarbon.factors.model import ORIGINS, DataQuality, Emission, Factor, Origin, Uncertainty, UncertaintyType
 from lowcarbon.units import parse_unit
 
@@ -71,6 +72,7 @@ OPTIONAL = (
 )
 DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
 GAS_PREFIX = "kg_"
+_ZH = {column.name: column.zh for column in COLUMNS}
 THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d*)?([eE][-+]?\d+)?")
 
 
@@ -95,7 +97,8 @@ class _Problems:
 
 
 def read_factor_file(path: str | Path, factor_set: str | None = None) -> list[Factor]:
-    """Factors from a CSV (UTF-8) or Excel (.xlsx, first sheet or one named "factors") file."""
+    """Factors from a CSV (UTF-8, or GB18030/GBK as Chinese Excel saves it; commas, semicolons or tabs) or Excel
+    (.xlsx, first sheet or one named "factors") file."""
     location = Path(path)
     return read_factor_bytes(read_path(location), str(location), factor_set or location.stem)
 
@@ -104,16 +107,29 @@ def read_factor_bytes(data: bytes, source: str, factor_set: str) -> list[Factor]
     """Factors from the bytes of a CSV or Excel file named ``source`` (its ending tells which)."""
     if source.lower().endswith((".xlsx", ".xlsm")):
         return parse_rows(_excel_rows(data, source), source, factor_set)
+    return parse_csv(decoded_text(data, source), source, factor_set)
+
+
+def decoded_text(data: bytes, source: str) -> str:
+    """A CSV file's text: UTF-8 (a byte order mark dropped), else GB18030, which includes GBK and GB2312 and is
+    what Excel in Chinese saves "CSV" as; DataFormatError when it is neither."""
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise DataFormatError.at(source, f"not UTF-8 text ({exc}); save the CSV as UTF-8", id="not_utf8") from None
-    return parse_csv(text, source, factor_set)
+        message = f"neither UTF-8 nor GB18030/GBK text ({exc}); save the CSV as UTF-8"
+        raise DataFormatError.at(source, message, id="not_utf8") from None
 
 
 def parse_csv(text: str, source: str, factor_set: str) -> list[Factor]:
-    """Factors from CSV text; ``source`` names it in error messages."""
-    return parse_rows(csv_rows(text, source), source, factor_set)
+    """Factors from CSV text, its cells separated by commas, semicolons or tabs (whichever the header row has
+    most of); ``source`` names it in error messages."""
+    header = text.lstrip("\ufeff").split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)
+    return parse_rows(csv_rows(text, source, delimiter=delimiter), source, factor_set)
 
 
 def _excel_rows(data: bytes, source: str) -> Iterator[list[str]]:
@@ -127,25 +143,25 @@ def parse_rows(rows: Iterable[list[str]], source: str, factor_set: str) -> list[
     """Factors from a header row and data rows of strings."""
     problems = _Problems(source)
     iterator = iter(rows)
-    header = [h.strip() for h in next(iterator, [])]
+    header = [column_of(h) for h in next(iterator, [])]
     if not any(header):
         problems.add(None, None, "the file is empty; the first row must name the columns (id, name, unit, ...)")
         problems.raise_if_any()
-    known = set(REQUIRED) | set(OPTIONAL) | {f"dqr_{d}" for d in DQR}
+    known = sorted(set(REQUIRED) | set(OPTIONAL) | {f"dqr_{d}" for d in DQR})
     for column in header:
         if column and column not in known and not column.startswith(GAS_PREFIX):
-            problems.add(1, column, "unknown column; see the template's columns in lowcarbon/factors/table_format.py")
-    for column in REQUIRED:
-        if column not in header:
-            problems.add(1, column, "required column is missing")
-    problems.raise_if_any()
-    factors: list[Factor] = []
+            hint = did_you_mean(column, known) or " (see `lowcarbon factors template`)"
+            problems.add(1, column, f"unknown column{hint}")
+    missing = [column for column in REQUIRED if column not in header]
+    for column in missing:
+        problems.add(1, column, f"required column is missing (in Chinese: {_ZH[column]})")
+    factors: list[Factor] = []  # the rows are checked too, so that every problem is told at once
     seen: dict[str, int] = {}
     for number, values in enumerate(iterator, start=2):
         if not any(v.strip() for v in values):
             continue
         row = {column: (values[k].strip() if k < len(values) else "") for k, column in enumerate(header) if column}
-        factor = _factor(row, number, problems, factor_set)
+        factor = _factor(row, number, problems, factor_set, missing)
         if factor is not None:
             if factor.id in seen:
                 problems.add(number, "id", f"id {factor.id!r} is already used in row {seen[factor.id]}")
@@ -190,10 +206,14 @@ def _number(row: Mapping[str, str], column: str, number: int, problems: _Problem
     return value
 
 
-def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set: str) -> Factor | None:
+def _factor(
+    row: Mapping[str, str], number: int, problems: _Problems, factor_set: str, missing: Iterable[str] = ()
+) -> Factor | None:
+    """The row's factor, or None after adding its problems (or when the header lacks a ``missing`` column)."""
     before = problems.count
+    absent = set(missing)
     for column in REQUIRED:
-        if not row.get(column):
+        if column not in absent and not row.get(column):
             problems.add(number, column, "is empty; every factor needs it")
     if row.get("unit"):
         try:
@@ -245,7 +265,7 @@ def _factor(row: Mapping[str, str], number: int, problems: _Problems, factor_set
     unverified_text = row.get("unverified", "").lower()
     if unverified_text not in ("", "true", "false", "yes", "no", "1", "0"):
         problems.add(number, "unverified", f"{row['unverified']!r} is not true or false")
-    if problems.count > before:
+    if problems.count > before or absent:
         return None
     return Factor(
         id=row["id"],
