@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from lowcarbon.engine.distributions import Distributions
-from lowcarbon.engine.synthetic import SyntheticSystem, generate
+from lowcarbon.engine.synthetic import SyntheticSystem, exchange_distributions, generate
 
 
 @dataclass(frozen=True)
@@ -131,10 +131,16 @@ def written(tmp_path: Path) -> Callable[..., WrittenSystem]:
     """Factory: generate a random system with the given options and write it into a fresh folder."""
     counter = iter(range(1000))
 
-    def make(product_offset: int = 0, split_overrides: bool = False, **options: float) -> WrittenSystem:
+    def make(
+        product_offset: int = 0, split_overrides: bool = False, distributions_seed: int | None = None, **options: float
+    ) -> WrittenSystem:
+        """``distributions_seed`` puts a distribution on every exchange (``synthetic.exchange_distributions``)."""
         folder = tmp_path / f"system-{next(counter)}"
         folder.mkdir()
         system = generate(**options)  # type: ignore[arg-type]
-        return write_system(folder, system, product_offset=product_offset, split_overrides=split_overrides)
+        distributions = None if distributions_seed is None else exchange_distributions(system, distributions_seed)
+        return write_system(
+            folder, system, product_offset=product_offset, split_overrides=split_overrides, distributions=distributions
+        )
 
     return make

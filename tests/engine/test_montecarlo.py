@@ -18,7 +18,6 @@ from lowcarbon.engine import write_datapackage
 from lowcarbon.engine.distributions import LOGNORMAL, Distributions
 from lowcarbon.engine.montecarlo import BLOCK, monte_carlo
 from lowcarbon.engine.statistics import Statistics, rank_correlations
-from lowcarbon.engine.synthetic import exchange_distributions, generate
 from lowcarbon.engine.uncertainty import UncertainSystem, load_uncertain_system
 from lowcarbon.errors import InvalidArrays
 
@@ -97,12 +96,10 @@ def test_rank_correlations_are_pearsons_of_ranks() -> None:
 
 
 @pytest.fixture
-def synthetic(written: Callable[..., WrittenSystem], tmp_path: Path) -> tuple[WrittenSystem, UncertainSystem]:
+def synthetic(written: Callable[..., WrittenSystem]) -> tuple[WrittenSystem, UncertainSystem]:
     """A 300-activity system with a distribution on every exchange (inputs flipped, as bw2data writes them)."""
-    from conftest import write_system
-
-    system = generate(activities=300, inputs=6, flows=40, hub_exponent=1.3, characterizations=2, seed=21)
-    ws = write_system(tmp_path, system, distributions=exchange_distributions(system, seed=3))
+    shape = {"activities": 300, "inputs": 6, "flows": 40, "hub_exponent": 1.3, "characterizations": 2, "seed": 21}
+    ws = written(**shape, distributions_seed=3)
     return ws, load_uncertain_system([*ws.inventory, *ws.methods])
 
 
