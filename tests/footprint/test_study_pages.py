@@ -13,8 +13,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lowcarbon.footprint import compute
-from lowcarbon.footprint import pages as study_pages
 from lowcarbon.footprint.excel import write_excel_starter
+from lowcarbon.footprint.pages import studies as study_pages
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web.render import figure
 from support.hostile import xlsx_bomb

@@ -1,26 +1,14 @@
-"""The footprint API: products of the caller's organisation, their footprint studies, and their comparison.
+"""The API of products and their footprint studies (the table of routes is the package's, ``footprint.routes``).
 
-    POST /api/products                    {"name"}                 201 Product        editor, admin  studies:write
-    GET  /api/products?limit=&cursor=                              200 ProductPage    every role     studies:read
-    POST /api/products/{id}/studies       {"model", "format",      202 StudySummary   editor, admin  studies:write
-                                          "files"}, or multipart
-                                          file, format, factor_file
-    GET  /api/products/{id}/studies?limit=&cursor=                 200 StudyPage      every role     studies:read
-    GET  /api/studies/{id}                                         200 Study          every role     studies:read
-    GET  /api/studies/{id}/model                                   200 the model file every role     studies:read
-    GET  /api/studies/{id}/files                                   200 [FactorFile]   every role     studies:read
-    GET  /api/studies/{id}/files/{name}                            200 the file       every role     studies:read
-    GET  /api/products/{id}/comparison                             200 Comparison     every role     studies:read
-
-Who may call each route (people by role, machine clients by scope) and the refusals (401, 403, 404 for another
-organisation's record) are the platform's rules, ``lowcarbon.platform.auth``. A study is accepted with 202 and
-computed by a background job: poll ``GET /api/studies/{id}`` (its ``Location``) until ``status`` is ``done`` or
-``failed``; an invalid model is 400 ``invalid_model`` with every problem in ``details``, and nothing is stored.
+A study is accepted with 202 and computed by a background job: poll ``GET /api/studies/{id}`` (its ``Location``)
+until ``status`` is ``done`` or ``failed``; an invalid model is 400 ``invalid_model`` with every problem in
+``details``, and nothing is stored.
 
 A model comes as JSON (``StudyIn``: the model's text, or an Excel workbook's bytes in base64, its format, and the
 factor files it names) or as a ``multipart/form-data`` upload (``file``, ``format`` or the file's name,
 ``factor_file`` repeated). The limits are those of ``footprint.uploads`` and ``footprint.stored``; the checks of a
-study's files are those of ``stored.validate``. Pagination: see ``lowcarbon.platform.pagination``.
+study's files are those of ``stored.validate``. The organisation's factor sets that the model links are copied
+into the study when it is stored (``service.create_study``). Pagination: see ``lowcarbon.platform.pagination``.
 """
 
 from __future__ import annotations
@@ -28,17 +16,17 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request, Response
-from fastapi.exceptions import RequestValidationError
-from pydantic import ValidationError
 from starlette.datastructures import UploadFile
 
 from lowcarbon.errors import InvalidInput
 from lowcarbon.footprint import service, uploads
 from lowcarbon.footprint.bundle import ModelFormat
+from lowcarbon.footprint.routes.bodies import body_of, is_upload, request_body
+from lowcarbon.footprint.routes.callers import ERRORS, Reader, Writer, responses
 from lowcarbon.footprint.schemas import (
     Comparison,
     FactorFile,
@@ -50,93 +38,36 @@ from lowcarbon.footprint.schemas import (
     StudyPage,
     StudySummary,
 )
-from lowcarbon.platform.auth import Caller, reader, writer
-from lowcarbon.platform.csrf import CSRF_FIELD, CSRF_HEADER
 from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep, ports_for
-from lowcarbon.platform.errors import UnsupportedMediaType
-from lowcarbon.platform.forms import JSON, MULTIPART, media_type, read_multipart
-from lowcarbon.platform.http_errors import ErrorResponse
+from lowcarbon.platform.forms import read_multipart
 from lowcarbon.platform.pagination import IdPath, PageDep
 from lowcarbon.text import SingleLine
 
-__all__ = ["READ_SCOPE", "WRITE_SCOPE", "Reader", "Writer", "router"]
+__all__ = ["router"]
 
-READ_SCOPE = "studies:read"
-WRITE_SCOPE = "studies:write"
-
-Reader = Annotated[Caller, reader(READ_SCOPE)]
-Writer = Annotated[Caller, writer(WRITE_SCOPE)]
-
-
-def _responses(*rows: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
-    return {status: {"model": ErrorResponse, "description": description} for status, description in rows}
-
-
-def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
-    """The JSON schema with its ``$defs`` put in place of their references, which the OpenAPI document would not
-    resolve from a request body's schema."""
-    definitions = schema.pop("$defs", {})
-
-    def place(value: Any) -> Any:
-        if isinstance(value, dict):
-            reference = value.get("$ref", "")
-            if reference.startswith("#/$defs/"):
-                return place(definitions[reference.removeprefix("#/$defs/")])
-            return {key: place(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [place(item) for item in value]
-        return value
-
-    return dict(place(schema))
-
-
-_ERRORS = _responses(
-    (400, "invalid_input, invalid_model (with details)"),
-    (401, "not_authenticated, invalid_token"),
-    (403, "forbidden (a viewer's change), insufficient_scope (a token without the route's scope), csrf_failed"),
-    (404, "not_found: no such product or study in your organisation"),
-)
-_UPLOAD_ERRORS = _responses(
+_UPLOAD_ERRORS = responses(
     (413, "payload_too_large: the model file is larger than a study keeps"),
     (415, "unsupported_media_type: neither JSON nor multipart/form-data"),
 )
-_STUDY_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            JSON: {"schema": _inlined(StudyIn.model_json_schema())},
-            MULTIPART: {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "The model file: .yaml, .yml, .json or .xlsx",
-                        },
-                        "format": {
-                            "type": "string",
-                            "enum": ["yaml", "json", "xlsx"],
-                            "description": "The model's format; by default told by the file's name",
-                        },
-                        uploads.FACTOR_FIELD: {
-                            "type": "array",
-                            "items": {"type": "string", "format": "binary"},
-                            "description": "Each factor file the model names (CSV or Excel), under that name",
-                        },
-                        CSRF_FIELD: {
-                            "type": "string",
-                            "description": f"With the session cookie: its CSRF token, unless sent as {CSRF_HEADER}",
-                        },
-                    },
-                }
-            },
+_STUDY_BODY = request_body(
+    StudyIn,
+    {
+        "file": {"type": "string", "format": "binary", "description": "The model file: .yaml, .yml, .json or .xlsx"},
+        "format": {
+            "type": "string",
+            "enum": ["yaml", "json", "xlsx"],
+            "description": "The model's format; by default told by the file's name",
         },
-    }
-}
+        uploads.FACTOR_FIELD: {
+            "type": "array",
+            "items": {"type": "string", "format": "binary"},
+            "description": "Each factor file the model names (CSV or Excel), under that name",
+        },
+    },
+    ["file"],
+)
 
-router = APIRouter(prefix="/api", tags=["studies"], responses=_ERRORS)
+router = APIRouter(prefix="/api", tags=["studies"], responses=ERRORS)
 
 
 @dataclass(frozen=True)
@@ -150,19 +81,9 @@ class _Submission:
 
 async def _study_input(request: Request) -> _Submission:
     """The new study's model and factor files, from a JSON body or a multipart upload of the files."""
-    kind = media_type(request)
-    if kind == MULTIPART:
+    if is_upload(request, "the study"):
         return await _uploaded(request)
-    if kind not in ("", JSON) and not kind.endswith("+json"):
-        raise UnsupportedMediaType(f"send the study as {JSON} or upload the model file as {MULTIPART}, not {kind}")
-    body = await request.body()
-    if not body:
-        raise RequestValidationError([{"type": "missing", "loc": ("body",), "msg": "Field required"}])
-    try:
-        sent = StudyIn.model_validate_json(body)
-    except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        raise RequestValidationError([{**error, "loc": ("body", *error["loc"])} for error in errors]) from None
+    sent = await body_of(request, StudyIn)
     return _Submission(sent.model, sent.format, uploads.sent_files(sent.files))
 
 

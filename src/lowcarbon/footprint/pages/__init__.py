@@ -1,0 +1,15 @@
+"""The footprint domain's pages: products and their studies (``studies``), and the factor library (``factors``).
+
+The templates are in ``footprint/templates``; the layout they extend is the web package's.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from lowcarbon.footprint.pages import studies
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+router.include_router(studies.router)
