@@ -17,6 +17,7 @@ from lowcarbon import __version__ as lowcarbon_version
 from lowcarbon.cli import app
 from lowcarbon.engine import load_system, write_datapackage
 from lowcarbon.engine.distributions import Distributions
+from lowcarbon.factors import default_library
 
 EXAMPLES = Path(__file__).parents[1] / "examples" / "datapackages"
 SYSTEM = [str(EXAMPLES / "electricity-coal"), str(EXAMPLES / "ipcc-ar6-gwp100")]
@@ -172,6 +173,30 @@ def test_factors_search_json_and_table() -> None:
     assert "56156.5" in table.output  # 56,100 + 30 (AR5 fossil CH4) + 26.5
     bad = lowcarbon("factors", "search", "gas", "--unit", "parsecz")
     assert bad.returncode == 1 and "unit 'parsecz' is not known" in bad.stderr
+
+
+SEARCHED = ("钢", "水泥", "铝", "聚乙烯", "玻璃", "纸", "公路运输", "铁路", "海运", "柴油", "天然气")  # issue 10's list
+CONTRACT = {"key", "name", "name_zh", "unit", "geography", "year", "source", "kg_co2e"}
+
+
+@pytest.mark.parametrize("text", SEARCHED)
+def test_factors_search_finds_the_materials_transport_and_fuels_asked_for(text: str) -> None:
+    """`lowcarbon factors search TEXT --json`: each word of the list finds sourced factors, in Chinese names."""
+    result = runner.invoke(app, ["factors", "search", text, "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and all(set(row) >= CONTRACT and row["source"] for row in rows)
+    assert any(text in (row["name_zh"] or "") for row in rows)
+
+
+def test_factors_search_json_lists_the_whole_library() -> None:
+    """Without text, the search lists every factor, each with a source: at least the 3,000 the issue asks for."""
+    result = lowcarbon("factors", "search", "--json", "--limit", "1000000")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == len(default_library()) >= 3000
+    assert all(row["source"] and row["unit"] for row in rows)
+    assert len({row["key"] for row in rows}) == len(rows)
 
 
 def test_factors_check(tmp_path: Path) -> None:

@@ -48,24 +48,35 @@ def test_ipcc_combustion_factor_gas_split_under_ar6_and_ar5() -> None:
 
 
 def test_unverified_values_are_flagged() -> None:
-    """The 0.5703 t/MWh reporting factor is shipped only as unverified, as REFERENCE.md marks it."""
-    factor = default_library().get("cn-power-sector-reporting-2022")
-    assert factor.unverified
-    assert not default_library().get("cn-national-2022").unverified
+    """The 0.5703 t/MWh reporting factor is shipped only as unverified, as REFERENCE.md marks it; so are the 2021 and
+    2022 grid factors, read in the press and a database export but not in the announcements; 2023's were read in the
+    announcement's attachment."""
+    library = default_library()
+    assert library.get("cn-power-sector-reporting-2022").unverified
+    assert library.get("cn-grid-electricity/cn-national-2022").unverified
+    assert library.get("cn-grid-electricity/cn-national-excl-market-2021").unverified
+    assert not library.get("cn-grid-electricity/cn-national-2023").unverified
 
 
 def test_search_chinese_english_geography_and_unit() -> None:
     """Words in either language narrow results; geography is a prefix; unit keeps the same dimension."""
     library = default_library()
     east = library.search("华东 电力")
-    assert [f.id for f in east] == ["cn-east-2023", "cn-east-2022"]  # newest first
+    assert [f.id for f in east] == ["cn-east-2023", "cn-east-2022", "cn-east-2021"]  # newest first
     assert [f.id for f in library.search("East China grid 2022")] == ["cn-east-2022"]
-    regional = library.search("electricity", geography="CN-", limit=None)
-    assert len(regional) == 14 and all(f.geography.endswith("grid") for f in regional)
+    assert {f.id for f in library.search("electricity", geography="CN-East", limit=None)} == {
+        "cn-east-2021",
+        "cn-east-2022",
+        "cn-east-2023",
+    }
+    below_china = library.search("electricity", geography="CN-", limit=None)  # regional grids and provinces
+    assert all(f.geography.startswith("CN-") for f in below_china)
+    assert sum(f.geography.endswith("grid") for f in below_china) == 21  # 7 grids, 2021-2023
+    assert {f.geography for f in library.search("", geography="CN-HE", limit=None)} == {"CN-HE"}  # Hebei
     per_energy = library.search("", unit="MJ", limit=None)
-    assert {f.unit for f in per_energy} == {"kWh", "TJ"}
+    assert {"kWh", "TJ"} <= {f.unit for f in per_energy} <= {"kWh", "TJ", "GJ"}
     assert all(f.unit in ("kg", "t") for f in library.search("", unit="kg", limit=None))
-    assert not library.search("electricity", unit="kg", limit=None)
+    assert not library.search("华东 电力", unit="kg", limit=None)  # the grid factors are per kWh
     assert library.search("diesel")[0].id == "gas-diesel-oil"
     assert library.search("柴油")[0].id == "gas-diesel-oil"
     with pytest.raises(UnitError, match="unit 'parsecz' is not known"):
