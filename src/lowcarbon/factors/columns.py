@@ -86,6 +86,14 @@ COLUMNS: tuple[Column, ...] = (
         "供应商足迹的初级数据占比（%）",
         "",
     ),
+    Column(
+        "purpose",
+        "用途",
+        False,
+        "company: for company (scope 2) reporting only, not product footprints; product; or empty for both",
+        "company：仅用于企业（范围二）核算，不用于产品碳足迹；product：用于产品碳足迹；留空：两者皆可",
+        "",
+    ),
     Column("notes", "备注", False, "free text", "备注", "PLACEHOLDER 占位值"),
 )
 _BY_NAME = {column.name.lower(): column.name for column in COLUMNS}

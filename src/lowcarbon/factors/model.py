@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Origin = Literal["fossil", "biogenic", "land_use_change"]
+Purpose = Literal["", "product", "company"]  # what a value is for: any, product footprints, company reporting only
+PURPOSES: tuple[Purpose, ...] = ("", "product", "company")
 ORIGINS: tuple[Origin, ...] = ("fossil", "biogenic", "land_use_change")
 UncertaintyType = Literal["none", "lognormal", "normal", "uniform", "triangular"]
 
@@ -75,6 +77,7 @@ class Factor:
     unverified: bool = False  # the value has one unconfirmed source; shown wherever it is used
     notes: str = ""
     primary_data_share: float | None = None  # 0..1: of a supplier footprint used as a factor, its primary part
+    purpose: Purpose = ""  # "company": for company (scope 2) reporting only, e.g. CO2-only electricity factors
 
     @property
     def key(self) -> str:

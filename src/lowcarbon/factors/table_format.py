@@ -31,6 +31,8 @@ dqr_technological, dqr_temporal, dqr_geographical
 dqr_completeness, dqr_reliability
                                the pedigree matrix's other two indicators, 1 to 5 (for uncertainty, not PACT)
 primary_data_share             of a supplier's footprint used as a factor: its PACT primaryDataShare, in percent
+purpose                        company (for company, scope 2, reporting only: a footprint warns when it uses one),
+                               product, or empty for both
 notes                          free text
 ===================  ========  ===================================================================================
 
@@ -49,7 +51,17 @@ from typing import cast, get_args
 from lowcarbon.bounded import Workbook, csv_rows, read_path
 from lowcarbon.errors import MAX_PROBLEMS, DataFormatError, Problem, UnitError
 from lowcarbon.factors.columns import COLUMNS, column_of, did_you_mean
-from lowcarbon.factors.model import ORIGINS, DataQuality, Emission, Factor, Origin, Uncertainty, UncertaintyType
+from lowcarbon.factors.model import (
+    ORIGINS,
+    PURPOSES,
+    DataQuality,
+    Emission,
+    Factor,
+    Origin,
+    Purpose,
+    Uncertainty,
+    UncertaintyType,
+)
 from lowcarbon.units import parse_unit
 
 REQUIRED = ("id", "name", "unit", "geography", "source")
@@ -69,6 +81,7 @@ OPTIONAL = (
     "geometric_sd",
     "notes",
     "primary_data_share",
+    "purpose",
 )
 DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
 GAS_PREFIX = "kg_"
@@ -262,6 +275,10 @@ def _factor(
     share = _number(row, "primary_data_share", number, problems)
     if share is not None and not 0 <= share <= 100:
         problems.add(number, "primary_data_share", f"{share} is not a percentage from 0 to 100")
+    purpose = row.get("purpose", "")
+    if purpose not in PURPOSES:
+        problems.add(number, "purpose", f"{purpose!r} is not company, product or empty")
+        purpose = ""
     unverified_text = row.get("unverified", "").lower()
     if unverified_text not in ("", "true", "false", "yes", "no", "1", "0"):
         problems.add(number, "unverified", f"{row['unverified']!r} is not true or false")
@@ -293,4 +310,5 @@ def _factor(
         unverified=unverified_text in ("true", "yes", "1"),
         notes=row.get("notes", ""),
         primary_data_share=share / 100 if share is not None else None,
+        purpose=cast(Purpose, purpose),
     )

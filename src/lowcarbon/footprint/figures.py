@@ -211,6 +211,9 @@ def _rating(line: Line, rating: str) -> float | None:
     return own
 
 
+_PRODUCT_ALTERNATIVE = "for China's grid, cn-electricity-footprint/cn-footprint-national-<year>"
+
+
 def _warnings(built: BuiltModel) -> list[str]:
     warnings = list(built.warnings)
     for line in built.lines:
@@ -219,6 +222,12 @@ def _warnings(built: BuiltModel) -> list[str]:
         if line.factor.unverified:
             warnings.append(
                 f"{line.place}: factor {line.factor.key} is unverified: {line.factor.notes or 'see source'}"
+            )
+        if line.factor.purpose == "company":
+            warnings.append(
+                f"{line.place}: factor {line.factor.key} is for company (scope 2) reporting: "
+                f"{line.factor.boundary or 'not a life-cycle value'}. A product footprint (GB/T 24067) needs the "
+                f"life-cycle value, e.g. electricity's upstream supply and grid losses: {_PRODUCT_ALTERNATIVE}"
             )
         if built.characterization.basis_differs(line.factor):
             warnings.append(
