@@ -13,6 +13,7 @@ from lowcarbon.text import (
     MULTI_LINE_PATTERN,
     SINGLE_LINE_PATTERN,
     ControlCharacters,
+    Email,
     MultiLine,
     SingleLine,
     check_text,
@@ -26,6 +27,7 @@ LINE_BREAKS = ["\t", "\n", "\r"]
 class Named(BaseModel):
     name: SingleLine = Field(max_length=5)
     notes: MultiLine = ""
+    email: Email = "a@b.example"
 
 
 @pytest.mark.parametrize("control", CONTROLS, ids=lambda c: f"U+{ord(c):04X}")
@@ -80,3 +82,6 @@ def test_the_json_schema_states_the_rule() -> None:
     properties = Named.model_json_schema()["properties"]
     assert properties["name"] == {"maxLength": 5, "pattern": SINGLE_LINE_PATTERN, "title": "Name", "type": "string"}
     assert properties["notes"]["pattern"] == MULTI_LINE_PATTERN
+    assert properties["email"]["format"] == "email" and "pattern" not in properties["email"]  # the format has none
+    with pytest.raises(ValidationError):
+        Named(name="x", email="a\x00@b.example")

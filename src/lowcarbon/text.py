@@ -1,7 +1,9 @@
 """Text as lowcarbon takes it from outside: no NUL and no other control character, in one reusable type.
 
-    SingleLine   names, emails, ids: no C0 control character (U+0000 to U+001F) and no DEL (U+007F)
+    SingleLine   names, ids: no C0 control character (U+0000 to U+001F) and no DEL (U+007F)
     MultiLine    a file's text, a description: the same, but tab, line feed and carriage return are allowed
+    Email        an email address: as SingleLine, stated in the JSON schema as ``format: email`` (which has no
+                 control characters) rather than a pattern, as a format and a pattern together are hard to generate
 
 Both are ``str`` to pydantic models and FastAPI parameters, with the rule stated in their JSON schema as a
 ``pattern``; give lengths with ``Field`` as the default (``name: SingleLine = Field(max_length=200)``), so that they
@@ -28,6 +30,7 @@ __all__ = [
     "MULTI_LINE_PATTERN",
     "SINGLE_LINE_PATTERN",
     "ControlCharacters",
+    "Email",
     "MultiLine",
     "NoControls",
     "SingleLine",
@@ -71,16 +74,21 @@ def check_text(text: str, field: str, *, multiline: bool = False) -> str:
 
 @dataclass(frozen=True)
 class NoControls:
-    """The rule as pydantic metadata: ``Annotated[str, NoControls()]``; ``multiline`` allows tab, LF and CR."""
+    """The rule as pydantic metadata: ``Annotated[str, NoControls()]``; ``multiline`` allows tab, LF and CR; a
+    ``format`` that has no control characters itself is stated instead of the pattern."""
 
     multiline: bool = False
+    format: str | None = None
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         return core_schema.no_info_after_validator_function(self._validate, handler(source))
 
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         json_schema = handler(schema)
-        json_schema["pattern"] = MULTI_LINE_PATTERN if self.multiline else SINGLE_LINE_PATTERN
+        if self.format is not None:
+            json_schema["format"] = self.format
+        else:
+            json_schema["pattern"] = MULTI_LINE_PATTERN if self.multiline else SINGLE_LINE_PATTERN
         return json_schema
 
     def _validate(self, text: str) -> str:
@@ -92,3 +100,4 @@ class NoControls:
 
 SingleLine = Annotated[str, NoControls()]
 MultiLine = Annotated[str, NoControls(multiline=True)]
+Email = Annotated[str, NoControls(format="email")]

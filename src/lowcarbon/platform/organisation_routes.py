@@ -29,7 +29,7 @@ from lowcarbon.platform.dependencies import NowDep, SessionDep, WriteSessionDep
 from lowcarbon.platform.http_errors import ErrorResponse
 from lowcarbon.platform.roles import OrganisationKind, Role
 from lowcarbon.platform.tables import MachineClient, User
-from lowcarbon.text import SingleLine
+from lowcarbon.text import Email, SingleLine
 
 __all__ = ["Client", "ClientIn", "Member", "MemberIn", "NewClientOut", "OrganisationOut", "client", "member", "router"]
 
@@ -71,7 +71,7 @@ class OrganisationOut(BaseModel):
 class MemberIn(BaseModel):
     """A new person of the caller's organisation."""
 
-    email: SingleLine = Field(min_length=5, max_length=320, json_schema_extra={"format": "email"})
+    email: Email = Field(min_length=5, max_length=320)
     name: SingleLine = Field(default="", max_length=200)
     role: Role
     password: str = Field(  # counted by passwords.check_rules after Unicode normalisation, so not checked here

@@ -109,7 +109,7 @@ def page_request(
     ] = None,
 ) -> PageRequest:
     """The page a list request asks for."""
-    return PageRequest(request, limit, decode_cursor(cursor) if cursor else None)
+    return PageRequest(request, limit, decode_cursor(cursor) if cursor is not None else None)
 
 
 PageDep = Annotated[PageRequest, Depends(page_request)]

@@ -29,12 +29,13 @@ Handler = Callable[[Request, Exception], Any]
 
 def is_page(request: Request) -> bool:
     """Whether ``request`` asks for one of the browser's pages: it reached a page's route (of the web package, or a
-    domain's ``pages`` module), or no route and it accepts HTML (a browser asking for an address that does not
-    exist)."""
+    domain's ``pages`` module or package), or no route and it accepts HTML (a browser asking for an address that
+    does not exist)."""
     endpoint = request.scope.get("endpoint")
     if endpoint is not None:
         module = str(getattr(endpoint, "__module__", ""))
-        return module.startswith("lowcarbon.web.") or (module.startswith("lowcarbon.") and module.endswith(".pages"))
+        parts = module.split(".")  # lowcarbon.web.*, or a domain's pages: lowcarbon.<domain>.pages[.<module>]
+        return parts[0] == "lowcarbon" and (parts[1:2] == ["web"] or parts[2:3] == ["pages"])
     return "text/html" in request.headers.get("accept", "")
 
 
