@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from lowcarbon.engine import Solution, by_flow
+from lowcarbon.factors import Factor
 from lowcarbon.footprint.build import REMOVALS, TOTAL, BuiltModel, Line, co2_per_carbon
 from lowcarbon.footprint.model import ProductModel
 from lowcarbon.footprint.result import Footprint, LineResult
@@ -215,23 +216,33 @@ _PRODUCT_ALTERNATIVE = "for China's grid, cn-electricity-footprint/cn-footprint-
 
 
 def _warnings(built: BuiltModel) -> list[str]:
-    warnings = list(built.warnings)
+    """The build's warnings, then one per factor that needs a word (with the places that use it): unverified, for
+    company reporting only, or a published CO2e total computed with another GWP set."""
+    places: dict[str, list[str]] = {}
+    factors: dict[str, Factor] = {}
     for line in built.lines:
-        if line.factor is None:
-            continue
-        if line.factor.unverified:
+        if line.factor is not None:
+            places.setdefault(line.factor.key, []).append(line.place)
+            factors[line.factor.key] = line.factor
+    warnings = list(built.warnings)
+    for key, factor in factors.items():
+        where = _places(places[key])
+        if factor.unverified:
+            warnings.append(f"{where}: factor {key} is unverified: {factor.notes or 'see source'}")
+        if factor.purpose == "company":
             warnings.append(
-                f"{line.place}: factor {line.factor.key} is unverified: {line.factor.notes or 'see source'}"
-            )
-        if line.factor.purpose == "company":
-            warnings.append(
-                f"{line.place}: factor {line.factor.key} is for company (scope 2) reporting: "
-                f"{line.factor.boundary or 'not a life-cycle value'}. A product footprint (GB/T 24067) needs the "
+                f"{where}: factor {key} is for company (scope 2) reporting: "
+                f"{factor.boundary or 'not a life-cycle value'}. A product footprint (GB/T 24067) needs the "
                 f"life-cycle value, e.g. electricity's upstream supply and grid losses: {_PRODUCT_ALTERNATIVE}"
             )
-        if built.characterization.basis_differs(line.factor):
+        if built.characterization.basis_differs(factor):
+            basis = factor.co2e_basis or "a GWP set the source does not state"
             warnings.append(
-                f"{line.place}: factor {line.factor.key} gives a CO2e total computed with {line.factor.co2e_basis}, "
-                f"not {built.characterization.name}"
+                f"{where}: factor {key} gives a CO2e total computed with {basis}, not {built.characterization.name}"
             )
     return warnings
+
+
+def _places(places: list[str]) -> str:
+    """``stages[0].activities[1]``, or the first of several and how many more use it."""
+    return places[0] if len(places) == 1 else f"{places[0]} and {len(places) - 1} more lines"
