@@ -115,6 +115,7 @@ def test_what_the_trail_records_of_products_and_studies_is_pinned() -> None:
         "files",
         "id",
         "job_id",
+        "library_files",
         "model_format",
         "model_sha256",
         "product_id",

@@ -16,6 +16,7 @@ from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.migrate import current_revisions, downgrade, upgrade
 from lowcarbon.platform.settings import Settings
 from lowcarbon.ports import JobState
+from support.library_support import BRACKET_MODEL, BRACKET_TOTAL, STEEL_CSV, STEEL_SET, upload_file
 from support.study_support import (
     TSHIRT_FACTORS,
     TSHIRT_MODEL,
@@ -27,6 +28,23 @@ from support.study_support import (
 )
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
+STUDIES_TABLES = ("products", "studies", "study_files", "library_files", "study_library_files")
+LIBRARY_COLUMNS = [
+    "id",
+    "organisation_id",
+    "factor_set",
+    "name",
+    "content",
+    "encoding",
+    "sha256",
+    "size",
+    "factors",
+    "created_by",
+    "created_by_client",
+    "client_name",
+    "created_at",
+]
+COPY_COLUMNS = ["id", "study_id", "library_file_id", "factor_set", "name", "content", "encoding", "sha256", "size"]
 
 
 def _inspect(settings: Settings) -> dict[str, list[str]]:
@@ -60,6 +78,8 @@ def test_empty_to_head_creates_the_studies_tables(settings: Settings) -> None:
         "client_name",
     ]
     assert columns["study_files"] == ["id", "study_id", "name", "content", "sha256", "size"]
+    assert columns["library_files"] == LIBRARY_COLUMNS
+    assert columns["study_library_files"] == COPY_COLUMNS
 
 
 def test_the_studies_branch_goes_down_alone(settings: Settings) -> None:
@@ -67,9 +87,9 @@ def test_the_studies_branch_goes_down_alone(settings: Settings) -> None:
     upgrade(settings)
     downgrade(settings, "studies@base")
     assert current_revisions(settings) == ("0004",)
-    assert not {"products", "studies", "study_files"} & set(_inspect(settings)) and "jobs" in _inspect(settings)
+    assert not set(STUDIES_TABLES) & set(_inspect(settings)) and "jobs" in _inspect(settings)
     upgrade(settings)
-    assert current_revisions(settings) == ("studies_0004",)
+    assert current_revisions(settings) == ("studies_0005",)
 
 
 def _seed_creators(settings: Settings) -> tuple[int, int]:
@@ -195,8 +215,98 @@ def test_the_newest_revisions_go_down_and_up_with_a_study_kept(migrated: Setting
     downgrade(migrated, "0003")
     assert current_revisions(migrated) == ("studies_0003",)
     upgrade(migrated)
-    assert current_revisions(migrated) == ("studies_0004",)
+    assert current_revisions(migrated) == ("studies_0005",)
     with client_for(migrated, acme.editor) as client:
         kept = client.get(f"/api/studies/{study['id']}").json()
         assert kept["status"] == "done" and kept["total"] is not None
         assert [file["name"] for file in client.get(f"/api/studies/{study['id']}/files").json()] == ["factors.csv"]
+
+
+def _insert_library_file(
+    settings: Settings, factor_set: str, *, user: int | None, client: int | None = None, encoding: str = "text"
+) -> None:
+    _execute(
+        settings,
+        "INSERT INTO library_files (organisation_id, factor_set, name, content, encoding, sha256, size, factors, "
+        "created_by, created_by_client, created_at) VALUES (1, :s, :n, 'id,name', :e, :d, 7, 1, :u, :c, :t)",
+        {"s": factor_set, "n": f"{factor_set}.csv", "e": encoding, "d": "0" * 64, "u": user, "c": client, "t": NOW},
+    )
+
+
+def _insert_copy(settings: Settings, study_id: int, library_file_id: int | None, factor_set: str) -> None:
+    _execute(
+        settings,
+        "INSERT INTO study_library_files (study_id, library_file_id, factor_set, name, content, encoding, sha256, "
+        "size) VALUES (:s, :l, :f, 'x.csv', 'id,name', 'text', :d, 7)",
+        {"s": study_id, "l": library_file_id, "f": factor_set, "d": "0" * 64},
+    )
+
+
+def _rows(settings: Settings, statement: str) -> list[tuple[object, ...]]:
+    engine = create_engine(settings)
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(sa.text(statement))]
+    finally:
+        engine.dispose()
+
+
+def test_studies_0005_keeps_the_library_and_the_copies_of_studies(settings: Settings) -> None:
+    """studies_0005 adds library_files and study_library_files beside the studies of 0004: a set once per
+    organisation, text or base64, added by a person or a client; a copy once per set of a study, of a study that
+    exists; deleting a library file keeps the copies, without their link to it. Going down refuses while either
+    table has a row, and works once neither has."""
+    upgrade(settings, "studies_0004")
+    user, client = _seed_creators(settings)
+    _insert_study(settings, 1, user=user, client=None)
+    upgrade(settings, "studies_0005")
+    assert _inspect(settings)["library_files"] == LIBRARY_COLUMNS
+    assert _inspect(settings)["study_library_files"] == COPY_COLUMNS
+    _insert_library_file(settings, "steel", user=user)
+    _insert_library_file(settings, "plastics", user=None, client=client, encoding="base64")
+    refused = (
+        ("steel", {"user": user}),  # the set taken
+        ("glass", {"user": None}),  # neither a person nor a client
+        ("glass", {"user": user, "client": client}),  # both
+        ("glass", {"user": user, "encoding": "utf-16"}),  # an encoding of neither kind
+    )
+    for factor_set, values in refused:
+        with pytest.raises(IntegrityError):
+            _insert_library_file(settings, factor_set, **values)
+    _insert_copy(settings, 1, 1, "steel")
+    _insert_copy(settings, 1, None, "glass")
+    for study_id, factor_set in ((1, "steel"), (99, "paper")):  # the same set twice; no such study
+        with pytest.raises(IntegrityError):
+            _insert_copy(settings, study_id, None, factor_set)
+    _execute(settings, "DELETE FROM library_files WHERE factor_set = 'steel'")
+    assert _rows(settings, "SELECT factor_set, library_file_id FROM study_library_files ORDER BY id") == [
+        ("steel", None),
+        ("glass", None),
+    ]
+    with pytest.raises(RuntimeError, match="2 copies of library files kept with studies"):
+        downgrade(settings, "studies_0004")
+    _execute(settings, "DELETE FROM study_library_files")
+    with pytest.raises(RuntimeError, match="1 factor files in organisations' libraries"):
+        downgrade(settings, "studies_0004")
+    assert current_revisions(settings) == ("studies_0005",)
+    _execute(settings, "DELETE FROM library_files")
+    downgrade(settings, "studies_0004")
+    assert current_revisions(settings) == ("studies_0004",)
+    assert not {"library_files", "study_library_files"} & set(_inspect(settings))
+    assert _rows(settings, "SELECT version FROM studies") == [(1,)]
+
+
+def test_a_study_linking_the_library_survives_the_upgrade_and_keeps_the_branch_up(migrated: Settings) -> None:
+    """On a database migrated to head, a study stored with a copy of a library file keeps studies_0005 from going
+    down (its copy has no place below it), and is whole afterwards: computed, with its copy."""
+    acme = seed_organisation(migrated, "Acme")
+    with client_for(inline(migrated), acme.editor) as client:
+        assert upload_file(client, f"{STEEL_SET}.csv", STEEL_CSV).status_code == 201
+        study = submit(client, create_product(client), BRACKET_MODEL)
+    with pytest.raises(RuntimeError, match="1 copies of library files kept with studies"):
+        downgrade(migrated, "studies_0004")
+    assert current_revisions(migrated) == ("studies_0005",)
+    with client_for(migrated, acme.editor) as client:
+        kept = client.get(f"/api/studies/{study['id']}").json()
+    assert kept["status"] == "done" and kept["total"] == pytest.approx(BRACKET_TOTAL)
+    assert [copy["factor_set"] for copy in kept["library_files"]] == [STEEL_SET]

@@ -42,17 +42,22 @@ try:
 except ImportError:  # FastAPI before 0.165: app.routes lists every route
     iter_route_contexts = None
 
+from lowcarbon.factors import default_library
+from lowcarbon.footprint import library
 from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.app import create_app
+from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.csrf import CSRF_HEADER, SESSION_COOKIE
 from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
-from lowcarbon.platform.tables import Organisation
+from lowcarbon.platform.tables import Organisation, User
 
 PASSWORD = "correct horse battery staple 光伏"
 PV_MODEL = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
 TSHIRT_MODEL = Path(__file__).parents[2] / "examples" / "cotton-tshirt" / "model.yaml"  # with its factors.csv
+FACTOR_FILE = "id,name,unit,geography,source,kg_CO2\nbar,Steel bar,kg,CN,Supplier EPD,2.0\n"
+SHIPPED_KEY = next(iter(default_library())).key  # a factor every organisation sees
 
 OK = "2xx"
 LOGIN = "to the login page"  # 303 to /login?next=...: a page's answer to a caller without a session
@@ -118,6 +123,13 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/api/studies/{study_id}/files"): OWN_ORGANISATION,
     ("GET", "/api/studies/{study_id}/files/{name:path}"): OWN_ORGANISATION,  # the study's factors.csv
     ("GET", "/api/products/{product_id}/comparison"): OWN_ORGANISATION,
+    # The organisation's factor library (the file in the path is the owner's; each DELETE takes a new one of its).
+    ("POST", "/api/factor-files"): EDITORS,  # another organisation's editor or client adds one to their own
+    ("GET", "/api/factor-files"): READERS,  # each caller sees their own organisation's
+    ("GET", "/api/factor-files/{file_id}"): OWN_ORGANISATION,
+    ("GET", "/api/factor-files/{file_id}/content"): OWN_ORGANISATION,
+    ("DELETE", "/api/factor-files/{file_id}"): OWN_ORGANISATION_EDITORS,
+    ("GET", "/api/factors"): READERS,  # the shipped factors and the caller's own organisation's
     # The caller's organisation and its people (lowcarbon.platform.organisation_routes).
     ("GET", "/api/organisation"): PERSONAL,  # each person sees their own organisation's
     ("POST", "/api/organisation/users"): ADMINS,  # an admin adds a person to their own organisation
@@ -137,6 +149,11 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/products/{product_id}/studies"): OWN_EDITOR_PAGES,
     ("GET", "/studies/{study_id}"): OWN_PAGES,
     ("GET", "/studies/{study_id}/status"): OWN_PAGES,
+    ("GET", "/factors"): PAGES,
+    ("GET", "/factors/{key:path}"): PAGES,  # a shipped factor, which every organisation sees
+    ("GET", "/factor-files"): PAGES,
+    ("POST", "/factor-files"): EDITOR_PAGES,  # another organisation's editor adds one to their own
+    ("POST", "/factor-files/{file_id}/delete"): OWN_EDITOR_PAGES,
     ("GET", "/organisation"): ADMIN_PAGES,  # the other organisation's editor is no admin of theirs either
     ("POST", "/organisation/users"): ADMIN_PAGES,
     ("POST", "/organisation/clients"): ADMIN_PAGES,
@@ -158,6 +175,7 @@ class World:
     tokens: dict[str, str]  # client caller -> bearer token
     product_id: int
     study_id: int
+    file_id: int  # a file of the owner's factor library
     product_name: str
     machine_id: str
     machine_secret: str
@@ -174,6 +192,27 @@ class World:
                     session, organisation_id=owner, scopes="studies:read", actor="test", now=_now()
                 )
                 return made.client_id
+        finally:
+            engine.dispose()
+
+    def disposable_file(self) -> int:
+        """A new file of the owner's factor library, for one request to delete: its id."""
+        engine = create_engine(self.settings)
+        try:
+            with session_factory(engine, write=True).begin() as session:
+                owner = session.scalar(sa.select(Organisation.id).where(Organisation.name == "Acme"))
+                editor = session.scalar(sa.select(User.id).where(User.email == self.emails["editor"]))
+                assert owner is not None and editor is not None
+                added = library.add_file(
+                    session,
+                    AuditTrail(session, "test"),
+                    _now,
+                    organisation_id=owner,
+                    name=f"disposable-{next(self.names)}.csv",
+                    data=FACTOR_FILE.encode(),
+                    user_id=editor,
+                )
+                return added.id
         finally:
             engine.dispose()
 
@@ -283,6 +322,8 @@ def _world(settings: Settings) -> Iterator[World]:
         study = client.post(f"/api/products/{product_id}/studies", json=body, headers=headers)
         assert study.status_code == 202, study.text
         assert client.get(f"/api/studies/{study.json()['id']}", headers=headers).json()["status"] == "done"
+        file = client.post("/api/factor-files", json={"name": "acme.csv", "content": FACTOR_FILE}, headers=headers)
+        assert file.status_code == 201, file.text
         yield World(
             settings,
             client,
@@ -291,6 +332,7 @@ def _world(settings: Settings) -> Iterator[World]:
             tokens,
             product_id,
             study.json()["id"],
+            file.json()["id"],
             "Cotton T-shirt",
             *clients["machine"],
         )
@@ -307,9 +349,11 @@ class Call:
 
 
 def _call(world: World, method: str, path: str, caller: str) -> Call:
-    path = path.replace("{name:path}", "{name}")  # a path parameter's converter is no format spec
+    path = path.replace("{name:path}", "{name}").replace("{key:path}", "{key}")  # a converter is no format spec
     url = path.format(
         name="factors.csv",
+        key=SHIPPED_KEY,
+        file_id=world.disposable_file() if "{file_id}" in path and method != "GET" else world.file_id,
         product_id=world.product_id,
         study_id=world.study_id,
         tag="en",
@@ -335,6 +379,13 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, data=person)
     if (method, path) == ("POST", "/products"):
         return Call(url, data={"name": f"Product {next(world.names)}"})
+    if (method, path) == ("POST", "/api/factor-files"):
+        return Call(url, json={"name": f"factors-{next(world.names)}.csv", "content": FACTOR_FILE})
+    if (method, path) == ("POST", "/factor-files"):
+        name = f"factors-{next(world.names)}.csv"
+        return Call(url, data={"factor_set": ""}, files={"file": (name, FACTOR_FILE.encode())})
+    if path == "/factor-files/{file_id}/delete":
+        return Call(url, data={})
     if path in ("/api/organisation/clients", "/organisation/clients") and method == "POST":
         name = f"Program {next(world.names)}"
         if path.startswith("/api"):
@@ -346,7 +397,7 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         )
     if (method, path) == ("POST", "/products/{product_id}/studies"):
         return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
-    assert method == "GET" or path.endswith("/logout"), f"{method} {path}: say what request to send in _call"
+    assert method in ("GET", "DELETE") or path.endswith("/logout"), f"{method} {path}: say what request to send"
     return Call(url)
 
 

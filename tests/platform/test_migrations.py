@@ -30,7 +30,7 @@ KERNEL_TABLES = {"alembic_version", "audit_log", "organisations", "users"}
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 AUTH_TABLES = {"login_sessions", "machine_clients", "access_tokens"}
 JOB_TABLES = {"jobs"}
-STUDIES_TABLES = {"products", "studies", "study_files"}
+STUDIES_TABLES = {"products", "studies", "study_files", "library_files", "study_library_files"}
 ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES
 
 
@@ -48,7 +48,7 @@ def test_empty_to_head(settings: Settings) -> None:
     assert _tables(settings) == set()
     upgrade(settings)
     assert current_revision(settings) == head_revision() == "0004"
-    assert current_revisions(settings) == ("studies_0004",)  # its branch depends on 0004: the head stands for it
+    assert current_revisions(settings) == ("studies_0005",)  # its branch depends on 0004: the head stands for it
     assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
     try:
@@ -157,7 +157,7 @@ def test_version_locations_are_found_on_disk() -> None:
     """The kernel's versions folder and each domain's are found without importing the domains; each has a head."""
     names = [path.relative_to(path.parents[2]).as_posix() for path in version_locations()]
     assert names == ["footprint/migrations/versions", "platform/migrations/versions"]
-    assert head_revisions() == ("0004", "studies_0004")
+    assert head_revisions() == ("0004", "studies_0005")
 
 
 def test_jobs_revision_up_and_down(settings: Settings) -> None:

@@ -1,5 +1,6 @@
-"""The footprint domain as the platform mounts it: products and their footprint studies (API and pages), the job
-that computes a study, its scopes, its migrations (branch ``studies``) and its demo data."""
+"""The footprint domain as the platform mounts it: products and their footprint studies, the organisation's factor
+library and the factor browser (API and pages), the job that computes a study, its scopes, its migrations (branch
+``studies``) and its demo data."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ DOMAIN = Domain(
         JobKind(service.JOB_KIND, compute_stored, on_finish=service.store_outcome, inputs=service.stored_inputs),
     ),
     scopes={
-        routes.READ_SCOPE: "read your organisation's products and footprint studies",
-        routes.WRITE_SCOPE: "add products and footprint studies to your organisation",
+        routes.READ_SCOPE: "read your organisation's products, footprint studies and factor library",
+        routes.WRITE_SCOPE: "add products and footprint studies to your organisation, and change its factor library",
     },
     migration_branch="studies",
     seed_demo=demo.seed,

@@ -1,4 +1,5 @@
-"""The footprint domain's values as the API shows them: products, studies, pages of them, and a product's comparison."""
+"""The footprint domain's values as the API shows them: products, studies, pages of them, a product's comparison;
+the organisation's factor library and the factors a study can link to."""
 
 from __future__ import annotations
 
@@ -8,15 +9,23 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from lowcarbon.footprint.bundle import ModelFormat
+from lowcarbon.footprint.stored import MAX_FILE_CHARS
 from lowcarbon.text import MultiLine, SingleLine
 
 __all__ = [
+    "FACTOR_SET_PATTERN",
     "MIN_MODEL_CHARS",
     "Comparison",
     "ComparisonVersion",
     "Difference",
     "FactorFile",
     "FactorFileIn",
+    "FactorPage",
+    "FactorSummary",
+    "LibraryCopy",
+    "LibraryFile",
+    "LibraryFileIn",
+    "LibraryFilePage",
     "ModelFormat",
     "Product",
     "ProductIn",
@@ -96,11 +105,26 @@ class StudySummary(BaseModel):
     job_id: int | None
 
 
+class LibraryCopy(BaseModel):
+    """A file of the organisation's factor library as a study keeps it: copied when the study was stored, because
+    its model links the file's factor set."""
+
+    factor_set: str
+    name: str
+    size: int = Field(description="bytes")
+    sha256: str
+    library_file_id: int | None = Field(description="The library file it was copied from; null once that is deleted")
+
+
 class Study(StudySummary):
-    """A study with its result (``Footprint.to_dict()``) when done, or the error when failed."""
+    """A study with its result (``Footprint.to_dict()``) when done, or the error when failed, and the files of the
+    organisation's factor library it keeps."""
 
     result: dict[str, Any] | None
     error: str | None
+    library_files: list[LibraryCopy] = Field(
+        default=[], description="Copies of the library files whose factor sets the model links, as they were"
+    )
 
 
 class ProductPage(BaseModel):
@@ -153,3 +177,75 @@ class Comparison(BaseModel):
         description="Boundary, GWP set, PCR, declared unit or factor values that differ between versions: a "
         "comparison needs them equal (ISO 14067 6.6)",
     )
+
+
+# A factor set's name: no space, no slash (a factor's key is <set>/<id>), no backslash, no control character.
+FACTOR_SET_PATTERN = r"^[^\s/\\\u0000-\u001f\u007f]{1,100}$"
+
+
+class LibraryFileIn(BaseModel):
+    """A factor file for the organisation's library: a CSV file as text, or any file's bytes in base64 (an Excel
+    file, or a CSV file in GB18030 as Chinese Excel saves it)."""
+
+    name: SingleLine = Field(min_length=5, max_length=255, description="The file's name, ending in .csv or .xlsx")
+    content: MultiLine = Field(
+        min_length=1,
+        max_length=MAX_FILE_CHARS,
+        description="The file's text (encoding text), or its bytes in base64 (encoding base64)",
+    )
+    encoding: Literal["text", "base64"] = Field("text", description="base64 for an Excel file")
+    factor_set: str | None = Field(
+        None,
+        pattern=FACTOR_SET_PATTERN,
+        description="The factor set studies link its factors by (factor: <set>/<id>); the file's name without "
+        "its ending when not given",
+    )
+
+
+class LibraryFile(BaseModel):
+    """A factor file of the organisation's library: its factor set, its file, how many factors, who added it."""
+
+    id: int
+    factor_set: str
+    name: str
+    size: int = Field(description="bytes")
+    sha256: str
+    factors: int = Field(description="How many factors it holds")
+    created_by: int | None = Field(description="The id of the user who uploaded it; null when a machine client did")
+    created_by_client: str | None = Field(
+        description="The client_id of the machine client that uploaded it; null when a person did"
+    )
+    created_at: datetime
+
+
+class LibraryFilePage(BaseModel):
+    """One page of the organisation's library files, newest first; ``next`` is the next page's URL, null on the
+    last."""
+
+    items: list[LibraryFile]
+    next: str | None
+
+
+class FactorSummary(BaseModel):
+    """An emission factor a study can link to (``factor: <key>``): shipped with lowcarbon, or of the caller's
+    organisation's library (``own``)."""
+
+    key: str = Field(description="<factor set>/<id>")
+    factor_set: str
+    name: str
+    name_zh: str | None
+    unit: str = Field(description="The unit of activity the factor is per")
+    geography: str
+    year: int | None
+    source: str
+    source_url: str | None
+    kg_co2e: float | None = Field(description="kg CO2e per unit under IPCC AR6 GWP100; null when it cannot be")
+    unverified: bool = Field(description="The value has one unconfirmed source")
+    own: bool = Field(description="Whether it is of your organisation's library")
+
+
+class FactorPage(BaseModel):
+    """One page of the factors found, best match first; ``next`` is the next page's URL, null on the last."""
+
+    items: list[FactorSummary]
+    next: str | None

@@ -6,6 +6,10 @@ study, its job, which the runner starts once that commit is made): one transacti
 study with its job, one of each when the job's result is stored on it (``store_outcome``). Everything is scoped to
 an organisation: a product or study of another organisation is reported as not existing (NotFound), so its
 existence does not leak. Pages are newest first, keyed on the id: ``after`` is the last id of the previous page.
+
+A study is stored with the factor files its model names and with a copy of each file of the organisation's factor
+library (``footprint.library``) whose set its model links but no named file provides: it is computed, now and when
+its job is run again, from those copies, whatever later happens to the library.
 """
 
 from __future__ import annotations
@@ -20,10 +24,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, InvalidInput, NotFound
+from lowcarbon.footprint import library
 from lowcarbon.footprint import schemas as model
 from lowcarbon.footprint.bundle import ModelFormat
-from lowcarbon.footprint.stored import file_bytes, named_files, validate
-from lowcarbon.footprint.tables import Product, Study, StudyFile
+from lowcarbon.footprint.stored import Encoding, LibrarySet, file_bytes, linked_sets, named_files, validate
+from lowcarbon.footprint.tables import Product, Study, StudyFile, StudyLibraryFile
 from lowcarbon.ports import AuditLog, Clock, JobQueue, JobState, JobStatus, Ports
 from lowcarbon.storage import canonical_json, serialize, snapshot
 from lowcarbon.text import check_text
@@ -64,15 +69,19 @@ def product_state(product: Product) -> dict[str, Any]:
     return snapshot(product)
 
 
-def study_state(study: Study, files: list[dict[str, str]]) -> dict[str, Any]:
-    """What the audit trail records of a study: its fields, of the model and the result only SHA-256 digests, and
-    its factor files' names and digests (``files``, as ``_file_digests`` gives them)."""
+def study_state(
+    study: Study, files: list[dict[str, str]], library_files: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """What the audit trail records of a study: its fields, of the model and the result only SHA-256 digests, its
+    factor files' names and digests (``files``, as ``_file_digests`` gives them), and those of its copies of
+    library files (``library_files``, as ``_library_digests`` gives them)."""
     return snapshot(
         study,
         hidden=("model_text", "result"),
         model_sha256=hashlib.sha256(study.model_text.encode()).hexdigest(),
         result_sha256=_digest(study.result) if study.result is not None else None,
         files=files,
+        library_files=library_files or [],
     )
 
 
@@ -128,8 +137,9 @@ def create_study(
     next version, and queue its computation, which starts when the caller commits. ``files`` are the factor files
     the model names, name -> content as a study keeps it (``stored.stored_file``); when none are sent and
     ``files_from`` names an earlier study of the organisation, the new version keeps that study's files that its
-    model still names. Who submits it is a user (``user_id``) or a machine client (``client``: its row id and its
-    client_id), exactly one."""
+    model still names. The library files whose sets the model links (``factor: <set>/<id>``) and no named file
+    provides are copied into the study, as they are now. Who submits it is a user (``user_id``) or a machine
+    client (``client``: its row id and its client_id), exactly one."""
     if (user_id is None) == (client is None):
         raise ValueError("a study is submitted by a user or by a machine client: give exactly one of the two")
     product = _own_product(session, organisation_id, product_id)
@@ -138,7 +148,9 @@ def create_study(
         named = named_files(model_text, model_format)
         kept = file_contents(session, organisation_id=organisation_id, study_id=files_from)
         files = {name: content for name, content in kept.items() if name in named}
-    _, problems = validate(model_text, model_format, files)
+    sets = linked_sets(model_text, model_format)
+    linked = library.linked_files(session, organisation_id=organisation_id, sets=sets)
+    _, problems = validate(model_text, model_format, files, [file.kept for file in linked])
     if problems:
         count = sum(problem.get("count", 1) for problem in problems)
         listed = "; ".join(f"{'.'.join(p['location'])}: {p['message']}" for p in problems)
@@ -162,20 +174,36 @@ def create_study(
         data = file_bytes(name, content)
         digest = hashlib.sha256(data).hexdigest()
         session.add(StudyFile(study_id=study.id, name=name, content=content, sha256=digest, size=len(data)))
+    for file in linked:
+        session.add(
+            StudyLibraryFile(
+                study_id=study.id,
+                library_file_id=file.id,
+                factor_set=file.kept["factor_set"],
+                name=file.kept["name"],
+                content=file.kept["content"],
+                encoding=file.kept["encoding"],
+                sha256=file.sha256,
+                size=file.size,
+            )
+        )
     study.job_id = ports.jobs.submit(JOB_KIND, {"study_id": study.id}, organisation_id=organisation_id)
     session.flush()
-    ports.audit.record("create", "study", study.id, None, study_state(study, _file_digests(session, study.id)))
+    state = study_state(study, _file_digests(session, study.id), _library_digests(session, study.id))
+    ports.audit.record("create", "study", study.id, None, state)
     return _summary(study, JobState(study.status))
 
 
 def stored_inputs(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
-    """The job's input from its stored payload ``{"study_id"}``: the study's model and factor files as it keeps
-    them, read when the job starts (so a job survives a restart: it is stored by reference)."""
+    """The job's input from its stored payload ``{"study_id"}``: the study's model, factor files and copies of
+    library files as it keeps them, read when the job starts (so a job survives a restart: it is stored by
+    reference)."""
     study = session.get(Study, payload["study_id"])
     if study is None:
         raise NotFound(f"study {payload['study_id']} is gone")
     files = _kept_files(session, study.id)
-    return {"model_text": study.model_text, "model_format": study.model_format, "files": files}
+    kept = _kept_library(session, study.id)
+    return {"model_text": study.model_text, "model_format": study.model_format, "files": files, "library": kept}
 
 
 def list_studies(
@@ -202,7 +230,11 @@ def get_study(session: Session, jobs: JobQueue, *, organisation_id: int, study_i
     if study is None:
         raise NotFound(f"your organisation has no study {study_id}")
     summary = _summary(study, _live_states(jobs, [study])[study.id])
-    return model.Study(**summary.model_dump(), result=study.result, error=study.error)
+    copies = session.scalars(
+        sa.select(StudyLibraryFile).where(StudyLibraryFile.study_id == study.id).order_by(StudyLibraryFile.factor_set)
+    )
+    library_files = [model.LibraryCopy.model_validate(copy, from_attributes=True) for copy in copies]
+    return model.Study(**summary.model_dump(), result=study.result, error=study.error, library_files=library_files)
 
 
 @dataclass(frozen=True)
@@ -383,8 +415,8 @@ def store_outcome(session: Session, job: JobStatus, audit: AuditLog) -> None:
     study = session.scalar(sa.select(Study).where(Study.job_id == job.id))
     if study is None:
         return
-    files = _file_digests(session, study.id)
-    before = study_state(study, files)
+    files, copies = _file_digests(session, study.id), _library_digests(session, study.id)
+    before = study_state(study, files, copies)
     if job.status == JobState.DONE and job.result is not None:
         study.status, study.result, study.total, study.error = (
             JobState.DONE,
@@ -395,7 +427,7 @@ def store_outcome(session: Session, job: JobStatus, audit: AuditLog) -> None:
     else:
         study.status, study.error = JobState.FAILED, job.error or "the computation failed"
     session.flush()
-    audit.record(job.status, "study", study.id, before, study_state(study, files))
+    audit.record(job.status, "study", study.id, before, study_state(study, files, copies))
 
 
 def _own_product(session: Session, organisation_id: int, product_id: int) -> Product:
@@ -422,6 +454,39 @@ def _kept_files(session: Session, study_id: int) -> dict[str, str]:
         sa.select(StudyFile.name, StudyFile.content).where(StudyFile.study_id == study_id).order_by(StudyFile.id)
     )
     return {name: content for name, content in rows}
+
+
+def _kept_library(session: Session, study_id: int) -> list[LibrarySet]:
+    """The study's copies of library files, as the job takes them, by factor set."""
+    rows = session.execute(
+        sa.select(
+            StudyLibraryFile.factor_set, StudyLibraryFile.name, StudyLibraryFile.content, StudyLibraryFile.encoding
+        )
+        .where(StudyLibraryFile.study_id == study_id)
+        .order_by(StudyLibraryFile.factor_set)
+    )
+    return [
+        LibrarySet(factor_set=factor_set, name=name, content=content, encoding=cast(Encoding, encoding))
+        for factor_set, name, content, encoding in rows
+    ]
+
+
+def _library_digests(session: Session, study_id: int) -> list[dict[str, Any]]:
+    """The study's copies of library files for the audit trail: set, name, digest and origin of each, by set."""
+    rows = session.execute(
+        sa.select(
+            StudyLibraryFile.factor_set,
+            StudyLibraryFile.name,
+            StudyLibraryFile.sha256,
+            StudyLibraryFile.library_file_id,
+        )
+        .where(StudyLibraryFile.study_id == study_id)
+        .order_by(StudyLibraryFile.factor_set)
+    )
+    return [
+        {"factor_set": factor_set, "name": name, "sha256": digest, "library_file_id": origin}
+        for factor_set, name, digest, origin in rows
+    ]
 
 
 def _file_digests(session: Session, study_id: int) -> list[dict[str, str]]:

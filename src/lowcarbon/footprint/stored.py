@@ -7,9 +7,14 @@ its text, an Excel file as its bytes in base64. ``bundle_of`` turns what a study
 written to disk. A study brings exactly the files its model names, no more and no fewer; a ``pcr`` must be one that
 ships with lowcarbon (``footprint.compute.prepare`` checks both).
 
+A study also keeps a copy of each file of its organisation's factor library whose factor set its model links
+(``factor: <set>/<id>``) without naming the file (``LibrarySet``; ``linked_sets`` tells which sets a model links):
+those sets join the shipped ones in the factor library the model is built with (``library_with``), so a study
+computes with the library as it was when the study was stored.
+
 ``validate`` reads the model and its files and builds its system (every link to a factor or process, every unit) as
 ``compute`` does before it solves, listing every problem in the API's shape; the job (``compute_stored``) rebuilds
-the same bundle from what was stored.
+the same bundle and library from what was stored.
 """
 
 from __future__ import annotations
@@ -17,11 +22,12 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from lowcarbon.errors import DataFormatError, Detail, LimitExceeded, Problem
+from lowcarbon.factors import FactorLibrary, default_library
 from lowcarbon.footprint.bundle import FACTOR_SUFFIXES, ModelBundle, ModelFormat
 from lowcarbon.footprint.compute import (
     PreparedModel,
@@ -36,13 +42,20 @@ __all__ = [
     "MAX_FILES",
     "MAX_FILES_CHARS",
     "MAX_FILE_CHARS",
+    "MAX_LIBRARY_SETS",
     "MAX_MODEL_CHARS",
     "MAX_NAME_CHARS",
     "MAX_PART_BYTES",
+    "Encoding",
     "Files",
+    "LibrarySet",
     "bundle_of",
     "compute_stored",
     "file_bytes",
+    "kept_bytes",
+    "kept_content",
+    "library_with",
+    "linked_sets",
     "name_problem",
     "named_files",
     "stored_file",
@@ -55,7 +68,22 @@ MAX_FILES_CHARS = 2 * MAX_MODEL_CHARS  # all of a study's factor files together,
 MAX_FILES = 16  # factor files of one study
 MAX_NAME_CHARS = 255
 MAX_PART_BYTES = 255  # a file or folder name on disk (NAME_MAX of Linux and macOS file systems), in UTF-8 bytes
+MAX_LIBRARY_SETS = MAX_FILES  # sets of the organisation's library one study links
 Files = Mapping[str, str]  # a study's factor files: name as the model gives it -> content as stored
+Encoding = Literal["text", "base64"]
+
+
+class LibrarySet(TypedDict):
+    """A file of the organisation's factor library as a study keeps it: its factor set, its name (whose ending
+    tells CSV or Excel), and its content as ``encoding`` says (a UTF-8 CSV file's text, else its bytes in base64).
+    Plain JSON, as a job's input is."""
+
+    factor_set: str
+    name: str
+    content: str
+    encoding: Encoding
+
+
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _MODEL_NAME = re.compile(r"model\..*", re.IGNORECASE)  # the model's own file, model.<format>, beside the files
 
@@ -113,6 +141,65 @@ def file_bytes(name: str, content: str) -> bytes:
         raise DataFormatError(f"{name}: an Excel file is sent as its bytes in base64") from None
 
 
+def kept_content(name: str, data: bytes) -> tuple[str, Encoding]:
+    """A library file's content as kept, and how: a CSV file in UTF-8 as its text, any other (Excel, or a CSV file
+    in GB18030 as Chinese Excel saves it) as its bytes in base64; either way it comes back byte for byte."""
+    if not _binary(name):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            if "\x00" not in text:  # PostgreSQL's text holds no NUL
+                return text, "text"
+    return base64.b64encode(data).decode("ascii"), "base64"
+
+
+def kept_bytes(content: str, encoding: Encoding | str) -> bytes:
+    """The bytes of a library file kept as ``content`` in ``encoding``."""
+    return base64.b64decode(content, validate=True) if encoding == "base64" else content.encode("utf-8")
+
+
+def linked_sets(text: str, model_format: ModelFormat) -> list[str]:
+    """The factor sets the model links by key (``factor: <set>/<id>``) that no factor file it names provides (a
+    file's set is its name without its ending): those a study takes from its organisation's library, in the order
+    of their first link; none when the model cannot be read."""
+    try:
+        model = read_bundle_model(bundle_of(text, model_format))[0]
+    except DataFormatError:
+        return []
+    activities = [a for stage in model.stages for a in stage.activities]
+    activities += [a for process in model.processes for a in process.inputs]
+    named = {PurePosixPath(name).stem for name in model.factor_files}
+    linked = (a.factor.split("/", 1)[0] for a in activities if a.factor is not None and "/" in a.factor)
+    return [name for name in dict.fromkeys(linked) if name not in named]
+
+
+def library_with(sets: Sequence[LibrarySet]) -> tuple[FactorLibrary, list[Detail]]:
+    """The shipped factor sets and ``sets`` of the organisation's library, and the problems of those that cannot
+    join them (each at ``["factor_library", set]``)."""
+    library = default_library()
+    problems: list[Detail] = []
+    if len(sets) > MAX_LIBRARY_SETS:
+        message = f"the model links {len(sets)} sets of your factor library; a study keeps at most {MAX_LIBRARY_SETS}"
+        return library, [_detail(["factor_library"], message)]
+    total = sum(len(kept["content"]) for kept in sets)
+    if total > MAX_FILES_CHARS:
+        message = f"the linked library files have {total:,} characters together; at most {MAX_FILES_CHARS:,}"
+        return library, [_detail(["factor_library"], message)]
+    for kept in sets:
+        try:
+            library.import_bytes(kept["name"], kept_bytes(kept["content"], kept["encoding"]), kept["factor_set"])
+        except LimitExceeded:
+            raise
+        except (DataFormatError, binascii.Error, ValueError) as exc:
+            found = exc.problems if isinstance(exc, DataFormatError) and exc.problems else [Problem(str(exc))]
+            for problem in found:
+                message = f"{problem.place}: {problem.message}" if problem.place else problem.message
+                problems.append(_detail(["factor_library", kept["factor_set"]], f"{kept['name']}, {message}"))
+    return library, problems
+
+
 def bundle_of(text: str, model_format: ModelFormat, files: Files | None = None) -> ModelBundle:
     """The bundle of a model and its factor files as a study keeps them; DataFormatError if a content is
     undecodable."""
@@ -136,12 +223,13 @@ def named_files(text: str, model_format: ModelFormat) -> list[str]:
 
 
 def validate(
-    text: str, model_format: ModelFormat, files: Files | None = None
+    text: str, model_format: ModelFormat, files: Files | None = None, library: Sequence[LibrarySet] = ()
 ) -> tuple[PreparedModel | None, list[Detail]]:
-    """The model prepared for computing, or its problems and its factor files', each with its place in the API's
-    shape (``{"location": ["model", place] or ["files", name], "message", "type"}``): the first ``MAX_PROBLEMS``,
-    and after them, when there were more, one of type ``more_problems`` whose ``count`` says how many more.
-    LimitExceeded for a model or file past a limit of the bounded reader."""
+    """The model prepared for computing with the shipped factor sets and the ``library`` sets it links, or its
+    problems and its files', each with its place in the API's shape (``{"location": ["model", place],
+    ["files", name] or ["factor_library", set], "message", "type"}``): the first ``MAX_PROBLEMS``, and after them,
+    when there were more, one of type ``more_problems`` whose ``count`` says how many more. LimitExceeded for a
+    model or file past a limit of the bounded reader."""
     files = files or {}
     if len(text) > MAX_MODEL_CHARS:
         message = f"the model has {len(text):,} characters; at most {MAX_MODEL_CHARS:,} are accepted"
@@ -149,6 +237,11 @@ def validate(
     problems = _file_problems(files)
     if problems:
         return None, problems
+    factors = None  # the shipped sets alone, which prepare_read loads itself
+    if library:
+        factors, problems = library_with(library)
+        if problems:
+            return None, problems
     try:
         bundle = bundle_of(text, model_format, files)
         model, places = read_bundle_model(bundle)
@@ -157,7 +250,7 @@ def validate(
             named = [_detail(["model", "factor_files"], f"{name!r}: {why}") for name, why in badly_named.items()]
             carried = carried_file_problems(bundle, model, ignore=badly_named)
             return None, named + [_located(problem, bundle.source) for problem in carried]
-        return prepare_read(bundle, model, places), []
+        return prepare_read(bundle, model, places, factors), []
     except LimitExceeded:  # past a limit of the bounded reader: 413, not a problem of the model's content
         raise
     except DataFormatError as exc:
@@ -170,9 +263,14 @@ def validate(
 
 
 def compute_stored(payload: dict[str, Any]) -> dict[str, Any]:
-    """The job: ``{"model_text", "model_format", "files"}`` (as a study keeps them) -> ``{"total", "result"}``
-    (``Footprint.to_dict()``)."""
-    footprint = compute(bundle_of(payload["model_text"], payload["model_format"], payload.get("files")))
+    """The job: ``{"model_text", "model_format", "files", "library"}`` (as a study keeps them; ``library``: its
+    ``LibrarySet`` copies) -> ``{"total", "result"}`` (``Footprint.to_dict()``)."""
+    factors = None
+    if payload.get("library"):
+        factors, problems = library_with(payload["library"])
+        if problems:
+            raise DataFormatError("; ".join(f"{p['location'][-1]}: {p['message']}" for p in problems))
+    footprint = compute(bundle_of(payload["model_text"], payload["model_format"], payload.get("files")), factors)
     return {"total": footprint.total, "result": footprint.to_dict()}
 
 

@@ -4,6 +4,11 @@ A study keeps the exact input it was computed from (``model_text``: YAML or JSON
 workbook's bytes in base64) beside its result, so every figure can be traced back and recomputed, and who submitted
 it: a person (``created_by``, a user) or a program (``created_by_client``, a machine client), exactly one of the two.
 The factor files its model names are kept beside it (``study_files``), each under the name the model gives it.
+
+An organisation's own factor library (``library_files``) holds the factor files it uploaded once, each the factor set
+of its name, which any study of the organisation links (``factor: <set>/<id>``) without naming the file. When a
+study is stored, a copy of each library file whose set its model links is kept with it (``study_library_files``),
+so that replacing or deleting a library file never changes what a stored study was, or is recomputed, from.
 The revisions that create these tables are in ``migrations/versions`` (branch ``studies``, its name from before the
 domain was folded into footprint); a test checks they describe the same schema.
 """
@@ -19,11 +24,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from lowcarbon.ports import JobState
 from lowcarbon.storage import Base, UTCDateTime
 
-__all__ = ["CREATOR", "FORMATS", "STATUSES", "Product", "Study", "StudyFile"]
+__all__ = [
+    "CREATOR",
+    "ENCODINGS",
+    "FORMATS",
+    "STATUSES",
+    "LibraryFile",
+    "Product",
+    "Study",
+    "StudyFile",
+    "StudyLibraryFile",
+]
 
 FORMATS = ("yaml", "json", "xlsx")
 STATUSES = tuple(state.value for state in JobState)  # a study stands where its computation (a job) stands
 CREATOR = "(created_by IS NULL) <> (created_by_client IS NULL)"  # a person or a machine client, not both
+ENCODINGS = ("text", "base64")  # a file kept as its UTF-8 text, or as its bytes in base64 (Excel, GB18030 CSV)
 
 
 def _one_of(column: str, values: tuple[str, ...]) -> str:
@@ -81,3 +97,50 @@ class StudyFile(Base):
     content: Mapped[str] = mapped_column(sa.Text())
     sha256: Mapped[str] = mapped_column(sa.String(64))  # of the file's bytes
     size: Mapped[int] = mapped_column()  # the file's bytes
+
+
+class LibraryFile(Base):
+    """A factor file of an organisation's own library, kept byte for byte: the factor set its factors are linked
+    by (the file's stem unless given), who uploaded it and when."""
+
+    __tablename__ = "library_files"
+    __table_args__ = (
+        sa.UniqueConstraint("organisation_id", "factor_set"),
+        sa.CheckConstraint(_one_of("encoding", ENCODINGS), name="encoding"),
+        sa.CheckConstraint(CREATOR, name="creator"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
+    factor_set: Mapped[str] = mapped_column(sa.String(100))  # factor keys are <factor_set>/<id>
+    name: Mapped[str] = mapped_column(sa.String(255))  # the file's name as uploaded: its ending tells CSV or Excel
+    content: Mapped[str] = mapped_column(sa.Text())
+    encoding: Mapped[str] = mapped_column(sa.String(8))
+    sha256: Mapped[str] = mapped_column(sa.String(64))  # of the file's bytes
+    size: Mapped[int] = mapped_column()  # the file's bytes
+    factors: Mapped[int] = mapped_column()  # how many factors it holds
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    created_by_client: Mapped[int | None] = mapped_column(sa.ForeignKey("machine_clients.id", ondelete="RESTRICT"))
+    client_name: Mapped[str | None] = mapped_column(sa.String(64))  # that client's client_id, as the API shows it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class StudyLibraryFile(Base):
+    """A library file as it was when a study linking its factor set was stored: a copy, kept with the study."""
+
+    __tablename__ = "study_library_files"
+    __table_args__ = (
+        sa.UniqueConstraint("study_id", "factor_set"),
+        sa.CheckConstraint(_one_of("encoding", ENCODINGS), name="encoding"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id", ondelete="RESTRICT"))
+    # the library file it was copied from, while that is in the library (deleting it keeps the copy)
+    library_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("library_files.id", ondelete="SET NULL"))
+    factor_set: Mapped[str] = mapped_column(sa.String(100))
+    name: Mapped[str] = mapped_column(sa.String(255))
+    content: Mapped[str] = mapped_column(sa.Text())
+    encoding: Mapped[str] = mapped_column(sa.String(8))
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    size: Mapped[int] = mapped_column()

@@ -6,7 +6,8 @@ The limits follow from what a study stores, ``stored.MAX_MODEL_CHARS`` character
 no more characters than bytes), an Excel file of at most three quarters of it (base64 writes 3 bytes as 4
 characters). A larger file is refused with 413 ``payload_too_large`` before anything is stored, rather than accepted
 and then found too long. A whole upload is bounded by ``MAX_UPLOAD``: the largest model, factor files of at most
-``stored.MAX_FILES_CHARS`` together, and the form around them.
+``stored.MAX_FILES_CHARS`` together, and the form around them. A file for the organisation's factor library comes
+alone, within the limits of one factor file (``library_upload``, ``library_sent``).
 """
 
 from __future__ import annotations
@@ -19,13 +20,16 @@ from pathlib import PurePath, PurePosixPath
 from starlette.datastructures import FormData, UploadFile
 
 from lowcarbon.errors import DataFormatError, InvalidInput, PayloadTooLarge
-from lowcarbon.footprint.schemas import FactorFileIn, ModelFormat
+from lowcarbon.footprint.schemas import FactorFileIn, LibraryFileIn, ModelFormat
 from lowcarbon.footprint.stored import MAX_FILE_CHARS, MAX_FILES_CHARS, MAX_MODEL_CHARS, name_problem, stored_file
 
 __all__ = [
     "FACTOR_FIELD",
+    "MAX_LIBRARY_UPLOAD",
     "MAX_UPLOAD",
     "SUFFIXES",
+    "library_sent",
+    "library_upload",
     "max_factor_bytes",
     "max_file_bytes",
     "model_format",
@@ -37,6 +41,7 @@ __all__ = [
 
 SUFFIXES: dict[str, ModelFormat] = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".xlsx": "xlsx"}
 MAX_UPLOAD = MAX_MODEL_CHARS + MAX_FILES_CHARS + 64 * 1024  # bytes of a request: model, factor files, the form
+MAX_LIBRARY_UPLOAD = MAX_FILE_CHARS + 64 * 1024  # bytes of a request adding one file to the factor library
 FACTOR_FIELD = "factor_file"  # the multipart field of each factor file, given as often as there are files
 
 
@@ -109,20 +114,38 @@ async def uploaded_files(form: FormData) -> dict[str, str]:
     return _stored(files)
 
 
+async def library_upload(upload: UploadFile) -> tuple[str, bytes]:
+    """An uploaded file for the factor library: its name and bytes, read no further than one byte past what one
+    factor file may have (413 beyond it)."""
+    name = upload.filename or ""
+    if not name:
+        raise InvalidInput("send the factor file, with its name, in the form field `file`")
+    limit = max_factor_bytes(name)
+    content = await upload.read(limit + 1)
+    if len(content) > limit:
+        raise PayloadTooLarge(f"{name} has more than {limit:,} bytes; a factor file has at most that")
+    return name, content
+
+
+def library_sent(file: LibraryFileIn) -> tuple[str, bytes]:
+    """A file for the factor library sent in a JSON body: its name and bytes; 400 when they cannot be told."""
+    return _decoded(file)
+
+
+def _decoded(file: FactorFileIn | LibraryFileIn) -> tuple[str, bytes]:
+    if file.encoding == "text":
+        if PurePosixPath(file.name).suffix.lower() == ".xlsx":
+            raise InvalidInput(f"{file.name}: an Excel file is sent as its bytes in base64 (encoding base64)")
+        return file.name, file.content.encode("utf-8")
+    try:
+        return file.name, base64.b64decode(file.content, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput(f"{file.name}: its content is not valid base64") from None
+
+
 def sent_files(files: Sequence[FactorFileIn]) -> dict[str, str]:
     """The factor files of a JSON body, as a study keeps them; 400 for one that cannot be kept."""
-    decoded: list[tuple[str, bytes]] = []
-    for file in files:
-        if file.encoding == "text":
-            if PurePosixPath(file.name).suffix.lower() == ".xlsx":
-                raise InvalidInput(f"{file.name}: an Excel file is sent as its bytes in base64 (encoding base64)")
-            decoded.append((file.name, file.content.encode("utf-8")))
-            continue
-        try:
-            decoded.append((file.name, base64.b64decode(file.content, validate=True)))
-        except (binascii.Error, ValueError):
-            raise InvalidInput(f"{file.name}: its content is not valid base64") from None
-    return _stored(decoded)
+    return _stored([_decoded(file) for file in files])
 
 
 def _stored(files: Sequence[tuple[str, bytes]]) -> dict[str, str]:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lowcarbon.footprint.pages import studies
+from lowcarbon.footprint.pages import factors, studies
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 router.include_router(studies.router)
+router.include_router(factors.router)

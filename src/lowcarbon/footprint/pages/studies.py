@@ -30,6 +30,7 @@ from starlette.datastructures import FormData, UploadFile
 from lowcarbon.errors import Conflict, InvalidInput, LimitExceeded, PayloadTooLarge
 from lowcarbon.footprint import charts, service, uploads
 from lowcarbon.footprint.bundle import ModelFormat
+from lowcarbon.footprint.pages.problems import problems_of
 from lowcarbon.footprint.schemas import Study
 from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_fields, read_multipart
@@ -130,13 +131,7 @@ async def add_study(
             "format": model_format,
             **_kept(session, user.organisation_id, files_from),
         }
-        problems = exc.details or [{"location": [], "message": str(exc)}]
-        if isinstance(exc, LimitExceeded):  # the reader's own words, after what they mean
-            message = _(
-                "The file is past the limit %(limit)s, which keeps one file from taking the service down: it is "
-                "larger, deeper or more compressed than a real model is. The reader says:"
-            ) % {"limit": exc.limit}
-            problems = [{"location": [], "message": f"{message} {exc}"}]
+        problems = problems_of(exc, _)
         return _product_page(
             request,
             product_id,

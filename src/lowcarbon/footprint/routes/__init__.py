@@ -30,10 +30,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lowcarbon.footprint.routes import studies
+from lowcarbon.footprint.routes import factors, studies
 from lowcarbon.footprint.routes.callers import READ_SCOPE, WRITE_SCOPE, Reader, Writer
 
 __all__ = ["READ_SCOPE", "WRITE_SCOPE", "Reader", "Writer", "router"]
 
 router = APIRouter()
 router.include_router(studies.router)
+router.include_router(factors.router)
