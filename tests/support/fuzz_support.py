@@ -5,8 +5,8 @@ Used by tests/platform/test_fuzz.py (a short run per database and way of logging
 benchmarks/fuzz_api.py (a long one). Every check schemathesis has is on; the one allowance is that a request the
 schema calls valid may still be refused as 400 (a model that is no model, a cursor this API never gave), 409 (a
 name taken) or 413 (a file past a limit of the bounded reader): rules of content no schema can state. A 422 for a
-request the schema calls valid is a failure: the schema is looser than the server. A crash (an exception out of
-the app, which a 500 answers) is counted as ``server_exception``.
+request the schema calls valid is a failure: the schema is looser than the server. An exception out of a case (the
+app's own, which a 500 answers, or one schemathesis meets making the case) is counted as ``exception``.
 """
 
 from __future__ import annotations
@@ -57,14 +57,17 @@ class FuzzRun:
 
     cases: int = 0
     operations: set[str] = field(default_factory=set)  # "POST /api/products": those that got a case
+    checked: Counter[str] = field(default_factory=Counter)  # responses each check looked at
     failures: Counter[str] = field(default_factory=Counter)
     examples: dict[tuple[str, str], str] = field(default_factory=dict)  # (check, operation) -> what was seen
     seconds: float = 0.0
 
     def report(self) -> str:
-        """The run in a few lines: cases, failures by check, and an example of each failure."""
+        """The run in a few lines: cases, failures by check (of the responses it looked at), and an example of each
+        failure."""
         lines = [f"{self.cases:,} cases in {self.seconds:.1f} s; failures: {sum(self.failures.values()):,}"]
-        lines += [f"  {check}: {count:,}" for check, count in self.failures.most_common()]
+        counted = sorted(self.checked.keys() | self.failures.keys())
+        lines += [f"  {check}: {self.failures[check]:,} of {self.checked[check]:,}" for check in counted]
         lines += [f"  e.g. {check} at {operation}: {seen}" for (check, operation), seen in self.examples.items()]
         return "\n".join(lines)
 
@@ -127,8 +130,8 @@ def fuzz(
         if isinstance(event, events.ScenarioFinished):
             _count(run, event)
         elif isinstance(event, events.NonFatalError):
-            run.failures["server_exception"] += 1
-            run.examples.setdefault(("server_exception", event.label), f"{type(event.value).__name__}: {event.value}")
+            run.failures["exception"] += 1  # no check saw a response
+            run.examples.setdefault(("exception", event.label), f"{type(event.value).__name__}: {event.value}")
         elif isinstance(event, events.FatalError):
             raise event.exception
         if time.monotonic() - start > seconds:
@@ -143,6 +146,7 @@ def _count(run: FuzzRun, event: events.ScenarioFinished) -> None:
         run.operations.add(event.recorder.label)
     for checks in event.recorder.checks.values():
         for check in checks:
+            run.checked[check.name] += 1
             if check.failure_info is None:
                 continue
             run.failures[check.name] += 1
