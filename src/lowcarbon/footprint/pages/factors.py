@@ -31,6 +31,7 @@ from lowcarbon.footprint.pages.problems import problems_of
 from lowcarbon.platform.dependencies import SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_multipart
 from lowcarbon.platform.pagination import IdPath, IdQuery
+from lowcarbon.text import SingleLine
 from lowcarbon.web.access import PageEditor, PageUser
 from lowcarbon.web.render import gettext_for, page
 
@@ -39,7 +40,7 @@ __all__ = ["PAGE_SIZE", "router"]
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 UNITS = ("kg", "t", "kWh", "MJ", "t*km", "km", "m**3", "m**2", "USD_2022")  # the unit filter's suggestions
-Words = Annotated[str, Query(max_length=200)]
+Words = Annotated[SingleLine, Query(max_length=200)]
 
 
 @router.get("/factors")
@@ -50,7 +51,7 @@ def factors(
     q: Words = "",
     geography: Words = "",
     unit: Words = "",
-    factor_set: Annotated[str, Query(alias="set", max_length=200)] = "",
+    factor_set: Annotated[SingleLine, Query(alias="set", max_length=200)] = "",
     number: Annotated[int, Query(alias="page", ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     """The factors found by the search box and the filters, a page at a time."""

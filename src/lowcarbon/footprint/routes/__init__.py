@@ -23,7 +23,10 @@ organisation's own factor library, and the factors a study can link to.
 
 Who may call each route (people by role, machine clients by scope, ``callers``) and the refusals (401, 403, 404 for
 another organisation's record) are the platform's rules, ``lowcarbon.platform.auth``. ``studies`` serves products
-and studies, ``factors`` the factor library.
+and studies, ``factors`` the factor library. Pages of records are keyed on their ids
+(``lowcarbon.platform.pagination``); the factors found by a search are ranked, not numbered, so the cursor of their
+next page counts the factors shown before it (a file added or deleted meanwhile moves them by its factors, and
+nothing else does).
 """
 
 from __future__ import annotations
