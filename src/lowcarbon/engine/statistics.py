@@ -15,7 +15,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.stats import rankdata
 
 Array = NDArray[np.float64]
 
@@ -56,6 +55,8 @@ def _standard_ranks(values: Array) -> Array:
     """Ranks of each column, centred and scaled to unit variance (zero for a constant column)."""
     if values.shape[0] == 0:
         return values
+    from scipy.stats import rankdata  # here, not at the top: scipy.stats takes a second to import, every CLI run
+
     ranks = rankdata(values, axis=0)
     ranks -= ranks.mean(axis=0)
     spread = np.sqrt((ranks**2).mean(axis=0))
