@@ -34,8 +34,9 @@ DOMAIN_IMPORTS: Mapping[str, frozenset[str]] = {
     "inclusive": frozenset({"certify.service"}),
 }
 
-ENGINE_IMPORTS = frozenset({"engine", "errors"})  # the engine: numpy/scipy and lowcarbon.errors only
-FACTORS_IMPORTS = frozenset({"factors", "engine", "errors", "units"})
+# the engine: numpy/scipy, lowcarbon.errors, and the one bounded reader of files from outside
+ENGINE_IMPORTS = frozenset({"engine", "errors", "bounded"})
+FACTORS_IMPORTS = frozenset({"factors", "engine", "errors", "units", "bounded"})
 
 # A domain's modules that face the server and may import lowcarbon.platform and lowcarbon.web (by their name just
 # below the domain: footprint/routes.py, footprint/pages.py, or a package footprint/pages/); all others, its model,
@@ -51,7 +52,8 @@ ENTRY_MODULES = frozenset({"lowcarbon.cli", "lowcarbon.demo", "lowcarbon.__main_
 # the UI, and which the commands start), so that the kernel's own modules are not on a cycle through them.
 TOP = ENTRY_MODULES | ASSEMBLERS
 # Imported by every layer: no node of the package graph. "lowcarbon" is the root package (its __version__).
-LEAVES = frozenset({"lowcarbon", "lowcarbon.errors", "lowcarbon.units"})
+# lowcarbon.bounded, the one reader of files from outside, imports only lowcarbon.errors.
+LEAVES = frozenset({"lowcarbon", "lowcarbon.errors", "lowcarbon.units", "lowcarbon.bounded"})
 
 # --- The checker -------------------------------------------------------------------------------------------------
 
@@ -300,6 +302,18 @@ def test_kernel_imports_no_domain(module: str) -> None:
 def test_no_import_cycles_between_packages(package: str) -> None:
     """No top-level package of lowcarbon is on an import cycle (errors and units are leaves)."""
     assert_obeys("cycles", package)
+
+
+def test_the_bounded_reader_imports_only_errors() -> None:
+    """lowcarbon.bounded is a leaf every layer uses: it imports only lowcarbon.errors and itself."""
+    found = [
+        f"{i.importer} imports {i.imported} (line {i.line})"
+        for module, imports in IMPORTS.items()
+        if module.startswith("lowcarbon.bounded")
+        for i in imports
+        if not i.imported.startswith(("lowcarbon.errors", "lowcarbon.bounded"))
+    ]
+    assert not found
 
 
 def test_the_tree_is_read() -> None:
