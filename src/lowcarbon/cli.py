@@ -341,14 +341,18 @@ def factors_search(
     text: Annotated[list[str] | None, typer.Argument(help="Words to find, in Chinese or English.")] = None,
     geography: Annotated[str | None, typer.Option(help="Geography prefix, e.g. CN or CN-East.")] = None,
     unit: Annotated[str | None, typer.Option(help="Keep factors per a unit of this dimension, e.g. kWh.")] = None,
-    limit: Annotated[int, typer.Option(help="At most this many results.")] = 20,
+    limit: Annotated[
+        int | None, typer.Option(help="At most this many results (default: all with --json, else 20).")
+    ] = None,
     gwp: GwpOpt = "AR6",
     imports: ImportOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Search emission factors by text, geography and unit."""
-    if limit < 1:
+    """Search emission factors by text, geography and unit; every factor when no text is given (with --json)."""
+    if limit is not None and limit < 1:
         raise typer.BadParameter("give 1 or more", param_hint="--limit")
+    if limit is None and not as_json:
+        limit = 20
     try:
         characterization = load_set(gwp)
         found = _library(imports).search(" ".join(text or []), geography=geography, unit=unit, limit=limit)
@@ -415,6 +419,7 @@ def _factor_row(factor: Factor, characterization: CharacterizationSet) -> dict[s
         "name": factor.name,
         "name_zh": factor.name_zh,
         "kg_co2e": characterization.co2e(factor),
+        "co2e_basis": factor.co2e_basis if not factor.emissions else characterization.name,
         "unit": factor.unit,
         "gases": {e.gas: e.amount for e in factor.emissions},
         "geography": factor.geography,
