@@ -253,3 +253,19 @@ def test_write_checks_lengths(tmp_path: Path) -> None:
     with pytest.raises(InvalidArrays, match="technosphere_matrix: rows \\(2\\), cols \\(1\\) and values \\(1\\)"):
         write_datapackage(tmp_path / "x", "x", technosphere=([1, 2], [1], [1.0]))
     assert not (tmp_path / "x" / "datapackage.json").exists()
+
+
+def test_a_zip_bomb_in_a_datapackage_is_refused_before_it_unpacks(tmp_path: Path) -> None:
+    """A zipped datapackage is read through the bounded reader: a member that unpacks a thousandfold is refused."""
+    import zipfile
+
+    from lowcarbon.errors import LimitExceeded
+
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("datapackage.json", b'{"resources": []}')
+        archive.writestr("technosphere.data.npy", b"\0" * 50_000_000)
+    with pytest.raises(LimitExceeded) as caught:
+        load_system(bomb)
+    assert caught.value.code == "max_compression_ratio_exceeded"
+    assert "bomb.zip: member 'technosphere.data.npy' unpacks to" in str(caught.value)

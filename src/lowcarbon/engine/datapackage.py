@@ -30,11 +30,12 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import sparse
 
+from lowcarbon.bounded import Archive, parse_json, read_path
 from lowcarbon.engine.distributions import Distributions
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.solvers import SolverMethod
 from lowcarbon.engine.system import Characterization, LCASystem
-from lowcarbon.errors import DataFormatError, InvalidArrays
+from lowcarbon.errors import DataFormatError, InvalidArrays, LimitExceeded
 
 TECHNOSPHERE = "technosphere_matrix"
 BIOSPHERE = "biosphere_matrix"
@@ -94,19 +95,21 @@ class _DirectoryReader:
         return None
 
     def read(self, name: str) -> bytes:
-        try:
-            return (self.root / name).read_bytes()
-        except FileNotFoundError:
-            raise DataFormatError(f"{self.root}: file {name} is missing from the datapackage") from None
-        except OSError as exc:
-            raise DataFormatError(f"{self.root}: file {name} cannot be read ({exc.strerror})") from None
+        path = self.root / name
+        if not path.exists():
+            raise DataFormatError(f"{self.root}: file {name} is missing from the datapackage")
+        if not path.is_file():
+            raise DataFormatError(f"{self.root}: file {name} cannot be read (it is not a file)")
+        return read_path(path)
 
 
 class _ZipReader:
+    """A zipped datapackage, read through the bounded reader: its limits are checked before anything unpacks."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.archive = zipfile.ZipFile(path)
-        names = self.archive.namelist()
+        self.archive = Archive(path, str(path), "zipped datapackage")
+        names = self.archive.names()
         tops = [n for n in names if n.endswith("datapackage.json") and n.count("/") <= 1]
         self.prefix = min(tops, key=len)[: -len("datapackage.json")] if tops else ""
 
@@ -117,19 +120,20 @@ class _ZipReader:
         self.archive.close()
 
     def read(self, name: str) -> bytes:
-        try:
-            return self.archive.read(self.prefix + name)
-        except KeyError:
-            raise DataFormatError(f"{self.path}: file {name} is missing from the datapackage") from None
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise DataFormatError(f"{self.path}: {name} is damaged in the zip ({exc})") from None
+        if self.prefix + name not in self.archive.names():
+            raise DataFormatError(f"{self.path}: file {name} is missing from the datapackage")
+        return self.archive.read(self.prefix + name)
 
 
 def _parse(location: Path, reader: _DirectoryReader | _ZipReader) -> Datapackage:
+    raw = reader.read("datapackage.json")
     try:
-        metadata = json.loads(reader.read("datapackage.json"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise DataFormatError(f"{location}: datapackage.json is not valid UTF-8 JSON ({exc})") from None
+        metadata = parse_json(raw, f"{location}: datapackage.json")
+    except LimitExceeded:
+        raise
+    except DataFormatError as exc:
+        reason = exc.problems[0].message
+        raise DataFormatError(f"{location}: datapackage.json is not valid UTF-8 JSON ({reason})") from None
     if not isinstance(metadata, dict) or not isinstance(metadata.get("resources"), list):
         raise DataFormatError(f"{location}: datapackage.json needs a 'resources' list")
     sum_intra = _flag(location, metadata, "sum_intra_duplicates", True)
