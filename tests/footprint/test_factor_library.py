@@ -87,7 +87,7 @@ def test_editors_add_files_every_role_reads_them_and_admins_delete_them(migrated
 
 def test_files_come_as_json_text_base64_excel_and_gb18030(migrated: Settings) -> None:
     """A file comes in a JSON body too: CSV text, an Excel workbook in base64 under a factor set of its own, and a
-    CSV file in GB18030 as Chinese Excel saves it; each comes back byte for byte."""
+    CSV file in GB18030 as Chinese Excel saves it, whose name has a space; each comes back byte for byte."""
     acme = seed_organisation(migrated, "Acme")
     excel = workbook(
         [["id", "name", "unit", "geography", "source", "kg_CO2"], ["pp", "Polypropylene", "kg", "CN", "S", 1.9]]
@@ -96,19 +96,19 @@ def test_files_come_as_json_text_base64_excel_and_gb18030(migrated: Settings) ->
     with client_for(migrated, acme.editor) as client:
         as_text = send_file(client, "steel.csv", STEEL_CSV)
         as_excel = send_file(client, "Plastics 2024.xlsx", excel, factor_set="plastics-2024")
-        as_gbk = upload_file(client, "塑料.csv", chinese)
+        as_gbk = upload_file(client, "塑料 2024.csv", chinese)
         for response, factors in ((as_text, 2), (as_excel, 1), (as_gbk, 1)):
             assert response.status_code == 201, response.text
             assert response.json()["factors"] == factors
         assert [as_text.json()["factor_set"], as_excel.json()["factor_set"], as_gbk.json()["factor_set"]] == [
             "steel",
             "plastics-2024",
-            "塑料",
+            "塑料-2024",  # the file's name, a dash for its space
         ]
         for response, sent in ((as_excel, excel), (as_gbk, chinese)):
             assert client.get(f"/api/factor-files/{response.json()['id']}/content").content == sent
         found = client.get("/api/factors", params={"q": "聚乙烯", "limit": 100}).json()["items"]
-        assert [item["key"] for item in found if item["own"]] == ["塑料/pe"]
+        assert [item["key"] for item in found if item["own"]] == ["塑料-2024/pe"]
 
 
 def test_a_file_is_checked_whole_and_every_problem_told(migrated: Settings) -> None:

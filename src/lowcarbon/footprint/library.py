@@ -137,14 +137,17 @@ def add_file(
     client: tuple[int, str] | None = None,
 ) -> schemas.LibraryFile:
     """Check the factor file ``name`` (its bytes ``data``) and add it to the organisation's library as
-    ``factor_set`` (the file's name without its ending when not given), and record it. Who adds it is a user
+    ``factor_set`` (when not given, the file's name without its ending, a dash for each run of spaces), and record
+    it. Who adds it is a user
     (``user_id``) or a machine client (``client``: its row id and its client_id), exactly one."""
     if (user_id is None) == (client is None):
         raise ValueError("a library file is added by a user or by a machine client: give exactly one of the two")
     name = PurePosixPath(check_text(name, "name").replace("\\", "/")).name.strip()  # a browser may send a path
     if not 5 <= len(name) <= 255 or PurePosixPath(name).suffix.lower() not in SUFFIXES:
         raise InvalidInput(f"{name!r}: a factor file is CSV (.csv) or Excel (.xlsx), its name at most 255 characters")
-    factor_set = PurePosixPath(name).stem if factor_set is None or not factor_set.strip() else factor_set.strip()
+    if factor_set is None or not factor_set.strip():  # the file's name, its spaces (a key has none) made dashes
+        factor_set = re.sub(r"\s+", "-", PurePosixPath(name).stem)
+    factor_set = factor_set.strip()
     why = set_problem(factor_set)
     if why is not None:
         raise InvalidInput(f"{why}; give the factor set another name, or rename the file")
