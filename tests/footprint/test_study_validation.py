@@ -102,7 +102,7 @@ def test_a_model_whose_system_cannot_be_built_is_refused(migrated: Settings) -> 
 def test_build_problems_of_factor_links_and_units_are_listed_at_once() -> None:
     """Every broken link and unit at once, each at its place in the model."""
     model = PV_MODEL.read_text(encoding="utf-8")
-    model = model.replace("factor: cn-grid-electricity/cn-national-2023", "factor: nowhere/nothing", 1)
+    model = model.replace("factor: cn-electricity-footprint/cn-footprint-national-2023", "factor: nowhere/nothing", 1)
     model = model.replace("amount: 11.7985\n        unit: kWh", "amount: 11.7985\n        unit: m3", 1)
     _, problems = validate(model, "yaml")
     assert [p["location"] for p in problems] == [

@@ -110,7 +110,7 @@ def test_seed_creates_the_demo(migrated: Settings, tmp_path: Path) -> None:
     assert totals[PV][1] < totals[PV][0]
     (summary,) = seeded.summary  # the footprint domain's, printed by serve --demo
     assert summary[0] == "  Products:" and len(summary) == 1 + len(products)
-    assert summary[1].startswith("    PV module, mono-Si, 1 kWp (Sunrise PV Co.): v1 410.5 kg CO2e per 1 kW, v2 ")
+    assert summary[1].startswith("    PV module, mono-Si, 1 kWp (Sunrise PV Co.): v1 447.9 kg CO2e per 1 kW, v2 ")
     assert [(v.version, v.status) for product in products for v in product.versions] == [
         (1, "done"),
         (2, "done"),

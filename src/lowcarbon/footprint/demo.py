@@ -39,7 +39,9 @@ __all__ = [
 ]
 
 EXAMPLES = ("pv-module", "hydrogen-electrolysis", "cotton-tshirt")  # the worked examples the demo seeds, by folder
-GRID_ELECTRICITY = "cn-grid-electricity/"  # the factor set whose amounts the PV module's second version lowers
+# the factor set whose amounts the PV module's second version lowers: the electricity footprint factors the
+# examples price grid electricity with (GB/T 24067), not the CO2-only factors of company reporting
+GRID_ELECTRICITY = "cn-electricity-footprint/"
 PV_SECOND_VERSION_SHARE = 0.85  # illustrative: an efficiency scenario, not measured data
 
 
