@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
+import sys
 import tempfile
 import time
 import zipfile
@@ -207,31 +209,39 @@ class Measured:
     peak_mb: float
 
 
+# Runs the command and writes the peak RSS of its children (the command) to a file. A small process forks the
+# command, because a child forked from pytest starts with pytest's own resident set, hundreds of MB late in a run,
+# which the kernel's peak for that child would include.
+_MEASURER = (
+    "import resource, subprocess, sys\n"
+    "code = subprocess.call(sys.argv[2:])\n"
+    "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))\n"
+    "sys.exit(code)\n"
+)
+
+
 def run_measured(argv: list[str], timeout: float = 60) -> Measured:
-    """Run ``argv`` and measure it: its peak RSS as the kernel reports it for the child alone (``wait4``)."""
+    """Run ``argv`` and measure it: its wall time and its peak RSS as the kernel counts it (``ru_maxrss``)."""
     started = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(argv, stdout=out, stderr=err)
-        deadline = started + timeout
-        while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.monotonic() > deadline:
-                process.kill()
-                pid, status, usage = os.wait4(process.pid, 0)
-                break
-            time.sleep(0.02)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        return Measured(
-            process.returncode,
-            out.read().decode(errors="replace"),
-            err.read().decode(errors="replace"),
-            time.monotonic() - started,
-            usage.ru_maxrss / 1024,  # kilobytes on Linux
-        )
+    with tempfile.TemporaryDirectory() as folder:
+        peak = Path(folder) / "peak"
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            command = [sys.executable, "-c", _MEASURER, str(peak), *argv]
+            process = subprocess.Popen(command, stdout=out, stderr=err, start_new_session=True)
+            try:
+                returncode = process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                returncode = process.wait()
+            out.seek(0)
+            err.seek(0)
+            return Measured(
+                returncode,
+                out.read().decode(errors="replace"),
+                err.read().decode(errors="replace"),
+                time.monotonic() - started,
+                int(peak.read_text() or 0) / 1024 if peak.exists() else float("inf"),  # kB on Linux
+            )
 
 
 def peak_rss_mb(pid: int) -> float:
