@@ -144,7 +144,7 @@ def test_the_job_lets_errors_through_as_they_are(monkeypatch: pytest.MonkeyPatch
     """The job's errors reach the runner unchanged, which keeps lowcarbon's messages as they are."""
     for error in (SingularTechnosphere("singular"), ZeroDivisionError("nothing")):
 
-        def failing(bundle: object, error: BaseException = error) -> Any:
+        def failing(bundle: object, library: object = None, *, error: BaseException = error) -> Any:
             raise error
 
         monkeypatch.setattr(study_compute, "compute", failing)
