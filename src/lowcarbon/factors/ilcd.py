@@ -136,6 +136,7 @@ class IlcdProcess:
     exchanges: tuple[IlcdExchange, ...]
     source_file: str  # the file inside the archive, e.g. "ILCD/processes/<uuid>.xml"
     reference_exchanges: tuple[IlcdExchange, ...] = ()  # all reference flows (a few datasets name two)
+    version: str | None = None  # dataSetVersion, e.g. "00.01.005": with the UUID, what a citation names
 
     @property
     def reference_amount(self) -> float:
@@ -192,6 +193,7 @@ _P = _fields(
     year="processInformation/time/common:referenceYear",
     type="modellingAndValidation/LCIMethodAndAllocation/typeOfDataSet",
     exchange="exchanges/exchange",
+    version="administrativeInformation/publicationAndOwnership/common:dataSetVersion",
 )
 _F = _fields(
     _FLOW,
@@ -425,6 +427,7 @@ def _parse_process(dataset: _Dataset, flows: Callable[[str], IlcdFlow | None]) -
         exchanges=exchanges,
         source_file=dataset.member,
         reference_exchanges=tuple(references),
+        version=dataset.text("version"),
     )
 
 
