@@ -13,7 +13,6 @@ Everything wrong with a file is reported at once, each problem with the file, it
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -23,12 +22,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from lowcarbon.bounded import parse_json, parse_yaml
 from lowcarbon.errors import DataFormatError, Problem
 from lowcarbon.footprint.bundle import ModelBundle
+from lowcarbon.text import control_problem
 
 Rating = Annotated[float, Field(ge=1, le=5)]
 STAGES = ("raw_material_acquisition", "production", "distribution", "use", "end_of_life")
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # C0 controls and DEL, but tab, newline, return
 
 
 class StrictModel(BaseModel):
@@ -42,9 +39,9 @@ class StrictModel(BaseModel):
     def _plain_text(cls, value: Any) -> Any:
         texts = value if isinstance(value, (list, tuple)) else (value,)
         for text in texts:
-            found = _CONTROL.search(text) if isinstance(text, str) else None
-            if found:
-                raise ValueError(f"has the control character U+{ord(found.group()):04X}; remove it")
+            problem = control_problem(text, multiline=True) if isinstance(text, str) else None
+            if problem is not None:
+                raise ValueError(problem)
         return value
 
 
