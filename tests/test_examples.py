@@ -20,13 +20,13 @@ PINNED = {
         {"raw_material_acquisition": 319.4257723056785, "production": 128.44856409751284},
     ),
     "cotton-tshirt": (
-        6.383894291724713,
+        6.377634891724712,
         {
             "raw_material_acquisition": 0.7164953055901926,
             "production": 3.442606007870519,
             "distribution": 0.009555873264,
             "use": 2.07419499,
-            "end_of_life": 0.14104211500000002,
+            "end_of_life": 0.134782715,
         },
     ),
     "hydrogen-electrolysis": (35.2116376, {"production": 35.2116376}),

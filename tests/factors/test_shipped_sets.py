@@ -101,3 +101,19 @@ def test_the_readme_lists_every_shipped_set() -> None:
     readme = resources.files(DATA).joinpath("README.md").read_text(encoding="utf-8")
     for name in shipped_sets():
         assert f"| `{name}` |" in readme, name
+
+
+def test_biomass_carbon_in_tiangong_rows_is_biogenic() -> None:
+    """Cotton's carbon is biogenic (TianGong labels it fossil); the silicon furnace's charcoal share of CO2 is
+    0.29 / 1.5 kg charcoal per kg Si x 29.5 MJ/kg x 0.112 kg CO2/MJ (IPCC 2006 defaults) = 0.63877 kg per kg Si."""
+    library = default_library()
+    for key in ("cotton-fabric-landfill-cn-2012", "cotton-fabric-incineration-cn-2012"):
+        carbon = {(e.gas, e.origin) for e in library.get(f"tiangong-materials/{key}").emissions if e.gas != "N2O"}
+        assert carbon and all(origin == "biogenic" for _, origin in carbon), key
+    assert ("CH4-non-fossil", "biogenic") in {
+        (e.gas, e.origin) for e in library.get("tiangong-materials/cotton-fabric-landfill-cn-2012").emissions
+    }
+    silicon = library.get("tiangong-materials/silicon-metallurgical-smelting-direct-cn-2013")
+    co2 = {e.origin: e.amount for e in silicon.emissions if e.gas == "CO2"}
+    assert co2["biogenic"] == pytest.approx(0.29 / 1.5 * 29.5 * 0.112)
+    assert co2["biogenic"] + co2["fossil"] == pytest.approx(3.5933333333333333)  # the dataset's total, kept

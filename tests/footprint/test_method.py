@@ -146,6 +146,21 @@ def test_biogenic_carbon_taken_up_is_released_or_stated_as_stored() -> None:
     assert not any("biogenic carbon:" in w for w in quiet.warnings)
 
 
+def test_biogenic_methane_releases_its_carbon_too() -> None:
+    """Wood growth takes up 3.6 kg CO2; burning releases 3.2 kg CO2 and 0.1 kg non-fossil CH4, whose carbon is
+    0.1 * 44.009 / 16.043 = 0.2743 kg of CO2: 3.2 + 0.2743 = 3.4743 released, 0.1257 kg CO2 not accounted for."""
+    lines = [_line("wood growth", 2, "kg", "f/growth"), _line("burning", 2, "kg", "f/smoulder")]
+    smoulder = (
+        HEADER + "kg_CO2_biogenic,kg_CH4-non-fossil_biogenic\n"
+        "growth,wood growth,kg,CN,test,-1.8,\nsmoulder,burning wood,kg,CN,test,1.6,0.05\n"
+    )
+    result = compute(_grave(lines), _library(smoulder))
+    assert any("3.6 kg CO2 is taken up, but only 3.474 kg is released" in w for w in result.warnings)
+    stored = {"content_kg_c": 0.2, "stored_kg_c": (3.6 - 3.2 - 0.1 * 44.009 / 16.043) / co2_per_carbon()}
+    quiet = compute(_grave(lines, biogenic_carbon=stored), _library(smoulder))
+    assert not any("biogenic carbon:" in w for w in quiet.warnings)
+
+
 def test_fossil_carbon_content_is_reported() -> None:
     result = compute(_model([_line("steel", 1, "kg", "f/steel")], fossil_carbon_content_kg_c=0.004), _library(WOOD))
     assert result.fossil_carbon_content == 0.004

@@ -265,3 +265,9 @@ def co2_per_carbon() -> float:
     """kg of CO2 per kg of carbon, from the molar masses of carbon and oxygen."""
     carbon, oxygen = CONSTANTS["molar_mass_C"]["value"], CONSTANTS["molar_mass_O"]["value"]
     return float((carbon + 2 * oxygen) / carbon)
+
+
+def co2_per_methane() -> float:
+    """kg of CO2 holding the carbon of 1 kg of methane: biogenic methane's carbon, counted as CO2 released."""
+    carbon, oxygen = CONSTANTS["molar_mass_C"]["value"], CONSTANTS["molar_mass_O"]["value"]
+    return float((carbon + 2 * oxygen) / (carbon + 4 * CONSTANTS["molar_mass_H"]["value"]))

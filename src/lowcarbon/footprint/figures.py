@@ -9,7 +9,7 @@ import numpy as np
 
 from lowcarbon.engine import Solution, by_flow
 from lowcarbon.factors import Factor
-from lowcarbon.footprint.build import REMOVALS, TOTAL, BuiltModel, Line, co2_per_carbon
+from lowcarbon.footprint.build import REMOVALS, TOTAL, BuiltModel, Line, co2_per_carbon, co2_per_methane
 from lowcarbon.footprint.model import ProductModel
 from lowcarbon.footprint.result import Footprint, LineResult
 
@@ -29,15 +29,15 @@ def footprint_figures(model: ProductModel, built: BuiltModel) -> Footprint:
     by_stage = {name: float(product_scores[system.products.position(column)]) for name, column in built.stages.items()}
     by_gas: dict[str, float] = defaultdict(float)
     gas_mass: dict[str, float] = defaultdict(float)
-    released = 0.0  # kg of biogenic CO2 emitted
+    released = 0.0  # kg of biogenic CO2 emitted, with the carbon of biogenic methane as the CO2 that holds it
     flows = by_flow(product, TOTAL) if len(system.flows) else None
     if flows is not None:
         for flow_id, amount, score in zip(flows.ids, flows.amounts, flows.scores, strict=True):
             flow = built.flows[int(flow_id)]
             by_gas[flow.gas] += float(score)
             gas_mass[flow.gas] += float(amount)
-            if (flow.gas, flow.origin, flow.removal) == ("CO2", "biogenic", False):
-                released += float(amount)
+            if flow.origin == "biogenic" and not flow.removal:
+                released += float(amount) * _CARBON_AS_CO2.get(flow.gas, 0.0)
     uptake = _uptake(product)  # per activity: CO2 taken from the air (0 or negative)
     removals = float(uptake.sum())
     counted_part = product.activity_contributions(TOTAL)
@@ -211,6 +211,9 @@ def _rating(line: Line, rating: str) -> float | None:
         own = getattr(line.factor.data_quality, rating)
     return own
 
+
+# biogenic carbon released, as kg of CO2 per kg of the gas: the gases that carry carbon back to the air
+_CARBON_AS_CO2 = {"CO2": 1.0, "CH4-non-fossil": co2_per_methane()}
 
 _PRODUCT_ALTERNATIVE = "for China's grid, cn-electricity-footprint/cn-footprint-national-<year>"
 
