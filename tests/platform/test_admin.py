@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -11,6 +12,7 @@ from typer.testing import CliRunner, Result
 
 from lowcarbon.platform.cli import app as platform_cli
 from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.passwords import verify_password
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import AuditEntry, Organisation, User
@@ -163,7 +165,14 @@ def test_create_user_refusals(settings: Settings, email: str, organisation: int,
 
 
 def test_audit_verify(settings: Settings) -> None:
-    """`audit verify` prints OK for an intact chain, and names the first broken entry with status 1 after an edit."""
+    """`audit verify` refuses a data directory that holds no database (and does not create one), prints OK for an
+    intact chain, and names the first broken entry with status 1 after an edit."""
+    database = sa.engine.make_url(settings.database_url).database
+    if settings.database_url.startswith("sqlite"):  # a fresh data directory: no database file yet
+        never = _run(settings, "audit", "verify")
+        assert never.exit_code == 1 and never.output.startswith(f"error: no database at {database}")
+        assert not Path(database).exists()
+    upgrade(settings)
     empty = _run(settings, "audit", "verify")
     assert (empty.exit_code, empty.output) == (0, "OK: 0 entries, chained to the last\n")
     _organisation(settings)

@@ -95,6 +95,17 @@ def _in_transaction(settings: Settings, work: Callable[[Session], T], *, write: 
             engine.dispose()
 
 
+def _existing(settings: Settings) -> Settings:
+    """``settings`` when their database exists: a command that only reads never creates an empty one."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    file = url.database if url.get_backend_name() == "sqlite" and url.database != ":memory:" else None
+    if file and not Path(file).is_file():
+        _fail(f"no database at {file}: give the --data-dir (or LOWCARBON_DATABASE_URL) of a platform that has run")
+    return settings
+
+
 def _actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -156,7 +167,7 @@ def audit_verify(data_dir: DataDirOpt = None, as_json: JsonOpt = False) -> None:
         count = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) or 0
         return audit.verify(session), count, audit.head(session)
 
-    broken, count, head = _in_transaction(_settings(data_dir=data_dir), check, write=False)
+    broken, count, head = _in_transaction(_existing(_settings(data_dir=data_dir)), check, write=False)
     if as_json:
         typer.echo(json.dumps({"ok": broken is None, "first_broken_entry": broken, "entries": count, "head": head}))
     elif broken is None:
