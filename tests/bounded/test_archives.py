@@ -106,6 +106,8 @@ def test_read_path_stops_one_byte_past_the_limit(tmp_path: Path) -> None:
     assert str(error.value) == f"{path}: the file has more than 100 bytes: past the limit max_model_bytes (100)"
     with pytest.raises(DataFormatError, match="no such file"):
         read_path(tmp_path / "missing.yaml")
+    with pytest.raises(DataFormatError, match=f"^{tmp_path}: is a directory: give a file in it$"):
+        read_path(tmp_path)
 
 
 def test_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

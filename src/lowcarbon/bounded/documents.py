@@ -112,7 +112,8 @@ def parse_yaml(text: str, source: str) -> Any:
     except DataFormatError:
         raise
     except (yaml.YAMLError, ValueError, OverflowError) as exc:  # or a tagged value the constructors cannot convert
-        message = " ".join(str(exc).split())  # the parser's lines (problem, context, place) as one
+        # the parser's lines (problem, context, place) as one, without its name for the text it was given
+        message = " ".join(str(exc).replace('in "<unicode string>", ', "at ").split())
         raise DataFormatError.at(source, f"not valid YAML ({message})", id="syntax") from None
 
 

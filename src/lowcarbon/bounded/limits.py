@@ -124,6 +124,8 @@ def read_path(path: str | Path, limit: str = "max_file_bytes") -> bytes:
             data = file.read(bound + 1)
     except FileNotFoundError:
         raise DataFormatError.at(str(location), "no such file", id="no_file") from None
+    except IsADirectoryError:
+        raise DataFormatError.at(str(location), "is a directory: give a file in it", id="directory") from None
     except OSError as exc:
         raise DataFormatError.at(str(location), f"cannot be read ({exc.strerror or exc})", id="unreadable") from None
     if len(data) > bound:
