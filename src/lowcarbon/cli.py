@@ -28,6 +28,7 @@ from lowcarbon.footprint import compute as compute_footprint
 from lowcarbon.footprint.excel import write_excel_starter
 from lowcarbon.footprint.starter import write_starter
 from lowcarbon.platform.cli import app as platform_app
+from lowcarbon.report.cli import report_command
 
 app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
 console = Console(soft_wrap=True)  # plain lines are not cut, so scripts can read them
@@ -322,6 +323,7 @@ def _rich_tree(roots: list[SupplyChainNode], name: str) -> Tree:
 factors_app = typer.Typer(help="Emission factors: search the library, check a factor file.")
 app.add_typer(factors_app, name="factors")
 app.add_typer(platform_app)  # serve, audit, admin: the web platform's commands
+app.command("report")(report_command)  # the CFP study report (lowcarbon.report)
 
 GwpOpt = Annotated[str, typer.Option("--gwp", help="Characterization set for CO2e values: AR6 or AR5.")]
 ImportOpt = Annotated[
