@@ -36,10 +36,15 @@ def test_study_equals_the_cli_result(migrated: Settings) -> None:
         accepted = submit(client, product_id, PV_MODEL.read_text(encoding="utf-8"))
         assert accepted["version"] == 1 and accepted["status"] == "queued" and accepted["job_id"] is not None
         study = wait_for(client, accepted["id"], timeout=0)
+        listed = client.get("/api/products").json()["items"]
     expected = json.loads(json.dumps(compute(PV_MODEL).to_dict()))
     assert study["status"] == "done" and study["error"] is None
     assert study["result"] == expected
     assert study["total"] == expected["total"]
+    # the products list gives what the products page shows: the newest computed version, its total and unit
+    assert [(p["latest_version"], p["latest_total"], p["declared_unit"]) for p in listed] == [
+        (1, expected["total"], "1 kW")
+    ]
 
 
 def test_study_through_the_process_pool(migrated: Settings) -> None:

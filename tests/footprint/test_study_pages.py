@@ -99,7 +99,8 @@ def test_an_edited_model_becomes_the_next_version_and_the_comparison_shows_both(
     versions = re.findall(r"<td>v(\d)</td>\s*<td class=\"num\">([^<]+)</td>", page)
     assert versions == [("1", figure(PV_TOTAL, "zh_CN")), ("2", figure(PV_TOTAL, "zh_CN"))]
     listed = web.get("/products").text
-    assert re.search(rf"<td>v2</td>\s*<td class=\"num\">{re.escape(figure(PV_TOTAL, 'zh_CN'))}</td>", listed)
+    total = re.escape(figure(PV_TOTAL, "zh_CN"))
+    assert re.search(rf"<td>v2</td>\s*<td class=\"num\">{total}</td>\s*<td>1 kW</td>", listed)
 
 
 def _upload_with_factors(

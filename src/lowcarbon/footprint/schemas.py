@@ -53,12 +53,15 @@ class ProductIn(BaseModel):
 
 
 class Product(BaseModel):
-    """A product of the caller's organisation."""
+    """A product of the caller's organisation; in a list, with its newest computed version and total."""
 
     id: int
     organisation_id: int
     name: str
     created_at: datetime
+    latest_version: int | None = Field(None, description="the newest computed version, as the products page shows it")
+    latest_total: float | None = Field(None, description="its total, kg CO2e per declared unit")
+    declared_unit: str | None = Field(None, description="the declared unit that total is per, e.g. '1 kW'")
 
 
 class FactorFileIn(BaseModel):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -36,6 +36,7 @@ from lowcarbon.text import check_text
 __all__ = [
     "JOB_KIND",
     "InvalidModel",
+    "LatestTotal",
     "StoredModel",
     "compare",
     "create_product",
@@ -286,8 +287,16 @@ def get_file(session: Session, *, organisation_id: int, study_id: int, name: str
     return file_bytes(name, content)
 
 
-def latest_totals(session: Session, *, organisation_id: int, product_ids: list[int]) -> dict[int, tuple[int, float]]:
-    """The newest computed version of each of the organisation's ``product_ids`` that has one: (version, total)."""
+class LatestTotal(NamedTuple):
+    """A product's newest computed version: its number, total and the declared unit the total is per."""
+
+    version: int
+    total: float
+    declared_unit: str
+
+
+def latest_totals(session: Session, *, organisation_id: int, product_ids: list[int]) -> dict[int, LatestTotal]:
+    """The newest computed version of each of the organisation's ``product_ids`` that has one."""
     newest = (
         sa.select(Study.product_id, sa.func.max(Study.version).label("version"))
         .join(Product, Product.id == Study.product_id)
@@ -297,11 +306,15 @@ def latest_totals(session: Session, *, organisation_id: int, product_ids: list[i
         .subquery()
     )
     rows = session.execute(
-        sa.select(Study.product_id, Study.version, Study.total).join(
+        sa.select(Study.product_id, Study.version, Study.total, Study.result).join(
             newest, sa.and_(Study.product_id == newest.c.product_id, Study.version == newest.c.version)
         )
     )
-    return {product_id: (version, float(total or 0.0)) for product_id, version, total in rows}
+    latest: dict[int, LatestTotal] = {}
+    for row in rows:
+        result: dict[str, Any] = row.result or {}
+        latest[row.product_id] = LatestTotal(row.version, float(row.total or 0.0), str(result.get("declared_unit", "")))
+    return latest
 
 
 def compare(session: Session, *, organisation_id: int, product_id: int) -> model.Comparison:

@@ -119,10 +119,26 @@ def create_product(
 
 @router.get("/products")
 def list_products(caller: Reader, session: SessionDep, page: PageDep) -> ProductPage:
-    """Your organisation's products, newest first, a page at a time."""
+    """Your organisation's products, newest first, a page at a time, each with its newest computed version, the
+    total and its declared unit (null before a version is computed)."""
     rows = service.list_products(session, organisation_id=caller.organisation_id, limit=page.fetch, after=page.after)
     items, next_url = page.page(rows, lambda product: product.id)
-    return ProductPage(items=items, next=next_url)
+    latest = service.latest_totals(
+        session, organisation_id=caller.organisation_id, product_ids=[product.id for product in items]
+    )
+    listed = [
+        Product.model_validate(product, from_attributes=True).model_copy(
+            update=_latest_fields(latest.get(product.id))
+        )
+        for product in items
+    ]
+    return ProductPage(items=listed, next=next_url)
+
+
+def _latest_fields(latest: service.LatestTotal | None) -> dict[str, object]:
+    if latest is None:
+        return {}
+    return {"latest_version": latest.version, "latest_total": latest.total, "declared_unit": latest.declared_unit}
 
 
 @router.post("/products/{product_id}/studies", status_code=202, openapi_extra=_STUDY_BODY, responses=_UPLOAD_ERRORS)
