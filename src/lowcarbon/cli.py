@@ -172,30 +172,36 @@ def _calc_monte_carlo(
     as_json: bool,
     top: int,
 ) -> None:
-    """``calc --iterations``: the statistics of every characterization vector's score, and the main contributors."""
+    """``calc --iterations``: the statistics of every characterization vector's score, and the main contributors;
+    on the Dask cluster that ``LOWCARBON_DASK_SCHEDULER`` names when it is set, else on ``processes`` processes."""
+    from functools import partial
+
+    from lowcarbon import scale  # a leaf; it imports distributed only when a scheduler is named
+
+    executor = None
     try:
+        executor = scale.executor_from_environ()
         model = load_uncertain_system(datapackages, method=cast(SolverMethod, solver))
+        run = partial(monte_carlo, model, demand, iterations, seed, processes=processes, executor=executor)
         if as_json:
-            result = monte_carlo(model, demand, iterations, seed, processes=processes, contributors=top)
+            result = run(contributors=top)
         else:
             with Progress(console=console, transient=True) as bar:
                 task = bar.add_task("Monte Carlo", total=iterations)
-                result = monte_carlo(
-                    model,
-                    demand,
-                    iterations,
-                    seed,
-                    processes=processes,
-                    contributors=top,
-                    progress=lambda done: bar.update(task, completed=done),
-                )
+                result = run(contributors=top, progress=lambda done: bar.update(task, completed=done))
     except LowcarbonError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    ran = scale.describe(executor, processes)  # {"dask": address} or {"processes": n}
     if as_json:
-        print(json.dumps(_monte_carlo_result(result), indent=2))
+        print(json.dumps({**_monte_carlo_result(result), **ran}, indent=2))
     else:
         _print_monte_carlo(result)
+        where = f"the Dask cluster at {ran['dask']}" if "dask" in ran else f"{processes} process(es)"
+        console.print(f"Iterations ran on {where}.")
 
 
 def _monte_carlo_result(result: MonteCarloResult) -> dict[str, object]:

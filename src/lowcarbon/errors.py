@@ -16,7 +16,9 @@
     ├── NotFound                   404  a referenced record does not exist (also LookupError)
     ├── PermissionDenied           403  the caller is known but may not do this
     ├── Conflict                   409  the record would clash with one that exists (also ValueError)
-    └── PayloadTooLarge            413  a file or body is larger than the place it is sent to takes
+    ├── PayloadTooLarge            413  a file or body is larger than the place it is sent to takes
+    └── DaskUnavailable            503  a Dask scheduler is configured but cannot be reached (also ConnectionError)
+        └── DaskNotInstalled       503  a Dask scheduler is configured but ``distributed`` is not installed
 
 Each class inherits from a built-in type too, so callers can catch either (as pint does). Each knows the HTTP
 ``status`` it is answered with (400 unless it says otherwise) and a stable ``code``: any layer raises them, and the
@@ -218,3 +220,16 @@ class PayloadTooLarge(LowcarbonError):
 
     code = "payload_too_large"
     status = 413
+
+
+class DaskUnavailable(LowcarbonError, ConnectionError):
+    """``LOWCARBON_DASK_SCHEDULER`` names a Dask scheduler that does not answer (``lowcarbon.scale``)."""
+
+    code = "dask_unavailable"
+    status = 503
+
+
+class DaskNotInstalled(DaskUnavailable):
+    """``LOWCARBON_DASK_SCHEDULER`` is set, but the ``distributed`` package (extra ``dask``) is not installed."""
+
+    code = "dask_not_installed"

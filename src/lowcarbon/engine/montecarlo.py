@@ -6,9 +6,17 @@ biosphere and the characterization once per iteration, writes the draws into the
 vector. An entry shared by several demands is one draw for all of them, so comparisons between demands are paired.
 
 Iterations run in blocks of ``BLOCK``; block b draws from its own generator, ``SeedSequence(seed,
-spawn_key=(b,))``, so the numbers depend on the seed alone, not on how many processes share the blocks
-(``processes``, on one machine, with the fork start method). With k demands and m vectors the samples are solved
+spawn_key=(b,))``, so the numbers depend on the seed alone, not on what runs the blocks: this process, a pool of
+``processes`` forked ones on one machine, or an ``executor``. With k demands and m vectors the samples are solved
 forward for k right-hand sides when k <= m, otherwise through the adjoint for m.
+
+Beyond one machine: ``executor`` is anything with ``concurrent.futures.Executor``'s ``submit`` (a Dask cluster's,
+from ``lowcarbon.scale``, which the engine never imports). Each block is ``run_block(inputs, seed, block, count)``,
+a module-level function of plain picklable values: ``BlockInputs`` holds the sampled layouts, the demands, the
+warm start and the inputs to track, not the system's factorization. An executor that also has ``share(value)``
+(``SharingExecutor``; Dask's scatters the value to every worker) is given the inputs once and each block a
+reference to them; any other gets them with every block. A worker builds its sample solver from the inputs once
+per run and thread (``_worker_blocks``), and keeps that one run's until the next comes.
 
 The contribution of each input to a score's variance is its squared Spearman rank correlation with the score
 (``statistics``). Tracking all inputs would keep every draw of every iteration, so the inputs are first screened
@@ -19,24 +27,39 @@ score in the deterministic solution times the input's standard deviation); those
 from __future__ import annotations
 
 import multiprocessing
+import threading
+import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any, Protocol, get_args, runtime_checkable
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy import sparse
 
+from lowcarbon.engine.distributions import concatenate
 from lowcarbon.engine.sample_solvers import TOLERANCE, SampleMethod, sample_solver
 from lowcarbon.engine.statistics import Statistics, rank_correlations
 from lowcarbon.engine.system import Demand
-from lowcarbon.engine.uncertainty import UncertainSystem
+from lowcarbon.engine.uncertainty import UncertainMatrix, UncertainSystem
 from lowcarbon.errors import InvalidArrays
 
 Array = NDArray[np.float64]
 #: Iterations drawn from one generator; fixed, so that the draws do not depend on the number of processes.
 BLOCK = 25
+#: What a block answers: its scores (count x vectors x demands), its tracked draws, and its solver's stages.
+BlockOutput = tuple[Array, Array, Counter[str]]
+
+
+@runtime_checkable
+class SharingExecutor(Protocol):
+    """An executor that can place a value on its workers once (``share``), answering what stands for it in
+    ``submit``'s arguments (Dask: a scattered future). Without it, the value travels with every block."""
+
+    def share(self, value: Any) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -123,15 +146,22 @@ def monte_carlo(
     *,
     method: SampleMethod = "iterative",
     processes: int = 1,
+    executor: Executor | None = None,
     contributors: int = 10,
     tolerance: float = TOLERANCE,
     progress: Callable[[int], None] | None = None,
 ) -> MonteCarloResult:
-    """Run ``iterations`` samples of ``model`` for one demand or several; ``progress`` hears the iterations done."""
+    """Run ``iterations`` samples of ``model`` for one demand or several; ``progress`` hears the iterations done.
+
+    The blocks run in this process, in ``processes`` forked ones, or, given an ``executor``, wherever it runs them
+    (``processes`` is then not used); the numbers are the same for the same seed.
+    """
     if iterations < 1:
         raise InvalidArrays(f"iterations must be at least 1, got {iterations}")
     if processes < 1:
         raise InvalidArrays(f"processes must be at least 1, got {processes}")
+    if method not in get_args(SampleMethod):
+        raise InvalidArrays(f"unknown Monte Carlo solver {method!r}; use 'iterative' or 'direct'")
     system = model.system
     if not system.characterizations:
         raise InvalidArrays("the system has no characterization vector; Monte Carlo summarises scores")
@@ -141,7 +171,7 @@ def monte_carlo(
     plan = _Plan(model, np.column_stack([system.demand_vector(d) for d in listed]), method, tolerance, contributors)
     entropy = int(seed) if seed is not None else int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     blocks = [(b, min(BLOCK, iterations - b * BLOCK)) for b in range(-(-iterations // BLOCK))]
-    outputs = _run(plan, entropy, blocks, processes, progress)
+    outputs = _run(plan.inputs, entropy, blocks, processes, executor, progress)
     scores = np.concatenate([o[0] for o in outputs])
     tracked = np.concatenate([o[1] for o in outputs])
     stats: Counter[str] = sum((o[2] for o in outputs), Counter())
@@ -154,48 +184,59 @@ def monte_carlo(
         scores=scores,
         deterministic=plan.deterministic,
         contributions=plan.contributions(tracked, scores, contributors),
-        solver=plan.solver.method,
+        solver=method,
         solver_stats=MappingProxyType(dict(stats)),
         uncertain_values=model.uncertain_count,
     )
 
 
+@dataclass(frozen=True, eq=False)
+class BlockInputs:
+    """What every block needs, as plain picklable values: the sampled layouts (not the system and its
+    factorization), the demands (products x demands), the warm start, and the positions of the tracked inputs.
+
+    ``run`` names the run, so that a worker builds its sample solver once per run (``_worker_blocks``).
+    """
+
+    run: str
+    technosphere: UncertainMatrix
+    biosphere: UncertainMatrix
+    characterization: UncertainMatrix
+    static: sparse.csr_matrix  # the deterministic technosphere: the solvers' orderings come from it
+    demands: Array
+    forward: bool
+    guess: Array
+    tracked: NDArray[np.intp]
+    method: SampleMethod
+    tolerance: float
+
+
 class _Plan:
-    """What every iteration needs, prepared once: the demands, the sample solver and the inputs to track."""
+    """What the run needs, prepared once in this process: the deterministic scores, the inputs to track, and the
+    ``BlockInputs`` that the blocks run on."""
 
     def __init__(
         self, model: UncertainSystem, demands: Array, method: SampleMethod, tolerance: float, contributors: int
     ) -> None:
         system = model.system
-        self.model, self.demands = model, demands
-        self.forward = demands.shape[1] <= len(system.characterizations)
-        self.supply = system.solver.solve(demands)  # deterministic: warm start and screening
-        self.deterministic = system.characterized_biosphere @ self.supply
-        guess = self.supply if self.forward else system.product_scores.T
-        self.solver = sample_solver(
-            method, model.technosphere, system.technosphere, guess, transposed=not self.forward, tolerance=tolerance
+        self.model = model
+        forward = demands.shape[1] <= len(system.characterizations)
+        supply = system.solver.solve(demands)  # deterministic: warm start and screening
+        self.deterministic = system.characterized_biosphere @ supply
+        self.tracked = _screen(model, supply, 3 * contributors)
+        self.inputs = BlockInputs(
+            run=uuid.uuid4().hex,
+            technosphere=model.technosphere,
+            biosphere=model.biosphere,
+            characterization=model.characterization,
+            static=system.technosphere,
+            demands=demands,
+            forward=forward,
+            guess=supply if forward else system.product_scores.T,
+            tracked=self.tracked,
+            method=method,
+            tolerance=tolerance,
         )
-        self.tracked = _screen(model, self.supply, 3 * contributors)
-
-    def run(self, entropy: int, block: int, count: int) -> tuple[Array, Array, Counter[str]]:
-        """The scores (count x vectors x demands) and tracked draws of one block, and the solver's stages."""
-        model, demands = self.model, self.demands
-        rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(block,)))
-        before = Counter(self.solver.stats)
-        scores = np.empty((count, model.characterization.shape[0], demands.shape[1]))
-        kept = np.empty((count, self.tracked.size))
-        for i in range(count):
-            technosphere, biosphere, characterization, draws = model.sample(rng)
-            b = model.biosphere.matrix(biosphere)
-            c = model.characterization.matrix(characterization).toarray()
-            if self.forward:
-                supply = self.solver.solve(technosphere, demands)
-                scores[i] = c @ (b @ supply)
-            else:
-                product_scores = self.solver.solve(technosphere, np.asarray(b.T @ c.T))
-                scores[i] = product_scores.T @ demands
-            kept[i] = draws[self.tracked]
-        return scores, kept, self.solver.stats - before
 
     def contributions(
         self, tracked: Array, scores: Array, contributors: int
@@ -260,51 +301,111 @@ def _input_names(model: UncertainSystem, positions: NDArray[np.intp]) -> list[tu
     return names
 
 
-_WORKER_PLAN: _Plan | None = None  # a worker process's plan, inherited from the parent by fork
+class _Blocks:
+    """A process's (or a thread's) means to run blocks of one run: the distributions and the sample solver."""
+
+    def __init__(self, inputs: BlockInputs) -> None:
+        self.inputs = inputs
+        parts = (inputs.technosphere, inputs.biosphere, inputs.characterization)
+        self.distributions = concatenate([m.distributions for m in parts])
+        self.splits = np.cumsum([m.distributions.size for m in parts])[:-1]
+        self.solver = sample_solver(
+            inputs.method,
+            inputs.technosphere,
+            inputs.static,
+            inputs.guess,
+            transposed=not inputs.forward,
+            tolerance=inputs.tolerance,
+        )
+
+    def run(self, entropy: int, block: int, count: int) -> BlockOutput:
+        """The scores (count x vectors x demands) and tracked draws of one block, and the solver's stages."""
+        inputs, demands = self.inputs, self.inputs.demands
+        rng = np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(block,)))
+        before = Counter(self.solver.stats)
+        scores = np.empty((count, inputs.characterization.shape[0], demands.shape[1]))
+        kept = np.empty((count, inputs.tracked.size))
+        for i in range(count):
+            draws = self.distributions.sample(rng)  # technosphere, biosphere, characterization: as UncertainSystem
+            tech, bio, char = np.split(draws, self.splits)
+            technosphere = inputs.technosphere.values(tech)
+            b = inputs.biosphere.matrix(inputs.biosphere.values(bio))
+            c = inputs.characterization.matrix(inputs.characterization.values(char)).toarray()
+            if inputs.forward:
+                supply = self.solver.solve(technosphere, demands)
+                scores[i] = c @ (b @ supply)
+            else:
+                product_scores = self.solver.solve(technosphere, np.asarray(b.T @ c.T))
+                scores[i] = product_scores.T @ demands
+            kept[i] = draws[inputs.tracked]
+        return scores, kept, self.solver.stats - before
 
 
-def _install(plan: _Plan) -> None:
-    global _WORKER_PLAN
-    _WORKER_PLAN = plan
+_worker = threading.local()  # a worker thread's _Blocks of the latest run it saw: a solver is not shared by threads
 
 
-def _run_block(job: tuple[int, int, int]) -> tuple[Array, Array, Counter[str]]:
-    assert _WORKER_PLAN is not None, "the worker was started without a plan"
-    return _WORKER_PLAN.run(*job)
+def _worker_blocks(inputs: BlockInputs) -> _Blocks:
+    """This thread's ``_Blocks`` for ``inputs``' run, built at its first block (one run kept: the latest)."""
+    blocks: _Blocks | None = getattr(_worker, "blocks", None)
+    if blocks is None or blocks.inputs.run != inputs.run:
+        blocks = _worker.blocks = _Blocks(inputs)
+    return blocks
+
+
+def run_block(inputs: BlockInputs, entropy: int, block: int, count: int) -> BlockOutput:
+    """One block of a run, where an executor runs it: ``count`` iterations drawn from block ``block``'s generator."""
+    return _worker_blocks(inputs).run(entropy, block, count)
+
+
+_INHERITED: BlockInputs | None = None  # a forked worker's inputs, inherited from the parent instead of pickled
+
+
+def _inherit(inputs: BlockInputs) -> None:
+    global _INHERITED
+    _INHERITED = inputs
+
+
+def _run_inherited(entropy: int, block: int, count: int) -> BlockOutput:
+    assert _INHERITED is not None, "the worker was started without the run's inputs"
+    return run_block(_INHERITED, entropy, block, count)
 
 
 def _run(
-    plan: _Plan,
+    inputs: BlockInputs,
     entropy: int,
     blocks: list[tuple[int, int]],
     processes: int,
+    executor: Executor | None,
     progress: Callable[[int], None] | None,
-) -> list[tuple[Array, Array, Counter[str]]]:
-    """Each block's output, in block order, from this process or from a pool of forked ones."""
-    jobs = [(entropy, block, count) for block, count in blocks]
-    outputs = []
-    done = 0
-    results: Iterable[tuple[Array, Array, Counter[str]]]
-    if processes == 1 or len(jobs) == 1 or "fork" not in multiprocessing.get_all_start_methods():
-        results = map(_run_block_with(plan), jobs)
-        pool = None
+) -> list[BlockOutput]:
+    """Each block's output, in block order: from the executor, a pool of forked processes, or this process."""
+    outputs: list[BlockOutput] = []
+
+    def collect(output: BlockOutput) -> None:
+        outputs.append(output)
+        if progress is not None:
+            progress(sum(o[0].shape[0] for o in outputs))
+
+    if executor is not None:
+        shared = executor.share(inputs) if isinstance(executor, SharingExecutor) else inputs
+        _collect([executor.submit(run_block, shared, entropy, b, count) for b, count in blocks], collect)
+    elif processes == 1 or len(blocks) == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        local = _Blocks(inputs)  # not kept after the run, unlike a worker's
+        for b, count in blocks:
+            collect(local.run(entropy, b, count))
     else:
-        # fork: the workers inherit the plan (its arrays and prepared solver) instead of unpickling it
-        pool = ProcessPoolExecutor(
-            processes, mp_context=multiprocessing.get_context("fork"), initializer=_install, initargs=(plan,)
-        )
-        results = pool.map(_run_block, jobs)
-    try:
-        for output in results:
-            outputs.append(output)
-            done += output[0].shape[0]
-            if progress is not None:
-                progress(done)
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        # fork: the workers inherit the inputs (and build their solver once each) instead of unpickling them
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(processes, mp_context=context, initializer=_inherit, initargs=(inputs,)) as pool:
+            _collect([pool.submit(_run_inherited, entropy, b, count) for b, count in blocks], collect)
     return outputs
 
 
-def _run_block_with(plan: _Plan) -> Callable[[tuple[int, int, int]], tuple[Array, Array, Counter[str]]]:
-    return lambda job: plan.run(*job)
+def _collect(futures: list[Future[BlockOutput]], collect: Callable[[BlockOutput], None]) -> None:
+    """Each future's output in order; the rest are cancelled when one fails (or the caller stops listening)."""
+    try:
+        for future in futures:
+            collect(future.result())
+    finally:
+        for future in futures:
+            future.cancel()
