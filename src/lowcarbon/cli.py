@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, cast, get_args
 
@@ -24,9 +26,11 @@ from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary, default_library, load_set
 from lowcarbon.factors.template import write_templates
 from lowcarbon.footprint import Footprint
-from lowcarbon.footprint import compute as compute_footprint
 from lowcarbon.footprint.excel import write_excel_starter
+from lowcarbon.footprint.montecarlo import compare_uncertain, footprint_uncertainty
+from lowcarbon.footprint.scenarios import Study, scenarios, sensitivity
 from lowcarbon.footprint.starter import write_starter
+from lowcarbon.footprint.uncertainty import FootprintUncertainty, ScenarioResult, SensitivityCase
 from lowcarbon.platform.cli import app as platform_app
 from lowcarbon.report.cli import report_command
 
@@ -447,21 +451,87 @@ def footprint(
     as_json: JsonOpt = False,
     by: ByOpt = "stage",
     top: TopOpt = 10,
+    iterations: Annotated[
+        int, typer.Option(help="Monte Carlo iterations over the model's uncertainties (0: none).")
+    ] = 0,
+    seed: Annotated[int | None, typer.Option(help="Seed of the Monte Carlo draws (same seed, same numbers).")] = None,
+    processes: Annotated[int, typer.Option(help="Processes that share the Monte Carlo iterations.")] = 1,
 ) -> None:
-    """Compute a product's carbon footprint (GB/T 24067 / ISO 14067) from its model."""
+    """Compute a product's carbon footprint (GB/T 24067 / ISO 14067) from its model; with --iterations, how sure
+    it is; with the model's parameters and scenarios, its sensitivity and scenarios beside it."""
     if by not in ("stage", "activity", "gas", "factor"):
         raise typer.BadParameter("use stage, activity, gas or factor", param_hint="--by")
     if top < 0:
         raise typer.BadParameter("give 0 or more", param_hint="--top")
+    if iterations < 0 or processes < 1:
+        raise typer.BadParameter("give 0 or more iterations and 1 or more processes", param_hint="--iterations")
+    uncertainty = None
     try:
-        result = compute_footprint(model)
+        study = Study(model)
+        result = study.base
+        if iterations:
+            with Progress(console=console, transient=True, disable=as_json) as bar:
+                task = bar.add_task("Monte Carlo", total=iterations)
+                uncertainty = footprint_uncertainty(
+                    study.prepared, iterations, seed, processes, progress=lambda done: bar.update(task, completed=done)
+                )
+        cases = sensitivity(study)
+        variants = scenarios(study)
     except LowcarbonError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     if as_json:
-        print(json.dumps(result.to_dict(top), ensure_ascii=False, indent=2))
+        payload = result.to_dict(top)
+        if uncertainty is not None:
+            payload["uncertainty"] = uncertainty.to_dict()
+        if cases:
+            payload["sensitivity"] = [asdict(case) for case in cases]
+        if variants:
+            payload["scenarios"] = [asdict(variant) for variant in variants]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
         return
-    _print_footprint(result, by, top)
+    _print_footprint(result, by, top, uncertainty, cases, variants)
+
+
+@app.command("footprint-compare")
+def footprint_compare(
+    first: Annotated[Path, typer.Argument(help="Model A (YAML or JSON).")],
+    second: Annotated[Path, typer.Argument(help="Model B, e.g. another version of A.")],
+    iterations: Annotated[int, typer.Option(help="Monte Carlo iterations.")] = 1000,
+    seed: Annotated[int | None, typer.Option(help="Seed of the draws (same seed, same numbers).")] = None,
+    processes: Annotated[int, typer.Option(help="Processes that share the iterations.")] = 1,
+    as_json: JsonOpt = False,
+) -> None:
+    """How often A's footprint is lower than B's under their uncertainties; a factor both use is drawn once per
+    iteration for both, so the comparison holds only what differs."""
+    if iterations < 1 or processes < 1:
+        raise typer.BadParameter("give 1 or more iterations and processes", param_hint="--iterations")
+    try:
+        comparison = compare_uncertain(first, second, iterations, seed, processes)
+    except LowcarbonError as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    if as_json:
+        print(json.dumps(comparison.to_dict(), ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"Monte Carlo: {comparison.iterations} iterations, seed {comparison.seed} ({comparison.unit})")
+    for column in ("", "deterministic", "mean", "std", "median", "2.5 %", "97.5 %"):
+        table.add_column(column, justify="left" if not column else "right")
+    for label, stats in (
+        (f"A: {comparison.a_name}", comparison.a),
+        (f"B: {comparison.b_name}", comparison.b),
+        ("B - A", comparison.difference),
+    ):
+        keys = ("deterministic", "mean", "std", "median", "p2_5", "p97_5")
+        table.add_row(label, *(f"{stats[key]:.6g}" for key in keys))
+    console.print(table)
+    console.print(
+        f"A is lower than B in {comparison.probability_a_lower:.1%} of the iterations"
+        + (f" (equal in {comparison.probability_equal:.1%})" if comparison.probability_equal else "")
+        + f"; factors drawn once for both: {', '.join(comparison.shared_factors) or 'none'}"
+    )
+    for note in comparison.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
 
 
 @app.command("init-model")
@@ -478,7 +548,14 @@ def init_model(
     console.print(f"Wrote {path}; fill in your data, then run: lowcarbon footprint {path.name}")
 
 
-def _print_footprint(result: Footprint, by: str, top: int) -> None:
+def _print_footprint(
+    result: Footprint,
+    by: str,
+    top: int,
+    uncertainty: FootprintUncertainty | None = None,
+    cases: Sequence[SensitivityCase] = (),
+    variants: Sequence[ScenarioResult] = (),
+) -> None:
     unit = f"kg CO2e per {result.declared_unit}"
     console.print(
         f"[bold]{result.product}[/bold]: {result.total:.6g} {unit} ({result.kind}, {result.boundary}, "
@@ -523,6 +600,48 @@ def _print_footprint(result: Footprint, by: str, top: int) -> None:
         console.print(f"[yellow]warning:[/yellow] {warning}")
     for deviation in result.pcr_deviations:
         console.print(f"[magenta]PCR deviation:[/magenta] {deviation}")
+    if uncertainty is not None:
+        mc = Table(title=f"Monte Carlo: {uncertainty.iterations} iterations, seed {uncertainty.seed} ({unit})")
+        for column in ("", "deterministic", "mean", "std", "median", "2.5 %", "97.5 %"):
+            mc.add_column(column, justify="left" if not column else "right")
+        u = uncertainty
+        mc.add_row("total", *(f"{x:.6g}" for x in (u.deterministic, u.mean, u.std, u.median, u.p2_5, u.p97_5)))
+        for stage, s in u.by_stage.items():
+            mc.add_row(
+                stage,
+                f"{result.by_stage.get(stage, 0.0):.6g}",
+                f"{s['mean']:.6g}",
+                f"{s['std']:.6g}",
+                "-",
+                f"{s['p2_5']:.6g}",
+                f"{s['p97_5']:.6g}",
+            )
+        console.print(mc)
+        drivers = Table(title="Contributions to variance (squared Spearman rank correlation, as shares)")
+        for column in ("input", "share", "Spearman"):
+            drivers.add_column(column, justify="left" if column == "input" else "right")
+        for c in u.contributors[:top]:
+            drivers.add_row(c.label, f"{c.share:.1%}", f"{c.rank_correlation:+.3f}")
+        console.print(drivers)
+        for note in u.notes:
+            console.print(f"[yellow]note:[/yellow] {note}")
+    if cases:
+        tornado = Table(title=f"Sensitivity: one parameter at a time ({unit})")
+        for column in ("parameter", "low", "base", "high", "total at low", "total at high"):
+            tornado.add_column(column, justify="left" if column == "parameter" else "right")
+        for case in cases:
+            values = (case.low_value, case.base_value, case.high_value, case.total_low, case.total_high)
+            tornado.add_row(
+                f"{case.parameter} ({case.unit})" if case.unit else case.parameter, *(f"{x:.6g}" for x in values)
+            )
+        console.print(tornado)
+    if variants:
+        table = Table(title=f"Scenarios ({unit})")
+        for column in ("scenario", "total", "difference"):
+            table.add_column(column, justify="left" if column == "scenario" else "right")
+        for variant in variants:
+            table.add_row(variant.name, f"{variant.total:.6g}", f"{variant.difference:+.6g}")
+        console.print(table)
 
 
 def run() -> None:

@@ -35,6 +35,8 @@ class FootprintUncertainty:
     contributors: list[Contributor] = field(default_factory=list)  # largest share first
     samples: list[float] = field(default_factory=list)  # the totals, for charts (may be thinned)
     by_stage: dict[str, dict[str, float]] = field(default_factory=dict)  # stage -> {mean, std, p2_5, p97_5}
+    uncertain_inputs: int = 0  # how many values were sampled each iteration (0: every iteration is the same)
+    notes: list[str] = field(default_factory=list)  # what the reader should know: uncertainties not used, and why
 
     def to_dict(self, samples: bool = False) -> dict[str, Any]:
         data = asdict(self)
@@ -68,3 +70,29 @@ class ScenarioResult:
     total: float
     by_stage: dict[str, float]
     difference: float  # total - base total, kg CO2e per declared unit
+
+
+@dataclass(frozen=True)
+class UncertainComparison:
+    """Two footprints sampled together: a factor both use (same key, same value, same spread) is one draw per
+    iteration for both, so the difference holds only what differs between them.
+
+    ``a`` and ``b`` hold each total's {deterministic, mean, std, median, p2_5, p97_5}; ``difference`` the same of
+    B - A for each iteration; ``probability_a_lower`` how often A < B, ``probability_equal`` how often A = B.
+    """
+
+    iterations: int
+    seed: int
+    a_name: str
+    b_name: str
+    unit: str
+    a: dict[str, float]
+    b: dict[str, float]
+    difference: dict[str, float]
+    probability_a_lower: float
+    probability_equal: float
+    shared_factors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
