@@ -134,7 +134,11 @@ def _without_monte_carlo(report: Report, w: Words) -> list[Block]:
         if name in f.data_quality
     ]
     says = w.say("quality_says", ratings=("；" if w.lang == "zh-CN" else "; ").join(ratings)) if ratings else None
-    blocks: list[Block] = [Para(w.say("no_monte_carlo"), strong=True), Para(says or w.say("quality_none"))]
+    if says is None:
+        unverified = sum(use.factor.unverified for use in report.factors)
+        secondary = f"{1 - f.primary_data_share:.1%}"
+        says = w.say("quality_none", secondary=secondary, unverified=unverified, factors=len(report.factors))
+    blocks: list[Block] = [Para(w.say("no_monte_carlo"), strong=True), Para(says)]
     stated = [use.factor for use in report.factors if use.factor.uncertainty.distribution != "none"]
     if stated:
         rows = tuple(

@@ -232,7 +232,13 @@ _SENTENCES: dict[str, tuple[str, str]] = {
         "What the data quality ratings say: {ratings}.",
         "数据质量评级表明：{ratings}。",
     ),
-    "quality_none": ("No data quality ratings are given.", "未给出数据质量评级。"),
+    "quality_none": (
+        "No data quality ratings are given for the lines or their factors, so they say nothing of the "
+        "uncertainty; {secondary} of the footprint comes from secondary data, and {unverified} of the {factors} "
+        "factors used are unverified.",
+        "清单项及其因子均未给出数据质量评级，无法据此判断不确定性；碳足迹的 {secondary} 来自次级数据，"
+        "所用 {factors} 个因子中有 {unverified} 个未经核实。",
+    ),
     "rating_item": ("{rating} {value} (covering {coverage})", "{rating} {value}（覆盖 {coverage}）"),
     "mc_text": (
         "{iterations} Monte Carlo iterations (seed {seed}): mean {mean}, 95 % interval {low} to {high} kg CO2e "
@@ -290,7 +296,7 @@ _SENTENCES: dict[str, tuple[str, str]] = {
 
 # codes of the footprint -> (English, Chinese)
 _CODES: dict[str, tuple[str, str]] = {
-    "CFP": ("CFP (carbon footprint of a product, cradle to grave)", "产品碳足迹（CFP，从摇篮到坟墓）"),
+    "CFP": ("CFP (carbon footprint of a product)", "产品碳足迹（CFP）"),
     "partial CFP": ("partial CFP", "部分产品碳足迹"),
     "cradle-to-gate": ("cradle to gate", "从摇篮到大门"),
     "cradle-to-grave": ("cradle to grave", "从摇篮到坟墓"),
@@ -318,6 +324,8 @@ _CODES: dict[str, tuple[str, str]] = {
     "IPCC AR6 GWP100": ("IPCC AR6 GWP100", "IPCC 第六次评估报告 GWP100"),
     "IPCC AR5 GWP100": ("IPCC AR5 GWP100", "IPCC 第五次评估报告 GWP100"),
     "fossil": ("fossil", "化石"),
+    "not stated by the source": ("not stated by the source", "来源未说明的方法"),
+    "a GWP set the source does not state": ("a GWP set the source does not state", "来源未说明的 GWP 数据集"),
     "non-fossil": ("non-fossil", "非化石"),
 }
 
@@ -365,7 +373,7 @@ class Words:
         for pattern, render in _MESSAGES:
             match = pattern.match(text)
             if match:
-                return render(self, match)
+                return re.sub(r" and (\d+) more lines", r" 等另外 \1 项", render(self, match))
         return f"（原文）{text}"
 
 
