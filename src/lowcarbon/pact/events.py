@@ -52,8 +52,8 @@ class _Event(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
     specversion: Literal["1.0"]
-    id: str = Field(min_length=1)  # unique together with source (CloudEvents 1.0 §3.1.1)
-    source: str = Field(min_length=1)
+    id: str = Field(min_length=1, max_length=200)  # unique together with source (CloudEvents 1.0 §3.1.1)
+    source: str = Field(min_length=1, max_length=500)
     time: DateTime
 
     def to_json(self) -> dict[str, Any]:
@@ -112,7 +112,7 @@ EVENT_TYPES: tuple[str, ...] = tuple(
     _PREFIX + kind + ".3"
     for kind in ("RequestCreatedEvent", "RequestFulfilledEvent", "RequestRejectedEvent", "PublishedEvent")
 )
-_EVENT: TypeAdapter[Event] = TypeAdapter(Event)
+_EVENT: TypeAdapter[Event] = TypeAdapter(Event)  # type: ignore[arg-type]
 
 
 def parse_event(data: Any) -> RequestCreatedEvent | RequestFulfilledEvent | RequestRejectedEvent | PublishedEvent:

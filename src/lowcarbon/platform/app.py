@@ -19,6 +19,7 @@ from fastapi import Depends, FastAPI
 from lowcarbon import __version__
 from lowcarbon.bounded import configure as configure_limits
 from lowcarbon.footprint.domain import DOMAIN as FOOTPRINT
+from lowcarbon.pact.domain import DOMAIN as PACT
 from lowcarbon.platform import auth_routes, health, oauth, organisation_routes
 from lowcarbon.platform.body_limit import BodyLimit
 from lowcarbon.platform.clock import Clock, system_clock
@@ -33,7 +34,7 @@ from lowcarbon.web import install as install_web
 
 __all__ = ["DOMAINS", "create_app"]
 
-DOMAINS: tuple[Domain, ...] = (FOOTPRINT,)
+DOMAINS: tuple[Domain, ...] = (FOOTPRINT, PACT)
 
 
 @asynccontextmanager

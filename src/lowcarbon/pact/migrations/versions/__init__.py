@@ -1,0 +1,1 @@
+"""Alembic revisions of the PACT domain, branch "pact", oldest first (Alembic ignores this file)."""

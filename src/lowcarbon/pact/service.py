@@ -1,0 +1,255 @@
+"""The PACT domain's use cases: publish a footprint, add a customer, and answer a customer's host API calls.
+
+Plain functions taking the caller's session (they do not commit) and, where they change something, the audit log.
+``publish`` stores a ProductFootprint and deprecates the organisation's footprints it names in precedingPfIds
+(§Product Footprint Lifecycle: a new version deprecates the old, which changes in nothing else). ``list_footprints``
+applies the ListFootprints filters (``filters``) in SQL to what the customer may see, oldest first, a page at a time;
+``get_footprint`` is NotFound for a footprint the host does not have (or another organisation's) and
+PermissionDenied for one of the organisation's that is not shared with the customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lowcarbon.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from lowcarbon.pact.events import PublishedEvent, RequestCreatedEvent, RequestFulfilledEvent, RequestRejectedEvent
+from lowcarbon.pact.filters import Filters
+from lowcarbon.pact.model import ProductFootprint
+from lowcarbon.pact.tables import Customer, EventReceived, FootprintKey, PublishedFootprint, Share
+from lowcarbon.ports import AuditLog
+
+__all__ = [
+    "Page",
+    "add_customer",
+    "customer_of_client",
+    "get_footprint",
+    "list_footprints",
+    "publish",
+    "receive_event",
+    "share",
+]
+
+AnyEvent = RequestCreatedEvent | RequestFulfilledEvent | RequestRejectedEvent | PublishedEvent
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of ListFootprints: the documents, and whether more follow."""
+
+    footprints: list[dict[str, Any]]
+    more: bool
+
+
+def _document(row: PublishedFootprint) -> dict[str, Any]:
+    """The footprint as served: as published, with its current status."""
+    return {**row.document, "status": row.status}
+
+
+def _state(row: PublishedFootprint) -> dict[str, Any]:
+    return {"pf_id": row.pf_id, "organisation_id": row.organisation_id, "status": row.status}
+
+
+def publish(
+    session: Session,
+    audit: AuditLog,
+    *,
+    organisation_id: int,
+    footprint: ProductFootprint,
+    now: datetime,
+    study_id: int | None = None,
+) -> PublishedFootprint:
+    """Store ``footprint`` as the organisation's, Active, and deprecate the ones it names as preceding."""
+    if footprint.status != "Active":
+        raise InvalidInput("publish a footprint as Active: it becomes Deprecated when a new version is published")
+    pf_id = footprint.id.lower()
+    if session.scalar(sa.select(PublishedFootprint.id).where(PublishedFootprint.pf_id == pf_id)) is not None:
+        raise Conflict(f"a footprint with id {pf_id} is published already: a new version needs a new id")
+    preceding = [value.lower() for value in footprint.precedingPfIds or []]
+    earlier = list(
+        session.scalars(
+            sa.select(PublishedFootprint).where(
+                PublishedFootprint.pf_id.in_(preceding), PublishedFootprint.organisation_id == organisation_id
+            )
+        )
+    )
+    missing = sorted(set(preceding) - {row.pf_id for row in earlier})
+    if missing:
+        raise NotFound(f"your organisation has published no footprint {', '.join(missing)} to follow")
+    start, end = footprint.validity()
+    row = PublishedFootprint(
+        pf_id=pf_id,
+        organisation_id=organisation_id,
+        study_id=study_id,
+        status="Active",
+        document=footprint.to_json(),
+        geography=(footprint.pcf.geography or "").lower() or None,
+        valid_from=start,
+        valid_until=end,
+        created_at=now,
+    )
+    session.add(row)
+    session.flush()
+    keys = [
+        ("product", footprint.productIds),
+        ("company", footprint.companyIds),
+        ("classification", footprint.productClassifications or []),
+    ]
+    session.add_all(
+        FootprintKey(footprint_id=row.id, kind=kind, value=value.lower()) for kind, values in keys for value in values
+    )
+    audit.record("publish", "pact_footprint", row.id, None, _state(row))
+    for old in earlier:
+        if old.status == "Active":
+            before = _state(old)
+            old.status, old.deprecated_at = "Deprecated", now
+            audit.record("deprecate", "pact_footprint", old.id, before, _state(old))
+    session.flush()
+    return row
+
+
+def add_customer(
+    session: Session,
+    audit: AuditLog,
+    *,
+    organisation_id: int,
+    name: str,
+    machine_client_id: int,
+    now: datetime,
+    all_footprints: bool = True,
+) -> Customer:
+    """Make the organisation's machine client a PACT customer named ``name``."""
+    name = name.strip()
+    if not name or len(name) > 200:
+        raise InvalidInput("give the customer a name of 1 to 200 characters")
+    customer = Customer(
+        organisation_id=organisation_id,
+        name=name,
+        machine_client_id=machine_client_id,
+        all_footprints=all_footprints,
+        created_at=now,
+    )
+    session.add(customer)
+    session.flush()
+    state = {"name": name, "organisation_id": organisation_id, "all_footprints": all_footprints}
+    audit.record("create", "pact_customer", customer.id, None, {**state, "machine_client_id": machine_client_id})
+    return customer
+
+
+def share(session: Session, audit: AuditLog, *, organisation_id: int, customer_id: int, pf_id: str) -> None:
+    """Let the customer see one footprint of the organisation (for a customer that does not see all of them)."""
+    customer = session.get(Customer, customer_id)
+    footprint = session.scalar(sa.select(PublishedFootprint).where(PublishedFootprint.pf_id == pf_id.lower()))
+    if customer is None or customer.organisation_id != organisation_id:
+        raise NotFound(f"your organisation has no PACT customer {customer_id}")
+    if footprint is None or footprint.organisation_id != organisation_id:
+        raise NotFound(f"your organisation has published no footprint {pf_id}")
+    exists = sa.select(Share.id).where(Share.customer_id == customer_id, Share.footprint_id == footprint.id)
+    if session.scalar(exists) is None:
+        session.add(Share(customer_id=customer_id, footprint_id=footprint.id))
+        session.flush()
+        audit.record("share", "pact_footprint", footprint.id, None, {"customer_id": customer_id})
+
+
+def customer_of_client(session: Session, machine_client_id: int) -> Customer | None:
+    """The PACT customer a machine client authenticates, if it is one."""
+    return session.scalar(sa.select(Customer).where(Customer.machine_client_id == machine_client_id))
+
+
+def _visible(customer: Customer) -> sa.ColumnElement[bool]:
+    own = PublishedFootprint.organisation_id == customer.organisation_id
+    if customer.all_footprints:
+        return own
+    shared = sa.select(Share.id).where(Share.customer_id == customer.id, Share.footprint_id == PublishedFootprint.id)
+    return sa.and_(own, shared.exists())
+
+
+def _keyed(kind: str, values: list[str] | None) -> sa.ColumnElement[bool] | None:
+    if not values:
+        return None
+    keys = sa.select(FootprintKey.id).where(
+        FootprintKey.footprint_id == PublishedFootprint.id,
+        FootprintKey.kind == kind,
+        FootprintKey.value.in_([value.lower() for value in values]),
+    )
+    return keys.exists()
+
+
+def _conditions(filters: Filters) -> list[sa.ColumnElement[bool]]:
+    found = [
+        _keyed("product", filters.productId),
+        _keyed("company", filters.companyId),
+        _keyed("classification", filters.classification),
+    ]
+    conditions = [condition for condition in found if condition is not None]
+    if filters.geography:
+        conditions.append(PublishedFootprint.geography.in_([value.lower() for value in filters.geography]))
+    if filters.status is not None:
+        conditions.append(PublishedFootprint.status == filters.status)
+    moments = filters.moments()
+    if "validOn" in moments:  # "start validity period <= validOn <= end validity period"
+        on = moments["validOn"]
+        conditions += [PublishedFootprint.valid_from <= on, PublishedFootprint.valid_until >= on]
+    if "validAfter" in moments:
+        conditions.append(PublishedFootprint.valid_from > moments["validAfter"])
+    if "validBefore" in moments:
+        conditions.append(PublishedFootprint.valid_until < moments["validBefore"])
+    return conditions
+
+
+def list_footprints(session: Session, customer: Customer, filters: Filters, *, offset: int, limit: int) -> Page:
+    """The footprints the customer may see that meet ``filters``, oldest first, ``limit`` from ``offset`` on."""
+    query = (
+        sa.select(PublishedFootprint)
+        .where(_visible(customer), *_conditions(filters))
+        .order_by(PublishedFootprint.id)
+        .offset(offset)
+        .limit(limit + 1)
+    )
+    rows = list(session.scalars(query))
+    return Page([_document(row) for row in rows[:limit]], more=len(rows) > limit)
+
+
+def get_footprint(session: Session, customer: Customer, pf_id: str) -> dict[str, Any]:
+    """The footprint ``pf_id`` if the customer may see it; NotFound, or PermissionDenied when it is not shared."""
+    row = session.scalar(sa.select(PublishedFootprint).where(PublishedFootprint.pf_id == pf_id.lower()))
+    if row is None or row.organisation_id != customer.organisation_id:
+        raise NotFound(f"Footprint with ID '{pf_id}' does not exist")
+    visible = session.scalar(
+        sa.select(PublishedFootprint.id).where(PublishedFootprint.id == row.id, _visible(customer))
+    )
+    if visible is None:
+        raise PermissionDenied(f"footprint {pf_id} is not shared with you")
+    return _document(row)
+
+
+def receive_event(
+    session: Session, audit: AuditLog, *, customer: Customer, event: AnyEvent, now: datetime
+) -> EventReceived:
+    """Keep an event a customer sent; the same event (source and id) sent again is kept once."""
+    found = session.scalar(
+        sa.select(EventReceived).where(
+            EventReceived.customer_id == customer.id,
+            EventReceived.source == event.source,
+            EventReceived.event_id == event.id,
+        )
+    )
+    if found is not None:
+        return found
+    row = EventReceived(
+        customer_id=customer.id,
+        event_id=event.id,
+        source=event.source,
+        type=event.type,
+        body=event.to_json(),
+        received_at=now,
+    )
+    session.add(row)
+    session.flush()
+    audit.record("receive", "pact_event", row.id, None, {"type": event.type, "event_id": event.id})
+    return row
