@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from lowcarbon.footprint import compute
+from lowcarbon.footprint.demo import headline
 
 EXAMPLES = Path(__file__).parents[1] / "examples"
 # kg CO2e per declared unit, IPCC AR6; a change to a factor, a model or the computation shows up here
@@ -42,6 +44,13 @@ def test_example_results_are_pinned(name: str) -> None:
     assert result.by_stage == pytest.approx(stages, rel=1e-9)
     assert result.pcr and result.pcr_deviations == []
     assert all(line.source for line in result.lines), "every line cites its source"
+
+
+def test_the_readme_table_gives_the_pinned_totals_as_the_demo_prints_them() -> None:
+    """The README's table of examples and `serve --demo`'s summary agree: the same figures, formatted alike."""
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    table = dict(re.findall(r"^\| `examples/([\w-]+)` \|.*\| ([\d.,]+) \|$", readme, flags=re.MULTILINE))
+    assert table == {name: headline(total) for name, (total, _) in PINNED.items()}
 
 
 def test_examples_run_from_the_command_line() -> None:

@@ -163,10 +163,15 @@ def describe(session: Session, organisations: Mapping[str, int | None]) -> list[
     return lines
 
 
+def headline(total: float) -> str:
+    """A total as the demo's summary and the README's table of examples give it: four significant figures."""
+    return f"{total:,.4g}"
+
+
 def _version_text(version: DemoVersion) -> str:
     if version.total is None:
         return f"v{version.version} {version.status}"
-    return f"v{version.version} {version.total:,.1f} {version.unit}"
+    return f"v{version.version} {headline(version.total)} {version.unit}"
 
 
 def _product(session: Session, ports: Ports, plan: _ProductPlan, organisation_id: int, author: int) -> None:
