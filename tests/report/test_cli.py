@@ -66,3 +66,13 @@ def test_a_bad_model_gives_its_problems(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "boundary" in result.output and "stages" in result.output
     assert not (tmp_path / "out.pdf").exists()
+
+
+def test_iterations_add_the_monte_carlo_statistics(tmp_path: Path) -> None:
+    html = tmp_path / "out.html"
+    model = str(EXAMPLES / "hydrogen-electrolysis" / "model.yaml")
+    args = ["report", model, "--html", str(html), "--lang", "en", "--iterations", "20", "--seed", "3"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    page = html.read_text(encoding="utf-8")
+    assert "20 Monte Carlo iterations (seed 3)" in page and "not assessed by Monte Carlo" not in page

@@ -18,9 +18,12 @@ from pathlib import Path
 from lowcarbon import __version__
 from lowcarbon.factors import Factor, FactorLibrary, shipped_sets
 from lowcarbon.factors.characterization import available_sets
-from lowcarbon.footprint import Footprint, ModelBundle, ProductModel, compute, prepare
+from lowcarbon.footprint import Footprint, ModelBundle, ProductModel
 from lowcarbon.footprint.build import Line
 from lowcarbon.footprint.pcr import Pcr, shipped_pcrs
+from lowcarbon.footprint.scenarios import Study
+from lowcarbon.footprint.scenarios import scenarios as scenarios_of
+from lowcarbon.footprint.scenarios import sensitivity as sensitivity_of
 from lowcarbon.footprint.uncertainty import FootprintUncertainty, ScenarioResult, SensitivityCase
 
 __all__ = ["FactorUse", "FileHash", "Report", "build_report", "sha256"]
@@ -83,16 +86,20 @@ def build_report(
     prepared_by: str | None = None,
     prepared_on: date | None = None,
     uncertainty: FootprintUncertainty | None = None,
-    sensitivity: Sequence[SensitivityCase] = (),
-    scenarios: Sequence[ScenarioResult] = (),
+    sensitivity: Sequence[SensitivityCase] | None = None,
+    scenarios: Sequence[ScenarioResult] | None = None,
     library: FactorLibrary | None = None,
 ) -> Report:
     """The report of the model in ``source`` (a bundle in memory, or a model file's path); the footprint
-    package's DataFormatError, listing every problem, when the model or its files are wrong."""
+    package's DataFormatError, listing every problem, when the model or its files are wrong. Sensitivity cases and
+    scenarios not given are computed from the parameters and scenarios the model declares (none: none);
+    ``uncertainty`` is ``lowcarbon.footprint.montecarlo.footprint_uncertainty``'s result, when it was run."""
     bundle = source if isinstance(source, ModelBundle) else ModelBundle.from_path(source)
-    prepared = prepare(bundle, library)
-    footprint = compute(prepared)
+    study = Study(bundle, library)  # read and built once, for the footprint and its variants
+    prepared, footprint = study.prepared, study.base
     model = prepared.model
+    cases = sensitivity_of(study) if sensitivity is None else sensitivity
+    variants = scenarios_of(study) if scenarios is None else scenarios
     lines = prepared.built.lines
     characterization = prepared.built.characterization
     return Report(
@@ -105,8 +112,8 @@ def build_report(
         prepared_by=prepared_by,
         prepared_on=prepared_on or date.today(),
         uncertainty=uncertainty,
-        sensitivity=tuple(sensitivity),
-        scenarios=tuple(scenarios),
+        sensitivity=tuple(cases),
+        scenarios=tuple(variants),
         assumptions=tuple(
             (line.activity.name, line.place)
             for line in lines

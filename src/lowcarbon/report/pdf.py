@@ -116,7 +116,7 @@ def _block(block: Block) -> list[Flowable]:
         return [_grid(rows, [0.3 * _WIDTH, 0.7 * _WIDTH], header=False)]
     if isinstance(block, Items):
         items = [ListItem(_p(item, "body"), leftIndent=10) for item in block.items]
-        return [ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName=FONT)]
+        return [ListFlowable(items, bulletType="bullet", start="•", leftIndent=10, bulletFontName="Helvetica")]
     if isinstance(block, Figure):
         return [Spacer(1, 4), _graphic(block.drawing), Spacer(1, 6)]
     return _table(block)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from lowcarbon.footprint.uncertainty import FootprintUncertainty
 from lowcarbon.report.build import Report
 from lowcarbon.report.charts import bars, histogram, tornado
-from lowcarbon.report.document import Block, Figure, Para, Rows, Section, Table
+from lowcarbon.report.document import Block, Figure, Items, Para, Rows, Section, Table
 from lowcarbon.report.words import Words
 
 __all__ = ["uncertainty_section"]
@@ -75,6 +75,7 @@ def uncertainty_section(report: Report, w: Words) -> Section:
 def _monte_carlo(result: FootprintUncertainty, w: Words, unit: str, declared: str) -> list[Block]:
     stats = (
         (w("iterations"), str(result.iterations)),
+        (w("uncertain_inputs"), str(result.uncertain_inputs)),
         (w("seed"), str(result.seed)),
         (w("deterministic"), _figure(result.deterministic)),
         (w("mean"), _figure(result.mean)),
@@ -115,6 +116,8 @@ def _monte_carlo(result: FootprintUncertainty, w: Words, unit: str, declared: st
         )
         columns = (w("input"), w("variance_share"), w("rank_correlation"))
         blocks.append(Table(columns, top, numeric=(1, 2), caption=w("contributors")))
+    if result.notes:  # the footprint package's own words, about inputs it could not sample
+        blocks.append(Items(tuple(w.message(note) for note in result.notes)))
     if result.samples:
         marks = {"2.5%": result.p2_5, w("mean"): result.mean, "97.5%": result.p97_5}
         blocks.append(Figure(histogram(w("histogram"), result.samples, marks, unit)))

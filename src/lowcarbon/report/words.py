@@ -104,6 +104,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "statistic": ("Statistic", "统计量"),
     "iterations": ("Iterations", "迭代次数"),
     "seed": ("Random seed", "随机种子"),
+    "uncertain_inputs": ("Uncertain inputs sampled", "抽样的不确定输入数"),
     "deterministic": ("Deterministic result", "确定性结果"),
     "mean": ("Mean", "均值"),
     "std": ("Standard deviation", "标准差"),
@@ -404,8 +405,12 @@ def _needs(w: Words, match: re.Match[str]) -> str:
     )
 
 
-# the known forms of lowcarbon.footprint's warnings and PCR deviations, in Chinese
+# the known forms of lowcarbon.footprint's warnings, PCR deviations and Monte Carlo notes, in Chinese
 _MESSAGES: list[tuple[re.Pattern[str], _Render]] = [
+    _rule(
+        r"the model declares no uncertainty: every iteration is the deterministic footprint$",
+        "模型未声明不确定性：每次迭代均为确定性结果",
+    ),
     _rule(r"(?P<where>.+): factor (?P<key>\S+) is unverified: (?P<why>.*)$", "{where}：因子 {key} 未经核实：{why}"),
     _rule(
         r"(?P<where>.+): factor (?P<key>\S+) is for company \(scope 2\) reporting: (?P<what>.*?)\. A product .*$",
