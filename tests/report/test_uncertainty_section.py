@@ -4,12 +4,15 @@ and without them (never left out)."""
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
+import yaml
 
 from lowcarbon.footprint.uncertainty import Contributor, FootprintUncertainty, ScenarioResult, SensitivityCase
-from lowcarbon.report import Report, document, render_html
+from lowcarbon.report import Report, build_report, document, render_html
 from lowcarbon.report.document import Figure, Para, Table
+from support.report_support import EXAMPLES
 
 
 def _with_uncertainty(report: Report) -> Report:
@@ -91,3 +94,20 @@ def _uncertainty_text(report: Report, lang: str) -> str:
     doc = document(report, lang)  # type: ignore[arg-type]
     section = next(s for s in doc.sections if s.id == "uncertainty")
     return " ".join(block.text for block in section.blocks if isinstance(block, Para))
+
+
+def test_parameters_and_scenarios_of_the_model_are_reported(tmp_path: Path) -> None:
+    data = yaml.safe_load((EXAMPLES / "hydrogen-electrolysis" / "model.yaml").read_text(encoding="utf-8"))
+    data["parameters"] = [
+        {"name": "kwh_per_kg", "value": 56.7472, "unit": "kWh/kg", "low": 50, "high": 60, "name_zh": "单位电耗"}
+    ]
+    data["processes"][0]["inputs"][0]["amount"] = "kwh_per_kg"
+    data["scenarios"] = [{"name": "efficient stack", "name_zh": "高效电解槽", "parameters": {"kwh_per_kg": 48}}]
+    model = tmp_path / "model.yaml"
+    model.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    report = build_report(model)
+    assert [case.parameter for case in report.sensitivity] == ["kwh_per_kg"]
+    assert [scenario.name for scenario in report.scenarios] == ["efficient stack"]
+    text = document(report, "zh-CN").text()
+    assert "单位电耗" in text and "高效电解槽" in text and "总量的敏感性" in text
+    assert f"{report.scenarios[0].total:.6g}" in text
