@@ -25,6 +25,7 @@ FACTORS = """id,name,unit,geography,co2e,source,uncertainty,geometric_sd
 steel,test steel,kg,GLO,2.0,test value,none,
 power,test power,kWh,GLO,0.5,test value,none,
 power-copy,test power (another key),kWh,GLO,0.5,test value,none,
+green-power,test power of another grid mix,kWh,GLO,0.1,test value,none,
 glue,test glue,kg,GLO,1.0,test value,none,
 resin,test resin with its file's spread,kg,GLO,4.0,test value,lognormal,1.5
 """

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from lowcarbon.errors import DataFormatError
 from lowcarbon.factors import FactorLibrary
 from lowcarbon.footprint.bundle import ModelBundle
 from lowcarbon.footprint.compute import compute, prepare_read, read_bundle_model
@@ -44,9 +46,13 @@ class Study:
         self.prepared = prepare_read(self.bundle, self.model, self.places, library)
         self.base = compute(self.prepared)
 
-    def of(self, model: ProductModel) -> Footprint:
-        """The footprint of a variant of the model, with the model's files."""
-        return compute(prepare_read(self.bundle, model, self.places, self.library))
+    def of(self, model: ProductModel, variant: str) -> Footprint:
+        """The footprint of a variant of the model, with the model's files; its problems name the variant."""
+        try:
+            return compute(prepare_read(self.bundle, model, self.places, self.library))
+        except DataFormatError as exc:
+            problems = [replace(p, source=f"{p.source} ({variant})") for p in exc.problems]
+            raise DataFormatError(problems=problems, what="model", count=exc.count) from None
 
 
 def variant(
@@ -86,7 +92,7 @@ def sensitivity(source: ModelSource | Study, library: FactorLibrary | None = Non
         low = parameter.value if parameter.low is None else parameter.low
         high = parameter.value if parameter.high is None else parameter.high
         totals = [
-            study.base.total if value == parameter.value else study.of(_set(study, parameter.name, value)).total
+            study.base.total if value == parameter.value else _total(study, parameter.name, value)
             for value in (low, high)
         ]
         cases.append(
@@ -109,8 +115,9 @@ def scenarios(source: ModelSource | Study, library: FactorLibrary | None = None)
     study = source if isinstance(source, Study) else Study(source, library)
     results = []
     for scenario in study.model.scenarios:
-        changed = variant(study.model, scenario.parameters, scenario.lines, f"{study.bundle.source} ({scenario.name})")
-        result = study.of(changed)
+        label = f"scenario {scenario.name}"
+        changed = variant(study.model, scenario.parameters, scenario.lines, f"{study.bundle.source} ({label})")
+        result = study.of(changed, label)
         results.append(
             ScenarioResult(
                 name=scenario.name,
@@ -125,8 +132,9 @@ def scenarios(source: ModelSource | Study, library: FactorLibrary | None = None)
     return results
 
 
-def _set(study: Study, name: str, value: float) -> ProductModel:
-    return variant(study.model, {name: value}, (), study.bundle.source)
+def _total(study: Study, name: str, value: float) -> float:
+    label = f"parameter {name} = {value:g}"
+    return study.of(variant(study.model, {name: value}, (), f"{study.bundle.source} ({label})"), label).total
 
 
 def _at(data: dict[str, Any], place: str) -> dict[str, Any]:
