@@ -13,6 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import lowcarbon.footprint.tables  # noqa: F401  # registers the domain's tables on Base.metadata
+import lowcarbon.pact.tables  # noqa: F401
 from lowcarbon.platform import tables
 from lowcarbon.platform.database import Base, create_engine
 from lowcarbon.platform.migrate import (
@@ -31,7 +32,8 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 AUTH_TABLES = {"login_sessions", "machine_clients", "access_tokens"}
 JOB_TABLES = {"jobs"}
 STUDIES_TABLES = {"products", "studies", "study_files", "library_files", "study_library_files"}
-ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES
+PACT_TABLES = {"pact_footprints", "pact_footprint_keys", "pact_customers", "pact_shares", "pact_events"}
+ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES | PACT_TABLES
 
 
 def _tables(settings: Settings) -> set[str]:
@@ -48,7 +50,8 @@ def test_empty_to_head(settings: Settings) -> None:
     assert _tables(settings) == set()
     upgrade(settings)
     assert current_revision(settings) == head_revision() == "0004"
-    assert current_revisions(settings) == ("studies_0005",)  # its branch depends on 0004: the head stands for it
+    # the studies branch depends on 0004, so its head stands for it; pact is a branch of its own
+    assert set(current_revisions(settings)) == {"studies_0005", "pact_0001"}
     assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
     try:
@@ -156,8 +159,8 @@ def test_auth_revision_up_and_down(settings: Settings) -> None:
 def test_version_locations_are_found_on_disk() -> None:
     """The kernel's versions folder and each domain's are found without importing the domains; each has a head."""
     names = [path.relative_to(path.parents[2]).as_posix() for path in version_locations()]
-    assert names == ["footprint/migrations/versions", "platform/migrations/versions"]
-    assert head_revisions() == ("0004", "studies_0005")
+    assert names == ["footprint/migrations/versions", "pact/migrations/versions", "platform/migrations/versions"]
+    assert set(head_revisions()) == {"0004", "studies_0005", "pact_0001"}
 
 
 def test_jobs_revision_up_and_down(settings: Settings) -> None:
