@@ -6,10 +6,10 @@
     runner.status(job_id)                                         # JobStatus: queued, running, done or failed
 
 A job's function is a module-level function taking and returning plain JSON (a dict); workers import it by module and
-name, so a worker needs neither the database nor the web app, and a distributed runner (Dask, ...) can be added as one
-more subclass overriding ``_start``. ``submit`` writes the job's row with its payload in the caller's transaction and
-hands the job to the runner only when that transaction commits: a rolled-back request leaves no job behind, and a
-worker never looks for rows that are not there yet.
+name, so a worker needs neither the database nor the web app, and a distributed runner is one more subclass
+overriding ``_start`` (``platform.dask_jobs.DaskRunner``, on a Dask cluster). ``submit`` writes the job's row with
+its payload in the caller's transaction and hands the job to the runner only when that transaction commits: a
+rolled-back request leaves no job behind, and a worker never looks for rows that are not there yet.
 
 Jobs are durable: the payload is stored with the job, by reference to what it computes (``{"study_id": 7}``), and the
 kind's ``inputs`` hook turns it into the function's input (the study's model and files, read from the database) when
@@ -623,9 +623,21 @@ def create_runner(
     *,
     reads: sessionmaker[Session] | None = None,
 ) -> JobRunner:
-    """The runner the settings choose (``job_runner``): ``local`` (a process pool) or ``inline``."""
+    """The runner the settings choose: ``inline`` when ``job_runner`` says so; else the Dask cluster at
+    ``dask_scheduler`` when it is set (``platform.dask_jobs``), else a local process pool."""
     if settings.job_runner == "inline":
         return InlineRunner(sessions, kinds, reads=reads)
+    if settings.dask_scheduler is not None:
+        from lowcarbon.platform.dask_jobs import DaskRunner  # it builds on this module
+
+        return DaskRunner(
+            sessions,
+            kinds,
+            reads=reads,
+            address=settings.dask_scheduler,
+            timeout_seconds=settings.job_timeout_seconds,
+            limits=settings.limits(),
+        )
     return LocalProcessPoolRunner(
         sessions,
         kinds,

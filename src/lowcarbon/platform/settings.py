@@ -103,7 +103,8 @@ class Settings(BaseSettings):
     job_runner: Literal["local", "inline"] = Field(
         default="local",
         description="Where background jobs (footprint studies) run: `local`, a pool of worker processes on this "
-        "machine; `inline`, in the requesting process before the response (for tests and debugging).",
+        "machine (or the Dask cluster of `dask_scheduler`, when that is set); `inline`, in the requesting process "
+        "before the response (for tests and debugging).",
     )
     job_workers: int = Field(default=2, ge=1, le=64, description="Worker processes of the `local` job runner's pool.")
     job_timeout_seconds: int = Field(
@@ -111,6 +112,14 @@ class Settings(BaseSettings):
         gt=0,
         description="Seconds a background job may run in a worker of the `local` runner, counted from when the worker "
         "begins it; a job running longer is stopped and fails. The `inline` runner applies no limit.",
+    )
+    dask_scheduler: str | None = Field(
+        default=None,
+        description="Address of a Dask distributed scheduler (`tcp://host:port`). When set, background jobs run on "
+        "its cluster (unless `job_runner` is `inline`; `job_timeout_seconds` then counts from the hand-over), and "
+        "so do the iterations of `calc --iterations` (which reads the environment variable only). Needs the extra "
+        "`dask` (`pip install 'lowcarbon[dask]'`).",
+        json_schema_extra={"shown_default": "none: this machine"},
     )
     max_file_bytes: int = _limit("max_file_bytes")
     max_model_bytes: int = _limit("max_model_bytes")
@@ -169,6 +178,11 @@ class Settings(BaseSettings):
         if not sep or scheme not in _SCHEMES:
             raise ValueError("give a sqlite:///PATH or postgresql+psycopg://USER@HOST:PORT/DATABASE URL")
         return f"{_SCHEMES[scheme]}://{rest}"
+
+    @field_validator("dask_scheduler")
+    @classmethod
+    def _scheduler_or_none(cls, value: str | None) -> str | None:
+        return (value or "").strip() or None  # set but empty: this machine, as lowcarbon.scale reads it
 
     @field_validator("secret_key")
     @classmethod
