@@ -97,12 +97,15 @@ def test_scenarios_beside_the_base(tmp_path: Path) -> None:
             "lines": [{"line": "power", "factor": "test/green-power"}],  # by name: 4 kWh at 0.1
         },
         {"name": "less power", "lines": [{"line": "stages[2].activities[0]", "amount": "mass_kg"}]},
+        {"name": "green grid", "factors": {"test/power": "test/green-power"}},  # truck and power lines alike
     ]
     results = scenarios(write(tmp_path, product(scenarios=declared)))
-    assert [r.name for r in results] == ["half recycled", "far market", "green power", "less power"]
+    assert [r.name for r in results] == ["half recycled", "far market", "green power", "less power", "green grid"]
     totals = {r.name: r.total for r in results}
-    # half recycled: 2 + 1 + 0.5 + 2; far market: truck 10 * 0.5 = 5; green power: power 4 * 0.1; less power: 2 * 0.5
-    assert totals == pytest.approx({"half recycled": 5.5, "far market": 10.6, "green power": 4.5, "less power": 5.1})
+    # half recycled: 2 + 1 + 0.5 + 2; far market: truck 10 * 0.5 = 5; green power: power 4 * 0.1; less power:
+    # 2 * 0.5; green grid: truck 1 * 0.1 and power 4 * 0.1, with 3.2 + 0.4 of steel
+    expected = {"half recycled": 5.5, "far market": 10.6, "green power": 4.5, "less power": 5.1, "green grid": 4.1}
+    assert totals == pytest.approx(expected)
     half = results[0]
     assert (half.name_zh, half.description, half.description_zh) == (
         "一半再生料",
@@ -136,6 +139,7 @@ def test_variants_leave_out_amount_uncertainty_that_no_longer_fits(tmp_path: Pat
             "watts",
         ),
         ({"scenarios": [{"name": "s"}, {"name": "s"}]}, "repeated_name", "scenario"),
+        ({"scenarios": [{"name": "s", "factors": {"test/steel": "test/glue"}}]}, "unknown_factor_link", "test/steel"),
     ],
 )
 def test_bad_parameters_and_scenarios_are_named(change: dict[str, Any], problem_id: str, words: str) -> None:
@@ -176,3 +180,10 @@ def test_footprint_json_adds_sensitivity_and_scenarios_when_declared(tmp_path: P
     )
     table = CliRunner().invoke(app, ["footprint", str(path)])
     assert table.exit_code == 0 and "Sensitivity" in table.stdout and "half recycled" in table.stdout
+
+
+def test_the_pv_module_examples_scenarios_are_its_readmes_sensitivities() -> None:
+    """examples/pv-module declares the README's recycled-frame and 2024-grid sensitivities as scenarios."""
+    example = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
+    results = {r.name: r.total for r in scenarios(example)}
+    assert results == pytest.approx({"recycled aluminium frame": 349.833, "2024 grid factor": 430.104}, abs=5e-4)

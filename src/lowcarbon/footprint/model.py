@@ -13,7 +13,8 @@ shared by every line that links it): a distribution (lognormal with ``gsd`` or `
 uniform or triangular with ``minimum`` and ``maximum``; the amount is the median, mean or mode), or the pedigree
 matrix's five scores with a ``basic_uncertainty`` (``lowcarbon.footprint.pedigree``). Named ``parameters`` (value,
 unit, low, high) can be used in amounts written as formulas (``amount: "distance_km * 0.5"``, numbers, names,
-+ - * / and brackets only); ``scenarios`` set parameters or change a line's amount or factor.
++ - * / and brackets only); ``scenarios`` set parameters, replace a factor on every line that links it (another grid
+mix), or change one line's amount or factor.
 
 Everything wrong with a file is reported at once, each problem with the file, its place (e.g.
 ``stages[1].activities[0].unit``) and how to fix it.
@@ -88,6 +89,7 @@ MESSAGES_ZH = {
     "parameter_range": "参数须满足 low ≤ value ≤ high",
     "unknown_line": "情景引用的活动不存在或不唯一：写它的位置（如 stages[0].activities[1]）或唯一的名称",
     "scenario_change": "情景修改活动时须给出 amount 或 factor",
+    "unknown_factor_link": "情景替换的排放因子没有被任何活动使用",
     "repeated_name": "名称须唯一",
 }
 
@@ -362,6 +364,7 @@ class Scenario(StrictModel):
     description: str = ""
     description_zh: str = ""
     parameters: dict[str, float] = {}
+    factors: dict[str, str] = {}  # a factor key -> the key that replaces it on every line (e.g. another grid mix)
     lines: list[LineChange] = []
 
 
@@ -461,6 +464,14 @@ class ProductModel(StrictModel):
                     "unknown_parameter",
                     f"scenarios[{s}] ({scenario.name}) sets {unknown}, which are not parameters of the model (its "
                     f"parameters: {', '.join(sorted(known)) or 'none'}); declare them under parameters",
+                )
+            used = {activity.factor for _, activity in self.activities()}
+            unused = sorted(set(scenario.factors) - used)
+            if unused:
+                raise _problem(
+                    "unknown_factor_link",
+                    f"scenarios[{s}] ({scenario.name}) replaces {unused}, which no line links; give a factor key a "
+                    "line of the model uses",
                 )
             for c, change in enumerate(scenario.lines):
                 try:

@@ -2,7 +2,8 @@
 
 ``sensitivity`` varies each parameter that declares ``low`` or ``high`` on its own (one at a time, the others at
 their values) and gives the total at both ends, largest swing first: a tornado chart's rows. ``scenarios`` computes
-each scenario the model declares: its parameters set, its lines given another amount or factor. A variant is the
+each scenario the model declares: its parameters set, factors replaced wherever they are linked (another grid mix),
+its lines given another amount or factor. A variant is the
 model with those values, validated again (formulas recomputed) and computed from the same files; variants are
 deterministic, so the amounts' own uncertainties are left out of them.
 """
@@ -60,15 +61,19 @@ def variant(
     parameters: Mapping[str, float] | None = None,
     lines: Sequence[LineChange] = (),
     source: str = "model",
+    factors: Mapping[str, str] | None = None,
 ) -> ProductModel:
-    """``model`` with parameters set and lines changed, validated again; DataFormatError naming what does not fit."""
+    """``model`` with parameters set, factors replaced on every line that links them, and lines changed, validated
+    again; DataFormatError naming what does not fit."""
     data: dict[str, Any] = model.model_dump()
     for parameter in data["parameters"]:
         if parameters and parameter["name"] in parameters:
             # a scenario may leave the sensitivity range: the range is not the variant's
             parameter.update(value=float(parameters[parameter["name"]]), low=None, high=None)
-    for place, _ in model.activities():
+    for place, activity in model.activities():
         _at(data, place)["uncertainty"] = None
+        if factors and activity.factor in factors:
+            _at(data, place).update(factor=factors[activity.factor], factor_uncertainty=None)
     for change in lines:
         activity = _at(data, model.find_line(change.line))
         if change.amount is not None:
@@ -116,7 +121,8 @@ def scenarios(source: ModelSource | Study, library: FactorLibrary | None = None)
     results = []
     for scenario in study.model.scenarios:
         label = f"scenario {scenario.name}"
-        changed = variant(study.model, scenario.parameters, scenario.lines, f"{study.bundle.source} ({label})")
+        source = f"{study.bundle.source} ({label})"
+        changed = variant(study.model, scenario.parameters, scenario.lines, source, scenario.factors)
         result = study.of(changed, label)
         results.append(
             ScenarioResult(
