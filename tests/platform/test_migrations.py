@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-import lowcarbon.footprint.tables  # noqa: F401  # registers the domain's tables on Base.metadata
+import lowcarbon.footprint.tables  # registers the domain's tables on Base.metadata
 import lowcarbon.pact.tables  # noqa: F401
 from lowcarbon.platform import tables
 from lowcarbon.platform.database import Base, create_engine
