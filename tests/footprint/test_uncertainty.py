@@ -188,6 +188,19 @@ def test_a_shared_factor_is_one_draw_in_a_comparison(tmp_path: Path) -> None:
     c = write(tmp_path, model(("production", [copy, line("glue", 1, "kg", "test/glue")]), name="C"), "c.yaml")
     apart = compare_uncertain(a, c, 500, seed=5)
     assert apart.shared_factors == [] and 0.3 < apart.probability_a_lower < 0.7
+    # a model against itself: equal in every iteration, never lower (round-off is not a difference)
+    same = compare_uncertain(a, a, 200, seed=5)
+    assert (same.probability_a_lower, same.probability_equal) == (0.0, 1.0)
+
+
+def test_the_pv_module_example_against_itself_is_equal_in_every_iteration() -> None:
+    example = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
+    same = compare_uncertain(example, example, 200, seed=1)
+    assert (same.probability_a_lower, same.probability_equal) == (0.0, 1.0)
+    assert same.shared_factors == [
+        "cn-electricity-footprint/cn-footprint-national-2023",
+        "tiangong-materials/aluminium-primary-ingot-cn-2008",
+    ]
 
 
 def test_a_process_inputs_amount_and_a_negative_factor(tmp_path: Path) -> None:

@@ -42,6 +42,7 @@ __all__ = ["MAX_SAMPLES", "Source", "compare_uncertain", "footprint_uncertainty"
 Source = PreparedModel | ModelBundle | ProductModel | str | Path
 MAX_SAMPLES = 2000  # totals kept for charts; more iterations are thinned evenly
 Z_975 = 1.959963984540054  # the standard normal's 97.5th percentile: a 95 % range is mean +- Z_975 sd
+TIE = 1e-9  # relative difference below which two sampled totals count as equal (round-off, not the products)
 FLOW = 1  # the one elementary flow of the sampled system: kg CO2e
 # A distribution as the engine's columns: (kind, loc, scale, minimum, maximum, negative)
 Spread = tuple[int, float, float, float, float, bool]
@@ -109,6 +110,8 @@ def compare_uncertain(
     result = _run(layout.system(), [{root_a: 1.0}, {root_b: 1.0}], iterations, seed, processes, 10, None)
     layout.check(result, [(0, first), (1, second)])
     samples_a, samples_b = result.samples(TOTAL, 0), result.samples(TOTAL, 1)
+    # two totals within round-off of each other are equal: the same model twice is never "lower" by 1e-13
+    tie = TIE * np.maximum(np.abs(samples_a), np.abs(samples_b))
     notes = list(layout.notes)
     unit_a, unit_b = first.model.declared_unit, second.model.declared_unit
     if (unit_a.amount, unit_a.unit) != (unit_b.amount, unit_b.unit):
@@ -127,8 +130,8 @@ def compare_uncertain(
         a=_summary(samples_a, float(result.deterministic[0, 0])),
         b=_summary(samples_b, float(result.deterministic[0, 1])),
         difference=_summary(samples_b - samples_a, float(result.deterministic[0, 1] - result.deterministic[0, 0])),
-        probability_a_lower=float(np.mean(samples_a < samples_b)),
-        probability_equal=float(np.mean(samples_a == samples_b)),
+        probability_a_lower=float(np.mean(samples_b - samples_a > tie)),
+        probability_equal=float(np.mean(np.abs(samples_b - samples_a) <= tie)),
         shared_factors=sorted(layout.shared()),
         notes=notes,
     )
@@ -234,6 +237,7 @@ class _FactorColumn:
     column: int
     key: str
     label: tuple[str, str]
+    uncertain: bool
 
 
 class _Layout:
@@ -309,7 +313,7 @@ class _Layout:
                 f"factor {line.factor.key} ({line.factor.name})",
                 f"排放因子 {line.factor.key}（{line.factor.name_zh or line.factor.name}）",
             )
-            factor = self.factors[key] = _FactorColumn(column, line.factor.key, label)
+            factor = self.factors[key] = _FactorColumn(column, line.factor.key, label, spread is not None)
             self.tech.append((column, column, 1.0, None))
             self.bio.append((FLOW, column, value, spread))
             self.labels[("biosphere", FLOW, column)] = label
@@ -337,8 +341,8 @@ class _Layout:
         )
 
     def shared(self) -> list[str]:
-        """The factors that more than one model uses, when several are laid out."""
-        return [f.key for f in self.factors.values() if len(self.users.get(f.column, ())) > 1]
+        """The uncertain factors that more than one model uses (one draw for all), when several are laid out."""
+        return [f.key for f in self.factors.values() if f.uncertain and len(self.users.get(f.column, ())) > 1]
 
     def system(self) -> UncertainSystem:
         groups = {
