@@ -70,10 +70,10 @@ def variant(
         if parameters and parameter["name"] in parameters:
             # a scenario may leave the sensitivity range: the range is not the variant's
             parameter.update(value=float(parameters[parameter["name"]]), low=None, high=None)
-    for place, activity in model.activities():
+    for place, line in model.activities():
         _at(data, place)["uncertainty"] = None
-        if factors and activity.factor in factors:
-            _at(data, place).update(factor=factors[activity.factor], factor_uncertainty=None)
+        if factors and line.factor is not None and line.factor in factors:
+            _at(data, place).update(factor=factors[line.factor], factor_uncertainty=None)
     for change in lines:
         activity = _at(data, model.find_line(change.line))
         if change.amount is not None:
