@@ -156,8 +156,9 @@ def test_a_formula_with_an_unknown_parameter_is_named_at_its_line() -> None:
     with pytest.raises(DataFormatError) as caught:
         parse_model(data, "m.yaml")
     problem = caught.value.problems[0]
-    assert (problem.place, problem.id) == ("stages[0].activities[0]", "unknown_parameter")
-    assert "amount: 'distance * 0.01' uses 'distance'" in problem.message and "parameters: none" in problem.message
+    assert (problem.place, problem.id) == ("stages[0].activities[0].amount", "unknown_parameter")
+    assert "a formula of the model's parameters: 'distance * 0.01' uses 'distance'" in problem.message
+    assert "parameters: none" in problem.message
 
 
 def test_a_scenario_whose_factor_is_unknown_names_the_scenario(tmp_path: Path) -> None:

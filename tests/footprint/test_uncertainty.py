@@ -299,6 +299,7 @@ def test_a_factor_spread_that_does_not_hold_the_factors_value_is_named(tmp_path:
         footprint_uncertainty(path, 10, seed=1)
     problem = caught.value.problems[0]
     assert problem.place == "stages[0].activities[0].factor_uncertainty" and "outside" in problem.message
+    assert (problem.source, problem.id) == (str(path), "uncertainty_range")
 
 
 # -- the command line ---------------------------------------------------------------------------------------------

@@ -187,17 +187,25 @@ class Activity(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _formula(cls, data: Any) -> Any:
-        """An amount written as a formula (text) is computed with the model's parameters; ``formula`` keeps it."""
+        """An amount written as a formula (text) is kept in ``formula``; ``_amount`` computes it."""
         if not isinstance(data, dict):
             return data
         formula = data["amount"] if isinstance(data.get("amount"), str) else data.get("formula")
         if not isinstance(formula, str):
             return data
+        return {**data, "amount": formula, "formula": formula}
+
+    @field_validator("amount", mode="before")
+    @classmethod
+    def _amount(cls, value: Any) -> Any:
+        """A formula's value with the model's parameters; a problem at the amount naming what is wrong."""
+        if not isinstance(value, str):
+            return value
         try:
-            value = evaluate(formula, _PARAMETERS.get())
+            return evaluate(value, _PARAMETERS.get())
         except FormulaError as exc:
-            raise _problem(exc.id, f"amount: {exc}") from None
-        return {**data, "amount": value, "formula": formula}
+            message = f"Input should be a valid number, or a formula of the model's parameters: {exc}"
+            raise _problem(exc.id, message) from None
 
     @model_validator(mode="after")
     def _one_link(self) -> Activity:

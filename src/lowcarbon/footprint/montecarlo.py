@@ -61,7 +61,7 @@ def footprint_uncertainty(
     """Monte Carlo statistics of the footprint's total and of each stage, and the inputs that drive its variance."""
     prepared = source if isinstance(source, PreparedModel) else prepare(source, library)
     layout = _Layout()
-    root, stages = layout.add(prepared, "")
+    root, stages = layout.add(prepared, "", _name(source))
     system = layout.system()
     demands = [{root: 1.0}, *({column: 1.0} for column in stages.values())]
     result = _run(system, demands, iterations, seed, processes, contributors, progress)
@@ -105,8 +105,8 @@ def compare_uncertain(
     first = a if isinstance(a, PreparedModel) else prepare(a, library)
     second = b if isinstance(b, PreparedModel) else prepare(b, library)
     layout = _Layout()
-    root_a, _ = layout.add(first, "A: ")
-    root_b, _ = layout.add(second, "B: ")
+    root_a, _ = layout.add(first, "A: ", _name(a))
+    root_b, _ = layout.add(second, "B: ", _name(b))
     result = _run(layout.system(), [{root_a: 1.0}, {root_b: 1.0}], iterations, seed, processes, 10, None)
     layout.check(result, [(0, first), (1, second)])
     samples_a, samples_b = result.samples(TOTAL, 0), result.samples(TOTAL, 1)
@@ -168,6 +168,16 @@ def _run(
         contributors=contributors,
         progress=progress,
     )
+
+
+def _name(source: Source) -> str:
+    """How problems name the model: its file, else its product."""
+    if isinstance(source, ModelBundle):
+        return source.source
+    if isinstance(source, (str, Path)):
+        return str(source)
+    model = source.model if isinstance(source, PreparedModel) else source
+    return model.product.name
 
 
 def _summary(samples: np.ndarray, deterministic: float) -> dict[str, float]:
@@ -252,8 +262,8 @@ class _Layout:
         self.notes: list[str] = []
         self.next_id = 1
 
-    def add(self, prepared: PreparedModel, prefix: str) -> tuple[int, dict[str, int]]:
-        """Lay out one model; its root's and its stages' column ids in the sampled system."""
+    def add(self, prepared: PreparedModel, prefix: str, source: str) -> tuple[int, dict[str, int]]:
+        """Lay out one model (``source`` names its file in problems); its root's and stages' column ids."""
         built, model = prepared.built, prepared.model
         system = built.system
         offset = self.next_id - 1
@@ -278,8 +288,7 @@ class _Layout:
                 elif line.column in amounts:
                     self._process_line(model, line, amounts[line.column], offset, prefix)
             except PydanticCustomError as exc:  # a spread that does not fit its value
-                message = exc.message()
-                problems.append(Problem(message, f"{line.place}.factor_uncertainty", "model", "uncertainty_range"))
+                problems.append(Problem(exc.message(), f"{line.place}.factor_uncertainty", source, exc.type))
         if problems:
             raise DataFormatError(problems=problems, what="model")
         return built.root + offset, {name: column + offset for name, column in built.stages.items()}
