@@ -29,34 +29,19 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from lowcarbon.bounded import parse_json, parse_yaml
 from lowcarbon.errors import DataFormatError, Problem
 from lowcarbon.footprint.bundle import ModelBundle
-from lowcarbon.footprint.formula import NAME_PATTERN, FormulaError, evaluate
-from lowcarbon.text import control_problem
+from lowcarbon.footprint.formula import FormulaError, evaluate
+from lowcarbon.footprint.strict import StrictModel as StrictModel  # the base of every model value, here as before
+from lowcarbon.footprint.variation import MESSAGES_ZH as MESSAGES_ZH
+from lowcarbon.footprint.variation import Parameter, Scenario, Uncertainty, problem
 
 Rating = Annotated[float, Field(ge=1, le=5)]
 STAGES = ("raw_material_acquisition", "production", "distribution", "use", "end_of_life")
-
-
-class StrictModel(BaseModel):
-    """Unknown fields are errors (typos are caught), NaN and infinity are no numbers, texts have no control
-    characters (a NUL, which PostgreSQL cannot store, or a bell), values are frozen."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _plain_text(cls, value: Any) -> Any:
-        texts = value if isinstance(value, (list, tuple)) else (value,)
-        for text in texts:
-            problem = control_problem(text, multiline=True) if isinstance(text, str) else None
-            if problem is not None:
-                raise ValueError(problem)
-        return value
 
 
 class DataQualityRatings(StrictModel):
@@ -69,101 +54,8 @@ class DataQualityRatings(StrictModel):
     reliability: Rating | None = None
 
 
-Score = Annotated[int, Field(ge=1, le=5, strict=True)]
-
 # The model's parameters while it is validated: its activities' formulas are computed with them.
 _PARAMETERS: ContextVar[Mapping[str, float]] = ContextVar("model_parameters", default=MappingProxyType({}))
-
-#: The Chinese message of each problem id this module adds (the English one is the problem's message).
-MESSAGES_ZH = {
-    "uncertainty_fields": "不确定性字段与分布类型不符：对数正态给 gsd 或 sigma，正态给 std，"
-    "均匀和三角给 minimum 与 maximum，谱系矩阵给五项评分和 basic_uncertainty",
-    "uncertainty_range": "不确定性范围须包含确定值（数量或因子值），且 minimum 小于 maximum",
-    "lognormal_zero": "对数正态分布的中位数须大于 0：数量为 0 的活动不能用对数正态分布",
-    "factor_uncertainty_process": "factor_uncertainty 只用于关联排放因子的活动；过程的不确定性写在过程的输入上",
-    "factor_uncertainty_conflict": "同一排放因子只能有一个不确定性：只写一次，或各处写法相同",
-    "unknown_parameter": "公式使用了模型未声明的参数：请在 parameters 中声明或更正拼写",
-    "bad_formula": "公式只能包含数字、参数名、+ - * / 和括号",
-    "formula_too_long": "公式过长",
-    "formula_not_finite": "公式在这些参数值下不是有限数",
-    "parameter_range": "参数须满足 low ≤ value ≤ high",
-    "unknown_line": "情景引用的活动不存在或不唯一：写它的位置（如 stages[0].activities[1]）或唯一的名称",
-    "scenario_change": "情景修改活动时须给出 amount 或 factor",
-    "unknown_factor_link": "情景替换的排放因子没有被任何活动使用",
-    "repeated_name": "名称须唯一",
-}
-
-
-def _problem(id: str, message: str) -> PydanticCustomError:
-    """A validation problem with a stable id (its type) for translations; braces would be read as a template."""
-    return PydanticCustomError(id, message.replace("{", "(").replace("}", ")"))
-
-
-class Pedigree(StrictModel):
-    """The pedigree matrix's five data-quality scores of a value, 1 (best) to 5 (ecoinvent v3's indicators)."""
-
-    reliability: Score
-    completeness: Score
-    temporal: Score
-    geographical: Score
-    technological: Score
-
-
-class Uncertainty(StrictModel):
-    """The spread of a value around its deterministic value (an amount, or a factor's kg CO2e per unit).
-
-    lognormal: ``gsd`` (geometric standard deviation, exp of sigma; not squared) or ``sigma`` (standard deviation of
-    ln), the value being the median; or ``pedigree`` scores and ``basic_uncertainty`` (ecoinvent's basic uncertainty
-    factor, a squared GSD as ecoinvent tabulates it, e.g. 1.05). normal: ``std``, the value being the mean.
-    uniform: ``minimum`` and ``maximum``. triangular: ``minimum`` and ``maximum``, the value being the mode.
-    """
-
-    distribution: Literal["lognormal", "normal", "uniform", "triangular"] = "lognormal"
-    gsd: float | None = Field(default=None, gt=1)
-    sigma: float | None = Field(default=None, gt=0)
-    std: float | None = Field(default=None, gt=0)
-    minimum: float | None = None
-    maximum: float | None = None
-    pedigree: Pedigree | None = None
-    basic_uncertainty: float | None = Field(default=None, ge=1)
-    source: str = ""
-
-    @model_validator(mode="after")
-    def _fields(self) -> Uncertainty:
-        given = {
-            name
-            for name in ("gsd", "sigma", "std", "minimum", "maximum", "pedigree", "basic_uncertainty")
-            if getattr(self, name) is not None
-        }
-        allowed: dict[str, list[set[str]]] = {
-            "lognormal": [{"gsd"}, {"sigma"}, {"pedigree", "basic_uncertainty"}],
-            "normal": [{"std"}],
-            "uniform": [{"minimum", "maximum"}],
-            "triangular": [{"minimum", "maximum"}],
-        }
-        if given not in allowed[self.distribution]:
-            forms = " or ".join(", ".join(sorted(form)) for form in allowed[self.distribution])
-            raise _problem(
-                "uncertainty_fields",
-                f"a {self.distribution} uncertainty takes {forms}; got {', '.join(sorted(given)) or 'nothing'}",
-            )
-        if self.minimum is not None and self.maximum is not None and not self.minimum < self.maximum:
-            raise _problem("uncertainty_range", "minimum must be below maximum")
-        return self
-
-    def check_value(self, value: float, what: str) -> None:
-        """ValueError (problem) when ``value``, the deterministic value, cannot be this distribution's centre."""
-        if self.distribution == "lognormal" and not value > 0:
-            raise _problem(
-                "lognormal_zero",
-                f"a lognormal uncertainty needs a {what} above 0 (its median); use normal, uniform or triangular",
-            )
-        if self.minimum is not None and self.maximum is not None and not self.minimum <= value <= self.maximum:
-            raise _problem(
-                "uncertainty_range",
-                f"the {what} {value:g} lies outside minimum {self.minimum:g} .. maximum {self.maximum:g}; the "
-                f"range must hold it",
-            )
 
 
 class Activity(StrictModel):
@@ -205,7 +97,7 @@ class Activity(StrictModel):
             return evaluate(value, _PARAMETERS.get())
         except FormulaError as exc:
             message = f"Input should be a valid number, or a formula of the model's parameters: {exc}"
-            raise _problem(exc.id, message) from None
+            raise problem(exc.id, message) from None
 
     @model_validator(mode="after")
     def _one_link(self) -> Activity:
@@ -214,7 +106,7 @@ class Activity(StrictModel):
         if self.uncertainty is not None:
             self.uncertainty.check_value(self.amount, "amount")
         if self.factor_uncertainty is not None and self.factor is None:
-            raise _problem(
+            raise problem(
                 "factor_uncertainty_process",
                 "factor_uncertainty belongs to a line linked to a factor; give a process's uncertainty on its inputs",
             )
@@ -225,7 +117,7 @@ class Stage(StrictModel):
     """A life-cycle stage and its activities, amounts per declared unit."""
 
     name: str
-    activities: list[Activity] = []
+    activities: list[Activity] = Field(default_factory=list)
 
 
 class Output(StrictModel):
@@ -246,7 +138,7 @@ class Process(StrictModel):
     name: str = ""
     outputs: list[Output] = Field(min_length=1)
     allocation: Literal["mass", "energy", "economic"] | None = None
-    inputs: list[Activity] = []
+    inputs: list[Activity] = Field(default_factory=list)
 
     @property
     def allocation_field(self) -> str | None:
@@ -299,7 +191,7 @@ class BiogenicCarbon(StrictModel):
 class Product(StrictModel):
     name: str
     name_zh: str | None = None
-    ids: list[str] = []  # e.g. URNs such as urn:gtin:06901234567892
+    ids: list[str] = Field(default_factory=list)  # e.g. URNs such as urn:gtin:06901234567892
 
 
 class DeclaredUnit(StrictModel):
@@ -327,55 +219,6 @@ class ReferencePeriod(StrictModel):
         return self
 
 
-class Parameter(StrictModel):
-    """A named value that activity amounts can use in formulas; ``low`` and ``high`` bound the sensitivity run."""
-
-    name: str = Field(pattern=NAME_PATTERN)
-    value: float
-    unit: str = ""
-    low: float | None = None
-    high: float | None = None
-    name_zh: str | None = None
-    description: str = ""
-    source: str = ""
-
-    @model_validator(mode="after")
-    def _range(self) -> Parameter:
-        low = self.value if self.low is None else self.low
-        high = self.value if self.high is None else self.high
-        if not low <= self.value <= high:
-            raise _problem("parameter_range", f"give low <= value <= high; got {self.low}, {self.value}, {self.high}")
-        return self
-
-
-class LineChange(StrictModel):
-    """A scenario's change to one line: its amount (a number or a formula) or the factor it links."""
-
-    line: str  # the line's place, e.g. "stages[0].activities[1]", or its name when no other line has it
-    amount: float | str | None = None
-    factor: str | None = None
-
-    @model_validator(mode="after")
-    def _something(self) -> LineChange:
-        if self.amount is None and self.factor is None:
-            raise _problem("scenario_change", "give the line's new amount, its new factor, or both")
-        if isinstance(self.amount, float) and self.amount < 0:
-            raise _problem("scenario_change", "an amount is 0 or more; a credit is an avoided line")
-        return self
-
-
-class Scenario(StrictModel):
-    """A named variant of the model: parameters set to other values, lines given other amounts or factors."""
-
-    name: str = Field(min_length=1)
-    name_zh: str | None = None
-    description: str = ""
-    description_zh: str = ""
-    parameters: dict[str, float] = {}
-    factors: dict[str, str] = {}  # a factor key -> the key that replaces it on every line (e.g. another grid mix)
-    lines: list[LineChange] = []
-
-
 class ProductModel(StrictModel):
     """A whole product model file."""
 
@@ -387,15 +230,17 @@ class ProductModel(StrictModel):
     gwp: Literal["AR6", "AR5"] = "AR6"
     reference_period: ReferencePeriod | None = None
     pcr: str | None = None
-    factor_files: list[str] = []  # CSV, Excel or ILCD files of factors, relative to the model file
+    # CSV, Excel or ILCD files of factors, relative to the model file
+    factor_files: list[str] = Field(default_factory=list)
     fossil_carbon_content_kg_c: float | None = Field(default=None, ge=0)  # PACT v3 fossilCarbonContent
-    omitted_stages: dict[str, str] = {}  # a life-cycle stage left out of a CFP -> why (ISO 14067 6.3.4)
+    # a life-cycle stage left out of a CFP -> why (ISO 14067 6.3.4)
+    omitted_stages: dict[str, str] = Field(default_factory=dict)
     cut_off: CutOff = CutOff()
     biogenic_carbon: BiogenicCarbon | None = None
-    parameters: list[Parameter] = []  # before stages: their formulas use them
+    parameters: list[Parameter] = Field(default_factory=list)  # before stages: their formulas use them
     stages: list[Stage] = Field(min_length=1)
-    processes: list[Process] = []
-    scenarios: list[Scenario] = []
+    processes: list[Process] = Field(default_factory=list)
+    scenarios: list[Scenario] = Field(default_factory=list)
 
     @model_validator(mode="wrap")
     @classmethod
@@ -423,7 +268,7 @@ class ProductModel(StrictModel):
         ):
             repeated = sorted({n for n in names if names.count(n) > 1})
             if repeated:
-                raise _problem("repeated_name", f"{what} names must be unique; repeated: {repeated}")
+                raise problem("repeated_name", f"{what} names must be unique; repeated: {repeated}")
         self._check_factor_uncertainty()
         self._check_scenarios()
         return self
@@ -443,7 +288,7 @@ class ProductModel(StrictModel):
         places = [place for place, activity in self.activities() if line in (place, activity.name)]
         if len(set(places)) != 1:
             how = "no line has" if not places else f"{len(places)} lines have"
-            raise _problem(
+            raise problem(
                 "unknown_line",
                 f"{how} the place or name {line!r}; name a line by its place, e.g. stages[0].activities[1], or by a "
                 "name no other line has",
@@ -457,7 +302,7 @@ class ProductModel(StrictModel):
                 continue
             first = given.setdefault(activity.factor, (place, activity.factor_uncertainty))
             if first[1] != activity.factor_uncertainty:
-                raise _problem(
+                raise problem(
                     "factor_uncertainty_conflict",
                     f"{place}: factor {activity.factor} has another factor_uncertainty at {first[0]}; a factor has one "
                     "uncertainty wherever it is used: give it once, or the same everywhere",
@@ -468,7 +313,7 @@ class ProductModel(StrictModel):
         for s, scenario in enumerate(self.scenarios):
             unknown = sorted(set(scenario.parameters) - known)
             if unknown:
-                raise _problem(
+                raise problem(
                     "unknown_parameter",
                     f"scenarios[{s}] ({scenario.name}) sets {unknown}, which are not parameters of the model (its "
                     f"parameters: {', '.join(sorted(known)) or 'none'}); declare them under parameters",
@@ -476,7 +321,7 @@ class ProductModel(StrictModel):
             used = {activity.factor for _, activity in self.activities()}
             unused = sorted(set(scenario.factors) - used)
             if unused:
-                raise _problem(
+                raise problem(
                     "unknown_factor_link",
                     f"scenarios[{s}] ({scenario.name}) replaces {unused}, which no line links; give a factor key a "
                     "line of the model uses",
@@ -485,12 +330,12 @@ class ProductModel(StrictModel):
                 try:
                     self.find_line(change.line)
                 except PydanticCustomError as exc:
-                    raise _problem(exc.type, f"scenarios[{s}].lines[{c}]: {exc.message()}") from None
+                    raise problem(exc.type, f"scenarios[{s}].lines[{c}]: {exc.message()}") from None
                 if isinstance(change.amount, str):
                     try:
                         evaluate(change.amount, {p.name: p.value for p in self.parameters})
                     except FormulaError as exc:
-                        raise _problem(exc.id, f"scenarios[{s}].lines[{c}].amount: {exc}") from None
+                        raise problem(exc.id, f"scenarios[{s}].lines[{c}].amount: {exc}") from None
 
 
 def load_model(path: str | Path) -> ProductModel:

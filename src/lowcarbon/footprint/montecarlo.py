@@ -33,9 +33,10 @@ from lowcarbon.factors import Factor, FactorLibrary, load_set
 from lowcarbon.footprint.build import TOTAL, Line
 from lowcarbon.footprint.bundle import ModelBundle
 from lowcarbon.footprint.compute import PreparedModel, prepare
-from lowcarbon.footprint.model import ProductModel, Uncertainty
+from lowcarbon.footprint.model import ProductModel
 from lowcarbon.footprint.pedigree import pedigree_sigma
 from lowcarbon.footprint.uncertainty import Contributor, FootprintUncertainty, UncertainComparison
+from lowcarbon.footprint.variation import Uncertainty
 
 __all__ = ["MAX_SAMPLES", "Source", "compare_uncertain", "footprint_uncertainty", "sigma_of"]
 

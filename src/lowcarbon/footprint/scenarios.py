@@ -22,9 +22,10 @@ from lowcarbon.errors import DataFormatError
 from lowcarbon.factors import FactorLibrary
 from lowcarbon.footprint.bundle import ModelBundle
 from lowcarbon.footprint.compute import compute, prepare_read, read_bundle_model
-from lowcarbon.footprint.model import LineChange, ProductModel, parse_model_errors
+from lowcarbon.footprint.model import ProductModel, parse_model_errors
 from lowcarbon.footprint.result import Footprint
 from lowcarbon.footprint.uncertainty import ScenarioResult, SensitivityCase
+from lowcarbon.footprint.variation import LineChange
 
 __all__ = ["Study", "scenarios", "sensitivity", "variant"]
 
