@@ -1,6 +1,7 @@
 """lowcarbon's Monte Carlo against bw2calc's on the engine benchmark's system, in one run, from one datapackage.
 
     python benchmarks/monte_carlo.py [--activities 20000] [--iterations 1000] [--direct-iterations 100]
+                                     [--processes 1] [--dask tcp://HOST:PORT | --dask local]
 
 Builds the system of ``engine_vs_brightway.py`` (``lowcarbon.engine.synthetic.generate``, same defaults) with a
 distribution on every technosphere and biosphere exchange (``synthetic.exchange_distributions``: normal production
@@ -9,6 +10,10 @@ datapackage (inputs positive with flip arrays and a ``distributions`` array, as 
 characterization vector's package from ``engine_vs_brightway.write_brightway``), and samples one demand's score:
 
 - lowcarbon: ``monte_carlo`` (warm-started BiCGSTAB per sample; ``--processes`` to share the iterations);
+- with ``--dask``, lowcarbon again on a Dask cluster (``lowcarbon.scale``): the scheduler at that address, or with
+  ``local`` a ``distributed.LocalCluster`` of two single-threaded worker processes on 127.0.0.1; the output checks
+  that its scores are those of the local run, bit for bit (same seed). The local cluster's workers run without
+  Dask's ``MALLOC_TRIM_THRESHOLD_=65536`` (see ``lowcarbon.scale``);
 - bw2calc ``IterativeLCA(..., use_distributions=True)``, ``next(lca)`` per iteration;
 - bw2calc ``LCA(..., use_distributions=True)`` (its default direct solver, PARDISO when installed), for
   ``--direct-iterations`` only when that is fewer than ``--iterations``: its total is then extrapolated, and its
@@ -85,7 +90,7 @@ def run_brightway(kind: Any, demand: dict[int, float], paths: list[Path], iterat
 
 
 def run_lowcarbon(
-    demand: dict[int, float], paths: list[Path], iterations: int, seed: int, processes: int
+    demand: dict[int, float], paths: list[Path], iterations: int, seed: int, processes: int, executor: Any = None
 ) -> dict[str, Any]:
     start = time.perf_counter()
     model = load_uncertain_system(paths)
@@ -95,13 +100,14 @@ def run_lowcarbon(
     def mark(done: int) -> None:
         marks.append((time.perf_counter(), done))
 
-    result = monte_carlo(model, demand, iterations, seed, processes=processes, progress=mark)
+    result = monte_carlo(model, demand, iterations, seed, processes=processes, executor=executor, progress=mark)
     per_block = [(t1 - t0) / (d1 - d0) for (t0, d0), (t1, d1) in itertools.pairwise(marks) if d1 > d0]
     return {
         "scores": result.samples(),
         "per_iteration": statistics.median(per_block),
         "setup": setup,
         "total": marks[-1][0] - marks[0][0],
+        "first_block": marks[1][0] - marks[0][0],  # includes, on a cluster, shipping the system and building solvers
         "uncertain": model.uncertain_count,
         "stages": dict(result.solver_stats),
         "top": result.variance_contributions()[:3],
@@ -116,6 +122,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--direct-iterations", type=int, default=100, help="bw2calc's direct LCA (slow)")
     parser.add_argument("--processes", type=int, default=1, help="lowcarbon's processes")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--dask", metavar="ADDRESS", help="also run lowcarbon on this Dask scheduler ('local': start one)"
+    )
     args = parser.parse_args(argv)
 
     import bw2calc
@@ -136,6 +145,8 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             (f"lowcarbon monte_carlo ({args.processes} process{'es' * (args.processes > 1)})", args.iterations, ours)
         )
+        if args.dask:
+            rows.append(run_on_dask(args.dask, demand, paths, args.iterations, args.seed, ours))
         iterative = run_brightway(bw2calc.IterativeLCA, demand, paths, args.iterations, args.seed)
         rows.append(("bw2calc IterativeLCA", args.iterations, iterative))
         direct_count = min(args.direct_iterations, args.iterations)
@@ -166,13 +177,49 @@ def main(argv: list[str] | None = None) -> int:
     gap = np.max(np.abs(direct["scores"] - shared) / np.abs(shared))
     print(f"bw2calc's LCA and IterativeLCA drew the same samples (same seed): scores within {gap:.1e} relative")
     print()
+    for name, _, row in rows:
+        if "first_block" in row:
+            print(f"{name}: first block of {BLOCK} after {row['first_block']:.2f} s (the run's preparation included)")
     for name, count, row in rows[1:]:
+        if "first_block" in row:
+            continue
         compare(name, ours["scores"], row["scores"], ours["per_iteration"], row["per_iteration"], count)
     print()
     print("largest contributions to variance (squared Spearman rank correlation):")
     for c in ours["top"]:
         print(f"  {c.matrix} ({c.row}, {c.column}): {c.spearman_squared:.3f}")
     return 0
+
+
+def run_on_dask(
+    address: str, demand: dict[int, float], paths: list[Path], iterations: int, seed: int, local: dict[str, Any]
+) -> tuple[str, int, dict[str, Any]]:
+    """lowcarbon's run on a Dask cluster (started here for ``local``), checked against the local run's scores."""
+    from contextlib import ExitStack
+
+    from lowcarbon.scale import executor_from_environ
+
+    with ExitStack() as stack:
+        if address == "local":
+            import dask
+            from distributed import LocalCluster
+
+            # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which also stops glibc from raising
+            # its mmap threshold: every temporary vector of a sample is then mapped and faulted in afresh, and a
+            # block takes about 2.4 times as long (measured); lowcarbon's workers should run without it
+            dask.config.set({"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None})
+            cluster = LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            )
+            address = stack.enter_context(cluster).scheduler_address
+        executor = executor_from_environ({"LOWCARBON_DASK_SCHEDULER": address})
+        assert executor is not None
+        stack.callback(executor.shutdown)
+        workers = len(executor.client.scheduler_info()["workers"])
+        row = run_lowcarbon(demand, paths, iterations, seed, 1, executor)
+    same = np.array_equal(row["scores"], local["scores"])
+    print(f"lowcarbon on Dask ({address}, {workers} workers): scores identical to the local run's: {same}")
+    return f"lowcarbon monte_carlo (Dask, {workers} workers)", iterations, row
 
 
 def compare(name: str, ours: np.ndarray, theirs: np.ndarray, our_time: float, their_time: float, count: int) -> None:

@@ -12,6 +12,11 @@ function on a worker, and ``share`` scatters a value to every worker once (what 
 system it samples; see ``lowcarbon.engine.montecarlo``). The platform's ``DaskRunner`` (``platform.dask_jobs``)
 connects through ``connect`` too, from its ``dask_scheduler`` setting, which reads the same variable.
 
+The workers need lowcarbon installed, and should run without the ``MALLOC_TRIM_THRESHOLD_=65536`` that Dask's nanny
+sets for them (in the workers' Dask configuration: ``distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_:
+null``): an explicit trim threshold also stops glibc from raising its mmap threshold, so every temporary vector of a
+Monte Carlo sample is mapped and faulted in afresh, and a block took 2.4 times as long on the benchmark's system.
+
 A leaf: it imports ``distributed`` only when a scheduler is asked for, so the package works without the extra
 ``dask``; it answers ``DaskNotInstalled`` then, and ``DaskUnavailable`` when the scheduler does not answer within
 ``CONNECT_SECONDS``.

@@ -14,17 +14,17 @@ import pytest
 import sqlalchemy as sa
 from distributed import LocalCluster
 from sqlalchemy import Engine
+from test_jobs import ended, submit, wait_until  # the local runners' tests, beside this file: their waiting helpers
 
 from lowcarbon.platform.dask_jobs import DaskRunner
 from lowcarbon.platform.database import session_factory
-from lowcarbon.platform.jobs import InlineRunner, JobKind, JobRegistry, JobRunner, JobStatus, create_runner
+from lowcarbon.platform.jobs import InlineRunner, JobKind, JobRegistry, JobStatus, create_runner
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import Job
 from support.dask_support import local_cluster
 from support.job_support import double, nap, wait_for_go
 
 FINISHED: list[JobStatus] = []
-WAIT_SECONDS = 20.0
 
 
 def remember(session: object, job: JobStatus, audit: object) -> None:
@@ -61,26 +61,6 @@ def on_dask(engine: Engine, cluster: LocalCluster) -> Iterator[Callable[..., Das
     yield make
     for runner in made:
         runner.shutdown()
-
-
-def wait_until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} did not happen within {WAIT_SECONDS} s")
-        time.sleep(0.05)
-
-
-def ended(runner: JobRunner, job_id: int) -> JobStatus:
-    wait_until(lambda: (status := runner.status(job_id)) is not None and status.status in ("done", "failed"), "end")
-    status = runner.status(job_id)
-    assert status is not None
-    return status
-
-
-def submit(runner: JobRunner, *jobs: tuple[str, dict[str, Any]]) -> list[int]:
-    with runner.sessions.begin() as session:
-        return [runner.submit(session, kind, payload, organisation_id=None) for kind, payload in jobs]
 
 
 def test_settings_choose_the_dask_runner(engine: Engine, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
