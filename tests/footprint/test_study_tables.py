@@ -28,7 +28,7 @@ from support.study_support import (
 )
 
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
-STUDIES_TABLES = ("products", "studies", "study_files", "library_files", "study_library_files")
+STUDIES_TABLES = ("products", "studies", "study_files", "library_files", "study_library_files", "monte_carlo_runs")
 LIBRARY_COLUMNS = [
     "id",
     "organisation_id",
@@ -89,7 +89,7 @@ def test_the_studies_branch_goes_down_alone(settings: Settings) -> None:
     assert current_revisions(settings) == ("0004",)
     assert not set(STUDIES_TABLES) & set(_inspect(settings)) and "jobs" in _inspect(settings)
     upgrade(settings)
-    assert current_revisions(settings) == ("studies_0005",)
+    assert "studies_0006" in current_revisions(settings)  # beside the pact branch's head
 
 
 def _seed_creators(settings: Settings) -> tuple[int, int]:
@@ -213,9 +213,9 @@ def test_the_newest_revisions_go_down_and_up_with_a_study_kept(migrated: Setting
         study = submit(client, create_product(client), TSHIRT_MODEL.read_text(encoding="utf-8"), files=files)
     downgrade(migrated, "studies_0003")
     downgrade(migrated, "0003")
-    assert current_revisions(migrated) == ("studies_0003",)
+    assert "studies_0003" in current_revisions(migrated)
     upgrade(migrated)
-    assert current_revisions(migrated) == ("studies_0005",)
+    assert "studies_0006" in current_revisions(migrated)  # beside the pact branch's head
     with client_for(migrated, acme.editor) as client:
         kept = client.get(f"/api/studies/{study['id']}").json()
         assert kept["status"] == "done" and kept["total"] is not None
@@ -305,7 +305,7 @@ def test_a_study_linking_the_library_survives_the_upgrade_and_keeps_the_branch_u
         study = submit(client, create_product(client), BRACKET_MODEL)
     with pytest.raises(RuntimeError, match="1 copies of library files kept with studies"):
         downgrade(migrated, "studies_0004")
-    assert current_revisions(migrated) == ("studies_0005",)
+    assert "studies_0006" in current_revisions(migrated)  # beside the pact branch's head
     with client_for(migrated, acme.editor) as client:
         kept = client.get(f"/api/studies/{study['id']}").json()
     assert kept["status"] == "done" and kept["total"] == pytest.approx(BRACKET_TOTAL)

@@ -123,6 +123,11 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/api/studies/{study_id}/files"): OWN_ORGANISATION,
     ("GET", "/api/studies/{study_id}/files/{name:path}"): OWN_ORGANISATION,  # the study's factors.csv
     ("GET", "/api/products/{product_id}/comparison"): OWN_ORGANISATION,
+    ("POST", "/api/studies/{study_id}/monte-carlo"): OWN_ORGANISATION_EDITORS,  # a run of 10 iterations
+    ("GET", "/api/studies/{study_id}/monte-carlo"): OWN_ORGANISATION,  # the study has a run from the start
+    # The study's report (lowcarbon.report.routes): whoever may read the study.
+    ("GET", "/api/studies/{study_id}/report.pdf"): OWN_ORGANISATION,
+    ("GET", "/api/studies/{study_id}/report.html"): OWN_ORGANISATION,
     # The organisation's factor library (the file in the path is the owner's; each DELETE takes a new one of its).
     ("POST", "/api/factor-files"): EDITORS,  # another organisation's editor or client adds one to their own
     ("GET", "/api/factor-files"): READERS,  # each caller sees their own organisation's
@@ -149,6 +154,8 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/products/{product_id}/studies"): OWN_EDITOR_PAGES,
     ("GET", "/studies/{study_id}"): OWN_PAGES,
     ("GET", "/studies/{study_id}/status"): OWN_PAGES,
+    ("POST", "/studies/{study_id}/monte-carlo"): OWN_EDITOR_PAGES,
+    ("GET", "/studies/{study_id}/monte-carlo"): OWN_PAGES,
     ("GET", "/factors"): PAGES,
     ("GET", "/factors/{key:path}"): PAGES,  # a shipped factor, which every organisation sees
     ("GET", "/factor-files"): PAGES,
@@ -322,6 +329,8 @@ def _world(settings: Settings) -> Iterator[World]:
         study = client.post(f"/api/products/{product_id}/studies", json=body, headers=headers)
         assert study.status_code == 202, study.text
         assert client.get(f"/api/studies/{study.json()['id']}", headers=headers).json()["status"] == "done"
+        run = client.post(f"/api/studies/{study.json()['id']}/monte-carlo", json={"iterations": 10}, headers=headers)
+        assert run.status_code == 202, run.text
         file = client.post("/api/factor-files", json={"name": "acme.csv", "content": FACTOR_FILE}, headers=headers)
         assert file.status_code == 201, file.text
         yield World(
@@ -397,6 +406,8 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         )
     if (method, path) == ("POST", "/products/{product_id}/studies"):
         return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
+    if path.endswith("/monte-carlo") and method == "POST":
+        return Call(url, json={"iterations": 10}) if path.startswith("/api") else Call(url, data={"iterations": "10"})
     assert method in ("GET", "DELETE") or path.endswith("/logout"), f"{method} {path}: say what request to send"
     return Call(url)
 

@@ -1,18 +1,23 @@
-"""Apache ECharts options for a footprint and for a product's versions, built here so the page's script only draws.
+"""Apache ECharts options for a footprint, a product's versions and a Monte Carlo run, built here so the page's
+script only draws.
 
-Each function takes a study's result (``Footprint.to_dict()``) or a comparison, and ``_``, the page language's
+Each function takes a study's result (``Footprint.to_dict()``), a comparison or a run's sampled totals, and ``_``,
+the page language's
 gettext, for titles and axis names; stage, gas and line names are the model's own and are not translated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+import numpy as np
 
 from lowcarbon.footprint.schemas import Comparison
 from lowcarbon.web.render import SIGNIFICANT
 
-__all__ = ["by_gas", "by_stage", "comparison", "hotspots"]
+__all__ = ["by_gas", "by_stage", "comparison", "distribution", "hotspots"]
 
 Gettext = Callable[[str], str]
 Option = dict[str, Any]
@@ -86,4 +91,25 @@ def comparison(compared: Comparison, _: Gettext) -> Option:
         "xAxis": {"type": "category", "data": versions},
         "yAxis": {"type": "value", "name": "kg CO2e"},
         "series": series,
+    }
+
+
+def distribution(samples: Sequence[float], unit: str, _: Gettext, *, bins: int = 30) -> Option:
+    """The sampled totals of a Monte Carlo run as a histogram: how many iterations fell in each range."""
+    counts, edges = np.histogram(np.asarray(samples, dtype=float), bins=bins)
+    centres = [_round(float(low + high) / 2) for low, high in itertools.pairwise(edges)]
+    return {
+        "title": {"text": _("Distribution of the total"), "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "grid": {"left": 60, "right": 24, "bottom": 56, "top": 40},
+        "xAxis": {"type": "category", "data": centres, "name": unit, "nameLocation": "middle", "nameGap": 32},
+        "yAxis": {"type": "value", "name": _("Iterations")},
+        "series": [
+            {
+                "type": "bar",
+                "data": [int(count) for count in counts],
+                "barCategoryGap": "5%",
+                "itemStyle": {"color": "#2f7d4f"},
+            }
+        ],
     }

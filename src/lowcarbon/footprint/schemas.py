@@ -1,5 +1,5 @@
 """The footprint domain's values as the API shows them: products, studies, pages of them, a product's comparison;
-the organisation's factor library and the factors a study can link to."""
+the organisation's factor library and the factors a study can link to; a study's Monte Carlo runs."""
 
 from __future__ import annotations
 
@@ -27,6 +27,10 @@ __all__ = [
     "LibraryFileIn",
     "LibraryFilePage",
     "ModelFormat",
+    "MonteCarloContributor",
+    "MonteCarloIn",
+    "MonteCarloRun",
+    "MonteCarloStatistics",
     "Product",
     "ProductIn",
     "ProductPage",
@@ -252,3 +256,52 @@ class FactorPage(BaseModel):
 
     items: list[FactorSummary]
     next: str | None
+
+
+class MonteCarloIn(BaseModel):
+    """A Monte Carlo run of a study: how many iterations (``MIN_ITERATIONS`` to ``MAX_ITERATIONS`` of
+    ``footprint.runs``; else 400 ``invalid_iterations``) and the seed (chosen at random when none is given)."""
+
+    iterations: int = Field(default=1000, description="How many times every uncertain value is sampled: 10 to 100000")
+    seed: int | None = Field(default=None, ge=0, lt=2**63, description="The same seed gives the same numbers")
+
+
+class MonteCarloContributor(BaseModel):
+    """An uncertain input's share of the total's variance (squared Spearman rank correlation, normalised)."""
+
+    label: str
+    label_zh: str
+    share: float | None = Field(description="0 to 1 of the explained variance; null when nothing varies")
+    rank_correlation: float | None
+
+
+class MonteCarloStatistics(BaseModel):
+    """The total's statistics over the iterations, kg CO2e per declared unit (``footprint_uncertainty``)."""
+
+    iterations: int
+    seed: int
+    deterministic: float = Field(description="The footprint's total without sampling")
+    mean: float
+    std: float
+    median: float
+    p2_5: float
+    p97_5: float
+    contributors: list[MonteCarloContributor] = Field(description="The inputs that drive the variance, largest first")
+    by_stage: dict[str, dict[str, float]] = Field(description="Stage -> its mean, std, p2_5 and p97_5")
+    uncertain_inputs: int = Field(description="How many values were sampled in each iteration")
+    notes: list[str]
+
+
+class MonteCarloRun(BaseModel):
+    """A Monte Carlo run of a study: where its job stands, how far it got, and its statistics when done."""
+
+    id: int
+    study_id: int
+    status: StudyStatus
+    iterations: int
+    seed: int
+    done: int | None = Field(description="Iterations done so far, when the worker reports them (same machine)")
+    statistics: MonteCarloStatistics | None = Field(description="When done")
+    error: str | None = Field(description="When failed")
+    created_at: datetime
+    job_id: int | None

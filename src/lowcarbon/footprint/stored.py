@@ -14,16 +14,23 @@ computes with the library as it was when the study was stored.
 
 ``validate`` reads the model and its files and builds its system (every link to a factor or process, every unit) as
 ``compute`` does before it solves, listing every problem in the API's shape; the job (``compute_stored``) rebuilds
-the same bundle and library from what was stored.
+the same bundle and library from what was stored. ``monte_carlo_stored`` is the job of a study's Monte Carlo run, on
+the same input: it reports the iterations done in a small file named by the run (``progress_file``), which the
+pages read while it runs, so a worker needs no database; on another machine (Dask) the file is not seen, and the
+run shows no figure until it ends.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
+import math
+import os
 import re
+import tempfile
 from collections.abc import Mapping, Sequence
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypedDict
 
 from lowcarbon.errors import DataFormatError, Detail, LimitExceeded, Problem
@@ -36,6 +43,7 @@ from lowcarbon.footprint.compute import (
     prepare_read,
     read_bundle_model,
 )
+from lowcarbon.footprint.montecarlo import footprint_uncertainty
 
 __all__ = [
     "FACTOR_SUFFIXES",
@@ -56,8 +64,11 @@ __all__ = [
     "kept_content",
     "library_with",
     "linked_sets",
+    "monte_carlo_stored",
     "name_problem",
     "named_files",
+    "progress_done",
+    "progress_file",
     "stored_file",
     "validate",
 ]
@@ -265,13 +276,66 @@ def validate(
 def compute_stored(payload: dict[str, Any]) -> dict[str, Any]:
     """The job: ``{"model_text", "model_format", "files", "library"}`` (as a study keeps them; ``library``: its
     ``LibrarySet`` copies) -> ``{"total", "result"}`` (``Footprint.to_dict()``)."""
+    bundle, factors = stored_source(payload)
+    footprint = compute(bundle, factors)
+    return {"total": footprint.total, "result": footprint.to_dict()}
+
+
+def stored_source(payload: Mapping[str, Any]) -> tuple[ModelBundle, FactorLibrary | None]:
+    """The bundle and factor library of a study's input as the jobs take it (``compute_stored``'s payload);
+    DataFormatError when a copy of a library file cannot be read."""
     factors = None
     if payload.get("library"):
         factors, problems = library_with(payload["library"])
         if problems:
             raise DataFormatError("; ".join(f"{p['location'][-1]}: {p['message']}" for p in problems))
-    footprint = compute(bundle_of(payload["model_text"], payload["model_format"], payload.get("files")), factors)
-    return {"total": footprint.total, "result": footprint.to_dict()}
+    return bundle_of(payload["model_text"], payload["model_format"], payload.get("files")), factors
+
+
+def monte_carlo_stored(payload: dict[str, Any]) -> dict[str, Any]:
+    """The job of a Monte Carlo run: a study's input as ``compute_stored`` takes it, with ``iterations``, ``seed``
+    and ``progress`` (the key of its progress file, or none) -> ``FootprintUncertainty.to_dict(samples=True)``."""
+    bundle, factors = stored_source(payload)
+    key = payload.get("progress")
+    report = None
+    if key:
+        path = progress_file(str(key))
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+        def report(done: int) -> None:
+            partial = path.with_suffix(".part")
+            partial.write_text(json.dumps({"done": done}), encoding="utf-8")
+            os.replace(partial, path)  # a reader sees the old count or the new one, never half a file
+
+    result = footprint_uncertainty(bundle, payload["iterations"], payload["seed"], library=factors, progress=report)
+    finite: dict[str, Any] = _finite(result.to_dict(samples=True))
+    return finite
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities as None: JSON has no such numbers (a rank correlation of a constant is NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_finite(item) for item in value]
+    return value
+
+
+def progress_file(key: str) -> Path:
+    """Where the worker of a Monte Carlo run keyed ``key`` (hex) reports the iterations it has done."""
+    if not re.fullmatch(r"[0-9a-f]{1,32}", key):
+        raise ValueError(f"a progress key is hex: {key!r}")
+    return Path(tempfile.gettempdir()) / "lowcarbon-progress" / f"{key}.json"
+
+
+def progress_done(key: str) -> int | None:
+    """The iterations a run's worker has reported done, or None before its first report (or on another machine)."""
+    try:
+        return int(json.loads(progress_file(key).read_text(encoding="utf-8"))["done"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _binary(name: str) -> bool:

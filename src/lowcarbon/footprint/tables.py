@@ -9,6 +9,8 @@ An organisation's own factor library (``library_files``) holds the factor files 
 of its name, which any study of the organisation links (``factor: <set>/<id>``) without naming the file. When a
 study is stored, a copy of each library file whose set its model links is kept with it (``study_library_files``),
 so that replacing or deleting a library file never changes what a stored study was, or is recomputed, from.
+A study's Monte Carlo runs (``monte_carlo_runs``) keep the iterations and seed asked for, the job that runs them
+and, once it is done, its statistics with the sampled totals (``FootprintUncertainty.to_dict(samples=True)``).
 The revisions that create these tables are in ``migrations/versions`` (branch ``studies``, its name from before the
 domain was folded into footprint); a test checks they describe the same schema.
 """
@@ -30,6 +32,7 @@ __all__ = [
     "FORMATS",
     "STATUSES",
     "LibraryFile",
+    "MonteCarloRun",
     "Product",
     "Study",
     "StudyFile",
@@ -144,3 +147,27 @@ class StudyLibraryFile(Base):
     encoding: Mapped[str] = mapped_column(sa.String(8))
     sha256: Mapped[str] = mapped_column(sa.String(64))
     size: Mapped[int] = mapped_column()
+
+
+class MonteCarloRun(Base):
+    """A Monte Carlo run of a study's footprint, done by a job: what was asked, and the statistics it gave."""
+
+    __tablename__ = "monte_carlo_runs"
+    __table_args__ = (
+        sa.CheckConstraint(_one_of("status", STATUSES), name="status"),
+        sa.CheckConstraint(CREATOR, name="creator"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    study_id: Mapped[int] = mapped_column(sa.ForeignKey("studies.id", ondelete="RESTRICT"), index=True)
+    iterations: Mapped[int] = mapped_column()
+    seed: Mapped[int] = mapped_column(sa.BigInteger())  # chosen when none is given, so a rerun gives the same numbers
+    status: Mapped[str] = mapped_column(sa.String(16))
+    result: Mapped[Any] = mapped_column(sa.JSON(none_as_null=True), nullable=True)  # FootprintUncertainty.to_dict()
+    error: Mapped[str | None] = mapped_column(sa.Text())
+    progress_key: Mapped[str] = mapped_column(sa.String(32))  # names the file the worker reports its progress in
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="RESTRICT"), unique=True)
+    created_by: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="RESTRICT"))
+    created_by_client: Mapped[int | None] = mapped_column(sa.ForeignKey("machine_clients.id", ondelete="RESTRICT"))
+    client_name: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -30,11 +30,12 @@ from lowcarbon.platform.domains import Domain, job_registry
 from lowcarbon.platform.http_errors import ErrorResponse, install_error_handlers
 from lowcarbon.platform.jobs import create_runner, recover_quietly
 from lowcarbon.platform.settings import Settings
+from lowcarbon.report.domain import DOMAIN as REPORT
 from lowcarbon.web import install as install_web
 
 __all__ = ["DOMAINS", "create_app"]
 
-DOMAINS: tuple[Domain, ...] = (FOOTPRINT, PACT)
+DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT)
 
 
 @asynccontextmanager

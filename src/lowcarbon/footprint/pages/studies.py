@@ -12,6 +12,9 @@ see the result with its charts, and compare a product's versions.
                                          hotspots, the model it was computed from and its factor files
     GET  /studies/{id}/status            the progress fragment that HTMX polls while the job runs
 
+The study page also offers the study's report (PDF and HTML, the report package's API) and its Monte Carlo runs
+(``pages.monte_carlo``: the form, the progress bar and the statistics with their histogram).
+
 A new version made from an earlier one (``files_from``, the study the form was prefilled from) keeps that study's
 factor files when none are uploaded (``service.create_study`` decides which). Everything goes through
 ``lowcarbon.footprint.service``, as the API does, so the pages show what the API answers. The templates are in
@@ -27,8 +30,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.datastructures import FormData, UploadFile
 
-from lowcarbon.errors import Conflict, InvalidInput, LimitExceeded, PayloadTooLarge
-from lowcarbon.footprint import charts, service, uploads
+from lowcarbon.errors import Conflict, InvalidInput, LimitExceeded, NotFound, PayloadTooLarge
+from lowcarbon.footprint import charts, runs, service, uploads
 from lowcarbon.footprint.bundle import ModelFormat
 from lowcarbon.footprint.pages.problems import problems_of
 from lowcarbon.footprint.schemas import Study
@@ -37,10 +40,10 @@ from lowcarbon.platform.forms import read_fields, read_multipart
 from lowcarbon.platform.pagination import IdPath, IdQuery, parse_id
 from lowcarbon.ports import JobQueue, JobState
 from lowcarbon.web.access import PageEditor, PageUser
-from lowcarbon.web.i18n import N_
+from lowcarbon.web.i18n import N_, language_of
 from lowcarbon.web.render import gettext_for, page
 
-__all__ = ["router"]
+__all__ = ["monte_carlo_context", "render_study", "router"]
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
@@ -150,8 +153,22 @@ async def add_study(
 
 @router.get("/studies/{study_id}")
 def study_page(request: Request, study_id: IdPath, user: PageUser, session: SessionDep, jobs: JobsDep) -> HTMLResponse:
-    """A study: its progress, then its result with charts, and the model it came from."""
-    study = service.get_study(session, jobs.queue(session), organisation_id=user.organisation_id, study_id=study_id)
+    """A study: its progress, then its result with charts, its report, its Monte Carlo run, and its model."""
+    return render_study(request, study_id, user, session, jobs.queue(session))
+
+
+def render_study(
+    request: Request,
+    study_id: int,
+    user: Any,
+    session: Any,
+    jobs: JobQueue,
+    *,
+    run_form: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The study page; ``run_form`` is a Monte Carlo form sent back with its error."""
+    study = service.get_study(session, jobs, organisation_id=user.organisation_id, study_id=study_id)
     product = service.get_product(session, organisation_id=user.organisation_id, product_id=study.product_id)
     stored = service.get_model(session, organisation_id=user.organisation_id, study_id=study_id)
     context = {
@@ -160,9 +177,34 @@ def study_page(request: Request, study_id: IdPath, user: PageUser, session: Sess
         "study": study,
         "model_text": stored.text if stored.format != "xlsx" else None,
         "files": service.list_files(session, organisation_id=user.organisation_id, study_id=study_id),
+        "report_lang": language_of(request).tag,
+        "monte_carlo": monte_carlo_context(request, session, jobs, user.organisation_id, study, run_form),
         **_result_context(request, study),
     }
-    return page(request, "study.html", context)
+    return page(request, "study.html", context, status=status)
+
+
+def monte_carlo_context(
+    request: Request,
+    session: Any,
+    jobs: JobQueue,
+    organisation_id: int,
+    study: Study,
+    run_form: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """What the study page's Monte Carlo section shows: the newest run, its histogram when done, and the form."""
+    try:
+        run = runs.latest_run(session, jobs, organisation_id=organisation_id, study_id=study.id)
+    except NotFound:
+        run = None
+    chart = None
+    if run is not None and run.statistics is not None:
+        uncertainty = runs.latest_uncertainty(session, organisation_id=organisation_id, study_id=study.id)
+        unit = f"kg CO2e / {(study.result or {}).get('declared_unit', '')}"
+        if uncertainty is not None and uncertainty.samples:
+            chart = charts.distribution(uncertainty.samples, unit, gettext_for(request))
+    form = {"iterations": str(runs.DEFAULT_ITERATIONS), "seed": "", "error": None, **(run_form or {})}
+    return {"run": run, "chart": chart, "form": form, "min": runs.MIN_ITERATIONS, "max": runs.MAX_ITERATIONS}
 
 
 @router.get("/studies/{study_id}/status")
@@ -170,8 +212,11 @@ def study_status(
     request: Request, study_id: IdPath, user: PageUser, session: SessionDep, jobs: JobsDep
 ) -> HTMLResponse:
     """The study's progress, or its result once done: the fragment the study page polls."""
-    study = service.get_study(session, jobs.queue(session), organisation_id=user.organisation_id, study_id=study_id)
-    return page(request, "study_status.html", {"user": user, "study": study, **_result_context(request, study)})
+    queue = jobs.queue(session)
+    study = service.get_study(session, queue, organisation_id=user.organisation_id, study_id=study_id)
+    monte_carlo = monte_carlo_context(request, session, queue, user.organisation_id, study)
+    context = {"user": user, "study": study, "monte_carlo": monte_carlo, **_result_context(request, study)}
+    return page(request, "study_status.html", context)
 
 
 def _result_context(request: Request, study: Study) -> dict[str, Any]:

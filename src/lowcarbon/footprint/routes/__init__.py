@@ -12,6 +12,8 @@ organisation's own factor library, and the factors a study can link to.
     GET    /api/studies/{id}/files                                 200 [FactorFile]     every role     studies:read
     GET    /api/studies/{id}/files/{name}                          200 the file         every role     studies:read
     GET    /api/products/{id}/comparison                           200 Comparison       every role     studies:read
+    POST   /api/studies/{id}/monte-carlo  {"iterations", "seed"}   202 MonteCarloRun    editor, admin  studies:write
+    GET    /api/studies/{id}/monte-carlo                           200 MonteCarloRun    every role     studies:read
     POST   /api/factor-files              {"name", "content",      201 LibraryFile      editor, admin  studies:write
                                           "encoding", "factor_set"},
                                           or multipart file, factor_set
@@ -23,21 +25,22 @@ organisation's own factor library, and the factors a study can link to.
 
 Who may call each route (people by role, machine clients by scope, ``callers``) and the refusals (401, 403, 404 for
 another organisation's record) are the platform's rules, ``lowcarbon.platform.auth``. ``studies`` serves products
-and studies, ``factors`` the factor library. Pages of records are keyed on their ids
-(``lowcarbon.platform.pagination``); the factors found by a search are ranked, not numbered, so the cursor of their
-next page counts the factors shown before it (a file added or deleted meanwhile moves them by its factors, and
-nothing else does).
+and studies, ``monte_carlo`` a study's Monte Carlo runs, ``factors`` the factor library. Pages of records are keyed
+on their ids (``lowcarbon.platform.pagination``); the factors found by a search are ranked, not numbered, so the
+cursor of their next page counts the factors shown before it (a file added or deleted meanwhile moves them by its
+factors, and nothing else does).
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lowcarbon.footprint.routes import factors, studies
+from lowcarbon.footprint.routes import factors, monte_carlo, studies
 from lowcarbon.footprint.routes.callers import READ_SCOPE, WRITE_SCOPE, Reader, Writer
 
 __all__ = ["READ_SCOPE", "WRITE_SCOPE", "Reader", "Writer", "router"]
 
 router = APIRouter()
 router.include_router(studies.router)
+router.include_router(monte_carlo.router)
 router.include_router(factors.router)
