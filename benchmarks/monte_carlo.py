@@ -219,7 +219,7 @@ def run_on_dask(
         row = run_lowcarbon(demand, paths, iterations, seed, 1, executor)
     same = np.array_equal(row["scores"], local["scores"])
     print(f"lowcarbon on Dask ({address}, {workers} workers): scores identical to the local run's: {same}")
-    return f"lowcarbon monte_carlo (Dask, {workers} workers)", iterations, row
+    return f"lowcarbon on Dask ({workers} workers)", iterations, row
 
 
 def compare(name: str, ours: np.ndarray, theirs: np.ndarray, our_time: float, their_time: float, count: int) -> None:
