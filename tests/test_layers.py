@@ -39,9 +39,10 @@ ENGINE_IMPORTS = frozenset({"engine", "errors", "bounded"})
 FACTORS_IMPORTS = frozenset({"factors", "engine", "errors", "units", "bounded"})
 
 # A domain's modules that face the server and may import lowcarbon.platform and lowcarbon.web (by their name just
-# below the domain: footprint/routes.py, footprint/pages.py, or a package footprint/pages/); all others, its model,
-# core and service, work without a server.
-WEB_FACING = frozenset({"routes", "pages", "charts", "domain"})
+# below the domain: footprint/routes.py, footprint/pages.py, or a package footprint/pages/; cli.py, its commands,
+# which open the platform's database as the platform's commands do); all others, its model, core and service, work
+# without a server.
+WEB_FACING = frozenset({"routes", "pages", "charts", "domain", "cli"})
 
 KERNEL = frozenset({"platform", "web"})  # import no domain package...
 ASSEMBLERS = frozenset({"lowcarbon.platform.app"})  # ...but the assembler, which mounts every domain

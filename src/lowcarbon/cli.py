@@ -31,6 +31,7 @@ from lowcarbon.footprint.montecarlo import compare_uncertain, footprint_uncertai
 from lowcarbon.footprint.scenarios import Study, scenarios, sensitivity
 from lowcarbon.footprint.starter import write_starter
 from lowcarbon.footprint.uncertainty import FootprintUncertainty, ScenarioResult, SensitivityCase
+from lowcarbon.pact.cli import app as pact_app
 from lowcarbon.platform.cli import app as platform_app
 from lowcarbon.report.cli import report_command
 
@@ -333,6 +334,7 @@ def _rich_tree(roots: list[SupplyChainNode], name: str) -> Tree:
 factors_app = typer.Typer(help="Emission factors: search the library, check a factor file.")
 app.add_typer(factors_app, name="factors")
 app.add_typer(platform_app)  # serve, audit, admin: the web platform's commands
+app.add_typer(pact_app, name="pact")  # PACT customers' access, the PACT host's TLS pair
 app.command("report")(report_command)  # the CFP study report (lowcarbon.report)
 
 GwpOpt = Annotated[str, typer.Option("--gwp", help="Characterization set for CO2e values: AR6 or AR5.")]

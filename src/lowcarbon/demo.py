@@ -12,6 +12,10 @@ Each domain seeds its own data through its own service (its ``Domain.seed_demo``
 the server starts: the first page a newcomer opens shows finished results, not jobs still waiting for the process
 pool to start.
 
+Once the studies are computed, a second transaction publishes them as PACT footprints (``lowcarbon.pact.demo``: the
+PV module's second version deprecates its first) and makes Metro Procurement Group a PACT customer of Sunrise PV Co.
+with the published secret ``DEMO_PACT_SECRET``.
+
 This module sits beside ``cli.py``, above the platform and the domains it seeds; the platform's ``serve`` command
 imports it only when ``--demo`` is given.
 """
@@ -24,6 +28,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict
+from lowcarbon.pact import demo as pact_demo
+from lowcarbon.pact.cli import customer_client_name, grant_access
 from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.app import DOMAINS
 from lowcarbon.platform.audit import AuditTrail
@@ -38,6 +44,7 @@ from lowcarbon.ports import Ports
 __all__ = [
     "ACTOR",
     "DEMO_CLIENT_SECRET",
+    "DEMO_PACT_SECRET",
     "DEMO_PASSWORD",
     "Demo",
     "DemoClient",
@@ -49,6 +56,7 @@ __all__ = [
 ACTOR = "demo"  # the audit trail's actor for everything the demo creates
 DEMO_PASSWORD = "lowcarbon-demo-password"  # published: every demo account has it
 DEMO_CLIENT_SECRET = "lowcarbon-demo-client-secret-published"  # published, as the passwords
+DEMO_PACT_SECRET = "lowcarbon-demo-pact-customer-secret-published"  # published, as the passwords
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,7 @@ _PEOPLE = (
     _Person("buyer@metro-procurement.example", "Sun Mei", "viewer", "Metro Procurement Group"),
 )
 _CLIENT = ("Sunrise PV Co.", "Sunrise PV Co. ERP (demo)")  # holding every scope the domains' routes ask for
+_PACT_CUSTOMER = ("Sunrise PV Co.", "Metro Procurement Group (demo)")  # reads Sunrise's PACT footprints
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,7 @@ class Demo:
     logins: tuple[DemoLogin, ...]
     client: DemoClient
     summary: tuple[tuple[str, ...], ...]  # what each domain says of its demo data (its ``describe_demo``): lines
+    pact_customer: DemoClient | None = None  # its secret is DEMO_PACT_SECRET
 
 
 def seed(settings: Settings) -> Demo:
@@ -127,15 +137,21 @@ def seed(settings: Settings) -> Demo:
             for domain in DOMAINS:  # each domain seeds itself through its own service
                 if domain.seed_demo is not None:
                     domain.seed_demo(session, ports, organisations, users)
+        with sessions.begin() as session:  # the studies computed when the transaction above committed, published
+            serialize(session, "demo")
+            ports = Ports(audit=AuditTrail(session, ACTOR), jobs=runner.queue(session), clock=system_clock)
+            pact_demo.seed(session, ports, organisations)
+            _pact_customer(session, organisations[_PACT_CUSTOMER[0]])
         with session_factory(engine)() as session:
             return _read(session)
     finally:
         engine.dispose()
 
 
-def describe(demo: Demo, base_url: str) -> str:
-    """What ``serve --demo`` prints: where to go, the accounts with their password, the client, and what each domain
-    says of its demo data."""
+def describe(demo: Demo, base_url: str, pact_url: str | None = None) -> str:
+    """What ``serve --demo`` prints: where to go, the accounts with their password, the client, how to reach the
+    PACT host (``pact_url``, when it is served) as the demo's PACT customer, and what each domain says of its demo
+    data."""
     width = max(len(login.email) for login in demo.logins)
     lines = [
         "Demo data is ready. These are demo accounts with published passwords: use them on this machine only,",
@@ -156,9 +172,30 @@ def describe(demo: Demo, base_url: str) -> str:
         f"    client_secret  {DEMO_CLIENT_SECRET}",
         f"    scopes         {demo.client.scopes}",
     ]
+    if demo.pact_customer is not None:
+        lines += ["", *_pact_lines(demo.pact_customer, pact_url)]
     for block in demo.summary:
         lines += ["", *block]
     return "\n".join(lines)
+
+
+def _pact_lines(customer: DemoClient, pact_url: str | None) -> list[str]:
+    if pact_url is None:
+        where = ["  PACT host: not served; start with --pact-port PORT to serve it over TLS on that port"]
+    else:
+        where = [
+            f"  PACT host (v3, TLS with a self-signed certificate unless --pact-cert): {pact_url}",
+            f"    discovery  {pact_url}/.well-known/openid-configuration",
+            f"    token      POST {pact_url}/auth/token (HTTP Basic)",
+            f"    footprints {pact_url}/3/footprints",
+        ]
+    return [
+        *where,
+        f"  PACT customer of {customer.organisation} (reads its footprints, sends it events):",
+        f"    client_id      {customer.client_id}",
+        f"    client_secret  {DEMO_PACT_SECRET}",
+        f"    scopes         {customer.scopes}",
+    ]
 
 
 def _refuse_real_data(session: Session) -> None:
@@ -201,13 +238,16 @@ def _user(session: Session, person: _Person, organisations: dict[str, int]) -> i
     return user.id
 
 
+def _machine_client(session: Session, organisation_id: int | None, name: str) -> MachineClient | None:
+    """The organisation's first machine client named ``name``."""
+    query = sa.select(MachineClient).where(MachineClient.organisation_id == organisation_id, MachineClient.name == name)
+    return session.scalars(query.order_by(MachineClient.id)).first()
+
+
 def _client(session: Session, organisation_id: int) -> None:
     _, name = _CLIENT
     scopes = " ".join(scope for domain in DOMAINS for scope in domain.scopes)
-    query = sa.select(MachineClient.id).where(
-        MachineClient.organisation_id == organisation_id, MachineClient.name == name
-    )
-    if session.scalar(query) is None:
+    if _machine_client(session, organisation_id, name) is None:
         machine_clients.create_client(
             session,
             organisation_id=organisation_id,
@@ -216,6 +256,19 @@ def _client(session: Session, organisation_id: int) -> None:
             now=system_clock(),
             name=name,
             secret=DEMO_CLIENT_SECRET,
+        )
+
+
+def _pact_customer(session: Session, organisation_id: int) -> None:
+    _, name = _PACT_CUSTOMER
+    if _machine_client(session, organisation_id, customer_client_name(name)) is None:
+        grant_access(
+            session,
+            organisation_id=organisation_id,
+            customer=name,
+            actor=ACTOR,
+            now=system_clock(),
+            secret=DEMO_PACT_SECRET,
         )
 
 
@@ -228,19 +281,17 @@ def _read(session: Session) -> Demo:
     )
     found = {user.email: DemoLogin(user.email, user.name, user.role, org.name, org.kind) for user, org in rows}
     client_organisation, client_name = _CLIENT
-    client = session.scalars(
-        sa.select(MachineClient)
-        .where(
-            MachineClient.organisation_id == _find_organisation(session, client_organisation),
-            MachineClient.name == client_name,
-        )
-        .order_by(MachineClient.id)
-    ).first()
+    client = _machine_client(session, _find_organisation(session, client_organisation), client_name)
     if client is None:  # seed() has just made sure of it
         raise LookupError("the demo's machine client is missing")
     organisations = {name: _find_organisation(session, name) for name, _ in _ORGANISATIONS}
+    customer_organisation, customer_name = _PACT_CUSTOMER
+    customer = _machine_client(session, organisations[customer_organisation], customer_client_name(customer_name))
     return Demo(
         logins=tuple(found[email] for email in emails if email in found),
         client=DemoClient(client.client_id, client_organisation, client.scopes),
         summary=tuple(tuple(d.describe_demo(session, organisations)) for d in DOMAINS if d.describe_demo is not None),
+        pact_customer=(
+            DemoClient(customer.client_id, customer_organisation, customer.scopes) if customer is not None else None
+        ),
     )

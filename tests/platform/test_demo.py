@@ -24,7 +24,7 @@ from lowcarbon.errors import Conflict, InvalidInput
 from lowcarbon.footprint import compute
 from lowcarbon.footprint import demo as footprint_demo
 from lowcarbon.platform import accounts, machine_clients
-from lowcarbon.platform.app import create_app
+from lowcarbon.platform.app import DOMAINS, create_app
 from lowcarbon.platform.cli import app as platform_cli
 from lowcarbon.platform.clock import system_clock
 from lowcarbon.platform.database import Base, create_engine, session_factory
@@ -108,7 +108,11 @@ def test_seed_creates_the_demo(migrated: Settings, tmp_path: Path) -> None:
     totals = {(product.organisation, product.name): [v.total for v in product.versions] for product in products}
     assert totals == _expected_totals(tmp_path)
     assert totals[PV][1] < totals[PV][0]
-    (summary,) = seeded.summary  # the footprint domain's, printed by serve --demo
+    summary, pact_summary = seeded.summary  # the footprint and PACT domains', printed by serve --demo
+    assert pact_summary[0].startswith("  PACT footprints published") and len(pact_summary) == 1 + len(products)
+    assert pact_summary[1].startswith("    PV module, mono-Si, 1 kWp (Sunrise PV Co.): ")
+    assert pact_summary[1].count(" Deprecated, ") == 1 and pact_summary[1].endswith(" Active")
+    assert seeded.pact_customer is not None and seeded.pact_customer.scopes == "pact:read pact:events"
     assert summary[0] == "  Products:" and len(summary) == 1 + len(products)
     assert summary[1].startswith("    PV module, mono-Si, 1 kWp (Sunrise PV Co.): v1 447.9 kg CO2e per 1 kW, v2 ")
     assert [(v.version, v.status) for product in products for v in product.versions] == [
@@ -148,7 +152,8 @@ def test_demo_accounts_log_in_and_see_their_products(migrated: Settings, tmp_pat
         form = {"grant_type": "client_credentials", "client_id": seeded.client.client_id}
         token = client.post("/auth/token", data={**form, "client_secret": demo.DEMO_CLIENT_SECRET})
         assert token.status_code == 200, token.text
-        assert token.json()["scope"] == "studies:read studies:write"
+        every_scope = " ".join(scope for domain in DOMAINS for scope in domain.scopes)  # PACT's too
+        assert token.json()["scope"] == every_scope and "pact:read" in every_scope
 
         _log_in(client, "engineer@silkroad-textile.example")
         (tshirt,) = client.get("/api/products").json()["items"]
@@ -163,7 +168,8 @@ def test_seeding_twice_changes_nothing(migrated: Settings) -> None:
     first = demo.seed(migrated)
     before = _counts(migrated)
     assert before["organisations"] == 5 and before["users"] == 7 and before["products"] == 3
-    assert before["studies"] == before["jobs"] == 4 and before["machine_clients"] == 1
+    assert before["studies"] == before["jobs"] == 4 and before["machine_clients"] == 2  # the ERP, a PACT customer
+    assert before["pact_footprints"] == 4 and before["pact_customers"] == 1
     assert before["study_files"] == 1
     second = demo.seed(migrated)
     assert second == first

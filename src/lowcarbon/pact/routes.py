@@ -15,7 +15,10 @@ app over plain HTTP is refused, so the PACT port (TLS) serves them and the platf
 ListFootprints pages with ``offset`` and ``limit``: a page holds at most ``limit`` footprints (and at most the
 settings' ``max_page_size``), and a ``Link: <...>; rel="next"`` header, absolute and on the request's own host,
 follows while more remain. Filter names are matched case-insensitively, as the specification's own example writes
-``productid``; parameters prefixed ``x-`` are extensions of other hosts, ignored here.
+``productid``; parameters prefixed ``x-`` are extensions of other hosts, ignored here. A filter value no footprint
+can have (a productId, companyId or classification that is no URN, a status other than Active and Deprecated) is
+not an error: it matches nothing, so an answer lists what the other values of its criterion match, or nothing (as
+the official conformance suite's cases 29 and 37 expect). A malformed date, offset or limit is a BadRequest.
 """
 
 from __future__ import annotations
@@ -36,9 +39,10 @@ from starlette.concurrency import run_in_threadpool
 from lowcarbon.errors import InvalidInput, NotFound, PermissionDenied
 from lowcarbon.pact import service
 from lowcarbon.pact.events import CLOUDEVENTS_MEDIA_TYPE, parse_event
-from lowcarbon.pact.filters import Filters
+from lowcarbon.pact.filters import STATUSES, Filters
 from lowcarbon.pact.settings import PactSettings
 from lowcarbon.pact.tables import Customer
+from lowcarbon.pact.types import is_urn
 from lowcarbon.platform import machine_clients
 from lowcarbon.platform.credentials import token_digest
 from lowcarbon.platform.dependencies import NowDep, SessionDep, ports_for
@@ -49,6 +53,7 @@ __all__ = ["EVENTS_SCOPE", "READ_SCOPE", "router"]
 READ_SCOPE = "pact:read"
 EVENTS_SCOPE = "pact:events"
 _LIST_PARAMETERS = ("productId", "companyId", "geography", "classification")
+_URN_PARAMETERS = frozenset({"productId", "companyId", "classification"})
 _ONE_PARAMETERS = ("validOn", "validAfter", "validBefore", "status")
 _MAX_EVENT_BYTES = 8 * 1024 * 1024
 _log = logging.getLogger(__name__)
@@ -123,26 +128,34 @@ def _customer(request: Request, session: Session, now: Any, scope: str) -> Custo
     return customer
 
 
-def _filters(request: Request) -> tuple[Filters, int, int | None]:
-    """The filters, offset and limit of a ListFootprints request; Refusal for malformed ones."""
+def _filters(request: Request) -> tuple[Filters | None, int, int | None]:
+    """The filters, offset and limit of a ListFootprints request (filters None when no footprint can match them);
+    Refusal for malformed ones."""
     by_name: dict[str, list[str]] = {}
     for name, value in request.query_params.multi_items():
         by_name.setdefault(name.lower(), []).append(value)
     values: dict[str, Any] = {}
+    impossible = False
     for name in _LIST_PARAMETERS:
         if name.lower() in by_name:
-            values[name] = by_name[name.lower()]
+            given = by_name[name.lower()]
+            values[name] = [value for value in given if is_urn(value)] if name in _URN_PARAMETERS else given
+            impossible = impossible or not values[name]  # every value of the criterion names nothing
     for name in (*_ONE_PARAMETERS, "offset", "limit"):
         given = by_name.get(name.lower(), [])
         if len(given) > 1:
             raise Refusal(400, "BadRequest", f"give {name} once")
         if given and name in _ONE_PARAMETERS:
             values[name] = given[0]
+    if "status" in values and values["status"].lower() not in {status.lower() for status in STATUSES}:
+        impossible = True
+        del values["status"]
     try:
         filters = Filters.model_validate(values)
     except ValidationError as exc:
         raise Refusal(400, "BadRequest", _problems(exc)) from None
-    return filters, _whole(by_name.get("offset"), "offset") or 0, _whole(by_name.get("limit"), "limit")
+    offset, limit = _whole(by_name.get("offset"), "offset") or 0, _whole(by_name.get("limit"), "limit")
+    return (None if impossible else filters), offset, limit
 
 
 def _whole(given: list[str] | None, name: str) -> int | None:
@@ -166,7 +179,11 @@ def list_footprints(request: Request, session: SessionDep, now: NowDep) -> Respo
     filters, offset, limit = _filters(request)
     settings = _settings(request)
     size = min(limit if limit is not None else settings.page_size, settings.max_page_size)
-    page = service.list_footprints(session, customer, filters, offset=offset, limit=size)
+    page = (
+        service.list_footprints(session, customer, filters, offset=offset, limit=size)
+        if filters is not None
+        else service.Page([], more=False)
+    )
     headers = {}
     if page.more or size == 0:
         following = request.url.include_query_params(offset=offset + size, limit=limit or settings.page_size)

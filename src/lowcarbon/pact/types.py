@@ -33,6 +33,7 @@ __all__ = [
     "date_time_text",
     "decimal_text",
     "decimal_value",
+    "is_urn",
     "new_pf_id",
     "parse_date_time",
     "unique",
@@ -82,6 +83,11 @@ Percent = Annotated[str, AfterValidator(_decimal(lambda v: 0 <= v <= 100, "a per
 # DataQualityIndicators: "The value MUST be between 1 and 5 inclusive."
 Dqr = Annotated[str, AfterValidator(_decimal(lambda v: 1 <= v <= 5, "a rating from 1 to 5"))]
 NonEmptyString = Annotated[str, StringConstraints(min_length=1)]
+
+
+def is_urn(text: str) -> bool:
+    """Whether ``text`` is a URN (RFC 8141's syntax)."""
+    return _URN.fullmatch(text) is not None
 
 
 def _urn(text: str) -> str:

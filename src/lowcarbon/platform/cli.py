@@ -122,29 +122,60 @@ DemoOpt = Annotated[
     ),
 ]
 _LOOPBACK = ("127.", "localhost", "::1")
+PactPortOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--pact-port",
+        help="Also serve the PACT host (/auth/token, /.well-known/openid-configuration, /3/...) over TLS on this "
+        "port of the same address.",
+    ),
+]
+PactCertOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--pact-cert",
+        help="The PACT port's TLS certificate (PEM; default: a self-signed one made once in the data directory).",
+    ),
+]
+PactKeyOpt = Annotated[Path | None, typer.Option("--pact-key", help="The key of --pact-cert (PEM).")]
 
 
 @app.command()
-def serve(host: HostOpt = None, port: PortOpt = None, data_dir: DataDirOpt = None, demo: DemoOpt = False) -> None:
+def serve(
+    host: HostOpt = None,
+    port: PortOpt = None,
+    data_dir: DataDirOpt = None,
+    demo: DemoOpt = False,
+    pact_port: PactPortOpt = None,
+    pact_cert: PactCertOpt = None,
+    pact_key: PactKeyOpt = None,
+) -> None:
     """Start the web service, migrating the database to the newest schema first."""
     settings = _settings(host=host, port=port, data_dir=data_dir)
     import uvicorn
 
+    from lowcarbon.platform import tls
     from lowcarbon.platform.app import create_app
     from lowcarbon.platform.migrate import upgrade
 
     shown_host = f"[{settings.host}]" if ":" in settings.host else settings.host
     base_url = f"http://{shown_host}:{settings.port}"
+    pact_url = f"https://{shown_host}:{pact_port}" if pact_port is not None else None
     demo_text = ""
     with _errors_end_the_command():
+        pair = tls.check_pair(pact_cert, pact_key)
+        if pact_port is not None and pair is None:
+            pair = tls.self_signed_pair(settings.data_dir / "tls")
         upgrade(settings)
         settings.ensure_secret_key()
         if demo:
             from lowcarbon.demo import describe, seed  # the demo seeds the domains, so it is imported only here
 
-            demo_text = describe(seed(settings), base_url)
+            demo_text = describe(seed(settings), base_url, pact_url)
         application = create_app(settings)
     typer.echo(f"lowcarbon {__version__} on {base_url} (data: {settings.data_dir})", err=True)
+    if pact_url is not None and pair is not None:
+        typer.echo(f"PACT host on {pact_url} (TLS certificate {pair[0]})", err=True)
     if demo_text:
         typer.echo(demo_text)
         if not settings.host.startswith(_LOOPBACK):
@@ -152,7 +183,22 @@ def serve(host: HostOpt = None, port: PortOpt = None, data_dir: DataDirOpt = Non
                 f"warning: {settings.host} may be reachable from other machines, and the demo passwords are published",
                 err=True,
             )
-    uvicorn.run(application, host=settings.host, port=settings.port)
+    if pact_port is None or pair is None:
+        uvicorn.run(application, host=settings.host, port=settings.port)
+        return
+    import asyncio
+
+    plain = uvicorn.Config(application, host=settings.host, port=settings.port)
+    # the same app over TLS; its lifespan (job runner, database engine) is the plain server's alone
+    secure = uvicorn.Config(
+        application,
+        host=settings.host,
+        port=pact_port,
+        ssl_certfile=str(pair[0]),
+        ssl_keyfile=str(pair[1]),
+        lifespan="off",
+    )
+    asyncio.run(tls.serve_together([uvicorn.Server(plain), uvicorn.Server(secure)]))
 
 
 @audit_app.command("verify")

@@ -1,0 +1,140 @@
+"""``lowcarbon pact``: give a customer access to an organisation's PACT footprints, and make a TLS pair for testing.
+
+``grant`` makes the customer a machine client of the publishing organisation with the scopes ``pact:read`` and
+``pact:events`` and a ``pact_customers`` row that lets it see all of the organisation's published footprints, and
+prints the client's credentials once (the secret is kept hashed). The organisation is given by its id or its exact
+name. ``certificate`` writes a self-signed certificate and key for 127.0.0.1 and localhost, as ``lowcarbon serve
+--pact-port`` makes one when it is given none. Like the platform's commands, each opens (and migrates) the database
+of ``--data-dir``; errors print ``error: ...`` and exit with status 1.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from lowcarbon.errors import Conflict, NotFound
+from lowcarbon.platform.cli import DataDirOpt, JsonOpt, _actor, _in_transaction, _settings
+
+if TYPE_CHECKING:  # the database and the web stack are imported inside the commands: `lowcarbon --help` stays quick
+    from sqlalchemy.orm import Session
+
+    from lowcarbon.platform.machine_clients import NewClient
+    from lowcarbon.platform.tables import Organisation
+
+__all__ = ["app", "customer_client_name", "customer_scopes", "find_organisation", "grant_access"]
+
+app = typer.Typer(no_args_is_help=True, help="PACT data exchange: customers' access, and the host's TLS pair.")
+
+
+def customer_scopes() -> str:
+    """The scopes a PACT customer's client has: read footprints, send events."""
+    from lowcarbon.pact.routes import EVENTS_SCOPE, READ_SCOPE
+
+    return f"{READ_SCOPE} {EVENTS_SCOPE}"
+
+
+def customer_client_name(customer: str) -> str:
+    """The name of a PACT customer's machine client, as the audit trail and the organisation's clients show it."""
+    return f"PACT customer: {customer.strip()}"[:200]
+
+
+def find_organisation(session: Session, given: str) -> Organisation:
+    """The organisation whose id or exact name is ``given``; NotFound, or Conflict when the name is not unique."""
+    import sqlalchemy as sa
+
+    from lowcarbon.platform.tables import Organisation
+
+    text = given.strip()
+    if text.isascii() and text.isdigit():
+        found = session.get(Organisation, int(text))
+        if found is not None:
+            return found
+    named = list(session.scalars(sa.select(Organisation).where(Organisation.name == text).limit(2)))
+    if len(named) > 1:
+        raise Conflict(f"more than one organisation is named {text!r}: give its id")
+    if not named:
+        raise NotFound(f"no organisation has the id or name {text!r}")
+    return named[0]
+
+
+def grant_access(
+    session: Session,
+    *,
+    organisation_id: int,
+    customer: str,
+    actor: str,
+    now: datetime,
+    secret: str | None = None,
+) -> NewClient:
+    """Make ``customer`` a PACT customer of the organisation, seeing all its published footprints: a new machine
+    client with the PACT scopes (its secret ``secret``, else a new one), recorded in the audit trail."""
+    from lowcarbon.pact import service
+    from lowcarbon.platform import machine_clients
+    from lowcarbon.platform.audit import AuditTrail
+
+    client = machine_clients.create_client(
+        session,
+        organisation_id=organisation_id,
+        scopes=customer_scopes(),
+        actor=actor,
+        now=now,
+        name=customer_client_name(customer),
+        secret=secret,
+    )
+    service.add_customer(
+        session,
+        AuditTrail(session, actor),
+        organisation_id=organisation_id,
+        name=customer,
+        machine_client_id=client.id,
+        now=now,
+    )
+    return client
+
+
+@app.command()
+def grant(
+    customer: Annotated[str, typer.Argument(help="The customer's name, as the organisation knows it.")],
+    organisation: Annotated[
+        str, typer.Option("--organisation", help="The publishing organisation: its id or its exact name.")
+    ],
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Give a customer read access to an organisation's published PACT footprints; print its credentials once."""
+    from lowcarbon.platform.clock import system_clock
+
+    def create(session: Session) -> dict[str, Any]:
+        found = find_organisation(session, organisation)
+        client = grant_access(session, organisation_id=found.id, customer=customer, actor=_actor(), now=system_clock())
+        return {"client_id": client.client_id, "client_secret": client.secret, "organisation": found.name}
+
+    created = _in_transaction(_settings(data_dir=data_dir), create)
+    if as_json:
+        typer.echo(json.dumps({"client_id": created["client_id"], "client_secret": created["client_secret"]}))
+        return
+    typer.echo(f"{customer} may now read the PACT footprints of {created['organisation']} ({customer_scopes()})")
+    typer.echo(f"client_id: {created['client_id']}")
+    typer.echo(f"client_secret: {created['client_secret']}")
+    typer.echo("The secret is shown only now; give it to the customer over a safe channel.", err=True)
+
+
+@app.command()
+def certificate(
+    directory: Annotated[Path, typer.Argument(help="Where to write pact-cert.pem and pact-key.pem.")],
+    force: Annotated[bool, typer.Option("--force", help="Make a new pair even if a usable one is there.")] = False,
+) -> None:
+    """Make a self-signed TLS certificate and key for 127.0.0.1 and localhost (for testing), or reuse the one there."""
+    from lowcarbon.platform import tls
+
+    if force:
+        tls.write_self_signed(directory / tls.CERT_NAME, directory / tls.KEY_NAME)
+    cert_file, key_file = tls.self_signed_pair(directory)
+    typer.echo(f"certificate: {cert_file}")
+    typer.echo(f"key: {key_file}")
+    typer.echo(f"serve with: lowcarbon serve --pact-port PORT --pact-cert {cert_file} --pact-key {key_file}", err=True)
