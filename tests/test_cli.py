@@ -5,9 +5,12 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
+import shlex
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -171,6 +174,9 @@ def test_factors_search_json_and_table() -> None:
     table = runner.invoke(app, ["factors", "search", "natural", "gas", "--gwp", "AR5"])
     assert table.exit_code == 0, table.output
     assert "56156.5" in table.output  # 56,100 + 30 (AR5 fossil CH4) + 26.5
+    narrow = runner.invoke(app, ["factors", "search", "铁路", "--limit", "3"], env={"COLUMNS": "80"})
+    keys = [row["key"] for row in json.loads(lowcarbon("factors", "search", "铁路", "--limit", "3", "--json").stdout)]
+    assert all(key in narrow.output for key in keys)  # each key whole on its line, however narrow the terminal
     bad = lowcarbon("factors", "search", "gas", "--unit", "parsecz")
     assert bad.returncode == 1 and "unit 'parsecz' is not known" in bad.stderr
 
@@ -329,6 +335,19 @@ def test_init_model_then_footprint(tmp_path: Path) -> None:
     assert payload["kind"] == "partial CFP" and payload["unit"] == "kg CO2e per 1 item"
     again = runner.invoke(app, ["init-model", str(tmp_path / "Kettle")])
     assert again.exit_code == 1
+
+
+def test_init_model_prints_a_command_that_works_when_pasted(tmp_path: Path) -> None:
+    """A name with a space and a quote: the printed command, run by a shell, computes the model."""
+    executable = shutil.which("lowcarbon", path=str(Path(sys.executable).parent)) or "lowcarbon"
+    run = partial(subprocess.run, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
+    written = run([executable, "init-model", "Ann's kettle"], env={**os.environ, "COLUMNS": "40"})
+    assert written.returncode == 0, written.stderr
+    command = written.stdout.split("then run: ", 1)[1].strip()
+    assert command == "lowcarbon footprint 'Ann'\"'\"'s kettle.yaml'"
+    pasted = run(command.replace("lowcarbon", shlex.quote(executable), 1) + " --json", shell=True)
+    assert pasted.returncode == 0, pasted.stderr
+    assert json.loads(pasted.stdout)["kind"] == "partial CFP"
 
 
 def test_footprint_tables_and_errors(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -377,22 +378,38 @@ def factors_search(
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(rows)} factors (kg CO2e per unit, {characterization.name})")
-    for column in ("key", "name", "value", "unit", "geography", "year", "source"):
-        table.add_column(column, overflow="fold")
-    for row in rows:
-        flag = " (unverified)" if row["unverified"] else ""
-        name = f"{row['name']}\n{row['name_zh']}" if row["name_zh"] else str(row["name"])
-        table.add_row(
+    _print_factors(rows, f"{len(rows)} factors (kg CO2e per unit, {characterization.name})")
+
+
+def _print_factors(rows: list[dict[str, object]], title: str) -> None:
+    """A table when the terminal is wide enough to show every key whole, else one block per factor: a key is never
+    broken across lines, so that it can be copied into a model."""
+    widest = max((len(str(row["key"])) for row in rows), default=0)
+    texts = [
+        (
             str(row["key"]),
-            name,
-            f"{row['kg_co2e']:.6g}{flag}",
+            f"{row['name']}\n{row['name_zh']}" if row["name_zh"] else str(row["name"]),
+            f"{row['kg_co2e']:.6g}" + (" (unverified)" if row["unverified"] else ""),
             str(row["unit"]),
             str(row["geography"]),
             str(row["year"] or ""),
             str(row["source"]),
         )
-    console.print(table)
+        for row in rows
+    ]
+    if console.width >= widest + 60:
+        table = Table(title=title)
+        for column in ("key", "name", "value", "unit", "geography", "year", "source"):
+            table.add_column(column, overflow="fold", no_wrap=column not in ("name", "source"))
+        for text in texts:
+            table.add_row(*text)
+        console.print(table)
+        return
+    console.print(title, highlight=False)
+    for key, name, value, unit, geography, year, source in texts:
+        heading = f"\n[bold]{key}[/bold]  {value} kg CO2e per {unit}, {geography} {year}"
+        console.print(heading, soft_wrap=True, highlight=False)
+        console.print("\n".join(f"  {line}" for line in [*name.split("\n"), source]), highlight=False)
 
 
 @factors_app.command("template")
@@ -547,7 +564,8 @@ def init_model(
     except LowcarbonError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    console.print(f"Wrote {path}; fill in your data, then run: lowcarbon footprint {path.name}")
+    command = f"lowcarbon footprint {shlex.quote(path.name)}"
+    console.print(f"Wrote {path}; fill in your data, then run: {command}", soft_wrap=True, highlight=False)
 
 
 def _print_footprint(
