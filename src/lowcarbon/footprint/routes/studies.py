@@ -127,9 +127,7 @@ def list_products(caller: Reader, session: SessionDep, page: PageDep) -> Product
         session, organisation_id=caller.organisation_id, product_ids=[product.id for product in items]
     )
     listed = [
-        Product.model_validate(product, from_attributes=True).model_copy(
-            update=_latest_fields(latest.get(product.id))
-        )
+        Product.model_validate(product, from_attributes=True).model_copy(update=_latest_fields(latest.get(product.id)))
         for product in items
     ]
     return ProductPage(items=listed, next=next_url)
