@@ -7,6 +7,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -120,3 +121,18 @@ def test_without_distributed_the_error_says_to_install_it(monkeypatch: pytest.Mo
     with pytest.raises(DaskNotInstalled, match=r"pip install 'lowcarbon\[dask\]'") as caught:
         executor_from_environ({ENVIRON: "tcp://127.0.0.1:8786"})
     assert caught.value.code == "dask_not_installed" and isinstance(caught.value, DaskUnavailable)
+
+
+def test_a_footprint_on_the_cluster_has_the_numbers_of_one_process(cluster: LocalCluster) -> None:
+    """`footprint MODEL --iterations --seed --json` (the PV example's factor uncertainties) with
+    LOWCARBON_DASK_SCHEDULER set: the same statistics as on one process."""
+    model = Path(__file__).parents[2] / "examples" / "pv-module" / "model.yaml"
+    args = ["footprint", str(model), "--iterations", "200", "--seed", "3", "--json"]
+    runner = CliRunner()
+    here = runner.invoke(app, args, env={ENVIRON: ""})
+    before = cluster.scheduler.transition_counter
+    there = runner.invoke(app, args, env={ENVIRON: cluster.scheduler_address})
+    assert here.exit_code == 0 and there.exit_code == 0, (here.output, there.output)
+    assert cluster.scheduler.transition_counter > before  # the cluster ran the iterations' blocks
+    local, remote = json.loads(here.stdout)["uncertainty"], json.loads(there.stdout)["uncertainty"]
+    assert local == remote and local["iterations"] == 200 and local["std"] > 0

@@ -37,6 +37,7 @@ from lowcarbon.footprint.model import ProductModel
 from lowcarbon.footprint.pedigree import pedigree_sigma
 from lowcarbon.footprint.uncertainty import Contributor, FootprintUncertainty, UncertainComparison
 from lowcarbon.footprint.variation import Uncertainty
+from lowcarbon.scale import executor_from_environ
 
 __all__ = ["MAX_SAMPLES", "Source", "compare_uncertain", "footprint_uncertainty", "sigma_of"]
 
@@ -158,17 +159,24 @@ def _run(
     contributors: int,
     progress: Callable[[int], None] | None,
 ) -> MonteCarloResult:
-    # a product model's system is small: a direct solve of each sample is exact to round-off and quick
-    return monte_carlo(
-        system,
-        demands,
-        iterations,
-        seed,
-        method="direct",
-        processes=processes,
-        contributors=contributors,
-        progress=progress,
-    )
+    # a product model's system is small: a direct solve of each sample is exact to round-off and quick; the
+    # iterations run on the Dask cluster that LOWCARBON_DASK_SCHEDULER names, if any, else on ``processes``
+    executor = executor_from_environ()
+    try:
+        return monte_carlo(
+            system,
+            demands,
+            iterations,
+            seed,
+            method="direct",
+            processes=processes,
+            contributors=contributors,
+            progress=progress,
+            executor=executor,
+        )
+    finally:
+        if executor is not None:
+            executor.shutdown()
 
 
 def _name(source: Source) -> str:
