@@ -25,7 +25,7 @@ from lowcarbon.factors import FactorLibrary
 from lowcarbon.footprint import schemas, service
 from lowcarbon.footprint.bundle import ModelBundle
 from lowcarbon.footprint.stored import progress_done, progress_file, stored_source
-from lowcarbon.footprint.tables import MonteCarloRun, Product, Study
+from lowcarbon.footprint.tables import MonteCarloRun
 from lowcarbon.footprint.uncertainty import Contributor, FootprintUncertainty
 from lowcarbon.ports import AuditLog, JobQueue, JobState, JobStatus, Ports
 from lowcarbon.storage import canonical_json, snapshot
@@ -84,7 +84,7 @@ def start_run(
         )
     if seed is not None and not 0 <= seed < 2**63:
         raise InvalidInput("a seed is a whole number from 0 to 2**63 - 1")
-    study = _own_study(session, organisation_id, study_id)
+    study = service.own_study(session, organisation_id, study_id)
     if study.status != JobState.DONE:
         raise Conflict(f"study {study_id} is not computed ({study.status}): a Monte Carlo run needs its footprint")
     run = MonteCarloRun(
@@ -161,26 +161,15 @@ def report_source(
     """What the study report of a computed study is built from: its model bundle, its factor library (the shipped
     sets with its copies of library files) and its newest Monte Carlo statistics; NotFound for another
     organisation's study, Conflict for one not computed."""
-    study = _own_study(session, organisation_id, study_id)
+    study = service.own_study(session, organisation_id, study_id)
     if study.status != JobState.DONE:
         raise Conflict(f"study {study_id} is not computed ({study.status}): its report needs its footprint")
     bundle, library = stored_source(service.stored_inputs(session, {"study_id": study.id}))
     return bundle, library, latest_uncertainty(session, organisation_id=organisation_id, study_id=study_id)
 
 
-def _own_study(session: Session, organisation_id: int, study_id: int) -> Study:
-    study = session.scalar(
-        sa.select(Study)
-        .join(Product, Product.id == Study.product_id)
-        .where(Study.id == study_id, Product.organisation_id == organisation_id)
-    )
-    if study is None:
-        raise NotFound(f"your organisation has no study {study_id}")
-    return study
-
-
 def _newest(session: Session, organisation_id: int, study_id: int, *, finished: bool) -> MonteCarloRun | None:
-    _own_study(session, organisation_id, study_id)
+    service.own_study(session, organisation_id, study_id)
     query = sa.select(MonteCarloRun).where(MonteCarloRun.study_id == study_id)
     if finished:
         query = query.where(MonteCarloRun.status == JobState.DONE)

@@ -50,6 +50,7 @@ __all__ = [
     "list_files",
     "list_products",
     "list_studies",
+    "own_study",
     "product_state",
     "store_outcome",
     "stored_inputs",
@@ -263,7 +264,7 @@ def get_model(session: Session, *, organisation_id: int, study_id: int) -> Store
 
 def list_files(session: Session, *, organisation_id: int, study_id: int) -> list[model.FactorFile]:
     """The factor files a study keeps, by name: name, size and SHA-256 digest of each."""
-    _own_study(session, organisation_id, study_id)
+    own_study(session, organisation_id, study_id)
     rows = session.execute(
         sa.select(StudyFile.name, StudyFile.size, StudyFile.sha256)
         .where(StudyFile.study_id == study_id)
@@ -274,13 +275,13 @@ def list_files(session: Session, *, organisation_id: int, study_id: int) -> list
 
 def file_contents(session: Session, *, organisation_id: int, study_id: int) -> dict[str, str]:
     """The factor files a study keeps, name -> content as kept: what a new version of its model takes over."""
-    _own_study(session, organisation_id, study_id)
+    own_study(session, organisation_id, study_id)
     return _kept_files(session, study_id)
 
 
 def get_file(session: Session, *, organisation_id: int, study_id: int, name: str) -> bytes:
     """The bytes of the study's factor file ``name``, exactly as sent; NotFound when the study has no such file."""
-    _own_study(session, organisation_id, study_id)
+    own_study(session, organisation_id, study_id)
     content = session.scalar(sa.select(StudyFile.content).where(StudyFile.study_id == study_id, StudyFile.name == name))
     if content is None:
         raise NotFound(f"study {study_id} has no factor file {name!r}")
@@ -450,15 +451,16 @@ def _own_product(session: Session, organisation_id: int, product_id: int) -> Pro
     return product
 
 
-def _own_study(session: Session, organisation_id: int, study_id: int) -> None:
-    """NotFound unless the organisation has study ``study_id``."""
+def own_study(session: Session, organisation_id: int, study_id: int) -> Study:
+    """The organisation's study ``study_id`` as its row; NotFound when it has none by that id."""
     found = session.scalar(
-        sa.select(Study.id)
+        sa.select(Study)
         .join(Product, Product.id == Study.product_id)
         .where(Study.id == study_id, Product.organisation_id == organisation_id)
     )
     if found is None:
         raise NotFound(f"your organisation has no study {study_id}")
+    return found
 
 
 def _kept_files(session: Session, study_id: int) -> dict[str, str]:
