@@ -94,6 +94,9 @@ def test_serve_demo_with_a_pact_port(tmp_path: Path) -> None:
         with httpx2.Client(trust_env=False, timeout=10.0) as plain:
             refused = plain.get(f"http://127.0.0.1:{port}/3/footprints", headers=bearer)
             assert refused.status_code == 400 and "data" not in refused.json()
+            forwarded = {**bearer, "X-Forwarded-Proto": "https", "X-Forwarded-For": "127.0.0.1"}
+            posing = plain.get(f"http://127.0.0.1:{port}/3/footprints", headers=forwarded)
+            assert posing.status_code == 400 and "data" not in posing.json()  # a header does not make HTTP secure
             with pytest.raises(httpx2.TransportError):
                 plain.get(f"http://127.0.0.1:{pact_port}/3/footprints", headers=bearer)
     finally:

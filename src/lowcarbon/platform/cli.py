@@ -183,12 +183,14 @@ def serve(
                 f"warning: {settings.host} may be reachable from other machines, and the demo passwords are published",
                 err=True,
             )
+    # no proxy headers: a client's X-Forwarded-Proto must not pass plain HTTP off as HTTPS (the PACT endpoints
+    # answer HTTPS only); behind a TLS-terminating proxy, let it connect to the TLS port
     if pact_port is None or pair is None:
-        uvicorn.run(application, host=settings.host, port=settings.port)
+        uvicorn.run(application, host=settings.host, port=settings.port, proxy_headers=False)
         return
     import asyncio
 
-    plain = uvicorn.Config(application, host=settings.host, port=settings.port)
+    plain = uvicorn.Config(application, host=settings.host, port=settings.port, proxy_headers=False)
     # the same app over TLS; its lifespan (job runner, database engine) is the plain server's alone
     secure = uvicorn.Config(
         application,
@@ -197,6 +199,7 @@ def serve(
         ssl_certfile=str(pair[0]),
         ssl_keyfile=str(pair[1]),
         lifespan="off",
+        proxy_headers=False,
     )
     asyncio.run(tls.serve_together([uvicorn.Server(plain), uvicorn.Server(secure)]))
 
