@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from lowcarbon.cli import app
-from support.report_support import EXAMPLES, have_poppler, pdftotext
+from support.report_support import EXAMPLES, pdftotext
 
 runner = CliRunner()
 
@@ -23,7 +23,6 @@ def _printed_total(model: Path) -> str:
     return match[1]
 
 
-@pytest.mark.skipif(not have_poppler(), reason="needs poppler-utils")
 @pytest.mark.parametrize(("name", "lang"), [("pv-module", "zh-CN"), ("cotton-tshirt", "en")])
 def test_the_pdf_holds_the_total_the_cli_prints(name: str, lang: str, tmp_path: Path) -> None:
     model = EXAMPLES / name / "model.yaml"

@@ -11,9 +11,7 @@ import pytest
 
 from lowcarbon.footprint import ModelBundle
 from lowcarbon.report import Report, build_report, render_html, render_pdf, sha256
-from support.report_support import EXAMPLES, have_poppler, pdftotext
-
-poppler = pytest.mark.skipif(not have_poppler(), reason="needs poppler-utils (pdftotext, pdftoppm, pdffonts)")
+from support.report_support import EXAMPLES, pdftotext, require_poppler
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
@@ -31,7 +29,6 @@ def test_html_is_one_self_contained_page(reports: dict[str, Report], lang: str) 
         assert f'<section id="{section}">' in page
 
 
-@poppler
 @pytest.mark.parametrize("name", ["pv-module", "hydrogen-electrolysis"])
 def test_pdf_text_holds_the_figures(reports: dict[str, Report], name: str, tmp_path: Path) -> None:
     report = reports[name]
@@ -51,10 +48,10 @@ def test_pdf_text_holds_the_figures(reports: dict[str, Report], name: str, tmp_p
             assert "System boundary: cradle to gate" in text
 
 
-@poppler
 def test_pdf_pages_render_and_reference_the_chinese_font(reports: dict[str, Report], tmp_path: Path) -> None:
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(render_pdf(reports["hydrogen-electrolysis"], "zh-CN"))
+    require_poppler()
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert re.search(r"^STSong-Light\s+CID Type 0\s+UniGB-UCS2-H", fonts, re.MULTILINE)
     subprocess.run(["pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / "page")], check=True)

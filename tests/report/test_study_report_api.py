@@ -11,7 +11,7 @@ import pytest
 from lowcarbon.footprint import compute
 from lowcarbon.platform.settings import Settings
 from support.backends import _isolated_environment, migrated, settings
-from support.report_support import have_poppler, pdftotext
+from support.report_support import pdftotext
 from support.study_support import (
     FAILING_MODEL,
     PV_MODEL,
@@ -38,7 +38,6 @@ def study(migrated: Settings) -> tuple[Settings, str, str, int]:
     return settings, acme.editor, rival.editor, study_id
 
 
-@pytest.mark.skipif(not have_poppler(), reason="needs poppler-utils (pdftotext)")
 def test_pdf_report_holds_the_total(study: tuple[Settings, str, str, int], tmp_path: Path) -> None:
     settings, editor, _, study_id = study
     with client_for(settings, editor) as client:

@@ -19,7 +19,7 @@ from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web.render import figure
 from support.platform_servers import serving
-from support.report_support import have_poppler, pdftotext
+from support.report_support import pdftotext
 from support.study_support import PV_MODEL, client_for, create_product, inline, seed_organisation, submit
 
 __all__ = ["browser"]  # the Chromium of test_browser, shared
@@ -40,7 +40,6 @@ def computed(tmp_path: Path) -> Iterator[tuple[str, str, int]]:
         yield base, organisation.editor, study_id
 
 
-@pytest.mark.skipif(not have_poppler(), reason="needs poppler-utils (pdftotext)")
 def test_download_the_report_and_run_monte_carlo(
     browser: Browser, computed: tuple[str, str, int], tmp_path: Path
 ) -> None:
