@@ -63,3 +63,11 @@ def test_engine_imports_nothing_else_from_lowcarbon() -> None:
                 module = line.split()[1]
                 allowed = ("lowcarbon.engine", "lowcarbon.errors", "lowcarbon.bounded")  # the one reader of files
                 assert module.startswith(allowed), f"{path.name}: {line}"
+
+
+def test_test_modules_have_unique_names() -> None:
+    """pytest imports test modules by their base name (tests/ has no packages): two of one name fail together."""
+    names: dict[str, list[str]] = {}
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        names.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert {name: paths for name, paths in names.items() if len(paths) > 1} == {}

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_uncertainty import line, model, write
 from typer.testing import CliRunner
 
 from lowcarbon.cli import app
@@ -19,6 +18,7 @@ from lowcarbon.footprint import compute
 from lowcarbon.footprint.formula import FormulaError, evaluate, names_in
 from lowcarbon.footprint.model import MESSAGES_ZH, parse_model
 from lowcarbon.footprint.scenarios import Study, scenarios, sensitivity
+from support.uncertainty_support import line, model, write
 
 PARAMETERS = [
     {"name": "distance_km", "value": 100, "unit": "km", "low": 50, "high": 200, "name_zh": "运输距离"},
