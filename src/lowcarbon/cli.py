@@ -2,39 +2,36 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import shlex
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, cast, get_args
+from typing import TYPE_CHECKING, Annotated, cast, get_args
 
 import typer
-from rich.console import Console
-from rich.progress import Progress
+from rich.console import Console  # typer loads rich's console and tables anyway, to format help and errors
 from rich.table import Table
-from rich.tree import Tree
 
 from lowcarbon import __version__
-from lowcarbon.engine import LCASystem, Solution, by_activity, load_system, supply_chain
-from lowcarbon.engine.contributions import SupplyChainNode
-from lowcarbon.engine.montecarlo import MonteCarloResult, monte_carlo
-from lowcarbon.engine.solvers import SolverMethod
-from lowcarbon.engine.uncertainty import load_uncertain_system
 from lowcarbon.errors import DataFormatError, LowcarbonError
-from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary, default_library, load_set
-from lowcarbon.factors.template import write_templates
-from lowcarbon.footprint import Footprint
-from lowcarbon.footprint.excel import write_excel_starter
-from lowcarbon.footprint.montecarlo import compare_uncertain, footprint_uncertainty
-from lowcarbon.footprint.scenarios import Study, scenarios, sensitivity
-from lowcarbon.footprint.starter import write_starter
-from lowcarbon.footprint.uncertainty import FootprintUncertainty, ScenarioResult, SensitivityCase
 from lowcarbon.pact.cli import app as pact_app
 from lowcarbon.platform.cli import app as platform_app
 from lowcarbon.report.cli import report_command
+
+if TYPE_CHECKING:  # the engine (numpy, scipy), the factors and the footprint are imported inside the commands that
+    # use them, so that `lowcarbon --help` and `--version` answer at once (benchmarks/cli_startup.py)
+    from rich.tree import Tree
+
+    from lowcarbon.engine.contributions import SupplyChainNode
+    from lowcarbon.engine.montecarlo import MonteCarloResult
+    from lowcarbon.engine.solution import Solution
+    from lowcarbon.engine.system import LCASystem
+    from lowcarbon.factors.characterization import CharacterizationSet
+    from lowcarbon.factors.library import FactorLibrary
+    from lowcarbon.factors.model import Factor
+    from lowcarbon.footprint.result import Footprint
+    from lowcarbon.footprint.uncertainty import FootprintUncertainty, ScenarioResult, SensitivityCase
 
 app = typer.Typer(help="lowcarbon: product carbon footprints from model to label.", no_args_is_help=True)
 console = Console(soft_wrap=True)  # plain lines are not cut, so scripts can read them
@@ -111,6 +108,8 @@ def calc(
     processes: ProcessesOpt = 1,
 ) -> None:
     """Solve datapackages for a demand, or score every activity at once; with --iterations, Monte Carlo."""
+    from lowcarbon.engine.solvers import SolverMethod
+
     if solver not in get_args(SolverMethod):
         raise typer.BadParameter("use auto, direct, iterative or pardiso", param_hint="--solver")
     if iterations is not None:
@@ -128,6 +127,9 @@ def calc(
     if not 0 <= cutoff < 1:
         raise typer.BadParameter("give a fraction of the total score, at least 0 and below 1", param_hint="--cutoff")
     parsed = parse_demand(demand or [])
+    from lowcarbon.engine.contributions import supply_chain
+    from lowcarbon.engine.datapackage import load_system
+
     try:
         system = load_system(datapackages, method=cast(SolverMethod, solver))
         name = system.characterization_name(characterization)
@@ -182,7 +184,12 @@ def _calc_monte_carlo(
     on the Dask cluster that ``LOWCARBON_DASK_SCHEDULER`` names when it is set, else on ``processes`` processes."""
     from functools import partial
 
+    from rich.progress import Progress
+
     from lowcarbon import scale  # a leaf; it imports distributed only when a scheduler is named
+    from lowcarbon.engine.montecarlo import monte_carlo
+    from lowcarbon.engine.solvers import SolverMethod
+    from lowcarbon.engine.uncertainty import load_uncertain_system
 
     executor = None
     try:
@@ -255,6 +262,8 @@ def _print_monte_carlo(result: MonteCarloResult) -> None:
 
 
 def _write_activity_scores(system: LCASystem, name: str, output: Path) -> None:
+    import csv
+
     scores = system.activity_scores()[system.characterization_index(name)]
     partial = output.with_name(output.name + ".partial")
     try:
@@ -283,6 +292,8 @@ def _tree_dict(node: SupplyChainNode) -> dict[str, object]:
 
 
 def _result(solution: Solution, name: str, top: int) -> dict[str, object]:
+    from lowcarbon.engine.contributions import by_activity
+
     system, scores = solution.system, solution.scores
     contributions = by_activity(solution, name)
     return {
@@ -297,6 +308,8 @@ def _result(solution: Solution, name: str, top: int) -> dict[str, object]:
 
 
 def _print_result(solution: Solution, name: str, top: int) -> None:
+    from lowcarbon.engine.contributions import by_activity
+
     table = Table(title="Scores")
     table.add_column("characterization")
     table.add_column("score", justify="right")
@@ -315,6 +328,8 @@ def _print_result(solution: Solution, name: str, top: int) -> None:
 
 
 def _rich_tree(roots: list[SupplyChainNode], name: str) -> Tree:
+    from rich.tree import Tree
+
     top = Tree(f"Supply chain ({name})")
 
     def add(parent: Tree, node: SupplyChainNode) -> None:
@@ -345,6 +360,8 @@ ImportOpt = Annotated[
 
 
 def _library(imports: list[Path] | None) -> FactorLibrary:
+    from lowcarbon.factors.library import default_library
+
     library = default_library()
     for path in imports or []:
         library.import_file(path)
@@ -368,6 +385,8 @@ def factors_search(
         raise typer.BadParameter("give 1 or more", param_hint="--limit")
     if limit is None and not as_json:
         limit = 20
+    from lowcarbon.factors.characterization import load_set
+
     try:
         characterization = load_set(gwp)
         found = _library(imports).search(" ".join(text or []), geography=geography, unit=unit, limit=limit)
@@ -418,6 +437,8 @@ def factors_template(
 ) -> None:
     """Write factors-template.csv and factors-template.xlsx: Chinese and English headers, an example row, and in
     the workbook an instructions sheet and drop-down lists."""
+    from lowcarbon.factors.template import write_templates
+
     try:
         written = write_templates(folder)
     except LowcarbonError as exc:
@@ -433,6 +454,9 @@ def factors_check(
     path: Annotated[Path, typer.Argument(help="A CSV or Excel factor file.")], gwp: GwpOpt = "AR6"
 ) -> None:
     """Check a factor file: every problem at once, each with row, column and fix."""
+    from lowcarbon.factors.characterization import load_set
+    from lowcarbon.factors.library import FactorLibrary
+
     try:
         factors = FactorLibrary().import_file(path)
         characterization = load_set(gwp)
@@ -484,11 +508,19 @@ def footprint(
         raise typer.BadParameter("give 0 or more", param_hint="--top")
     if iterations < 0 or processes < 1:
         raise typer.BadParameter("give 0 or more iterations and 1 or more processes", param_hint="--iterations")
+    from dataclasses import asdict
+
+    from lowcarbon.footprint.scenarios import Study, scenarios, sensitivity
+
     uncertainty = None
     try:
         study = Study(model)
         result = study.base
-        if iterations:
+        if iterations:  # Monte Carlo's modules only when it runs
+            from rich.progress import Progress
+
+            from lowcarbon.footprint.montecarlo import footprint_uncertainty
+
             with Progress(console=console, transient=True, disable=as_json) as bar:
                 task = bar.add_task("Monte Carlo", total=iterations)
                 uncertainty = footprint_uncertainty(
@@ -525,6 +557,8 @@ def footprint_compare(
     iteration for both, so the comparison holds only what differs."""
     if iterations < 1 or processes < 1:
         raise typer.BadParameter("give 1 or more iterations and processes", param_hint="--iterations")
+    from lowcarbon.footprint.montecarlo import compare_uncertain
+
     try:
         comparison = compare_uncertain(first, second, iterations, seed, processes)
     except LowcarbonError as exc:
@@ -559,6 +593,9 @@ def init_model(
     excel: Annotated[bool, typer.Option("--excel", help="Write the Excel template instead of YAML.")] = False,
 ) -> None:
     """Write a commented starter product model (YAML), or its Excel template."""
+    from lowcarbon.footprint.excel import write_excel_starter
+    from lowcarbon.footprint.starter import write_starter
+
     try:
         path = write_excel_starter(Path(name).with_suffix(".xlsx")) if excel else write_starter(name)
     except LowcarbonError as exc:

@@ -8,9 +8,29 @@ supplier's ProductFootprint to a factor); ``service`` publishes footprints and a
 
 from __future__ import annotations
 
-from lowcarbon.pact.events import PactError, parse_event
-from lowcarbon.pact.filters import Filters, matches
-from lowcarbon.pact.model import SPEC_VERSION, CarbonFootprint, DataQualityIndicators, ProductFootprint
+from importlib import import_module
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lowcarbon.pact.events import PactError, parse_event
+    from lowcarbon.pact.filters import Filters, matches
+    from lowcarbon.pact.model import SPEC_VERSION, CarbonFootprint, DataQualityIndicators, ProductFootprint
+
+# The names below load from their modules on first use (PEP 562): the command line imports the package (its cli)
+# without building the data model's pydantic classes.
+_MODULES = {
+    **dict.fromkeys(("PactError", "parse_event"), "events"),
+    **dict.fromkeys(("Filters", "matches"), "filters"),
+    **dict.fromkeys(("SPEC_VERSION", "CarbonFootprint", "DataQualityIndicators", "ProductFootprint"), "model"),
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value = getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
+    return value
+
 
 __all__ = [
     "SPEC_VERSION",
@@ -22,3 +42,7 @@ __all__ = [
     "matches",
     "parse_event",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -3,9 +3,9 @@ machine clients). ``serve --demo`` first seeds demo data through ``lowcarbon.dem
 is imported only then.
 
 Every command opens the database of the settings (``--data-dir``, ``LOWCARBON_*`` variables, the settings file) and
-first migrates it to the newest schema, so each works on a fresh data directory. The web stack, SQLAlchemy and
-Alembic are imported inside the commands, which keeps ``lowcarbon --help`` and the other commands quick to start.
-Errors print one line, ``error: ...``, and exit with status 1.
+first migrates it to the newest schema, so each works on a fresh data directory. The web stack, SQLAlchemy, Alembic
+and the settings (pydantic) are imported inside the commands, which keeps ``lowcarbon --help`` and the other commands
+quick to start. Errors print one line, ``error: ...``, and exit with status 1.
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from pydantic import ValidationError
 
 from lowcarbon import __version__
 from lowcarbon.errors import LowcarbonError
-from lowcarbon.platform.roles import OrganisationKind, Role
-from lowcarbon.platform.settings import Settings
+from lowcarbon.platform.roles import OrganisationKind, Role  # plain enums, which Typer needs to parse the options
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # pydantic settings too are imported inside: `lowcarbon --help` loads none of them
     from sqlalchemy.orm import Session
+
+    from lowcarbon.platform.settings import Settings
 
 __all__ = ["admin_app", "app", "audit_app"]
 
@@ -56,6 +56,10 @@ def _fail(message: str) -> NoReturn:
 
 
 def _settings(**values: Any) -> Settings:
+    from pydantic import ValidationError
+
+    from lowcarbon.platform.settings import Settings
+
     try:
         return Settings(**{name: value for name, value in values.items() if value is not None})
     except ValidationError as exc:

@@ -23,11 +23,49 @@ operating system. The price: the PDF refers to STSong-Light and each viewer supp
 viewers and macOS do; poppler needs a CJK font on the system to draw them, though ``pdftotext`` reads the text).
 """
 
-from lowcarbon.report.build import FactorUse, FileHash, Report, build_report, sha256
-from lowcarbon.report.html import render_html
-from lowcarbon.report.pdf import render_pdf
-from lowcarbon.report.sections import SECTIONS, document
-from lowcarbon.report.words import LANGS, Lang
+from __future__ import annotations
+
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from lowcarbon.report.build import FactorUse, FileHash, Report, build_report, sha256
+    from lowcarbon.report.html import render_html
+    from lowcarbon.report.pdf import render_pdf
+    from lowcarbon.report.sections import SECTIONS, document
+    from lowcarbon.report.words import LANGS, Lang
+
+# The names below load from their modules on first use (PEP 562): `lowcarbon report --help` and the other commands
+# import the package (its cli) without reportlab, Jinja or the footprint.
+_MODULES = {
+    **dict.fromkeys(("FactorUse", "FileHash", "Report", "build_report", "sha256"), "build"),
+    "render_html": "html",
+    "render_pdf": "pdf",
+    **dict.fromkeys(("SECTIONS", "document"), "sections"),
+    **dict.fromkeys(("LANGS", "Lang"), "words"),
+}
+
+
+class _Package(ModuleType):
+    """The package's module object. Its `document` is the function of `sections`, as when this file imported every
+    name at once: the submodule `document` (the Document's parts), when it first loads, is not bound over it."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if not (name == "document" and isinstance(value, ModuleType)):
+            super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
+
+
+def __getattr__(name: str) -> object:
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value = getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
+    return value
+
 
 __all__ = [
     "LANGS",
@@ -42,3 +80,7 @@ __all__ = [
     "render_pdf",
     "sha256",
 ]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

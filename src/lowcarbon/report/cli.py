@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from lowcarbon.errors import LowcarbonError
-from lowcarbon.footprint.uncertainty import FootprintUncertainty
-from lowcarbon.report.build import build_report
-from lowcarbon.report.html import render_html
-from lowcarbon.report.pdf import render_pdf
-from lowcarbon.report.words import LANGS, Lang
+
+if TYPE_CHECKING:  # the report's modules (reportlab, the footprint, the engine) load when the command runs
+    from lowcarbon.footprint.uncertainty import FootprintUncertainty
+    from lowcarbon.report.words import Lang
 
 __all__ = ["report_command"]
 
@@ -33,6 +32,8 @@ def report_command(
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed of the Monte Carlo run.")] = None,
 ) -> None:
     """Write the CFP study report (GB/T 24067 / ISO 14067 clause 7) of a product model as PDF and/or HTML."""
+    from lowcarbon.report.words import LANGS
+
     if pdf is None and html is None:
         raise typer.BadParameter("give --pdf OUT.pdf, --html OUT.html, or both", param_hint="--pdf/--html")
     if lang not in LANGS:
@@ -44,6 +45,10 @@ def report_command(
     except ValueError:
         raise typer.BadParameter("give a date as YYYY-MM-DD", param_hint="--date") from None
     language: Lang = "zh-CN" if lang == "zh-CN" else "en"
+    from lowcarbon.report.build import build_report
+    from lowcarbon.report.html import render_html
+    from lowcarbon.report.pdf import render_pdf
+
     try:
         uncertainty = _monte_carlo(model, iterations, seed) if iterations else None
         report = build_report(model, prepared_by=prepared_by, prepared_on=prepared_on, uncertainty=uncertainty)
