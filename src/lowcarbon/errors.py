@@ -17,6 +17,8 @@
     ├── PermissionDenied           403  the caller is known but may not do this
     ├── Conflict                   409  the record would clash with one that exists (also ValueError)
     ├── PayloadTooLarge            413  a file or body is larger than the place it is sent to takes
+    ├── HostError                  502  a partner's host (PACT) cannot be reached or answers what its protocol does
+    │                                   not allow (also ConnectionError)
     └── DaskUnavailable            503  a Dask scheduler is configured but cannot be reached (also ConnectionError)
         └── DaskNotInstalled       503  a Dask scheduler is configured but ``distributed`` is not installed
 
@@ -220,6 +222,14 @@ class PayloadTooLarge(LowcarbonError):
 
     code = "payload_too_large"
     status = 413
+
+
+class HostError(LowcarbonError, ConnectionError):
+    """A partner's host (a supplier's or customer's PACT host) could not be reached, or answered what its protocol does
+    not allow (a 5xx, a body that is no answer)."""
+
+    code = "pact_host_error"
+    status = 502
 
 
 class DaskUnavailable(LowcarbonError, ConnectionError):

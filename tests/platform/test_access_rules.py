@@ -100,6 +100,7 @@ EDITOR_PAGES = {**PAGES, "viewer": 403}
 OWN_EDITOR_PAGES = {**OWN_PAGES, "viewer": 403}
 ADMIN_PAGES = {**PAGES, "viewer": 403, "editor": 403, "other_editor": 403}
 ADMINS = {**PERSONAL, "viewer": 403, "editor": 403, "other_editor": 403}
+PACT_OVER_HTTP = dict.fromkeys(CALLERS, 400)
 
 RULES: dict[tuple[str, str], dict[str, str | int]] = {
     # The API's documentation: public.
@@ -165,10 +166,15 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/organisation/users"): ADMIN_PAGES,
     ("POST", "/organisation/clients"): ADMIN_PAGES,
     ("POST", "/organisation/clients/{client_id}/disable"): ADMIN_PAGES,
+    # PACT (lowcarbon.pact): over HTTPS only, so here (plain HTTP) a BadRequest for everyone before any credential is
+    # looked at; who may do what over HTTPS is tests/pact/test_host.py's
+    ("GET", "/3/footprints"): PACT_OVER_HTTP,
+    ("GET", "/3/footprints/{pf_id}"): PACT_OVER_HTTP,
+    ("POST", "/3/events"): PACT_OVER_HTTP,
 }
 
 # Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
-CSRF_EXEMPT = {("POST", "/auth/login"), ("POST", "/auth/token"), ("POST", "/login")}
+CSRF_EXEMPT = {("POST", "/auth/login"), ("POST", "/auth/token"), ("POST", "/login"), ("POST", "/3/events")}
 
 
 @dataclass
@@ -368,6 +374,7 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         tag="en",
         path="app.css",
         client_id="{client_id}",
+        pf_id="00000000-0000-0000-0000-000000000001",
     )
     if (method, path) in (("POST", "/auth/login"), ("POST", "/login")):
         email = world.emails[caller if caller in world.emails else "viewer"]  # a client logs in as the viewer
@@ -408,6 +415,8 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
     if path.endswith("/monte-carlo") and method == "POST":
         return Call(url, json={"iterations": 10}) if path.startswith("/api") else Call(url, data={"iterations": "10"})
+    if path in ("/3/events", "/2/events"):
+        return Call(url, json={"specversion": "1.0", "id": "1", "source": "//buyer.example/3/events"})
     assert method in ("GET", "DELETE") or path.endswith("/logout"), f"{method} {path}: say what request to send"
     return Call(url)
 
@@ -479,7 +488,9 @@ def test_access_rule(world: World, method: str, path: str, caller: str) -> None:
     response = send(world, method, path, caller)
     expected = RULES[(method, path)][caller]
     assert status_class(response) == expected, f"{method} {path} as {caller}: {response.text[:300]}"
-    if expected not in (OK, LOGIN):
+    if path.startswith(("/2/", "/3/")):  # PACT answers the specification's Error object, {"code", "message"}
+        assert response.json()["code"] == "BadRequest", response.text[:300]
+    elif expected not in (OK, LOGIN):
         forbidden = "insufficient_scope" if caller in CLIENTS else "forbidden"
         refusal = {401: "not_authenticated", 403: forbidden, 404: "not_found"}[int(expected)]
         assert error_code(response) == refusal, response.text[:300]

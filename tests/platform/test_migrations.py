@@ -32,7 +32,15 @@ NOW = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 AUTH_TABLES = {"login_sessions", "machine_clients", "access_tokens"}
 JOB_TABLES = {"jobs"}
 STUDIES_TABLES = {"products", "studies", "study_files", "library_files", "study_library_files", "monte_carlo_runs"}
-PACT_TABLES = {"pact_footprints", "pact_footprint_keys", "pact_customers", "pact_shares", "pact_events"}
+PACT_TABLES = {
+    "pact_footprints",
+    "pact_footprint_keys",
+    "pact_customers",
+    "pact_shares",
+    "pact_events",
+    "pact_suppliers",
+    "pact_supplier_footprints",
+}
 ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES | PACT_TABLES
 
 
@@ -51,7 +59,7 @@ def test_empty_to_head(settings: Settings) -> None:
     upgrade(settings)
     assert current_revision(settings) == head_revision() == "0004"
     # the studies branch depends on 0004, so its head stands for it; pact is a branch of its own
-    assert set(current_revisions(settings)) == {"studies_0006", "pact_0001"}
+    assert set(current_revisions(settings)) == {"studies_0006", "pact_0002"}
     assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
     try:
@@ -160,7 +168,7 @@ def test_version_locations_are_found_on_disk() -> None:
     """The kernel's versions folder and each domain's are found without importing the domains; each has a head."""
     names = [path.relative_to(path.parents[2]).as_posix() for path in version_locations()]
     assert names == ["footprint/migrations/versions", "pact/migrations/versions", "platform/migrations/versions"]
-    assert set(head_revisions()) == {"0004", "studies_0006", "pact_0001"}
+    assert set(head_revisions()) == {"0004", "studies_0006", "pact_0002"}
 
 
 def test_jobs_revision_up_and_down(settings: Settings) -> None:

@@ -103,15 +103,49 @@ def grant(
     organisation: Annotated[
         str, typer.Option("--organisation", help="The publishing organisation: its id or its exact name.")
     ],
+    events_url: Annotated[
+        str | None,
+        typer.Option(
+            "--events-url", help="The customer's PACT host (https base URL), where answers to its requests go."
+        ),
+    ] = None,
+    events_client_id: Annotated[
+        str | None, typer.Option("--events-client-id", help="The client id the customer's host gave the organisation.")
+    ] = None,
+    events_client_secret: Annotated[
+        str | None, typer.Option("--events-client-secret", help="The secret that goes with --events-client-id.")
+    ] = None,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Give a customer read access to an organisation's published PACT footprints; print its credentials once."""
+    """Give a customer read access to an organisation's published PACT footprints; print its credentials once.
+
+    With ``--events-url`` and the credentials the customer's host issued, the host answers the customer's footprint
+    requests (RequestCreated) there."""
     from lowcarbon.platform.clock import system_clock
 
+    callback = (events_url, events_client_id, events_client_secret)
+    if any(callback) and not all(callback):
+        raise typer.BadParameter("give --events-url, --events-client-id and --events-client-secret together")
+
     def create(session: Session) -> dict[str, Any]:
+        from lowcarbon.pact import service
+        from lowcarbon.platform.audit import AuditTrail
+
         found = find_organisation(session, organisation)
         client = grant_access(session, organisation_id=found.id, customer=customer, actor=_actor(), now=system_clock())
+        if events_url and events_client_id and events_client_secret:
+            made = service.customer_of_client(session, client.id)
+            assert made is not None
+            service.set_events_endpoint(
+                session,
+                AuditTrail(session, _actor()),
+                organisation_id=found.id,
+                customer_id=made.id,
+                url=events_url,
+                client_id=events_client_id,
+                client_secret=events_client_secret,
+            )
         return {"client_id": client.client_id, "client_secret": client.secret, "organisation": found.name}
 
     created = _in_transaction(_settings(data_dir=data_dir), create)

@@ -4,7 +4,9 @@
 ``/.well-known/openid-configuration`` (PACT §Authentication; ``<base_url>/auth/token`` when the host has no
 discovery document), gets an access token with HTTP Basic client credentials, and reads ``GET /3/footprints``
 following each ``Link: <...>; rel="next"`` header, or ``GET /3/footprints/{id}``. Every footprint is validated with
-``model.ProductFootprint``. The token is fetched again once when the host answers 401 (it expired).
+``model.ProductFootprint``. The token is fetched again once when the host answers 401 (it expired). ``send_event``
+posts a CloudEvent to the host's ``/3/events`` (or ``/2/events``) the same way: how a data owner answers a
+request on the data recipient's host, with the credentials the recipient gave it.
 
 Limits and safety: a link to another origin than the host's is not followed (the token would go with it); a list
 stops with DataFormatError after ``max_footprints``; every request has ``timeout`` seconds. The seam is httpx's:
@@ -18,6 +20,7 @@ refused credentials PermissionDenied, a document that is not a valid ProductFoot
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import Any, Self
@@ -26,20 +29,14 @@ from urllib.parse import urljoin, urlsplit
 import httpx2
 from pydantic import ValidationError
 
-from lowcarbon.errors import DataFormatError, LowcarbonError, NotFound, PermissionDenied, Problem
+from lowcarbon.errors import DataFormatError, HostError, NotFound, PermissionDenied, Problem
+from lowcarbon.pact.events import CLOUDEVENTS_MEDIA_TYPE
 from lowcarbon.pact.model import ProductFootprint
 
 __all__ = ["HostError", "PactClient"]
 
 _DISCOVERY = "/.well-known/openid-configuration"
 _TOKEN = "/auth/token"
-
-
-class HostError(LowcarbonError, ConnectionError):
-    """A PACT host could not be reached, or answered what PACT does not allow (a 5xx, a body that is no answer)."""
-
-    status = 502
-    code = "pact_host_error"
 
 
 class PactClient:
@@ -116,10 +113,19 @@ class PactClient:
         url = f"{self.base_url}/3/footprints/{pf_id}"
         return _validated(self._data(self._authorized("GET", url), dict), url)
 
-    def _authorized(self, method: str, url: str) -> httpx2.Response:
+    def send_event(self, event: Mapping[str, Any], *, path: str = "/3/events") -> None:
+        """Post a CloudEvent (structured JSON mode) to the host's Action Events endpoint; HostError unless 2xx."""
+        url = self.base_url + path
+        body = json.dumps(event).encode()
+        answer = self._authorized("POST", url, content=body, media=CLOUDEVENTS_MEDIA_TYPE)
+        if not 200 <= answer.status_code < 300:
+            raise HostError(f"{url} answered {answer.status_code} to the event: {_message(answer)}")
+
+    def _authorized(self, method: str, url: str, *, content: bytes | None = None, media: str = "") -> httpx2.Response:
         for attempt in (1, 2):
             token = self._token or self.authenticate()
-            answer = self._send(method, url, headers={"Authorization": f"Bearer {token}"})
+            headers = {"Authorization": f"Bearer {token}"} | ({"Content-Type": media} if media else {})
+            answer = self._send(method, url, headers=headers, content=content)
             if answer.status_code != 401 or attempt == 2:
                 break
             self._token = None  # expired: once more with a new token

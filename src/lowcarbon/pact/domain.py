@@ -1,12 +1,13 @@
 """The PACT domain as the platform mounts it: the v3 host API (``/3/footprints``, ``/3/events``), its scopes, its
-migrations (branch ``pact``) and what ``serve --demo`` prints of its demo footprints (which ``lowcarbon.demo``
-publishes once the demo's studies are computed). The token endpoint and discovery document it relies on are the
-platform's own."""
+migrations (branch ``pact``), the job that answers a customer's footprint request on its host (``answers``) and what
+``serve --demo`` prints of its demo footprints (which ``lowcarbon.demo`` publishes once the demo's studies are
+computed). The token endpoint and discovery document it relies on are the platform's own."""
 
 from __future__ import annotations
 
-from lowcarbon.pact import demo, routes
+from lowcarbon.pact import answers, demo, routes
 from lowcarbon.platform.domains import Domain
+from lowcarbon.platform.jobs import JobKind
 
 __all__ = ["DOMAIN"]
 
@@ -17,6 +18,9 @@ DOMAIN = Domain(
         routes.READ_SCOPE: "PACT: list and get the product footprints your supplier shares with you",
         routes.EVENTS_SCOPE: "PACT: send events (footprint requests, answers, publications) to your supplier",
     },
+    job_kinds=(
+        JobKind(answers.JOB_KIND, answers.send_answer, on_finish=answers.store_outcome, inputs=answers.answer_inputs),
+    ),
     migration_branch="pact",
     describe_demo=demo.describe,
 )

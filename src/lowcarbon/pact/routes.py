@@ -123,7 +123,7 @@ def _customer(request: Request, session: Session, now: Any, scope: str) -> Custo
             raise Refusal(401, "TokenExpired", "The specified access token has expired", challenge)
         raise Refusal(401, "BadRequest", "Invalid token provided", challenge)
     customer = service.customer_of_client(session, client.id)
-    if customer is None or scope not in client.scopes:
+    if customer is None or customer.revoked_at is not None or scope not in client.scopes:
         raise Refusal(403, "AccessDenied", f"Access denied: this client is no PACT customer with scope {scope}")
     return customer
 
@@ -225,5 +225,13 @@ def _receive(request: Request, body: bytes) -> Response:
             message = _problems(exc) if isinstance(exc, ValidationError) else f"the body is not JSON ({exc})"
             raise Refusal(400, "BadRequest", message) from None
         ports = ports_for(request, session, f"client:{customer.machine_client_id}")
-        service.receive_event(session, ports.audit, customer=customer, event=event, now=now)
+        service.receive_event(
+            session,
+            ports.audit,
+            customer=customer,
+            event=event,
+            now=now,
+            jobs=ports.jobs,
+            answer_source=f"//{request.url.netloc}/3/events",
+        )
     return Response(status_code=200)

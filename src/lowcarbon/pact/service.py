@@ -18,11 +18,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from lowcarbon.pact import answers
 from lowcarbon.pact.events import PublishedEvent, RequestCreatedEvent, RequestFulfilledEvent, RequestRejectedEvent
 from lowcarbon.pact.filters import Filters
 from lowcarbon.pact.model import ProductFootprint
 from lowcarbon.pact.tables import Customer, EventReceived, FootprintKey, PublishedFootprint, Share
-from lowcarbon.ports import AuditLog
+from lowcarbon.ports import AuditLog, JobQueue
 
 __all__ = [
     "Page",
@@ -32,6 +33,8 @@ __all__ = [
     "list_footprints",
     "publish",
     "receive_event",
+    "revoke_customer",
+    "set_events_endpoint",
     "share",
 ]
 
@@ -229,9 +232,20 @@ def get_footprint(session: Session, customer: Customer, pf_id: str) -> dict[str,
 
 
 def receive_event(
-    session: Session, audit: AuditLog, *, customer: Customer, event: AnyEvent, now: datetime
+    session: Session,
+    audit: AuditLog,
+    *,
+    customer: Customer,
+    event: AnyEvent,
+    now: datetime,
+    jobs: JobQueue | None = None,
+    answer_source: str = "",
 ) -> EventReceived:
-    """Keep an event a customer sent; the same event (source and id) sent again is kept once."""
+    """Keep an event a customer sent; the same event (source and id) sent again is kept once.
+
+    A RequestCreated is answered on the customer's host by a job (``answers``) queued in ``jobs`` with
+    ``answer_source`` as its answer's source (our host's events endpoint, ``//host:port/3/events``); without
+    ``jobs`` it is only kept."""
     found = session.scalar(
         sa.select(EventReceived).where(
             EventReceived.customer_id == customer.id,
@@ -252,4 +266,58 @@ def receive_event(
     session.add(row)
     session.flush()
     audit.record("receive", "pact_event", row.id, None, {"type": event.type, "event_id": event.id})
+    if isinstance(event, RequestCreatedEvent) and jobs is not None:
+        try:
+            if not customer.events_url:
+                raise InvalidInput(f"the customer {customer.name!r} has no host registered to take answers")
+            answers.check_source(event.source, customer.events_url)
+        except InvalidInput as exc:
+            answers.not_answered(row, exc, now)
+        else:
+            payload = {"event": row.id, "source": answer_source}
+            row.answer_job_id = jobs.submit(answers.JOB_KIND, payload, organisation_id=customer.organisation_id)
+            row.answer_state = "queued"
+        session.flush()
     return row
+
+
+def _own_customer(session: Session, organisation_id: int, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.organisation_id != organisation_id:
+        raise NotFound(f"your organisation has no PACT customer {customer_id}")
+    return customer
+
+
+def set_events_endpoint(
+    session: Session,
+    audit: AuditLog,
+    *,
+    organisation_id: int,
+    customer_id: int,
+    url: str,
+    client_id: str,
+    client_secret: str,
+) -> Customer:
+    """Register the customer's PACT host (its base URL, https) and the credentials it gave us there: where the
+    answers to its requests go."""
+    customer = _own_customer(session, organisation_id, customer_id)
+    if not client_id.strip() or not client_secret or len(client_id) > 200 or len(client_secret) > 500:
+        raise InvalidInput("give the client id and secret the customer's host issued to your organisation")
+    before = {"events_url": customer.events_url, "events_client_id": customer.events_client_id}
+    customer.events_url = answers.events_origin(url)
+    customer.events_client_id, customer.events_client_secret = client_id.strip(), client_secret
+    session.flush()
+    after = {"events_url": customer.events_url, "events_client_id": customer.events_client_id}
+    audit.record("update", "pact_customer", customer.id, before, after)  # the secret stays out of the trail
+    return customer
+
+
+def revoke_customer(session: Session, audit: AuditLog, *, organisation_id: int, customer_id: int, now: datetime) -> int:
+    """Mark the customer revoked; the caller revokes its machine client (whose id this answers), which ends its
+    access."""
+    customer = _own_customer(session, organisation_id, customer_id)
+    if customer.revoked_at is None:
+        customer.revoked_at = now
+        session.flush()
+        audit.record("revoke", "pact_customer", customer.id, {"revoked_at": None}, {"revoked_at": now.isoformat()})
+    return customer.machine_client_id

@@ -20,3 +20,8 @@ class PactSettings(BaseSettings):
     https_only: bool = Field(default=True, description="refuse the PACT actions over plain HTTP (the spec's rule)")
     cert_file: Path | None = Field(default=None, description="the PACT host's TLS certificate (PEM)")
     key_file: Path | None = Field(default=None, description="the PACT host's TLS private key (PEM)")
+    ca_file: Path | None = Field(
+        default=None,
+        description="certificates (PEM) trusted, besides the system's, when calling other PACT hosts (answers to "
+        "requests, suppliers): a partner's self-signed certificate, a test host's",
+    )

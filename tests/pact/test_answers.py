@@ -1,0 +1,248 @@
+"""Answering footprint requests: a customer (a second host of ours, over real HTTPS on 127.0.0.1) posts
+RequestCreated to the supplier's host, which answers on the customer's host through the job runner: RequestFulfilled
+with the footprints the customer may see, RequestRejected (NotFound) when none match, nothing when the request's
+source names another host; a customer host that refuses the credentials leaves the request failed, saying why."""
+
+from __future__ import annotations
+
+import socket
+import ssl
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2
+import pytest
+import sqlalchemy as sa
+import uvicorn
+
+from lowcarbon.errors import InvalidInput
+from lowcarbon.pact import answers, service
+from lowcarbon.pact.cli import grant_access
+from lowcarbon.pact.client import PactClient
+from lowcarbon.pact.model import ProductFootprint
+from lowcarbon.pact.tables import Customer, EventReceived
+from lowcarbon.platform import accounts, tls
+from lowcarbon.platform.app import create_app
+from lowcarbon.platform.audit import AuditTrail
+from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.migrate import upgrade
+from lowcarbon.platform.settings import Settings
+from support.pact_documents import document
+
+NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+CREATED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
+
+
+@dataclass
+class Host:
+    base: str
+    settings: Settings
+    organisation_id: int = 0
+
+    def events(self) -> list[EventReceived]:
+        engine = create_engine(self.settings)
+        try:
+            with session_factory(engine).begin() as session:
+                rows = list(session.scalars(sa.select(EventReceived).order_by(EventReceived.id)))
+                session.expunge_all()
+                return rows
+        finally:
+            engine.dispose()
+
+
+@contextmanager
+def _https(settings: Settings, cert: Path, key: Path) -> Iterator[str]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(settings)
+    config = uvicorn.Config(app, log_level="warning", ssl_certfile=str(cert), ssl_keyfile=str(key))
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    base = f"https://127.0.0.1:{port}"
+    trusted = ssl.create_default_context(cafile=cert)
+    try:
+        for _ in range(600):
+            assert thread.is_alive(), "the server stopped"
+            try:
+                httpx2.get(f"{base}/healthz", verify=trusted, timeout=1.0, trust_env=False)
+                break
+            except httpx2.TransportError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def _in(settings: Settings, work: Any) -> Any:
+    engine = create_engine(settings)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            return work(session)
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The supplier's host (answers inline) and the customer's, both over TLS, each knowing the other."""
+    root = tmp_path_factory.mktemp("pact-answers")
+    cert, key = tls.self_signed_pair(root / "tls")
+    supplier = Settings(data_dir=root / "supplier", job_runner="inline")
+    buyer = Settings(data_dir=root / "buyer", job_runner="inline")
+    for settings in (supplier, buyer):
+        upgrade(settings)
+    ids = [str(uuid.UUID(int=number + 1)) for number in range(3)]
+
+    def supply(session: Any) -> tuple[int, Any]:
+        owner = accounts.create_organisation(session, name="Sunrise PV Co.", kind="manufacturer", actor="test")
+        for number, pf_id in enumerate(ids):
+            footprint = document(id=pf_id, productIds=[f"urn:gtin:{number % 2:014d}"])
+            audit = AuditTrail(session, "test")
+            service.publish(
+                session, audit, organisation_id=owner.id, footprint=ProductFootprint.model_validate(footprint), now=NOW
+            )
+        client = grant_access(session, organisation_id=owner.id, customer="Buyer Co.", actor="test", now=NOW)
+        return owner.id, client
+
+    def buy(session: Any) -> Any:
+        owner = accounts.create_organisation(session, name="Buyer Co.", kind="manufacturer", actor="test")
+        return grant_access(session, organisation_id=owner.id, customer="Sunrise PV Co.", actor="test", now=NOW)
+
+    supplier_org, to_supplier = _in(supplier, supply)
+    to_buyer = _in(buyer, buy)
+    with _https(supplier, cert, key) as supplier_base, _https(buyer, cert, key) as buyer_base:
+
+        def register(session: Any) -> None:
+            customer = service.customer_of_client(session, to_supplier.id)
+            assert customer is not None
+            service.set_events_endpoint(
+                session,
+                AuditTrail(session, "test"),
+                organisation_id=supplier_org,
+                customer_id=customer.id,
+                url=buyer_base,
+                client_id=to_buyer.client_id,
+                client_secret=to_buyer.secret,
+            )
+
+        _in(supplier, register)
+        yield {
+            "supplier": Host(supplier_base, supplier, supplier_org),
+            "buyer": Host(buyer_base, buyer),
+            "credentials": (to_supplier.client_id, to_supplier.secret),
+            "cert": cert,
+            "ids": ids,
+        }
+
+
+@pytest.fixture(autouse=True)
+def _trusted(hosts: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The supplier's job trusts the customer's self-signed host (the environment is emptied for every test)."""
+    monkeypatch.setenv("LOWCARBON_PACT_CA_FILE", str(hosts["cert"]))
+
+
+def _request(hosts: dict[str, Any], data: dict[str, Any], source: str | None = None) -> str:
+    """Post a RequestCreated from the buyer to the supplier; its id."""
+    buyer = hosts["buyer"].base
+    event_id = str(uuid.uuid4())
+    event = {
+        "type": CREATED,
+        "specversion": "1.0",
+        "id": event_id,
+        "source": source or f"//{buyer.removeprefix('https://')}/3/events",
+        "time": "2026-03-01T09:00:00Z",
+        "data": data,
+    }
+    http = httpx2.Client(verify=ssl.create_default_context(cafile=hosts["cert"]), trust_env=False, timeout=30.0)
+    with http, PactClient(hosts["supplier"].base, *hosts["credentials"], http=http) as client:
+        client.send_event(event)
+    return event_id
+
+
+def _answer_to(hosts: dict[str, Any], request_id: str) -> dict[str, Any]:
+    found = [row.body for row in hosts["buyer"].events() if row.body["data"].get("requestEventId") == request_id]
+    assert len(found) == 1, found
+    return dict(found[0])
+
+
+def _request_row(hosts: dict[str, Any], request_id: str) -> EventReceived:
+    (row,) = [row for row in hosts["supplier"].events() if row.event_id == request_id]
+    return row
+
+
+def test_a_request_is_fulfilled_on_the_customers_host(hosts: dict[str, Any]) -> None:
+    request_id = _request(hosts, {"productId": ["urn:gtin:00000000000000"], "comment": "this year's, please"})
+    answer = _answer_to(hosts, request_id)
+    assert answer["type"] == "org.wbcsd.pact.ProductFootprint.RequestFulfilledEvent.3"
+    assert [pf["id"] for pf in answer["data"]["pfs"]] == [hosts["ids"][0], hosts["ids"][2]]
+    assert answer["source"] == f"//{hosts['supplier'].base.removeprefix('https://')}/3/events"
+    row = _request_row(hosts, request_id)
+    assert (row.answer_state, row.answer_error) == ("sent", None)
+    assert row.answer["id"] == answer["id"]
+
+
+def test_a_request_nothing_matches_is_rejected(hosts: dict[str, Any]) -> None:
+    request_id = _request(hosts, {"productId": ["urn:pact:null"]})
+    answer = _answer_to(hosts, request_id)
+    assert answer["type"] == "org.wbcsd.pact.ProductFootprint.RequestRejectedEvent.3"
+    assert answer["data"]["error"]["code"] == "NotFound"
+    assert _request_row(hosts, request_id).answer_state == "sent"
+
+
+def test_a_source_naming_another_host_is_not_answered(hosts: dict[str, Any]) -> None:
+    request_id = _request(hosts, {"productId": ["urn:gtin:00000000000000"]}, source="//evil.example/3/events")
+    row = _request_row(hosts, request_id)
+    assert row.answer_state == "failed"
+    assert "not answered" in (row.answer_error or "") and "evil.example" in (row.answer_error or "")
+    assert row.answer_job_id is None
+
+
+def test_refused_credentials_leave_the_request_failed(hosts: dict[str, Any]) -> None:
+    supplier: Host = hosts["supplier"]
+
+    def break_secret(session: Any) -> None:
+        (customer,) = session.scalars(sa.select(Customer))
+        customer.events_client_secret = "wrong"
+
+    _in(supplier.settings, break_secret)
+    request_id = _request(hosts, {"productId": ["urn:gtin:00000000000001"]})
+    row = _request_row(hosts, request_id)
+    assert row.answer_state == "failed"
+    assert "refused the client's credentials" in (row.answer_error or "")
+
+
+@pytest.mark.parametrize(
+    ("source", "registered", "fine"),
+    [
+        ("//host.example/3/events", "https://host.example", True),
+        ("https://host.example:443/x", "https://host.example", True),
+        ("//host.example:8443/3/events", "https://host.example:8443/base", True),
+        ("//host.example:8443/3/events", "https://host.example", False),
+        ("http://host.example/3/events", "https://host.example", False),
+        ("//other.example/3/events", "https://host.example", False),
+    ],
+)
+def test_check_source(source: str, registered: str, fine: bool) -> None:
+    if fine:
+        answers.check_source(source, registered)
+    else:
+        with pytest.raises(InvalidInput):
+            answers.check_source(source, registered)
+
+
+def test_events_origin() -> None:
+    assert answers.events_origin("https://Host.example:8443/pact/") == "https://host.example:8443/pact"
+    for bad in ("http://host.example", "https://host.example/?q=1", "//host.example", "https://u:p@host.example"):
+        with pytest.raises(InvalidInput):
+            answers.events_origin(bad)
