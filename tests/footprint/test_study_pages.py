@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from lowcarbon.footprint import compute
+from lowcarbon.footprint import compute, messages
 from lowcarbon.footprint.excel import write_excel_starter
 from lowcarbon.footprint.pages import studies as study_pages
 from lowcarbon.platform.settings import Settings
@@ -66,7 +66,8 @@ def test_upload_computes_the_study_and_shows_the_cli_figures_and_charts(
     charts = _charts(page)
     assert set(charts) == {"stage", "gas", "hotspots"}
     api = web.get(f"/api/studies/{study_page.rsplit('/', 1)[1]}").json()
-    assert charts["stage"]["xAxis"]["data"] == list(api["result"]["by_stage"])
+    stages = [messages.code(stage, "zh-CN") for stage in api["result"]["by_stage"]]  # the page's language
+    assert charts["stage"]["xAxis"]["data"] == stages
     assert charts["stage"]["series"][0]["data"] == [float(f"{v:.6g}") for v in api["result"]["by_stage"].values()]
     assert api["total"] == pytest.approx(PV_TOTAL, rel=1e-12)
     assert charts["gas"]["title"]["text"] == "按温室气体"
@@ -142,7 +143,7 @@ def test_a_model_uploads_with_its_factor_files_and_a_new_version_keeps_them(
     web.cookies.set("lowcarbon_lang", "zh-CN")
     assert "模型引用的因子文件" in web.get(f"/products/{product_id}").text
     missing = _upload_with_factors(web, product_id, [])
-    assert missing.status_code == 400 and "not sent with it: factors.csv" in missing.text
+    assert missing.status_code == 400 and "未随模型上传：factors.csv" in missing.text  # the problem in Chinese
     assert count_rows(app_settings, "studies") == 2 and count_rows(app_settings, "study_files") == 2
 
 

@@ -19,6 +19,7 @@ from lowcarbon.engine import Characterization, LCASystem
 from lowcarbon.errors import DataFormatError, LowcarbonError, Problem, UnitError
 from lowcarbon.factors import CharacterizationSet, Factor, FactorLibrary
 from lowcarbon.factors.model import ORIGINS, Emission
+from lowcarbon.footprint.messages import say
 from lowcarbon.footprint.model import Activity, ProductModel
 from lowcarbon.units import conversion_factor
 
@@ -217,10 +218,7 @@ class _Builder:
             except LowcarbonError as exc:
                 raise _LineProblem("factor", f"factor {factor.key}: {exc.reason}", exc.code) from None
             if not self.gwp.lists(emission.gas):
-                warning = (
-                    f"factor {factor.key}: {emission.gas} has no GWP in {self.gwp.name}, so it counts 0 in this "
-                    "footprint; choose a GWP set that lists it (gwp: AR6) if it matters"
-                )
+                warning = say("gas_without_gwp", key=factor.key, gas=emission.gas, gwp=self.gwp.name)
                 self.warnings[warning] = None
             flow = Flow(emission.gas, emission.origin, aircraft, removal=emission.amount < 0)
             key = (self._flow(flow), column)

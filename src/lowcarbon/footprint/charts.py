@@ -3,19 +3,23 @@ script only draws.
 
 Each function takes a study's result (``Footprint.to_dict()``), a comparison or a run's sampled totals, and ``_``,
 the page language's
-gettext, for titles and axis names; stage, gas and line names are the model's own and are not translated.
+gettext, for titles and axis names, and optionally the page's ``words``, for stage ids and gases; line names are the
+model's own and are not translated.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from lowcarbon.footprint.schemas import Comparison
 from lowcarbon.web.render import SIGNIFICANT
+
+if TYPE_CHECKING:
+    from lowcarbon.footprint.pages.words import PageWords as Words
 
 __all__ = ["by_gas", "by_stage", "comparison", "distribution", "hotspots"]
 
@@ -40,15 +44,18 @@ def _bars(title: str, unit: str, names: list[str], values: list[float], *, horiz
     }
 
 
-def by_stage(result: Mapping[str, Any], _: Gettext) -> Option:
-    """The total of each life-cycle stage, as bars."""
-    stages = {str(name): float(value) for name, value in result.get("by_stage", {}).items()}
+def by_stage(result: Mapping[str, Any], _: Gettext, words: Words | None = None) -> Option:
+    """The total of each life-cycle stage, as bars (the stage ids in ``words``, when given)."""
+    name_of = words.code if words is not None else str
+    stages = {name_of(str(name)): float(value) for name, value in result.get("by_stage", {}).items()}
     return _bars(_("By life-cycle stage"), "kg CO2e", list(stages), list(stages.values()))
 
 
-def by_gas(result: Mapping[str, Any], _: Gettext) -> Option:
-    """Each gas's share of the CO2e, as a ring (gases with a negative figure, i.e. removals, are left out of it)."""
-    gases = {str(name): _round(float(value)) for name, value in result.get("by_gas", {}).items()}
+def by_gas(result: Mapping[str, Any], _: Gettext, words: Words | None = None) -> Option:
+    """Each gas's share of the CO2e, as a ring (gases with a negative figure, i.e. removals, are left out of it);
+    with ``words``, a factor's published CO2e total is named as such, not as a gas."""
+    name_of = words.gas if words is not None else str
+    gases = {name_of(str(name)): _round(float(value)) for name, value in result.get("by_gas", {}).items()}
     shown = [{"name": name, "value": value} for name, value in gases.items() if value > 0]
     return {
         "title": {"text": _("By greenhouse gas"), "left": "center", "textStyle": {"fontSize": 14}},
@@ -71,12 +78,12 @@ def hotspots(result: Mapping[str, Any], _: Gettext) -> Option:
     return _bars(_("Hotspots"), "kg CO2e", names, [float(line["kg_co2e"]) for line in lines], horizontal=True)
 
 
-def comparison(compared: Comparison, _: Gettext) -> Option:
+def comparison(compared: Comparison, _: Gettext, words: Words | None = None) -> Option:
     """Each version's total, stacked by stage, in the order the versions were made."""
     versions = [f"v{version.version}" for version in compared.versions]
     series = [
         {
-            "name": stage,
+            "name": words.code(stage) if words is not None else stage,
             "type": "bar",
             "stack": "total",
             "data": [_round(version.by_stage.get(stage, 0.0)) for version in compared.versions],

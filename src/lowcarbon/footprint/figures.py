@@ -10,6 +10,7 @@ import numpy as np
 from lowcarbon.engine import Solution, by_flow
 from lowcarbon.factors import Factor
 from lowcarbon.footprint.build import REMOVALS, TOTAL, BuiltModel, Line, co2_per_carbon, co2_per_methane
+from lowcarbon.footprint.messages import say
 from lowcarbon.footprint.model import ProductModel
 from lowcarbon.footprint.result import Footprint, LineResult
 
@@ -82,8 +83,11 @@ def footprint_figures(model: ProductModel, built: BuiltModel) -> Footprint:
     warnings += _stored_or_released(model, removals, released)
     if exempted_percent > model.cut_off.max_exempted_percent:
         warnings.append(
-            f"cut_off: exempted activities make up {exempted_percent:.2f} % of the footprint, more than the "
-            f"{model.cut_off.max_exempted_percent:g} % the cut-off rule allows; include them"
+            say(
+                "cut_off_exceeded",
+                percent=f"{exempted_percent:.2f}",
+                limit=f"{model.cut_off.max_exempted_percent:g}",
+            )
         )
     return Footprint(
         product=model.product.name,
@@ -167,8 +171,7 @@ def _data_quality(built: BuiltModel, excluding_uptake: dict[str, float]) -> tupl
 def _coverage_warnings(coverage: dict[str, float]) -> list[str]:
     """A rating given for some lines but not all: its average leaves the others out, and says so."""
     return [
-        f"data quality: lines making {100 * (1 - covered):.1f} % of the footprint have no {rating} rating; its "
-        f"average covers the other {100 * covered:.1f} %"
+        say("rating_coverage", missing=f"{100 * (1 - covered):.1f}", rating=rating, covered=f"{100 * covered:.1f}")
         for rating, covered in coverage.items()
         if 0 < covered < 1 - 1e-9
     ]
@@ -184,10 +187,7 @@ def _kind(model: ProductModel) -> tuple[str, list[str]]:
     missing += [f"the {stage} stage" for stage in ("use", "end_of_life") if stage not in named]
     if not missing:
         return "CFP", []
-    return "partial CFP", [
-        f"boundary: a cradle-to-grave footprint (CFP) needs {' and '.join(missing)}, or the reason a stage is left "
-        "out in omitted_stages; without them this is a partial CFP"
-    ]
+    return "partial CFP", [say("cfp_incomplete", needs=" and ".join(missing))]
 
 
 def _stored_or_released(model: ProductModel, removals: float, released: float) -> list[str]:
@@ -197,11 +197,7 @@ def _stored_or_released(model: ProductModel, removals: float, released: float) -
     stored = model.biogenic_carbon.stored_kg_c * co2_per_carbon() if model.biogenic_carbon else 0.0
     if -removals - max(released, 0.0) - stored <= 1e-6 * -removals:
         return []
-    return [
-        f"biogenic carbon: {-removals:.4g} kg CO2 is taken up, but only {max(released, 0.0):.4g} kg is released as "
-        f"biogenic CO2 and {stored:.4g} kg stated as stored (biogenic_carbon.stored_kg_c); model its end of life, "
-        "or state what stays stored"
-    ]
+    return [say("biogenic_unaccounted", up=f"{-removals:.4g}", out=f"{max(released, 0.0):.4g}", kept=f"{stored:.4g}")]
 
 
 def _rating(line: Line, rating: str) -> float | None:
@@ -231,18 +227,15 @@ def _warnings(built: BuiltModel) -> list[str]:
     for key, factor in factors.items():
         where = _places(places[key])
         if factor.unverified:
-            warnings.append(f"{where}: factor {key} is unverified: {factor.notes or 'see source'}")
+            warnings.append(say("factor_unverified", where=where, key=key, why=factor.notes or "see source"))
         if factor.purpose == "company":
+            what = factor.boundary or "not a life-cycle value"
             warnings.append(
-                f"{where}: factor {key} is for company (scope 2) reporting: "
-                f"{factor.boundary or 'not a life-cycle value'}. A product footprint (GB/T 24067) needs the "
-                f"life-cycle value, e.g. electricity's upstream supply and grid losses: {_PRODUCT_ALTERNATIVE}"
+                say("factor_for_company", where=where, key=key, what=what, alternative=_PRODUCT_ALTERNATIVE)
             )
         if built.characterization.basis_differs(factor):
             basis = factor.co2e_basis or "a GWP set the source does not state"
-            warnings.append(
-                f"{where}: factor {key} gives a CO2e total computed with {basis}, not {built.characterization.name}"
-            )
+            warnings.append(say("co2e_basis", where=where, key=key, basis=basis, gwp=built.characterization.name))
     return warnings
 
 

@@ -102,7 +102,7 @@ class Activity(StrictModel):
     @model_validator(mode="after")
     def _one_link(self) -> Activity:
         if (self.factor is None) == (self.process is None):
-            raise ValueError("give exactly one of 'factor' (a library factor key) or 'process' (a process id)")
+            raise problem("one_link", "give exactly one of 'factor' (a library factor key) or 'process' (a process id)")
         if self.uncertainty is not None:
             self.uncertainty.check_value(self.amount, "amount")
         if self.factor_uncertainty is not None and self.factor is None:
@@ -157,19 +157,23 @@ class Process(StrictModel):
     @model_validator(mode="after")
     def _allocation(self) -> Process:
         if len(self.outputs) > 1 and self.allocation is None:
-            raise ValueError(
+            raise problem(
+                "allocation_needed",
                 "a process with co-products needs 'allocation: mass', 'energy' or 'economic' (ISO 14044 prefers "
-                "mass or energy); for system expansion, model the co-product as an avoided activity instead"
+                "mass or energy); for system expansion, model the co-product as an avoided activity instead",
             )
         field = self.allocation_field
         if field and len(self.outputs) > 1:
             missing = [o.product for o in self.outputs if getattr(o, field) is None]
             if missing:
-                raise ValueError(
-                    f"allocation by {self.allocation} needs '{field}' on every output; missing on {missing}"
+                raise problem(
+                    "allocation_property",
+                    f"allocation by {self.allocation} needs '{field}' on every output; missing on {missing}",
                 )
             if not sum(getattr(o, field) for o in self.outputs) > 0:
-                raise ValueError(f"allocation by {self.allocation}: the outputs' '{field}' add up to zero")
+                raise problem(
+                    "allocation_zero", f"allocation by {self.allocation}: the outputs' '{field}' add up to zero"
+                )
         return self
 
 
@@ -215,7 +219,7 @@ class ReferencePeriod(StrictModel):
     @model_validator(mode="after")
     def _order(self) -> ReferencePeriod:
         if self.end < self.start:
-            raise ValueError("the reference period ends before it starts")
+            raise problem("period_order", "the reference period ends before it starts")
         return self
 
 

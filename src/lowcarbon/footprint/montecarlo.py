@@ -33,6 +33,7 @@ from lowcarbon.factors import Factor, FactorLibrary, load_set
 from lowcarbon.footprint.build import TOTAL, Line
 from lowcarbon.footprint.bundle import ModelBundle
 from lowcarbon.footprint.compute import PreparedModel, prepare
+from lowcarbon.footprint.messages import say
 from lowcarbon.footprint.model import ProductModel
 from lowcarbon.footprint.pedigree import pedigree_sigma
 from lowcarbon.footprint.uncertainty import Contributor, FootprintUncertainty, UncertainComparison
@@ -76,7 +77,7 @@ def footprint_uncertainty(
     stats = Statistics.of(total)
     notes = list(layout.notes)
     if not result.uncertain_values:
-        notes.append("the model declares no uncertainty: every iteration is the deterministic footprint")
+        notes.append(say("no_uncertainty"))
     return FootprintUncertainty(
         iterations=result.iterations,
         seed=result.seed,

@@ -17,6 +17,7 @@ from pydantic import Field, ValidationError
 
 from lowcarbon.bounded import parse_yaml, read_path
 from lowcarbon.errors import DataFormatError, UnitError
+from lowcarbon.footprint.messages import say
 from lowcarbon.footprint.model import ProductModel, StrictModel, parse_model_errors
 from lowcarbon.footprint.result import Footprint
 from lowcarbon.units import conversion_factor
@@ -83,52 +84,43 @@ def load_pcr(name: str, base: Path | None = None) -> Pcr:
 def deviations(model: ProductModel, result: Footprint, pcr: Pcr) -> list[str]:
     """Every way ``model`` and its result depart from ``pcr``."""
     found: list[str] = []
-    rule = f"PCR {pcr.id}"
     try:
         factor = conversion_factor(model.declared_unit.unit, pcr.declared_unit.unit, "declared_unit.unit")
         if (
             pcr.declared_unit.amount is not None
             and abs(model.declared_unit.amount * factor - pcr.declared_unit.amount) > 1e-9 * pcr.declared_unit.amount
         ):
-            found.append(
-                f"declared_unit: {model.declared_unit.amount:g} {model.declared_unit.unit}, {rule} asks for "
-                f"{pcr.declared_unit.amount:g} {pcr.declared_unit.unit}"
-            )
+            own = f"{model.declared_unit.amount:g} {model.declared_unit.unit}"
+            asked = f"{pcr.declared_unit.amount:g} {pcr.declared_unit.unit}"
+            found.append(say("pcr_declared_unit", own=own, pcr=pcr.id, asked=asked))
     except UnitError:
-        found.append(
-            f"declared_unit: {model.declared_unit.unit} does not measure what {rule}'s {pcr.declared_unit.unit} does"
-        )
+        found.append(say("pcr_unit_dimension", own=model.declared_unit.unit, pcr=pcr.id, asked=pcr.declared_unit.unit))
     if pcr.functional_unit_required and not model.functional_unit:
-        found.append(f"functional_unit: {rule} requires a functional unit")
+        found.append(say("pcr_functional_unit", pcr=pcr.id))
     if model.boundary != pcr.boundary:
-        found.append(f"boundary: {model.boundary}, {rule} asks for {pcr.boundary}")
+        found.append(say("pcr_boundary", own=model.boundary, pcr=pcr.id, asked=pcr.boundary))
     names = [stage.name for stage in model.stages]
     for name in pcr.stages:
         if name not in names:
-            found.append(f"stages: {rule} requires a stage {name!r}")
+            found.append(say("pcr_stage", pcr=pcr.id, stage=name))
     for required in pcr.required_activities:
         stage = next((s for s in model.stages if s.name == required.stage), None)
         words = [word.lower() for word in required.name_contains]
         activities = [a for a in stage.activities if not a.exempted] if stage is not None else []
         if not any(any(w in a.name.lower() for w in words) for a in activities):
             reason = f" ({required.why})" if required.why else ""
-            found.append(
-                f"stages: {rule} requires in stage {required.stage!r} an activity named like "
-                f"{' / '.join(required.name_contains)}{reason}"
-            )
+            like = f"{' / '.join(required.name_contains)}{reason}"
+            found.append(say("pcr_activity", pcr=pcr.id, stage=required.stage, names=like))
     if result.exempted_percent > pcr.max_exempted_percent:
-        found.append(
-            f"cut_off: {rule} allows at most {pcr.max_exempted_percent:g} % exempted emissions; the model exempts "
-            f"{result.exempted_percent:.2f} %"
-        )
+        limit, own = f"{pcr.max_exempted_percent:g}", f"{result.exempted_percent:.2f}"
+        found.append(say("pcr_cut_off", pcr=pcr.id, limit=limit, own=own))
     for p, process in enumerate(model.processes):
         if process.allocation is not None and len(process.outputs) > 1 and process.allocation not in pcr.allocation:
-            found.append(f"processes[{p}].allocation: {process.allocation}, {rule} allows {', '.join(pcr.allocation)}")
+            allowed = ", ".join(pcr.allocation)
+            found.append(say("pcr_allocation", process=p, own=process.allocation, pcr=pcr.id, asked=allowed))
     if model.gwp not in pcr.gwp:
-        found.append(f"gwp: {model.gwp}, {rule} asks for {' or '.join(pcr.gwp)}")
+        found.append(say("pcr_gwp", own=model.gwp, pcr=pcr.id, asked=" or ".join(pcr.gwp)))
     if result.primary_data_share < pcr.min_primary_data_share:
-        found.append(
-            f"primary data: {result.primary_data_share:.0%} of the footprint, {rule} asks for at least "
-            f"{pcr.min_primary_data_share:.0%}"
-        )
+        own, asked = f"{result.primary_data_share:.0%}", f"{pcr.min_primary_data_share:.0%}"
+        found.append(say("pcr_primary_data", own=own, pcr=pcr.id, asked=asked))
     return found

@@ -344,12 +344,14 @@ def _binary(name: str) -> bool:
 
 def _located(problem: Problem, model: str) -> Detail:
     """A footprint problem in the API's shape: the model's at its place, a factor file's under its name."""
+    # the problem's message id and parameters go along, so that a page can say it in its language
+    said = {"id": problem.id, "params": {str(k): str(v) for k, v in problem.params.items()}}
     if problem.source in (model, "", "model"):
         if " " in problem.place:  # a workbook's sheet and row, for people: in the message, as the file's problems
-            return _detail(["model"], f"{problem.place}: {problem.message}")
-        return _detail(["model", *([problem.place] if problem.place else [])], problem.message)
+            return {**_detail(["model"], f"{problem.place}: {problem.message}"), **said, "place": problem.place}
+        return {**_detail(["model", *([problem.place] if problem.place else [])], problem.message), **said}
     message = f"{problem.place}: {problem.message}" if problem.place else problem.message
-    return _detail(["files", problem.source], message)
+    return {**_detail(["files", problem.source], message), **said, "place": problem.place}
 
 
 def _detail(location: list[str], message: str) -> Detail:

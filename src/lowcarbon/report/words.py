@@ -1,21 +1,20 @@
 """The report's words in Chinese and English: its headings and labels, and the footprint's codes put into words.
 
-A report is a document handed to a customer or a verifier, in one language throughout: every label, stage id,
-boundary, kind, rating and known warning has a Chinese and an English text here. What the model's author wrote
+A report is a document handed to a customer or a verifier, in one language throughout: every label and sentence of
+the report has a Chinese and an English text here; the footprint's codes (stage ids, boundary, kind, ratings...) and
+its warnings, PCR deviations and notes are words of the footprint's own catalog, ``lowcarbon.footprint.messages``,
+which the web pages use too. What the model's author wrote
 (product, line and process names, sources) is shown as written; a stage named with one of the five standard ids
 is translated, any other stage name is the author's own.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from typing import Literal, get_args
+from lowcarbon.footprint import messages
+from lowcarbon.footprint.messages import LANGS, Lang
 
 __all__ = ["LANGS", "Lang", "Words", "words"]
 
-Lang = Literal["zh-CN", "en"]
-LANGS: tuple[Lang, ...] = get_args(Lang)
 
 # label id -> (English, Chinese)
 _LABELS: dict[str, tuple[str, str]] = {
@@ -295,41 +294,6 @@ _SENTENCES: dict[str, tuple[str, str]] = {
     "sha_note": ("lowcarbon {version}", "lowcarbon {version}"),
 }
 
-# codes of the footprint -> (English, Chinese)
-_CODES: dict[str, tuple[str, str]] = {
-    "CFP": ("CFP (carbon footprint of a product)", "产品碳足迹（CFP）"),
-    "partial CFP": ("partial CFP", "部分产品碳足迹"),
-    "cradle-to-gate": ("cradle to gate", "从摇篮到大门"),
-    "cradle-to-grave": ("cradle to grave", "从摇篮到坟墓"),
-    "gate-to-gate": ("gate to gate", "从大门到大门"),
-    "raw_material_acquisition": ("raw material acquisition", "原材料获取"),
-    "production": ("production", "生产"),
-    "distribution": ("distribution and storage", "分销与储存"),
-    "use": ("use", "使用"),
-    "end_of_life": ("end of life", "寿命终止"),
-    "technological": ("technological representativeness", "技术代表性"),
-    "temporal": ("temporal representativeness", "时间代表性"),
-    "geographical": ("geographical representativeness", "地理代表性"),
-    "completeness": ("completeness", "完整性"),
-    "reliability": ("reliability", "可靠性"),
-    "mass": ("by mass", "按质量"),
-    "energy": ("by energy content", "按能量"),
-    "economic": ("by economic value", "按经济价值"),
-    "official": ("official", "正式发布"),
-    "draft": ("draft", "草案"),
-    "illustrative": ("illustrative", "示例"),
-    "lognormal": ("lognormal", "对数正态"),
-    "normal": ("normal", "正态"),
-    "uniform": ("uniform", "均匀"),
-    "triangular": ("triangular", "三角"),
-    "IPCC AR6 GWP100": ("IPCC AR6 GWP100", "IPCC 第六次评估报告 GWP100"),
-    "IPCC AR5 GWP100": ("IPCC AR5 GWP100", "IPCC 第五次评估报告 GWP100"),
-    "fossil": ("fossil", "化石"),
-    "not stated by the source": ("not stated by the source", "来源未说明的方法"),
-    "a GWP set the source does not state": ("a GWP set the source does not state", "来源未说明的 GWP 数据集"),
-    "non-fossil": ("non-fossil", "非化石"),
-}
-
 
 class Words:
     """The report's texts in one language."""
@@ -355,10 +319,7 @@ class Words:
     def code(self, code: str | None) -> str:
         """A code of the footprint (stage id, boundary, kind, rating, allocation...) in words; the code itself
         when it is the model author's own name."""
-        if code is None:
-            return self("none")
-        pair = _CODES.get(code)
-        return pair[self._index] if pair else code
+        return self("none") if code is None else messages.code(code, self.lang)
 
     def gas(self, gas: str) -> str:
         """A gas id, e.g. ``CH4-fossil`` as ``CH4 (fossil)``; formulas are names in every language."""
@@ -368,109 +329,11 @@ class Words:
         return gas
 
     def message(self, text: str) -> str:
-        """A warning or PCR deviation of the footprint, translated when its form is known."""
-        if self.lang == "en":
-            return text
-        for pattern, render in _MESSAGES:
-            match = pattern.match(text)
-            if match:
-                return re.sub(r" and (\d+) more lines", r" 等另外 \1 项", render(self, match))
-        return f"（原文）{text}"
+        """A warning, PCR deviation or Monte Carlo note of the footprint, in words of the footprint's catalog
+        (``lowcarbon.footprint.messages``) when it knows the form; else, in Chinese, marked as the original."""
+        return messages.translate(text, self.lang)
 
 
 def words(lang: Lang) -> Words:
     """The texts of ``lang``."""
     return Words(lang)
-
-
-_Render = Callable[[Words, re.Match[str]], str]
-
-
-def _rule(pattern: str, template: str) -> tuple[re.Pattern[str], _Render]:
-    def render(w: Words, match: re.Match[str]) -> str:
-        groups = {key: w.code(value) if value is not None else "" for key, value in match.groupdict().items()}
-        return template.format(**groups)
-
-    return re.compile(pattern, re.DOTALL), render
-
-
-def _needs(w: Words, match: re.Match[str]) -> str:
-    parts = []
-    for part in match["needs"].split(" and "):
-        stage = re.fullmatch(r"the (\S+) stage", part)
-        parts.append(w.code(stage[1]) + "阶段" if stage else "功能单位")
-    return (
-        f"边界：从摇篮到坟墓的碳足迹（CFP）需要{'和'.join(parts)}，或在 omitted_stages 中说明未纳入某阶段的理由；"
-        "否则为部分碳足迹"
-    )
-
-
-# the known forms of lowcarbon.footprint's warnings, PCR deviations and Monte Carlo notes, in Chinese
-_MESSAGES: list[tuple[re.Pattern[str], _Render]] = [
-    _rule(
-        r"the model declares no uncertainty: every iteration is the deterministic footprint$",
-        "模型未声明不确定性：每次迭代均为确定性结果",
-    ),
-    _rule(r"(?P<where>.+): factor (?P<key>\S+) is unverified: (?P<why>.*)$", "{where}：因子 {key} 未经核实：{why}"),
-    _rule(
-        r"(?P<where>.+): factor (?P<key>\S+) is for company \(scope 2\) reporting: (?P<what>.*?)\. A product .*$",
-        "{where}：因子 {key} 仅用于企业（范围二）报告：{what}。产品碳足迹（GB/T 24067）需采用全生命周期值，"
-        "包括电力的上游供应和输配电损耗：中国电网可用 cn-electricity-footprint/cn-footprint-national-<年份>",
-    ),
-    _rule(
-        r"(?P<where>.+): factor (?P<key>\S+) gives a CO2e total computed with (?P<basis>.+), not (?P<gwp>.+)$",
-        "{where}：因子 {key} 的 CO2e 总量按 {basis} 计算，而非 {gwp}",
-    ),
-    _rule(
-        r"factor (?P<key>\S+): (?P<gas>\S+) has no GWP in (?P<gwp>.+?), so it counts 0.*$",
-        "因子 {key}：{gas} 在 {gwp} 中没有 GWP 值，按 0 计；如其重要，请选用列出该气体的 GWP 数据集（gwp: AR6）",
-    ),
-    _rule(
-        r"data quality: lines making (?P<missing>[\d.]+) % of the footprint have no (?P<rating>\w+) rating; its "
-        r"average covers the other (?P<covered>[\d.]+) %$",
-        "数据质量：占碳足迹 {missing}% 的清单项没有{rating}评级；其平均值只覆盖其余 {covered}%",
-    ),
-    (re.compile(r"boundary: a cradle-to-grave footprint \(CFP\) needs (?P<needs>.+), or the reason .*$"), _needs),
-    _rule(
-        r"cut_off: exempted activities make up (?P<percent>[\d.]+) % of the footprint, more than the "
-        r"(?P<limit>\S+) % .*$",
-        "取舍准则：豁免活动占碳足迹的 {percent}%，超过取舍准则允许的 {limit}%；请将其纳入",
-    ),
-    _rule(
-        r"biogenic carbon: (?P<up>\S+) kg CO2 is taken up, but only (?P<out>\S+) kg is released as biogenic CO2 "
-        r"and (?P<kept>\S+) kg stated as stored.*$",
-        "生物源碳：吸收 {up} kg CO2，但仅有 {out} kg 以生物源 CO2 释放、{kept} kg 注明为储存"
-        "（biogenic_carbon.stored_kg_c）；请建模其寿命终止阶段，或注明储存量",
-    ),
-    _rule(
-        r"declared_unit: (?P<own>.+), PCR (?P<pcr>\S+) asks for (?P<asked>.+)$",
-        "声明单位：{own}，PCR {pcr} 要求 {asked}",
-    ),
-    _rule(
-        r"declared_unit: (?P<own>\S+) does not measure what PCR (?P<pcr>\S+)'s (?P<asked>\S+) does$",
-        "声明单位：{own} 与 PCR {pcr} 的 {asked} 量纲不同",
-    ),
-    _rule(r"functional_unit: PCR (?P<pcr>\S+) requires a functional unit$", "功能单位：PCR {pcr} 要求功能单位"),
-    _rule(
-        r"boundary: (?P<own>\S+), PCR (?P<pcr>\S+) asks for (?P<asked>\S+)$", "系统边界：{own}，PCR {pcr} 要求{asked}"
-    ),
-    _rule(r"stages: PCR (?P<pcr>\S+) requires a stage '(?P<stage>.+)'$", "阶段：PCR {pcr} 要求{stage}阶段"),
-    _rule(
-        r"stages: PCR (?P<pcr>\S+) requires in stage '(?P<stage>[^']+)' an activity named like (?P<names>.+)$",
-        "阶段：PCR {pcr} 要求{stage}阶段包含名称类似 {names} 的活动",
-    ),
-    _rule(
-        r"cut_off: PCR (?P<pcr>\S+) allows at most (?P<limit>\S+) % exempted emissions; the model exempts "
-        r"(?P<own>\S+) %$",
-        "取舍准则：PCR {pcr} 最多允许 {limit}% 的豁免排放；模型豁免 {own}%",
-    ),
-    _rule(
-        r"(?P<place>processes\[\d+\]\.allocation): (?P<own>\w+), PCR (?P<pcr>\S+) allows (?P<asked>.+)$",
-        "{place}：{own}，PCR {pcr} 允许 {asked}",
-    ),
-    _rule(r"gwp: (?P<own>\w+), PCR (?P<pcr>\S+) asks for (?P<asked>.+)$", "GWP：{own}，PCR {pcr} 要求 {asked}"),
-    _rule(
-        r"primary data: (?P<own>\S+) of the footprint, PCR (?P<pcr>\S+) asks for at least (?P<asked>\S+)$",
-        "初级数据：占碳足迹 {own}，PCR {pcr} 要求至少 {asked}",
-    ),
-]

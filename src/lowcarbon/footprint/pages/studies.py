@@ -34,6 +34,7 @@ from lowcarbon.errors import Conflict, InvalidInput, LimitExceeded, NotFound, Pa
 from lowcarbon.footprint import charts, runs, service, uploads
 from lowcarbon.footprint.bundle import ModelFormat
 from lowcarbon.footprint.pages.problems import problems_of
+from lowcarbon.footprint.pages.words import page_words, process_stages, product_name_zh
 from lowcarbon.footprint.schemas import Study
 from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_fields, read_multipart
@@ -71,7 +72,13 @@ def _products_page(
         session, organisation_id=user.organisation_id, product_ids=[product.id for product in shown]
     )
     next_after = shown[-1].id if len(rows) > PAGE_SIZE else None
-    context = {"user": user, "products": shown, "latest": latest, "next_after": next_after}
+    context = {
+        "user": user,
+        "products": shown,
+        "latest": latest,
+        "next_after": next_after,
+        "words": page_words(request),
+    }
     return page(request, "products.html", {**context, "error": error, "name": name}, status=status)
 
 
@@ -179,7 +186,7 @@ def render_study(
         "files": service.list_files(session, organisation_id=user.organisation_id, study_id=study_id),
         "report_lang": language_of(request).tag,
         "monte_carlo": monte_carlo_context(request, session, jobs, user.organisation_id, study, run_form),
-        **_result_context(request, study),
+        **_result_context(request, study, product_name_zh(stored.text, stored.format)),
     }
     return page(request, "study.html", context, status=status)
 
@@ -215,20 +222,26 @@ def study_status(
     queue = jobs.queue(session)
     study = service.get_study(session, queue, organisation_id=user.organisation_id, study_id=study_id)
     monte_carlo = monte_carlo_context(request, session, queue, user.organisation_id, study)
-    context = {"user": user, "study": study, "monte_carlo": monte_carlo, **_result_context(request, study)}
+    stored = service.get_model(session, organisation_id=user.organisation_id, study_id=study_id)
+    result = _result_context(request, study, product_name_zh(stored.text, stored.format))
+    context = {"user": user, "study": study, "monte_carlo": monte_carlo, **result}
     return page(request, "study_status.html", context)
 
 
-def _result_context(request: Request, study: Study) -> dict[str, Any]:
+def _result_context(request: Request, study: Study, product_zh: str | None = None) -> dict[str, Any]:
+    words = page_words(request)
     if study.status != JobState.DONE.value or study.result is None:
-        return {"charts": None}
+        return {"charts": None, "words": words}
     _ = gettext_for(request)
     result = study.result
     return {
         "result": result,
+        "words": words,
+        "product_zh": product_zh,
+        "process_stages": process_stages(result.get("lines", [])),
         "charts": {
-            "stage": charts.by_stage(result, _),
-            "gas": charts.by_gas(result, _),
+            "stage": charts.by_stage(result, _, words),
+            "gas": charts.by_gas(result, _, words),
             "hotspots": charts.hotspots(result, _),
         },
     }
@@ -273,6 +286,7 @@ def _product_page(
         )
         draft = _draft(session, organisation_id, newest, edit)
     _ = gettext_for(request)
+    words = page_words(request)
     context = {
         "user": user,
         "product": product,
@@ -280,7 +294,8 @@ def _product_page(
         "older": older,
         "older_after": studies[-1].id if len(listed) > PAGE_SIZE else None,
         "comparison": compared,
-        "comparison_chart": charts.comparison(compared, _) if compared.versions else None,
+        "comparison_chart": charts.comparison(compared, _, words) if compared.versions else None,
+        "words": words,
         "aspects": {aspect: _(name) for aspect, name in ASPECTS.items()},
         "draft": draft,
         "edit": edit,

@@ -1,0 +1,125 @@
+"""The footprint's codes, units, gases, warnings and model problems in the page's language, for the templates.
+
+A result is stored as ``Footprint.to_dict()``: its codes and sentences are English. The pages show them through
+``PageWords``, which puts them into the words of the footprint's catalog (``lowcarbon.footprint.messages``), the
+catalog the study report uses too; what the model's author wrote (line, process and product names) stays as written,
+but for the product's Chinese name (``name_zh``) on a Chinese page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+
+from lowcarbon.errors import DataFormatError
+from lowcarbon.footprint import messages
+from lowcarbon.footprint.messages import Lang
+from lowcarbon.web.i18n import language_of
+
+__all__ = ["PageWords", "page_words", "process_stages", "product_name_zh"]
+
+# a gas id of the result that is no gas: factors that publish only a CO2e total
+_CO2E_TOTAL = {"en": "CO2e (factors that give only a total)", "zh-CN": "CO2e（仅给出总量的因子）"}
+
+
+@dataclass(frozen=True)
+class PageWords:
+    """The footprint's words in one language of the UI."""
+
+    lang: Lang
+
+    def code(self, value: str | None) -> str:
+        """A stage id, boundary, kind, rating, allocation or GWP set in words; an author's own name as written."""
+        return "\u2013" if value is None else messages.code(value, self.lang)
+
+    def gas(self, gas: str) -> str:
+        """A gas of the result: ``CH4-fossil`` as ``CH4 (fossil)``; ``CO2e`` as the published totals it is."""
+        if gas == "CO2e":
+            return _CO2E_TOTAL[self.lang]
+        formula, _, origin = gas.partition("-")
+        if origin in ("fossil", "non-fossil"):
+            words = messages.code(origin, self.lang)
+            return f"{formula}（{words}）" if self.lang == "zh-CN" else f"{formula} ({words})"
+        return gas
+
+    def unit(self, text: str | None) -> str:
+        """A declared or result unit (``1 item``, ``kg CO2e per 1 item``) in the language."""
+        return "\u2013" if not text else messages.unit(text, self.lang)
+
+    def message(self, text: str) -> str:
+        """A warning or PCR deviation of the result."""
+        return messages.translate(text, self.lang)
+
+    def problem(self, detail: Mapping[str, Any]) -> str:
+        """A problem of a refused model (``{"message", "id", "params", "place"}``, as ``stored.validate`` lists it)
+        in the language; a problem without an id as it is."""
+        english = str(detail.get("message", ""))
+        if "id" not in detail:  # the page's own message, in its language already, or a limit's
+            return english
+        place = str(detail.get("place") or "")
+        if place and english.startswith(f"{place}: "):
+            english = english.removeprefix(f"{place}: ")
+        else:
+            place = ""
+        text = messages.problem_text(str(detail.get("id", "")), english, detail.get("params"), self.lang)
+        if not place:
+            return text
+        return f"{place}：{text}" if self.lang == "zh-CN" else f"{place}: {text}"
+
+    def stage_of(self, line: Mapping[str, Any], process_stages: Mapping[str, Sequence[str]]) -> str:
+        """The stage of a result line in words: its own, else that of the lines that use its process."""
+        if line.get("stage"):
+            return self.code(str(line["stage"]))
+        stages = process_stages.get(str(line.get("process") or ""), ())
+        return " + ".join(self.code(stage) for stage in stages) if stages else "\u2013"
+
+    def product(self, name: str, name_zh: str | None) -> str:
+        """The model's product name: its Chinese name on a Chinese page, when it has one."""
+        return name_zh if self.lang == "zh-CN" and name_zh else name
+
+
+def page_words(request: Request) -> PageWords:
+    """The footprint's words in the request's language."""
+    tag = language_of(request).tag
+    return PageWords("zh-CN" if tag == "zh-CN" else "en")
+
+
+def process_stages(lines: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The stage each modelled process is used in, from a result's lines: a process line's stage is that of the
+    line linking the process (followed through processes that use processes), each stage once."""
+    users: dict[str, list[tuple[str | None, str | None]]] = {}
+    for line in lines:
+        link = str(line.get("link", ""))
+        if link.startswith("process "):
+            users.setdefault(link.removeprefix("process "), []).append((line.get("stage"), line.get("process")))
+    found: dict[str, list[str]] = {}
+
+    def stages_of(process: str, seen: frozenset[str]) -> list[str]:
+        stages: list[str] = []
+        for stage, parent in users.get(process, []):
+            if stage:
+                stages.append(stage)
+            elif parent and parent not in seen:
+                stages += stages_of(parent, seen | {parent})
+        return list(dict.fromkeys(stages))
+
+    for process in users:
+        stages = stages_of(process, frozenset({process}))
+        if stages:
+            found[process] = stages
+    return found
+
+
+def product_name_zh(text: str, model_format: str) -> str | None:
+    """The Chinese name (``product.name_zh``) of a study's model as stored, or None when it has none."""
+    from lowcarbon.footprint.compute import read_bundle_model  # the model reader, only when a study is shown
+    from lowcarbon.footprint.stored import bundle_of
+
+    try:
+        model = read_bundle_model(bundle_of(text, model_format))[0]  # type: ignore[arg-type]
+    except (DataFormatError, ValueError):
+        return None
+    return model.product.name_zh
