@@ -136,17 +136,23 @@ def test_openapi_names_both_credentials_and_both_bodies(migrated: Settings) -> N
 
 
 def test_the_api_document_lists_the_scopes_with_what_each_allows(migrated: Settings) -> None:
-    """The OpenAPI document's client-credentials flow names the footprint domain's scopes and what each allows."""
+    """The OpenAPI document's client-credentials flow names every domain's scopes (the footprint domain's studies,
+    PACT's) and what each allows."""
     with client_for(migrated) as client:
         schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
     flows = [scheme["flows"]["clientCredentials"] for scheme in schemes.values() if "flows" in scheme]
-    assert [sorted(flow["scopes"]) for flow in flows] == [["studies:read", "studies:write"]]
+    assert [sorted(flow["scopes"]) for flow in flows] == [["pact:events", "pact:read", "studies:read", "studies:write"]]
     assert all(text for flow in flows for text in flow["scopes"].values())
 
 
 def test_each_domain_names_a_migration_branch_that_exists() -> None:
-    """A domain's descriptor names its Alembic branch, which the migrations on disk have."""
+    """A domain's descriptor names its Alembic branch, which the migrations on disk have; a domain without tables of
+    its own (the report) names none."""
     revisions = ScriptDirectory.from_config(alembic_config()).walk_revisions()
     labels = {label for revision in revisions for label in revision.branch_labels}
-    assert [domain.migration_branch for domain in DOMAINS] == ["studies"]
-    assert {domain.migration_branch for domain in DOMAINS} <= labels
+    assert {domain.name: domain.migration_branch for domain in DOMAINS} == {
+        "footprint": "studies",
+        "report": None,
+        "pact": "pact",
+    }
+    assert {domain.migration_branch for domain in DOMAINS} - {None} <= labels

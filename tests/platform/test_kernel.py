@@ -17,8 +17,8 @@ MODULES = sorted(
     if path.name not in {"__main__.py", "env.py"} and "versions" not in path.parts
 )
 # and `from lowcarbon import __version__`; ports and storage are what the kernel and the domains share
-# lowcarbon.bounded reads files and bodies from outside within limits, lowcarbon.text checks text fields: utilities
-# of every layer, like lowcarbon.errors.
+# lowcarbon.bounded reads files and bodies from outside within limits, lowcarbon.text checks text fields,
+# lowcarbon.scale connects to a Dask cluster: utilities of every layer, like lowcarbon.errors.
 ALLOWED = (
     "lowcarbon.platform",
     "lowcarbon.errors",
@@ -26,6 +26,7 @@ ALLOWED = (
     "lowcarbon.storage",
     "lowcarbon.bounded",
     "lowcarbon.text",
+    "lowcarbon.scale",
 )
 ASSEMBLER = "app.py"  # the one module that mounts the domains' routers (DESIGN.md) and the browser UI (lowcarbon.web)
 COMMANDS = "cli.py"  # `serve --demo` seeds demo data through lowcarbon.demo, which sits above the domains
@@ -41,7 +42,7 @@ def test_module_says_what_it_is_for_and_exports_what_exists(module: str) -> None
 
 
 def test_kernel_imports_no_domain_package() -> None:
-    """The platform imports only itself, lowcarbon.errors, ports, storage, bounded, text and lowcarbon's version
+    """The platform imports only itself, lowcarbon.errors, ports, storage, bounded, text, scale and lowcarbon's version
     (DESIGN.md's kernel rule); the assembler, app.py, imports domains' descriptors (``<domain>.domain.DOMAIN``) and
     the UI's installer besides, and the commands lowcarbon.demo."""
     for path in PLATFORM.rglob("*.py"):
@@ -70,7 +71,7 @@ def test_kernel_modules_load_no_domain_package() -> None:
     code = (
         f"import sys, importlib; [importlib.import_module(m) for m in {kernel!r}]; "
         "print(sorted(m for m in sys.modules if m.startswith('lowcarbon.') and m.split('.')[1] not in "
-        "('platform', 'errors', 'ports', 'storage', 'bounded', 'text')))"
+        "('platform', 'errors', 'ports', 'storage', 'bounded', 'text', 'scale')))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
