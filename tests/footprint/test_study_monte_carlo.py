@@ -106,6 +106,9 @@ def test_without_a_seed_one_is_chosen_and_kept(migrated: Settings) -> None:
         ({"iterations": -5}, (400, "invalid_iterations")),
         ({"iterations": "many"}, (422, "validation_error")),
         ({"iterations": 100, "seed": -1}, (422, "validation_error")),
+        ({"iterations": 100, "seed": False}, (422, "validation_error")),  # a boolean is not the number 0
+        ({"iterations": True}, (422, "validation_error")),
+        ({"iterations": "100"}, (422, "validation_error")),  # JSON numbers are numbers
     ],
 )
 def test_bad_runs_are_refused_and_store_nothing(

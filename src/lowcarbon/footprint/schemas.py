@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from lowcarbon.footprint.bundle import ModelFormat
 from lowcarbon.footprint.stored import MAX_FILE_CHARS
@@ -262,8 +262,11 @@ class MonteCarloIn(BaseModel):
     """A Monte Carlo run of a study: how many iterations (``MIN_ITERATIONS`` to ``MAX_ITERATIONS`` of
     ``footprint.runs``; else 400 ``invalid_iterations``) and the seed (chosen at random when none is given)."""
 
-    iterations: int = Field(default=1000, description="How many times every uncertain value is sampled: 10 to 100000")
-    seed: int | None = Field(default=None, ge=0, lt=2**63, description="The same seed gives the same numbers")
+    # strict: JSON true/false are not the numbers 1 and 0
+    iterations: StrictInt = Field(
+        default=1000, description="How many times every uncertain value is sampled: 10 to 100000"
+    )
+    seed: StrictInt | None = Field(default=None, ge=0, lt=2**63, description="The same seed gives the same numbers")
 
 
 class MonteCarloContributor(BaseModel):
