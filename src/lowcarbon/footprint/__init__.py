@@ -8,6 +8,11 @@ The pure core (no database, no server; imports engine and factors):
     build       the model's LCA system for the engine, every problem as a value (errors.Problem)
     compute     prepare (read, load factors, build; every problem at once) and compute (solve once)
     figures     the footprint's figures from one solve;  result: the Footprint value;  pcr: category rules
+    variation   what a model says of its spread: uncertainties, pedigree scores, parameters, scenarios (strict:
+                the models' base class;  formula: amounts as formulas of parameters, read without eval)
+    pedigree    the pedigree matrix's scores to a lognormal (ecoinvent v3's factors, data/pedigree.json)
+    montecarlo  Monte Carlo on a footprint and on a comparison, through the engine;  uncertainty: its results
+    scenarios   one-at-a-time sensitivity of the parameters, and the model's named scenarios
 
 The platform slice (products and studies):
     tables      products, studies, study_files (migrations in migrations/versions, branch "studies")
@@ -15,6 +20,7 @@ The platform slice (products and studies):
     service     the use cases, on a database session and the kernel's ports (lowcarbon.ports), never the platform
     schemas     the API's shapes;  uploads: files as uploaded
     routes      /api/products..., /api/studies...;  pages, charts, templates/: the browser's pages
+    runs        Monte Carlo runs of a stored study, computed by a background job
     demo        the worked examples as demo products;  domain: the Domain descriptor the assembler mounts
 """
 
