@@ -23,7 +23,7 @@ import sqlalchemy as sa
 import uvicorn
 
 from lowcarbon.errors import InvalidInput
-from lowcarbon.pact import answers, service
+from lowcarbon.pact import answers, model_v2, service
 from lowcarbon.pact.cli import grant_access
 from lowcarbon.pact.client import PactClient
 from lowcarbon.pact.model import ProductFootprint
@@ -211,12 +211,19 @@ def test_a_source_naming_another_host_is_not_answered(hosts: dict[str, Any]) -> 
 def test_refused_credentials_leave_the_request_failed(hosts: dict[str, Any]) -> None:
     supplier: Host = hosts["supplier"]
 
-    def break_secret(session: Any) -> None:
-        (customer,) = session.scalars(sa.select(Customer))
-        customer.events_client_secret = "wrong"
+    def set_secret(secret: str) -> Any:
+        def change(session: Any) -> str:
+            (customer,) = session.scalars(sa.select(Customer))
+            before, customer.events_client_secret = customer.events_client_secret, secret
+            return str(before)
 
-    _in(supplier.settings, break_secret)
-    request_id = _request(hosts, {"productId": ["urn:gtin:00000000000001"]})
+        return change
+
+    kept = _in(supplier.settings, set_secret("wrong"))
+    try:
+        request_id = _request(hosts, {"productId": ["urn:gtin:00000000000001"]})
+    finally:
+        _in(supplier.settings, set_secret(kept))
     row = _request_row(hosts, request_id)
     assert row.answer_state == "failed"
     assert "refused the client's credentials" in (row.answer_error or "")
@@ -246,3 +253,24 @@ def test_events_origin() -> None:
     for bad in ("http://host.example", "https://host.example/?q=1", "//host.example", "https://u:p@host.example"):
         with pytest.raises(InvalidInput):
             answers.events_origin(bad)
+
+
+def test_a_v2_request_is_fulfilled_with_v2_footprints(hosts: dict[str, Any]) -> None:
+    buyer = hosts["buyer"].base.removeprefix("https://")
+    event_id = str(uuid.uuid4())
+    event = {
+        "type": model_v2.CREATED,
+        "specversion": "1.0",
+        "id": event_id,
+        "source": f"//{buyer}/2/events",
+        "time": "2026-03-01T09:00:00Z",
+        "data": {"pf": {"productIds": ["urn:gtin:00000000000001"]}, "comment": "2.3, please"},
+    }
+    http = httpx2.Client(verify=ssl.create_default_context(cafile=hosts["cert"]), trust_env=False, timeout=30.0)
+    with http, PactClient(hosts["supplier"].base, *hosts["credentials"], http=http) as client:
+        client.send_event(event, path="/2/events")
+    answer = _answer_to(hosts, event_id)
+    assert answer["type"] == model_v2.FULFILLED
+    assert [pf["id"] for pf in answer["data"]["pfs"]] == [hosts["ids"][1]]
+    assert answer["data"]["pfs"][0]["specVersion"] == "2.3.0"
+    assert answer["source"].endswith("/2/events")

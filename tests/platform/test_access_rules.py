@@ -171,10 +171,14 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/3/footprints"): PACT_OVER_HTTP,
     ("GET", "/3/footprints/{pf_id}"): PACT_OVER_HTTP,
     ("POST", "/3/events"): PACT_OVER_HTTP,
+    ("GET", "/2/footprints"): PACT_OVER_HTTP,
+    ("GET", "/2/footprints/{pf_id}"): PACT_OVER_HTTP,
+    ("POST", "/2/events"): PACT_OVER_HTTP,
 }
 
 # Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
 CSRF_EXEMPT = {("POST", "/auth/login"), ("POST", "/auth/token"), ("POST", "/login"), ("POST", "/3/events")}
+CSRF_EXEMPT |= {("POST", "/2/events")}  # PACT events take a bearer token only
 
 
 @dataclass

@@ -35,7 +35,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import HostError, InvalidInput, LowcarbonError, NotFound
+from lowcarbon.pact import model_v2
 from lowcarbon.pact.events import RequestCreatedEvent, parse_event
+from lowcarbon.pact.filters import Filters
+from lowcarbon.pact.mapping_v2 import to_v2
 from lowcarbon.pact.settings import PactSettings
 from lowcarbon.pact.tables import Customer, EventReceived
 from lowcarbon.ports import AuditLog, JobState, JobStatus
@@ -44,18 +47,22 @@ __all__ = [
     "ATTEMPTS",
     "JOB_KIND",
     "MAX_FOOTPRINTS",
+    "REQUEST_TYPES",
     "answer_event",
     "answer_inputs",
     "check_source",
     "events_origin",
+    "not_answered",
     "send_answer",
     "store_outcome",
+    "v2_filters",
 ]
 
 JOB_KIND = "pact_answer_request"
 ATTEMPTS = 4  # posts of one answer: waits 1, 2, 4 s between them (the job runner's own retries are for crashes)
 MAX_FOOTPRINTS = 1000  # the most footprints one RequestFulfilled carries
 _PREFIX = "org.wbcsd.pact.ProductFootprint."
+REQUEST_TYPES = (_PREFIX + "RequestCreatedEvent.3", model_v2.CREATED)  # the requests answered, v3 and v2
 
 
 def events_origin(url: str) -> str:
@@ -80,14 +87,35 @@ def check_source(source: str, events_url: str) -> None:
         raise InvalidInput(f"the request's source {source!r} is not the customer's registered host {events_url}")
 
 
-def answer_event(footprints: list[dict[str, Any]], request_id: str, source: str, now: datetime) -> dict[str, Any]:
-    """RequestFulfilled with ``footprints``, or RequestRejected (NotFound) when there are none."""
+def answer_event(
+    footprints: list[dict[str, Any]], request_id: str, source: str, now: datetime, *, v2: bool = False
+) -> dict[str, Any]:
+    """RequestFulfilled with ``footprints``, or RequestRejected (NotFound) when there are none (v3, or v2's)."""
     base = {"specversion": "1.0", "id": str(uuid.uuid4()), "source": source, "time": _time(now)}
+    fulfilled, rejected = (
+        (model_v2.FULFILLED, model_v2.REJECTED)
+        if v2
+        else (_PREFIX + "RequestFulfilledEvent.3", _PREFIX + "RequestRejectedEvent.3")
+    )
     if footprints:
         data: dict[str, Any] = {"requestEventId": request_id, "pfs": footprints}
-        return {"type": _PREFIX + "RequestFulfilledEvent.3", **base, "data": data}
+        return {"type": fulfilled, **base, "data": data}
     error = {"code": "NotFound", "message": "No product footprint shared with you meets the request's criteria"}
-    return {"type": _PREFIX + "RequestRejectedEvent.3", **base, "data": {"requestEventId": request_id, "error": error}}
+    return {"type": rejected, **base, "data": {"requestEventId": request_id, "error": error}}
+
+
+def v2_filters(fragment: dict[str, Any]) -> Filters:
+    """The criteria of a v2 request's ProductFootprint fragment that a host can look up: productIds, companyIds,
+    productClassifications and the country (v2.3.3 §PF Request Event lets a host ignore the other properties)."""
+    found = fragment.get("pcf")
+    pcf: dict[str, Any] = found if isinstance(found, dict) else {}
+    given = {
+        "productId": fragment.get("productIds"),
+        "companyId": fragment.get("companyIds"),
+        "classification": fragment.get("productClassifications"),
+        "geography": [pcf["geographyCountry"]] if isinstance(pcf.get("geographyCountry"), str) else None,
+    }
+    return Filters.model_validate({key: value for key, value in given.items() if isinstance(value, list) and value})
 
 
 def _time(moment: datetime) -> str:
@@ -105,15 +133,32 @@ def answer_inputs(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     assert customer is not None
     if not customer.events_url or not customer.events_client_id or not customer.events_client_secret:
         raise InvalidInput(f"the PACT customer {customer.name!r} has no host registered to take answers")
-    request = parse_event(row.body)
-    assert isinstance(request, RequestCreatedEvent)
-    page = service.list_footprints(session, customer, request.data, offset=0, limit=MAX_FOOTPRINTS)
     now = datetime.now(UTC)
+    if row.type == model_v2.CREATED:
+        request_v2 = model_v2.parse_event(row.body)
+        assert isinstance(request_v2, model_v2.RequestCreatedEvent)
+        found = service.list_footprints(
+            session, customer, v2_filters(request_v2.data.pf), offset=0, limit=MAX_FOOTPRINTS
+        )
+        documents = []
+        for document, deprecated_at in zip(found.footprints, found.deprecated_at, strict=True):
+            try:
+                documents.append(to_v2(document, updated=deprecated_at))
+            except InvalidInput:
+                continue  # no v2.3 form (mapping_v2): not something a v2 partner can be sent
+        answer = answer_event(documents, request_v2.id, payload["source"].replace("/3/", "/2/"), now, v2=True)
+        path = "/2/events"
+    else:
+        request = parse_event(row.body)
+        assert isinstance(request, RequestCreatedEvent)
+        page = service.list_footprints(session, customer, request.data, offset=0, limit=MAX_FOOTPRINTS)
+        answer, path = answer_event(page.footprints, request.id, payload["source"], now), "/3/events"
     return {
         "events_url": customer.events_url,
         "client_id": customer.events_client_id,
         "client_secret": customer.events_client_secret,
-        "answer": answer_event(page.footprints, request.id, payload["source"], now),
+        "path": path,
+        "answer": answer,
     }
 
 
@@ -133,13 +178,13 @@ def send_answer(inputs: dict[str, Any]) -> dict[str, Any]:
         client = PactClient(inputs["events_url"], inputs["client_id"], inputs["client_secret"], http=http)
         for attempt in range(ATTEMPTS):
             try:
-                client.send_event(inputs["answer"])
+                client.send_event(inputs["answer"], path=inputs.get("path", "/3/events"))
                 break
             except HostError:
                 if attempt == ATTEMPTS - 1:
                     raise
                 time.sleep(2**attempt)
-    return {"answer": inputs["answer"], "sent_to": inputs["events_url"] + "/3/events"}
+    return {"answer": inputs["answer"], "sent_to": inputs["events_url"] + inputs.get("path", "/3/events")}
 
 
 def store_outcome(session: Session, status: JobStatus, audit: AuditLog) -> None:

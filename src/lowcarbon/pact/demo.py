@@ -41,6 +41,7 @@ class DemoPublication:
     description: str
     reference_period: tuple[date, date]
     fossil_carbon_content: float
+    biogenic_carbon_content: float | None
     country: str | None = None
     classifications: tuple[str, ...] = ()
     declared_unit: tuple[str, str] | None = None
@@ -64,6 +65,9 @@ def _plan(entry: Mapping[str, Any]) -> DemoPublication:
         description=entry["description"],
         reference_period=(start, end),
         fossil_carbon_content=float(entry["fossil_carbon_content"]),
+        biogenic_carbon_content=(
+            float(entry["biogenic_carbon_content"]) if entry.get("biogenic_carbon_content") is not None else None
+        ),
         country=entry.get("country"),
         classifications=tuple(entry.get("classifications", ())),
         declared_unit=(str(unit[0]), str(unit[1])) if unit else None,
@@ -113,6 +117,7 @@ def _publication(plan: DemoPublication, preceding: str | None, ports: Ports) -> 
         product_mass_kg=plan.product_mass_kg,
         preceding_ids=(preceding,) if preceding else (),
         fossil_carbon_content=plan.fossil_carbon_content,
+        biogenic_carbon_content=plan.biogenic_carbon_content,
         comment="lowcarbon demo data: an illustrative footprint, not a supplier's declaration",
     )
 

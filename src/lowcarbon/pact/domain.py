@@ -1,19 +1,27 @@
-"""The PACT domain as the platform mounts it: the v3 host API (``/3/footprints``, ``/3/events``), its scopes, its
-migrations (branch ``pact``), the job that answers a customer's footprint request on its host (``answers``) and what
-``serve --demo`` prints of its demo footprints (which ``lowcarbon.demo`` publishes once the demo's studies are
-computed). The token endpoint and discovery document it relies on are the platform's own."""
+"""The PACT domain as the platform mounts it: the v3 host API (``/3/footprints``, ``/3/events``) and v2.3's
+(``/2/...``), its scopes, its migrations (branch ``pact``), the job that answers a customer's footprint request on
+its host (``answers``) and what ``serve --demo`` prints of its demo footprints (which ``lowcarbon.demo`` publishes
+once the demo's studies are computed). The token endpoint and discovery document it relies on are the platform's
+own."""
 
 from __future__ import annotations
 
+from fastapi import APIRouter
+
 from lowcarbon.pact import answers, demo, routes
+from lowcarbon.pact.routes import v2 as routes_v2
 from lowcarbon.platform.domains import Domain
 from lowcarbon.platform.jobs import JobKind
 
 __all__ = ["DOMAIN"]
 
+_router = APIRouter()
+_router.include_router(routes.router)
+_router.include_router(routes_v2.router)  # v2.3, for partners still on it
+
 DOMAIN = Domain(
     name="pact",
-    router=routes.router,
+    router=_router,
     scopes={
         routes.READ_SCOPE: "PACT: list and get the product footprints your supplier shares with you",
         routes.EVENTS_SCOPE: "PACT: send events (footprint requests, answers, publications) to your supplier",

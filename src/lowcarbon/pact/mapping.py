@@ -73,6 +73,7 @@ class Publication:
     status: str = "Active"
     comment: str | None = None
     fossil_carbon_content: float | None = None  # kg C per declared unit, when the model does not state it
+    biogenic_carbon_content: float | None = None  # likewise (optional in v3, required to serve v2.3)
     secondary_sources: tuple[tuple[str, str], ...] = field(default=())  # (database, version)
 
 
@@ -94,6 +95,10 @@ def pact_unit(declared_unit: str) -> tuple[str, str]:
         f"PACT has no declared unit for {unit_text!r}: say what {declared_unit} is in one of "
         f"{', '.join(FACTOR_UNITS)} (e.g. 1 piece)"
     )
+
+
+def _optional(value: float | None) -> str | None:
+    return decimal_text(value) if value is not None else None
 
 
 def _product_mass(unit: str, amount: str, publication: Publication) -> str:
@@ -168,7 +173,9 @@ def to_product_footprint(footprint: Footprint, publication: Publication) -> Prod
         pcfIncludingBiogenicUptake=decimal_text(footprint.including_biogenic_uptake),
         fossilCarbonContent=decimal_text(fossil_content),
         biogenicCarbonContent=(
-            decimal_text(footprint.biogenic_carbon_content) if footprint.biogenic_carbon_content is not None else None
+            decimal_text(footprint.biogenic_carbon_content)
+            if footprint.biogenic_carbon_content is not None
+            else _optional(publication.biogenic_carbon_content)
         ),
         fossilGhgEmissions=_not_negative(footprint.fossil, "the fossil footprint"),
         landUseChangeGhgEmissions=_not_negative(footprint.land_use_change, "the land-use change footprint"),

@@ -10,7 +10,7 @@ PermissionDenied for one of the organisation's that is not shared with the custo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from lowcarbon.pact import answers
+from lowcarbon.pact import answers, model_v2
 from lowcarbon.pact.events import PublishedEvent, RequestCreatedEvent, RequestFulfilledEvent, RequestRejectedEvent
 from lowcarbon.pact.filters import Filters
 from lowcarbon.pact.model import ProductFootprint
@@ -30,6 +30,7 @@ __all__ = [
     "add_customer",
     "customer_of_client",
     "get_footprint",
+    "get_published",
     "list_footprints",
     "publish",
     "receive_event",
@@ -38,7 +39,7 @@ __all__ = [
     "share",
 ]
 
-AnyEvent = RequestCreatedEvent | RequestFulfilledEvent | RequestRejectedEvent | PublishedEvent
+AnyEvent = RequestCreatedEvent | RequestFulfilledEvent | RequestRejectedEvent | PublishedEvent | model_v2.AnyEvent
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Page:
 
     footprints: list[dict[str, Any]]
     more: bool
+    deprecated_at: list[datetime | None] = field(default_factory=list)  # when each was deprecated, if it was
 
 
 def _document(row: PublishedFootprint) -> dict[str, Any]:
@@ -215,11 +217,17 @@ def list_footprints(session: Session, customer: Customer, filters: Filters, *, o
         .limit(limit + 1)
     )
     rows = list(session.scalars(query))
-    return Page([_document(row) for row in rows[:limit]], more=len(rows) > limit)
+    kept = rows[:limit]
+    return Page([_document(row) for row in kept], more=len(rows) > limit, deprecated_at=[r.deprecated_at for r in kept])
 
 
 def get_footprint(session: Session, customer: Customer, pf_id: str) -> dict[str, Any]:
     """The footprint ``pf_id`` if the customer may see it; NotFound, or PermissionDenied when it is not shared."""
+    return _document(get_published(session, customer, pf_id))
+
+
+def get_published(session: Session, customer: Customer, pf_id: str) -> PublishedFootprint:
+    """The row of footprint ``pf_id`` if the customer may see it; NotFound, or PermissionDenied."""
     row = session.scalar(sa.select(PublishedFootprint).where(PublishedFootprint.pf_id == pf_id.lower()))
     if row is None or row.organisation_id != customer.organisation_id:
         raise NotFound(f"Footprint with ID '{pf_id}' does not exist")
@@ -228,7 +236,7 @@ def get_footprint(session: Session, customer: Customer, pf_id: str) -> dict[str,
     )
     if visible is None:
         raise PermissionDenied(f"footprint {pf_id} is not shared with you")
-    return _document(row)
+    return row
 
 
 def receive_event(
@@ -266,7 +274,7 @@ def receive_event(
     session.add(row)
     session.flush()
     audit.record("receive", "pact_event", row.id, None, {"type": event.type, "event_id": event.id})
-    if isinstance(event, RequestCreatedEvent) and jobs is not None:
+    if event.type in answers.REQUEST_TYPES and jobs is not None:
         try:
             if not customer.events_url:
                 raise InvalidInput(f"the customer {customer.name!r} has no host registered to take answers")

@@ -48,7 +48,18 @@ from lowcarbon.platform.credentials import token_digest
 from lowcarbon.platform.dependencies import NowDep, SessionDep, ports_for
 from lowcarbon.platform.tables import AccessToken
 
-__all__ = ["EVENTS_SCOPE", "READ_SCOPE", "router"]
+__all__ = [
+    "EVENTS_SCOPE",
+    "READ_SCOPE",
+    "PactRoute",
+    "Refusal",
+    "customer_for",
+    "pact_settings",
+    "receive",
+    "receive_body",
+    "router",
+    "whole_number",
+]
 
 READ_SCOPE = "pact:read"
 EVENTS_SCOPE = "pact:events"
@@ -74,6 +85,8 @@ def _error(status: int, code: str, message: str, headers: Mapping[str, str] | No
 class PactRoute(APIRoute):
     """A route whose every failure answers PACT's Error object."""
 
+    not_found = "NotFound"  # v2 says NoSuchFootprint
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
@@ -83,7 +96,7 @@ class PactRoute(APIRoute):
             except Refusal as refusal:
                 return _error(refusal.status, refusal.code, refusal.message, refusal.headers)
             except NotFound as exc:
-                return _error(404, "NotFound", str(exc))
+                return _error(404, self.not_found, str(exc))
             except PermissionDenied as exc:
                 return _error(403, "AccessDenied", str(exc))
             except InvalidInput as exc:
@@ -98,16 +111,16 @@ class PactRoute(APIRoute):
 router = APIRouter(tags=["pact"], route_class=PactRoute)
 
 
-def _settings(request: Request) -> PactSettings:
+def pact_settings(request: Request) -> PactSettings:
     found = getattr(request.app.state, "pact_settings", None)
     if found is None:
         found = request.app.state.pact_settings = PactSettings()
     return found
 
 
-def _customer(request: Request, session: Session, now: Any, scope: str) -> Customer:
+def customer_for(request: Request, session: Session, now: Any, scope: str) -> Customer:
     """The PACT customer behind the request's bearer token, over HTTPS; Refusal otherwise."""
-    if request.url.scheme != "https" and _settings(request).https_only:
+    if request.url.scheme != "https" and pact_settings(request).https_only:
         raise Refusal(400, "BadRequest", "PACT actions are served over HTTPS only")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     token = token.strip()
@@ -154,11 +167,11 @@ def _filters(request: Request) -> tuple[Filters | None, int, int | None]:
         filters = Filters.model_validate(values)
     except ValidationError as exc:
         raise Refusal(400, "BadRequest", _problems(exc)) from None
-    offset, limit = _whole(by_name.get("offset"), "offset") or 0, _whole(by_name.get("limit"), "limit")
+    offset, limit = whole_number(by_name.get("offset"), "offset") or 0, whole_number(by_name.get("limit"), "limit")
     return (None if impossible else filters), offset, limit
 
 
-def _whole(given: list[str] | None, name: str) -> int | None:
+def whole_number(given: list[str] | None, name: str) -> int | None:
     if not given:
         return None
     if not given[0].isascii() or not given[0].isdigit() or len(given[0]) > 9:
@@ -175,9 +188,9 @@ def _problems(exc: ValidationError) -> str:
 @router.get("/3/footprints", summary="Action ListFootprints")
 def list_footprints(request: Request, session: SessionDep, now: NowDep) -> Response:
     """The footprints shared with the caller that meet the filters, a page at a time (Link rel="next")."""
-    customer = _customer(request, session, now, READ_SCOPE)
+    customer = customer_for(request, session, now, READ_SCOPE)
     filters, offset, limit = _filters(request)
-    settings = _settings(request)
+    settings = pact_settings(request)
     size = min(limit if limit is not None else settings.page_size, settings.max_page_size)
     page = (
         service.list_footprints(session, customer, filters, offset=offset, limit=size)
@@ -194,25 +207,31 @@ def list_footprints(request: Request, session: SessionDep, now: NowDep) -> Respo
 @router.get("/3/footprints/{pf_id}", summary="Action GetFootprint")
 def get_footprint(pf_id: str, request: Request, session: SessionDep, now: NowDep) -> Response:
     """One footprint by its id, if it is shared with the caller (deprecated ones too)."""
-    customer = _customer(request, session, now, READ_SCOPE)
+    customer = customer_for(request, session, now, READ_SCOPE)
     return JSONResponse({"data": service.get_footprint(session, customer, pf_id)})
 
 
 @router.post("/3/events", summary="Action Events")
 async def events(request: Request) -> Response:
     """Accept a PACT CloudEvent (RequestCreated, RequestFulfilled, RequestRejected, Published): 200, empty body."""
+    return await run_in_threadpool(receive, request, await receive_body(request))
+
+
+async def receive_body(request: Request) -> bytes:
+    """The body of an event, within the size an event may have."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > _MAX_EVENT_BYTES:
         raise Refusal(400, "BadRequest", f"an event has at most {_MAX_EVENT_BYTES} bytes")
-    body = await request.body()
-    return await run_in_threadpool(_receive, request, body)
+    return await request.body()
 
 
-def _receive(request: Request, body: bytes) -> Response:
+def receive(request: Request, body: bytes, parse: Callable[[Any], Any] = parse_event, version: str = "3") -> Response:
+    """Keep the event of ``body`` (parsed by ``parse``) for the caller, a PACT customer; the answer to a request
+    goes out as a job."""
     platform = request.app.state.platform
     now = platform.clock()
     with platform.write_sessions.begin() as session:
-        customer = _customer(request, session, now, EVENTS_SCOPE)
+        customer = customer_for(request, session, now, EVENTS_SCOPE)
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if media not in (CLOUDEVENTS_MEDIA_TYPE, "application/json"):
             raise Refusal(400, "BadRequest", f"send the event as {CLOUDEVENTS_MEDIA_TYPE} (structured mode)")
@@ -220,7 +239,7 @@ def _receive(request: Request, body: bytes) -> Response:
             raise Refusal(400, "BadRequest", f"an event has at most {_MAX_EVENT_BYTES} bytes")
         try:
             data = json.loads(body)
-            event = parse_event(data)
+            event = parse(data)
         except ValueError as exc:  # JSONDecodeError and pydantic's ValidationError are ValueErrors
             message = _problems(exc) if isinstance(exc, ValidationError) else f"the body is not JSON ({exc})"
             raise Refusal(400, "BadRequest", message) from None
@@ -232,6 +251,6 @@ def _receive(request: Request, body: bytes) -> Response:
             event=event,
             now=now,
             jobs=ports.jobs,
-            answer_source=f"//{request.url.netloc}/3/events",
+            answer_source=f"//{request.url.netloc}/{version}/events",
         )
     return Response(status_code=200)
