@@ -39,16 +39,24 @@ class Match:
 
 
 class FactorLibrary:
-    """Factors by key (``set/id``); later additions with the same key replace earlier ones."""
+    """Factors by key (``set/id``); later additions with the same key replace earlier ones.
+
+    The shipped sets of ``default_library`` are read when first needed: a lookup by ``set/id`` reads that set alone
+    (a footprint needs the few sets its model links, not all 4,000 factors), anything else reads them all first. The
+    library is then as if every set had been read at the start, in the same order."""
 
     def __init__(self, factors: Iterable[Factor] = ()) -> None:
         self._factors: dict[str, Factor] = {}
         self._by_id: dict[str, list[str]] = {}
         self._text: dict[str, str] = {}  # by key: the lowercased text a search looks in, made once per factor
+        self._shipped_sets: tuple[str, ...] = ()  # the shipped sets it holds, first of all, in this order...
+        self._unread: set[str] = set()  # ...and those of them not read yet
         self.add(factors)
 
     def add(self, factors: Iterable[Factor]) -> None:
         for factor in factors:
+            if self._unread and (named := factor.key.partition("/")[0]) in self._unread:
+                self._read(named)  # that set first, so that this factor replaces its factor of the same key
             if factor.key not in self._factors:
                 self._by_id.setdefault(factor.id, []).append(factor.key)
             self._factors[factor.key] = factor
@@ -96,17 +104,46 @@ class FactorLibrary:
         return factors
 
     def _check_new_set(self, source: str, factor_set: str) -> None:
-        if factor_set in self.factor_sets:
+        if factor_set in self._unread:  # a shipped set of that name, unread: read it, to see whether it holds any
+            self._read(factor_set)
+        if any(f.factor_set == factor_set for f in self._factors.values()):
             message = (
                 f"factor set {factor_set!r} is already in the library; rename the file or give another set name, so "
                 "that shipped or earlier factors are not silently replaced"
             )
             raise DataFormatError.at(source, message, id="set_exists")
 
+    @classmethod
+    def _of_shipped(cls, names: Iterable[str]) -> FactorLibrary:
+        """A library of these shipped sets, none read yet."""
+        library = cls()
+        library._shipped_sets = tuple(names)
+        library._unread = set(library._shipped_sets)
+        return library
+
+    def _read(self, name: str) -> None:
+        """Read one unread shipped set."""
+        self._unread.discard(name)
+        self.add(_shipped(name))
+
+    def _read_all(self) -> None:
+        """Read the unread shipped sets, and order the library as if they had been read first, in order."""
+        if not self._unread:
+            return
+        read = {f.key: f for name in self._shipped_sets if name not in self._unread for f in _shipped(name)}
+        added = [f for f in self._factors.values() if read.get(f.key) is not f]  # all but the shipped sets read
+        self._unread.clear()
+        self._factors, self._by_id, self._text = {}, {}, {}
+        for name in self._shipped_sets:
+            self.add(_shipped(name))
+        self.add(added)
+
     def __len__(self) -> int:
+        self._read_all()
         return len(self._factors)
 
     def __iter__(self) -> Iterator[Factor]:
+        self._read_all()
         return iter(self._factors.values())
 
     @property
@@ -115,8 +152,11 @@ class FactorLibrary:
 
     def get(self, key: str) -> Factor:
         """A factor by ``set/id`` (or by bare id when that is unambiguous)."""
+        if key not in self._factors and (named := key.partition("/")[0]) in self._unread:
+            self._read(named)
         if key in self._factors:
             return self._factors[key]
+        self._read_all()
         matches = [self._factors[k] for k in self._by_id.get(key, [])]
         if len(matches) == 1:
             return matches[0]
@@ -132,6 +172,7 @@ class FactorLibrary:
         ``geography`` keeps factors whose geography starts with it (``CN`` finds ``CN-East grid``); ``unit``
         keeps factors whose unit has the same dimension (``MJ`` finds factors per kWh and per TJ).
         """
+        self._read_all()
         words = text.lower().split()
         patterns = [(word, _pattern(word)) for word in words]
         wanted = _dimension(unit) if unit else None
@@ -206,5 +247,5 @@ def _shipped(name: str) -> tuple[Factor, ...]:
 
 
 def default_library() -> FactorLibrary:
-    """A new library holding every shipped factor set."""
-    return FactorLibrary(factor for name in shipped_sets() for factor in _shipped(name))
+    """A new library holding every shipped factor set (each read when first needed)."""
+    return FactorLibrary._of_shipped(shipped_sets())
