@@ -5,22 +5,14 @@ source names another host; a customer host that refuses the credentials leaves t
 
 from __future__ import annotations
 
-import socket
-import ssl
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-import httpx2
 import pytest
 import sqlalchemy as sa
-import uvicorn
 
 from lowcarbon.errors import InvalidInput
 from lowcarbon.pact import answers, model_v2, service
@@ -29,12 +21,12 @@ from lowcarbon.pact.client import PactClient
 from lowcarbon.pact.model import ProductFootprint
 from lowcarbon.pact.tables import Customer, EventReceived
 from lowcarbon.platform import accounts, tls
-from lowcarbon.platform.app import create_app
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
 from support.pact_documents import document
+from support.pact_servers import in_transaction, serving_https, trusting
 
 NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 CREATED = "org.wbcsd.pact.ProductFootprint.RequestCreatedEvent.3"
@@ -55,42 +47,6 @@ class Host:
                 return rows
         finally:
             engine.dispose()
-
-
-@contextmanager
-def _https(settings: Settings, cert: Path, key: Path) -> Iterator[str]:
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    app = create_app(settings)
-    config = uvicorn.Config(app, log_level="warning", ssl_certfile=str(cert), ssl_keyfile=str(key))
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    base = f"https://127.0.0.1:{port}"
-    trusted = ssl.create_default_context(cafile=cert)
-    try:
-        for _ in range(600):
-            assert thread.is_alive(), "the server stopped"
-            try:
-                httpx2.get(f"{base}/healthz", verify=trusted, timeout=1.0, trust_env=False)
-                break
-            except httpx2.TransportError:
-                time.sleep(0.05)
-        yield base
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
-        sock.close()
-
-
-def _in(settings: Settings, work: Any) -> Any:
-    engine = create_engine(settings)
-    try:
-        with session_factory(engine, write=True).begin() as session:
-            return work(session)
-    finally:
-        engine.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -119,9 +75,9 @@ def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         owner = accounts.create_organisation(session, name="Buyer Co.", kind="manufacturer", actor="test")
         return grant_access(session, organisation_id=owner.id, customer="Sunrise PV Co.", actor="test", now=NOW)
 
-    supplier_org, to_supplier = _in(supplier, supply)
-    to_buyer = _in(buyer, buy)
-    with _https(supplier, cert, key) as supplier_base, _https(buyer, cert, key) as buyer_base:
+    supplier_org, to_supplier = in_transaction(supplier, supply)
+    to_buyer = in_transaction(buyer, buy)
+    with serving_https(supplier, cert, key) as supplier_base, serving_https(buyer, cert, key) as buyer_base:
 
         def register(session: Any) -> None:
             customer = service.customer_of_client(session, to_supplier.id)
@@ -136,7 +92,7 @@ def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                 client_secret=to_buyer.secret,
             )
 
-        _in(supplier, register)
+        in_transaction(supplier, register)
         yield {
             "supplier": Host(supplier_base, supplier, supplier_org),
             "buyer": Host(buyer_base, buyer),
@@ -164,7 +120,7 @@ def _request(hosts: dict[str, Any], data: dict[str, Any], source: str | None = N
         "time": "2026-03-01T09:00:00Z",
         "data": data,
     }
-    http = httpx2.Client(verify=ssl.create_default_context(cafile=hosts["cert"]), trust_env=False, timeout=30.0)
+    http = trusting(hosts["cert"])
     with http, PactClient(hosts["supplier"].base, *hosts["credentials"], http=http) as client:
         client.send_event(event)
     return event_id
@@ -219,11 +175,11 @@ def test_refused_credentials_leave_the_request_failed(hosts: dict[str, Any]) -> 
 
         return change
 
-    kept = _in(supplier.settings, set_secret("wrong"))
+    kept = in_transaction(supplier.settings, set_secret("wrong"))
     try:
         request_id = _request(hosts, {"productId": ["urn:gtin:00000000000001"]})
     finally:
-        _in(supplier.settings, set_secret(kept))
+        in_transaction(supplier.settings, set_secret(kept))
     row = _request_row(hosts, request_id)
     assert row.answer_state == "failed"
     assert "refused the client's credentials" in (row.answer_error or "")
@@ -266,7 +222,7 @@ def test_a_v2_request_is_fulfilled_with_v2_footprints(hosts: dict[str, Any]) -> 
         "time": "2026-03-01T09:00:00Z",
         "data": {"pf": {"productIds": ["urn:gtin:00000000000001"]}, "comment": "2.3, please"},
     }
-    http = httpx2.Client(verify=ssl.create_default_context(cafile=hosts["cert"]), trust_env=False, timeout=30.0)
+    http = trusting(hosts["cert"])
     with http, PactClient(hosts["supplier"].base, *hosts["credentials"], http=http) as client:
         client.send_event(event, path="/2/events")
     answer = _answer_to(hosts, event_id)

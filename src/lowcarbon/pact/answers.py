@@ -52,6 +52,7 @@ __all__ = [
     "answer_inputs",
     "check_source",
     "events_origin",
+    "http_client",
     "not_answered",
     "send_answer",
     "store_outcome",
@@ -162,7 +163,8 @@ def answer_inputs(session: Session, payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _http() -> httpx2.Client:
+def http_client() -> httpx2.Client:
+    """An HTTP client for other PACT hosts: the system's CAs and ``LOWCARBON_PACT_CA_FILE`` trusted."""
     context = ssl.create_default_context()
     ca_file = PactSettings().ca_file
     if ca_file is not None:
@@ -174,7 +176,7 @@ def send_answer(inputs: dict[str, Any]) -> dict[str, Any]:
     """Post the answer to the customer's host (the job's function, run by a worker): ``{"answer": event}``."""
     from lowcarbon.pact.client import PactClient
 
-    with _http() as http:
+    with http_client() as http:
         client = PactClient(inputs["events_url"], inputs["client_id"], inputs["client_secret"], http=http)
         for attempt in range(ATTEMPTS):
             try:

@@ -159,6 +159,86 @@ def grant(
 
 
 @app.command()
+def fetch(
+    supplier: Annotated[str, typer.Argument(help="The supplier's name, as the organisation knows it.")],
+    organisation: Annotated[str, typer.Option("--organisation", help="The customer organisation: its id or name.")],
+    url: Annotated[
+        str | None, typer.Option("--url", help="The supplier's PACT host (https base URL), for a new supplier.")
+    ] = None,
+    client_id: Annotated[str | None, typer.Option("--client-id", help="The client id the supplier issued.")] = None,
+    client_secret: Annotated[str | None, typer.Option("--client-secret", help="Its secret.")] = None,
+    factors_out: Annotated[
+        Path | None,
+        typer.Option("--factors-out", help="Write the organisation's supplier footprints as this factor file."),
+    ] = None,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fetch every footprint a supplier shares with the organisation over PACT and keep them; each is then the
+    factor pact/<pfId> (with --factors-out, in a factor file to put beside a model as factor_files: [pact.csv])."""
+    from lowcarbon.pact import suppliers
+    from lowcarbon.pact.answers import http_client
+    from lowcarbon.pact.client import PactClient
+    from lowcarbon.platform.audit import AuditTrail
+    from lowcarbon.platform.clock import system_clock
+
+    settings = _settings(data_dir=data_dir)
+
+    def connect(session: Session) -> tuple[int, int, str, str, str]:
+        import sqlalchemy as sa
+
+        from lowcarbon.pact.tables import Supplier
+
+        found = find_organisation(session, organisation)
+        known = session.scalar(
+            sa.select(Supplier).where(Supplier.organisation_id == found.id, Supplier.name == supplier.strip())
+        )
+        if known is None:
+            if not (url and client_id and client_secret):
+                raise typer.BadParameter("a new supplier needs --url, --client-id and --client-secret")
+            known = suppliers.add_supplier(
+                session,
+                AuditTrail(session, _actor()),
+                organisation_id=found.id,
+                name=supplier,
+                base_url=url,
+                client_id=client_id,
+                client_secret=client_secret,
+                now=system_clock(),
+            )
+        return found.id, known.id, known.base_url, known.client_id, known.client_secret
+
+    organisation_id, supplier_id, base_url, key, secret = _in_transaction(settings, connect)
+    # over the network outside any transaction: the supplier's host may be this very database's server
+    with http_client() as http, PactClient(base_url, key, secret, http=http) as client:
+        footprints = list(client.footprints())
+
+    def keep(session: Session) -> dict[str, Any]:
+        rows = suppliers.store(
+            session,
+            AuditTrail(session, _actor()),
+            organisation_id=organisation_id,
+            footprints=footprints,
+            now=system_clock(),
+            supplier_id=supplier_id,
+        )
+        every = [row.document for row in suppliers.list_footprints(session, organisation_id)]
+        if factors_out is not None:
+            factors_out.write_bytes(suppliers.factor_file(every))
+        return {"fetched": [row.pf_id for row in rows], "stored": len(every)}
+
+    done = _in_transaction(settings, keep)
+    if as_json:
+        typer.echo(json.dumps(done))
+        return
+    typer.echo(f"fetched {len(done['fetched'])} footprints from {supplier}; {done['stored']} kept in all")
+    for pf_id in done["fetched"]:
+        typer.echo(f"  factor pact/{pf_id}")
+    if factors_out is not None:
+        typer.echo(f"factor file: {factors_out} (set pact)")
+
+
+@app.command()
 def certificate(
     directory: Annotated[Path, typer.Argument(help="Where to write pact-cert.pem and pact-key.pem.")],
     force: Annotated[bool, typer.Option("--force", help="Make a new pair even if a usable one is there.")] = False,

@@ -274,6 +274,10 @@ def receive_event(
     session.add(row)
     session.flush()
     audit.record("receive", "pact_event", row.id, None, {"type": event.type, "event_id": event.id})
+    if isinstance(event, RequestFulfilledEvent):  # the answer to one of our requests: the supplier's footprints
+        from lowcarbon.pact import suppliers
+
+        suppliers.store(session, audit, organisation_id=customer.organisation_id, footprints=event.data.pfs, now=now)
     if event.type in answers.REQUEST_TYPES and jobs is not None:
         try:
             if not customer.events_url:
