@@ -86,14 +86,16 @@ def test_the_studies_branch_goes_down_alone(settings: Settings) -> None:
     """studies@base removes only the studies tables; the kernel stays at its head."""
     upgrade(settings)
     downgrade(settings, "studies@base")
-    assert current_revisions(settings) == ("0004",)
+    assert current_revisions(settings) == ("0005",)
     assert not set(STUDIES_TABLES) & set(_inspect(settings)) and "jobs" in _inspect(settings)
     upgrade(settings)
     assert "studies_0006" in current_revisions(settings)  # beside the pact branch's head
 
 
 def _seed_creators(settings: Settings) -> tuple[int, int]:
-    """An organisation with a user, a machine client and product 1: the user's and the client's ids."""
+    """An organisation with a user, a machine client and product 1: the user's and the client's ids (the kernel at
+    its head first: the users table the package writes has a person's time zone, kernel revision 0005)."""
+    upgrade(settings, "0005")
     engine = create_engine(settings)
     try:
         with session_factory(engine, write=True).begin() as session:
@@ -154,10 +156,10 @@ def test_studies_0002_records_a_person_or_a_client(settings: Settings) -> None:
             _insert_study(settings, version, **creators)
     with pytest.raises(RuntimeError, match="1 studies were submitted by machine clients"):
         downgrade(settings, "studies_0001")
-    assert current_revisions(settings) == ("studies_0002",)
+    assert current_revisions(settings) == ("0005", "studies_0002")
     _execute(settings, "DELETE FROM studies WHERE created_by IS NULL")
     downgrade(settings, "studies_0001")
-    assert current_revisions(settings) == ("studies_0001",)
+    assert current_revisions(settings) == ("0005", "studies_0001")
     assert "created_by_client" not in _inspect(settings)["studies"]
     with pytest.raises(IntegrityError):
         _insert_study(settings, 5, user=None, client=None)  # created_by is required again
@@ -192,10 +194,10 @@ def test_studies_0003_keeps_factor_files(settings: Settings) -> None:
             _insert_file(settings, study_id, name)
     with pytest.raises(RuntimeError, match="2 factor files are kept with studies"):
         downgrade(settings, "studies_0002")
-    assert current_revisions(settings) == ("studies_0003",)
+    assert current_revisions(settings) == ("0005", "studies_0003")
     _execute(settings, "DELETE FROM study_files")
     downgrade(settings, "studies_0002")
-    assert current_revisions(settings) == ("studies_0002",)
+    assert current_revisions(settings) == ("0005", "studies_0002")
     assert "study_files" not in _inspect(settings)
 
 
@@ -288,10 +290,10 @@ def test_studies_0005_keeps_the_library_and_the_copies_of_studies(settings: Sett
     _execute(settings, "DELETE FROM study_library_files")
     with pytest.raises(RuntimeError, match="1 factor files in organisations' libraries"):
         downgrade(settings, "studies_0004")
-    assert current_revisions(settings) == ("studies_0005",)
+    assert current_revisions(settings) == ("0005", "studies_0005")
     _execute(settings, "DELETE FROM library_files")
     downgrade(settings, "studies_0004")
-    assert current_revisions(settings) == ("studies_0004",)
+    assert current_revisions(settings) == ("0005", "studies_0004")
     assert not {"library_files", "study_library_files"} & set(_inspect(settings))
     assert _rows(settings, "SELECT version FROM studies") == [(1,)]
 

@@ -149,6 +149,8 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/login"): PUBLIC,  # as /auth/login: with the caller's own email and password
     ("POST", "/logout"): PAGES,  # on a session of its own
     ("GET", "/lang/{tag}"): PUBLIC,
+    ("GET", "/account"): PAGES,  # each person's own account
+    ("POST", "/account/time-zone"): PAGES,  # each person sets their own time zone
     ("GET", "/products"): PAGES,
     ("POST", "/products"): EDITOR_PAGES,  # another organisation's editor adds one to their own
     ("GET", "/products/{product_id}"): OWN_PAGES,
@@ -399,6 +401,8 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, data=person)
     if (method, path) == ("POST", "/products"):
         return Call(url, data={"name": f"Product {next(world.names)}"})
+    if (method, path) == ("POST", "/account/time-zone"):
+        return Call(url, data={"time_zone": "Asia/Shanghai"})
     if (method, path) == ("POST", "/api/factor-files"):
         return Call(url, json={"name": f"factors-{next(world.names)}.csv", "content": FACTOR_FILE})
     if (method, path) == ("POST", "/factor-files"):

@@ -239,6 +239,7 @@ def test_what_the_trail_records_of_each_table_is_pinned() -> None:
         "name",
         "organisation_id",
         "role",
+        "time_zone",  # the zone the person chose for their pages' times: no secret
     ]
     assert audited_keys(logins.session_state, tables.LoginSession) == [
         "created_at",

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.settings import Settings
-from support.study_support import PASSWORD, inline
+from support.study_support import PASSWORD, inline, seed_organisation
 
 _CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -40,3 +40,12 @@ def csrf_of(client: TestClient, path: str = "/products") -> str:
     match = _CSRF_FIELD.search(client.get(path).text)
     assert match, f"{path} has no form with a CSRF token"
     return match.group(1)
+
+
+def chinese_editor(settings: Settings, client: TestClient, organisation: str = "Sunrise PV") -> TestClient:
+    """``client`` opened and logged in as the editor of a new ``organisation``, reading the pages in Chinese."""
+    editor = seed_organisation(settings, organisation).editor
+    client.__enter__()
+    form_login(client, editor)
+    client.cookies.set("lowcarbon_lang", "zh-CN")
+    return client

@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from lowcarbon.footprint import compute, messages
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web.render import figure
-from support.study_support import PV_MODEL, TSHIRT_FACTORS, TSHIRT_MODEL, seed_organisation
-from support.web_support import app_settings, csrf_of, form_login, web
+from support.study_support import PV_MODEL, TSHIRT_FACTORS, TSHIRT_MODEL
+from support.web_support import app_settings, chinese_editor, csrf_of, web
 
 __all__ = ["app_settings", "web"]
 
@@ -114,11 +114,7 @@ def _upload(client: TestClient, product_id: int, model: str, files: dict[str, by
 @pytest.fixture
 def chinese(app_settings: Settings, web: TestClient) -> TestClient:
     """The editor of an organisation, logged in, who reads the pages in Chinese."""
-    organisation = seed_organisation(app_settings, "Sunrise PV")
-    web.__enter__()
-    form_login(web, organisation.editor)
-    web.cookies.set("lowcarbon_lang", "zh-CN")
-    return web
+    return chinese_editor(app_settings, web)
 
 
 @pytest.mark.parametrize(

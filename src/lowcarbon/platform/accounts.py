@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
+from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -21,7 +23,16 @@ from lowcarbon.platform.tables import Organisation, User
 from lowcarbon.storage import snapshot
 from lowcarbon.text import check_text
 
-__all__ = ["create_organisation", "create_user", "get_organisation", "list_users", "organisation_state", "user_state"]
+__all__ = [
+    "create_organisation",
+    "create_user",
+    "get_organisation",
+    "list_users",
+    "organisation_state",
+    "set_time_zone",
+    "time_zones",
+    "user_state",
+]
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # a deliverable-looking shape; the mail server has the last word
 
@@ -98,6 +109,28 @@ def list_users(session: Session, organisation_id: int) -> list[User]:
     """The organisation's users, by email."""
     query = sa.select(User).where(User.organisation_id == organisation_id).order_by(User.email)
     return list(session.scalars(query))
+
+
+@cache
+def time_zones() -> frozenset[str]:
+    """The IANA time zones a person may choose (those the system's zone database knows)."""
+    return frozenset(available_timezones())
+
+
+def set_time_zone(session: Session, *, user_id: int, zone: str, actor: str) -> User:
+    """Show person ``user_id`` times in ``zone`` (an IANA name such as Asia/Shanghai; empty: the default of the
+    page's language), recorded in the audit trail."""
+    zone = zone.strip()
+    if zone and zone not in time_zones():
+        raise InvalidInput(f"{zone!r} is not a time zone; give an IANA name such as Asia/Shanghai or Europe/Berlin")
+    user = session.get(User, user_id, with_for_update=True)
+    if user is None:
+        raise NotFound(f"no user {user_id}")
+    before = user_state(user)
+    user.time_zone = zone or None
+    session.flush()
+    audit.record(session, actor, "update", "user", user.id, before, user_state(user))
+    return user
 
 
 def _choice(value: str, choices: type[OrganisationKind] | type[Role], what: str) -> str:

@@ -67,6 +67,7 @@ class SessionUser:
     organisation_kind: str
     session_id: int
     session_expires_at: datetime
+    time_zone: str | None = None  # the IANA zone the person chose for times, or None for their language's default
 
     @property
     def actor(self) -> str:
@@ -157,6 +158,7 @@ def find_session(session: Session, token: str, now: datetime) -> SessionUser | N
         organisation_kind=organisation.kind,
         session_id=login.id,
         session_expires_at=login.expires_at,
+        time_zone=user.time_zone,
     )
 
 

@@ -52,6 +52,7 @@ class User(Base):
     failed_logins: Mapped[int] = mapped_column(server_default="0")
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))  # IANA; None: the page language's default
 
 
 class AuditEntry(Base):

@@ -3,24 +3,28 @@
 One Jinja2 environment per language, built on first use, with the i18n extension's ``_``/``gettext``/``ngettext``
 bound to that language's catalog (``i18n``), autoescaping on, and the filters ``figure`` (6 significant digits,
 as the CLI prints them, grouped by the locale: ``12,345.6``), ``percent`` and ``when`` (a date and time in the
-locale's medium format, in UTC).
+locale's medium format, in the page's time zone, named after it).
+
+The page's time zone (``time_zone`` in every page's context) is the one the logged-in person chose on their account
+page, else their language's: China Standard Time (Asia/Shanghai) for Chinese, UTC for English.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_datetime, get_timezone_name
 from babel.numbers import format_decimal, format_percent
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from lowcarbon.platform.credentials import csrf_token
 from lowcarbon.platform.csrf import SESSION_COOKIE
@@ -31,6 +35,7 @@ __all__ = [
     "PAGE_HEADERS",
     "SIGNIFICANT",
     "TEMPLATES",
+    "ZONES",
     "environment",
     "figure",
     "gettext_for",
@@ -38,11 +43,14 @@ __all__ = [
     "page",
     "same_site_path",
     "text",
+    "time_zone",
+    "when",
 ]
 
 TEMPLATES = Path(__file__).parent / "templates"
 SIGNIFICANT = 6  # as `lowcarbon footprint` prints figures
 NONE = "\u2013"  # an en dash: no figure
+ZONES = {"zh-CN": "Asia/Shanghai", "en": "UTC"}  # the time zone of a language, for a person who chose none
 # Pages load scripts, styles and images from this site only, run no inline script, and are framed by no site (no
 # clickjacking). Styles may be inline: ECharts' SVG and HTMX's indicator set style attributes.
 PAGE_HEADERS = {
@@ -82,7 +90,7 @@ def environment(locale: str, folders: tuple[Path, ...] = ()) -> Environment:
     env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     env.filters["figure"] = lambda value: figure(value, locale)
     env.filters["percent"] = lambda value: _percent(value, locale)
-    env.filters["when"] = lambda value: _when(value, locale)
+    env.filters["when"] = pass_context(lambda context, value: when(value, locale, context.get("time_zone", "UTC")))
     return env
 
 
@@ -112,6 +120,7 @@ def page(
         "languages": LANGUAGES.values(),
         "csrf_token": csrf,
         "here": here(request),
+        "time_zone": time_zone(language, (context or {}).get("user")),
         **(context or {}),
     }
     folders = getattr(request.app.state, "templates", ())
@@ -138,10 +147,22 @@ def same_site_path(request: Request, url: str | None) -> str | None:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _when(value: datetime | None, locale: str) -> str:
+def time_zone(language: Language, user: Any = None) -> str:
+    """The IANA time zone pages show times in: the one ``user`` chose, else that of ``language``."""
+    chosen = getattr(user, "time_zone", None)
+    return chosen if isinstance(chosen, str) and chosen else ZONES.get(language.tag, "UTC")
+
+
+def when(value: datetime | None, locale: str, zone: str = "UTC") -> str:
+    """``value`` as a date and time in ``locale``'s medium format, in time zone ``zone``, and the zone's name."""
     if value is None:
         return NONE
-    return format_datetime(value, "medium", tzinfo=UTC, locale=locale) + " UTC"
+    tz = ZoneInfo(zone)
+    shown = format_datetime(value, "medium", tzinfo=tz, locale=locale)
+    if zone == "UTC":
+        return f"{shown} UTC"
+    name = get_timezone_name(tz, "long", locale=locale, zone_variant="generic")
+    return f"{shown}（{name}）" if locale.startswith("zh") else f"{shown} ({name})"
 
 
 def _percent(value: float | None, locale: str) -> str:

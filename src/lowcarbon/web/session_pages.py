@@ -6,6 +6,8 @@ POST /login             email, password, next (a form): 303 to ``next``, or the 
                         an email with a control character, which no account has)
 POST /logout            csrf_token (a form): ends the session, 303 to the login page
 GET  /lang/{tag}?next=  sets the language cookie (zh-CN, en), 303 back to ``next``
+
+and, included in this router, the person's own account page (``account_pages``: their time zone).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from lowcarbon.platform.csrf import csrf_exempt
 from lowcarbon.platform.dependencies import NowDep, SettingsDep, WriteSessionDep
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.text import ControlCharacters
+from lowcarbon.web import account_pages
 from lowcarbon.web.access import PageUser, safe_next
 from lowcarbon.web.i18n import LANG_COOKIE, LANGUAGES, N_
 from lowcarbon.web.render import page, text
@@ -29,6 +32,7 @@ from lowcarbon.web.render import page, text
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+router.include_router(account_pages.router)
 _YEAR = 365 * 24 * 3600
 LOGIN_FAILED = N_("The email or password is wrong, or the account is locked for 15 minutes after 5 failed logins.")
 CONTROL_IN_EMAIL = N_("The email must not contain control characters.")
