@@ -178,6 +178,21 @@ def test_a_refused_models_problems_are_shown_in_chinese(chinese: TestClient, mod
     assert "Input should be" in english or "no factor" in english
 
 
+def test_an_uploads_problems_are_shown_in_chinese(chinese: TestClient) -> None:
+    product = _product(chinese, "T-shirt")
+    data = {"csrf_token": csrf_of(chinese, f"/products/{product}"), "model": TSHIRT_MODEL.read_text(), "format": "yaml"}
+    sent = [
+        ("factor_file", ("factors.csv", TSHIRT_FACTORS.read_bytes(), "text/csv")),
+        ("factor_file", ("factors.csv", TSHIRT_FACTORS.read_bytes(), "text/csv")),
+        ("factor_file", ("other.csv", b"id,name\n\xff\xfe,x\n", "text/csv")),
+    ]
+    response = chinese.post(f"/products/{product}/studies", data=data, files=sent, follow_redirects=False)
+    assert response.status_code == 400
+    problems = re.search(r'<div class="error" role="alert">(.*?)</div>', response.text, re.S)
+    assert problems is not None and "该文件上传了两次" in problems.group(1) and "UTF-8" in problems.group(1)
+    assert _english_in(response.text) == [], problems.group(1)
+
+
 def test_the_products_list_and_the_comparison_hold_no_english_of_the_footprint(chinese: TestClient) -> None:
     product = _product(chinese, "PV module")
     text = PV_MODEL.read_text(encoding="utf-8")

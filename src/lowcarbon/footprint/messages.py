@@ -236,6 +236,87 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{pcr} 不是 lowcarbon 内置的产品种类规则（内置：{shipped}）",
     ),
     "empty_stage": ("empty; name the life-cycle stage of every row", "为空；请为每一行填写生命周期阶段"),
+    # problems of an upload: the model's and its factor files' sizes, names and encodings
+    "model_too_long": (
+        "the model has {count} characters; at most {limit} are accepted",
+        "模型有 {count} 个字符；最多接受 {limit} 个",
+    ),
+    "too_many_files": (
+        "{count} factor files were sent; a study keeps at most {limit}",
+        "上传了 {count} 个因子文件；一项研究最多保存 {limit} 个",
+    ),
+    "files_too_long": (
+        "the factor files have {count} characters together; at most {limit}",
+        "因子文件共有 {count} 个字符；最多 {limit} 个",
+    ),
+    "file_too_long": (
+        "the file has {count} characters as stored; at most {limit}",
+        "该文件保存后有 {count} 个字符；最多 {limit} 个",
+    ),
+    "too_many_library_sets": (
+        "the model links {count} sets of your factor library; a study keeps at most {limit}",
+        "模型关联了因子库中的 {count} 个因子集；一项研究最多保存 {limit} 个",
+    ),
+    "library_too_long": (
+        "the linked library files have {count} characters together; at most {limit}",
+        "关联的因子库文件共有 {count} 个字符；最多 {limit} 个",
+    ),
+    "more_problems": (
+        "{count} more problems are not listed; fix these and send the model again",
+        "另有 {count} 个问题未列出；请先修正以上问题，再重新提交模型",
+    ),
+    "file_twice": ("the file is sent twice", "该文件上传了两次"),
+    "file_folder_clash": (
+        "a folder of this name's path is sent as a file too",
+        "该文件路径中的某个文件夹也作为文件上传了",
+    ),
+    "file_case_clash": (
+        "'{other}' is sent too: names that differ only in case are one file",
+        "{other} 也已上传：仅大小写不同的文件名视为同一文件",
+    ),
+    "csv_not_utf8": (
+        "the file is not UTF-8 text; save the CSV file as UTF-8",
+        "该文件不是 UTF-8 文本；请将 CSV 文件另存为 UTF-8",
+    ),
+    "csv_nul": (
+        "the file has a NUL character, which a CSV file of text has not",
+        "该文件含有 NUL 字符，文本 CSV 文件不应含有",
+    ),
+    "file_name_length": ("a factor file's name has 1 to {limit} characters", "因子文件名须有 1 至 {limit} 个字符"),
+    "file_name_backslash": (
+        "a factor file's name separates folders with /, not \\",
+        "因子文件名用 / 分隔文件夹，而非 \\",
+    ),
+    "file_name_control": ("a factor file's name has no control characters", "因子文件名不能含控制字符"),
+    "file_name_absolute": (
+        "a factor file's name is relative to the model, not an absolute path",
+        "因子文件名是相对于模型的路径，而非绝对路径",
+    ),
+    "file_name_parent": (
+        "a factor file's name stays in the model's folder: no .. in it",
+        "因子文件须位于模型所在文件夹内：文件名中不能有 ..",
+    ),
+    "file_name_parts": (
+        "a factor file's name has no empty or . parts: write it as 'folder/file.csv'",
+        "因子文件名不能有空的或为 . 的部分：请写作 folder/file.csv",
+    ),
+    "file_name_suffix": (
+        "a factor file the platform keeps is CSV (.csv) or Excel (.xlsx)",
+        "平台保存的因子文件须为 CSV（.csv）或 Excel（.xlsx）",
+    ),
+    "factor_file_too_large": (
+        "{name} has more than {limit} bytes; a factor file has at most that",
+        "{name} 超过 {limit} 字节；因子文件最多这么大",
+    ),
+    "model_file_too_large": (
+        "{name} has more than {limit} bytes; a {format} model file has at most that",
+        "{name} 超过 {limit} 字节；{format} 模型文件最多这么大",
+    ),
+    "model_not_utf8": (
+        "{name} is not UTF-8 text; save the model as UTF-8",
+        "{name} 不是 UTF-8 文本；请将模型另存为 UTF-8",
+    ),
+    "file_empty": ("{name} is empty", "{name} 是空文件"),
 }
 
 # model problems by id, for a problem whose sentence the catalog does not know: pydantic's types (with the

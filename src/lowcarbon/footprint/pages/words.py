@@ -57,8 +57,9 @@ class PageWords:
         """A problem of a refused model (``{"message", "id", "params", "place"}``, as ``stored.validate`` lists it)
         in the language; a problem without an id as it is."""
         english = str(detail.get("message", ""))
-        if "id" not in detail:  # the page's own message, in its language already, or a limit's
-            return english
+        if "id" not in detail:  # an upload's problem in a sentence of the catalog, or the page's own message
+            message = messages.recognise(english) if self.lang != "en" else None
+            return message.text(self.lang) if message is not None else english
         place = str(detail.get("place") or "")
         if place and english.startswith(f"{place}: "):
             english = english.removeprefix(f"{place}: ")
