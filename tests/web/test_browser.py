@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from lowcarbon.footprint import compute
+from lowcarbon.footprint import compute, messages
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
@@ -89,7 +89,7 @@ def test_upload_a_model_and_read_its_footprint(
         expect(page.locator("#total")).to_have_text(figure(expected.total, locale), timeout=JOB_TIMEOUT_MS)
         expect(page.locator(".total .label")).to_have_text(footprint)
         for stage, value in expected.by_stage.items():
-            row = page.locator("#by-stage tr", has_text=stage)
+            row = page.locator("#by-stage tr", has_text=messages.code(stage, tag))  # in the page's language
             expect(row.locator("td.num").first).to_have_text(figure(value, locale))
         for chart in ("stage", "gas", "hotspots"):  # ECharts drew each chart as SVG
             expect(page.locator(f"#chart-{chart} svg")).to_have_count(1)
