@@ -44,6 +44,8 @@ except ImportError:  # FastAPI before 0.165: app.routes lists every route
 
 from lowcarbon.factors import default_library
 from lowcarbon.footprint import library
+from lowcarbon.pact import service as pact_service
+from lowcarbon.pact import suppliers as pact_suppliers
 from lowcarbon.platform import accounts, machine_clients
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.audit import AuditTrail
@@ -176,6 +178,14 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/2/footprints"): PACT_OVER_HTTP,
     ("GET", "/2/footprints/{pf_id}"): PACT_OVER_HTTP,
     ("POST", "/2/events"): PACT_OVER_HTTP,
+    # PACT pages (lowcarbon.pact.pages): the customer, supplier and study in the path are Acme's
+    ("GET", "/pact"): PAGES,
+    ("POST", "/pact/publish"): OWN_EDITOR_PAGES,  # the other organisation's editor names a study not theirs
+    ("POST", "/pact/customers"): ADMIN_PAGES,
+    ("POST", "/pact/customers/{customer_id}/revoke"): ADMIN_PAGES,
+    ("POST", "/pact/suppliers"): ADMIN_PAGES,
+    ("POST", "/pact/suppliers/{supplier_id}/fetch"): OWN_EDITOR_PAGES,  # its host refuses: said on the page (200)
+    ("POST", "/pact/suppliers/{supplier_id}/request"): OWN_EDITOR_PAGES,
 }
 
 # Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
@@ -381,6 +391,8 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         path="app.css",
         client_id="{client_id}",
         pf_id="00000000-0000-0000-0000-000000000001",
+        customer_id="{customer_id}",
+        supplier_id="{supplier_id}",
     )
     if (method, path) in (("POST", "/auth/login"), ("POST", "/login")):
         email = world.emails[caller if caller in world.emails else "viewer"]  # a client logs in as the viewer
@@ -403,6 +415,8 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, data={"name": f"Product {next(world.names)}"})
     if (method, path) == ("POST", "/account/time-zone"):
         return Call(url, data={"time_zone": "Asia/Shanghai"})
+    if path.startswith("/pact/"):
+        return _pact_call(world, path, url)
     if (method, path) == ("POST", "/api/factor-files"):
         return Call(url, json={"name": f"factors-{next(world.names)}.csv", "content": FACTOR_FILE})
     if (method, path) == ("POST", "/factor-files"):
@@ -427,6 +441,50 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, json={"specversion": "1.0", "id": "1", "source": "//buyer.example/3/events"})
     assert method in ("GET", "DELETE") or path.endswith("/logout"), f"{method} {path}: say what request to send"
     return Call(url)
+
+
+def _pact_call(world: World, path: str, url: str) -> Call:
+    """A PACT page's form, for Acme's study, a new customer or a new supplier of Acme's (whose host refuses)."""
+    number = next(world.names)
+    if path == "/pact/publish":
+        fields = {"study_id": str(world.study_id), "product_ids": f"urn:pact:acme.example:product:{number}"}
+        fields |= {"company_ids": "urn:pact:acme.example:company:acme", "reference_start": "2023-01-01"}
+        fields |= {"reference_end": "2024-01-01", "pact_unit": "piece", "product_mass_kg": "57.917"}
+        return Call(url, data=fields | {"fossil_carbon_content": "3.883"})
+    if path == "/pact/customers":
+        return Call(url, data={"name": f"Customer {number}"})
+    if path == "/pact/suppliers":
+        return Call(
+            url,
+            data={"name": f"Supplier {number}", "url": "https://127.0.0.1:9", "client_id": "c", "client_secret": "s"},
+        )
+    engine = create_engine(world.settings)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            owner = session.scalar(sa.select(Organisation.id).where(Organisation.name == "Acme"))
+            assert owner is not None
+            audit = AuditTrail(session, "test")
+            if "{customer_id}" in path:
+                made = machine_clients.create_client(
+                    session, organisation_id=owner, scopes="pact:read", actor="test", now=_now()
+                )
+                found = pact_service.add_customer(
+                    session, audit, organisation_id=owner, name=f"C{number}", machine_client_id=made.id, now=_now()
+                )
+                return Call(url.replace("{customer_id}", str(found.id)), data={})
+            supplier = pact_suppliers.add_supplier(
+                session,
+                audit,
+                organisation_id=owner,
+                name=f"S{number}",
+                base_url="https://127.0.0.1:9",
+                client_id="c",
+                client_secret="s",
+                now=_now(),
+            )
+            return Call(url.replace("{supplier_id}", str(supplier.id)), data={"product_id": "urn:gtin:1"})
+    finally:
+        engine.dispose()
 
 
 def send(world: World, method: str, path: str, caller: str, *, csrf: bool = True) -> Any:

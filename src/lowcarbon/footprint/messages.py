@@ -29,7 +29,20 @@ from typing import Any, Literal, get_args
 
 from lowcarbon.footprint.variation import MESSAGES_ZH as _VARIATION_ZH
 
-__all__ = ["CODES", "LANGS", "MESSAGES", "Lang", "Message", "code", "problem_text", "recognise", "say", "translate"]
+__all__ = [
+    "CODES",
+    "LANGS",
+    "MESSAGES",
+    "Lang",
+    "Message",
+    "code",
+    "gas",
+    "problem_text",
+    "recognise",
+    "say",
+    "translate",
+    "unit",
+]
 
 Lang = Literal["zh-CN", "en"]
 LANGS: tuple[Lang, ...] = get_args(Lang)
@@ -72,6 +85,9 @@ CODES: dict[str, tuple[str, str]] = {
     "a GWP set the source does not state": ("a GWP set the source does not state", "来源未说明的 GWP 数据集"),
     "non-fossil": ("non-fossil", "非化石"),
 }
+
+# the gas id of a result that is no gas: what factors that publish only a CO2e total add up to
+_CO2E_TOTAL: dict[Lang, str] = {"en": "CO2e (factors that give only a total)", "zh-CN": "CO2e（仅给出总量的因子）"}
 
 # the words of declared units that are not symbols: English -> Chinese
 UNIT_WORDS: dict[str, str] = {
@@ -421,6 +437,18 @@ def code(value: str | None, lang: Lang) -> str:
     return (pair[0] if lang == "en" else pair[1]) if pair else value
 
 
+def gas(value: str, lang: Lang) -> str:
+    """A gas of a result in words: ``CH4-fossil`` as ``CH4 (fossil)``; ``CO2e``, the published totals of factors
+    that give no gases, as such rather than as a gas."""
+    if value == "CO2e":
+        return _CO2E_TOTAL[lang]
+    formula, _, origin = value.partition("-")
+    if origin in ("fossil", "non-fossil"):
+        words = code(origin, lang)
+        return f"{formula}（{words}）" if lang == "zh-CN" else f"{formula} ({words})"
+    return value
+
+
 def unit(text: str, lang: Lang) -> str:
     """A declared unit or result unit (``1 item``, ``kg CO2e per 1 item``) in ``lang``: its words translated, its
     symbols as they are."""
@@ -450,8 +478,7 @@ class _Words(string.Formatter):
         if format_spec == "place":
             return re.sub(r" and (\d+) more lines$", r" 等另外 \1 项", text)
         if format_spec == "gas":
-            formula, _, origin = text.partition("-")
-            return f"{formula}（{code(origin, self.lang)}）" if origin in ("fossil", "non-fossil") else text
+            return gas(text, self.lang)
         if format_spec == "needs":
             parts = [re.fullmatch(r"the (\S+) stage", part) for part in text.split(" and ")]
             return "和".join(code(stage[1], self.lang) + "阶段" if stage else "功能单位" for stage in parts)

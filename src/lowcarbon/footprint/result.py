@@ -39,6 +39,7 @@ unit unless said otherwise):
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -114,3 +115,27 @@ class Footprint:
         except ImportError:  # pragma: no cover - depends on the environment
             raise ImportError("to_dataframe needs pandas: pip install pandas") from None
         return pd.DataFrame([asdict(line) for line in self.lines])
+
+
+def process_stages(lines: Iterable[LineResult | Mapping[str, Any]]) -> dict[str, list[str]]:
+    """The stages each modelled process is used in, from a result's lines (``LineResult`` values, or their dicts as
+    a stored result holds them): those of the lines linking the process, followed through processes that use
+    processes, each stage once. A hotspot inside a process is shown with them."""
+    users: dict[str, list[tuple[str | None, str | None]]] = {}
+    for line in lines:
+        get = line.get if isinstance(line, Mapping) else lambda key, _line=line: getattr(_line, key, None)
+        link = str(get("link") or "")
+        if link.startswith("process "):
+            users.setdefault(link.removeprefix("process "), []).append((get("stage"), get("process")))
+
+    def stages_of(process: str, seen: frozenset[str]) -> list[str]:
+        stages: list[str] = []
+        for stage, parent in users.get(process, []):
+            if stage:
+                stages.append(stage)
+            elif parent and parent not in seen:
+                stages += stages_of(parent, seen | {parent})
+        return list(dict.fromkeys(stages))
+
+    found = {process: stages_of(process, frozenset({process})) for process in users}
+    return {process: stages for process, stages in found.items() if stages}

@@ -6,9 +6,11 @@ own."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import APIRouter
 
-from lowcarbon.pact import answers, demo, routes
+from lowcarbon.pact import answers, demo, pages, routes
 from lowcarbon.pact.routes import v2 as routes_v2
 from lowcarbon.platform.domains import Domain
 from lowcarbon.platform.jobs import JobKind
@@ -22,6 +24,8 @@ _router.include_router(routes_v2.router)  # v2.3, for partners still on it
 DOMAIN = Domain(
     name="pact",
     router=_router,
+    pages=pages.router,
+    templates=Path(__file__).parent / "templates",
     scopes={
         routes.READ_SCOPE: "PACT: list and get the product footprints your supplier shares with you",
         routes.EVENTS_SCOPE: "PACT: send events (footprint requests, answers, publications) to your supplier",

@@ -28,15 +28,19 @@ from lowcarbon.ports import AuditLog, JobQueue
 __all__ = [
     "Page",
     "add_customer",
+    "answers_received",
     "customer_of_client",
     "get_footprint",
     "get_published",
+    "list_customers",
     "list_footprints",
+    "list_published",
     "publish",
     "receive_event",
     "revoke_customer",
     "set_events_endpoint",
     "share",
+    "shared_with",
 ]
 
 AnyEvent = RequestCreatedEvent | RequestFulfilledEvent | RequestRejectedEvent | PublishedEvent | model_v2.AnyEvent
@@ -333,3 +337,42 @@ def revoke_customer(session: Session, audit: AuditLog, *, organisation_id: int, 
         session.flush()
         audit.record("revoke", "pact_customer", customer.id, {"revoked_at": None}, {"revoked_at": now.isoformat()})
     return customer.machine_client_id
+
+
+def list_published(session: Session, organisation_id: int) -> list[PublishedFootprint]:
+    """The organisation's published footprints, newest first."""
+    query = sa.select(PublishedFootprint).where(PublishedFootprint.organisation_id == organisation_id)
+    return list(session.scalars(query.order_by(PublishedFootprint.id.desc())))
+
+
+def list_customers(session: Session, organisation_id: int) -> list[Customer]:
+    """The organisation's PACT customers, by name."""
+    query = sa.select(Customer).where(Customer.organisation_id == organisation_id)
+    return list(session.scalars(query.order_by(Customer.name, Customer.id)))
+
+
+def shared_with(session: Session, organisation_id: int) -> dict[int, list[str]]:
+    """Who may see each of the organisation's published footprints (by row id): the customers that see all of them
+    and those it was shared with one by one, revoked customers left out."""
+    customers = [customer for customer in list_customers(session, organisation_id) if customer.revoked_at is None]
+    everything = [customer.name for customer in customers if customer.all_footprints]
+    seen: dict[int, list[str]] = {row.id: list(everything) for row in list_published(session, organisation_id)}
+    names = {customer.id: customer.name for customer in customers if not customer.all_footprints}
+    shares = sa.select(Share.footprint_id, Share.customer_id).where(Share.customer_id.in_(names))
+    for footprint_id, customer_id in session.execute(shares):
+        seen.setdefault(footprint_id, []).append(names[customer_id])
+    return seen
+
+
+def answers_received(session: Session, organisation_id: int, limit: int = 50) -> list[EventReceived]:
+    """The answers to the organisation's footprint requests it received (RequestFulfilled, RequestRejected; v3 and
+    v2), newest first."""
+    kinds = ("RequestFulfilledEvent.3", "RequestRejectedEvent.3", "Fulfilled.v1", "Rejected.v1")
+    query = (
+        sa.select(EventReceived)
+        .join(Customer, Customer.id == EventReceived.customer_id)
+        .where(Customer.organisation_id == organisation_id, sa.or_(*(EventReceived.type.endswith(k) for k in kinds)))
+        .order_by(EventReceived.id.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(query))

@@ -20,6 +20,11 @@ class PactSettings(BaseSettings):
     https_only: bool = Field(default=True, description="refuse the PACT actions over plain HTTP (the spec's rule)")
     cert_file: Path | None = Field(default=None, description="the PACT host's TLS certificate (PEM)")
     key_file: Path | None = Field(default=None, description="the PACT host's TLS private key (PEM)")
+    public_url: str | None = Field(
+        default=None,
+        description="the PACT host's own https base URL as partners reach it (https://host:port): the source of the "
+        "footprint requests sent from the pages, where suppliers answer",
+    )
     ca_file: Path | None = Field(
         default=None,
         description="certificates (PEM) trusted, besides the system's, when calling other PACT hosts (answers to "

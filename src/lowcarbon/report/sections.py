@@ -7,6 +7,7 @@ the CLI's; charts round to four significant digits.
 from __future__ import annotations
 
 from lowcarbon.footprint import ProductModel
+from lowcarbon.footprint.result import LineResult, process_stages
 from lowcarbon.report.build import Report
 from lowcarbon.report.charts import bars
 from lowcarbon.report.document import Document, Facts, Figure, Items, Para, Rows, Section, Table
@@ -270,6 +271,7 @@ def _results(report: Report, w: Words, headline: str) -> tuple[Para | Table | Fi
     stages = [(w.code(name), value) for name, value in f.by_stage.items()]
     gases = sorted(f.by_gas.items(), key=lambda item: -abs(item[1]))
     hot = f.hotspots[:HOTSPOTS]
+    used_in = process_stages(f.lines)  # a line inside a process is in the stages that use the process
     return (
         Para(headline, strong=True),
         Table((w("line"), unit), lines, numeric=(1,)),
@@ -284,7 +286,7 @@ def _results(report: Report, w: Words, headline: str) -> tuple[Para | Table | Fi
         Figure(bars(w("by_gas"), [(w.gas(g), v) for g, v in gases], unit)),
         Table(
             (w("activity"), w("stage"), unit, w("share")),
-            tuple((h.name, w.code(h.stage or h.process), figure(h.kg_co2e), share(h.kg_co2e)) for h in hot),
+            tuple((h.name, _stage_of(w, h, used_in), figure(h.kg_co2e), share(h.kg_co2e)) for h in hot),
             numeric=(2, 3),
             caption=w("hotspots"),
         ),
@@ -351,3 +353,11 @@ def _preparation(report: Report, w: Words) -> tuple[Para | Facts | Table, ...]:
         Para(w.say("fingerprint_text")),
         Table((w("file_role"), w("file"), "SHA-256"), rows, caption=w("fingerprint"), mono=(2,)),
     )
+
+
+def _stage_of(w: Words, line: LineResult, used_in: dict[str, list[str]]) -> str:
+    """The stage of a hotspot in words: its own, else those of the lines that use its process, else the process."""
+    if line.stage:
+        return w.code(line.stage)
+    stages = used_in.get(line.process or "", [])
+    return " + ".join(w.code(stage) for stage in stages) if stages else w.code(line.process)

@@ -322,11 +322,9 @@ class Words:
         return self("none") if code is None else messages.code(code, self.lang)
 
     def gas(self, gas: str) -> str:
-        """A gas id, e.g. ``CH4-fossil`` as ``CH4 (fossil)``; formulas are names in every language."""
-        formula, _, origin = gas.partition("-")
-        if origin in ("fossil", "non-fossil"):
-            return f"{formula}（{self.code(origin)}）" if self.lang == "zh-CN" else f"{formula} ({origin})"
-        return gas
+        """A gas id, e.g. ``CH4-fossil`` as ``CH4 (fossil)`` (formulas are names in every language), and ``CO2e``
+        as the published totals of factors that give no gases."""
+        return messages.gas(gas, self.lang)
 
     def message(self, text: str) -> str:
         """A warning, PCR deviation or Monte Carlo note of the footprint, in words of the footprint's catalog

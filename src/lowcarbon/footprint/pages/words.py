@@ -17,12 +17,10 @@ from fastapi import Request
 from lowcarbon.errors import DataFormatError
 from lowcarbon.footprint import messages
 from lowcarbon.footprint.messages import Lang
+from lowcarbon.footprint.result import process_stages
 from lowcarbon.web.i18n import language_of
 
 __all__ = ["PageWords", "page_words", "process_stages", "product_name_zh"]
-
-# a gas id of the result that is no gas: factors that publish only a CO2e total
-_CO2E_TOTAL = {"en": "CO2e (factors that give only a total)", "zh-CN": "CO2e（仅给出总量的因子）"}
 
 
 @dataclass(frozen=True)
@@ -37,13 +35,7 @@ class PageWords:
 
     def gas(self, gas: str) -> str:
         """A gas of the result: ``CH4-fossil`` as ``CH4 (fossil)``; ``CO2e`` as the published totals it is."""
-        if gas == "CO2e":
-            return _CO2E_TOTAL[self.lang]
-        formula, _, origin = gas.partition("-")
-        if origin in ("fossil", "non-fossil"):
-            words = messages.code(origin, self.lang)
-            return f"{formula}（{words}）" if self.lang == "zh-CN" else f"{formula} ({words})"
-        return gas
+        return messages.gas(gas, self.lang)
 
     def unit(self, text: str | None) -> str:
         """A declared or result unit (``1 item``, ``kg CO2e per 1 item``) in the language."""
@@ -86,32 +78,6 @@ def page_words(request: Request) -> PageWords:
     """The footprint's words in the request's language."""
     tag = language_of(request).tag
     return PageWords("zh-CN" if tag == "zh-CN" else "en")
-
-
-def process_stages(lines: Sequence[Mapping[str, Any]]) -> dict[str, list[str]]:
-    """The stage each modelled process is used in, from a result's lines: a process line's stage is that of the
-    line linking the process (followed through processes that use processes), each stage once."""
-    users: dict[str, list[tuple[str | None, str | None]]] = {}
-    for line in lines:
-        link = str(line.get("link", ""))
-        if link.startswith("process "):
-            users.setdefault(link.removeprefix("process "), []).append((line.get("stage"), line.get("process")))
-    found: dict[str, list[str]] = {}
-
-    def stages_of(process: str, seen: frozenset[str]) -> list[str]:
-        stages: list[str] = []
-        for stage, parent in users.get(process, []):
-            if stage:
-                stages.append(stage)
-            elif parent and parent not in seen:
-                stages += stages_of(parent, seen | {parent})
-        return list(dict.fromkeys(stages))
-
-    for process in users:
-        stages = stages_of(process, frozenset({process}))
-        if stages:
-            found[process] = stages
-    return found
 
 
 def product_name_zh(text: str, model_format: str) -> str | None:
