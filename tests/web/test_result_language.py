@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lowcarbon.footprint import compute, messages
+from lowcarbon.footprint.pages.words import PageWords
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web.render import figure
 from support.study_support import PV_MODEL, TSHIRT_FACTORS, TSHIRT_MODEL
@@ -59,12 +60,15 @@ stages:
       - {name: part, amount: 1, unit: kg, process: nothing}
 """
 
+SYNTAX_MODEL = "product: {name: Kettle\nstages: ["
+
 
 def _english() -> list[str]:
     """The footprint's English that no Chinese page may show: codes, and the words of every catalog sentence."""
     found = ["raw_material_acquisition", "end_of_life", "cradle-to-gate", "cradle-to-grave", "gate-to-gate"]
     found += ["partial CFP", "CFP (carbon", "kg CO2e per", " item", messages.ORIGINAL]
     found += ["Input should", "required field", "unknown field", "IPCC AR6 GWP100", "(factors that give"]
+    found += ["not valid YAML", "sheet bom", "row "]
     for english, _ in messages.MESSAGES.values():
         for literal, *_ in string.Formatter().parse(english):
             found += [part.strip() for part in re.split(r"[:;,.()']", literal) if len(part.strip()) >= 12]
@@ -164,18 +168,18 @@ def test_a_hotspot_inside_a_process_shows_the_stage_that_uses_the_process(chines
     assert set(stages) <= {messages.code(stage, "zh-CN") for stage in ("raw_material_acquisition", "production")}
 
 
-@pytest.mark.parametrize("model", [BAD_MODEL, BUILD_MODEL], ids=["checker", "builder"])
+@pytest.mark.parametrize("model", [BAD_MODEL, BUILD_MODEL, SYNTAX_MODEL], ids=["checker", "builder", "syntax"])
 def test_a_refused_models_problems_are_shown_in_chinese(chinese: TestClient, model: str) -> None:
     product = _product(chinese, "Kettle")
     response = _upload(chinese, product, model)
     assert response.status_code == 400
     problems = re.search(r'<div class="error" role="alert">(.*?)</div>', response.text, re.S)
-    assert problems is not None and problems.group(1).count("<li>") >= 4
+    assert problems is not None and problems.group(1).count("<li>") >= (1 if model == SYNTAX_MODEL else 4)
     assert _english_in(problems.group(1)) == [], problems.group(1)
     assert _english_in(response.text) == []
     chinese.cookies.set("lowcarbon_lang", "en")
     english = _upload(chinese, product, model).text
-    assert "Input should be" in english or "no factor" in english
+    assert "Input should be" in english or "no factor" in english or "not valid YAML" in english
 
 
 def test_an_uploads_problems_are_shown_in_chinese(chinese: TestClient) -> None:
@@ -215,3 +219,10 @@ def test_a_known_warning_and_problem_are_said_in_either_language() -> None:
     literal = "Input should be 'cradle-to-gate', 'cradle-to-grave' or 'gate-to-gate'"
     chinese = messages.problem_text("literal_error", literal, {"expected": literal[16:]}, "zh-CN")
     assert chinese == "取值须为 从摇篮到大门 或 从摇篮到坟墓 或 从大门到大门"
+
+
+def test_an_excel_models_place_is_said_in_chinese() -> None:
+    place = "sheet bom, row 3, column stage"
+    detail = {"message": f"{place}: empty; name the life-cycle stage of every row", "id": "missing", "place": place}
+    assert PageWords("zh-CN").problem(detail) == "工作表 bom 第 3 行 stage 列：为空；请为每一行填写生命周期阶段"
+    assert PageWords("en").problem(detail) == detail["message"]

@@ -185,6 +185,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "模型未声明不确定性：每次迭代均为确定性结果",
     ),
     # problems of a model, by the sentence the footprint writes
+    "syntax": ("not valid {format} ({why})", "不是有效的 {format} 文件；解析器的说明：{why}"),
     "unknown_factor": (
         "no factor '{key}'; search with `lowcarbon factors search TEXT` and use its key",
         "没有键为 {key} 的因子；请在因子库中搜索，使用其键",

@@ -8,6 +8,7 @@ but for the product's Chinese name (``name_zh``) on a Chinese page.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,9 @@ from lowcarbon.footprint.result import process_stages
 from lowcarbon.web.i18n import language_of
 
 __all__ = ["PageWords", "page_words", "process_stages", "product_name_zh"]
+
+
+_SHEET_CELL = re.compile(r"^sheet (\S+), row (\d+), column (\S+)$")  # a place in an Excel model
 
 
 @dataclass(frozen=True)
@@ -60,7 +64,10 @@ class PageWords:
         text = messages.problem_text(str(detail.get("id", "")), english, detail.get("params"), self.lang)
         if not place:
             return text
-        return f"{place}：{text}" if self.lang == "zh-CN" else f"{place}: {text}"
+        if self.lang == "en":
+            return f"{place}: {text}"
+        cell = _SHEET_CELL.sub(r"工作表 \1 第 \2 行 \3 列", place)
+        return f"{cell}：{text}"
 
     def stage_of(self, line: Mapping[str, Any], process_stages: Mapping[str, Sequence[str]]) -> str:
         """The stage of a result line in words: its own, else that of the lines that use its process."""
