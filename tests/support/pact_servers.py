@@ -65,5 +65,3 @@ def in_transaction(settings: Settings, work: Callable[[Session], T]) -> T:
 def trusting(cert: Path) -> httpx2.Client:
     """An HTTP client that trusts the test hosts' self-signed certificate."""
     return httpx2.Client(verify=ssl.create_default_context(cafile=cert), trust_env=False, timeout=30.0)
-
-
