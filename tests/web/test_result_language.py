@@ -204,6 +204,7 @@ def test_the_products_list_and_the_comparison_hold_no_english_of_the_footprint(c
     assert _upload(chinese, product, text.replace("boundary: cradle-to-gate", "boundary: gate-to-gate")).status_code
     listing = chinese.get("/products").text
     assert _english_in(listing) == [] and "1 kW" in listing
+    assert "单晶硅光伏组件" in listing  # the model's name_zh beside the product's own name
     page = chinese.get(f"/products/{product}").text
     assert 'data-difference="boundary"' in page and "从大门到大门" in page
     assert _english_in(page) == []

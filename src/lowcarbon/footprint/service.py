@@ -27,7 +27,15 @@ from lowcarbon.errors import Conflict, InvalidInput, NotFound
 from lowcarbon.footprint import library
 from lowcarbon.footprint import schemas as model
 from lowcarbon.footprint.bundle import ModelFormat
-from lowcarbon.footprint.stored import Encoding, LibrarySet, file_bytes, linked_sets, named_files, validate
+from lowcarbon.footprint.stored import (
+    Encoding,
+    LibrarySet,
+    file_bytes,
+    linked_sets,
+    named_files,
+    product_name_zh,
+    validate,
+)
 from lowcarbon.footprint.tables import Product, Study, StudyFile, StudyLibraryFile
 from lowcarbon.ports import AuditLog, Clock, JobQueue, JobState, JobStatus, Ports
 from lowcarbon.storage import canonical_json, serialize, snapshot
@@ -289,11 +297,13 @@ def get_file(session: Session, *, organisation_id: int, study_id: int, name: str
 
 
 class LatestTotal(NamedTuple):
-    """A product's newest computed version: its number, total and the declared unit the total is per."""
+    """A product's newest computed version: its number, total, the declared unit the total is per, and the Chinese
+    name its model gives the product."""
 
     version: int
     total: float
     declared_unit: str
+    name_zh: str | None = None  # the product's Chinese name in that version's model, for the pages
 
 
 def latest_totals(session: Session, *, organisation_id: int, product_ids: list[int]) -> dict[int, LatestTotal]:
@@ -306,15 +316,18 @@ def latest_totals(session: Session, *, organisation_id: int, product_ids: list[i
         .group_by(Study.product_id)
         .subquery()
     )
+    columns = (Study.product_id, Study.version, Study.total, Study.result, Study.model_text, Study.model_format)
     rows = session.execute(
-        sa.select(Study.product_id, Study.version, Study.total, Study.result).join(
+        sa.select(*columns).join(
             newest, sa.and_(Study.product_id == newest.c.product_id, Study.version == newest.c.version)
         )
     )
     latest: dict[int, LatestTotal] = {}
     for row in rows:
         result: dict[str, Any] = row.result or {}
-        latest[row.product_id] = LatestTotal(row.version, float(row.total or 0.0), str(result.get("declared_unit", "")))
+        unit = str(result.get("declared_unit", ""))
+        name_zh = product_name_zh(row.model_text, row.model_format)
+        latest[row.product_id] = LatestTotal(row.version, float(row.total or 0.0), unit, name_zh)
     return latest
 
 

@@ -33,6 +33,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, TypedDict
 
+from lowcarbon.bounded import parse_json, parse_yaml
 from lowcarbon.errors import DataFormatError, Detail, LimitExceeded, Problem
 from lowcarbon.factors import FactorLibrary, default_library
 from lowcarbon.footprint.bundle import FACTOR_SUFFIXES, ModelBundle, ModelFormat
@@ -67,6 +68,7 @@ __all__ = [
     "monte_carlo_stored",
     "name_problem",
     "named_files",
+    "product_name_zh",
     "progress_done",
     "progress_file",
     "stored_file",
@@ -223,6 +225,20 @@ def bundle_of(text: str, model_format: ModelFormat, files: Files | None = None) 
         content = text.encode("utf-8")
     decoded = {name: file_bytes(name, stored) for name, stored in (files or {}).items()}
     return ModelBundle(content, model_format, decoded)
+
+
+def product_name_zh(text: str, model_format: str) -> str | None:
+    """The product's Chinese name (``product.name_zh``) in a model as a study keeps it; None when it has none or
+    cannot be read. A YAML or JSON model is only parsed, not checked: the pages show the name beside its result."""
+    try:
+        if model_format in ("yaml", "json"):
+            data = parse_json(text, "model") if model_format == "json" else parse_yaml(text, "model")
+            product = data.get("product") if isinstance(data, dict) else None
+            name = product.get("name_zh") if isinstance(product, dict) else None
+            return name if isinstance(name, str) and name else None
+        return read_bundle_model(bundle_of(text, "xlsx"))[0].product.name_zh
+    except (DataFormatError, ValueError):
+        return None
 
 
 def named_files(text: str, model_format: ModelFormat) -> list[str]:

@@ -34,8 +34,9 @@ from lowcarbon.errors import Conflict, InvalidInput, LimitExceeded, NotFound, Pa
 from lowcarbon.footprint import charts, runs, service, uploads
 from lowcarbon.footprint.bundle import ModelFormat
 from lowcarbon.footprint.pages.problems import problems_of
-from lowcarbon.footprint.pages.words import page_words, process_stages, product_name_zh
+from lowcarbon.footprint.pages.words import page_words, process_stages
 from lowcarbon.footprint.schemas import Study
+from lowcarbon.footprint.stored import product_name_zh
 from lowcarbon.platform.dependencies import JobsDep, SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_fields, read_multipart
 from lowcarbon.platform.pagination import IdPath, IdQuery, parse_id

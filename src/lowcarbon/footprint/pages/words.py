@@ -15,13 +15,12 @@ from typing import Any
 
 from fastapi import Request
 
-from lowcarbon.errors import DataFormatError
 from lowcarbon.footprint import messages
 from lowcarbon.footprint.messages import Lang
 from lowcarbon.footprint.result import process_stages
 from lowcarbon.web.i18n import language_of
 
-__all__ = ["PageWords", "page_words", "process_stages", "product_name_zh"]
+__all__ = ["PageWords", "page_words", "process_stages"]
 
 
 _SHEET_CELL = re.compile(r"^sheet (\S+), row (\d+), column (\S+)$")  # a place in an Excel model
@@ -85,15 +84,3 @@ def page_words(request: Request) -> PageWords:
     """The footprint's words in the request's language."""
     tag = language_of(request).tag
     return PageWords("zh-CN" if tag == "zh-CN" else "en")
-
-
-def product_name_zh(text: str, model_format: str) -> str | None:
-    """The Chinese name (``product.name_zh``) of a study's model as stored, or None when it has none."""
-    from lowcarbon.footprint.compute import read_bundle_model  # the model reader, only when a study is shown
-    from lowcarbon.footprint.stored import bundle_of
-
-    try:
-        model = read_bundle_model(bundle_of(text, model_format))[0]  # type: ignore[arg-type]
-    except (DataFormatError, ValueError):
-        return None
-    return model.product.name_zh
