@@ -9,6 +9,8 @@ One catalog, read by the CLI (English), the web pages and the study report (eith
   and a Chinese template. The footprint makes its English text with ``say`` (so a result's ``warnings`` are the
   same English lines as before); ``recognise`` finds the id and parameters of such a line again, which is how a
   result stored as JSON (only its English) is shown in Chinese, and ``translate`` does both.
+- ``PROBLEMS_ZH``: the Chinese of a model problem by its id alone (pydantic's error types with their context, and the
+  ids of ``variation``'s problems, ``VARIATION_ZH``), for problems whose English sentence the catalog does not hold.
 - ``problem_text``: a model problem (``lowcarbon.errors.Problem``'s id, parameters and English message) in a language:
   its own sentence when the catalog knows its form, else its id's sentence.
 
@@ -26,8 +28,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal, get_args
-
-from lowcarbon.footprint.variation import MESSAGES_ZH as _VARIATION_ZH
 
 __all__ = [
     "CODES",
@@ -336,10 +336,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file_empty": ("{name} is empty", "{name} 是空文件"),
 }
 
+# the problems of lowcarbon.footprint.variation (uncertainties, parameters, formulas, scenarios) by id
+VARIATION_ZH = {
+    "uncertainty_fields": "不确定性字段与分布类型不符：对数正态给 gsd 或 sigma，正态给 std，"
+    "均匀和三角给 minimum 与 maximum，谱系矩阵给五项评分和 basic_uncertainty",
+    "uncertainty_range": "不确定性范围须包含确定值（数量或因子值），且 minimum 小于 maximum",
+    "lognormal_zero": "对数正态分布的中位数须大于 0：数量为 0 的活动不能用对数正态分布",
+    "factor_uncertainty_process": "factor_uncertainty 只用于关联排放因子的活动；过程的不确定性写在过程的输入上",
+    "factor_uncertainty_conflict": "同一排放因子只能有一个不确定性：只写一次，或各处写法相同",
+    "unknown_parameter": "公式使用了模型未声明的参数：请在 parameters 中声明或更正拼写",
+    "bad_formula": "公式只能包含数字、参数名、+ - * / 和括号",
+    "formula_too_long": "公式过长",
+    "formula_not_finite": "公式在这些参数值下不是有限数",
+    "parameter_range": "参数须满足 low ≤ value ≤ high",
+    "unknown_line": "情景引用的活动不存在或不唯一：写它的位置（如 stages[0].activities[1]）或唯一的名称",
+    "scenario_change": "情景修改活动时须给出 amount 或 factor",
+    "unknown_factor_link": "情景替换的排放因子没有被任何活动使用",
+    "repeated_name": "名称须唯一",
+}
+
 # model problems by id, for a problem whose sentence the catalog does not know: pydantic's types (with the
 # values of their context) and the ids of lowcarbon.footprint.variation
 PROBLEMS_ZH: dict[str, str] = {
-    **_VARIATION_ZH,
+    **VARIATION_ZH,
     "missing": "缺少必填字段",
     "extra_forbidden": "未知字段；请检查拼写（模型的字段即起始模型中的字段）",
     "literal_error": "取值须为 {expected:choices}",

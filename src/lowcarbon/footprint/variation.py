@@ -4,7 +4,8 @@ An ``Uncertainty`` is a distribution around a deterministic value (an activity's
 unit): lognormal with ``gsd`` or ``sigma``, normal with ``std``, uniform or triangular with ``minimum`` and
 ``maximum``, or the pedigree matrix's five scores with a ``basic_uncertainty`` (``pedigree``). A ``Parameter`` is a
 named value that amounts use in formulas (``formula``); a ``Scenario`` sets parameters, replaces factors and changes
-lines (``scenarios``). Problems carry a stable id (their pydantic type) with a Chinese message in ``MESSAGES_ZH``.
+lines (``scenarios``). Problems carry a stable id (their pydantic type) with a Chinese message in ``MESSAGES_ZH``
+(the footprint's catalog, ``lowcarbon.footprint.messages``).
 """
 
 from __future__ import annotations
@@ -15,30 +16,16 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from lowcarbon.footprint.formula import NAME_PATTERN
+from lowcarbon.footprint.messages import VARIATION_ZH
 from lowcarbon.footprint.strict import StrictModel
 
 __all__ = ["MESSAGES_ZH", "LineChange", "Parameter", "Pedigree", "Scenario", "Uncertainty", "problem"]
 
 Score = Annotated[int, Field(ge=1, le=5, strict=True)]
 
-#: The Chinese message of each problem id this module adds (the English one is the problem's message).
-MESSAGES_ZH = {
-    "uncertainty_fields": "不确定性字段与分布类型不符：对数正态给 gsd 或 sigma，正态给 std，"
-    "均匀和三角给 minimum 与 maximum，谱系矩阵给五项评分和 basic_uncertainty",
-    "uncertainty_range": "不确定性范围须包含确定值（数量或因子值），且 minimum 小于 maximum",
-    "lognormal_zero": "对数正态分布的中位数须大于 0：数量为 0 的活动不能用对数正态分布",
-    "factor_uncertainty_process": "factor_uncertainty 只用于关联排放因子的活动；过程的不确定性写在过程的输入上",
-    "factor_uncertainty_conflict": "同一排放因子只能有一个不确定性：只写一次，或各处写法相同",
-    "unknown_parameter": "公式使用了模型未声明的参数：请在 parameters 中声明或更正拼写",
-    "bad_formula": "公式只能包含数字、参数名、+ - * / 和括号",
-    "formula_too_long": "公式过长",
-    "formula_not_finite": "公式在这些参数值下不是有限数",
-    "parameter_range": "参数须满足 low ≤ value ≤ high",
-    "unknown_line": "情景引用的活动不存在或不唯一：写它的位置（如 stages[0].activities[1]）或唯一的名称",
-    "scenario_change": "情景修改活动时须给出 amount 或 factor",
-    "unknown_factor_link": "情景替换的排放因子没有被任何活动使用",
-    "repeated_name": "名称须唯一",
-}
+#: The Chinese message of each problem id this module adds (the English one is the problem's message), from the
+#: footprint's catalog of messages
+MESSAGES_ZH = VARIATION_ZH
 
 
 def problem(id: str, message: str) -> PydanticCustomError:
