@@ -107,8 +107,10 @@ def test_without_a_seed_one_is_chosen_and_kept(migrated: Settings) -> None:
         ({"iterations": "many"}, (422, "validation_error")),
         ({"iterations": 100, "seed": -1}, (422, "validation_error")),
         ({"iterations": 100, "seed": False}, (422, "validation_error")),  # a boolean is not the number 0
+        ({"iterations": 100, "seed": 2**53}, (422, "validation_error")),  # past what JSON readers keep exact
         ({"iterations": True}, (422, "validation_error")),
         ({"iterations": "100"}, (422, "validation_error")),  # JSON numbers are numbers
+        ({"iterations": 100, "seed": 7.5}, (422, "validation_error")),
     ],
 )
 def test_bad_runs_are_refused_and_store_nothing(

@@ -82,15 +82,15 @@ def start_run(
         raise InvalidIterations(
             f"a Monte Carlo run has {MIN_ITERATIONS:,} to {MAX_ITERATIONS:,} iterations, not {iterations:,}"
         )
-    if seed is not None and not 0 <= seed < 2**63:
-        raise InvalidInput("a seed is a whole number from 0 to 2**63 - 1")
+    if seed is not None and not 0 <= seed <= schemas.MAX_SEED:
+        raise InvalidInput("a seed is a whole number from 0 to 2**53 - 1")
     study = service.own_study(session, organisation_id, study_id)
     if study.status != JobState.DONE:
         raise Conflict(f"study {study_id} is not computed ({study.status}): a Monte Carlo run needs its footprint")
     run = MonteCarloRun(
         study_id=study.id,
         iterations=iterations,
-        seed=secrets.randbelow(2**63) if seed is None else seed,
+        seed=secrets.randbelow(schemas.MAX_SEED + 1) if seed is None else seed,
         status=JobState.QUEUED,
         progress_key=secrets.token_hex(16),
         created_by=user_id,

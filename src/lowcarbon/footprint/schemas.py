@@ -4,9 +4,9 @@ the organisation's factor library and the factors a study can link to; a study's
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, BeforeValidator, Field
 
 from lowcarbon.footprint.bundle import ModelFormat
 from lowcarbon.footprint.stored import MAX_FILE_CHARS
@@ -40,6 +40,18 @@ __all__ = [
     "StudyStatus",
     "StudySummary",
 ]
+
+
+def _json_number(value: object) -> object:
+    """A JSON number as it came: true/false and strings are not numbers (pydantic's lax mode would convert them)."""
+    if isinstance(value, bool | str):
+        raise ValueError("give a number, not a boolean or a string")
+    return value
+
+
+# a whole number as JSON Schema's "integer" means it: 5 and 5.0, never true or "5"
+WholeNumber = Annotated[int, BeforeValidator(_json_number)]
+MAX_SEED = 2**53 - 1  # the largest integer every JSON reader keeps exact (JavaScript's Number.MAX_SAFE_INTEGER)
 
 # lowcarbon.ports.JobState, spelled out for the OpenAPI document (a test checks they agree)
 StudyStatus = Literal["queued", "running", "done", "failed"]
@@ -262,11 +274,12 @@ class MonteCarloIn(BaseModel):
     """A Monte Carlo run of a study: how many iterations (``MIN_ITERATIONS`` to ``MAX_ITERATIONS`` of
     ``footprint.runs``; else 400 ``invalid_iterations``) and the seed (chosen at random when none is given)."""
 
-    # strict: JSON true/false are not the numbers 1 and 0
-    iterations: StrictInt = Field(
+    iterations: WholeNumber = Field(
         default=1000, description="How many times every uncertain value is sampled: 10 to 100000"
     )
-    seed: StrictInt | None = Field(default=None, ge=0, lt=2**63, description="The same seed gives the same numbers")
+    seed: WholeNumber | None = Field(
+        default=None, ge=0, le=MAX_SEED, description="The same seed gives the same numbers: 0 to 2**53 - 1"
+    )
 
 
 class MonteCarloContributor(BaseModel):

@@ -42,9 +42,9 @@ async def start_run(
         iterations = _whole(sent["iterations"], _("The number of iterations is a whole number."))
         seed = None
         if sent["seed"]:
-            seed = _whole(sent["seed"], _("The seed is a whole number of up to 18 digits, or left empty."))
-            if not 0 <= seed < 10**18:
-                raise InvalidInput(_("The seed is a whole number of up to 18 digits, or left empty."))
+            seed = _whole(sent["seed"], _("The seed is a whole number of up to 15 digits, or left empty."))
+            if not 0 <= seed < 10**15:  # within what JSON readers keep exact (schemas.MAX_SEED)
+                raise InvalidInput(_("The seed is a whole number of up to 15 digits, or left empty."))
         runs.start_run(
             session,
             ports_for(request, session, user.actor),

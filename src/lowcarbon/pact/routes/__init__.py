@@ -32,7 +32,7 @@ import sqlalchemy as sa
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -108,7 +108,20 @@ class PactRoute(APIRoute):
         return route
 
 
-router = APIRouter(tags=["pact"], route_class=PactRoute)
+class PactErrorBody(BaseModel):
+    """What a PACT action answers when it fails: the spec's ``Error`` (v3's codes, and v2's such as
+    NoSuchFootprint), not the platform's error shape."""
+
+    code: str
+    message: str
+
+
+# PACT's own error shape replaces the platform's default error response in the OpenAPI document
+PACT_ERRORS: dict[int | str, dict[str, Any]] = {
+    "default": {"model": PactErrorBody, "description": "An error, in PACT's shape: {code, message}"}
+}
+
+router = APIRouter(tags=["pact"], route_class=PactRoute, responses=PACT_ERRORS)
 
 
 def pact_settings(request: Request) -> PactSettings:

@@ -24,6 +24,7 @@ from lowcarbon.pact import filters_v2, model_v2, service
 from lowcarbon.pact.filters import Filters
 from lowcarbon.pact.mapping_v2 import to_v2
 from lowcarbon.pact.routes import (
+    PACT_ERRORS,
     READ_SCOPE,
     PactRoute,
     Refusal,
@@ -44,7 +45,7 @@ class PactV2Route(PactRoute):
     not_found = "NoSuchFootprint"
 
 
-router = APIRouter(tags=["pact v2"], route_class=PactV2Route)
+router = APIRouter(tags=["pact v2"], route_class=PactV2Route, responses=PACT_ERRORS)
 
 
 def _predicate(request: Request) -> filters_v2.Predicate | None:
