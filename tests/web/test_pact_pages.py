@@ -108,3 +108,19 @@ def test_publish_share_and_revoke(migrated: Settings, web: TestClient) -> None:
         web.cookies.set("lowcarbon_lang", "zh-CN")
         chinese = web.get("/pact").text
         assert "PACT 数据交换" in chinese and "已废止" in chinese and "已撤销" in chinese
+
+
+def test_the_header_links_to_the_pact_page_for_every_person(migrated: Settings, web: TestClient) -> None:
+    organisation = seed_organisation(migrated, "Header PV")
+    nav = re.compile(r'<nav class="nav">(.*?)</nav>', re.S)
+    with web:
+        for email in (organisation.viewer, organisation.editor, organisation.admin):
+            form_login(web, email)
+            web.cookies.set("lowcarbon_lang", "en")
+            products = nav.search(web.get("/products").text).group(1)  # type: ignore[union-attr]
+            assert '<a href="/pact" >PACT data exchange</a>' in products
+            pact = nav.search(web.get("/pact").text).group(1)  # type: ignore[union-attr]
+            assert '<a href="/pact" class="active">PACT data exchange</a>' in pact
+        web.cookies.set("lowcarbon_lang", "zh-CN")
+        assert 'class="active">PACT 数据交换</a>' in web.get("/pact").text
+    assert 'href="/pact"' not in TestClient(create_app(inline(migrated))).get("/login").text
