@@ -8,7 +8,7 @@ import ssl
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -58,10 +58,13 @@ def _publish(settings: Settings) -> tuple[list[str], tuple[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def https_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, list[str], tuple[str, str]]]:
-    """Our host over TLS on a loopback port, in a thread: (base URL, its certificate, footprint ids, credentials)."""
+def https_host(
+    tmp_path_factory: pytest.TempPathFactory, databases: Callable[..., Settings]
+) -> Iterator[tuple[str, Path, list[str], tuple[str, str]]]:
+    """Our host over TLS on a loopback port, in a thread, on each backend: (base URL, its certificate, footprint ids,
+    credentials)."""
     root = tmp_path_factory.mktemp("pact-host")
-    settings = Settings(data_dir=root / "data")
+    settings = databases(root / "data")
     upgrade(settings)
     ids, credentials = _publish(settings)
     cert_file, key_file = tls.self_signed_pair(root / "tls")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -49,11 +49,13 @@ stages:
 
 
 @pytest.fixture(scope="module")
-def supplier_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """One data directory: Sunrise PV Co. publishes a footprint and lets Buyer Co. read it, over TLS."""
+def supplier_host(
+    tmp_path_factory: pytest.TempPathFactory, databases: Callable[..., Settings]
+) -> Iterator[dict[str, Any]]:
+    """One database, on each backend: Sunrise PV Co. publishes a footprint and lets Buyer Co. read it, over TLS."""
     root = tmp_path_factory.mktemp("pact-suppliers")
     cert, key = tls.self_signed_pair(root / "tls")
-    settings = Settings(data_dir=root / "data")
+    settings = databases(root / "data")
     upgrade(settings)
 
     def setup(session: Any) -> tuple[str, str, int]:
@@ -73,6 +75,7 @@ def test_fetched_footprint_is_primary_data_through_lowcarbon_footprint(
     supplier_host: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LOWCARBON_PACT_CA_FILE", str(supplier_host["cert"]))
+    monkeypatch.setenv("LOWCARBON_DATABASE_URL", supplier_host["settings"].database_url)
     client_id, secret = supplier_host["credentials"]
     factors = tmp_path / "pact.csv"
     arguments = ["pact", "fetch", "Sunrise PV Co.", "--organisation", "Buyer Co.", "--url", supplier_host["base"]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from lowcarbon.platform.app import create_app
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
+from support.backends import BACKENDS, postgresql_schema
 from support.pact_documents import document
 from support.pact_servers import in_transaction, serving_https
 from support.study_support import seed_organisation
@@ -33,13 +35,27 @@ NOW = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 PF_ID = str(uuid.UUID(int=11))
 
 
-@pytest.fixture
-def hosts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
-    """The supplier's host and the buyer's, over TLS, each holding the credentials the other issued."""
+@pytest.fixture(params=BACKENDS)
+def hosts(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+    """The supplier's host and the buyer's, over TLS, each holding the credentials the other issued, on each
+    backend."""
+    with ExitStack() as schemas:
+        yield from _hosts(request.param, schemas, tmp_path, monkeypatch)
+
+
+def _database(backend: str, schemas: ExitStack, data_dir: Path) -> Settings:
+    if backend == "sqlite":
+        return Settings(data_dir=data_dir, job_runner="inline")
+    return Settings(data_dir=data_dir, job_runner="inline", database_url=schemas.enter_context(postgresql_schema()))
+
+
+def _hosts(
+    backend: str, schemas: ExitStack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, Any]]:
     cert, key = tls.self_signed_pair(tmp_path / "tls")
     monkeypatch.setenv("LOWCARBON_PACT_CA_FILE", str(cert))
-    supplier = Settings(data_dir=tmp_path / "supplier", job_runner="inline")
-    buyer = Settings(data_dir=tmp_path / "buyer", job_runner="inline")
+    supplier = _database(backend, schemas, tmp_path / "supplier")
+    buyer = _database(backend, schemas, tmp_path / "buyer")
     for settings in (supplier, buyer):
         upgrade(settings)
     people = seed_organisation(buyer, "Buyer Co.")
