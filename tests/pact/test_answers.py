@@ -6,23 +6,27 @@ source names another host; a customer host that refuses the credentials leaves t
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from fastapi.testclient import TestClient
 
 from lowcarbon.errors import InvalidInput
-from lowcarbon.pact import answers, model_v2, service
+from lowcarbon.pact import answers, model_v2, notices, service
 from lowcarbon.pact.cli import grant_access
 from lowcarbon.pact.client import PactClient
+from lowcarbon.pact.events import parse_event
 from lowcarbon.pact.model import ProductFootprint
 from lowcarbon.pact.tables import Customer, EventReceived
 from lowcarbon.platform import accounts, tls
+from lowcarbon.platform.app import create_app
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.dependencies import Platform
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
 from support.pact_documents import document
@@ -50,12 +54,13 @@ class Host:
 
 
 @pytest.fixture(scope="module")
-def hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The supplier's host (answers inline) and the customer's, both over TLS, each knowing the other."""
+def hosts(tmp_path_factory: pytest.TempPathFactory, databases: Callable[..., Settings]) -> Iterator[dict[str, Any]]:
+    """The supplier's host (answers inline) and the customer's, both over TLS, each knowing the other, on each
+    backend."""
     root = tmp_path_factory.mktemp("pact-answers")
     cert, key = tls.self_signed_pair(root / "tls")
-    supplier = Settings(data_dir=root / "supplier", job_runner="inline")
-    buyer = Settings(data_dir=root / "buyer", job_runner="inline")
+    supplier = databases(root / "supplier", job_runner="inline")
+    buyer = databases(root / "buyer", job_runner="inline")
     for settings in (supplier, buyer):
         upgrade(settings)
     ids = [str(uuid.UUID(int=number + 1)) for number in range(3)]
@@ -230,3 +235,62 @@ def test_a_v2_request_is_fulfilled_with_v2_footprints(hosts: dict[str, Any]) -> 
     assert [pf["id"] for pf in answer["data"]["pfs"]] == [hosts["ids"][1]]
     assert answer["data"]["pfs"][0]["specVersion"] == "2.3.0"
     assert answer["source"].endswith("/2/events")
+
+
+def test_publishing_sends_published_to_customers_with_a_host(hosts: dict[str, Any]) -> None:
+    """A customer with a registered host is told of a new footprint and of the version it deprecated; one without
+    a host, or revoked, is not; the event comes from our events endpoint, through the job runner."""
+    supplier: Host = hosts["supplier"]
+    first, second = str(uuid.uuid4()), str(uuid.uuid4())
+    source = notices.events_source(supplier.base)
+    app = create_app(supplier.settings)
+    with TestClient(app):
+        platform = Platform.of(app)
+        for pf_id, preceding in ((first, None), (second, [first])):
+            with platform.write_sessions.begin() as session:
+                audit = AuditTrail(session, "test")
+                for name in ("No host Co.", "Revoked Co."):
+                    client = grant_access(
+                        session, organisation_id=supplier.organisation_id, customer=name, actor="test", now=NOW
+                    )
+                    customer = service.customer_of_client(session, client.id)
+                    assert customer is not None
+                    if name == "Revoked Co.":
+                        service.set_events_endpoint(
+                            session,
+                            audit,
+                            organisation_id=supplier.organisation_id,
+                            customer_id=customer.id,
+                            url=hosts["buyer"].base,
+                            client_id="x",
+                            client_secret="y",
+                        )
+                        customer.revoked_at = NOW
+                footprint = document(id=pf_id, productIds=["urn:gtin:00000000000009"])
+                if preceding:
+                    footprint["precedingPfIds"] = preceding
+                row = service.publish(
+                    session,
+                    audit,
+                    organisation_id=supplier.organisation_id,
+                    footprint=ProductFootprint.model_validate(footprint),
+                    now=NOW,
+                )
+                queued = notices.notify_published(
+                    session, audit, platform.jobs.queue(session), footprint=row, source=source
+                )
+                assert len(queued) == 1  # Buyer Co. only
+            status = platform.jobs.status(queued[0])
+            assert status is not None and status.error is None and status.result is not None
+            assert status.result["sent_to"] == hosts["buyer"].base + "/3/events"
+    published = [row.body for row in hosts["buyer"].events() if row.type == notices.PUBLISHED]
+    told = [event["data"]["pfIds"] for event in published if first in event["data"]["pfIds"]]
+    assert told == [[first], [second, first]]
+    assert {event["source"] for event in published} == {source}
+    assert parse_event(published[-1]).type == notices.PUBLISHED
+
+
+def test_events_source_is_our_events_endpoint() -> None:
+    assert notices.events_source("https://pact.example:8443/") == "//pact.example:8443/3/events"
+    with pytest.raises(InvalidInput):
+        notices.events_source("http://pact.example")

@@ -54,6 +54,7 @@ __all__ = [
     "events_origin",
     "http_client",
     "not_answered",
+    "post_event",
     "send_answer",
     "store_outcome",
     "v2_filters",
@@ -174,19 +175,26 @@ def http_client() -> httpx2.Client:
 
 def send_answer(inputs: dict[str, Any]) -> dict[str, Any]:
     """Post the answer to the customer's host (the job's function, run by a worker): ``{"answer": event}``."""
+    sent_to = post_event(inputs, inputs["answer"], path=inputs.get("path", "/3/events"))
+    return {"answer": inputs["answer"], "sent_to": sent_to}
+
+
+def post_event(host: dict[str, Any], event: dict[str, Any], *, path: str = "/3/events") -> str:
+    """Post ``event`` to a customer's host (``host``: its ``events_url``, ``client_id``, ``client_secret``) after
+    authenticating there, up to ``ATTEMPTS`` times with a doubling pause; the URL it was posted to."""
     from lowcarbon.pact.client import PactClient
 
     with http_client() as http:
-        client = PactClient(inputs["events_url"], inputs["client_id"], inputs["client_secret"], http=http)
+        client = PactClient(host["events_url"], host["client_id"], host["client_secret"], http=http)
         for attempt in range(ATTEMPTS):
             try:
-                client.send_event(inputs["answer"], path=inputs.get("path", "/3/events"))
+                client.send_event(event, path=path)
                 break
             except HostError:
                 if attempt == ATTEMPTS - 1:
                     raise
                 time.sleep(2**attempt)
-    return {"answer": inputs["answer"], "sent_to": inputs["events_url"] + inputs.get("path", "/3/events")}
+    return str(host["events_url"]) + path
 
 
 def store_outcome(session: Session, status: JobStatus, audit: AuditLog) -> None:

@@ -1,8 +1,8 @@
 """The PACT domain as the platform mounts it: the v3 host API (``/3/footprints``, ``/3/events``) and v2.3's
 (``/2/...``), its scopes, its migrations (branch ``pact``), the job that answers a customer's footprint request on
-its host (``answers``) and what ``serve --demo`` prints of its demo footprints (which ``lowcarbon.demo`` publishes
-once the demo's studies are computed). The token endpoint and discovery document it relies on are the platform's
-own."""
+its host (``answers``), the one that tells customers of new footprints (``notices``), and what ``serve --demo``
+prints of its demo footprints (which ``lowcarbon.demo`` publishes once the demo's studies are computed). The token
+endpoint and discovery document it relies on are the platform's own."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from lowcarbon.pact import answers, demo, pages, routes
+from lowcarbon.pact import answers, demo, notices, pages, routes
 from lowcarbon.pact.routes import v2 as routes_v2
 from lowcarbon.platform.domains import Domain
 from lowcarbon.platform.jobs import JobKind
@@ -32,6 +32,7 @@ DOMAIN = Domain(
     },
     job_kinds=(
         JobKind(answers.JOB_KIND, answers.send_answer, on_finish=answers.store_outcome, inputs=answers.answer_inputs),
+        JobKind(notices.JOB_KIND, notices.send_notice, inputs=notices.notice_inputs),
     ),
     migration_branch="pact",
     describe_demo=demo.describe,

@@ -3,6 +3,7 @@ the organisation's PACT customers and suppliers, fetch and request suppliers' fo
 
 GET  /pact                                  everything below, on one page                                person
 POST /pact/publish                          a study as a ProductFootprint (a new version: follows one)   editor
+                                            (customers with a host are sent a Published event: notices)
 POST /pact/customers                        a new customer; its client id and secret shown this once     admin
 POST /pact/customers/{customer_id}/revoke   the customer's access ends (its machine client disabled)     admin
 POST /pact/suppliers                        a supplier's host and the credentials it gave us             admin
@@ -27,7 +28,7 @@ from starlette.concurrency import run_in_threadpool
 
 from lowcarbon.errors import Conflict, InvalidInput, LowcarbonError
 from lowcarbon.footprint import service as footprints
-from lowcarbon.pact import service, suppliers
+from lowcarbon.pact import notices, service, suppliers
 from lowcarbon.pact.answers import http_client
 from lowcarbon.pact.cli import customer_client_name, customer_scopes
 from lowcarbon.pact.client import PactClient
@@ -159,6 +160,7 @@ def _publish(request: Request, user: SessionUser, fields: Any) -> Response:
     now = platform.clock().astimezone(UTC).replace(microsecond=0)
     try:
         study_id = int(fields.get("study_id", "0") or 0)
+        public = pact_settings(request).public_url
         with platform.write_sessions.begin() as session:
             ports = ports_for(request, session, user.actor)
             row = publish_study(
@@ -169,6 +171,7 @@ def _publish(request: Request, user: SessionUser, fields: Any) -> Response:
                 study_id=study_id,
                 publication=_publication(fields, user, now),
                 now=now,
+                events_source=notices.events_source(public) if public else None,  # customers told (Published)
             )
             pf_id = row.pf_id
     except (InvalidInput, Conflict, ValueError) as exc:  # NotFound (another organisation's study) is the error page
@@ -317,7 +320,7 @@ def _request(request: Request, user: SessionUser, supplier_id: int, fields: Any)
             "type": _CREATED,
             "specversion": "1.0",
             "id": str(uuid.uuid4()),
-            "source": "//" + public.removeprefix("https://").rstrip("/") + "/3/events",
+            "source": notices.events_source(public),
             "time": datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
             "data": data,
         }

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from lowcarbon.errors import Conflict
 from lowcarbon.footprint import service as footprints
 from lowcarbon.footprint.result import Footprint, LineResult
-from lowcarbon.pact import service
+from lowcarbon.pact import notices, service
 from lowcarbon.pact.mapping import Publication, to_product_footprint
 from lowcarbon.pact.tables import PublishedFootprint
 from lowcarbon.ports import AuditLog, JobQueue
@@ -52,13 +52,19 @@ def publish_study(
     study_id: int,
     publication: Publication,
     now: datetime,
+    events_source: str | None = None,
 ) -> PublishedFootprint:
     """Publish the organisation's computed study ``study_id`` as ``publication`` describes it; NotFound for a study
-    it does not have, Conflict for one not computed (yet), InvalidInput for what PACT cannot carry."""
+    it does not have, Conflict for one not computed (yet), InvalidInput for what PACT cannot carry. With
+    ``events_source`` (our events endpoint, ``notices.events_source``) its customers' hosts are sent a Published
+    event (``notices``)."""
     study = footprints.get_study(session, jobs, organisation_id=organisation_id, study_id=study_id)
     if study.result is None:
         raise Conflict(f"study {study_id} has no result to publish (it is {study.status})")
     footprint = to_product_footprint(footprint_of(study.result), publication)
-    return service.publish(
+    row = service.publish(
         session, audit, organisation_id=organisation_id, footprint=footprint, now=now, study_id=study_id
     )
+    if events_source is not None:
+        notices.notify_published(session, audit, jobs, footprint=row, source=events_source)
+    return row
