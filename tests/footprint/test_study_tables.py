@@ -60,7 +60,7 @@ def test_empty_to_head_creates_the_studies_tables(settings: Settings) -> None:
     """Migrating an empty database to head creates products and studies with their columns."""
     upgrade(settings)
     columns = _inspect(settings)
-    assert columns["products"] == ["id", "organisation_id", "name", "created_at"]
+    assert columns["products"] == ["id", "organisation_id", "name", "created_at", "archived_at"]
     assert columns["studies"] == [
         "id",
         "product_id",
@@ -76,6 +76,7 @@ def test_empty_to_head_creates_the_studies_tables(settings: Settings) -> None:
         "job_id",
         "created_by_client",
         "client_name",
+        "note",
     ]
     assert columns["study_files"] == ["id", "study_id", "name", "content", "sha256", "size"]
     assert columns["library_files"] == LIBRARY_COLUMNS
@@ -86,16 +87,16 @@ def test_the_studies_branch_goes_down_alone(settings: Settings) -> None:
     """studies@base removes only the studies tables; the kernel stays at its head."""
     upgrade(settings)
     downgrade(settings, "studies@base")
-    assert current_revisions(settings) == ("0005",)
+    assert current_revisions(settings) == ("0006",)
     assert not set(STUDIES_TABLES) & set(_inspect(settings)) and "jobs" in _inspect(settings)
     upgrade(settings)
-    assert "studies_0006" in current_revisions(settings)  # beside the pact branch's head
+    assert "studies_0007" in current_revisions(settings)  # beside the pact branch's head
 
 
 def _seed_creators(settings: Settings) -> tuple[int, int]:
     """An organisation with a user, a machine client and product 1: the user's and the client's ids (the kernel at
-    its head first: the users table the package writes has a person's time zone, kernel revision 0005)."""
-    upgrade(settings, "0005")
+    its head first: the users table the package writes has a person's time zone and removal, kernel revision 0006)."""
+    upgrade(settings, "0006")
     engine = create_engine(settings)
     try:
         with session_factory(engine, write=True).begin() as session:
@@ -156,10 +157,10 @@ def test_studies_0002_records_a_person_or_a_client(settings: Settings) -> None:
             _insert_study(settings, version, **creators)
     with pytest.raises(RuntimeError, match="1 studies were submitted by machine clients"):
         downgrade(settings, "studies_0001")
-    assert current_revisions(settings) == ("0005", "studies_0002")
+    assert current_revisions(settings) == ("0006", "studies_0002")
     _execute(settings, "DELETE FROM studies WHERE created_by IS NULL")
     downgrade(settings, "studies_0001")
-    assert current_revisions(settings) == ("0005", "studies_0001")
+    assert current_revisions(settings) == ("0006", "studies_0001")
     assert "created_by_client" not in _inspect(settings)["studies"]
     with pytest.raises(IntegrityError):
         _insert_study(settings, 5, user=None, client=None)  # created_by is required again
@@ -194,10 +195,10 @@ def test_studies_0003_keeps_factor_files(settings: Settings) -> None:
             _insert_file(settings, study_id, name)
     with pytest.raises(RuntimeError, match="2 factor files are kept with studies"):
         downgrade(settings, "studies_0002")
-    assert current_revisions(settings) == ("0005", "studies_0003")
+    assert current_revisions(settings) == ("0006", "studies_0003")
     _execute(settings, "DELETE FROM study_files")
     downgrade(settings, "studies_0002")
-    assert current_revisions(settings) == ("0005", "studies_0002")
+    assert current_revisions(settings) == ("0006", "studies_0002")
     assert "study_files" not in _inspect(settings)
 
 
@@ -217,7 +218,7 @@ def test_the_newest_revisions_go_down_and_up_with_a_study_kept(migrated: Setting
     downgrade(migrated, "0003")
     assert "studies_0003" in current_revisions(migrated)
     upgrade(migrated)
-    assert "studies_0006" in current_revisions(migrated)  # beside the pact branch's head
+    assert "studies_0007" in current_revisions(migrated)  # beside the pact branch's head
     with client_for(migrated, acme.editor) as client:
         kept = client.get(f"/api/studies/{study['id']}").json()
         assert kept["status"] == "done" and kept["total"] is not None
@@ -290,10 +291,10 @@ def test_studies_0005_keeps_the_library_and_the_copies_of_studies(settings: Sett
     _execute(settings, "DELETE FROM study_library_files")
     with pytest.raises(RuntimeError, match="1 factor files in organisations' libraries"):
         downgrade(settings, "studies_0004")
-    assert current_revisions(settings) == ("0005", "studies_0005")
+    assert current_revisions(settings) == ("0006", "studies_0005")
     _execute(settings, "DELETE FROM library_files")
     downgrade(settings, "studies_0004")
-    assert current_revisions(settings) == ("0005", "studies_0004")
+    assert current_revisions(settings) == ("0006", "studies_0004")
     assert not {"library_files", "study_library_files"} & set(_inspect(settings))
     assert _rows(settings, "SELECT version FROM studies") == [(1,)]
 
@@ -307,7 +308,7 @@ def test_a_study_linking_the_library_survives_the_upgrade_and_keeps_the_branch_u
         study = submit(client, create_product(client), BRACKET_MODEL)
     with pytest.raises(RuntimeError, match="1 copies of library files kept with studies"):
         downgrade(migrated, "studies_0004")
-    assert "studies_0006" in current_revisions(migrated)  # beside the pact branch's head
+    assert "studies_0007" in current_revisions(migrated)  # beside the pact branch's head
     with client_for(migrated, acme.editor) as client:
         kept = client.get(f"/api/studies/{study['id']}").json()
     assert kept["status"] == "done" and kept["total"] == pytest.approx(BRACKET_TOTAL)

@@ -25,6 +25,7 @@ import itertools
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +34,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 from starlette.routing import Mount
 
 from support.backends import BACKENDS, postgresql_schema
@@ -44,6 +46,7 @@ except ImportError:  # FastAPI before 0.165: app.routes lists every route
 
 from lowcarbon.factors import default_library
 from lowcarbon.footprint import library
+from lowcarbon.footprint import service as footprint_service
 from lowcarbon.pact import service as pact_service
 from lowcarbon.pact import suppliers as pact_suppliers
 from lowcarbon.platform import accounts, machine_clients
@@ -114,11 +117,16 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/auth/login"): PUBLIC,  # with the caller's own email and password (the anonymous one: the viewer's)
     ("POST", "/auth/logout"): PERSONAL,  # on a session of its own, so the caller's session lives on
     ("GET", "/auth/me"): PERSONAL,  # a person's session: a bearer token is no login
+    ("POST", "/auth/password"): PERSONAL,  # each person their own, from PASSWORD to PASSWORD
     ("POST", "/auth/token"): PUBLIC,  # it authenticates the machine client, whoever sends its credentials
     ("GET", "/.well-known/openid-configuration"): PUBLIC,
     # Products and studies (lowcarbon.studies); the product and study in the path are the owning organisation's.
     ("POST", "/api/products"): EDITORS,  # another organisation's editor or client adds one to their own
     ("GET", "/api/products"): READERS,  # each caller sees their own organisation's (test_lists_are_per_organisation)
+    ("PATCH", "/api/products/{product_id}"): OWN_ORGANISATION_EDITORS,  # these three: a new product of the owner's
+    ("POST", "/api/products/{product_id}/archive"): OWN_ORGANISATION_EDITORS,
+    ("POST", "/api/products/{product_id}/restore"): OWN_ORGANISATION_EDITORS,
+    ("PUT", "/api/studies/{study_id}/note"): OWN_ORGANISATION_EDITORS,
     ("POST", "/api/products/{product_id}/studies"): OWN_ORGANISATION_EDITORS,
     ("GET", "/api/products/{product_id}/studies"): OWN_ORGANISATION,
     ("GET", "/api/studies/{study_id}"): OWN_ORGANISATION,
@@ -141,6 +149,10 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     # The caller's organisation and its people (lowcarbon.platform.organisation_routes).
     ("GET", "/api/organisation"): PERSONAL,  # each person sees their own organisation's
     ("POST", "/api/organisation/users"): ADMINS,  # an admin adds a person to their own organisation
+    ("PATCH", "/api/organisation/users/{user_id}"): ADMINS,  # these four: a new viewer of the owner's each time
+    ("DELETE", "/api/organisation/users/{user_id}"): ADMINS,
+    ("POST", "/api/organisation/users/{user_id}/password"): ADMINS,
+    ("POST", "/api/organisation/users/{user_id}/unlock"): ADMINS,
     ("GET", "/api/organisation/clients"): ADMINS,
     ("POST", "/api/organisation/clients"): ADMINS,
     ("POST", "/api/organisation/clients/{client_id}/disable"): ADMINS,  # a new client of the owner's each time
@@ -210,40 +222,57 @@ class World:
     machine_secret: str
     names: Iterator[int] = field(default_factory=itertools.count)
 
-    def disposable_client(self) -> str:
-        """A new machine client of the owner, Acme, for one request to disable: its client_id."""
+    @contextmanager
+    def owner_session(self) -> Iterator[tuple[Session, int]]:
+        """A write transaction on the world's database, committed at the end, and the owner's (Acme's) id."""
         engine = create_engine(self.settings)
         try:
             with session_factory(engine, write=True).begin() as session:
                 owner = session.scalar(sa.select(Organisation.id).where(Organisation.name == "Acme"))
                 assert owner is not None
-                made = machine_clients.create_client(
-                    session, organisation_id=owner, scopes="studies:read", actor="test", now=_now()
-                )
-                return made.client_id
+                yield session, owner
         finally:
             engine.dispose()
 
+    def disposable_client(self) -> str:
+        """A new machine client of the owner, Acme, for one request to disable: its client_id."""
+        with self.owner_session() as (session, owner):
+            made = machine_clients.create_client(
+                session, organisation_id=owner, scopes="studies:read", actor="test", now=_now()
+            )
+            return made.client_id
+
+    def disposable_user(self) -> int:
+        """A new viewer of the owner, Acme, for one request that changes or removes them: their id."""
+        with self.owner_session() as (session, owner):
+            email = f"disposable{next(self.names)}@acme.example"
+            made = accounts.create_user(
+                session, email=email, organisation_id=owner, role="viewer", password=None, actor="test"
+            )
+            return made.id
+
+    def disposable_product(self) -> int:
+        """A new product of the owner, Acme, for one request that renames, archives or restores it: its id."""
+        with self.owner_session() as (session, owner):
+            name = f"Disposable {next(self.names)}"
+            audit = AuditTrail(session, "test")
+            return footprint_service.create_product(session, audit, _now, organisation_id=owner, name=name).id
+
     def disposable_file(self) -> int:
         """A new file of the owner's factor library, for one request to delete: its id."""
-        engine = create_engine(self.settings)
-        try:
-            with session_factory(engine, write=True).begin() as session:
-                owner = session.scalar(sa.select(Organisation.id).where(Organisation.name == "Acme"))
-                editor = session.scalar(sa.select(User.id).where(User.email == self.emails["editor"]))
-                assert owner is not None and editor is not None
-                added = library.add_file(
-                    session,
-                    AuditTrail(session, "test"),
-                    _now,
-                    organisation_id=owner,
-                    name=f"disposable-{next(self.names)}.csv",
-                    data=FACTOR_FILE.encode(),
-                    user_id=editor,
-                )
-                return added.id
-        finally:
-            engine.dispose()
+        with self.owner_session() as (session, owner):
+            editor = session.scalar(sa.select(User.id).where(User.email == self.emails["editor"]))
+            assert editor is not None
+            added = library.add_file(
+                session,
+                AuditTrail(session, "test"),
+                _now,
+                organisation_id=owner,
+                name=f"disposable-{next(self.names)}.csv",
+                data=FACTOR_FILE.encode(),
+                user_id=editor,
+            )
+            return added.id
 
 
 def served_routes(app: Any) -> set[tuple[str, str]]:
@@ -385,8 +414,9 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         name="factors.csv",
         key=SHIPPED_KEY,
         file_id=world.disposable_file() if "{file_id}" in path and method != "GET" else world.file_id,
-        product_id=world.product_id,
+        product_id=world.disposable_product() if _changes_product(method, path) else world.product_id,
         study_id=world.study_id,
+        user_id=world.disposable_user() if "{user_id}" in path else 0,
         tag="en",
         path="app.css",
         client_id="{client_id}",
@@ -401,8 +431,16 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
     if (method, path) == ("POST", "/auth/token"):
         secret = {"client_id": world.machine_id, "client_secret": world.machine_secret}
         return Call(url, data={"grant_type": "client_credentials", **secret})
-    if (method, path) == ("POST", "/api/products"):
+    if (method, path) in (("POST", "/api/products"), ("PATCH", "/api/products/{product_id}")):
         return Call(url, json={"name": f"Product {next(world.names)}"})
+    if (method, path) == ("PUT", "/api/studies/{study_id}/note"):
+        return Call(url, json={"note": f"Checked by {caller}"})
+    if (method, path) == ("POST", "/auth/password"):
+        return Call(url, json={"current_password": PASSWORD, "new_password": PASSWORD})
+    if (method, path) == ("PATCH", "/api/organisation/users/{user_id}"):
+        return Call(url, json={"role": "editor"})
+    if (method, path) == ("POST", "/api/organisation/users/{user_id}/password"):
+        return Call(url, json={"password": PASSWORD})
     if (method, path) == ("POST", "/api/products/{product_id}/studies"):
         return Call(url, json={"model": PV_MODEL.read_text(encoding="utf-8"), "format": "yaml"})
     if (method, path) == ("POST", "/api/organisation/users"):
@@ -439,8 +477,17 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, json={"iterations": 10}) if path.startswith("/api") else Call(url, data={"iterations": "10"})
     if path in ("/3/events", "/2/events"):
         return Call(url, json={"specversion": "1.0", "id": "1", "source": "//buyer.example/3/events"})
-    assert method in ("GET", "DELETE") or path.endswith("/logout"), f"{method} {path}: say what request to send"
+    assert method in ("GET", "DELETE") or path.endswith(("/logout", "/archive", "/restore", "/unlock")), (
+        f"{method} {path}: say what request to send"
+    )
     return Call(url)
+
+
+def _changes_product(method: str, path: str) -> bool:
+    """Whether the route renames, archives or restores the product in its path (so it is given a new one)."""
+    return path.startswith("/api/products/{product_id}") and (
+        method == "PATCH" or path.endswith(("/archive", "/restore"))
+    )
 
 
 def _pact_call(world: World, path: str, url: str) -> Call:
@@ -487,9 +534,9 @@ def _pact_call(world: World, path: str, url: str) -> Call:
         engine.dispose()
 
 
-def send(world: World, method: str, path: str, caller: str, *, csrf: bool = True) -> Any:
-    """``caller``'s request to the route: a person's with their session cookie and (when ``csrf``) the CSRF token, a
-    client's with its bearer token."""
+def send(world: World, method: str, path: str, caller: str, *, csrf: bool = True, query: str = "") -> Any:
+    """``caller``'s request to the route (with ``query`` after the URL): a person's with their session cookie and
+    (when ``csrf``) the CSRF token, a client's with its bearer token."""
     headers = {}
     if caller in CLIENTS:
         if (method, path) != ("POST", "/auth/token"):  # that one takes the client's id and secret instead
@@ -507,7 +554,7 @@ def send(world: World, method: str, path: str, caller: str, *, csrf: bool = True
     try:
         return world.client.request(
             method,
-            call.url,
+            call.url + query,
             json=call.json,
             data=call.data,
             files=call.files,
@@ -575,10 +622,10 @@ def test_session_writes_need_the_csrf_token(world: World, method: str, path: str
 def test_lists_are_per_organisation(world: World) -> None:
     """The product list answers 200 to another organisation's editor and client, but without the owner's products."""
     for caller in ("viewer", "read_client"):
-        own = send(world, "GET", "/api/products", caller).json()["items"]
+        own = send(world, "GET", "/api/products", caller, query="?limit=100").json()["items"]
         assert world.product_id in [item["id"] for item in own]
     for caller in ("other_editor", "other_client"):
-        other = send(world, "GET", "/api/products", caller).json()["items"]
+        other = send(world, "GET", "/api/products", caller, query="?limit=100").json()["items"]
         assert world.product_id not in [item["id"] for item in other]
         assert world.product_name not in [item["name"] for item in other]
 

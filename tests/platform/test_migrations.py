@@ -57,9 +57,9 @@ def test_empty_to_head(settings: Settings) -> None:
     assert current_revision(settings) is None
     assert _tables(settings) == set()
     upgrade(settings)
-    assert current_revision(settings) == head_revision() == "0005"
-    # the studies branch depends on 0004, which 0005 (a person's time zone) follows; pact is a branch of its own
-    assert set(current_revisions(settings)) == {"0005", "studies_0006", "pact_0002"}
+    assert current_revision(settings) == head_revision() == "0006"
+    # the studies branch depends on 0004, which 0005 (time zone) and 0006 (removed people) follow; pact: its own branch
+    assert set(current_revisions(settings)) == {"0006", "studies_0007", "pact_0002"}
     assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
     try:
@@ -83,6 +83,7 @@ def test_empty_to_head(settings: Settings) -> None:
         "locked_until",
         "created_at",
         "time_zone",
+        "removed_at",
     ]
     assert columns["audit_log"] == [
         "id",
@@ -156,7 +157,7 @@ def test_auth_revision_up_and_down(settings: Settings) -> None:
             "access_tokens": [["token_hash"]],
         }
         upgrade(settings)
-        assert current_revision(settings) == "0005" and _tables(settings) == ALL_TABLES
+        assert current_revision(settings) == "0006" and _tables(settings) == ALL_TABLES
         downgrade(settings, "0001")  # takes the studies branch, which depends on the kernel, down with it
         assert current_revision(settings) == "0001" and _tables(settings) == KERNEL_TABLES
         with engine.connect() as connection:
@@ -169,7 +170,7 @@ def test_version_locations_are_found_on_disk() -> None:
     """The kernel's versions folder and each domain's are found without importing the domains; each has a head."""
     names = [path.relative_to(path.parents[2]).as_posix() for path in version_locations()]
     assert names == ["footprint/migrations/versions", "pact/migrations/versions", "platform/migrations/versions"]
-    assert set(head_revisions()) == {"0005", "studies_0006", "pact_0002"}
+    assert set(head_revisions()) == {"0006", "studies_0007", "pact_0002"}
 
 
 def test_jobs_revision_up_and_down(settings: Settings) -> None:

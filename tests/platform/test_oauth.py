@@ -238,7 +238,7 @@ def test_create_client_command(settings: Settings, clock: FakeClock) -> None:
     assert made.exit_code == 0, made.output
     result = runner.invoke(
         platform_cli,
-        ["admin", "create-client", "--organisation", "1", "--scopes", "footprints:read  footprints:read pact", *common],
+        ["admin", "create-client", "--organisation", "1", "--scopes", "pact:read  pact:read pact:events", *common],
         env=environment,
     )
     assert result.exit_code == 0, result.output
@@ -249,27 +249,32 @@ def test_create_client_command(settings: Settings, clock: FakeClock) -> None:
     assert client_id.startswith("lc_") and len(secret) == 43
     as_json = runner.invoke(
         platform_cli,
-        ["admin", "create-client", "--organisation", "1", "--scopes", "pact", "--json", *common],
+        ["admin", "create-client", "--organisation", "1", "--scopes", "pact:events", "--json", *common],
         env=environment,
     )
-    assert json.loads(as_json.stdout)["scopes"] == ["pact"]
+    assert json.loads(as_json.stdout)["scopes"] == ["pact:events"]
     entries = audit_entries(settings)
     assert [(e.action, e.entity, e.actor.split(":")[0]) for e in entries[1:]] == [
         ("create", "machine_client", "cli")
     ] * 2
-    assert entries[1].after["scopes"] == ["footprints:read", "pact"] and entries[1].after["client_id"] == client_id
+    assert entries[1].after["scopes"] == ["pact:read", "pact:events"] and entries[1].after["client_id"] == client_id
     assert secret not in entries_text(entries)
     with open_client(settings, clock) as client:
         response = client.post("/auth/token", data=GRANT, auth=(client_id, secret))
-        assert response.status_code == 200 and response.json()["scope"] == "footprints:read pact"
+        assert response.status_code == 200 and response.json()["scope"] == "pact:read pact:events"
     verify = runner.invoke(platform_cli, ["audit", "verify", *common], env=environment)
     assert verify.exit_code == 0 and verify.output.startswith("OK: 4 entries")
 
 
 @pytest.mark.parametrize(
     ("organisation", "scopes", "message"),
-    [("7", "pact", "there is no organisation 7"), ("1", " ", "at least one scope"), ("1", 'a"b', "is not a scope")],
-    ids=["unknown-organisation", "no-scopes", "bad-scope"],
+    [
+        ("7", "pact:read", "there is no organisation 7"),
+        ("1", " ", "at least one scope"),
+        ("1", 'a"b', "is not a scope"),
+        ("1", "studies:read studies:delete", "no route asks for the scope 'studies:delete'"),
+    ],
+    ids=["unknown-organisation", "no-scopes", "bad-scope", "unknown-scope"],
 )
 def test_create_client_refusals(settings: Settings, organisation: str, scopes: str, message: str) -> None:
     """An unknown organisation or bad scopes end create-client with status 1 and one error line; nothing is created."""

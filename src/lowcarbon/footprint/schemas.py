@@ -31,9 +31,11 @@ __all__ = [
     "MonteCarloIn",
     "MonteCarloRun",
     "MonteCarloStatistics",
+    "NoteIn",
     "Product",
     "ProductIn",
     "ProductPage",
+    "ProductRename",
     "Study",
     "StudyIn",
     "StudyPage",
@@ -68,6 +70,18 @@ class ProductIn(BaseModel):
     name: SingleLine = Field(min_length=1, max_length=200)
 
 
+class ProductRename(BaseModel):
+    """A product's new name, unique within the organisation."""
+
+    name: SingleLine = Field(min_length=1, max_length=200)
+
+
+class NoteIn(BaseModel):
+    """What a person says of a version: up to 2,000 characters; empty removes the note."""
+
+    note: MultiLine = Field(max_length=2000)
+
+
 class Product(BaseModel):
     """A product of the caller's organisation; in a list, with its newest computed version and total."""
 
@@ -75,6 +89,7 @@ class Product(BaseModel):
     organisation_id: int
     name: str
     created_at: datetime
+    archived_at: datetime | None = Field(None, description="when it was archived; null while it is in use")
     latest_version: int | None = Field(None, description="the newest computed version, as the products page shows it")
     latest_total: float | None = Field(None, description="its total, kg CO2e per declared unit")
     declared_unit: str | None = Field(None, description="the declared unit that total is per, e.g. '1 kW'")
@@ -122,6 +137,7 @@ class StudySummary(BaseModel):
     )
     created_at: datetime
     job_id: int | None
+    note: str | None = Field(None, description="What a person says of this version; null when nothing")
 
 
 class LibraryCopy(BaseModel):

@@ -43,6 +43,7 @@ from lowcarbon.text import check_text
 
 __all__ = [
     "JOB_KIND",
+    "MAX_NOTE",
     "InvalidModel",
     "LatestTotal",
     "StoredModel",
@@ -60,12 +61,16 @@ __all__ = [
     "list_studies",
     "own_study",
     "product_state",
+    "rename_product",
+    "set_archived",
+    "set_note",
     "store_outcome",
     "stored_inputs",
     "study_state",
 ]
 
 JOB_KIND = "compute_study"
+MAX_NOTE = 2000  # characters of a note on a version
 
 
 class InvalidModel(InvalidInput):
@@ -99,27 +104,87 @@ def create_product(
     session: Session, audit: AuditLog, clock: Clock, *, organisation_id: int, name: str
 ) -> model.Product:
     """Add a product to the organisation (names are unique within it) and record it."""
+    name = _product_name(session, organisation_id, name)
+    product = Product(organisation_id=organisation_id, name=name, created_at=clock())
+    session.add(product)
+    _flush_named(session, name)
+    audit.record("create", "product", product.id, None, product_state(product))
+    return _product(product)
+
+
+def rename_product(
+    session: Session, audit: AuditLog, *, organisation_id: int, product_id: int, name: str
+) -> model.Product:
+    """Give the organisation's product a new name, unique within it (Conflict otherwise), and record it; its
+    studies stay its own. An archived product can be renamed too."""
+    product = _own_product(session, organisation_id, product_id)
+    before = product_state(product)
+    if name.strip() != product.name:
+        product.name = _product_name(session, organisation_id, name)
+        _flush_named(session, product.name)
+        audit.record("rename", "product", product.id, before, product_state(product))
+    return _product(product)
+
+
+def set_archived(
+    session: Session, audit: AuditLog, clock: Clock, *, organisation_id: int, product_id: int, archived: bool
+) -> model.Product:
+    """Archive the organisation's product (out of lists, no new versions, its studies kept) or restore it, and
+    record the change; archiving an archived product, or restoring one in use, changes nothing."""
+    product = _own_product(session, organisation_id, product_id)
+    serialize(session, f"studies:product:{product.id}")  # not while a version is being added
+    session.refresh(product)
+    if (product.archived_at is not None) != archived:
+        before = product_state(product)
+        product.archived_at = clock() if archived else None
+        session.flush()
+        audit.record("archive" if archived else "restore", "product", product.id, before, product_state(product))
+    return _product(product)
+
+
+def set_note(
+    session: Session, audit: AuditLog, *, organisation_id: int, study_id: int, note: str
+) -> model.StudySummary:
+    """Say something of a version (up to MAX_NOTE characters; empty removes the note), recorded in the audit trail;
+    the note is the only thing of a stored study that changes."""
+    note = check_text(note, "note", multiline=True).strip()
+    if len(note) > MAX_NOTE:
+        raise InvalidInput(f"the note has {len(note)} characters; give at most {MAX_NOTE}")
+    study = own_study(session, organisation_id, study_id)
+    if (note or None) != study.note:
+        files, copies = _file_digests(session, study.id), _library_digests(session, study.id)
+        before = study_state(study, files, copies)
+        study.note = note or None
+        session.flush()
+        audit.record("note", "study", study.id, before, study_state(study, files, copies))
+    return _summary(study, JobState(study.status))
+
+
+def _product_name(session: Session, organisation_id: int, name: str) -> str:
+    """``name`` checked and stripped; Conflict when another product of the organisation has it."""
     name = check_text(name, "name").strip()
     if not name or len(name) > 200:
         raise InvalidInput("give the product a name of 1 to 200 characters")
     taken = sa.select(Product.id).where(Product.organisation_id == organisation_id, Product.name == name)
     if session.scalar(taken) is not None:
         raise Conflict(f"your organisation has a product named {name!r} already")
-    product = Product(organisation_id=organisation_id, name=name, created_at=clock())
-    session.add(product)
+    return name
+
+
+def _flush_named(session: Session, name: str) -> None:
     try:
         session.flush()
-    except IntegrityError:  # created by a concurrent request since the check
+    except IntegrityError:  # named so by a concurrent request since the check
         raise Conflict(f"your organisation has a product named {name!r} already") from None
-    audit.record("create", "product", product.id, None, product_state(product))
-    return _product(product)
 
 
 def list_products(
-    session: Session, *, organisation_id: int, limit: int, after: int | None = None
+    session: Session, *, organisation_id: int, limit: int, after: int | None = None, archived: bool = False
 ) -> list[model.Product]:
-    """Up to ``limit`` of the organisation's products, newest first, those older than product ``after``."""
+    """Up to ``limit`` of the organisation's products, newest first, those older than product ``after``: those in
+    use, or (``archived``) the archived ones."""
     query = sa.select(Product).where(Product.organisation_id == organisation_id)
+    query = query.where(Product.archived_at.is_not(None) if archived else Product.archived_at.is_(None))
     if after is not None:
         query = query.where(Product.id < after)
     return [_product(p) for p in session.scalars(query.order_by(Product.id.desc()).limit(limit))]
@@ -153,6 +218,8 @@ def create_study(
     if (user_id is None) == (client is None):
         raise ValueError("a study is submitted by a user or by a machine client: give exactly one of the two")
     product = _own_product(session, organisation_id, product_id)
+    if product.archived_at is not None:
+        raise Conflict(f"product {product.id} is archived: restore it before adding a version")
     files = dict(files or {})
     if not files and files_from is not None:
         named = named_files(model_text, model_format)
@@ -166,6 +233,8 @@ def create_study(
         listed = "; ".join(f"{'.'.join(p['location'])}: {p['message']}" for p in problems)
         raise InvalidModel(f"{count} problem{'s' * (count > 1)} in the model: {listed}", details=problems)
     serialize(session, f"studies:product:{product.id}")  # versions are numbered one at a time
+    if session.scalar(sa.select(Product.archived_at).where(Product.id == product.id)) is not None:
+        raise Conflict(f"product {product.id} is archived: restore it before adding a version")  # since the check
     latest = session.scalar(sa.select(sa.func.max(Study.version)).where(Study.product_id == product.id))
     study = Study(
         product_id=product.id,
@@ -553,6 +622,7 @@ def _summary(study: Study, status: JobState) -> model.StudySummary:
         created_by_client=study.client_name,
         created_at=study.created_at,
         job_id=study.job_id,
+        note=study.note,
     )
 
 

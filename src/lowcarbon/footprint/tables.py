@@ -59,6 +59,7 @@ class Product(Base):
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"))
     name: Mapped[str] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # archived: out of lists, no new versions
 
 
 class Study(Base):
@@ -86,6 +87,7 @@ class Study(Base):
     job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("jobs.id", ondelete="RESTRICT"), unique=True)
     created_by_client: Mapped[int | None] = mapped_column(sa.ForeignKey("machine_clients.id", ondelete="RESTRICT"))
     client_name: Mapped[str | None] = mapped_column(sa.String(64))  # that client's client_id, as the API shows it
+    note: Mapped[str | None] = mapped_column(sa.Text())  # what a person says of this version (studies_0007)
 
 
 class StudyFile(Base):

@@ -105,9 +105,11 @@ def get_organisation(session: Session, organisation_id: int) -> Organisation:
     return organisation
 
 
-def list_users(session: Session, organisation_id: int) -> list[User]:
-    """The organisation's users, by email."""
+def list_users(session: Session, organisation_id: int, *, removed: bool = False) -> list[User]:
+    """The organisation's users, by email; those removed too when ``removed``."""
     query = sa.select(User).where(User.organisation_id == organisation_id).order_by(User.email)
+    if not removed:
+        query = query.where(User.removed_at.is_(None))
     return list(session.scalars(query))
 
 

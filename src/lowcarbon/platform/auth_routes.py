@@ -22,11 +22,11 @@ from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import InvalidInput
-from lowcarbon.platform import logins
+from lowcarbon.platform import logins, members
 from lowcarbon.platform.auth import CurrentUser
 from lowcarbon.platform.credentials import csrf_token
 from lowcarbon.platform.csrf import CSRF_COOKIE, SESSION_COOKIE, csrf_exempt
@@ -179,6 +179,33 @@ def logout(user: CurrentUser, session: WriteSessionDep, now: NowDep, request: Re
     response = Response(status_code=204)
     clear_session_cookies(response, request)
     return response
+
+
+class PasswordChange(BaseModel):
+    """A person's new password, with their current one."""
+
+    current_password: str = Field(max_length=MAX_LENGTH, json_schema_extra={"format": "password"})
+    new_password: str = Field(  # counted by passwords.check_rules after Unicode normalisation
+        description="15 to 1,024 characters", json_schema_extra={"format": "password"}
+    )
+
+
+@router.post(
+    "/password",
+    status_code=204,
+    responses={status: {"model": ErrorResponse} for status in (400, 401, 403)},
+)
+def change_password(body: PasswordChange, user: CurrentUser, session: WriteSessionDep, now: NowDep) -> Response:
+    """Change your own password (400 when the current one is wrong); your other sessions end, this one stays."""
+    members.change_own_password(
+        session,
+        user_id=user.id,
+        current=body.current_password,
+        new=body.new_password,
+        keep_session=user.session_id,
+        now=now,
+    )
+    return Response(status_code=204)
 
 
 @router.get("/me", responses={401: {"model": ErrorResponse}})

@@ -305,11 +305,20 @@ def create_client(
     """Create an OAuth2 machine client, recorded in the audit trail; its secret is printed once and never again."""
     settings = _settings(data_dir=data_dir)
     from lowcarbon.platform import machine_clients
+    from lowcarbon.platform.app import DOMAINS  # the scopes the domains' routes ask for; only this command needs them
     from lowcarbon.platform.clock import system_clock
+
+    known = {scope for domain in DOMAINS for scope in domain.scopes}
 
     def create(session: Session) -> dict[str, Any]:
         client = machine_clients.create_client(
-            session, organisation_id=organisation, scopes=scopes, actor=_actor(), now=system_clock(), name=name
+            session,
+            organisation_id=organisation,
+            scopes=scopes,
+            actor=_actor(),
+            now=system_clock(),
+            name=name,
+            known=known,
         )
         return {
             "id": client.id,
@@ -329,6 +338,113 @@ def create_client(
         typer.echo(f"client_id: {created['client_id']}")
         typer.echo(f"client_secret: {created['client_secret']}")
         typer.echo("The secret is shown only now; keep it in the client's secret store.", err=True)
+
+
+@admin_app.command("organisations")
+def list_organisations(data_dir: DataDirOpt = None, as_json: JsonOpt = False) -> None:
+    """List the organisations: id, kind, name, and how many people each has."""
+    import sqlalchemy as sa
+
+    from lowcarbon.platform.tables import Organisation, User
+
+    def read(session: Session) -> list[dict[str, Any]]:
+        counted = (
+            sa.select(User.organisation_id, sa.func.count())
+            .where(User.removed_at.is_(None))
+            .group_by(User.organisation_id)
+        )
+        people: dict[int, int] = {organisation: count for organisation, count in session.execute(counted)}
+        return [
+            {
+                "id": found.id,
+                "name": found.name,
+                "kind": found.kind,
+                "people": people.get(found.id, 0),
+                "created_at": found.created_at.isoformat(),
+            }
+            for found in session.scalars(sa.select(Organisation).order_by(Organisation.id))
+        ]
+
+    found = _in_transaction(_existing(_settings(data_dir=data_dir)), read, write=False)
+    _print_rows(found, ("id", "kind", "people", "name"), as_json, "no organisations")
+
+
+@admin_app.command("users")
+def list_users(
+    organisation: Annotated[int, typer.Option(help="Id of the organisation whose people to list.")],
+    removed: Annotated[bool, typer.Option("--removed", help="List removed people too.")] = False,
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List an organisation's people: id, email, role, whether locked or removed, and name."""
+    from datetime import UTC, datetime
+
+    from lowcarbon.platform import accounts
+
+    def read(session: Session) -> list[dict[str, Any]]:
+        accounts.get_organisation(session, organisation)
+        now = datetime.now(UTC)
+        return [
+            {
+                "id": user.id,
+                "email": user.email,
+                "name": user.name,
+                "role": user.role,
+                "locked": user.locked_until is not None and user.locked_until > now,
+                "removed": user.removed_at is not None,
+                "created_at": user.created_at.isoformat(),
+            }
+            for user in accounts.list_users(session, organisation, removed=removed)
+        ]
+
+    found = _in_transaction(_existing(_settings(data_dir=data_dir)), read, write=False)
+    _print_rows(found, ("id", "email", "role", "locked", "removed", "name"), as_json, "no people")
+
+
+@admin_app.command("clients")
+def list_clients(
+    organisation: Annotated[int, typer.Option(help="Id of the organisation whose machine clients to list.")],
+    data_dir: DataDirOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List an organisation's machine clients (never their secrets): client_id, disabled, scopes and name."""
+    from lowcarbon.platform import accounts, machine_clients
+
+    def read(session: Session) -> list[dict[str, Any]]:
+        accounts.get_organisation(session, organisation)
+        return [
+            {
+                "client_id": row.client_id,
+                "name": row.name,
+                "scopes": row.scopes.split(),
+                "disabled": row.disabled,
+                "created_at": row.created_at.isoformat(),
+            }
+            for row in machine_clients.list_clients(session, organisation)
+        ]
+
+    found = _in_transaction(_existing(_settings(data_dir=data_dir)), read, write=False)
+    _print_rows(found, ("client_id", "disabled", "scopes", "name"), as_json, "no machine clients")
+
+
+def _print_rows(rows: list[dict[str, Any]], columns: tuple[str, ...], as_json: bool, empty: str) -> None:
+    """``rows`` as a JSON list, or as a table of ``columns`` (the last one left unpadded), or ``empty``."""
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo(empty)
+        return
+
+    def cell(value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return " ".join(value) if isinstance(value, list) else str(value)
+
+    table = [list(columns)] + [[cell(row[column]) for column in columns] for row in rows]
+    widths = [max(len(line[index]) for line in table) for index in range(len(columns) - 1)]
+    for line in table:
+        typer.echo("  ".join([*(text.ljust(width) for text, width in zip(line, widths, strict=False)), line[-1]]))
 
 
 def _read_password() -> str:

@@ -99,6 +99,10 @@ def log_in(session: Session, *, email: str, password: str, now: datetime, lifeti
         verify_password(_decoy_hash(), password)
         audit.record(session, ANONYMOUS, "login_failed", "user", "", None, {"reason": "unknown_email"})
         return None
+    if user.removed_at is not None:
+        verify_password(_decoy_hash(), password)
+        audit.record(session, ANONYMOUS, "login_failed", "user", user.id, None, {"reason": "removed"})
+        return None
     if user.locked_until is not None and user.locked_until > now:
         verify_password(_decoy_hash(), password)
         audit.record(session, ANONYMOUS, "login_failed", "user", user.id, None, {"reason": "locked"})
@@ -143,6 +147,7 @@ def find_session(session: Session, token: str, now: datetime) -> SessionUser | N
             LoginSession.token_hash == token_digest(token),
             LoginSession.revoked_at.is_(None),
             LoginSession.expires_at > now,
+            User.removed_at.is_(None),
         )
     ).one_or_none()
     if row is None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -111,8 +112,10 @@ def create_client(
     now: datetime,
     name: str = "",
     secret: str | None = None,
+    known: Collection[str] | None = None,
 ) -> NewClient:
-    """Add a machine client of an organisation with ``scopes`` (space-separated) and record it.
+    """Add a machine client of an organisation with ``scopes`` (space-separated) and record it; when ``known`` is
+    given (the scopes the domains' routes ask for), a scope not among them is InvalidInput.
 
     The secret is a new random one, unless the caller gives its own: the demo data's client has a published secret,
     so that ``serve --demo`` can print it again on every start (only its hash is kept).
@@ -121,6 +124,10 @@ def create_client(
     name = check_text(name, "name")
     if not granted:
         raise InvalidInput("give the client at least one scope, e.g. studies:read")
+    unknown = [scope for scope in granted if known is not None and scope not in known]
+    if unknown:
+        listed = ", ".join(sorted(known or ()))
+        raise InvalidInput(f"no route asks for the scope {unknown[0]!r}; use some of: {listed}")
     if len(" ".join(granted)) > 1000 or len(name.strip()) > 200:
         raise InvalidInput("give at most 1,000 characters of scopes and a name of at most 200")
     if secret is not None and not MIN_SECRET_LENGTH <= len(secret) <= MAX_SECRET_LENGTH:

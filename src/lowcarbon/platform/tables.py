@@ -53,6 +53,7 @@ class User(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     time_zone: Mapped[str | None] = mapped_column(sa.String(64))  # IANA; None: the page language's default
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # removed: kept for history, no login (0006)
 
 
 class AuditEntry(Base):

@@ -2,12 +2,16 @@
 organisation's own factor library, and the factors a study can link to.
 
     POST   /api/products                  {"name"}                 201 Product          editor, admin  studies:write
-    GET    /api/products?limit=&cursor=                            200 ProductPage      every role     studies:read
+    GET    /api/products?limit=&cursor=&archived=                  200 ProductPage      every role     studies:read
+    PATCH  /api/products/{id}             {"name"}                 200 Product          editor, admin  studies:write
+    POST   /api/products/{id}/archive                              200 Product          editor, admin  studies:write
+    POST   /api/products/{id}/restore                              200 Product          editor, admin  studies:write
     POST   /api/products/{id}/studies     {"model", "format",      202 StudySummary     editor, admin  studies:write
                                           "files"}, or multipart
                                           file, format, factor_file
     GET    /api/products/{id}/studies?limit=&cursor=               200 StudyPage        every role     studies:read
     GET    /api/studies/{id}                                       200 Study            every role     studies:read
+    PUT    /api/studies/{id}/note         {"note"}                 200 StudySummary     editor, admin  studies:write
     GET    /api/studies/{id}/model                                 200 the model file   every role     studies:read
     GET    /api/studies/{id}/files                                 200 [FactorFile]     every role     studies:read
     GET    /api/studies/{id}/files/{name}                          200 the file         every role     studies:read

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.datastructures import UploadFile
 
 from lowcarbon.errors import InvalidInput
@@ -30,9 +30,11 @@ from lowcarbon.footprint.routes.callers import ERRORS, Reader, Writer, responses
 from lowcarbon.footprint.schemas import (
     Comparison,
     FactorFile,
+    NoteIn,
     Product,
     ProductIn,
     ProductPage,
+    ProductRename,
     Study,
     StudyIn,
     StudyPage,
@@ -117,11 +119,17 @@ def create_product(
     return product
 
 
+ArchivedQuery = Annotated[bool, Query(description="List the archived products instead of those in use")]
+
+
 @router.get("/products")
-def list_products(caller: Reader, session: SessionDep, page: PageDep) -> ProductPage:
-    """Your organisation's products, newest first, a page at a time, each with its newest computed version, the
-    total and its declared unit (null before a version is computed)."""
-    rows = service.list_products(session, organisation_id=caller.organisation_id, limit=page.fetch, after=page.after)
+def list_products(caller: Reader, session: SessionDep, page: PageDep, archived: ArchivedQuery = False) -> ProductPage:
+    """Your organisation's products in use (or, ``archived=true``, the archived ones), newest first, a page at a
+    time, each with its newest computed version, the total and its declared unit (null before a version is
+    computed)."""
+    rows = service.list_products(
+        session, organisation_id=caller.organisation_id, limit=page.fetch, after=page.after, archived=archived
+    )
     items, next_url = page.page(rows, lambda product: product.id)
     latest = service.latest_totals(
         session, organisation_id=caller.organisation_id, product_ids=[product.id for product in items]
@@ -133,13 +141,67 @@ def list_products(caller: Reader, session: SessionDep, page: PageDep) -> Product
     return ProductPage(items=listed, next=next_url)
 
 
+@router.patch("/products/{product_id}", responses=responses((409, "conflict: another product has that name")))
+def rename_product(
+    request: Request, product_id: IdPath, body: ProductRename, caller: Writer, session: WriteSessionDep
+) -> Product:
+    """Rename a product; the new name is unique within your organisation (409 conflict otherwise)."""
+    ports = ports_for(request, session, caller.actor)
+    return service.rename_product(
+        session, ports.audit, organisation_id=caller.organisation_id, product_id=product_id, name=body.name
+    )
+
+
+@router.post("/products/{product_id}/archive")
+def archive_product(request: Request, product_id: IdPath, caller: Writer, session: WriteSessionDep) -> Product:
+    """Archive a product: it leaves the list (see ``archived=true``) and takes no new version until restored; its
+    studies stay."""
+    return _set_archived(request, product_id, caller, session, archived=True)
+
+
+@router.post("/products/{product_id}/restore")
+def restore_product(request: Request, product_id: IdPath, caller: Writer, session: WriteSessionDep) -> Product:
+    """Restore an archived product to use."""
+    return _set_archived(request, product_id, caller, session, archived=False)
+
+
+def _set_archived(
+    request: Request, product_id: int, caller: Writer, session: WriteSessionDep, *, archived: bool
+) -> Product:
+    ports = ports_for(request, session, caller.actor)
+    return service.set_archived(
+        session,
+        ports.audit,
+        ports.clock,
+        organisation_id=caller.organisation_id,
+        product_id=product_id,
+        archived=archived,
+    )
+
+
+@router.put("/studies/{study_id}/note")
+def set_note(
+    request: Request, study_id: IdPath, body: NoteIn, caller: Writer, session: WriteSessionDep
+) -> StudySummary:
+    """Say something of a version (empty: remove the note)."""
+    ports = ports_for(request, session, caller.actor)
+    return service.set_note(
+        session, ports.audit, organisation_id=caller.organisation_id, study_id=study_id, note=body.note
+    )
+
+
 def _latest_fields(latest: service.LatestTotal | None) -> dict[str, object]:
     if latest is None:
         return {}
     return {"latest_version": latest.version, "latest_total": latest.total, "declared_unit": latest.declared_unit}
 
 
-@router.post("/products/{product_id}/studies", status_code=202, openapi_extra=_STUDY_BODY, responses=_UPLOAD_ERRORS)
+@router.post(
+    "/products/{product_id}/studies",
+    status_code=202,
+    openapi_extra=_STUDY_BODY,
+    responses={**_UPLOAD_ERRORS, **responses((409, "conflict: the product is archived"))},
+)
 def create_study(
     request: Request, product_id: IdPath, caller: Writer, body: StudyInput, session: WriteSessionDep, response: Response
 ) -> StudySummary:
