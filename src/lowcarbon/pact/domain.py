@@ -6,16 +6,20 @@ endpoint and discovery document it relies on are the platform's own."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+import sqlalchemy as sa
 from fastapi import APIRouter
+from sqlalchemy.orm import Session
 
-from lowcarbon.pact import answers, demo, notices, pages, routes
+from lowcarbon.pact import answers, demo, notices, pages, retries, routes
 from lowcarbon.pact.routes import v2 as routes_v2
 from lowcarbon.platform.domains import Domain
 from lowcarbon.platform.jobs import JobKind
+from lowcarbon.platform.tables import Job
 
-__all__ = ["DOMAIN"]
+__all__ = ["DOMAIN", "sent_jobs"]
 
 _router = APIRouter()
 _router.include_router(routes.router)
@@ -37,3 +41,16 @@ DOMAIN = Domain(
     migration_branch="pact",
     describe_demo=demo.describe,
 )
+
+
+def sent_jobs(session: Session, now: datetime) -> list[notices.SentJob]:
+    """The Published events' jobs that may still be due to be tried again at ``now`` (``notices.requeue_due``)."""
+    since = now - 2 * retries.WINDOW  # the schedule ends within WINDOW of a first failure
+    query = sa.select(Job).where(Job.kind == notices.JOB_KIND, Job.created_at >= since).order_by(Job.id)
+    return [
+        notices.SentJob(
+            job.id, job.organisation_id, job.status, job.payload, job.created_at, job.finished_at, job.error
+        )
+        for job in session.scalars(query)
+        if isinstance(job.payload, dict)
+    ]
