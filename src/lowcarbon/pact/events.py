@@ -112,7 +112,7 @@ EVENT_TYPES: tuple[str, ...] = tuple(
     _PREFIX + kind + ".3"
     for kind in ("RequestCreatedEvent", "RequestFulfilledEvent", "RequestRejectedEvent", "PublishedEvent")
 )
-_EVENT: TypeAdapter[Event] = TypeAdapter(Event)  # type: ignore[arg-type]
+_EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 
 
 def parse_event(data: Any) -> RequestCreatedEvent | RequestFulfilledEvent | RequestRejectedEvent | PublishedEvent:

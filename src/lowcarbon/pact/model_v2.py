@@ -221,7 +221,7 @@ class PublishedEvent(_Event):
 
 
 AnyEvent = RequestCreatedEvent | RequestFulfilledEvent | RequestRejectedEvent | PublishedEvent
-_EVENT: TypeAdapter[AnyEvent] = TypeAdapter(Annotated[AnyEvent, Field(discriminator="type")])  # type: ignore[arg-type]
+_EVENT: TypeAdapter[AnyEvent] = TypeAdapter(Annotated[AnyEvent, Field(discriminator="type")])  # type: ignore[arg-type, maybe-unrecognized-str-typeform]
 
 
 def parse_event(data: Any) -> AnyEvent:
