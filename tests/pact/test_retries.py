@@ -6,18 +6,23 @@ the retries."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from typer.testing import CliRunner
 
+from lowcarbon.cli import app as lowcarbon
 from lowcarbon.pact import domain, notices, retries, service
 from lowcarbon.pact.cli import grant_access
 from lowcarbon.pact.model import ProductFootprint
+from lowcarbon.pact.tables import Customer
 from lowcarbon.platform import accounts
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.settings import Settings
@@ -130,3 +135,28 @@ def test_an_event_taken_on_a_later_attempt_is_not_tried_again(migrated: Settings
         assert _requeue(session, runner, runner.now + timedelta(days=3)) == []
 
     in_transaction(migrated, work)
+
+
+def test_lowcarbon_pact_retry_sends_what_is_due(migrated: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command for cron: a job that failed two minutes ago is run again at once, in the command's process (here
+    it fails at once too: the customer was revoked since), and is not due again right after."""
+    failed_at = datetime.now(UTC) - timedelta(minutes=2)
+
+    def setup(session: Session) -> int:
+        runner = FakeRunner(session, failed_at)
+        job_id = _published(session, runner)
+        runner.end(job_id, done=False)
+        customer = session.scalars(sa.select(Customer)).one()
+        customer.revoked_at = failed_at
+        return job_id
+
+    first = in_transaction(migrated, setup)
+    monkeypatch.setenv("LOWCARBON_DATABASE_URL", migrated.database_url)
+    arguments = ["pact", "retry", "--data-dir", str(migrated.data_dir), "--json"]
+    ran = CliRunner().invoke(lowcarbon, arguments)
+    assert ran.exit_code == 0, ran.output
+    outcome = json.loads(ran.output)
+    (second,) = outcome["requeued"]
+    assert second != first and outcome["sent"] == [] and "revoked" in outcome["failed"][str(second)]
+    again = CliRunner().invoke(lowcarbon, arguments)
+    assert again.exit_code == 0 and json.loads(again.output)["requeued"] == []  # 2 minutes after the 2nd failure

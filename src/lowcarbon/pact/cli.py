@@ -4,8 +4,9 @@
 ``pact:events`` and a ``pact_customers`` row that lets it see all of the organisation's published footprints, and
 prints the client's credentials once (the secret is kept hashed). The organisation is given by its id or its exact
 name. ``certificate`` writes a self-signed certificate and key for 127.0.0.1 and localhost, as ``lowcarbon serve
---pact-port`` makes one when it is given none. Like the platform's commands, each opens (and migrates) the database
-of ``--data-dir``; errors print ``error: ...`` and exit with status 1.
+--pact-port`` makes one when it is given none. ``retry`` sends again the Published events due (``notices``), for
+cron. Like the platform's commands, each opens (and migrates) the database of ``--data-dir``; errors print ``error:
+...`` and exit with status 1.
 """
 
 from __future__ import annotations
@@ -252,3 +253,38 @@ def certificate(
     typer.echo(f"certificate: {cert_file}")
     typer.echo(f"key: {key_file}")
     typer.echo(f"serve with: lowcarbon serve --pact-port PORT --pact-cert {cert_file} --pact-key {key_file}", err=True)
+
+
+@app.command()
+def retry(data_dir: DataDirOpt = None, as_json: JsonOpt = False) -> None:
+    """Send again, now and in this process, the Published events whose pause after a failed attempt is over
+    (exponential backoff up to 72 hours, ``retries.BACKOFF``); run it periodically (cron, a systemd timer)."""
+    from lowcarbon.pact import domain, notices
+    from lowcarbon.platform.audit import AuditTrail
+    from lowcarbon.platform.clock import system_clock
+    from lowcarbon.platform.database import create_engine, session_factory
+    from lowcarbon.platform.jobs import InlineRunner, JobRegistry
+
+    settings = _settings(data_dir=data_dir)
+    _in_transaction(settings, lambda session: None)  # migrated
+    engine = create_engine(settings)
+    try:
+        runner = InlineRunner(
+            session_factory(engine, write=True), JobRegistry(domain.DOMAIN.job_kinds), reads=session_factory(engine)
+        )
+        with runner.sessions.begin() as session:
+            now = system_clock()
+            audit = AuditTrail(session, _actor())
+            requeued = notices.requeue_due(audit, runner.queue(session), domain.sent_jobs(session, now), now)
+        states = {job_id: runner.status(job_id) for job_id in requeued}  # run as the transaction committed
+    finally:
+        engine.dispose()
+    outcome = {
+        "requeued": requeued,
+        "sent": [job_id for job_id, state in states.items() if state is not None and state.error is None],
+        "failed": {job_id: state.error for job_id, state in states.items() if state is not None and state.error},
+    }
+    if as_json:
+        typer.echo(json.dumps(outcome))
+        return
+    typer.echo(f"{len(requeued)} event(s) sent again: {len(outcome['sent'])} taken, {len(outcome['failed'])} failed")

@@ -15,8 +15,8 @@ job's row keeps the outcome (where the event went, or the error). A failed job i
 queues, for each failed job of this kind whose pause (``retries.next_attempt``: exponential backoff, up to 72 hours)
 is over and that was not tried again yet, a new job with the same event, its ``failures`` one more and
 ``retry_of`` naming it; once the schedule is spent the event is given up. The platform's job runner has no delayed
-start, so something must call ``requeue_due`` periodically (not built yet) with
-the kind's recent jobs (``domain.sent_jobs``). The queuing is audited on the
+start, so something must call ``requeue_due`` periodically with the kind's
+recent jobs (``domain.sent_jobs``): ``lowcarbon pact retry``, from cron. The queuing is audited on the
 customer. The event's ``source`` is our host's events endpoint (``events_source``), from
 ``LOWCARBON_PACT_PUBLIC_URL``: without it nothing is sent.
 """
