@@ -165,10 +165,15 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/lang/{tag}"): PUBLIC,
     ("GET", "/account"): PAGES,  # each person's own account
     ("POST", "/account/time-zone"): PAGES,  # each person sets their own time zone
+    ("POST", "/account/password"): PAGES,  # each person their own, from PASSWORD to PASSWORD
     ("GET", "/products"): PAGES,
     ("POST", "/products"): EDITOR_PAGES,  # another organisation's editor adds one to their own
     ("GET", "/products/{product_id}"): OWN_PAGES,
     ("POST", "/products/{product_id}/studies"): OWN_EDITOR_PAGES,
+    ("POST", "/products/{product_id}/rename"): OWN_EDITOR_PAGES,  # these three: a new product of the owner's
+    ("POST", "/products/{product_id}/archive"): OWN_EDITOR_PAGES,
+    ("POST", "/products/{product_id}/restore"): OWN_EDITOR_PAGES,
+    ("POST", "/studies/{study_id}/note"): OWN_EDITOR_PAGES,
     ("GET", "/studies/{study_id}"): OWN_PAGES,
     ("GET", "/studies/{study_id}/status"): OWN_PAGES,
     ("POST", "/studies/{study_id}/monte-carlo"): OWN_EDITOR_PAGES,
@@ -180,6 +185,10 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/factor-files/{file_id}/delete"): OWN_EDITOR_PAGES,
     ("GET", "/organisation"): ADMIN_PAGES,  # the other organisation's editor is no admin of theirs either
     ("POST", "/organisation/users"): ADMIN_PAGES,
+    ("POST", "/organisation/users/{user_id}/role"): ADMIN_PAGES,  # these four: a new viewer of the owner's each time
+    ("POST", "/organisation/users/{user_id}/remove"): ADMIN_PAGES,
+    ("POST", "/organisation/users/{user_id}/password"): ADMIN_PAGES,
+    ("POST", "/organisation/users/{user_id}/unlock"): ADMIN_PAGES,
     ("POST", "/organisation/clients"): ADMIN_PAGES,
     ("POST", "/organisation/clients/{client_id}/disable"): ADMIN_PAGES,
     # PACT (lowcarbon.pact): over HTTPS only, so here (plain HTTP) a BadRequest for everyone before any credential is
@@ -441,6 +450,17 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, json={"role": "editor"})
     if (method, path) == ("POST", "/api/organisation/users/{user_id}/password"):
         return Call(url, json={"password": PASSWORD})
+    if (method, path) == ("POST", "/account/password"):
+        return Call(url, data={"current_password": PASSWORD, "new_password": PASSWORD})
+    if (method, path) == ("POST", "/products/{product_id}/rename"):
+        return Call(url, data={"name": f"Product {next(world.names)}"})
+    if (method, path) == ("POST", "/studies/{study_id}/note"):
+        return Call(url, data={"note": f"Checked by {caller}"})
+    if path.startswith("/organisation/users/{user_id}/"):
+        fields = {"role": {"role": "editor"}, "password": {"password": PASSWORD}}
+        return Call(url, data=fields.get(path.rsplit("/", 1)[1], {}))
+    if path in ("/products/{product_id}/archive", "/products/{product_id}/restore"):
+        return Call(url, data={})
     if (method, path) == ("POST", "/api/products/{product_id}/studies"):
         return Call(url, json={"model": PV_MODEL.read_text(encoding="utf-8"), "format": "yaml"})
     if (method, path) == ("POST", "/api/organisation/users"):
@@ -485,9 +505,8 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
 
 def _changes_product(method: str, path: str) -> bool:
     """Whether the route renames, archives or restores the product in its path (so it is given a new one)."""
-    return path.startswith("/api/products/{product_id}") and (
-        method == "PATCH" or path.endswith(("/archive", "/restore"))
-    )
+    renames = method == "PATCH" or path.endswith(("/rename", "/archive", "/restore"))
+    return path.startswith(("/api/products/{product_id}", "/products/{product_id}")) and renames
 
 
 def _pact_call(world: World, path: str, url: str) -> Call:

@@ -24,7 +24,7 @@ from lowcarbon.platform.roles import Role
 from lowcarbon.platform.tables import LoginSession, User
 from lowcarbon.storage import serialize
 
-__all__ = ["change_own_password", "change_role", "remove_user", "reset_password", "unlock"]
+__all__ = ["change_own_password", "change_role", "password_is", "remove_user", "reset_password", "unlock"]
 
 
 def change_role(session: Session, *, organisation_id: int, user_id: int, role: str, actor: str) -> User:
@@ -101,6 +101,12 @@ def change_own_password(
     audit.record(session, actor, "change_password", "user", user.id, before, user_state(user))
     _end_sessions(session, user.id, actor, now, keep=keep_session)
     return user
+
+
+def password_is(session: Session, *, user_id: int, password: str) -> bool:
+    """Whether ``password`` is person ``user_id``'s current password."""
+    password_hash = session.scalar(sa.select(User.password_hash).where(User.id == user_id))
+    return password_hash is not None and verify_password(password_hash, password)
 
 
 def _member(session: Session, organisation_id: int, user_id: int) -> User:

@@ -3,28 +3,39 @@
 GET  /organisation                  the organisation's users                                   admin
 POST /organisation/users            email, name, role, password, csrf_token: 303 back, or the   admin
                                     page again with the reason (400, 409, 422)
+POST /organisation/users/{id}/role      role, csrf_token        \
+POST /organisation/users/{id}/remove    csrf_token               | 303 back, or the page again with     admin
+POST /organisation/users/{id}/password  password, csrf_token     | the reason (400; 409: the last admin)
+POST /organisation/users/{id}/unlock    csrf_token              /
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from lowcarbon.errors import Conflict, InvalidInput
-from lowcarbon.platform import accounts, machine_clients
+from lowcarbon.platform import accounts, machine_clients, members
 from lowcarbon.platform.dependencies import NowDep, SessionDep, WriteSessionDep
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.logins import SessionUser
 from lowcarbon.platform.organisation_routes import client, member
+from lowcarbon.platform.pagination import IdPath
 from lowcarbon.platform.roles import Role
 from lowcarbon.web.access import PageAdmin
-from lowcarbon.web.render import page
+from lowcarbon.web.i18n import N_
+from lowcarbon.web.render import page, text
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+LAST_ADMIN = N_("The organisation's last admin stays admin: make another person admin first.")
+PASSWORD_RULE = N_("Give a password of 15 to 1,024 characters.")
+ROLE_OFFERED = N_("Choose one of the roles offered.")
 
 
 def _scopes(request: Request) -> tuple[str, ...]:
@@ -84,6 +95,65 @@ def disable_client(client_id: str, user: PageAdmin, session: WriteSessionDep) ->
     return RedirectResponse("/organisation", status_code=303)
 
 
+@router.post("/organisation/users/{user_id}/role")
+async def change_role(
+    request: Request, user_id: IdPath, user: PageAdmin, session: WriteSessionDep, now: NowDep
+) -> Response:
+    """Give a person the role chosen in the form."""
+    role = (await read_fields(request, json_allowed=False)).get("role", "")
+    change = partial(
+        members.change_role, session, organisation_id=user.organisation_id, user_id=user_id, role=role, actor=user.actor
+    )
+    return _manage(request, user, session, now, change, ROLE_OFFERED)
+
+
+@router.post("/organisation/users/{user_id}/remove")
+def remove_user(request: Request, user_id: IdPath, user: PageAdmin, session: WriteSessionDep, now: NowDep) -> Response:
+    """Remove a person from the organisation; what they did stays theirs."""
+    change = partial(
+        members.remove_user, session, organisation_id=user.organisation_id, user_id=user_id, actor=user.actor, now=now
+    )
+    return _manage(request, user, session, now, change, LAST_ADMIN)
+
+
+@router.post("/organisation/users/{user_id}/password")
+async def reset_password(
+    request: Request, user_id: IdPath, user: PageAdmin, session: WriteSessionDep, now: NowDep
+) -> Response:
+    """Give a person the new password typed in the form."""
+    password = (await read_fields(request, json_allowed=False)).get("password", "")
+    change = partial(
+        members.reset_password,
+        session,
+        organisation_id=user.organisation_id,
+        user_id=user_id,
+        password=password,
+        actor=user.actor,
+        now=now,
+    )
+    return _manage(request, user, session, now, change, PASSWORD_RULE)
+
+
+@router.post("/organisation/users/{user_id}/unlock")
+def unlock(request: Request, user_id: IdPath, user: PageAdmin, session: WriteSessionDep, now: NowDep) -> Response:
+    """Lift the lock that failed logins put on a person's account."""
+    change = partial(members.unlock, session, organisation_id=user.organisation_id, user_id=user_id, actor=user.actor)
+    return _manage(request, user, session, now, change, LAST_ADMIN)
+
+
+def _manage(
+    request: Request, user: SessionUser, session: Any, now: Any, change: Callable[[], object], refused: str
+) -> Response:
+    """Make ``change`` to a person, then show the page again; a refusal (``refused``, or the last admin's) on it."""
+    try:
+        change()
+    except Conflict as exc:  # the organisation's last admin
+        return _page(request, user, session, now, manage_error=text(request, LAST_ADMIN), status=exc.status)
+    except InvalidInput as exc:
+        return _page(request, user, session, now, manage_error=text(request, refused), status=exc.status)
+    return RedirectResponse("/organisation", status_code=303)
+
+
 def _page(
     request: Request,
     user: SessionUser,
@@ -91,6 +161,7 @@ def _page(
     now: Any,
     *,
     error: str | None = None,
+    manage_error: str | None = None,
     draft: dict[str, str] | None = None,
     client_error: str | None = None,
     new_client: machine_clients.NewClient | None = None,
@@ -104,6 +175,7 @@ def _page(
         "members": members,
         "roles": list(Role),
         "error": error,
+        "manage_error": manage_error,
         "draft": draft or {"role": Role.viewer},
         "clients": [client(row) for row in machine_clients.list_clients(session, user.organisation_id)],
         "scopes": _scopes(request),

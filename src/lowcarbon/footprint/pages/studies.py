@@ -1,7 +1,8 @@
 """The pages of products and footprint studies: list and add products, upload or edit a model, follow the job,
 see the result with its charts, and compare a product's versions.
 
-    GET  /products[?after=]              the organisation's products; editors get a form to add one
+    GET  /products[?after=&archived=1]   the organisation's products (or the archived ones); editors get a form to
+                                         add one
     POST /products                       name, csrf_token: 303 to the new product's page
     GET  /products/{id}[?edit=STUDY]     its studies, the comparison of its versions, the form for a new study
                                          (prefilled with study STUDY's model, or the newest YAML/JSON one)
@@ -45,16 +46,18 @@ from lowcarbon.web.access import PageEditor, PageUser
 from lowcarbon.web.i18n import N_, language_of
 from lowcarbon.web.render import gettext_for, page
 
-__all__ = ["monte_carlo_context", "render_study", "router"]
+__all__ = ["monte_carlo_context", "product_page_again", "render_study", "router"]
 
 router = APIRouter(include_in_schema=False)
 PAGE_SIZE = 50
 
 
 @router.get("/products")
-def products(request: Request, user: PageUser, session: SessionDep, after: IdQuery = None) -> HTMLResponse:
-    """The organisation's products, newest first, a page at a time."""
-    return _products_page(request, user, session, after)
+def products(
+    request: Request, user: PageUser, session: SessionDep, after: IdQuery = None, archived: bool = False
+) -> HTMLResponse:
+    """The organisation's products in use (or the archived ones), newest first, a page at a time."""
+    return _products_page(request, user, session, after, archived=archived)
 
 
 def _products_page(
@@ -66,8 +69,11 @@ def _products_page(
     error: str | None = None,
     name: str = "",
     status: int = 200,
+    archived: bool = False,
 ) -> HTMLResponse:
-    rows = service.list_products(session, organisation_id=user.organisation_id, limit=PAGE_SIZE + 1, after=after)
+    rows = service.list_products(
+        session, organisation_id=user.organisation_id, limit=PAGE_SIZE + 1, after=after, archived=archived
+    )
     shown = rows[:PAGE_SIZE]
     latest = service.latest_totals(
         session, organisation_id=user.organisation_id, product_ids=[product.id for product in shown]
@@ -79,6 +85,7 @@ def _products_page(
         "latest": latest,
         "next_after": next_after,
         "words": page_words(request),
+        "archived": archived,
     }
     return page(request, "products.html", {**context, "error": error, "name": name}, status=status)
 
@@ -257,6 +264,16 @@ ASPECTS = {  # what a comparison's difference is in, as the page names it
 }
 
 
+def product_page_again(
+    request: Request, product_id: int, user: Any, session: Any, jobs: Any, *, manage_error: str, status: int
+) -> HTMLResponse:
+    """The product page with the reason a change to the product (a rename) was refused."""
+    queue = jobs.queue(session)
+    return _product_page(
+        request, product_id, user.organisation_id, session, queue, user=user, manage_error=manage_error, status=status
+    )
+
+
 def _product_page(
     request: Request,
     product_id: int,
@@ -269,6 +286,7 @@ def _product_page(
     older: int | None = None,
     draft: dict[str, Any] | None = None,
     problems: list[dict[str, Any]] | None = None,
+    manage_error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
     product = service.get_product(session, organisation_id=organisation_id, product_id=product_id)
@@ -301,6 +319,7 @@ def _product_page(
         "draft": draft,
         "edit": edit,
         "problems": problems,
+        "manage_error": manage_error,
     }
     return page(request, "product.html", context, status=status)
 
