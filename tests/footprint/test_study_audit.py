@@ -105,7 +105,8 @@ def _count_writes(engine: Engine) -> list[set[str]]:
 
 def test_what_the_trail_records_of_products_and_studies_is_pinned() -> None:
     """A column added to products or studies enters the append-only trail only when this list says so."""
-    assert audited_keys(service.product_state, Product) == ["created_at", "id", "name", "organisation_id"]
+    # archived_at: when the product was archived (null again when restored)
+    assert audited_keys(service.product_state, Product) == ["archived_at", "created_at", "id", "name", "organisation_id"]
     assert audited_keys(service.study_state, Study, []) == [
         "client_name",
         "created_at",
@@ -118,6 +119,7 @@ def test_what_the_trail_records_of_products_and_studies_is_pinned() -> None:
         "library_files",
         "model_format",
         "model_sha256",
+        "note",  # the version's note, as its author wrote it
         "product_id",
         "result_sha256",
         "status",
