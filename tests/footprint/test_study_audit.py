@@ -106,7 +106,13 @@ def _count_writes(engine: Engine) -> list[set[str]]:
 def test_what_the_trail_records_of_products_and_studies_is_pinned() -> None:
     """A column added to products or studies enters the append-only trail only when this list says so."""
     # archived_at: when the product was archived (null again when restored)
-    assert audited_keys(service.product_state, Product) == ["archived_at", "created_at", "id", "name", "organisation_id"]
+    assert audited_keys(service.product_state, Product) == [
+        "archived_at",
+        "created_at",
+        "id",
+        "name",
+        "organisation_id",
+    ]
     assert audited_keys(service.study_state, Study, []) == [
         "client_name",
         "created_at",
