@@ -110,6 +110,11 @@ def _existing(settings: Settings) -> Settings:
     return settings
 
 
+def _reading(data_dir: Path | None, work: Callable[[Session], T]) -> T:
+    """``work`` in a read-only transaction on the database of ``data_dir``, which must exist (it is never created)."""
+    return _in_transaction(_existing(_settings(data_dir=data_dir)), work, write=False)
+
+
 def _actor() -> str:
     try:
         return f"cli:{getpass.getuser()}"
@@ -220,7 +225,7 @@ def audit_verify(data_dir: DataDirOpt = None, as_json: JsonOpt = False) -> None:
         count = session.scalar(sa.select(sa.func.count()).select_from(AuditEntry)) or 0
         return audit.verify(session), count, audit.head(session)
 
-    broken, count, head = _in_transaction(_existing(_settings(data_dir=data_dir)), check, write=False)
+    broken, count, head = _reading(data_dir, check)
     if as_json:
         typer.echo(json.dumps({"ok": broken is None, "first_broken_entry": broken, "entries": count, "head": head}))
     elif broken is None:
@@ -365,7 +370,7 @@ def list_organisations(data_dir: DataDirOpt = None, as_json: JsonOpt = False) ->
             for found in session.scalars(sa.select(Organisation).order_by(Organisation.id))
         ]
 
-    found = _in_transaction(_existing(_settings(data_dir=data_dir)), read, write=False)
+    found = _reading(data_dir, read)
     _print_rows(found, ("id", "kind", "people", "name"), as_json, "no organisations")
 
 
@@ -397,7 +402,7 @@ def list_users(
             for user in accounts.list_users(session, organisation, removed=removed)
         ]
 
-    found = _in_transaction(_existing(_settings(data_dir=data_dir)), read, write=False)
+    found = _reading(data_dir, read)
     _print_rows(found, ("id", "email", "role", "locked", "removed", "name"), as_json, "no people")
 
 
@@ -423,7 +428,7 @@ def list_clients(
             for row in machine_clients.list_clients(session, organisation)
         ]
 
-    found = _in_transaction(_existing(_settings(data_dir=data_dir)), read, write=False)
+    found = _reading(data_dir, read)
     _print_rows(found, ("client_id", "disabled", "scopes", "name"), as_json, "no machine clients")
 
 
