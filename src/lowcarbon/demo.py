@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from lowcarbon.certify import demo as certify_demo
 from lowcarbon.errors import Conflict
 from lowcarbon.pact import demo as pact_demo
 from lowcarbon.pact.cli import customer_client_name, grant_access
@@ -54,6 +55,8 @@ __all__ = [
 ]
 
 ACTOR = "demo"  # the audit trail's actor for everything the demo creates
+# where the demo certificates say they are checked (their QR codes open it) unless the settings give a public URL
+DEMO_URL = "http://127.0.0.1:8000"
 DEMO_PASSWORD = "lowcarbon-demo-password"  # published: every demo account has it
 DEMO_CLIENT_SECRET = "lowcarbon-demo-client-secret-published"  # published, as the passwords
 DEMO_PACT_SECRET = "lowcarbon-demo-pact-customer-secret-published"  # published, as the passwords
@@ -81,6 +84,8 @@ _PEOPLE = (
     _Person("engineer@clearwater-h2.example", "Zhao Lei", "editor", "Clearwater Hydrogen Co."),
     _Person("engineer@silkroad-textile.example", "Zhou Min", "editor", "Silkroad Textile Co."),
     _Person("verifier@greenmark-cert.example", "Liu Yang", "editor", "Greenmark Certification Ltd."),
+    _Person("reviewer@greenmark-cert.example", "He Ping", "editor", "Greenmark Certification Ltd."),
+    _Person("decider@greenmark-cert.example", "Xu Hua", "admin", "Greenmark Certification Ltd."),
     _Person("buyer@metro-procurement.example", "Sun Mei", "viewer", "Metro Procurement Group"),
 )
 _CLIENT = ("Sunrise PV Co.", "Sunrise PV Co. ERP (demo)")  # holding every scope the domains' routes ask for
@@ -141,6 +146,14 @@ def seed(settings: Settings) -> Demo:
             serialize(session, "demo")
             ports = Ports(audit=AuditTrail(session, ACTOR), jobs=runner.queue(session), clock=system_clock)
             pact_demo.seed(session, ports, organisations)
+            certify_demo.seed(
+                session,
+                ports,
+                organisations,
+                users,
+                master=settings.ensure_secret_key().encode("utf-8"),
+                base_url=settings.public_url or DEMO_URL,
+            )
             _pact_customer(session, organisations[_PACT_CUSTOMER[0]])
         with session_factory(engine)() as session:
             return _read(session)

@@ -72,6 +72,7 @@ class LowcarbonError(Exception):
     code = "error"
     status = 400
     details: list[Detail] | None = None
+    context: dict[str, Any] | None = None  # facts a client acts on (a state and its legal moves), as JSON
 
     def __init__(self, *args: object, details: list[Detail] | None = None, reason: str | None = None) -> None:
         super().__init__(*args)

@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI
 
 from lowcarbon import __version__
 from lowcarbon.bounded import configure as configure_limits
+from lowcarbon.certify.domain import DOMAIN as CERTIFY
 from lowcarbon.footprint.domain import DOMAIN as FOOTPRINT
 from lowcarbon.pact.domain import DOMAIN as PACT
 from lowcarbon.platform import auth_routes, health, oauth, organisation_routes
@@ -35,7 +36,7 @@ from lowcarbon.web import install as install_web
 
 __all__ = ["DOMAINS", "create_app"]
 
-DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT)
+DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT, CERTIFY)
 
 
 @asynccontextmanager

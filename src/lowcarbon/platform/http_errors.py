@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -65,6 +66,7 @@ class ErrorBody(BaseModel):
     code: str
     message: str
     details: list[ErrorDetail] | None = None
+    context: dict[str, Any] | None = None  # facts to act on, e.g. an illegal move's current state and legal moves
 
 
 class ErrorResponse(BaseModel):
@@ -80,9 +82,10 @@ def error_response(
     *,
     details: list[ErrorDetail] | None = None,
     headers: Mapping[str, str] | None = None,
+    context: dict[str, Any] | None = None,
 ) -> JSONResponse:
     """A JSON response in the one error shape."""
-    body = ErrorResponse(error=ErrorBody(code=code, message=message, details=details))
+    body = ErrorResponse(error=ErrorBody(code=code, message=message, details=details, context=context))
     return JSONResponse(body.model_dump(exclude_none=True), status_code=status, headers=headers)
 
 
@@ -156,7 +159,8 @@ def _lowcarbon_error(request: Request, exc: Exception) -> JSONResponse:
     problems = getattr(exc, "details", None)  # a PlatformError may list its problems one by one
     details = [ErrorDetail.model_validate(problem) for problem in problems] if problems else None
     status, code = status_and_code(exc)
-    return error_response(status, code, str(exc), details=details, headers=error_headers(request, exc))
+    headers = error_headers(request, exc)
+    return error_response(status, code, str(exc), details=details, headers=headers, context=exc.context)
 
 
 def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:

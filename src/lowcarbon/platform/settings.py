@@ -113,6 +113,14 @@ class Settings(BaseSettings):
         description="Seconds a background job may run in a worker of the `local` runner, counted from when the worker "
         "begins it; a job running longer is stopped and fails. The `inline` runner applies no limit.",
     )
+    public_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        max_length=200,
+        description="The platform's public address (`https://certs.example.cn`), which certificates name as where "
+        "to check them and their QR codes open; by default the address a request came to.",
+        json_schema_extra={"shown_default": "the request's address"},
+    )
     dask_scheduler: str | None = Field(
         default=None,
         description="Address of a Dask distributed scheduler (`tcp://host:port`). When set, background jobs run on "

@@ -1,0 +1,1 @@
+"""Alembic revisions of the certify domain, branch "certify", oldest first (Alembic ignores this file)."""

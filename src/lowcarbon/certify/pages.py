@@ -1,0 +1,5 @@
+"""The certify pages."""
+
+from fastapi import APIRouter
+
+router = APIRouter()
