@@ -14,6 +14,7 @@ from rich.console import Console  # typer loads rich's console and tables anyway
 from rich.table import Table
 
 from lowcarbon import __version__
+from lowcarbon.certify.cli import app as certificate_app
 from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.pact.cli import app as pact_app
 from lowcarbon.platform.cli import app as platform_app
@@ -350,6 +351,7 @@ def _rich_tree(roots: list[SupplyChainNode], name: str) -> Tree:
 factors_app = typer.Typer(help="Emission factors: search the library, check a factor file.")
 app.add_typer(factors_app, name="factors")
 app.add_typer(platform_app)  # serve, audit, admin: the web platform's commands
+app.add_typer(certificate_app, name="certificate")  # verify a signed certificate; rotate a signing key
 app.add_typer(pact_app, name="pact")  # PACT customers' access, the PACT host's TLS pair
 app.command("report")(report_command)  # the CFP study report (lowcarbon.report)
 

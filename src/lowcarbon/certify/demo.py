@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.certify import certificates, service, workflow
-from lowcarbon.certify.parties import Actor
+from lowcarbon.certify.parties import Actor, NoJobs
 from lowcarbon.certify.tables import Application, Certificate
 from lowcarbon.footprint import service as footprint
 from lowcarbon.ports import Ports
@@ -164,16 +164,8 @@ def _inspect(session: Session, ports: Ports, people: Mapping[str, Actor], applic
 def _latest_study(session: Session, organisation_id: int, product: str) -> int:
     products = footprint.list_products(session, organisation_id=organisation_id, limit=100)
     found = next(p for p in products if p.name == product)
-    studies = footprint.list_studies(session, _Jobs(), organisation_id=organisation_id, product_id=found.id, limit=1)
+    studies = footprint.list_studies(session, NoJobs(), organisation_id=organisation_id, product_id=found.id, limit=1)
     return studies[0].id
-
-
-class _Jobs:
-    def submit(self, kind: str, payload: Mapping[str, Any], *, organisation_id: int | None) -> int:
-        raise AssertionError("reading queues nothing")
-
-    def states(self, job_ids: Any) -> dict[int, Any]:
-        return {}
 
 
 _ORG_OF_DOMAIN = {

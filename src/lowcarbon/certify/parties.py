@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from lowcarbon.certify.workflow import Party
 from lowcarbon.errors import InvalidInput, NotFound
 from lowcarbon.text import check_text
 
-__all__ = ["Actor", "party_of", "text_field"]
+__all__ = ["Actor", "NoJobs", "party_of", "text_field"]
 
 EDITING_ROLES = frozenset({"editor", "admin"})
 
@@ -42,3 +44,14 @@ def text_field(value: object, field: str, limit: int, *, multiline: bool = False
     if len(value) > limit:
         raise InvalidInput(f"{field}: at most {limit} characters")
     return check_text(value.strip(), field, multiline=multiline)
+
+
+class NoJobs:
+    """A job queue for work that queues nothing (reading studies, rotating keys): it knows no running jobs, so a
+    study reads as its row says, and submitting is a bug."""
+
+    def submit(self, kind: str, payload: Mapping[str, Any], *, organisation_id: int | None) -> int:
+        raise AssertionError(f"certification queues no {kind} job")
+
+    def states(self, job_ids: Iterable[int]) -> dict[int, Any]:
+        return {}

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.certify import certificates, workflow
-from lowcarbon.certify.parties import Actor, party_of, text_field
+from lowcarbon.certify.parties import Actor, NoJobs, party_of, text_field
 from lowcarbon.certify.schemes import get_scheme
 from lowcarbon.certify.tables import Application, Document, Finding, FrozenStudy, Move
 from lowcarbon.certify.verification import Recomputed, check_opinion, recompute
@@ -117,7 +117,7 @@ def _frozen(session: Session, organisation_id: int, application_id: int, named: 
         raise InvalidInput("each study is named by its id: {'study_id': 12, 'models': ['LC-550']}")
     if not isinstance(models, list) or not models or not all(isinstance(m, str) for m in models):
         raise InvalidInput(f"study {study_id}: list the product model numbers it stands for in `models`")
-    study = footprint.get_study(session, _NoJobs(), organisation_id=organisation_id, study_id=study_id)
+    study = footprint.get_study(session, NoJobs(), organisation_id=organisation_id, study_id=study_id)
     if study.status != "done" or study.result is None or study.total is None:
         raise Conflict(f"study {study_id} is not computed: only a computed study can be certified")
     source = footprint.stored_inputs(session, {"study_id": study_id})
@@ -140,16 +140,6 @@ def _frozen(session: Session, organisation_id: int, application_id: int, named: 
         declared_unit=str(study.result.get("declared_unit") or study.result.get("functional_unit") or ""),
         fingerprint=fingerprint,
     )
-
-
-class _NoJobs:
-    """A job queue that knows no running jobs: a frozen study must be done already, whatever the queue says."""
-
-    def submit(self, kind: str, payload: Mapping[str, Any], *, organisation_id: int | None) -> int:
-        raise AssertionError("freezing a study queues nothing")
-
-    def states(self, job_ids: Any) -> dict[int, Any]:
-        return {}
 
 
 def list_applications(
