@@ -33,8 +33,10 @@ __all__ = [
     "add_finding",
     "answer_finding",
     "application_view",
+    "certification_bodies",
     "close_finding",
     "create_application",
+    "frozen_source",
     "get_document",
     "list_applications",
     "move_application",
@@ -512,3 +514,22 @@ def _own_finding(
     if finding is None or finding.application_id != application.id:
         raise NotFound(f"application {application_id} has no finding {finding_id}")
     return finding, party
+
+
+def certification_bodies(session: Session) -> list[dict[str, Any]]:
+    """The certification bodies one may apply to: id and name."""
+    rows = session.execute(
+        sa.select(ORGANISATIONS.c.id, ORGANISATIONS.c.name)
+        .where(ORGANISATIONS.c.kind == "certification_body")
+        .order_by(ORGANISATIONS.c.name)
+    )
+    return [{"id": row[0], "name": row[1]} for row in rows]
+
+
+def frozen_source(session: Session, organisation_id: int, application_id: int, frozen_id: int) -> dict[str, Any]:
+    """What a frozen study keeps (model, factor files, library copies), for either party to read or report on."""
+    application, _ = _visible(session, organisation_id, application_id)
+    frozen = session.get(FrozenStudy, frozen_id)
+    if frozen is None or frozen.application_id != application.id:
+        raise NotFound(f"application {application_id} has no study {frozen_id}")
+    return dict(frozen.source)

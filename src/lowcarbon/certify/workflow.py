@@ -48,6 +48,7 @@ class Transition:
     not_by: tuple[str, ...] = ()
     guard: str | None = None
     needs: tuple[str, ...] = ()
+    label: Mapping[str, str] | None = None  # what a button says, zh-CN and en
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ def machine(kind: str) -> Machine:
             not_by=tuple(t.get("not_by", ())),
             guard=t.get("guard"),
             needs=tuple(t.get("needs", ())),
+            label=t.get("label"),
         )
         for t in raw["transitions"]
     )

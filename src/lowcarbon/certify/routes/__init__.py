@@ -262,6 +262,30 @@ def close_finding(
     return _json(service.close_finding(session, ports, actor_of(user), application_id, finding_id))
 
 
+@router.get(
+    "/applications/{application_id}/studies/{frozen_id}/report.html",
+    response_class=Response,
+    responses={200: {"content": {"text/html": {}}, "description": "The CFP study report of the frozen study"}},
+)
+def frozen_report(
+    application_id: IdPath,
+    frozen_id: IdPath,
+    caller: Reader,
+    session: SessionDep,
+    lang: Annotated[Literal["zh-CN", "en"], Query(description="The report's language")] = "zh-CN",
+) -> Response:
+    """The CFP study report of a study as the application froze it: what the verifier reviews."""
+    from lowcarbon.footprint.stored import stored_source
+    from lowcarbon.report.build import build_report
+    from lowcarbon.report.html import render_html
+
+    source = service.frozen_source(session, caller.organisation_id, application_id, frozen_id)
+    bundle, library = stored_source(source)
+    html = render_html(build_report(bundle, library=library), lang)
+    policy = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+    return Response(html, media_type="text/html", headers={"Content-Security-Policy": policy})
+
+
 # --- certificates and keys -------------------------------------------------------------------------------------
 
 
