@@ -27,7 +27,7 @@ DOMAINS = ("footprint", "report", "certify", "catalog", "pact", "inclusive", "in
 DOMAIN_IMPORTS: Mapping[str, frozenset[str]] = {
     "footprint": frozenset(),
     "report": frozenset({"footprint"}),
-    "certify": frozenset({"footprint"}),
+    "certify": frozenset({"footprint", "report"}),
     "pact": frozenset({"footprint"}),
     "catalog": frozenset({"footprint", "report", "certify", "pact"}),
     "inventory": frozenset({"footprint"}),
