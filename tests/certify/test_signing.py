@@ -219,6 +219,7 @@ def test_the_error_is_one_of_the_tree_with_both_languages() -> None:
     error = caught.value
     assert isinstance(error, LowcarbonError) and isinstance(error, ValueError)
     assert (error.code, error.status, error.reason) == ("signature_invalid", 400, "unknown_key")
+    assert error.details is not None and error.details[0]["type"] == "unknown_key"
     assert error.message("zh-CN") == "证书并非由本登记系统的密钥签发。"
     assert error.message("en") in str(error)
     assert all(set(words) == {"en", "zh-CN"} and all(words.values()) for words in REASONS.values())

@@ -88,14 +88,17 @@ REASONS: Mapping[Reason, Mapping[str, str]] = {
 
 
 class SignatureInvalid(LowcarbonError, ValueError):
-    """A JWS does not verify; ``reason`` says why (one of ``REASONS``), the message adds what was found."""
+    """A JWS does not verify; ``reason`` says why (one of ``REASONS``, also the ``type`` of its one detail), the
+    message adds what was found."""
 
     code = "signature_invalid"
     status = 400
 
     def __init__(self, reason: Reason, detail: str = "") -> None:
         english = REASONS[reason]["en"]
-        super().__init__(f"{english} ({detail})" if detail else english, reason=reason)
+        message = f"{english} ({detail})" if detail else english
+        # the reason in the API's error shape too, so that a client reads it without parsing the message
+        super().__init__(message, details=[{"location": ["jws"], "message": message, "type": reason}], reason=reason)
         self.why: Reason = reason
 
     @property
@@ -252,7 +255,8 @@ def verify(jws: str, jwks: Mapping[str, Any] | KeySet) -> Verified:
     """The header and payload of ``jws`` once its signature is checked against ``jwks`` (a JWKS document, or a
     ``KeySet`` parsed once); SignatureInvalid with the reason otherwise (see the module's docstring).
 
-    A JWKS holding several keys (the old and the new during a rotation) verifies what each of them signed.
+    A JWKS holding several keys (the old and the new during a rotation) verifies what each of them signed. A JWKS
+    document that is no key set is DataFormatError (the registry's configuration, not the document, is wrong).
     """
     keys = jwks if isinstance(jwks, KeySet) else parse_jwks(jwks)
     header, payload, signature = _parts(jws)
