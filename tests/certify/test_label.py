@@ -4,6 +4,8 @@ verification URL's; the PNG has the layout's size and a QR code a decoder reads;
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import inspect
 import io
 import re
 from datetime import date
@@ -164,3 +166,12 @@ def test_scale_is_bounded() -> None:
     for scale in (0.0, -1.0, 100.0):
         with pytest.raises(InvalidInput):
             label_png(CONTENT, scale=scale)
+
+
+@pytest.mark.parametrize("module", ["signing", "keys", "artwork", "render", "label", "document"])
+def test_public_names_are_defined_where_they_are_exported(module: str) -> None:
+    imported = importlib.import_module(f"lowcarbon.certify.{module}")
+    for name in imported.__all__:
+        value = getattr(imported, name)
+        if inspect.isclass(value) or inspect.isfunction(value):
+            assert value.__module__ == imported.__name__, name
