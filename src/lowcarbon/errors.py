@@ -17,6 +17,10 @@
     ├── PermissionDenied           403  the caller is known but may not do this
     ├── Conflict                   409  the record would clash with one that exists (also ValueError)
     ├── PayloadTooLarge            413  a file or body is larger than the place it is sent to takes
+    ├── (SignatureInvalid          400  a signed document (JWS) does not verify; ``reason`` says why (also
+    │                                   ValueError); in lowcarbon.certify.signing)
+    ├── (KeyUnavailable            503  a sealed signing key, or the master secret, cannot be opened (also
+    │                                   RuntimeError); in lowcarbon.certify.keys)
     ├── HostError                  502  a partner's host (PACT) cannot be reached or answers what its protocol does
     │                                   not allow (also ConnectionError)
     └── DaskUnavailable            503  a Dask scheduler is configured but cannot be reached (also ConnectionError)

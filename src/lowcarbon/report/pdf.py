@@ -37,16 +37,23 @@ from lowcarbon.report.document import Block, Document, Facts, Figure, Items, Par
 from lowcarbon.report.drawing import Drawing, Line, Rect, Text
 from lowcarbon.report.words import Lang
 
-__all__ = ["FONT", "render_pdf"]
+__all__ = ["FONT", "cjk_font", "render_pdf"]
 
 FONT = "STSong-Light"
 _WIDTH = A4[0] - 36 * mm  # the text column
 
 
 @cache
-def _styles() -> dict[str, ParagraphStyle]:
+def cjk_font() -> str:
+    """The name of the font for Chinese and Latin text (``FONT``), registered with reportlab once; for every PDF
+    lowcarbon writes (the study report, certify's certificates)."""
     pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=13, wordWrap="CJK", spaceAfter=4)
+    return FONT
+
+
+@cache
+def _styles() -> dict[str, ParagraphStyle]:
+    body = ParagraphStyle("body", fontName=cjk_font(), fontSize=9, leading=13, wordWrap="CJK", spaceAfter=4)
     return {
         "body": body,
         "strong": ParagraphStyle("strong", body, fontSize=9.5, textColor=colors.HexColor("#1b4d30")),
