@@ -490,3 +490,52 @@ def application_of(session: Session, number: str) -> Application:
     if application is None:
         raise Conflict(f"certificate {number} has no application")
     return application
+
+
+def label_content(content: Mapping[str, Any]) -> Any:
+    """The label of a certificate's content (its first product's declared footprint, where the scheme has one)."""
+    from lowcarbon.certify.label import LabelContent
+
+    first = content["products"][0]
+    footprint = first.get("footprint") or {}
+    return LabelContent(
+        content["scheme"],
+        content["scheme_name"]["zh-CN"],
+        content["scheme_name"]["en"],
+        content["number"],
+        content["holder"],
+        first.get("name_zh") or first["name"],
+        footprint.get("value"),
+        footprint.get("unit", ""),
+        footprint.get("declared_unit", ""),
+        date.fromisoformat(content["valid_until"]),
+        content["verify_url"],
+    )
+
+
+def document_content(content: Mapping[str, Any]) -> Any:
+    """The PDF certificate's content."""
+    from lowcarbon.certify.document import CertificateContent, ProductModel
+
+    first = content["products"][0].get("footprint") or {}
+    return CertificateContent(
+        number=content["number"],
+        scheme=content["scheme"],
+        scheme_name_zh=content["scheme_name"]["zh-CN"],
+        scheme_name_en=content["scheme_name"]["en"],
+        standard=content["standard"],
+        holder=content["holder"],
+        producer=content["producer"],
+        sites=tuple(content.get("sites", ())),
+        products=tuple(
+            ProductModel(p.get("name_zh") or p["name"], p["name"], tuple(p["models"])) for p in content["products"]
+        ),
+        scope=content["scope"],
+        footprint=first.get("value"),
+        footprint_unit=first.get("unit", ""),
+        declared_unit=first.get("declared_unit", ""),
+        issued=date.fromisoformat(content["issued"]),
+        expires=date.fromisoformat(content["valid_until"]),
+        body=content["body"]["name"],
+        verification_url=content["verify_url"],
+    )

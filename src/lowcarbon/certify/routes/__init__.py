@@ -111,6 +111,54 @@ def public_certificate(number: str, session: SessionDep, now: NowDep) -> JSONRes
     return _json(certificates.public_certificate(session, number, now.astimezone(certificates.CHINA).date()))
 
 
+_FILE = {"Cache-Control": "public, max-age=60"}  # the content is signed; a revision changes it, rarely
+
+
+@public_router.get(
+    "/api/public/certificates/{number}/certificate.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "The certificate"}},
+)
+def certificate_pdf(
+    number: str,
+    session: SessionDep,
+    lang: Annotated[Literal["zh-CN", "en"], Query(description="The certificate's language")] = "zh-CN",
+) -> Response:
+    """The certificate as a PDF in Chinese or English, with its QR code; no login."""
+    from lowcarbon.certify.document import certificate_pdf as render
+
+    content, _ = certificates.signed_content(session, number)
+    headers = {**_FILE, "Content-Disposition": f'inline; filename="{number}-{lang}.pdf"'}
+    return Response(render(certificates.document_content(content), lang), media_type="application/pdf", headers=headers)
+
+
+@public_router.get(
+    "/api/public/certificates/{number}/label.svg",
+    response_class=Response,
+    responses={200: {"content": {"image/svg+xml": {}}, "description": "The label"}},
+)
+def label_svg(number: str, session: SessionDep) -> Response:
+    """The certificate's label as SVG (zh-CN and en), with the footprint where the scheme declares one and the QR
+    code of its verification page; no login."""
+    from lowcarbon.certify.label import label_svg as render
+
+    content, _ = certificates.signed_content(session, number)
+    return Response(render(certificates.label_content(content)), media_type="image/svg+xml", headers=_FILE)
+
+
+@public_router.get(
+    "/api/public/certificates/{number}/label.png",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "The label"}},
+)
+def label_png(number: str, session: SessionDep) -> Response:
+    """The certificate's label as PNG; no login."""
+    from lowcarbon.certify.label import label_png as render
+
+    content, _ = certificates.signed_content(session, number)
+    return Response(render(certificates.label_content(content)), media_type="image/png", headers=_FILE)
+
+
 @router.get("/schemes")
 def list_schemes() -> JSONResponse:
     """The certification schemes: standard, categories, criteria, evidence per stage, validity, surveillance."""
