@@ -1,0 +1,164 @@
+"""Support for the certification tests: a world of a manufacturer, a certification body with separate verifier,
+reviewer and decision-maker, a viewer on each side and a stranger, a computed T-shirt study, and a TestClient that
+calls as any of them (each caller's session cookie and CSRF token, sent per request)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from lowcarbon.certify import workflow
+from lowcarbon.platform import accounts
+from lowcarbon.platform.app import create_app
+from lowcarbon.platform.csrf import CSRF_HEADER, SESSION_COOKIE
+from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.settings import Settings
+from support.auth_support import FakeClock
+from support.study_support import PASSWORD, TSHIRT_FACTORS, TSHIRT_MODEL
+
+# caller -> (organisation, role)
+CALLERS: Mapping[str, tuple[str, str]] = {
+    "applicant": ("Acme Textiles", "editor"),
+    "applicant_viewer": ("Acme Textiles", "viewer"),
+    "verifier": ("Greenmark Cert", "editor"),
+    "reviewer": ("Greenmark Cert", "editor"),
+    "decider": ("Greenmark Cert", "admin"),
+    "body_viewer": ("Greenmark Cert", "viewer"),
+    "stranger": ("Rival Textiles", "editor"),
+}
+KINDS = {"Acme Textiles": "manufacturer", "Greenmark Cert": "certification_body", "Rival Textiles": "manufacturer"}
+SIDE = {"Acme Textiles": "applicant", "Greenmark Cert": "body", "Rival Textiles": None}
+# who makes each move on the way along a path: the body's verifier unless the move is a reviewer's or decider's
+MAKERS = {"recommend": "reviewer", "return_to_verification": "reviewer", "grant": "decider", "refuse": "decider"}
+CHECKLIST = {"energy": True, "substances": True, "recycling": True, "packaging": True, "samples": True}
+
+
+def email(caller: str) -> str:
+    return f"{caller}@{CALLERS[caller][0].lower().replace(' ', '-')}.example"
+
+
+def move_data(move: str) -> dict[str, Any]:
+    """What a move's request carries in these tests (its workflow ``needs``)."""
+    data: dict[str, Any] = {"move": move}
+    if move == "verify":
+        data |= {"opinion": "positive", "materiality": 0.05, "data_sources_checked": True, "pcr_checked": True}
+    if move == "complete_inspection":
+        data["checklist"] = CHECKLIST
+    if move == "surveil":
+        data["outcome"] = "conforming"
+    if move == "change_models":
+        data["models"] = [["AT-100", "AT-101"]]
+    for kind in (workflow.APPLICATION, workflow.CERTIFICATE):
+        transition = workflow.machine(kind).transition(move)
+        if transition is not None and "note" in transition.needs:
+            data["note"] = "理由 reason"
+    return data
+
+
+@dataclass
+class World:
+    """The app, its clock, the organisations' ids, each caller's session, and the T-shirt study."""
+
+    settings: Settings
+    client: TestClient
+    clock: FakeClock
+    organisations: dict[str, int]
+    sessions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    study_id: int = 0
+
+    def log_in(self, caller: str) -> None:
+        self.client.cookies.clear()
+        response = self.client.post("/auth/login", json={"email": email(caller), "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        self.sessions[caller] = (response.cookies[SESSION_COOKIE], response.json()["csrf_token"])
+        self.client.cookies.clear()
+
+    def call(self, caller: str | None, method: str, url: str, **kwargs: Any) -> Any:
+        """A request as ``caller`` (None: no login)."""
+        headers = dict(kwargs.pop("headers", {}))
+        if caller is not None:
+            token, csrf = self.sessions[caller]
+            headers |= {"Cookie": f"{SESSION_COOKIE}={token}", CSRF_HEADER: csrf}
+        self.client.cookies.clear()
+        return self.client.request(method, url, headers=headers, **kwargs)
+
+    def apply(self, scheme: str = "environmental-label", category: str = "textile-products") -> int:
+        """A new application of the applicant for the T-shirt study; its id."""
+        body = {
+            "body_id": self.organisations["Greenmark Cert"],
+            "scheme": scheme,
+            "category": category,
+            "studies": [{"study_id": self.study_id, "models": ["AT-100"]}],
+            "producer": "Acme Textiles 工厂",
+            "sites": ["Suzhou"],
+            "scope": "Cotton T-shirts",
+        }
+        response = self.call("applicant", "POST", "/api/certify/applications", json=body)
+        assert response.status_code == 201, response.text
+        return int(response.json()["id"])
+
+    def move(self, caller: str, application_id: int, move: str, expect: int = 200) -> Any:
+        response = self.call(caller, "POST", f"/api/certify/applications/{application_id}/moves", json=move_data(move))
+        assert response.status_code == expect, response.text
+        return response.json()
+
+    def bring(self, application_id: int, target: str) -> dict[str, str]:
+        """Move the application along the shortest path to ``target``; who made each move."""
+        made: dict[str, str] = {}
+        for transition in workflow.machine(workflow.APPLICATION).path_to(target):
+            caller = "applicant" if transition.by == "applicant" else MAKERS.get(transition.name, "verifier")
+            self.move(caller, application_id, transition.name)
+            made[transition.name] = caller
+        return made
+
+    def certificate(self, scheme: str = "environmental-label", category: str = "textile-products") -> str:
+        """A new certificate (an application granted); its number."""
+        application_id = self.apply(scheme, category)
+        self.bring(application_id, "certified")
+        view = self.call("applicant", "GET", f"/api/certify/applications/{application_id}").json()
+        return str(view["certificate"])
+
+
+def _seed(settings: Settings) -> dict[str, int]:
+    engine = create_engine(settings)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            ids = {
+                name: accounts.create_organisation(session, name=name, kind=kind, actor="test").id
+                for name, kind in KINDS.items()
+            }
+            for caller, (organisation, role) in CALLERS.items():
+                accounts.create_user(
+                    session,
+                    email=email(caller),
+                    organisation_id=ids[organisation],
+                    role=role,
+                    password=PASSWORD,
+                    actor="test",
+                )
+            return ids
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def certify_world(settings: Settings) -> Iterator[World]:
+    """The world on a migrated database of ``settings`` (jobs inline), every caller logged in."""
+    organisations = _seed(settings)
+    clock = FakeClock()
+    with TestClient(create_app(settings.model_copy(update={"job_runner": "inline"}), clock=clock)) as client:
+        world = World(settings, client, clock, organisations)
+        for caller in CALLERS:
+            world.log_in(caller)
+        product = world.call("applicant", "POST", "/api/products", json={"name": "Cotton T-shirt"})
+        assert product.status_code == 201, product.text
+        files = [{"name": "factors.csv", "content": TSHIRT_FACTORS.read_text(encoding="utf-8")}]
+        body = {"model": TSHIRT_MODEL.read_text(encoding="utf-8"), "files": files}
+        study = world.call("applicant", "POST", f"/api/products/{product.json()['id']}/studies", json=body)
+        assert study.status_code == 202, study.text
+        world.study_id = int(study.json()["id"])
+        yield world
