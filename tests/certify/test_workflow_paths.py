@@ -7,38 +7,17 @@ A move added to the data is a move tested here. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from lowcarbon.certify import workflow
-from lowcarbon.platform.migrate import upgrade
-from lowcarbon.platform.settings import Settings
-from support.backends import BACKENDS, postgresql_schema
-from support.certify_support import CALLERS, MAKERS, SIDE, World, certify_world, move_data
+from support.certify_support import CALLERS, MAKERS, SIDE, World, move_data, world
+
+__all__ = ["world"]
 
 APPLICATION = workflow.machine(workflow.APPLICATION)
 CERTIFICATE = workflow.machine(workflow.CERTIFICATE)
 EDGES = [(state, t.name) for t in APPLICATION.transitions for state in t.sources]
 CERTIFICATE_EDGES = [(state, t.name) for t in CERTIFICATE.transitions for state in t.sources]
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    data_dir = tmp_path_factory.mktemp(f"certify-{request.param}")
-    with pytest.MonkeyPatch.context() as environment:
-        environment.setenv("XDG_DATA_HOME", str(data_dir / "xdg"))
-        if request.param == "sqlite":
-            settings = Settings(data_dir=data_dir)
-            upgrade(settings)
-            with certify_world(settings) as made:
-                yield made
-        else:
-            with postgresql_schema() as url:
-                settings = Settings(data_dir=data_dir, database_url=url)
-                upgrade(settings)
-                with certify_world(settings) as made:
-                    yield made
 
 
 def _maker(move: str) -> str:

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from lowcarbon.certify import workflow
@@ -16,8 +17,10 @@ from lowcarbon.platform import accounts
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.csrf import CSRF_HEADER, SESSION_COOKIE
 from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
 from support.auth_support import FakeClock
+from support.backends import BACKENDS, postgresql_schema
 from support.study_support import PASSWORD, TSHIRT_FACTORS, TSHIRT_MODEL
 
 # caller -> (organisation, role)
@@ -29,9 +32,15 @@ CALLERS: Mapping[str, tuple[str, str]] = {
     "decider": ("Greenmark Cert", "admin"),
     "body_viewer": ("Greenmark Cert", "viewer"),
     "stranger": ("Rival Textiles", "editor"),
+    "other_body": ("Bluesky Cert", "admin"),  # another certification body, a stranger to the applications here
 }
-KINDS = {"Acme Textiles": "manufacturer", "Greenmark Cert": "certification_body", "Rival Textiles": "manufacturer"}
-SIDE = {"Acme Textiles": "applicant", "Greenmark Cert": "body", "Rival Textiles": None}
+KINDS = {
+    "Acme Textiles": "manufacturer",
+    "Greenmark Cert": "certification_body",
+    "Rival Textiles": "manufacturer",
+    "Bluesky Cert": "certification_body",
+}
+SIDE = {"Acme Textiles": "applicant", "Greenmark Cert": "body", "Rival Textiles": None, "Bluesky Cert": None}
 # who makes each move on the way along a path: the body's verifier unless the move is a reviewer's or decider's
 MAKERS = {"recommend": "reviewer", "return_to_verification": "reviewer", "grant": "decider", "refuse": "decider"}
 CHECKLIST = {"energy": True, "substances": True, "recycling": True, "packaging": True, "samples": True}
@@ -162,3 +171,21 @@ def certify_world(settings: Settings) -> Iterator[World]:
         assert study.status_code == 202, study.text
         world.study_id = int(study.json()["id"])
         yield world
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    data_dir = tmp_path_factory.mktemp(f"certify-{request.param}")
+    with pytest.MonkeyPatch.context() as environment:
+        environment.setenv("XDG_DATA_HOME", str(data_dir / "xdg"))
+        if request.param == "sqlite":
+            settings = Settings(data_dir=data_dir)
+            upgrade(settings)
+            with certify_world(settings) as made:
+                yield made
+        else:
+            with postgresql_schema() as url:
+                settings = Settings(data_dir=data_dir, database_url=url)
+                upgrade(settings)
+                with certify_world(settings) as made:
+                    yield made

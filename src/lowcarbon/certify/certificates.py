@@ -38,6 +38,7 @@ __all__ = [
     "check_renewable",
     "issue",
     "jwks",
+    "verify_certificate",
     "list_certificates",
     "move_certificate",
     "number_of_application",
@@ -81,7 +82,8 @@ def active_key(session: Session, ports: Ports, body_id: int, master: bytes) -> t
 
 
 def _new_key(session: Session, ports: Ports, body_id: int, master: bytes) -> SigningKey:
-    private, kid = keys.new_key()
+    private, thumbprint = keys.new_key()
+    kid = f"{body_id}.{thumbprint}"  # whose key it is: a certificate's body must be its key's (verify_certificate)
     public = signing.public_jwk(private.public_key(), kid)
     row = SigningKey(
         organisation_id=body_id,
@@ -116,6 +118,17 @@ def key_set(session: Session, body_id: int | None = None) -> signing.KeySet:
     return signing.KeySet(
         {kid: Ed25519PublicKey.from_public_bytes(signing.b64url_decode(x)) for kid, x in session.execute(query)}
     )
+
+
+def verify_certificate(jws: str, key_set: signing.KeySet | Mapping[str, Any]) -> signing.Verified:
+    """The certificate's JWS verified with ``key_set`` (SignatureInvalid otherwise), and signed by a key of the body
+    it names: a body's kids are ``<body id>.<thumbprint>``, so one body cannot sign for another (``wrong_issuer``)."""
+    verified = signing.verify(jws, key_set)
+    body = verified.payload.get("body")
+    named = body.get("id") if isinstance(body, dict) else None
+    if verified.kid.partition(".")[0] != str(named):
+        raise signing.SignatureInvalid("wrong_issuer", f"signed by key {verified.kid!r}, names body {named!r}")
+    return verified
 
 
 def jwks(session: Session) -> dict[str, Any]:
@@ -362,7 +375,7 @@ def certificate_view(
     revision = _revision(session, certificate)
     status = status_on(certificate, day)
     try:
-        verified = signing.verify(revision.jws, key_set(session))
+        verified = verify_certificate(revision.jws, key_set(session))
         signature: dict[str, Any] = {"valid": verified.payload == revision.content, "kid": verified.kid}
         if not signature["valid"]:
             signature["reason"] = "content_differs"

@@ -64,7 +64,9 @@ def verify(
             registry: dict[str, Any] | None = None
         else:
             keys, registry = _reading(data_dir, lambda session: _local(session, jws))
-        verified = signing.verify(jws, keys)
+        from lowcarbon.certify.certificates import verify_certificate
+
+        verified = verify_certificate(jws, keys)
     except signing.SignatureInvalid as error:
         claimed = _claimed(jws) if "jws" in locals() else {}
         if as_json:

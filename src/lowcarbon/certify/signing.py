@@ -64,7 +64,7 @@ MAX_DEPTH = 16  # nesting of a header's or payload's JSON
 _ED25519_SIZE = 32  # bytes of a public key (RFC 8032)
 _SIGNATURE_SIZE = 64
 
-Reason = Literal["malformed", "unsupported_algorithm", "unknown_key", "bad_signature"]
+Reason = Literal["malformed", "unsupported_algorithm", "unknown_key", "bad_signature", "wrong_issuer"]
 
 # reason -> its words, for pages and for the error's English message
 REASONS: Mapping[Reason, Mapping[str, str]] = {
@@ -83,6 +83,10 @@ REASONS: Mapping[Reason, Mapping[str, str]] = {
     "bad_signature": {
         "en": "The signature does not match: the certificate was altered or not issued by this registry.",
         "zh-CN": "签名不符：证书已被篡改，或并非由本登记系统签发。",
+    },
+    "wrong_issuer": {
+        "en": "The certificate names a certification body other than the one whose key signed it.",
+        "zh-CN": "证书载明的认证机构与签名密钥所属的机构不一致。",
     },
 }
 
