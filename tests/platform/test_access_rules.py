@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 from starlette.routing import Mount
 
 from support.backends import BACKENDS, postgresql_schema
+from support.certify_support import disposable_application, seed_cases
 
 try:
     from fastapi.routing import iter_route_contexts
@@ -106,6 +107,15 @@ OWN_EDITOR_PAGES = {**OWN_PAGES, "viewer": 403}
 ADMIN_PAGES = {**PAGES, "viewer": 403, "editor": 403, "other_editor": 403}
 ADMINS = {**PERSONAL, "viewer": 403, "editor": 403, "other_editor": 403}
 PACT_OVER_HTTP = dict.fromkeys(CALLERS, 400)
+# Certification: people act by session; machine clients read with certify:read, which none of these clients holds.
+NO_CERTIFY_SCOPE = dict.fromkeys(CLIENTS, 403)
+CERTIFY_READERS = {**READERS, **NO_CERTIFY_SCOPE}
+OWN_CASE = {**OWN_ORGANISATION, **NO_CERTIFY_SCOPE}  # the application or certificate in the path is Acme's
+BODY_ONLY = {**OWN_CASE, "viewer": 403, "editor": 403, "admin": 403}  # the body's; Acme is the applicant
+PEOPLE_ONLY = {**PERSONAL}
+OWN_CASE_EDITORS = {**PERSONAL, "viewer": 403, "other_editor": 404}  # the applicant's editors, by session
+BODY_MOVES = {**PERSONAL, "viewer": 403, "editor": 403, "admin": 403, "other_editor": 404}
+BODY_PAGES = {**PAGES, "viewer": 403, "editor": 403, "admin": 403, "other_editor": 404}
 
 RULES: dict[tuple[str, str], dict[str, str | int]] = {
     # The API's documentation: public.
@@ -207,6 +217,44 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/pact/suppliers"): ADMIN_PAGES,
     ("POST", "/pact/suppliers/{supplier_id}/fetch"): OWN_EDITOR_PAGES,  # its host refuses: said on the page (200)
     ("POST", "/pact/suppliers/{supplier_id}/request"): OWN_EDITOR_PAGES,
+    # Certification (lowcarbon.certify): the application, finding, document and certificate in the path are Acme's
+    # (the applicant and holder; the body, Greenmark, has no caller here). The public registry needs no login.
+    ("GET", "/.well-known/jwks.json"): PUBLIC,
+    ("GET", "/api/public/certificates"): PUBLIC,
+    ("GET", "/api/public/certificates/{number}"): PUBLIC,
+    ("GET", "/api/public/certificates/{number}/certificate.pdf"): PUBLIC,
+    ("GET", "/api/public/certificates/{number}/label.svg"): PUBLIC,
+    ("GET", "/api/public/certificates/{number}/label.png"): PUBLIC,
+    ("GET", "/api/certify/schemes"): PUBLIC,
+    ("GET", "/registry"): PUBLIC,
+    ("GET", "/verify/{number}"): PUBLIC,
+    ("GET", "/api/certify/applications"): CERTIFY_READERS,  # each caller's own organisation's
+    ("GET", "/api/certify/applications/{application_id}"): OWN_CASE,
+    ("GET", "/api/certify/applications/{application_id}/documents/{document_id}"): OWN_CASE,
+    ("GET", "/api/certify/applications/{application_id}/studies/{frozen_id}/report.html"): OWN_CASE,
+    ("GET", "/api/certify/applications/{application_id}/recomputed"): BODY_ONLY,  # the verifier's view
+    ("GET", "/api/certify/certificates"): CERTIFY_READERS,
+    ("GET", "/api/certify/certificates/{number}"): OWN_CASE,
+    ("GET", "/api/certify/keys"): PEOPLE_ONLY,  # a body's own keys; none for a manufacturer
+    ("POST", "/api/certify/keys/rotate"): {**ADMINS, "admin": 403},  # a body's admin; Acme is no body
+    ("POST", "/api/certify/applications"): OWN_CASE_EDITORS,  # the other editor names Acme's study: not found
+    ("POST", "/api/certify/applications/{application_id}/moves"): OWN_CASE_EDITORS,  # withdraws a new one each time
+    ("POST", "/api/certify/applications/{application_id}/documents"): OWN_CASE_EDITORS,
+    ("POST", "/api/certify/applications/{application_id}/findings"): BODY_MOVES,
+    ("POST", "/api/certify/applications/{application_id}/findings/{finding_id}/answer"): OWN_CASE_EDITORS,
+    ("POST", "/api/certify/applications/{application_id}/findings/{finding_id}/close"): BODY_MOVES,
+    ("POST", "/api/certify/certificates/{number}/moves"): BODY_MOVES,  # suspend: the body's move
+    ("GET", "/certify"): PAGES,
+    ("GET", "/certify/apply"): EDITOR_PAGES,
+    ("POST", "/certify/apply"): OWN_EDITOR_PAGES,
+    ("GET", "/certify/applications/{application_id}"): OWN_PAGES,
+    ("POST", "/certify/applications/{application_id}/moves"): OWN_EDITOR_PAGES,  # withdraws a new one each time
+    ("POST", "/certify/applications/{application_id}/documents"): OWN_EDITOR_PAGES,
+    ("POST", "/certify/applications/{application_id}/findings"): BODY_PAGES,
+    ("POST", "/certify/applications/{application_id}/findings/{finding_id}/answer"): OWN_EDITOR_PAGES,
+    ("POST", "/certify/applications/{application_id}/findings/{finding_id}/close"): BODY_PAGES,
+    ("GET", "/certify/certificates/{number}"): OWN_PAGES,
+    ("POST", "/certify/certificates/{number}/moves"): BODY_PAGES,
 }
 
 # Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
@@ -230,6 +278,14 @@ class World:
     machine_id: str
     machine_secret: str
     names: Iterator[int] = field(default_factory=itertools.count)
+    certify: dict[str, Any] = field(default_factory=dict)  # the certification cases (support.certify_support)
+
+    def disposable_application(self) -> int:
+        """A new submitted application of the owner's, for one request that withdraws it: its id."""
+        with self.owner_session() as (session, owner):
+            editor = session.scalar(sa.select(User.id).where(User.email == self.emails["editor"]))
+        assert editor is not None
+        return disposable_application(self.settings, owner, editor, self.study_id, self.certify["body_id"])
 
     @contextmanager
     def owner_session(self) -> Iterator[tuple[Session, int]]:
@@ -393,7 +449,7 @@ def _world(settings: Settings) -> Iterator[World]:
         assert run.status_code == 202, run.text
         file = client.post("/api/factor-files", json={"name": "acme.csv", "content": FACTOR_FILE}, headers=headers)
         assert file.status_code == 201, file.text
-        yield World(
+        world = World(
             settings,
             client,
             emails,
@@ -405,6 +461,11 @@ def _world(settings: Settings) -> Iterator[World]:
             "Cotton T-shirt",
             *clients["machine"],
         )
+        with world.owner_session() as (session, owner):
+            editor = session.scalar(sa.select(User.id).where(User.email == emails["editor"]))
+        assert editor is not None
+        world.certify = seed_cases(settings, owner, editor, world.study_id)
+        yield world
 
 
 @dataclass(frozen=True)
@@ -430,6 +491,11 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         path="app.css",
         client_id="{client_id}",
         pf_id="00000000-0000-0000-0000-000000000001",
+        number=world.certify.get("number", ""),
+        application_id=_application(world, method, path),
+        document_id=world.certify.get("document_id", 0),
+        finding_id=world.certify.get("finding_id", 0),
+        frozen_id=world.certify.get("frozen_id", 0),
         customer_id="{customer_id}",
         supplier_id="{supplier_id}",
     )
@@ -495,12 +561,53 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
     if path.endswith("/monte-carlo") and method == "POST":
         return Call(url, json={"iterations": 10}) if path.startswith("/api") else Call(url, data={"iterations": "10"})
+    if "/certify" in path and method == "POST":
+        return _certify_call(world, path, url)
     if path in ("/3/events", "/2/events"):
         return Call(url, json={"specversion": "1.0", "id": "1", "source": "//buyer.example/3/events"})
     assert method in ("GET", "DELETE") or path.endswith(("/logout", "/archive", "/restore", "/unlock")), (
         f"{method} {path}: say what request to send"
     )
     return Call(url)
+
+
+def _application(world: World, method: str, path: str) -> int:
+    """The application in the path: a new one for a move (which withdraws it), else the case in document review."""
+    if "{application_id}" not in path:
+        return 0
+    if method == "POST" and path.endswith("/moves"):
+        return world.disposable_application()
+    return int(world.certify["application_id"])
+
+
+def _certify_call(world: World, path: str, url: str) -> Call:
+    """A certification request with its body: JSON for the API, a form for the pages."""
+    api = path.startswith("/api/")
+    if path.endswith("/certify/applications") or path == "/certify/apply":
+        if not api:
+            fields = {"category": "carbon-footprint-label/textiles", "body_id": str(world.certify["body_id"])}
+            fields |= {"study_id": str(world.study_id), "models": "T-9", "producer": "Acme", "scope": "T-shirts"}
+            return Call(url, data=fields)
+        body = {"body_id": world.certify["body_id"], "scheme": "carbon-footprint-label", "category": "textiles"}
+        body |= {"studies": [{"study_id": world.study_id, "models": ["T-9"]}], "producer": "Acme", "scope": "T"}
+        return Call(url, json=body)
+    if path.endswith("/documents"):
+        if api:
+            return Call(url, json={"name": "note.txt", "content_base64": "aGVsbG8="})
+        return Call(url, data={}, files={"file": ("note.txt", b"hello")})
+    if path.endswith("/findings"):
+        return (
+            Call(url, json={"severity": "minor", "text": "x"})
+            if api
+            else Call(url, data={"severity": "minor", "text": "x"})
+        )
+    if path.endswith("/answer"):
+        fields = {"corrective_action": "fixed"}
+        return Call(url, json=fields) if api else Call(url, data=fields)
+    if path.endswith("/close") or path.endswith("/rotate"):
+        return Call(url, data={}) if not api else Call(url)
+    move = {"move": "suspend" if "/certificates/" in path else "withdraw", "note": "reason"}
+    return Call(url, json=move) if api else Call(url, data=move)
 
 
 def _changes_product(method: str, path: str) -> bool:
@@ -625,7 +732,10 @@ def test_access_rule(world: World, method: str, path: str, caller: str) -> None:
     elif expected not in (OK, LOGIN):
         forbidden = "insufficient_scope" if caller in CLIENTS else "forbidden"
         refusal = {401: "not_authenticated", 403: forbidden, 404: "not_found"}[int(expected)]
-        assert error_code(response) == refusal, response.text[:300]
+        code = error_code(response)
+        if code == "not_your_move":  # certification's refusal of the other party's move: a 403 forbidden too
+            code = "forbidden"
+        assert code == refusal, response.text[:300]
 
 
 UNSAFE = sorted(rule for rule in RULES if rule[0] not in ("GET", "HEAD", "OPTIONS") and rule not in CSRF_EXEMPT)

@@ -46,6 +46,8 @@ LOGINS = {  # email: (role, organisation, kind), as the README promises
     "engineer@clearwater-h2.example": ("editor", "Clearwater Hydrogen Co.", "manufacturer"),
     "engineer@silkroad-textile.example": ("editor", "Silkroad Textile Co.", "manufacturer"),
     "verifier@greenmark-cert.example": ("editor", "Greenmark Certification Ltd.", "certification_body"),
+    "reviewer@greenmark-cert.example": ("editor", "Greenmark Certification Ltd.", "certification_body"),
+    "decider@greenmark-cert.example": ("admin", "Greenmark Certification Ltd.", "certification_body"),
     "buyer@metro-procurement.example": ("viewer", "Metro Procurement Group", "buyer"),
 }
 
@@ -108,7 +110,9 @@ def test_seed_creates_the_demo(migrated: Settings, tmp_path: Path) -> None:
     totals = {(product.organisation, product.name): [v.total for v in product.versions] for product in products}
     assert totals == _expected_totals(tmp_path)
     assert totals[PV][1] < totals[PV][0]
-    summary, pact_summary = seeded.summary  # the footprint and PACT domains', printed by serve --demo
+    summary, pact_summary, certify_summary = seeded.summary  # the footprint, PACT and certify domains' (serve --demo)
+    assert certify_summary[0].startswith("  Certificates issued by Greenmark Certification Ltd.")
+    assert sum("  revoked  " in line for line in certify_summary) == 1
     assert pact_summary[0].startswith("  PACT footprints published") and len(pact_summary) == 1 + len(products)
     assert pact_summary[1].startswith("    PV module, mono-Si, 1 kWp (Sunrise PV Co.): ")
     assert pact_summary[1].count(" Deprecated, ") == 1 and pact_summary[1].endswith(" Active")
@@ -167,7 +171,8 @@ def test_seeding_twice_changes_nothing(migrated: Settings) -> None:
     """A second seeding writes no row (no audit entry either), reports the same demo, and the audit chain verifies."""
     first = demo.seed(migrated)
     before = _counts(migrated)
-    assert before["organisations"] == 5 and before["users"] == 7 and before["products"] == 3
+    assert before["organisations"] == 5 and before["users"] == 9 and before["products"] == 3
+    assert before["certify_certificates"] == 5 and before["certify_keys"] == 1
     assert before["studies"] == before["jobs"] == 4 and before["machine_clients"] == 2  # the ERP, a PACT customer
     assert before["pact_footprints"] == 4 and before["pact_customers"] == 1
     assert before["study_files"] == 1

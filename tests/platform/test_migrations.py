@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
+import lowcarbon.certify.tables
 import lowcarbon.footprint.tables  # registers the domain's tables on Base.metadata
 import lowcarbon.pact.tables  # noqa: F401
 from lowcarbon.platform import tables
@@ -41,7 +42,17 @@ PACT_TABLES = {
     "pact_suppliers",
     "pact_supplier_footprints",
 }
-ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES | PACT_TABLES
+CERTIFY_TABLES = {
+    "certify_keys",
+    "certify_applications",
+    "certify_frozen_studies",
+    "certify_documents",
+    "certify_findings",
+    "certify_certificates",
+    "certify_certificate_revisions",
+    "certify_moves",
+}
+ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES | PACT_TABLES | CERTIFY_TABLES
 
 
 def _tables(settings: Settings) -> set[str]:
@@ -59,7 +70,7 @@ def test_empty_to_head(settings: Settings) -> None:
     upgrade(settings)
     assert current_revision(settings) == head_revision() == "0006"
     # the studies branch depends on 0004, which 0005 (time zone) and 0006 (removed people) follow; pact: its own branch
-    assert set(current_revisions(settings)) == {"0006", "studies_0007", "pact_0002"}
+    assert set(current_revisions(settings)) == {"0006", "studies_0007", "pact_0002", "certify_0001"}
     assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
     try:
@@ -169,8 +180,13 @@ def test_auth_revision_up_and_down(settings: Settings) -> None:
 def test_version_locations_are_found_on_disk() -> None:
     """The kernel's versions folder and each domain's are found without importing the domains; each has a head."""
     names = [path.relative_to(path.parents[2]).as_posix() for path in version_locations()]
-    assert names == ["footprint/migrations/versions", "pact/migrations/versions", "platform/migrations/versions"]
-    assert set(head_revisions()) == {"0006", "studies_0007", "pact_0002"}
+    assert names == [
+        "certify/migrations/versions",
+        "footprint/migrations/versions",
+        "pact/migrations/versions",
+        "platform/migrations/versions",
+    ]
+    assert set(head_revisions()) == {"0006", "studies_0007", "pact_0002", "certify_0001"}
 
 
 def test_jobs_revision_up_and_down(settings: Settings) -> None:

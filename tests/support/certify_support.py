@@ -189,3 +189,108 @@ def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                 upgrade(settings)
                 with certify_world(settings) as made:
                     yield made
+
+
+def seed_cases(settings: Settings, applicant_id: int, editor_id: int, study_id: int) -> dict[str, Any]:
+    """Through the service: a certification body "Greenmark" (verifier, reviewer, decider), an application of the
+    applicant in document review with a document and an open finding, and one granted; their ids and the
+    certificate's number."""
+    import sqlalchemy as sa
+
+    from lowcarbon.certify import certificates, service
+    from lowcarbon.certify.parties import Actor, NoJobs
+    from lowcarbon.certify.tables import FrozenStudy
+    from lowcarbon.platform.audit import AuditTrail
+    from lowcarbon.platform.clock import system_clock
+    from lowcarbon.ports import Ports
+
+    master = settings.ensure_secret_key().encode("utf-8")
+    engine = create_engine(settings)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            ports = Ports(AuditTrail(session, "test"), NoJobs(), system_clock)
+            body = accounts.create_organisation(session, name="Greenmark", kind="certification_body", actor="test")
+            staff = {
+                role: Actor(
+                    body.id,
+                    accounts.create_user(
+                        session,
+                        email=f"{role}@greenmark.example",
+                        organisation_id=body.id,
+                        role="admin" if role == "decider" else "editor",
+                        password=PASSWORD,
+                        actor="test",
+                    ).id,
+                    "admin" if role == "decider" else "editor",
+                )
+                for role in ("verifier", "reviewer", "decider")
+            }
+            applicant = Actor(applicant_id, editor_id, "editor")
+            made: dict[str, Any] = {"body_id": body.id, "master": master}
+            for key, target in (("application_id", "document_review"), ("granted_id", "certified")):
+                view = service.create_application(
+                    session,
+                    ports,
+                    applicant,
+                    body_id=body.id,
+                    scheme="carbon-footprint-label",
+                    category="textiles",
+                    studies=[{"study_id": study_id, "models": ["T-1"]}],
+                    producer="Acme",
+                    sites=["Suzhou"],
+                    scope="T-shirts",
+                )
+                for move in workflow.machine(workflow.APPLICATION).path_to(target):
+                    actor = applicant if move.by == "applicant" else staff[MAKERS.get(move.name, "verifier")]
+                    service.move_application(
+                        session,
+                        ports,
+                        actor,
+                        view["id"],
+                        move.name,
+                        move_data(move.name),
+                        master=master,
+                        base_url="http://testserver",
+                    )
+                made[key] = view["id"]
+            case = made["application_id"]
+            made["document_id"] = service.add_document(
+                session, ports, applicant, case, name="licence.pdf", media_type="application/pdf", content=b"%PDF"
+            )["id"]
+            made["finding_id"] = service.add_finding(
+                session, ports, staff["verifier"], case, severity="minor", text="calibration"
+            )["id"]
+            made["frozen_id"] = session.scalar(sa.select(FrozenStudy.id).where(FrozenStudy.application_id == case))
+            made["number"] = certificates.number_of_application(session, made["granted_id"])
+            return made
+    finally:
+        engine.dispose()
+
+
+def disposable_application(settings: Settings, applicant_id: int, editor_id: int, study_id: int, body_id: int) -> int:
+    """A new submitted application of the applicant (for a request that withdraws it): its id."""
+    from lowcarbon.certify import service
+    from lowcarbon.certify.parties import Actor, NoJobs
+    from lowcarbon.platform.audit import AuditTrail
+    from lowcarbon.platform.clock import system_clock
+    from lowcarbon.ports import Ports
+
+    engine = create_engine(settings)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            ports = Ports(AuditTrail(session, "test"), NoJobs(), system_clock)
+            view = service.create_application(
+                session,
+                ports,
+                Actor(applicant_id, editor_id, "editor"),
+                body_id=body_id,
+                scheme="carbon-footprint-label",
+                category="textiles",
+                studies=[{"study_id": study_id, "models": ["T-2"]}],
+                producer="Acme",
+                scope="T-shirts",
+                sites=[],
+            )
+            return int(view["id"])
+    finally:
+        engine.dispose()

@@ -158,7 +158,7 @@ def _apply(request: Request, user: SessionUser, fields: Mapping[str, str]) -> Re
     except LowcarbonError as error:
         if isinstance(error, NotFound) and "scheme" not in str(error):
             raise
-        return _apply_page(request, user, fields, error=str(error), status=error.status)
+        return _apply_page(request, user, fields, error=str(error), error_code=error.code, status=error.status)
     return RedirectResponse(f"/certify/applications/{view['id']}", status_code=303)
 
 
@@ -205,7 +205,7 @@ def _acting(
     except LowcarbonError as error:
         if isinstance(error, NotFound):
             raise
-        return _application_page(request, user, application_id, error=str(error), status=error.status)
+        return _application_page(request, user, application_id, error=str(error), error_code=error.code, status=error.status)
     return RedirectResponse(f"/certify/applications/{application_id}", status_code=303)
 
 
@@ -350,7 +350,7 @@ def _certificate_move(request: Request, user: SessionUser, number: str, fields: 
     except LowcarbonError as error:
         if isinstance(error, NotFound):
             raise
-        return _certificate_page(request, user, number, error=str(error), status=error.status)
+        return _certificate_page(request, user, number, error=str(error), error_code=error.code, status=error.status)
     return RedirectResponse(f"/certify/certificates/{number}", status_code=303)
 
 
