@@ -8,38 +8,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from lowcarbon.footprint import compute, messages
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web.render import figure
+from support.browser_support import browser
 from support.platform_servers import serving
 from support.study_support import PASSWORD, PV_MODEL, seed_organisation
 
-CHROMIUM = "/usr/bin/chromium"
-# Without these Chromium reaches for Google's services, which this closed network refuses (and CI has no sandbox).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+__all__ = ["browser"]  # the fixture, from support.browser_support
+
 JOB_TIMEOUT_MS = 120_000  # the pool's first job spawns a worker that imports numpy and scipy
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -17,35 +17,17 @@ import pytest
 import zxingcpp
 from fastapi.testclient import TestClient
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
+from support.browser_support import browser
 from support.certify_support import _seed, email
 from support.platform_servers import serving
 from support.study_support import PASSWORD, TSHIRT_FACTORS, TSHIRT_MODEL
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
+__all__ = ["browser"]  # the fixture, from support.browser_support
 
 
 @pytest.fixture

@@ -11,38 +11,21 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from lowcarbon.pact.client import PactClient
 from lowcarbon.platform import tls
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
+from support.browser_support import browser
 from support.pact_servers import serving_https, trusting
 from support.platform_servers import serving
 from support.study_support import PASSWORD, PV_MODEL, create_product, log_in, seed_organisation, submit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [  # as tests/web/test_browser.py: no reaching for Google's services, no sandbox in CI
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+__all__ = ["browser"]  # the fixture, from support.browser_support
+
 PRODUCT_ID = "urn:pact:sunrise-pv.example:product:pv-mono-si-1kwp"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture

@@ -38,7 +38,6 @@ __all__ = [
     "check_renewable",
     "issue",
     "jwks",
-    "verify_certificate",
     "list_certificates",
     "move_certificate",
     "number_of_application",
@@ -47,6 +46,7 @@ __all__ = [
     "search",
     "status_on",
     "today",
+    "verify_certificate",
 ]
 
 CHINA = ZoneInfo("Asia/Shanghai")  # certificates' dates are calendar dates in China Standard Time

@@ -205,7 +205,9 @@ def _acting(
     except LowcarbonError as error:
         if isinstance(error, NotFound):
             raise
-        return _application_page(request, user, application_id, error=str(error), error_code=error.code, status=error.status)
+        return _application_page(
+            request, user, application_id, error=str(error), error_code=error.code, status=error.status
+        )
     return RedirectResponse(f"/certify/applications/{application_id}", status_code=303)
 
 
@@ -360,6 +362,7 @@ def _certificate_move(request: Request, user: SessionUser, number: str, fields: 
 @router.get("/registry")
 def registry(request: Request, q: str | None = None, status: str | None = None, after: int | None = None) -> Response:
     """Search the certificate registry; no login."""
+    status_error: str | None = None
     with Platform.of(request.app).sessions.begin() as session:
         try:
             items, last = certificates.search(
@@ -373,8 +376,6 @@ def registry(request: Request, q: str | None = None, status: str | None = None, 
         except LowcarbonError as error:
             items, last = [], None
             status_error = str(error)
-        else:
-            status_error = None
     context = {
         "user": _optional_user(request),
         "items": items,
