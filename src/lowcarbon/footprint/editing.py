@@ -24,7 +24,7 @@ from lowcarbon.footprint.result import Footprint
 from lowcarbon.footprint.starter import TEMPLATE
 from lowcarbon.footprint.stored import bundle_of, linked_sets, named_files, validate
 
-__all__ = ["Preview", "Start", "fields_of_text", "preview", "save", "start", "starter_fields"]
+__all__ = ["Preview", "Start", "blank_fields", "fields_of_text", "preview", "save", "start", "starter_fields"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class Start:
 
     fields: list[Field]
     files_from: int | None
-    source: str  # "study", "copy" or "starter"
+    source: str  # "study", "copy", "starter", "blank" or "text" (the YAML box's)
     files: list[str] = field(default_factory=list)
 
 
@@ -50,6 +50,11 @@ def starter_fields(name: str) -> list[Field]:
     """The starter model's fields, for a product of ``name``."""
     text = TEMPLATE.format(name=name or "product", file="model.yaml")
     return fields_of_text(text, "yaml")
+
+
+def blank_fields(name: str) -> list[Field]:
+    """The fields of a model written from nothing: the product's name, one item, cradle to gate."""
+    return [("product.name", name), ("declared_unit.unit", "item"), ("boundary", "cradle-to-gate")]
 
 
 def fields_of_text(text: str, model_format: ModelFormat) -> list[Field]:
@@ -81,11 +86,14 @@ def start(
     study_id: int | None = None,
     copy_of: int | None = None,
     starter: bool = False,
+    blank: bool = False,
 ) -> Start:
     """Where a new version of the product starts: study ``study_id``'s model (a study of the organisation), the
     newest model of product ``copy_of`` (a copy), the starter model, or by default this product's newest model
-    (the starter when it has none)."""
+    (the starter when it has none); ``blank``: nothing but the product's name."""
     product = service.get_product(session, organisation_id=organisation_id, product_id=product_id)
+    if blank:
+        return Start(blank_fields(product.name), None, "blank")
     if starter:
         return Start(starter_fields(product.name), None, "starter")
     if study_id is None:

@@ -1,8 +1,9 @@
 """The guided model editor: a product's new version written in a form instead of YAML, and where it starts from.
 
-    GET  /products/{id}/editor[?study=&copy=&start=starter]   the editor, filled with study STUDY's model, the newest
-                                                              model of product COPY, the starter model, or by default
-                                                              the product's newest model
+    GET  /products/{id}/editor[?study=&copy=&start=]          the editor, filled with study STUDY's model, the newest
+                                                              model of product COPY, the starter model (start=starter),
+                                                              an empty form (start=blank), or by default the
+                                                              product's newest model
     POST /products/{id}/editor                                multipart, as the new-study form: the model of its
                                                               text box or file, opened in the editor
     GET  /model-template.xlsx                                 the Excel template: Chinese headers, instructions,
@@ -83,6 +84,7 @@ def editor_page(
         study_id=study,
         copy_of=copy,
         starter=start == "starter",
+        blank=start == "blank",
     )
     return _editor(request, product_id, user, session, begun)
 

@@ -236,7 +236,7 @@
     for (const factor of found) {
       const option = document.createElement("li");
       option.setAttribute("role", "option");
-      option.dataset.key = factor.key;
+      option.dataset.factor = factor.key;
       const key = document.createElement("code");
       key.textContent = factor.key;
       option.appendChild(key);
@@ -261,7 +261,7 @@
     const option = event.target.closest(".choices [role=option]");
     if (!option) return;
     event.preventDefault();
-    choose(option.closest(".chooser").querySelector("[data-link]"), option.dataset.key);
+    choose(option.closest(".chooser").querySelector("[data-link]"), option.dataset.factor);
   });
   form.addEventListener("keydown", function (event) {
     const input = event.target;
@@ -276,7 +276,7 @@
       options.forEach(function (option, index) { option.setAttribute("aria-selected", index === at ? "true" : "false"); });
     } else if (event.key === "Enter" && at >= 0) {
       event.preventDefault();
-      choose(input, options[at].dataset.key);
+      choose(input, options[at].dataset.factor);
     } else if (event.key === "Escape") {
       close(input);
     }
