@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from lowcarbon.errors import InvalidInput
+from lowcarbon.factors import FactorLibrary, default_library
 from lowcarbon.footprint import ModelBundle, compute, load_model, parse_model
 from lowcarbon.footprint.excel import read_excel_model
 from lowcarbon.footprint.excel_writer import excel_loses, excel_template, model_to_excel
@@ -26,6 +27,7 @@ from lowcarbon.footprint.form import (
 )
 from lowcarbon.footprint.model import read_model
 from lowcarbon.footprint.result import Footprint
+from support.library_support import BRACKET_MODEL, STEEL_CSV, STEEL_SET
 from support.uncertainty_support import FACTORS, line, model
 
 ROOT = Path(__file__).parents[2]
@@ -118,18 +120,37 @@ def _everything_model() -> dict[str, Any]:
 TEST_MODELS = {"scenarios": _scenarios_model(), "everything": _everything_model()}
 
 
-def _cases() -> list[tuple[str, str, dict[str, bytes]]]:
-    """(name, YAML text, factor files) of every example and test model."""
+Files = dict[str, bytes]
+# The test models written as YAML text in the tests (their factor sets are given to the library, not named)
+TEXT_MODELS = {"bracket": (BRACKET_MODEL, {STEEL_SET: STEEL_CSV})}
+
+
+def _cases() -> list[tuple[str, str, Files, dict[str, str]]]:
+    """(name, YAML text, factor files, library sets) of every example and test model."""
     cases = []
     for path in EXAMPLES:
         files = {name: (path.parent / name).read_bytes() for name in load_model(path).factor_files}
-        cases.append((path.parent.name, path.read_text(encoding="utf-8"), files))
+        cases.append((path.parent.name, path.read_text(encoding="utf-8"), files, {}))
     for name, data in TEST_MODELS.items():
-        cases.append((name, yaml.safe_dump(data, allow_unicode=True), {"test.csv": FACTORS.encode()}))
+        cases.append((name, yaml.safe_dump(data, allow_unicode=True), {"test.csv": FACTORS.encode()}, {}))
+    for name, (text, sets) in TEXT_MODELS.items():
+        cases.append((name, text, {}, sets))
     return cases
 
 
 CASES = _cases()
+IDS = [case[0] for case in CASES]
+
+
+def _library(sets: dict[str, str]) -> FactorLibrary:
+    library = default_library()
+    for name, content in sets.items():
+        library.import_bytes(f"{name}.csv", content.encode(), name)
+    return library
+
+
+def _footprint(content: bytes, model_format: str, files: Files, sets: dict[str, str]) -> Footprint:
+    return compute(ModelBundle(content, model_format, files), _library(sets))  # type: ignore[arg-type]
 
 
 def _same(first: Footprint, second: Footprint) -> None:
@@ -139,33 +160,36 @@ def _same(first: Footprint, second: Footprint) -> None:
         assert math.isclose(value, second.by_stage[stage], rel_tol=RTOL, abs_tol=1e-300), stage
 
 
-@pytest.mark.parametrize(("name", "text", "files"), CASES, ids=[case[0] for case in CASES])
-def test_yaml_to_form_to_yaml_keeps_the_model_and_its_footprint(name: str, text: str, files: dict[str, bytes]) -> None:
+@pytest.mark.parametrize(("name", "text", "files", "sets"), CASES, ids=IDS)
+def test_yaml_to_form_to_yaml_keeps_the_model_and_its_footprint(
+    name: str, text: str, files: Files, sets: dict[str, str]
+) -> None:
     original = read_model(text.encode(), "yaml", "model.yaml")
     fields = form_of(original)
     again_text = model_yaml(model_data(fields))
     again = read_model(again_text.encode(), "yaml", "model.yaml")
     assert again == original  # every value, the formulas, uncertainties, parameters and scenarios too
     assert form_of(again) == fields
-    expected = compute(ModelBundle(text.encode(), "yaml", files))
-    _same(compute(ModelBundle(again_text.encode(), "yaml", files)), expected)
-    assert expected.total == compute(ModelBundle(again_text.encode(), "yaml", files)).total  # exactly
+    expected = _footprint(text.encode(), "yaml", files, sets)
+    again_footprint = _footprint(again_text.encode(), "yaml", files, sets)
+    _same(again_footprint, expected)
+    assert expected.total == again_footprint.total  # exactly
 
 
-@pytest.mark.parametrize(("name", "text", "files"), CASES, ids=[case[0] for case in CASES])
-def test_the_yaml_as_written_reads_into_the_same_form(name: str, text: str, files: dict[str, bytes]) -> None:
+@pytest.mark.parametrize(("name", "text", "files", "sets"), CASES, ids=IDS)
+def test_the_yaml_as_written_reads_into_the_same_form(name: str, text: str, files: Files, sets: dict[str, str]) -> None:
     """A model's YAML as its author wrote it (unchecked) and the checked model give fields of the same model."""
     written = model_data(form_of_data(yaml.safe_load(text)))
     assert parse_model(written, "m") == read_model(text.encode(), "yaml", "m")
 
 
-@pytest.mark.parametrize(("name", "text", "files"), CASES, ids=[case[0] for case in CASES])
-def test_yaml_to_excel_keeps_the_footprint(name: str, text: str, files: dict[str, bytes]) -> None:
+@pytest.mark.parametrize(("name", "text", "files", "sets"), CASES, ids=IDS)
+def test_yaml_to_excel_keeps_the_footprint(name: str, text: str, files: Files, sets: dict[str, str]) -> None:
     original = read_model(text.encode(), "yaml", "model.yaml")
     workbook = model_to_excel(original)
     from_excel, _ = read_excel_model(workbook, "model.xlsx")
     assert from_excel.stages == original.stages or excel_loses(original)
-    _same(compute(ModelBundle(workbook, "xlsx", files)), compute(ModelBundle(text.encode(), "yaml", files)))
+    _same(_footprint(workbook, "xlsx", files, sets), _footprint(text.encode(), "yaml", files, sets))
     if not excel_loses(original):
         assert from_excel == original
 

@@ -8,6 +8,7 @@ saved, and the saved version has the changed total."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -208,7 +209,13 @@ def test_build_the_tshirt_in_the_editor_then_change_the_pv_module_before_saving(
     amount = page.locator('[data-place="stages[0].activities[0].amount"]')
     changed = _changed_pv_total(amount.input_value())
     assert figure(changed, LOCALE) != figure(pv_total, LOCALE)
-    amount.fill(repr(2 * float(amount.input_value())))
+    first = amount.input_value()
+    amount.fill("两公斤")  # no number: the field says so, in Chinese, and the preview has no total
+    expect(amount).to_have_attribute("aria-invalid", "true", timeout=WAIT_MS)
+    expect(amount.locator("xpath=..").locator(".field-problem")).to_have_text(re.compile(r"[\u4e00-\u9fff]"))
+    expect(page.locator("#preview-total")).to_have_text("\u2013")  # an en dash: no figure
+    amount.fill(repr(2 * float(first)))
+    expect(amount).not_to_have_attribute("aria-invalid", "true", timeout=WAIT_MS)
     expect(page.locator("#preview-total")).to_have_text(figure(changed, LOCALE), timeout=WAIT_MS)
     assert f"/products/{pv}/editor" in page.url  # nothing saved yet
     page.click("#tab-yaml")

@@ -235,6 +235,16 @@ def test_the_excel_template_lists_the_organisations_factor_keys(chinese: TestCli
     keys = [row[0] for row in book["列表"].iter_rows(min_row=2, min_col=3, max_col=3, values_only=True) if row[0]]
     assert "cn-electricity-footprint/cn-footprint-national-2023" in keys
     assert book.sheetnames[0] == "说明"
+    book["产品"]["B2"] = "Kettle"
+    book["物料清单"].append(["use", "power", 2, "kWh", "cn-electricity-footprint/cn-footprint-national-2023"])
+    filled = io.BytesIO()
+    book.save(filled)
+    product = _product(chinese, "Kettle")
+    sent = {"file": ("model.xlsx", filled.getvalue())}
+    study = chinese.post(f"/api/products/{product}/studies", files=sent)
+    assert study.status_code == 202, study.text  # the template, filled in, uploads as a model
+    assert math.isclose(chinese.get(f"/api/studies/{study.json()['id']}").json()["total"], 2 * 0.6205, rel_tol=1e-9)
+    assert 'value="Kettle"' in chinese.get(f"/products/{product}/editor").text  # and opens in the editor
 
 
 def test_the_fields_round_trip_through_the_preview_yaml(chinese: TestClient) -> None:
