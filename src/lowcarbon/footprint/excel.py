@@ -2,6 +2,7 @@
 
 - ``product``: two columns, ``field`` and ``value``: name, name_zh, ids (comma-separated), declared_unit_amount,
   declared_unit_unit, declared_unit_description, functional_unit, reference_flow_amount, reference_flow_unit,
+  reference_flow_description,
   boundary, gwp, pcr, reference_period_start,
   reference_period_end, max_exempted_percent, biogenic_carbon_kg_c, biogenic_uptake, biogenic_stored_kg_c,
   biogenic_source, fossil_carbon_content_kg_c, omitted_stages ("use: why; end_of_life: why"),
@@ -10,8 +11,10 @@
   avoided, aircraft, exempted (true/false), data_type, source, dqr_technological, dqr_temporal, dqr_geographical,
   dqr_completeness, dqr_reliability.
 - ``processes``: one row per output or input of a modelled process: process, role (output or input),
-  allocation (on the process's first row), then for outputs product, amount, unit, mass_kg, energy_mj, value, and
+  allocation and process_name (the process's name; on its first row), then for outputs product, amount, unit, mass_kg, energy_mj, value, and
   for inputs the same columns as the bom sheet, with ``uses`` naming another process instead of ``factor``.
+  A sheet's headers, a sheet's name and the product sheet's fields may be in Chinese, as the template
+  (``excel_writer.excel_template``) writes them: ``HEADERS_ZH``, ``SHEETS_ZH``.
 
 Problems are reported with the sheet, row and column, all at once.
 """
@@ -67,6 +70,8 @@ HEADERS_ZH = {
     "functional_unit": "功能单位",
     "reference_flow_amount": "基准流数量",
     "reference_flow_unit": "基准流单位",
+    "reference_flow_description": "基准流说明",
+    "process_name": "过程名称",
     "boundary": "系统边界",
     "gwp": "GWP 版本",
     "pcr": "产品种类规则",
@@ -165,6 +170,7 @@ PRODUCT_FIELDS = (
     "functional_unit",
     "reference_flow_amount",
     "reference_flow_unit",
+    "reference_flow_description",
     "boundary",
     "gwp",
     "pcr",
@@ -220,6 +226,7 @@ def _product(rows: list[dict[str, Any]]) -> dict[str, Any]:
         data["reference_flow"] = {
             "amount": fields.get("reference_flow_amount"),
             "unit": fields.get("reference_flow_unit"),
+            "description": fields.get("reference_flow_description", ""),
         }
     if "reference_period_start" in fields or "reference_period_end" in fields:
         data["reference_period"] = {
@@ -276,6 +283,8 @@ def _processes(rows: list[dict[str, Any]], places: dict[str, str]) -> list[dict[
         process = processes.setdefault(key, {"id": key, "outputs": [], "inputs": []})
         if "allocation" in row:
             process["allocation"] = row["allocation"]
+        if "process_name" in row:
+            process["name"] = row["process_name"]
         p = list(processes).index(key)
         role = str(row.get("role", "")).lower()
         if role == "output":

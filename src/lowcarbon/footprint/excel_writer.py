@@ -4,6 +4,7 @@
 model with the same footprint. The workbook's format has no place for what only a text model says (parameters and
 scenarios, an amount's formula, uncertainties): an amount is written as its value, and ``excel_loses`` lists what
 a model would lose.
+Process inputs keep their data-quality ratings (``dqr_*`` columns), which the processes sheet reads as the bom does.
 
 ``excel_template`` is the workbook a new product starts from: the same sheets with Chinese headers (the reader knows
 them, ``excel.HEADERS_ZH``), a sheet of instructions, and drop-down lists of the stages, units and factor keys.
@@ -23,7 +24,11 @@ __all__ = ["UNITS", "excel_loses", "excel_template", "model_to_excel"]
 BOM = ("stage", *ACTIVITY, *FLAGS, *(f"dqr_{name}" for name in DQR))
 # amount and unit once, for outputs and inputs alike
 PROCESS: tuple[str, ...] = tuple(
-    dict.fromkeys(("process", "role", "allocation", *OUTPUT[:1], "name", *OUTPUT[1:], *ACTIVITY[3:], "uses", *FLAGS))
+    dict.fromkeys(
+        ("process", "role", "allocation", "process_name", *OUTPUT[:1], "name", *OUTPUT[1:], *ACTIVITY[3:], "uses")
+        + FLAGS
+        + tuple(f"dqr_{name}" for name in DQR)
+    )
 )
 UNITS = ("item", "kg", "g", "t", "kWh", "MJ", "m**3", "L", "m**2", "m", "t*km", "km", "h")  # the template's list
 
@@ -51,6 +56,8 @@ def model_to_excel(model: ProductModel) -> bytes:
             values = {"process": process.id, "role": "output", **output.model_dump(exclude_none=True)}
             if number == 0 and process.allocation:
                 values["allocation"] = process.allocation
+            if number == 0 and process.name:
+                values["process_name"] = process.name
             processes.append(tuple(values.get(column) for column in PROCESS))
         for activity in process.inputs:
             processes.append(_activity_row(PROCESS, activity, process=process.id, role="input"))
@@ -60,14 +67,10 @@ def model_to_excel(model: ProductModel) -> bytes:
 def excel_loses(model: ProductModel) -> list[str]:
     """What of ``model`` its workbook would not hold, as the model's fields (none for most models)."""
     lost = [name for name in ("parameters", "scenarios") if getattr(model, name)]
-    if model.reference_flow is not None and model.reference_flow.description:
-        lost.append("reference_flow.description")
     lines = [activity for _, activity in model.activities()]
     for name in ("formula", "uncertainty", "factor_uncertainty"):
         if any(getattr(activity, name) is not None for activity in lines):
             lost.append(name)
-    if any(process.name for process in model.processes):
-        lost.append("processes.name")
     return lost
 
 
