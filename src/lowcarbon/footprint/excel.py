@@ -11,8 +11,9 @@
   avoided, aircraft, exempted (true/false), data_type, source, dqr_technological, dqr_temporal, dqr_geographical,
   dqr_completeness, dqr_reliability.
 - ``processes``: one row per output or input of a modelled process: process, role (output or input),
-  allocation and process_name (the process's name; on its first row), then for outputs product, amount, unit, mass_kg, energy_mj, value, and
-  for inputs the same columns as the bom sheet, with ``uses`` naming another process instead of ``factor``.
+  allocation and process_name (the process's name; on its first row), then for outputs product, amount, unit,
+  mass_kg, energy_mj, value, and for inputs the same columns as the bom sheet, with ``uses`` naming another
+  process instead of ``factor``.
   A sheet's headers, a sheet's name and the product sheet's fields may be in Chinese, as the template
   (``excel_writer.excel_template``) writes them: ``HEADERS_ZH``, ``SHEETS_ZH``.
 

@@ -23,12 +23,9 @@ __all__ = ["UNITS", "excel_loses", "excel_template", "model_to_excel"]
 
 BOM = ("stage", *ACTIVITY, *FLAGS, *(f"dqr_{name}" for name in DQR))
 # amount and unit once, for outputs and inputs alike
+_PROCESS_HEAD = ("process", "role", "allocation", "process_name", *OUTPUT[:1], "name", *OUTPUT[1:])
 PROCESS: tuple[str, ...] = tuple(
-    dict.fromkeys(
-        ("process", "role", "allocation", "process_name", *OUTPUT[:1], "name", *OUTPUT[1:], *ACTIVITY[3:], "uses")
-        + FLAGS
-        + tuple(f"dqr_{name}" for name in DQR)
-    )
+    dict.fromkeys((*_PROCESS_HEAD, *ACTIVITY[3:], "uses", *FLAGS, *(f"dqr_{name}" for name in DQR)))
 )
 UNITS = ("item", "kg", "g", "t", "kWh", "MJ", "m**3", "L", "m**2", "m", "t*km", "km", "h")  # the template's list
 
