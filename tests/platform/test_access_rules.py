@@ -46,8 +46,9 @@ except ImportError:  # FastAPI before 0.165: app.routes lists every route
     iter_route_contexts = None
 
 from lowcarbon.factors import default_library
-from lowcarbon.footprint import library
+from lowcarbon.footprint import library, load_model
 from lowcarbon.footprint import service as footprint_service
+from lowcarbon.footprint.form import form_of
 from lowcarbon.pact import service as pact_service
 from lowcarbon.pact import suppliers as pact_suppliers
 from lowcarbon.platform import accounts, machine_clients
@@ -156,6 +157,9 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/api/factor-files/{file_id}/content"): OWN_ORGANISATION,
     ("DELETE", "/api/factor-files/{file_id}"): OWN_ORGANISATION_EDITORS,
     ("GET", "/api/factors"): READERS,  # the shipped factors and the caller's own organisation's
+    # The guided model editor's API (footprint.routes.editor): a preview stores nothing; saving adds a version.
+    ("POST", "/api/model-preview"): READERS,  # the PV module's fields, computed with the caller's own library
+    ("POST", "/api/products/{product_id}/model-form"): OWN_ORGANISATION_EDITORS,
     # The caller's organisation and its people (lowcarbon.platform.organisation_routes).
     ("GET", "/api/organisation"): PERSONAL,  # each person sees their own organisation's
     ("POST", "/api/organisation/users"): ADMINS,  # an admin adds a person to their own organisation
@@ -180,6 +184,9 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/products"): EDITOR_PAGES,  # another organisation's editor adds one to their own
     ("GET", "/products/{product_id}"): OWN_PAGES,
     ("POST", "/products/{product_id}/studies"): OWN_EDITOR_PAGES,
+    ("GET", "/products/{product_id}/editor"): OWN_EDITOR_PAGES,  # the guided model editor
+    ("POST", "/products/{product_id}/editor"): OWN_EDITOR_PAGES,  # a model file opened in it
+    ("GET", "/model-template.xlsx"): EDITOR_PAGES,  # with the factor keys of the caller's own organisation
     ("POST", "/products/{product_id}/rename"): OWN_EDITOR_PAGES,  # these three: a new product of the owner's
     ("POST", "/products/{product_id}/archive"): OWN_EDITOR_PAGES,
     ("POST", "/products/{product_id}/restore"): OWN_EDITOR_PAGES,
@@ -557,6 +564,10 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(
             url.replace("{client_id}", world.disposable_client()), data={} if not path.startswith("/api") else None
         )
+    if path in ("/api/model-preview", "/api/products/{product_id}/model-form"):
+        return Call(url, json={"fields": form_of(load_model(PV_MODEL)), "files_from": None})
+    if (method, path) == ("POST", "/products/{product_id}/editor"):
+        return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
     if (method, path) == ("POST", "/products/{product_id}/studies"):
         return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
     if path.endswith("/monte-carlo") and method == "POST":

@@ -3,7 +3,8 @@ the platform slice that keeps products and their footprint studies.
 
 The pure core (no database, no server; imports engine and factors):
     model       the product model (pydantic), read from YAML or JSON bytes
-    excel       the model as an Excel workbook
+    excel       the model as an Excel workbook;  excel_writer: a model written as one, and the Chinese template
+    form        the model as the guided editor's form data (its fields by the model's places), and back
     bundle      ModelBundle: a model file and the factor files it names, as values in memory
     build       the model's LCA system for the engine, every problem as a value (errors.Problem)
     compute     prepare (read, load factors, build; every problem at once) and compute (solve once)
@@ -17,6 +18,7 @@ The pure core (no database, no server; imports engine and factors):
 The platform slice (products and studies):
     tables      products, studies, study_files (migrations in migrations/versions, branch "studies")
     stored      how a study keeps its model and files, their checks, and the job that computes them
+    editing     the guided editor's use cases: where a new version starts, the preview, saving it
     service     the use cases, on a database session and the kernel's ports (lowcarbon.ports), never the platform
     schemas     the API's shapes;  uploads: files as uploaded
     routes      /api/products..., /api/studies...;  pages, charts, templates/: the browser's pages

@@ -2,6 +2,7 @@
 
 - ``product``: two columns, ``field`` and ``value``: name, name_zh, ids (comma-separated), declared_unit_amount,
   declared_unit_unit, declared_unit_description, functional_unit, reference_flow_amount, reference_flow_unit,
+  reference_flow_description,
   boundary, gwp, pcr, reference_period_start,
   reference_period_end, max_exempted_percent, biogenic_carbon_kg_c, biogenic_uptake, biogenic_stored_kg_c,
   biogenic_source, fossil_carbon_content_kg_c, omitted_stages ("use: why; end_of_life: why"),
@@ -10,8 +11,11 @@
   avoided, aircraft, exempted (true/false), data_type, source, dqr_technological, dqr_temporal, dqr_geographical,
   dqr_completeness, dqr_reliability.
 - ``processes``: one row per output or input of a modelled process: process, role (output or input),
-  allocation (on the process's first row), then for outputs product, amount, unit, mass_kg, energy_mj, value, and
-  for inputs the same columns as the bom sheet, with ``uses`` naming another process instead of ``factor``.
+  allocation and process_name (the process's name; on its first row), then for outputs product, amount, unit,
+  mass_kg, energy_mj, value, and for inputs the same columns as the bom sheet, with ``uses`` naming another
+  process instead of ``factor``.
+  A sheet's headers, a sheet's name and the product sheet's fields may be in Chinese, as the template
+  (``excel_writer.excel_template``) writes them: ``HEADERS_ZH``, ``SHEETS_ZH``.
 
 Problems are reported with the sheet, row and column, all at once.
 """
@@ -32,6 +36,59 @@ FLAGS = ("avoided", "aircraft", "exempted")
 DQR = ("technological", "temporal", "geographical", "completeness", "reliability")
 OUTPUT = ("product", "amount", "unit", "mass_kg", "energy_mj", "value")
 SHEETS = ("product", "bom", "processes")
+# The Chinese template's names (``excel_writer.excel_template``): a sheet, header or product field may be written so
+SHEETS_ZH = {"product": "产品", "bom": "物料清单", "processes": "过程", "instructions": "说明", "lists": "列表"}
+HEADERS_ZH = {
+    "field": "字段",
+    "value": "值",
+    "stage": "阶段",
+    "name": "名称",
+    "amount": "数量",
+    "unit": "单位",
+    "factor": "排放因子键",
+    "process": "过程编号",
+    "uses": "使用的过程",
+    "role": "角色",
+    "allocation": "分配方法",
+    "product": "产品",
+    "mass_kg": "质量 kg",
+    "energy_mj": "能量 MJ",
+    "data_type": "数据类型",
+    "source": "数据来源",
+    "avoided": "避免",
+    "aircraft": "空运",
+    "exempted": "排除",
+    "dqr_technological": "技术代表性",
+    "dqr_temporal": "时间代表性",
+    "dqr_geographical": "地理代表性",
+    "dqr_completeness": "完整性",
+    "dqr_reliability": "可靠性",
+    "name_zh": "中文名称",
+    "ids": "产品标识",
+    "declared_unit_amount": "声明单位数量",
+    "declared_unit_unit": "声明单位",
+    "declared_unit_description": "声明单位说明",
+    "functional_unit": "功能单位",
+    "reference_flow_amount": "基准流数量",
+    "reference_flow_unit": "基准流单位",
+    "reference_flow_description": "基准流说明",
+    "process_name": "过程名称",
+    "boundary": "系统边界",
+    "gwp": "GWP 版本",
+    "pcr": "产品种类规则",
+    "reference_period_start": "数据期间开始",
+    "reference_period_end": "数据期间结束",
+    "max_exempted_percent": "取舍上限 %",
+    "biogenic_carbon_kg_c": "生物碳含量 kg C",
+    "biogenic_uptake": "计入生物碳吸收",
+    "biogenic_stored_kg_c": "储存的生物碳 kg C",
+    "biogenic_source": "生物碳来源",
+    "fossil_carbon_content_kg_c": "化石碳含量 kg C",
+    "omitted_stages": "省略的阶段",
+    "factor_files": "排放因子文件",
+}
+_ENGLISH = {chinese: english for english, chinese in {**SHEETS_ZH, **HEADERS_ZH}.items()}
+_ENGLISH["产品"] = "product"  # the sheet; as a column of the processes sheet it is the output's product, the same word
 
 
 def load_excel_model(path: Path) -> tuple[ProductModel, dict[str, str]]:
@@ -44,7 +101,9 @@ def read_excel_model(content: bytes, source: str) -> tuple[ProductModel, dict[st
     Only the model's sheets are read, each within ``max_model_rows`` (``lowcarbon.bounded``)."""
     with Workbook(content, source) as workbook:
         sheets = {
-            name: list(_rows(workbook.rows(name, "max_model_rows"))) for name in workbook.sheetnames if name in SHEETS
+            _ENGLISH.get(name, name): list(_rows(workbook.rows(name, "max_model_rows")))
+            for name in workbook.sheetnames
+            if _ENGLISH.get(name, name) in SHEETS
         }
     for required in ("product", "bom"):
         if required not in sheets:
@@ -94,7 +153,7 @@ _MODEL_PLACE = re.compile(r"((?:stages|processes)\[\d+\]\.(?:activities|inputs|o
 
 
 def _rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[dict[str, Any]]:
-    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    header = [_ENGLISH.get(str(h).strip(), str(h).strip()) if h is not None else "" for h in next(rows, ())]
     for number, values in enumerate(rows, start=2):
         row = {h: v for h, v in zip(header, values, strict=False) if h and v not in (None, "")}
         if row:
@@ -112,6 +171,7 @@ PRODUCT_FIELDS = (
     "functional_unit",
     "reference_flow_amount",
     "reference_flow_unit",
+    "reference_flow_description",
     "boundary",
     "gwp",
     "pcr",
@@ -138,12 +198,14 @@ def _product_problems(rows: list[dict[str, Any]], source: str) -> list[Problem]:
             {"field": str(row["field"])},
         )
         for row in rows
-        if row.get("field") and str(row["field"]) not in PRODUCT_FIELDS
+        if row.get("field") and _ENGLISH.get(str(row["field"]), str(row["field"])) not in PRODUCT_FIELDS
     ]
 
 
 def _product(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    fields = {str(r.get("field")): r.get("value") for r in rows if r.get("field")}
+    fields = {  # a field left without a value (as in the template) says nothing
+        _ENGLISH.get(str(r["field"]), str(r["field"])): r["value"] for r in rows if r.get("field") and "value" in r
+    }
 
     def listed(key: str) -> list[str]:
         return [part.strip() for part in str(fields.get(key, "")).split(",") if part.strip()]
@@ -165,6 +227,7 @@ def _product(rows: list[dict[str, Any]]) -> dict[str, Any]:
         data["reference_flow"] = {
             "amount": fields.get("reference_flow_amount"),
             "unit": fields.get("reference_flow_unit"),
+            "description": fields.get("reference_flow_description", ""),
         }
     if "reference_period_start" in fields or "reference_period_end" in fields:
         data["reference_period"] = {
@@ -221,6 +284,8 @@ def _processes(rows: list[dict[str, Any]], places: dict[str, str]) -> list[dict[
         process = processes.setdefault(key, {"id": key, "outputs": [], "inputs": []})
         if "allocation" in row:
             process["allocation"] = row["allocation"]
+        if "process_name" in row:
+            process["name"] = row["process_name"]
         p = list(processes).index(key)
         role = str(row.get("role", "")).lower()
         if role == "output":

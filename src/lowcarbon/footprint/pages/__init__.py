@@ -1,6 +1,6 @@
 """The footprint domain's pages: products and their studies (``studies``), renaming, archiving and restoring a
-product and a note on a version (``manage``), a study's Monte Carlo runs (``monte_carlo``), and the factor library
-(``factors``).
+product and a note on a version (``manage``), a study's Monte Carlo runs (``monte_carlo``), the factor library
+(``factors``), and the guided model editor (``editor``).
 
 The templates are in ``footprint/templates``; the layout they extend is the web package's.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lowcarbon.footprint.pages import factors, manage, monte_carlo, studies
+from lowcarbon.footprint.pages import editor, factors, manage, monte_carlo, studies
 
 __all__ = ["router"]
 
@@ -18,3 +18,4 @@ router.include_router(studies.router)
 router.include_router(manage.router)
 router.include_router(monte_carlo.router)
 router.include_router(factors.router)
+router.include_router(editor.router)

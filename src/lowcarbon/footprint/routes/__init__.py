@@ -26,10 +26,13 @@ organisation's own factor library, and the factors a study can link to.
     GET    /api/factor-files/{id}/content                          200 the file         every role     studies:read
     DELETE /api/factor-files/{id}                                  204                  editor, admin  studies:write
     GET    /api/factors?q=&geography=&unit=&set=&limit=&cursor=    200 FactorPage       every role     studies:read
+    POST   /api/model-preview             {"fields", "files_from"} 200 ModelPreview     every role     studies:read
+    POST   /api/products/{id}/model-form  {"fields", "files_from"} 202 StudySummary     editor, admin  studies:write
 
 Who may call each route (people by role, machine clients by scope, ``callers``) and the refusals (401, 403, 404 for
 another organisation's record) are the platform's rules, ``lowcarbon.platform.auth``. ``studies`` serves products
-and studies, ``monte_carlo`` a study's Monte Carlo runs, ``factors`` the factor library. Pages of records are keyed
+and studies, ``monte_carlo`` a study's Monte Carlo runs, ``factors`` the factor library, ``editor`` the guided model
+editor's preview and saving. Pages of records are keyed
 on their ids (``lowcarbon.platform.pagination``); the factors found by a search are ranked, not numbered, so the
 cursor of their next page counts the factors shown before it (a file added or deleted meanwhile moves them by its
 factors, and nothing else does).
@@ -39,7 +42,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from lowcarbon.footprint.routes import factors, monte_carlo, studies
+from lowcarbon.footprint.routes import editor, factors, monte_carlo, studies
 from lowcarbon.footprint.routes.callers import READ_SCOPE, WRITE_SCOPE, Reader, Writer
 
 __all__ = ["READ_SCOPE", "WRITE_SCOPE", "Reader", "Writer", "router"]
@@ -48,3 +51,4 @@ router = APIRouter()
 router.include_router(studies.router)
 router.include_router(monte_carlo.router)
 router.include_router(factors.router)
+router.include_router(editor.router)
