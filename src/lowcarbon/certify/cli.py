@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lowcarbon.platform.cli import DataDirOpt, JsonOpt, _actor, _fail, _in_transaction, _reading, _settings
+from lowcarbon.platform.cli import (
+    DataDirOpt,
+    JsonOpt,
+    _actor,
+    _fail,
+    _in_transaction,
+    _reading,
+    _settings,
+    find_organisation,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -154,7 +163,6 @@ def rotate_key(
     """Retire the body's signing key and make a new one; what the old key signed still verifies."""
     from lowcarbon.certify import certificates
     from lowcarbon.certify.parties import NoJobs
-    from lowcarbon.pact.cli import find_organisation
     from lowcarbon.platform.audit import AuditTrail
     from lowcarbon.platform.clock import system_clock
     from lowcarbon.ports import Ports

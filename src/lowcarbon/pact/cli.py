@@ -18,14 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from lowcarbon.errors import Conflict, NotFound
-from lowcarbon.platform.cli import DataDirOpt, JsonOpt, _actor, _in_transaction, _settings
+from lowcarbon.platform.cli import DataDirOpt, JsonOpt, _actor, _in_transaction, _settings, find_organisation
 
 if TYPE_CHECKING:  # the database and the web stack are imported inside the commands: `lowcarbon --help` stays quick
     from sqlalchemy.orm import Session
 
     from lowcarbon.platform.machine_clients import NewClient
-    from lowcarbon.platform.tables import Organisation
 
 __all__ = ["app", "customer_client_name", "customer_scopes", "find_organisation", "grant_access"]
 
@@ -42,25 +40,6 @@ def customer_scopes() -> str:
 def customer_client_name(customer: str) -> str:
     """The name of a PACT customer's machine client, as the audit trail and the organisation's clients show it."""
     return f"PACT customer: {customer.strip()}"[:200]
-
-
-def find_organisation(session: Session, given: str) -> Organisation:
-    """The organisation whose id or exact name is ``given``; NotFound, or Conflict when the name is not unique."""
-    import sqlalchemy as sa
-
-    from lowcarbon.platform.tables import Organisation
-
-    text = given.strip()
-    if text.isascii() and text.isdigit():
-        found = session.get(Organisation, int(text))
-        if found is not None:
-            return found
-    named = list(session.scalars(sa.select(Organisation).where(Organisation.name == text).limit(2)))
-    if len(named) > 1:
-        raise Conflict(f"more than one organisation is named {text!r}: give its id")
-    if not named:
-        raise NotFound(f"no organisation has the id or name {text!r}")
-    return named[0]
 
 
 def grant_access(

@@ -21,15 +21,16 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from lowcarbon import __version__
-from lowcarbon.errors import LowcarbonError
+from lowcarbon.errors import Conflict, LowcarbonError, NotFound
 from lowcarbon.platform.roles import OrganisationKind, Role  # plain enums, which Typer needs to parse the options
 
 if TYPE_CHECKING:  # pydantic settings too are imported inside: `lowcarbon --help` loads none of them
     from sqlalchemy.orm import Session
 
     from lowcarbon.platform.settings import Settings
+    from lowcarbon.platform.tables import Organisation
 
-__all__ = ["admin_app", "app", "audit_app"]
+__all__ = ["admin_app", "app", "audit_app", "find_organisation"]
 
 T = TypeVar("T")
 
@@ -113,6 +114,25 @@ def _existing(settings: Settings) -> Settings:
 def _reading(data_dir: Path | None, work: Callable[[Session], T]) -> T:
     """``work`` in a read-only transaction on the database of ``data_dir``, which must exist (it is never created)."""
     return _in_transaction(_existing(_settings(data_dir=data_dir)), work, write=False)
+
+
+def find_organisation(session: Session, given: str) -> Organisation:
+    """The organisation whose id or exact name is ``given``; NotFound, or Conflict when the name is not unique."""
+    import sqlalchemy as sa
+
+    from lowcarbon.platform.tables import Organisation
+
+    text = given.strip()
+    if text.isascii() and text.isdigit():
+        found = session.get(Organisation, int(text))
+        if found is not None:
+            return found
+    named = list(session.scalars(sa.select(Organisation).where(Organisation.name == text).limit(2)))
+    if len(named) > 1:
+        raise Conflict(f"more than one organisation is named {text!r}: give its id")
+    if not named:
+        raise NotFound(f"no organisation has the id or name {text!r}")
+    return named[0]
 
 
 def _actor() -> str:
