@@ -82,7 +82,13 @@ def test_certificate_verify_command(seeded: Settings, tmp_path: Path) -> None:
     claims["valid_until"] = "2099-12-31"
     tampered = f"{header}.{signing.b64url_encode(json.dumps(claims).encode())}.{signature}"
     stranger, kid = keys.new_key()
+    other_body, other_thumbprint = keys.new_key()  # a key of another body (id 999), in the key set given
+    other_kid = f"999.{other_thumbprint}"
+    jwks = json.loads((tmp_path / "jwks.json").read_text())
+    jwks["keys"].append(signing.public_jwk(other_body.public_key(), other_kid))
+    (tmp_path / "jwks.json").write_text(json.dumps(jwks))
     cases = {
+        "wrong_issuer": signing.sign(document["content"], other_body, other_kid),
         "bad_signature": tampered,
         "unknown_key": signing.sign(document["content"], stranger, kid),
         "malformed": "not.a-jws",
@@ -91,6 +97,8 @@ def test_certificate_verify_command(seeded: Settings, tmp_path: Path) -> None:
         (tmp_path / "bad.jws").write_text(token)
         code, output = _cli("certificate", "verify", str(tmp_path / "bad.jws"), "--jwks", str(tmp_path / "jwks.json"))
         assert code == 1 and reason in output, (reason, output)
+        if reason == "wrong_issuer":
+            continue  # the local database knows no body 999: its key is unknown there
         code, output = _cli(
             "certificate", "verify", str(tmp_path / "bad.jws"), "--data-dir", data_dir, "--json", database=url
         )
