@@ -141,7 +141,7 @@ def problems_of(page: Page, axe: Axe) -> list[str]:
         wide = page.evaluate(
             """() => [...document.querySelectorAll('body *')]
                 .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-                .filter(e => !e.closest('.table-wrap, .chart'))
+                .filter(e => !e.closest('.table-wrap, .chart') || getComputedStyle(e).position === 'absolute')
                 .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')
                     + (e.id ? '#' + e.id : ''))"""
         )
