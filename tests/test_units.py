@@ -51,3 +51,19 @@ def test_a_normal_cubic_metre_is_not_a_plain_cubic_metre() -> None:
     assert conversion_factor("kNm3", "Nm3", "here") == 1000
     with pytest.raises(UnitError, match=r"normal cubic metre \(Nm3\) is the gas of 1 m3 at 0 °C and 101\.325 kPa"):
         conversion_factor("Nm3", "m**3", "here")
+
+
+def test_the_table_of_common_units_agrees_with_pint() -> None:
+    """Every pair of one dimension in the fast table converts by pint's factor, and no unit of it is unknown to pint."""
+    from lowcarbon.units import _LINEAR, _factor, _linear_factor
+
+    for source, (dimension, _size) in _LINEAR.items():
+        parse_unit(source, "table")
+        for target, (other, _) in _LINEAR.items():
+            if dimension == other:
+                fast = _linear_factor(source, target)
+                assert fast == pytest.approx(_factor(parse_unit(source, "t"), parse_unit(target, "t")), rel=1e-15)
+            else:
+                assert _linear_factor(source, target) is None
+                with pytest.raises(UnitError, match="cannot convert"):
+                    conversion_factor(source, target, "here")

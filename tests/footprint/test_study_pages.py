@@ -67,7 +67,7 @@ def test_upload_computes_the_study_and_shows_the_cli_figures_and_charts(
     assert set(charts) == {"stage", "gas", "hotspots"}
     api = web.get(f"/api/studies/{study_page.rsplit('/', 1)[1]}").json()
     stages = [messages.code(stage, "zh-CN") for stage in api["result"]["by_stage"]]  # the page's language
-    assert charts["stage"]["xAxis"]["data"] == stages
+    assert charts["stage"]["yAxis"]["data"] == stages  # bars along the y axis, a label a row
     assert charts["stage"]["series"][0]["data"] == [float(f"{v:.6g}") for v in api["result"]["by_stage"].values()]
     assert api["total"] == pytest.approx(PV_TOTAL, rel=1e-12)
     assert charts["gas"]["title"]["text"] == "按温室气体"

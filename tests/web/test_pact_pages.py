@@ -112,7 +112,7 @@ def test_publish_share_and_revoke(migrated: Settings, web: TestClient) -> None:
 
 def test_the_header_links_to_the_pact_page_for_every_person(migrated: Settings, web: TestClient) -> None:
     organisation = seed_organisation(migrated, "Header PV")
-    nav = re.compile(r'<nav class="nav">(.*?)</nav>', re.S)
+    nav = re.compile(r'<nav class="nav"[^>]*>(.*?)</nav>', re.S)
     with web:
         for email in (organisation.viewer, organisation.editor, organisation.admin):
             form_login(web, email)

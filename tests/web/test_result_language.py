@@ -67,7 +67,7 @@ def _english() -> list[str]:
     """The footprint's English that no Chinese page may show: codes, and the words of every catalog sentence."""
     found = ["raw_material_acquisition", "end_of_life", "cradle-to-gate", "cradle-to-grave", "gate-to-gate"]
     found += ["partial CFP", "CFP (carbon", "kg CO2e per", " item", messages.ORIGINAL]
-    found += ["Input should", "required field", "unknown field", "IPCC AR6 GWP100", "(factors that give"]
+    found += ["Input should", "required field", "unknown field", "IPCC AR6 GWP100", "(not split by gas"]
     found += ["not valid YAML", "sheet bom", "row "]
     for english, _ in messages.MESSAGES.values():
         for literal, *_ in string.Formatter().parse(english):
@@ -150,11 +150,11 @@ def test_the_cotton_tshirt_shows_its_chinese_name_and_its_published_totals_as_su
     response = _upload(chinese, product, TSHIRT_MODEL.read_text(encoding="utf-8"), files)
     page = chinese.get(response.headers["location"]).text
     assert "纯棉针织T恤（中国生产和使用）" in page
-    assert "CO2e（仅给出总量的因子）" in page and "<td>CO2e</td>" not in page
+    assert "CO2e 总量（未按气体拆分）" in page and "<td>CO2e</td>" not in page
     chinese.cookies.set("lowcarbon_lang", "en")
     english = chinese.get(response.headers["location"]).text
     assert "Cotton T-shirt, knitted, dyed (made and used in China)" in english
-    assert "raw material acquisition" in english and "CO2e (factors that give only a total)" in english
+    assert "raw material acquisition" in english and "CO2e total (not split by gas)" in english
 
 
 def test_a_hotspot_inside_a_process_shows_the_stage_that_uses_the_process(chinese: TestClient) -> None:

@@ -22,7 +22,6 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import sparse
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from lowcarbon.engine.ids import IdIndex
 from lowcarbon.engine.matrices import as_triplets, build_matrix
@@ -255,6 +254,8 @@ class LCASystem:
         graph = sparse.csr_matrix(
             (weights, (local_activity[cols[keep]], local_product[rows[keep]])), shape=(activities.size, products.size)
         )
+        from scipy.sparse.csgraph import min_weight_full_bipartite_matching  # here: csgraph loads sparse.linalg
+
         try:
             matched_activities, matched_products = min_weight_full_bipartite_matching(graph)
         except ValueError:

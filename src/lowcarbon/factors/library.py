@@ -10,8 +10,6 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-import pint
-
 from lowcarbon.bounded import Archive
 from lowcarbon.errors import DataFormatError, LowcarbonError, UnitError
 from lowcarbon.factors.model import Factor
@@ -220,6 +218,8 @@ def _pattern(word: str) -> re.Pattern[str]:
 
 
 def _dimension(unit: str) -> object:
+    import pint  # here, not at the top: pint takes a tenth of a second to import and most commands never search
+
     try:
         return registry().get_dimensionality(parse_unit(unit, "search"))
     except (UnitError, pint.errors.PintError):

@@ -62,7 +62,7 @@ from lowcarbon.factors.model import (
     Uncertainty,
     UncertaintyType,
 )
-from lowcarbon.units import parse_unit
+from lowcarbon.units import check_unit
 
 REQUIRED = ("id", "name", "unit", "geography", "source")
 OPTIONAL = (
@@ -230,7 +230,7 @@ def _factor(
             problems.add(number, column, "is empty; every factor needs it")
     if row.get("unit"):
         try:
-            parse_unit(row["unit"], f"{problems.source}, row {number}, column unit")
+            check_unit(row["unit"], f"{problems.source}, row {number}, column unit")
         except UnitError as exc:
             problems.add(number, "unit", exc.reason)
     origin = row.get("origin") or "fossil"

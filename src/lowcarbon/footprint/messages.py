@@ -87,7 +87,7 @@ CODES: dict[str, tuple[str, str]] = {
 }
 
 # the gas id of a result that is no gas: what factors that publish only a CO2e total add up to
-_CO2E_TOTAL: dict[Lang, str] = {"en": "CO2e (factors that give only a total)", "zh-CN": "CO2e（仅给出总量的因子）"}
+_CO2E_TOTAL: dict[Lang, str] = {"en": "CO2e total (not split by gas)", "zh-CN": "CO2e 总量（未按气体拆分）"}
 
 # the words of declared units that are not symbols: English -> Chinese
 UNIT_WORDS: dict[str, str] = {

@@ -250,7 +250,7 @@ def _result_context(request: Request, study: Study, product_zh: str | None = Non
         "charts": {
             "stage": charts.by_stage(result, _, words),
             "gas": charts.by_gas(result, _, words),
-            "hotspots": charts.hotspots(result, _),
+            "hotspots": charts.hotspots(result, _, words),
         },
     }
 
