@@ -21,16 +21,17 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from fastapi.routing import iter_route_contexts
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page
 
 from lowcarbon import demo
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
+from support.browser_support import browser
 from support.platform_servers import serving
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
+__all__ = ["browser"]  # the fixture, from support.browser_support
+
 PHONE = {"width": 390, "height": 844}
 LANGUAGES = ("zh-CN", "en")
 # Not the browser's pages: the API, its documentation (Swagger UI's own markup), the static files, the OAuth2 token
@@ -40,6 +41,7 @@ NOT_PAGES = {
     "/lang/{tag}": "sets the language and redirects to another page, which is checked itself",
     "/studies/{study_id}/status": "the fragment the study page polls; checked as part of /studies/{study_id}",
     "/studies/{study_id}/monte-carlo": "the fragment the study page polls; checked as part of /studies/{study_id}",
+    "/model-template.xlsx": "a download (the Excel model template), not a page",
 }
 SERIOUS = {"serious", "critical"}
 
@@ -78,11 +80,24 @@ def _factor(context: BrowserContext, base: str) -> str | None:
     return _first(context, base, "/api/factors?q=electricity", "key")
 
 
+def _application(context: BrowserContext, base: str) -> str | None:
+    return _first(context, base, "/api/certify/applications", "id")
+
+
+def _certificate(context: BrowserContext, base: str) -> str | None:
+    """A certificate the person's organisation holds or issued (a body or manufacturer); None for others."""
+    answer = context.request.get(f"{base}/api/certify/certificates")
+    items = answer.json() if answer.ok else []
+    return str(items[0]["number"]) if items else None
+
+
 # How each path parameter is filled for a person, from what the demo shows them; None: they have nothing to show.
 FILLERS: dict[str, Callable[[BrowserContext, str], str | None]] = {
     "product_id": _product,
     "study_id": _study,
     "key": _factor,
+    "application_id": _application,
+    "number": _certificate,
 }
 
 
@@ -112,16 +127,6 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, l
             people[login.organisation_kind] = login.email
     with serving(create_app(settings)) as base:
         yield base, [None, *sorted(people.values())]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), as .ci/run does")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield launched
-        launched.close()
 
 
 def log_in(page: Page, base: str, tag: str, email: str | None) -> None:
