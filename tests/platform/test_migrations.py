@@ -14,6 +14,7 @@ from alembic.runtime.migration import MigrationContext
 
 import lowcarbon.certify.tables
 import lowcarbon.footprint.tables  # registers the domain's tables on Base.metadata
+import lowcarbon.inclusive.tables
 import lowcarbon.pact.tables  # noqa: F401
 from lowcarbon.platform import tables
 from lowcarbon.platform.database import Base, create_engine
@@ -52,7 +53,16 @@ CERTIFY_TABLES = {
     "certify_certificate_revisions",
     "certify_moves",
 }
-ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES | PACT_TABLES | CERTIFY_TABLES
+INCLUSIVE_TABLES = {
+    "inclusive_partners",
+    "inclusive_people",
+    "inclusive_links",
+    "inclusive_events",
+    "inclusive_entries",
+    "inclusive_balances",
+    "inclusive_daily",
+}
+ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES | PACT_TABLES | CERTIFY_TABLES | INCLUSIVE_TABLES
 
 
 def _tables(settings: Settings) -> set[str]:
@@ -70,7 +80,7 @@ def test_empty_to_head(settings: Settings) -> None:
     upgrade(settings)
     assert current_revision(settings) == head_revision() == "0006"
     # the studies branch depends on 0004, which 0005 (time zone) and 0006 (removed people) follow; pact: its own branch
-    assert set(current_revisions(settings)) == {"0006", "studies_0007", "pact_0002", "certify_0001"}
+    assert set(current_revisions(settings)) == {"0006", "studies_0007", "pact_0002", "certify_0001", "inclusive_0001"}
     assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
     try:
@@ -183,10 +193,11 @@ def test_version_locations_are_found_on_disk() -> None:
     assert names == [
         "certify/migrations/versions",
         "footprint/migrations/versions",
+        "inclusive/migrations/versions",
         "pact/migrations/versions",
         "platform/migrations/versions",
     ]
-    assert set(head_revisions()) == {"0006", "studies_0007", "pact_0002", "certify_0001"}
+    assert set(head_revisions()) == {"0006", "studies_0007", "pact_0002", "certify_0001", "inclusive_0001"}
 
 
 def test_jobs_revision_up_and_down(settings: Settings) -> None:

@@ -1,0 +1,180 @@
+"""The personal carbon ledger: append-only, double-entry, balances derived from entries.
+
+A transaction is a set of entries whose amounts sum to zero for each unit: a credit moves kg CO2e and points from
+the scheme's ``issued`` account to ``person:<id>``; a redemption moves points from the person to ``redeemed``; a
+reversal is the opposite entries of what it corrects. Entries are never changed or deleted. A person's
+``inclusive_balances`` row is the sum of their entries, kept in the same transaction as the entries (so a crash
+leaves both or neither); ``reconcile`` recomputes every balance from the entries and lists any difference.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lowcarbon.errors import Conflict, InvalidInput
+from lowcarbon.inclusive.tables import Balance, Entry
+
+__all__ = [
+    "ISSUED",
+    "REDEEMED",
+    "Credit",
+    "Difference",
+    "add_to_balances",
+    "credit_many",
+    "person_account",
+    "reconcile",
+    "redeem",
+]
+
+ISSUED, REDEEMED = "issued", "redeemed"
+_TOLERANCE = 1e-9  # kg and points are sums of floats: a difference below this is rounding, not a loss
+
+
+def person_account(person_id: int) -> str:
+    return f"person:{person_id}"
+
+
+@dataclass(frozen=True)
+class Credit:
+    """A credit of an event: whose, how much, under which methodology version."""
+
+    event_row: int
+    person_id: int
+    kg: float
+    points: int
+    methodology: str  # behaviour@version
+
+
+def credit_many(session: Session, credits: Sequence[Credit], at: datetime) -> None:
+    """Post one credit transaction per item (four entries each: kg and points, person and issued) and add them to
+    the balances, in bulk."""
+    if not credits:
+        return
+    rows = []
+    for credit in credits:
+        transaction = f"credit:{credit.event_row}"
+        account = person_account(credit.person_id)
+        for unit, amount in (("kg", credit.kg), ("points", float(credit.points))):
+            common = {
+                "transaction": transaction,
+                "unit": unit,
+                "kind": "credit",
+                "event_row": credit.event_row,
+                "methodology": credit.methodology,
+                "at": at,
+            }
+            rows.append({**common, "account": account, "amount": amount})
+            rows.append({**common, "account": ISSUED, "amount": -amount})
+    session.execute(sa.insert(Entry), rows)
+    totals: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for credit in credits:
+        totals[credit.person_id][0] += credit.kg
+        totals[credit.person_id][1] += credit.points
+    add_to_balances(session, {person: (kg, points) for person, (kg, points) in totals.items()}, at)
+
+
+def add_to_balances(session: Session, deltas: dict[int, tuple[float, float]], at: datetime) -> None:
+    """Add (kg, points) to each person's balance row, creating it when missing (one statement for all)."""
+    if not deltas:
+        return
+    dialect = session.get_bind().dialect.name
+    rows = [{"person_id": p, "kg": kg, "points": pts, "updated_at": at} for p, (kg, pts) in sorted(deltas.items())]
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    statement = insert(Balance)
+    statement = statement.on_conflict_do_update(
+        index_elements=[Balance.person_id],
+        set_={
+            "kg": Balance.kg + statement.excluded.kg,
+            "points": Balance.points + statement.excluded.points,
+            "updated_at": statement.excluded.updated_at,
+        },
+    )
+    session.execute(statement, rows)
+
+
+def redeem(session: Session, person_id: int, points: int, transaction: str, at: datetime) -> float:
+    """Move ``points`` from the person to ``redeemed`` if their balance holds them; the balance left. The balance
+    row is locked for the transaction (PostgreSQL: FOR UPDATE; SQLite has one writer), so concurrent redemptions
+    never overdraw; Conflict when the points are not there."""
+    if points <= 0:
+        raise InvalidInput("redeem a positive number of points")
+    balance = session.scalar(sa.select(Balance).where(Balance.person_id == person_id).with_for_update())
+    if balance is None or balance.points + _TOLERANCE < points:
+        held = 0 if balance is None else balance.points
+        raise Conflict(f"the balance holds {held:g} points, fewer than {points}")
+    account = person_account(person_id)
+    common = {
+        "transaction": transaction,
+        "unit": "points",
+        "kind": "redemption",
+        "event_row": None,
+        "methodology": None,
+        "at": at,
+    }
+    session.execute(
+        sa.insert(Entry),
+        [
+            {**common, "account": account, "amount": -float(points)},
+            {**common, "account": REDEEMED, "amount": float(points)},
+        ],
+    )
+    balance.points -= points
+    balance.updated_at = at
+    session.flush()
+    return float(balance.points)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A balance that is not the sum of its entries (or a transaction that does not sum to zero)."""
+
+    what: str  # "person:<id>" or "transaction:<id>"
+    unit: str
+    stored: float
+    from_entries: float
+
+
+def reconcile(session: Session) -> list[Difference]:
+    """Every difference between the stored balances and the sums of the entries, and every transaction whose entries
+    do not sum to zero per unit; empty when the ledger is whole."""
+    sums = session.execute(
+        sa.select(Entry.account, Entry.unit, sa.func.sum(Entry.amount))
+        .where(Entry.account.like("person:%"))
+        .group_by(Entry.account, Entry.unit)
+    )
+    from_entries: dict[tuple[int, str], float] = {}
+    for account, unit, total in sums:
+        from_entries[(int(account.split(":", 1)[1]), unit)] = float(total or 0)
+    stored: dict[tuple[int, str], float] = {}
+    for person_id, kg, points in session.execute(sa.select(Balance.person_id, Balance.kg, Balance.points)):
+        stored[(person_id, "kg")] = float(kg)
+        stored[(person_id, "points")] = float(points)
+    differences = [
+        Difference(person_account(person), unit, stored.get((person, unit), 0.0), from_entries.get((person, unit), 0.0))
+        for person, unit in sorted(set(stored) | set(from_entries))
+        if abs(stored.get((person, unit), 0.0) - from_entries.get((person, unit), 0.0)) > _TOLERANCE
+    ]
+    unbalanced = session.execute(
+        sa.select(Entry.transaction, Entry.unit, sa.func.sum(Entry.amount))
+        .group_by(Entry.transaction, Entry.unit)
+        .having(sa.func.abs(sa.func.sum(Entry.amount)) > _TOLERANCE)
+    )
+    differences += [Difference(f"transaction:{t}", unit, 0.0, float(total)) for t, unit, total in unbalanced]
+    return differences
+
+
+def balances(session: Session, person_ids: Iterable[int]) -> dict[int, tuple[float, float]]:
+    """The stored (kg, points) of each person."""
+    rows = session.execute(
+        sa.select(Balance.person_id, Balance.kg, Balance.points).where(Balance.person_id.in_(list(person_ids)))
+    )
+    return {person: (float(kg), float(points)) for person, kg, points in rows}

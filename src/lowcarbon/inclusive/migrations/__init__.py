@@ -1,0 +1,1 @@
+"""Alembic revisions of the inclusive domain, found by lowcarbon.platform.migrate.version_locations()."""

@@ -1,0 +1,127 @@
+"""The inclusive domain's tables (migration branch ``inclusive``).
+
+Partners (``inclusive_partners``) are registered organisations that send behaviour events, each with a secret that
+signs its batches. A person is a pseudonym per partner (``inclusive_people``: unique per partner); the operator never
+links two pseudonyms, only the person can (``inclusive_links``, by consent). Every event a partner sends is kept once
+(``inclusive_events``, unique by partner and the partner's event id), with what became of it: credited, held for
+review, or rejected with a reason.
+
+The ledger (``inclusive_entries``) is append-only and double-entry: every transaction (a credit, a redemption, a
+reversal) is a set of entries on accounts whose amounts sum to zero per unit (kg CO2e, points). A person's balance
+(``inclusive_balances``) is a cache of the sums of their entries, updated in the same transaction;
+``lowcarbon ledger reconcile`` recomputes it from the entries. Corrections are reversing entries, never edits.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from lowcarbon.storage import Base, UTCDateTime
+
+__all__ = ["Balance", "DailyTotal", "Entry", "Event", "Link", "Partner", "Person"]
+
+EVENT_STATUSES = ("credited", "held", "rejected", "released", "refused")
+
+
+class Partner(Base):
+    """A partner platform (an organisation) and the secret its batches are signed with."""
+
+    __tablename__ = "inclusive_partners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    secret: Mapped[str] = mapped_column(sa.String(200))  # sealed (``partners.seal_secret``), never shown again
+    region: Mapped[str | None] = mapped_column(sa.String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Person(Base):
+    """A person as one partner knows them: a pseudonym."""
+
+    __tablename__ = "inclusive_people"
+    __table_args__ = (sa.UniqueConstraint("partner_id", "pseudonym"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_partners.id", ondelete="RESTRICT"))
+    pseudonym: Mapped[str] = mapped_column(sa.String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Link(Base):
+    """Pseudonyms a person linked to one another (with their consent): the same person for caps and fraud rules."""
+
+    __tablename__ = "inclusive_links"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"), primary_key=True)
+    linked_to: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Event(Base):
+    """A behaviour event as a partner sent it, once, and its outcome."""
+
+    __tablename__ = "inclusive_events"
+    __table_args__ = (
+        sa.UniqueConstraint("partner_id", "event_id"),
+        sa.CheckConstraint("status IN ('credited', 'held', 'rejected', 'released', 'refused')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_partners.id", ondelete="RESTRICT"))
+    event_id: Mapped[str] = mapped_column(sa.String(128))
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"), index=True)
+    behaviour: Mapped[str] = mapped_column(sa.String(64))
+    version: Mapped[str | None] = mapped_column(sa.String(32))  # the methodology version applied
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    quantities: Mapped[dict[str, Any]] = mapped_column(sa.JSON())
+    status: Mapped[str] = mapped_column(sa.String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(sa.String(64))
+    reduction_kg: Mapped[float] = mapped_column(sa.Float())
+    points: Mapped[int] = mapped_column(sa.BigInteger())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Entry(Base):
+    """One entry of the ledger: an amount (signed) of a unit on an account, in a transaction."""
+
+    __tablename__ = "inclusive_entries"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True)
+    transaction: Mapped[str] = mapped_column(sa.String(64), index=True)  # e.g. "credit:<event row id>"
+    account: Mapped[str] = mapped_column(sa.String(64), index=True)  # "person:<id>", "issued", "redeemed"
+    unit: Mapped[str] = mapped_column(sa.String(8))  # "kg" (kg CO2e reduced) or "points"
+    amount: Mapped[float] = mapped_column(sa.Float())
+    kind: Mapped[str] = mapped_column(sa.String(16))  # credit, redemption, reversal
+    event_row: Mapped[int | None] = mapped_column(sa.ForeignKey("inclusive_events.id", ondelete="RESTRICT"))
+    methodology: Mapped[str | None] = mapped_column(sa.String(100))  # behaviour@version
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Balance(Base):
+    """A person's balances, the sums of their entries (kept current in each transaction; reconciled)."""
+
+    __tablename__ = "inclusive_balances"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"), primary_key=True)
+    kg: Mapped[float] = mapped_column(sa.Float())
+    points: Mapped[float] = mapped_column(sa.Float())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class DailyTotal(Base):
+    """What a person was credited for a behaviour on a day (China Standard Time): the caps' and rules' memory."""
+
+    __tablename__ = "inclusive_daily"
+
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"), primary_key=True)
+    behaviour: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date(), primary_key=True)
+    kg: Mapped[float] = mapped_column(sa.Float())
+    events: Mapped[int] = mapped_column()
