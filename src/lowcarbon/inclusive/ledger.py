@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ __all__ = [
     "Difference",
     "add_to_balances",
     "credit_many",
+    "dialect_insert",
     "person_account",
     "reconcile",
     "redeem",
@@ -83,13 +85,8 @@ def add_to_balances(session: Session, deltas: dict[int, tuple[float, float]], at
     """Add (kg, points) to each person's balance row, creating it when missing (one statement for all)."""
     if not deltas:
         return
-    dialect = session.get_bind().dialect.name
     rows = [{"person_id": p, "kg": kg, "points": pts, "updated_at": at} for p, (kg, pts) in sorted(deltas.items())]
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    statement = insert(Balance)
+    statement = dialect_insert(session, Balance)
     statement = statement.on_conflict_do_update(
         index_elements=[Balance.person_id],
         set_={
@@ -99,6 +96,18 @@ def add_to_balances(session: Session, deltas: dict[int, tuple[float, float]], at
         },
     )
     session.execute(statement, rows)
+
+
+def dialect_insert(session: Session, table: type[Any]) -> Any:
+    """An INSERT of ``table`` in the session's dialect, which has ``on_conflict_do_nothing`` and ``_do_update``
+    (PostgreSQL's and SQLite's)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert(table)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(table)
 
 
 def redeem(session: Session, person_id: int, points: int, transaction: str, at: datetime) -> float:

@@ -1,0 +1,218 @@
+"""Ingestion of a partner's batch: every event counted exactly once, traceable to its methodology.
+
+One transaction per batch, under a lock per partner (PostgreSQL: an advisory lock; SQLite: its one writer), so the
+caps see every earlier credit of the partner's people and two copies of a batch sent at once credit once: the events
+are stored with ``ON CONFLICT (partner, event id) DO NOTHING`` and only those stored now are credited; the others
+answer ``duplicate``. A crash before the commit leaves nothing; the partner's retry then finds nothing and stores
+all. The outcome of each event (credited, held, rejected) comes from ``evaluate`` (the methodologies and rules),
+given what the person was credited for the behaviour this day and month.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lowcarbon.inclusive import ledger
+from lowcarbon.inclusive.batches import SentEvent
+from lowcarbon.inclusive.tables import DailyTotal, Event, Person
+from lowcarbon.storage import serialize
+
+__all__ = ["CHINA", "History", "Outcome", "Result", "ingest"]
+
+CHINA = ZoneInfo("Asia/Shanghai")  # a day of the caps is a calendar day in China Standard Time
+Status = Literal["credited", "held", "rejected", "duplicate"]
+
+
+@dataclass
+class History:
+    """What a person was credited for one behaviour before this event: this day and this month (kg, events), and
+    the times of their events of the last hours (for bursts)."""
+
+    day_kg: float = 0.0
+    day_events: int = 0
+    month_kg: float = 0.0
+    month_events: int = 0
+    recent: list[datetime] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What becomes of an event: its status, the reason when not credited, the credit, the methodology version."""
+
+    status: Literal["credited", "held", "rejected"]
+    reason: str | None = None
+    kg: float = 0.0
+    points: int = 0
+    version: str | None = None
+
+
+@dataclass(frozen=True)
+class Result:
+    """The answer for one event."""
+
+    id: str
+    status: Status
+    reason: str | None = None
+
+
+Evaluate = Callable[[SentEvent, History, datetime], Outcome]
+
+
+def ingest(
+    session: Session, partner_id: int, events: Sequence[SentEvent], evaluate: Evaluate, now: datetime
+) -> list[Result]:
+    """Store and credit a partner's batch; one result per event, in the batch's order."""
+    serialize(session, f"inclusive:partner:{partner_id}")
+    people = _people(session, partner_id, {e.person for e in events if e.problem is None}, now)
+    seen = set(
+        session.scalars(
+            sa.select(Event.event_id).where(Event.partner_id == partner_id, Event.event_id.in_({e.id for e in events}))
+        )
+    )
+    histories = _histories(session, [e for e in events if e.problem is None], people)
+    results: list[Result] = []
+    rows: list[dict[str, object]] = []
+    outcomes: list[tuple[SentEvent, Outcome]] = []
+    for event in events:
+        if event.id in seen:
+            results.append(Result(event.id, "duplicate"))
+            continue
+        seen.add(event.id)
+        if event.problem is not None or event.person not in people:
+            outcome = Outcome("rejected", event.problem or "bad_person")
+        else:
+            history = histories[(people[event.person], event.behaviour, _day(event))]
+            outcome = evaluate(event, history, now)
+            if outcome.status == "credited":
+                history.day_kg += outcome.kg
+                history.day_events += 1
+                history.month_kg += outcome.kg
+                history.month_events += 1
+            if outcome.status != "rejected" and event.occurred_at is not None:
+                history.recent.append(event.occurred_at)
+        results.append(Result(event.id, outcome.status, outcome.reason))
+        if event.person in people:
+            outcomes.append((event, outcome))
+            rows.append(_row(partner_id, people[event.person], event, outcome, now))
+    stored = _store(session, rows)
+    credits = [
+        ledger.Credit(
+            stored[event.id], people[event.person], outcome.kg, outcome.points, f"{event.behaviour}@{outcome.version}"
+        )
+        for event, outcome in outcomes
+        if outcome.status == "credited" and event.id in stored
+    ]
+    ledger.credit_many(session, credits, now)
+    _add_daily(session, [(people[e.person], e, o) for e, o in outcomes if o.status == "credited" and e.id in stored])
+    return results
+
+
+def _day(event: SentEvent) -> date:
+    assert event.occurred_at is not None
+    return event.occurred_at.astimezone(CHINA).date()
+
+
+def _people(session: Session, partner_id: int, pseudonyms: set[str], now: datetime) -> dict[str, int]:
+    """The rows of the batch's pseudonyms, those new to the partner added."""
+    if not pseudonyms:
+        return {}
+    query = sa.select(Person.pseudonym, Person.id).where(
+        Person.partner_id == partner_id, Person.pseudonym.in_(pseudonyms)
+    )
+    found = {pseudonym: person for pseudonym, person in session.execute(query)}
+    missing = sorted(pseudonyms - found.keys())
+    if missing:
+        inserted = session.execute(
+            sa.insert(Person).returning(Person.pseudonym, Person.id, sort_by_parameter_order=True),
+            [{"partner_id": partner_id, "pseudonym": p, "created_at": now} for p in missing],
+        )
+        found.update({pseudonym: person for pseudonym, person in inserted})
+    return found
+
+
+def _histories(
+    session: Session, events: Sequence[SentEvent], people: dict[str, int]
+) -> defaultdict[tuple[int, str, date], History]:
+    """Each (person, behaviour, day) of the batch's events with what was credited that day and month before."""
+    histories: defaultdict[tuple[int, str, date], History] = defaultdict(History)
+    if not events:
+        return histories
+    persons = {people[e.person] for e in events}
+    first = min(_day(e) for e in events).replace(day=1)
+    rows = session.execute(
+        sa.select(DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day, DailyTotal.kg, DailyTotal.events).where(
+            DailyTotal.person_id.in_(persons), DailyTotal.day >= first
+        )
+    ).all()
+    for event in events:
+        key = (people[event.person], event.behaviour, _day(event))
+        if key in histories:
+            continue
+        history = histories[key]
+        for person, behaviour, day, kg, count in rows:
+            if (person, behaviour) != key[:2]:
+                continue
+            if (day.year, day.month) == (key[2].year, key[2].month):
+                history.month_kg += kg
+                history.month_events += count
+                if day == key[2]:
+                    history.day_kg += kg
+                    history.day_events += count
+    return histories
+
+
+def _row(partner_id: int, person_id: int, event: SentEvent, outcome: Outcome, now: datetime) -> dict[str, object]:
+    return {
+        "partner_id": partner_id,
+        "event_id": event.id,
+        "person_id": person_id,
+        "behaviour": event.behaviour[:64],
+        "version": outcome.version,
+        "occurred_at": event.occurred_at or now,
+        "quantities": event.quantities,
+        "status": outcome.status,
+        "reason": outcome.reason,
+        "reduction_kg": outcome.kg,
+        "points": outcome.points,
+        "received_at": now,
+        "decided_at": now if outcome.status != "held" else None,
+    }
+
+
+def _store(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
+    """Insert the events not stored yet; the row ids of those stored now, by the partner's event id."""
+    if not rows:
+        return {}
+    statement = ledger.dialect_insert(session, Event).on_conflict_do_nothing(
+        index_elements=[Event.partner_id, Event.event_id]
+    )
+    inserted = session.execute(statement.returning(Event.event_id, Event.id), rows)
+    return {event_id: row for event_id, row in inserted}
+
+
+def _add_daily(session: Session, credited: list[tuple[int, SentEvent, Outcome]]) -> None:
+    if not credited:
+        return
+    sums: dict[tuple[int, str, date], list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for person, event, outcome in credited:
+        total = sums[(person, event.behaviour, _day(event))]
+        total[0] += outcome.kg
+        total[1] += 1
+    statement = ledger.dialect_insert(session, DailyTotal)
+    statement = statement.on_conflict_do_update(
+        index_elements=[DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day],
+        set_={"kg": DailyTotal.kg + statement.excluded.kg, "events": DailyTotal.events + statement.excluded.events},
+    )
+    rows = [
+        {"person_id": p, "behaviour": b, "day": d, "kg": kg, "events": int(n)}
+        for (p, b, d), (kg, n) in sorted(sums.items())
+    ]
+    session.execute(statement, rows)

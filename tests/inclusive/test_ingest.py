@@ -1,0 +1,151 @@
+"""Ingestion mechanics on SQLite and PostgreSQL, with a plain evaluator (the methodologies are tested apart):
+each event is stored and credited once, within a batch, across batches and when copies of a batch are sent at
+once; the ledger reconciles; an unreadable event is rejected with its reason and the rest go on; what the caps see
+accumulates per person, behaviour and day."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from lowcarbon.inclusive import ledger, partners
+from lowcarbon.inclusive.batches import SentEvent, read_batch
+from lowcarbon.inclusive.ingest import History, Outcome, ingest
+from lowcarbon.inclusive.tables import DailyTotal, Event
+from lowcarbon.platform import accounts
+from lowcarbon.platform.audit import AuditTrail
+from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.settings import Settings
+
+NOW = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+CAP_KG = 1.0  # this test's evaluator: 0.1 kg per km, at most CAP_KG a day per person and behaviour
+
+
+def evaluate(event: SentEvent, history: History, now: datetime) -> Outcome:
+    kg = 0.1 * event.quantities.get("distance_km", 0.0)
+    room = CAP_KG - history.day_kg
+    if room <= 0:
+        return Outcome("rejected", "cap_reached", version="t")
+    kg = min(kg, room)
+    return Outcome("credited", None, kg, round(kg * 10), "t")
+
+
+@pytest.fixture
+def world(migrated: Settings) -> Iterator[tuple[sessionmaker[Session], int]]:
+    engine = create_engine(migrated)
+    sessions = session_factory(engine, write=True)
+    try:
+        with sessions.begin() as session:
+            organisation = accounts.create_organisation(session, name="Bike", kind="partner_platform", actor="t")
+            partner = partners.create_partner(
+                session, AuditTrail(session, "t"), NOW, organisation_id=organisation.id, name="Bike"
+            )
+        yield sessions, partner.id
+    finally:
+        engine.dispose()
+
+
+def _batch(*events: tuple[str, str, float]) -> bytes:
+    body = {
+        "events": [
+            {
+                "id": i,
+                "person": p,
+                "behaviour": "metro_trip",
+                "occurred_at": "2026-12-06T09:00:00+08:00",
+                "quantities": {"distance_km": km},
+            }
+            for i, p, km in events
+        ]
+    }
+    return json.dumps(body).encode()
+
+
+def _send(world: tuple[sessionmaker[Session], int], body: bytes) -> list[tuple[str, str, str | None]]:
+    sessions, partner = world
+    with sessions.begin() as session:
+        return [(r.id, r.status, r.reason) for r in ingest(session, partner, read_batch(body), evaluate, NOW)]
+
+
+def test_each_event_once_and_the_caps_see_earlier_credits(world: tuple[sessionmaker[Session], int]) -> None:
+    first = _send(world, _batch(("a", "ann", 4), ("a", "ann", 4), ("b", "ann", 4), ("c", "bob", 2)))
+    assert first == [
+        ("a", "credited", None),
+        ("a", "duplicate", None),
+        ("b", "credited", None),
+        ("c", "credited", None),
+    ]
+    again = _send(world, _batch(("a", "ann", 4), ("d", "ann", 4), ("e", "ann", 4)))
+    # ann had 0.8 kg; d brings her to the 1.0 cap (0.2 of its 0.4), e finds the cap reached
+    assert again == [("a", "duplicate", None), ("d", "credited", None), ("e", "rejected", "cap_reached")]
+    sessions, _ = world
+    with sessions.begin() as session:
+        assert ledger.reconcile(session) == []
+        daily = session.execute(sa.select(DailyTotal.kg, DailyTotal.events).order_by(DailyTotal.kg)).all()
+        assert [(round(kg, 12), n) for kg, n in daily] == [(0.2, 1), (1.0, 3)]
+        counted = session.execute(sa.select(Event.status, sa.func.count()).group_by(Event.status))
+        kinds = {status: count for status, count in counted}
+        assert kinds == {"credited": 4, "rejected": 1}
+
+
+def test_unreadable_events_are_rejected_one_by_one(world: tuple[sessionmaker[Session], int]) -> None:
+    body = {
+        "events": [
+            {"id": "x1", "person": "ann", "behaviour": "metro_trip", "occurred_at": "yesterday", "quantities": {}},
+            {
+                "id": "x2",
+                "person": "ann",
+                "behaviour": "metro_trip",
+                "occurred_at": "2026-12-06T09:00:00Z",
+                "quantities": {"distance_km": "ten"},
+            },
+            {"id": "x3", "person": "", "behaviour": "metro_trip", "occurred_at": "2026-12-06T09:00:00Z"},
+            {
+                "id": "x4",
+                "person": "ann",
+                "behaviour": "metro_trip",
+                "occurred_at": "2026-12-06T09:00:00Z",
+                "quantities": {"distance_km": 3},
+            },
+        ]
+    }
+    results = _send(world, json.dumps(body).encode())
+    assert results == [
+        ("x1", "rejected", "bad_time"),
+        ("x2", "rejected", "bad_quantity"),
+        ("x3", "rejected", "bad_person"),
+        ("x4", "credited", None),
+    ]
+    with pytest.raises(Exception, match="events"):
+        read_batch(b'{"items": []}')
+
+
+def test_copies_of_a_batch_sent_at_once_credit_once(world: tuple[sessionmaker[Session], int]) -> None:
+    body = _batch(*[(f"e{n}", f"p{n % 7}", 1.5) for n in range(200)])
+    answers: list[list[tuple[str, str, str | None]]] = []
+    errors: list[BaseException] = []
+
+    def send() -> None:
+        try:
+            answers.append(_send(world, body))
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors, errors
+    credited = [sum(status == "credited" for _, status, _ in answer) for answer in answers]
+    assert sorted(credited) == [0, 0, 0, 49]  # 7 people x 7 events (6 x 0.15 kg + 0.1 kg) reach the 1 kg cap
+    sessions, _ = world
+    with sessions.begin() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(Event)) == 200
+        assert ledger.reconcile(session) == []
