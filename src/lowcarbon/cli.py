@@ -16,7 +16,9 @@ from rich.table import Table
 from lowcarbon import __version__
 from lowcarbon.certify.cli import app as certificate_app
 from lowcarbon.errors import DataFormatError, LowcarbonError
+from lowcarbon.inclusive.cli import create_partner, ledger_app
 from lowcarbon.pact.cli import app as pact_app
+from lowcarbon.platform.cli import admin_app
 from lowcarbon.platform.cli import app as platform_app
 from lowcarbon.report.cli import report_command
 
@@ -353,6 +355,8 @@ app.add_typer(factors_app, name="factors")
 app.add_typer(platform_app)  # serve, audit, admin: the web platform's commands
 app.add_typer(certificate_app, name="certificate")  # verify a signed certificate; rotate a signing key
 app.add_typer(pact_app, name="pact")  # PACT customers' access, the PACT host's TLS pair
+app.add_typer(ledger_app, name="ledger")  # the carbon-inclusive ledger
+admin_app.command("create-partner")(create_partner)  # a partner platform, beside the platform's admin commands
 app.command("report")(report_command)  # the CFP study report (lowcarbon.report)
 
 GwpOpt = Annotated[str, typer.Option("--gwp", help="Characterization set for CO2e values: AR6 or AR5.")]
