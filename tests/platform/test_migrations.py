@@ -61,6 +61,8 @@ INCLUSIVE_TABLES = {
     "inclusive_entries",
     "inclusive_balances",
     "inclusive_daily",
+    "inclusive_rewards",
+    "inclusive_redemptions",
 }
 ALL_TABLES = KERNEL_TABLES | AUTH_TABLES | JOB_TABLES | STUDIES_TABLES | PACT_TABLES | CERTIFY_TABLES | INCLUSIVE_TABLES
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcarbon.storage import Base, UTCDateTime
 
-__all__ = ["Balance", "DailyTotal", "Entry", "Event", "Link", "Partner", "Person"]
+__all__ = ["Balance", "DailyTotal", "Entry", "Event", "Link", "Partner", "Person", "Redemption", "Reward"]
 
 EVENT_STATUSES = ("credited", "held", "rejected", "released", "refused")
 
@@ -125,3 +125,29 @@ class DailyTotal(Base):
     day: Mapped[date] = mapped_column(sa.Date(), primary_key=True)
     kg: Mapped[float] = mapped_column(sa.Float())
     events: Mapped[int] = mapped_column()
+
+
+class Reward(Base):
+    """A reward the operator publishes: what it costs in points, and how many are left (None: no limit)."""
+
+    __tablename__ = "inclusive_rewards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_zh: Mapped[str] = mapped_column(sa.String(200))
+    name_en: Mapped[str] = mapped_column(sa.String(200))
+    points: Mapped[int] = mapped_column()
+    stock: Mapped[int | None] = mapped_column()
+    active: Mapped[bool] = mapped_column(sa.Boolean())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Redemption(Base):
+    """A person's redemption of a reward (its ledger transaction is ``redemption:<id>``)."""
+
+    __tablename__ = "inclusive_redemptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"), index=True)
+    reward_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_rewards.id", ondelete="RESTRICT"))
+    points: Mapped[int] = mapped_column()
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

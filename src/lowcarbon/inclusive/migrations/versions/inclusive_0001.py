@@ -1,5 +1,5 @@
 """Carbon-inclusive rewards: partners, pseudonymous people and their links, events, the double-entry ledger, the
-balances it keeps current, and the daily totals the caps read.
+balances it keeps current, the daily totals the caps read, the reward catalogue and redemptions.
 
 Revision ID: inclusive_0001
 Revises:
@@ -23,6 +23,17 @@ depends_on = ("0002",)
 
 def upgrade() -> None:
     timestamp = sa.DateTime(timezone=True)
+    op.create_table(
+        "inclusive_rewards",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name_zh", sa.String(length=200), nullable=False),
+        sa.Column("name_en", sa.String(length=200), nullable=False),
+        sa.Column("points", sa.Integer(), nullable=False),
+        sa.Column("stock", sa.Integer(), nullable=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_at", timestamp, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inclusive_rewards")),
+    )
     op.create_table(
         "inclusive_partners",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -145,6 +156,28 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_inclusive_links_linked_to"), "inclusive_links", ["linked_to"], unique=False)
     op.create_table(
+        "inclusive_redemptions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("reward_id", sa.Integer(), nullable=False),
+        sa.Column("points", sa.Integer(), nullable=False),
+        sa.Column("at", timestamp, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["inclusive_people.id"],
+            name=op.f("fk_inclusive_redemptions_person_id_inclusive_people"),
+            ondelete="RESTRICT",
+        ),
+        sa.ForeignKeyConstraint(
+            ["reward_id"],
+            ["inclusive_rewards.id"],
+            name=op.f("fk_inclusive_redemptions_reward_id_inclusive_rewards"),
+            ondelete="RESTRICT",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_inclusive_redemptions")),
+    )
+    op.create_index(op.f("ix_inclusive_redemptions_person_id"), "inclusive_redemptions", ["person_id"], unique=False)
+    op.create_table(
         "inclusive_entries",
         sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False),
         sa.Column("transaction", sa.String(length=64), nullable=False),
@@ -171,6 +204,8 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_inclusive_entries_transaction"), table_name="inclusive_entries")
     op.drop_index(op.f("ix_inclusive_entries_account"), table_name="inclusive_entries")
     op.drop_table("inclusive_entries")
+    op.drop_index(op.f("ix_inclusive_redemptions_person_id"), table_name="inclusive_redemptions")
+    op.drop_table("inclusive_redemptions")
     op.drop_index(op.f("ix_inclusive_links_linked_to"), table_name="inclusive_links")
     op.drop_table("inclusive_links")
     op.drop_index(op.f("ix_inclusive_events_status"), table_name="inclusive_events")
@@ -181,3 +216,4 @@ def downgrade() -> None:
     op.drop_table("inclusive_people")
     op.drop_index(op.f("ix_inclusive_partners_organisation_id"), table_name="inclusive_partners")
     op.drop_table("inclusive_partners")
+    op.drop_table("inclusive_rewards")

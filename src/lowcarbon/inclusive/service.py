@@ -1,0 +1,206 @@
+"""Use cases of the carbon-inclusive domain beyond ingestion: the operator's review of held events (release credits
+them, refuse closes them), the reward catalogue and redemptions, statistics, and a person's account.
+
+A held event is credited when a reviewer releases it, with the methodology version and reduction decided when it
+arrived (a new methodology version never changes it). A redemption locks the person's balance and the reward's stock
+for its transaction, so concurrent redemptions never overdraw either.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lowcarbon.errors import Conflict, InvalidInput, NotFound
+from lowcarbon.inclusive import ledger
+from lowcarbon.inclusive.ingest import CHINA
+from lowcarbon.inclusive.tables import Balance, DailyTotal, Entry, Event, Partner, Person, Redemption, Reward
+from lowcarbon.ports import AuditLog
+from lowcarbon.storage import snapshot
+
+__all__ = [
+    "account",
+    "add_reward",
+    "held_events",
+    "redeem_reward",
+    "refuse",
+    "release",
+    "rewards",
+    "totals",
+]
+
+
+def held_events(session: Session, limit: int = 200) -> list[dict[str, Any]]:
+    """The events held for review, oldest first."""
+    rows = session.execute(
+        sa.select(Event, Partner.name, Person.pseudonym)
+        .join(Partner, Partner.id == Event.partner_id)
+        .join(Person, Person.id == Event.person_id)
+        .where(Event.status == "held")
+        .order_by(Event.id)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "id": event.id,
+            "partner": partner,
+            "event_id": event.event_id,
+            "person": pseudonym,
+            "behaviour": event.behaviour,
+            "version": event.version,
+            "occurred_at": event.occurred_at,
+            "quantities": event.quantities,
+            "reason": event.reason,
+            "reduction_kg": event.reduction_kg,
+            "points": event.points,
+        }
+        for event, partner, pseudonym in rows
+    ]
+
+
+def _held(session: Session, event_row: int) -> Event:
+    event = session.scalar(sa.select(Event).where(Event.id == event_row).with_for_update())
+    if event is None:
+        raise NotFound(f"no event {event_row}")
+    if event.status != "held":
+        raise Conflict(f"event {event_row} is {event.status}, not held for review")
+    return event
+
+
+def release(session: Session, audit: AuditLog, event_row: int, now: datetime) -> None:
+    """Credit a held event as it was decided when it arrived."""
+    event = _held(session, event_row)
+    before = snapshot(event)
+    event.status, event.decided_at = "released", now
+    ledger.credit_many(
+        session,
+        [
+            ledger.Credit(
+                event.id, event.person_id, event.reduction_kg, event.points, f"{event.behaviour}@{event.version}"
+            )
+        ],
+        now,
+    )
+    day = event.occurred_at.astimezone(CHINA).date()
+    statement = ledger.dialect_insert(session, DailyTotal)
+    statement = statement.on_conflict_do_update(
+        index_elements=[DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day],
+        set_={"kg": DailyTotal.kg + statement.excluded.kg, "events": DailyTotal.events + 1},
+    )
+    session.execute(
+        statement,
+        [
+            {
+                "person_id": event.person_id,
+                "behaviour": event.behaviour,
+                "day": day,
+                "kg": event.reduction_kg,
+                "events": 1,
+            }
+        ],
+    )
+    session.flush()
+    audit.record("release", "inclusive_event", event.id, before, snapshot(event))
+
+
+def refuse(session: Session, audit: AuditLog, event_row: int, now: datetime) -> None:
+    """Close a held event without credit."""
+    event = _held(session, event_row)
+    before = snapshot(event)
+    event.status, event.decided_at = "refused", now
+    session.flush()
+    audit.record("refuse", "inclusive_event", event.id, before, snapshot(event))
+
+
+def add_reward(
+    session: Session, audit: AuditLog, now: datetime, *, name_zh: str, name_en: str, points: int, stock: int | None
+) -> int:
+    """Publish a reward in the catalogue; its id."""
+    if not name_zh.strip() or not name_en.strip() or len(name_zh) > 200 or len(name_en) > 200:
+        raise InvalidInput("a reward has a name in Chinese and in English, each 1 to 200 characters")
+    if points <= 0 or (stock is not None and stock < 0):
+        raise InvalidInput("a reward costs a positive number of points; its stock is not negative")
+    reward = Reward(
+        name_zh=name_zh.strip(), name_en=name_en.strip(), points=points, stock=stock, active=True, created_at=now
+    )
+    session.add(reward)
+    session.flush()
+    audit.record("create", "inclusive_reward", reward.id, None, snapshot(reward))
+    return reward.id
+
+
+def rewards(session: Session) -> list[Reward]:
+    return list(session.scalars(sa.select(Reward).where(Reward.active).order_by(Reward.points, Reward.id)))
+
+
+def redeem_reward(session: Session, audit: AuditLog, person_id: int, reward_id: int, now: datetime) -> float:
+    """Redeem a reward for the person: its stock and the person's points both locked; the points left."""
+    reward = session.scalar(sa.select(Reward).where(Reward.id == reward_id, Reward.active).with_for_update())
+    if reward is None:
+        raise NotFound(f"no reward {reward_id}")
+    if reward.stock is not None and reward.stock <= 0:
+        raise Conflict(f"reward {reward_id} is out of stock")
+    redemption = Redemption(person_id=person_id, reward_id=reward.id, points=reward.points, at=now)
+    session.add(redemption)
+    session.flush()
+    left = ledger.redeem(session, person_id, reward.points, f"redemption:{redemption.id}", now)
+    if reward.stock is not None:
+        reward.stock -= 1
+    audit.record("redeem", "inclusive_redemption", redemption.id, None, snapshot(redemption))
+    return left
+
+
+def account(session: Session, person_id: int) -> dict[str, Any]:
+    """A person's balance, their reductions by day (for the chart) and their latest entries."""
+    balance = session.get(Balance, person_id)
+    days = session.execute(
+        sa.select(DailyTotal.day, sa.func.sum(DailyTotal.kg))
+        .where(DailyTotal.person_id == person_id)
+        .group_by(DailyTotal.day)
+        .order_by(DailyTotal.day)
+    ).all()
+    entries = session.execute(
+        sa.select(Entry.at, Entry.kind, Entry.unit, Entry.amount, Entry.methodology)
+        .where(Entry.account == ledger.person_account(person_id))
+        .order_by(Entry.id.desc())
+        .limit(50)
+    ).all()
+    return {
+        "kg": balance.kg if balance else 0.0,
+        "points": balance.points if balance else 0.0,
+        "days": [(day.isoformat() if isinstance(day, date) else str(day), float(kg)) for day, kg in days],
+        "entries": [
+            {"at": at, "kind": kind, "unit": unit, "amount": amount, "methodology": methodology}
+            for at, kind, unit, amount, methodology in entries
+        ],
+    }
+
+
+def totals(session: Session) -> dict[str, list[tuple[str, float, int]]]:
+    """Credited reductions (kg CO2e, events) by behaviour, partner, region and day."""
+    credited = Event.status.in_(("credited", "released"))
+    by = {
+        "behaviour": Event.behaviour,
+        "partner": Partner.name,
+        "region": sa.func.coalesce(Partner.region, ""),
+    }
+    found: dict[str, list[tuple[str, float, int]]] = {}
+    for name, column in by.items():
+        rows = session.execute(
+            sa.select(column, sa.func.sum(Event.reduction_kg), sa.func.count())
+            .join(Partner, Partner.id == Event.partner_id)
+            .where(credited)
+            .group_by(column)
+            .order_by(column)
+        ).all()
+        found[name] = [(str(key), float(kg or 0), int(n)) for key, kg, n in rows]
+    days = session.execute(
+        sa.select(DailyTotal.day, sa.func.sum(DailyTotal.kg), sa.func.sum(DailyTotal.events))
+        .group_by(DailyTotal.day)
+        .order_by(DailyTotal.day)
+    ).all()
+    found["day"] = [(day.isoformat() if isinstance(day, date) else str(day), float(kg), int(n)) for day, kg, n in days]
+    return found
