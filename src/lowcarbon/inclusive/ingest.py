@@ -195,7 +195,7 @@ def _store(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
         index_elements=[Event.partner_id, Event.event_id]
     )
     inserted = session.execute(statement.returning(Event.event_id, Event.id), rows)
-    return {event_id: row for event_id, row in inserted}
+    return {str(event_id): int(row) for event_id, row in inserted}
 
 
 def _add_daily(session: Session, credited: list[tuple[int, SentEvent, Outcome]]) -> None:
