@@ -195,7 +195,10 @@ def _store(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
         index_elements=[Event.partner_id, Event.event_id]
     )
     inserted = session.execute(statement.returning(Event.event_id, Event.id), rows)
-    return {str(event_id): int(row) for event_id, row in inserted}
+    stored: dict[str, int] = {}
+    for event_id, row in inserted:
+        stored[event_id] = row
+    return stored
 
 
 def _add_daily(session: Session, credited: list[tuple[int, SentEvent, Outcome]]) -> None:
