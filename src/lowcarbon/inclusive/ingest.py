@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -195,10 +195,7 @@ def _store(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
         index_elements=[Event.partner_id, Event.event_id]
     )
     inserted = session.execute(statement.returning(Event.event_id, Event.id), rows)
-    stored: dict[str, int] = {}
-    for event_id, row in inserted:
-        stored[event_id] = row
-    return stored
+    return {cast(str, event_id): cast(int, row) for event_id, row in inserted}
 
 
 def _add_daily(session: Session, credited: list[tuple[int, SentEvent, Outcome]]) -> None:
