@@ -1,0 +1,109 @@
+"""Review, rewards and accounts on SQLite and PostgreSQL: releasing a held event credits it as decided when it
+arrived; refusing credits nothing; a reward's stock and a person's points are never overdrawn by concurrent
+redemptions; a person's account and the statistics read the ledger."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from lowcarbon.errors import Conflict
+from lowcarbon.inclusive import ledger, partners, service
+from lowcarbon.inclusive.tables import Event, Person
+from lowcarbon.platform import accounts
+from lowcarbon.platform.audit import AuditTrail
+from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.settings import Settings
+
+NOW = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sessions(migrated: Settings) -> Iterator[sessionmaker[Session]]:
+    engine = create_engine(migrated)
+    try:
+        yield session_factory(engine, write=True)
+    finally:
+        engine.dispose()
+
+
+def _held(session: Session, number: int) -> tuple[int, int]:
+    organisation = accounts.create_organisation(session, name=f"P{number}", kind="partner_platform", actor="t")
+    partner = partners.create_partner(
+        session, AuditTrail(session, "t"), NOW, organisation_id=organisation.id, name=f"P{number}", region="Beijing"
+    )
+    person = Person(partner_id=partner.id, pseudonym="ann", created_at=NOW)
+    session.add(person)
+    session.flush()
+    event = Event(
+        partner_id=partner.id,
+        event_id="e1",
+        person_id=person.id,
+        behaviour="metro_trip",
+        version="2024.1",
+        occurred_at=NOW,
+        quantities={"distance_km": 12.5},
+        status="held",
+        reason="burst",
+        reduction_kg=1.25,
+        points=12,
+        received_at=NOW,
+    )
+    session.add(event)
+    session.flush()
+    return person.id, event.id
+
+
+def test_release_and_refuse(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        person, event = _held(session, 1)
+        other_person, other = _held(session, 2)
+        assert [e["id"] for e in service.held_events(session)] == [event, other]
+        service.release(session, AuditTrail(session, "t"), event, NOW)
+        service.refuse(session, AuditTrail(session, "t"), other, NOW)
+        with pytest.raises(Conflict):
+            service.release(session, AuditTrail(session, "t"), other, NOW)
+    with sessions.begin() as session:
+        assert service.held_events(session) == []
+        assert ledger.balances(session, [person, other_person]) == {person: (1.25, 12.0)}
+        mine = service.account(session, person)
+        assert mine["kg"] == 1.25 and mine["points"] == 12 and mine["days"] == [("2026-12-06", 1.25)]
+        assert {e["methodology"] for e in mine["entries"]} == {"metro_trip@2024.1"}
+        totals = service.totals(session)
+        assert totals["behaviour"] == [("metro_trip", 1.25, 1)] and totals["region"] == [("Beijing", 1.25, 1)]
+        assert ledger.reconcile(session) == []
+        statuses = set(session.scalars(sa.select(Event.status)))
+        assert statuses == {"released", "refused"}
+
+
+def test_concurrent_redemptions_respect_stock_and_points(sessions: sessionmaker[Session]) -> None:
+    with sessions.begin() as session:
+        person, event = _held(session, 1)
+        service.release(session, AuditTrail(session, "t"), event, NOW)  # 12 points
+        reward = service.add_reward(
+            session, AuditTrail(session, "t"), NOW, name_zh="地铁票", name_en="Metro ticket", points=2, stock=3
+        )
+    outcomes: list[str] = []
+
+    def redeem() -> None:
+        try:
+            with sessions.begin() as session:
+                service.redeem_reward(session, AuditTrail(session, "t"), person, reward, NOW)
+            outcomes.append("ok")
+        except Conflict:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=redeem) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["ok"] * 3 + ["refused"] * 3  # the stock of 3 runs out before the points
+    with sessions.begin() as session:
+        assert ledger.balances(session, [person]) == {person: (1.25, 6.0)}
+        assert ledger.reconcile(session) == []
