@@ -75,7 +75,7 @@ class Event:
     quantities: Mapping[str, float]
     partner: str
     person: str
-    references: Mapping[str, str] = field(default=_EMPTY)
+    references: Mapping[str, str] = field(default_factory=lambda: _EMPTY)
     place: Place | None = None
 
 
