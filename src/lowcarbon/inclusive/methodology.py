@@ -25,6 +25,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cache, cached_property
 from importlib import resources
 from types import MappingProxyType
@@ -143,6 +144,16 @@ class Methodology:
         return self.behaviour, self.version
 
     @cached_property
+    def delay(self) -> timedelta:
+        """The time between an event and its credit."""
+        return timedelta(hours=self.delay_hours)
+
+    @cached_property
+    def claim_window(self) -> timedelta:
+        """How long after an event a partner may report it."""
+        return timedelta(days=self.claim_window_days)
+
+    @cached_property
     def parameter_values(self) -> Mapping[str, float]:
         """name -> value (in its unit): what a ledger entry records beside the version."""
         return MappingProxyType({p.name: p.value for p in self.parameters.values()})
@@ -256,6 +267,8 @@ def _check_bounds(m: Methodology, name: str, value: float, bounds: Bounds) -> No
 
 def check_references(m: Methodology, references: Mapping[str, str]) -> None:
     """InvalidEvent (missing_reference) unless the event carries each reference the methodology needs, as text."""
+    if not m.references:
+        return
     for name, texts in m.references.items():
         value = references.get(name)
         if not isinstance(value, str) or not value.strip():

@@ -115,7 +115,7 @@ class Decision:
 
 def credit_at(m: Methodology, occurred_at: datetime) -> datetime:
     """When an event may be credited: ``occurred_at`` plus the methodology's delay (0 for walking and cycling)."""
-    return occurred_at + timedelta(hours=m.delay_hours)
+    return occurred_at + m.delay
 
 
 def local_day(occurred_at: datetime) -> date:
@@ -153,7 +153,7 @@ def assess(m: Methodology, event: Event, history: History, now: datetime) -> Dec
         raise ValueError("occurred_at and now must be timezone-aware")
     if event.occurred_at > now + FUTURE_SKEW:
         return Decision("reject", "in_future")
-    if now - event.occurred_at > timedelta(days=m.claim_window_days):
+    if now - event.occurred_at > m.claim_window:
         return Decision("reject", "too_old")
     try:
         check_references(m, event.references)
@@ -190,7 +190,7 @@ def _impossible_speed(m: Methodology, event: Event, history: History) -> bool:
         and (duration <= 0 or distance / (duration / 60) > limit)
     ):
         return True
-    if event.place is None:
+    if event.place is None or not history.recent:
         return False
     for other in history.recent:
         if other.place is None:
@@ -203,7 +203,7 @@ def _impossible_speed(m: Methodology, event: Event, history: History) -> bool:
 
 
 def _same_trip_other_partner(m: Methodology, event: Event, history: History) -> bool:
-    if m.fraud.same_trip_minutes is None:
+    if m.fraud.same_trip_minutes is None or not history.recent:
         return False
     slack = timedelta(minutes=m.fraud.same_trip_minutes)
     end = event.occurred_at
@@ -220,7 +220,7 @@ def _same_trip_other_partner(m: Methodology, event: Event, history: History) -> 
 def _burst(m: Methodology, event: Event, history: History) -> bool:
     """More than ``burst.events`` events (this one included) in some span of ``burst.minutes`` holding it."""
     burst = m.fraud.burst
-    if burst is None:
+    if burst is None or len(history.recent) < burst.events:
         return False
     span = timedelta(minutes=burst.minutes)
     t = event.occurred_at
