@@ -301,6 +301,8 @@ def test_terms_adding_different_kinds_and_unknown_units(tmp_path: Path) -> None:
         (lambda m: m.update(version="latest"), "invalid"),
         (lambda m: m["eligibility"].update(fare=1), "unknown_name"),
         (lambda m: m["caps"]["day"].update(events=-1), "not_a_number"),
+        (lambda m: m["references"].update(certificate_number="the number"), "invalid"),
+        (lambda m: m["quantities"].update(distance_km="kilometres please"), "unknown_unit"),
     ],
 )
 def test_other_data_errors(tmp_path: Path, change: Any, problem_id: str) -> None:
@@ -310,6 +312,17 @@ def test_other_data_errors(tmp_path: Path, change: Any, problem_id: str) -> None
         load_methodologies(write(tmp_path, document))
     assert [p.id for p in caught.value.problems] == [problem_id]
     assert "methodology metro_trip " in str(caught.value)
+
+
+def test_every_problem_of_a_file_is_listed(tmp_path: Path) -> None:
+    document = copy.deepcopy(SHIPPED)
+    metro = metro_2024(document)
+    metro["parameters"]["ef_metro"].update(source=None)  # unsourced, and not marked so
+    metro["parameters"]["ef_car"]["unit"] = "kg_CO2e / m**2"  # and a unit error besides
+    with pytest.raises(DataFormatError) as caught:
+        load_methodologies(write(tmp_path, document))
+    assert sorted(p.id for p in caught.value.problems) == ["unit_mismatch", "unsourced"]
+    assert caught.value.problems[1].fix == "give ef_car in kg_CO2e / km (it is in kg_CO2e / m**2), or change the term"
 
 
 def test_a_version_listed_twice(tmp_path: Path) -> None:

@@ -47,6 +47,8 @@ __all__ = [
     "Reduction",
     "UnknownMethodology",
     "all_versions",
+    "check_quantities",
+    "check_references",
     "load_methodologies",
     "methodologies",
     "methodology",
@@ -373,6 +375,7 @@ class _Reader:
         behaviour, version = self.entry.get("behaviour"), self.entry.get("version")
         self.label = f"methodology {behaviour} {version}" if behaviour else f"methodology #{index + 1}"
         self.problems: list[Problem] = []
+        self.bad_units: set[str] = set()  # names whose unit pint cannot read (already a problem)
 
     def problem(self, place: str, message: str, id: str = "invalid", fix: str = "") -> Problem:
         text = f"{self.label}: {message}" + (f"; {fix}" if fix else "")
@@ -418,6 +421,7 @@ class _Reader:
             parse_unit(unit, place)
         except UnitError as exc:
             self.add(place, exc.reason, "unknown_unit")
+            self.bad_units.add(place.rsplit(".", 2)[1] if place.endswith(".unit") else place.rsplit(".", 1)[1])
         return unit
 
     def methodology(self) -> Methodology | None:
@@ -448,6 +452,9 @@ class _Reader:
         window = self.number("claim_window_days", self.get("claim_window_days", (int, float), None), allow_none=False)
         points = self.number("points_per_kg", self.get("points_per_kg", (int, float), None), allow_none=False)
         references = self.get("references", dict, {}) or {}
+        for ref, ref_texts in references.items():
+            if not _NAME.match(ref) or not isinstance(ref_texts, dict) or not isinstance(ref_texts.get("en"), str):
+                self.add(f"references.{ref}", "a reference is a name with zh-CN and en texts", "invalid")
         if self.problems or len(terms) < len(TERMS) or None in (delay, window, points):
             return None
         assert delay is not None and window is not None and points is not None
@@ -524,8 +531,8 @@ class _Reader:
                     "unknown_name",
                     "declare it under quantities or parameters, or correct its spelling",
                 )
-            if any(units.get(name) is None for name in names_in(tree)) or self.problems:
-                return None  # a unit problem already said
+            if self.bad_units & set(names_in(tree)):
+                return None  # its unit problem is said already
             check_units(tree, units, frozenset(parameters))
         except TermError as exc:
             self.add(place, f"term {term} {exc.message}", exc.id, exc.fix)
