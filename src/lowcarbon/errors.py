@@ -12,8 +12,11 @@
     │   └── LimitExceeded      413/400  an input is past a limit of the bounded reader (``lowcarbon.bounded``)
     ├── UnitError                       a unit is unknown, or cannot be converted to the one needed (also ValueError)
     ├── InvalidInput               400  a value breaks a rule the message names (also ValueError); ``details``
-    │   └── (text.ControlCharacters 422  a text field holds a control character; in lowcarbon.text)
+    │   ├── (text.ControlCharacters 422  a text field holds a control character; in lowcarbon.text)
+    │   └── (InvalidEvent          400  an event does not fit its carbon-inclusive methodology; ``reason`` is a
+    │                                   code of REASONS; in lowcarbon.inclusive.reasons)
     ├── NotFound                   404  a referenced record does not exist (also LookupError)
+    │   └── (UnknownMethodology    404  no such behaviour or version; in lowcarbon.inclusive.reasons)
     ├── PermissionDenied           403  the caller is known but may not do this
     ├── Conflict                   409  the record would clash with one that exists (also ValueError)
     ├── PayloadTooLarge            413  a file or body is larger than the place it is sent to takes
