@@ -22,6 +22,7 @@ imports it only when ``--demo`` is given.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -29,6 +30,8 @@ from sqlalchemy.orm import Session
 
 from lowcarbon.certify import demo as certify_demo
 from lowcarbon.errors import Conflict
+from lowcarbon.inclusive import demo as inclusive_demo
+from lowcarbon.inclusive.tables import Partner
 from lowcarbon.pact import demo as pact_demo
 from lowcarbon.pact.cli import customer_client_name, grant_access
 from lowcarbon.platform import accounts, machine_clients
@@ -46,6 +49,7 @@ __all__ = [
     "ACTOR",
     "DEMO_CLIENT_SECRET",
     "DEMO_PACT_SECRET",
+    "DEMO_PARTNER_SECRET",
     "DEMO_PASSWORD",
     "Demo",
     "DemoClient",
@@ -60,6 +64,7 @@ DEMO_URL = "http://127.0.0.1:8000"
 DEMO_PASSWORD = "lowcarbon-demo-password"  # published: every demo account has it
 DEMO_CLIENT_SECRET = "lowcarbon-demo-client-secret-published"  # published, as the passwords
 DEMO_PACT_SECRET = "lowcarbon-demo-pact-customer-secret-published"  # published, as the passwords
+DEMO_PARTNER_SECRET = "lowcarbon-demo-inclusive-partner-secret-published"  # the demo partner's batch secret
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,8 @@ _ORGANISATIONS = (
     ("Silkroad Textile Co.", "manufacturer"),
     ("Greenmark Certification Ltd.", "certification_body"),
     ("Metro Procurement Group", "buyer"),
+    ("Green Points Operator", "operator"),  # runs the carbon-inclusive scheme
+    (inclusive_demo.PARTNER, "partner_platform"),
 )
 _PEOPLE = (
     _Person("admin@sunrise-pv.example", "Chen Jing", "admin", "Sunrise PV Co."),
@@ -87,6 +94,7 @@ _PEOPLE = (
     _Person("reviewer@greenmark-cert.example", "He Ping", "editor", "Greenmark Certification Ltd."),
     _Person("decider@greenmark-cert.example", "Xu Hua", "admin", "Greenmark Certification Ltd."),
     _Person("buyer@metro-procurement.example", "Sun Mei", "viewer", "Metro Procurement Group"),
+    _Person("operator@green-points.example", "Gao Lin", "admin", "Green Points Operator"),
 )
 _CLIENT = ("Sunrise PV Co.", "Sunrise PV Co. ERP (demo)")  # holding every scope the domains' routes ask for
 _PACT_CUSTOMER = ("Sunrise PV Co.", "Metro Procurement Group (demo)")  # reads Sunrise's PACT footprints
@@ -120,6 +128,8 @@ class Demo:
     client: DemoClient
     summary: tuple[tuple[str, ...], ...]  # what each domain says of its demo data (its ``describe_demo``): lines
     pact_customer: DemoClient | None = None  # its secret is DEMO_PACT_SECRET
+    partner_id: int | None = None  # the carbon-inclusive demo partner; its secret is DEMO_PARTNER_SECRET
+    account_path: str | None = None  # the demo person's carbon account link
 
 
 def seed(settings: Settings) -> Demo:
@@ -154,9 +164,12 @@ def seed(settings: Settings) -> Demo:
                 master=settings.ensure_secret_key().encode("utf-8"),
                 base_url=settings.public_url or DEMO_URL,
             )
+            _inclusive(session, ports)
             _pact_customer(session, organisations[_PACT_CUSTOMER[0]])
         with session_factory(engine)() as session:
-            return _read(session)
+            demo = _read(session)
+            key = settings.ensure_secret_key().encode()
+            return dataclasses.replace(demo, account_path=inclusive_demo.account_path(session, key))
     finally:
         engine.dispose()
 
@@ -187,6 +200,16 @@ def describe(demo: Demo, base_url: str, pact_url: str | None = None) -> str:
     ]
     if demo.pact_customer is not None:
         lines += ["", *_pact_lines(demo.pact_customer, pact_url)]
+    if demo.partner_id is not None:
+        lines += [
+            "",
+            f"  Carbon-inclusive partner {inclusive_demo.PARTNER}, which signs its batches of events",
+            f"  (POST {base_url}/api/inclusive/events, see src/lowcarbon/inclusive/README.md):",
+            f"    partner id     {demo.partner_id}",
+            f"    secret         {DEMO_PARTNER_SECRET}",
+        ]
+        if demo.account_path:
+            lines.append(f"    a rider's carbon account: {base_url}{demo.account_path}")
     for block in demo.summary:
         lines += ["", *block]
     return "\n".join(lines)
@@ -285,6 +308,20 @@ def _pact_customer(session: Session, organisation_id: int) -> None:
         )
 
 
+def _inclusive(session: Session, ports: Ports) -> None:
+    """The carbon-inclusive demo partner (with the published secret) and its riders' batch, once."""
+    from lowcarbon.inclusive.pages import register_partner
+    from lowcarbon.inclusive.tables import Partner
+
+    partner = session.scalar(sa.select(Partner.id).where(Partner.name == inclusive_demo.PARTNER))
+    if partner is None:
+        now = system_clock()
+        partner = register_partner(
+            session, ACTOR, now, name=inclusive_demo.PARTNER, region="Beijing", secret=DEMO_PARTNER_SECRET
+        ).id
+    inclusive_demo.seed(session, ports.audit, partner, system_clock())
+
+
 def _read(session: Session) -> Demo:
     emails = [person.email for person in _PEOPLE]
     rows = session.execute(
@@ -307,4 +344,5 @@ def _read(session: Session) -> Demo:
         pact_customer=(
             DemoClient(customer.client_id, customer_organisation, customer.scopes) if customer is not None else None
         ),
+        partner_id=session.scalar(sa.select(Partner.id).where(Partner.name == inclusive_demo.PARTNER)),
     )

@@ -86,7 +86,11 @@ def seed(
     if session.scalar(sa.select(Application.id).where(Application.body_id == body_id).limit(1)) is not None:
         return
     certificates.active_key(session, ports, body_id, master)
-    people = {email: Actor(organisations[_org_of(email)], users[email], _role(email)) for email in users}
+    people = {
+        email: Actor(organisations[_org_of(email)], users[email], _role(email))
+        for email in users
+        if email.rsplit("@", 1)[1] in _ORG_OF_DOMAIN
+    }
     for plan in _PLANS:
         applicant = people[plan.editor]
         view = service.create_application(

@@ -33,6 +33,8 @@ __all__ = [
     "add_finding",
     "answer_finding",
     "application_view",
+    "certificate_numbers",
+    "certificate_status",
     "certification_bodies",
     "close_finding",
     "create_application",
@@ -533,3 +535,28 @@ def frozen_source(session: Session, organisation_id: int, application_id: int, f
     if frozen is None or frozen.application_id != application.id:
         raise NotFound(f"application {application_id} has no study {frozen_id}")
     return dict(frozen.source)
+
+
+def certificate_status(session: Session, number: str, day: Any) -> dict[str, Any] | None:
+    """What the registry says of certificate ``number`` on ``day`` (its status, scheme, products with their declared
+    footprints), or None when there is none: the question other domains ask (the carbon-inclusive purchase)."""
+    from lowcarbon.certify.tables import Certificate
+
+    found = session.scalar(sa.select(Certificate).where(Certificate.number == number))
+    if found is None:
+        return None
+    view = certificates.certificate_view(session, found, day)
+    return {
+        "number": number,
+        "status": view["status"],
+        "scheme": view["scheme"],
+        "products": view["content"].get("products", []),
+    }
+
+
+def certificate_numbers(session: Session, scheme: str, limit: int = 10) -> list[str]:
+    """Numbers of certificates of ``scheme`` whose stored status is valid, oldest first."""
+    from lowcarbon.certify.tables import Certificate
+
+    query = sa.select(Certificate.number).where(Certificate.scheme == scheme, Certificate.status == "valid")
+    return list(session.scalars(query.order_by(Certificate.id).limit(limit)))

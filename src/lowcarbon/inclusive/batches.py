@@ -1,6 +1,7 @@
 """A partner's batch of events, read and checked as plain values before anything is stored.
 
-The body is ``{"events": [{"id", "person", "behaviour", "occurred_at", "quantities": {name: number}}]}``, at most
+The body is ``{"events": [{"id", "person", "behaviour", "occurred_at", "quantities": {name: number}}]}`` (an event
+may add ``references``, texts such as ``certificate_number``, and ``place``, ``[latitude, longitude]``), at most
 ``MAX_EVENTS`` events. Reading it is the hot path of ingestion (25,000 events a second), so it is plain code over the
 parsed JSON rather than a model per event; every problem of an event is a reason on that event (``rejected``), and
 only a body that is not such a document at all is refused whole (400).
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +34,8 @@ class SentEvent:
     occurred_at: datetime | None
     quantities: dict[str, float]
     problem: str | None = None
+    references: dict[str, str] = field(default_factory=dict)  # e.g. the certificate number of a labelled purchase
+    place: tuple[float, float] | None = None  # where the behaviour ended, (latitude, longitude), when sent
 
 
 def read_batch(body: bytes) -> list[SentEvent]:
@@ -89,6 +92,16 @@ def _event(raw: dict[str, Any]) -> SentEvent:
                 problem = problem or "bad_quantity"
                 break
             quantities[name] = float(value)
+    references = raw.get("references", {})
+    if (
+        not isinstance(references, dict)
+        or len(references) > MAX_QUANTITIES
+        or not all(isinstance(k, str) and _text(v) for k, v in references.items())
+    ):
+        problem, references = problem or "bad_reference", {}
+    place = _place(raw.get("place"))
+    if raw.get("place") is not None and place is None:
+        problem = problem or "bad_place"
     return SentEvent(
         event_id,
         person if isinstance(person, str) else "",
@@ -96,7 +109,21 @@ def _event(raw: dict[str, Any]) -> SentEvent:
         occurred,
         quantities,
         problem,
+        references,
+        place,
     )
+
+
+def _place(value: object) -> tuple[float, float] | None:
+    """``[latitude, longitude]`` in degrees; None when it is not one."""
+    if not isinstance(value, list) or len(value) != 2:
+        return None
+    latitude, longitude = value
+    if any(isinstance(v, bool) or not isinstance(v, int | float) for v in value):
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None
+    return float(latitude), float(longitude)
 
 
 def _moment(value: object) -> datetime | None:

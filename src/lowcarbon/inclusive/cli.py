@@ -31,22 +31,9 @@ def create_partner(
     from lowcarbon.platform.clock import system_clock
 
     def work(session: Session) -> NewPartner:
-        import sqlalchemy as sa
+        from lowcarbon.inclusive.pages import register_partner
 
-        from lowcarbon.inclusive import partners
-        from lowcarbon.platform import accounts
-        from lowcarbon.platform.audit import AuditTrail
-        from lowcarbon.platform.tables import Organisation
-
-        organisation = session.scalar(
-            sa.select(Organisation).where(Organisation.name == name, Organisation.kind == "partner_platform")
-        )
-        if organisation is None:
-            organisation = accounts.create_organisation(session, name=name, kind="partner_platform", actor=_actor())
-        audit = AuditTrail(session, _actor())
-        return partners.create_partner(
-            session, audit, system_clock(), organisation_id=organisation.id, name=name, region=region
-        )
+        return register_partner(session, _actor(), system_clock(), name=name, region=region)
 
     made = _in_transaction(_settings(data_dir=data_dir), work, write=True)
     if as_json:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 
 from lowcarbon.inclusive import ledger
 from lowcarbon.inclusive.batches import SentEvent
+from lowcarbon.inclusive.rules import RecentEvent
 from lowcarbon.inclusive.tables import DailyTotal, Event, Person
 from lowcarbon.storage import serialize
 
-__all__ = ["CHINA", "History", "Outcome", "Result", "ingest"]
+__all__ = ["CHINA", "History", "Outcome", "Result", "ingest", "settle"]
 
+RECENT = timedelta(hours=6)  # how far back a person's earlier events are read for the burst and overlap rules
 CHINA = ZoneInfo("Asia/Shanghai")  # a day of the caps is a calendar day in China Standard Time
 Status = Literal["credited", "held", "rejected", "duplicate"]
 
@@ -40,7 +42,7 @@ class History:
     day_events: int = 0
     month_kg: float = 0.0
     month_events: int = 0
-    recent: list[datetime] = field(default_factory=list)
+    recent: list[RecentEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class Outcome:
     kg: float = 0.0
     points: int = 0
     version: str | None = None
+    credit_at: datetime | None = None  # when the credit is due (the methodology's delay); None: now
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ def ingest(
                 history.month_kg += outcome.kg
                 history.month_events += 1
             if outcome.status != "rejected" and event.occurred_at is not None:
-                history.recent.append(event.occurred_at)
+                history.recent.append(_recent(partner_id, event))
         results.append(Result(event.id, outcome.status, outcome.reason))
         if event.person in people:
             outcomes.append((event, outcome))
@@ -113,6 +116,31 @@ def ingest(
     ledger.credit_many(session, credits, now)
     _add_daily(session, [(people[e.person], e, o) for e, o in outcomes if o.status == "credited" and e.id in stored])
     return results
+
+
+def settle(session: Session, now: datetime, partner_id: int | None = None, limit: int = 10_000) -> int:
+    """Post the credits that have come due (their delay past) and are not posted yet; how many. The caller holds the
+    partner's lock (ingestion) or runs alone (``lowcarbon ledger settle``), so each is posted once."""
+    query = sa.select(Event).where(
+        Event.status.in_(("credited", "released")), Event.posted_at.is_(None), Event.credit_at <= now
+    )
+    if partner_id is not None:
+        query = query.where(Event.partner_id == partner_id)
+    events = list(session.scalars(query.order_by(Event.id).limit(limit)))
+    ledger.credit_many(
+        session,
+        [ledger.Credit(e.id, e.person_id, e.reduction_kg, e.points, f"{e.behaviour}@{e.version}") for e in events],
+        now,
+    )
+    for event in events:
+        event.posted_at = now
+    session.flush()
+    return len(events)
+
+
+def _recent(partner_id: int, event: SentEvent) -> RecentEvent:
+    assert event.occurred_at is not None
+    return RecentEvent(event.occurred_at, str(partner_id), event.quantities.get("duration_min"), event.place)
 
 
 def _day(event: SentEvent) -> date:
@@ -152,11 +180,25 @@ def _histories(
             DailyTotal.person_id.in_(persons), DailyTotal.day >= first
         )
     ).all()
+    earliest = min(e.occurred_at for e in events if e.occurred_at is not None) - RECENT
+    recent: defaultdict[tuple[int, str], list[RecentEvent]] = defaultdict(list)
+    for person, behaviour, partner, occurred, quantities in session.execute(
+        sa.select(Event.person_id, Event.behaviour, Event.partner_id, Event.occurred_at, Event.quantities).where(
+            Event.person_id.in_(persons),
+            Event.occurred_at >= earliest,
+            Event.status.in_(("credited", "held", "released")),
+        )
+    ):
+        duration = quantities.get("duration_min") if isinstance(quantities, dict) else None
+        recent[(cast(int, person), cast(str, behaviour))].append(
+            RecentEvent(cast(datetime, occurred), str(partner), duration)
+        )
     for event in events:
         key = (people[event.person], event.behaviour, _day(event))
         if key in histories:
             continue
         history = histories[key]
+        history.recent.extend(recent[key[:2]])
         for person, behaviour, day, kg, count in rows:
             if (person, behaviour) != key[:2]:
                 continue
@@ -184,6 +226,8 @@ def _row(partner_id: int, person_id: int, event: SentEvent, outcome: Outcome, no
         "points": outcome.points,
         "received_at": now,
         "decided_at": now if outcome.status != "held" else None,
+        "credit_at": outcome.credit_at or now if outcome.status == "credited" else outcome.credit_at,
+        "posted_at": None,
     }
 
 

@@ -45,9 +45,17 @@ class NewPartner:
 
 
 def create_partner(
-    session: Session, audit: AuditLog, now: datetime, *, organisation_id: int, name: str, region: str | None = None
+    session: Session,
+    audit: AuditLog,
+    now: datetime,
+    *,
+    organisation_id: int,
+    name: str,
+    region: str | None = None,
+    secret: str | None = None,
 ) -> NewPartner:
-    """Register a partner platform (an organisation of kind ``partner_platform``) with a new secret."""
+    """Register a partner platform (an organisation of kind ``partner_platform``) with a new secret (or
+    ``secret``, at least 32 characters: the demo's published one)."""
     kind = session.scalar(sa.select(_ORGANISATIONS.c.kind).where(_ORGANISATIONS.c.id == organisation_id))
     if kind is None:
         raise NotFound(f"no organisation {organisation_id}")
@@ -58,7 +66,9 @@ def create_partner(
         raise InvalidInput("a partner's name is 1 to 200 characters")
     if session.scalar(sa.select(Partner.id).where(Partner.name == name)) is not None:
         raise Conflict(f"a partner is named {name!r} already")
-    secret = secrets.token_urlsafe(32)
+    if secret is not None and not 32 <= len(secret) <= 200:
+        raise InvalidInput("a partner's secret is 32 to 200 characters")
+    secret = secret or secrets.token_urlsafe(32)
     partner = Partner(organisation_id=organisation_id, name=name, secret=secret, region=region, created_at=now)
     session.add(partner)
     session.flush()

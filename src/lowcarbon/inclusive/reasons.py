@@ -16,6 +16,12 @@ __all__ = ["REASONS", "InvalidEvent", "UnknownMethodology", "reason_text"]
 
 REASONS: Mapping[str, Mapping[str, str]] = MappingProxyType(
     {
+        # the event cannot be read (lowcarbon.inclusive.batches): rejected
+        "bad_person": {"zh-CN": "缺少或无效的用户标识", "en": "the person's pseudonym is missing or not a text"},
+        "bad_time": {"zh-CN": "发生时间不是带时区的 RFC 3339 时间", "en": "occurred_at is not an RFC 3339 time"},
+        "bad_quantity": {"zh-CN": "计量数据不是数字", "en": "a quantity is not a number"},
+        "bad_reference": {"zh-CN": "凭证编号无效", "en": "a reference is not a text"},
+        "bad_place": {"zh-CN": "位置不是 [纬度, 经度]", "en": "place is not [latitude, longitude]"},
         # the event itself is wrong: rejected
         "unknown_behaviour": {
             "zh-CN": "未知的低碳行为",

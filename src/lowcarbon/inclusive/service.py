@@ -25,12 +25,38 @@ __all__ = [
     "account",
     "add_reward",
     "held_events",
+    "partners_list",
+    "person",
     "redeem_reward",
     "refuse",
     "release",
     "rewards",
     "totals",
 ]
+
+
+def person(session: Session, partner_id: int, pseudonym: str, now: datetime) -> int:
+    """The row of the partner's pseudonym, made when the partner has not sent it before."""
+    found = session.scalar(sa.select(Person.id).where(Person.partner_id == partner_id, Person.pseudonym == pseudonym))
+    if found is not None:
+        return found
+    made = Person(partner_id=partner_id, pseudonym=pseudonym, created_at=now)
+    session.add(made)
+    session.flush()
+    return made.id
+
+
+def partners_list(session: Session) -> list[dict[str, Any]]:
+    """The partners (never their secrets) with how many events each sent."""
+    counted = dict(
+        (partner, n)
+        for partner, n in session.execute(sa.select(Event.partner_id, sa.func.count()).group_by(Event.partner_id))
+    )
+    rows = session.scalars(sa.select(Partner).order_by(Partner.id))
+    return [
+        {"id": p.id, "name": p.name, "region": p.region, "created_at": p.created_at, "events": counted.get(p.id, 0)}
+        for p in rows
+    ]
 
 
 def held_events(session: Session, limit: int = 200) -> list[dict[str, Any]]:

@@ -86,6 +86,8 @@ class Event(Base):
     points: Mapped[int] = mapped_column(sa.BigInteger())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    credit_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when its credit is due (the delay)
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # when its credit was posted
 
 
 class Entry(Base):

@@ -20,6 +20,7 @@ from lowcarbon import __version__
 from lowcarbon.bounded import configure as configure_limits
 from lowcarbon.certify.domain import DOMAIN as CERTIFY
 from lowcarbon.footprint.domain import DOMAIN as FOOTPRINT
+from lowcarbon.inclusive.domain import DOMAIN as INCLUSIVE
 from lowcarbon.pact.domain import DOMAIN as PACT
 from lowcarbon.platform import auth_routes, health, oauth, organisation_routes
 from lowcarbon.platform.body_limit import BodyLimit
@@ -36,7 +37,7 @@ from lowcarbon.web import install as install_web
 
 __all__ = ["DOMAINS", "create_app"]
 
-DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT, CERTIFY)
+DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT, CERTIFY, INCLUSIVE)
 
 
 @asynccontextmanager

@@ -115,6 +115,8 @@ def upgrade() -> None:
         sa.Column("points", sa.BigInteger(), nullable=False),
         sa.Column("received_at", timestamp, nullable=False),
         sa.Column("decided_at", timestamp, nullable=True),
+        sa.Column("credit_at", timestamp, nullable=True),
+        sa.Column("posted_at", timestamp, nullable=True),
         sa.CheckConstraint(
             "status IN ('credited', 'held', 'rejected', 'released', 'refused')", name=op.f("ck_inclusive_events_status")
         ),
@@ -134,6 +136,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("partner_id", "event_id", name=op.f("uq_inclusive_events_partner_id_event_id")),
     )
     op.create_index(op.f("ix_inclusive_events_person_id"), "inclusive_events", ["person_id"], unique=False)
+    op.create_index(op.f("ix_inclusive_events_posted_at"), "inclusive_events", ["posted_at"], unique=False)
     op.create_index(op.f("ix_inclusive_events_status"), "inclusive_events", ["status"], unique=False)
     op.create_table(
         "inclusive_links",
@@ -209,6 +212,7 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_inclusive_links_linked_to"), table_name="inclusive_links")
     op.drop_table("inclusive_links")
     op.drop_index(op.f("ix_inclusive_events_status"), table_name="inclusive_events")
+    op.drop_index(op.f("ix_inclusive_events_posted_at"), table_name="inclusive_events")
     op.drop_index(op.f("ix_inclusive_events_person_id"), table_name="inclusive_events")
     op.drop_table("inclusive_events")
     op.drop_table("inclusive_daily")
