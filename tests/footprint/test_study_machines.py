@@ -157,5 +157,6 @@ def test_each_domain_names_a_migration_branch_that_exists() -> None:
         "report": None,
         "pact": "pact",
         "certify": "certify",
+        "inclusive": "inclusive",
     }
     assert {domain.migration_branch for domain in DOMAINS} - {None} <= labels

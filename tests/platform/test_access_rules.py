@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 from starlette.routing import Mount
 
 from support.backends import BACKENDS, postgresql_schema
-from support.certify_support import disposable_application, seed_cases
+from support.certify_support import disposable_application, seed_account, seed_cases
 
 try:
     from fastapi.routing import iter_route_contexts
@@ -117,6 +117,10 @@ PEOPLE_ONLY = {**PERSONAL}
 OWN_CASE_EDITORS = {**PERSONAL, "viewer": 403, "other_editor": 404}  # the applicant's editors, by session
 BODY_MOVES = {**PERSONAL, "viewer": 403, "editor": 403, "admin": 403, "other_editor": 404}
 BODY_PAGES = {**PAGES, "viewer": 403, "editor": 403, "admin": 403, "other_editor": 404}
+# Carbon-inclusive: a partner signs its requests (no caller here is a partner: 401 invalid_signature); the operator's
+# pages are the operator's (Acme and Rival are manufacturers: 403); a person's account opens by its link alone.
+PARTNER_SIGNED = dict.fromkeys(CALLERS, 401)
+OPERATOR_PAGES = {**PAGES, "viewer": 403, "editor": 403, "admin": 403, "other_editor": 403}
 
 RULES: dict[tuple[str, str], dict[str, str | int]] = {
     # The API's documentation: public.
@@ -262,6 +266,17 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/certify/applications/{application_id}/findings/{finding_id}/close"): BODY_PAGES,
     ("GET", "/certify/certificates/{number}"): OWN_PAGES,
     ("POST", "/certify/certificates/{number}/moves"): BODY_PAGES,
+    # Carbon-inclusive (lowcarbon.inclusive)
+    ("POST", "/api/inclusive/events"): PARTNER_SIGNED,
+    ("POST", "/api/inclusive/account-links"): PARTNER_SIGNED,
+    ("GET", "/api/inclusive/methodologies"): PUBLIC,
+    ("GET", "/inclusive"): OPERATOR_PAGES,
+    ("POST", "/inclusive/events/{event_row}/release"): OPERATOR_PAGES,
+    ("POST", "/inclusive/events/{event_row}/refuse"): OPERATOR_PAGES,
+    ("POST", "/inclusive/partners"): OPERATOR_PAGES,
+    ("POST", "/inclusive/rewards"): OPERATOR_PAGES,
+    ("GET", "/carbon-account/{token}"): PUBLIC,
+    ("POST", "/carbon-account/{token}/redeem"): PUBLIC,  # a reward of 1 point from a balance of 1,000
 }
 
 # Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
@@ -471,7 +486,7 @@ def _world(settings: Settings) -> Iterator[World]:
         with world.owner_session() as (session, owner):
             editor = session.scalar(sa.select(User.id).where(User.email == emails["editor"]))
         assert editor is not None
-        world.certify = seed_cases(settings, owner, editor, world.study_id)
+        world.certify = seed_cases(settings, owner, editor, world.study_id) | seed_account(settings)
         yield world
 
 
@@ -503,6 +518,8 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         document_id=world.certify.get("document_id", 0),
         finding_id=world.certify.get("finding_id", 0),
         frozen_id=world.certify.get("frozen_id", 0),
+        event_row=0,
+        token=world.certify.get("token", ""),
         customer_id="{customer_id}",
         supplier_id="{supplier_id}",
     )
@@ -572,6 +589,10 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
     if path.endswith("/monte-carlo") and method == "POST":
         return Call(url, json={"iterations": 10}) if path.startswith("/api") else Call(url, data={"iterations": "10"})
+    if path == "/carbon-account/{token}/redeem":
+        return Call(url, data={"reward_id": str(world.certify["reward_id"])})
+    if path.startswith(("/inclusive/", "/api/inclusive/")) and method == "POST":
+        return Call(url, data={}) if not path.startswith("/api/") else Call(url, json={"events": []})
     if "/certify" in path and method == "POST":
         return _certify_call(world, path, url)
     if path in ("/3/events", "/2/events"):
@@ -746,6 +767,8 @@ def test_access_rule(world: World, method: str, path: str, caller: str) -> None:
         code = error_code(response)
         if code == "not_your_move":  # certification's refusal of the other party's move: a 403 forbidden too
             code = "forbidden"
+        if code == "invalid_signature":  # a partner's request without its signature: a 401 too
+            code = "not_authenticated"
         assert code == refusal, response.text[:300]
 
 

@@ -49,6 +49,7 @@ LOGINS = {  # email: (role, organisation, kind), as the README promises
     "reviewer@greenmark-cert.example": ("editor", "Greenmark Certification Ltd.", "certification_body"),
     "decider@greenmark-cert.example": ("admin", "Greenmark Certification Ltd.", "certification_body"),
     "buyer@metro-procurement.example": ("viewer", "Metro Procurement Group", "buyer"),
+    "operator@green-points.example": ("admin", "Green Points Operator", "operator"),
 }
 
 
@@ -110,7 +111,9 @@ def test_seed_creates_the_demo(migrated: Settings, tmp_path: Path) -> None:
     totals = {(product.organisation, product.name): [v.total for v in product.versions] for product in products}
     assert totals == _expected_totals(tmp_path)
     assert totals[PV][1] < totals[PV][0]
-    summary, pact_summary, certify_summary = seeded.summary  # the footprint, PACT and certify domains' (serve --demo)
+    summary, pact_summary, certify_summary, inclusive_summary = seeded.summary  # each domain's, printed by serve
+    assert inclusive_summary[0].startswith("  Carbon-inclusive partner Metro Go (demo)")
+    assert seeded.partner_id is not None and (seeded.account_path or "").startswith("/carbon-account/")
     assert certify_summary[0].startswith("  Certificates issued by Greenmark Certification Ltd.")
     assert sum("  revoked  " in line for line in certify_summary) == 1
     assert pact_summary[0].startswith("  PACT footprints published") and len(pact_summary) == 1 + len(products)
@@ -171,7 +174,7 @@ def test_seeding_twice_changes_nothing(migrated: Settings) -> None:
     """A second seeding writes no row (no audit entry either), reports the same demo, and the audit chain verifies."""
     first = demo.seed(migrated)
     before = _counts(migrated)
-    assert before["organisations"] == 5 and before["users"] == 9 and before["products"] == 3
+    assert before["organisations"] == 7 and before["users"] == 10 and before["products"] == 3
     assert before["certify_certificates"] == 5 and before["certify_keys"] == 1
     assert before["studies"] == before["jobs"] == 4 and before["machine_clients"] == 2  # the ERP, a PACT customer
     assert before["pact_footprints"] == 4 and before["pact_customers"] == 1

@@ -294,3 +294,43 @@ def disposable_application(settings: Settings, applicant_id: int, editor_id: int
             return int(view["id"])
     finally:
         engine.dispose()
+
+
+def seed_account(settings: Settings) -> dict[str, Any]:
+    """A carbon-inclusive partner's person with 1,000 points and a reward of 1 point: the person's account link
+    token and the reward's id."""
+    from lowcarbon.inclusive import ledger, links, service
+    from lowcarbon.inclusive.pages import register_partner
+    from lowcarbon.inclusive.tables import Event
+    from lowcarbon.platform.audit import AuditTrail
+    from lowcarbon.platform.clock import system_clock
+
+    engine = create_engine(settings)
+    now = system_clock()
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            partner = register_partner(session, "test", now, name="Bike Co")
+            person = service.person(session, partner.id, "ann", now)
+            event = Event(
+                partner_id=partner.id,
+                event_id="e",
+                person_id=person,
+                behaviour="walking",
+                version="t",
+                occurred_at=now,
+                quantities={},
+                status="credited",
+                reduction_kg=1.0,
+                points=1000,
+                received_at=now,
+                posted_at=now,
+            )
+            session.add(event)
+            session.flush()
+            ledger.credit_many(session, [ledger.Credit(event.id, person, 1.0, 1000, "walking@t")], now)
+            reward = service.add_reward(
+                session, AuditTrail(session, "test"), now, name_zh="票", name_en="Ticket", points=1, stock=None
+            )
+            return {"token": links.account_token(person, settings.ensure_secret_key().encode()), "reward_id": reward}
+    finally:
+        engine.dispose()

@@ -91,6 +91,14 @@ def _certificate(context: BrowserContext, base: str) -> str | None:
     return str(items[0]["number"]) if items else None
 
 
+DEMO: dict[str, str] = {}  # what the demo_site fixture read of the seeded demo: the rider's account link
+
+
+def _token(context: BrowserContext, base: str) -> str | None:
+    """The demo rider's account link token (a public page: every person, and nobody, may open it)."""
+    return DEMO["account_path"].rsplit("/", 1)[1] if DEMO.get("account_path") else None
+
+
 # How each path parameter is filled for a person, from what the demo shows them; None: they have nothing to show.
 FILLERS: dict[str, Callable[[BrowserContext, str], str | None]] = {
     "product_id": _product,
@@ -98,6 +106,7 @@ FILLERS: dict[str, Callable[[BrowserContext, str], str | None]] = {
     "key": _factor,
     "application_id": _application,
     "number": _certificate,
+    "token": _token,
 }
 
 
@@ -121,6 +130,8 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, l
     settings = Settings(data_dir=tmp_path_factory.mktemp("demo") / "data", job_workers=1)
     upgrade(settings)
     seeded = demo.seed(settings)
+    if seeded.account_path:
+        DEMO["account_path"] = seeded.account_path
     people: dict[str, str] = {}
     for login in seeded.logins:  # the admin where there is one: they see every control of their organisation
         if login.organisation_kind not in people or login.role == "admin":
