@@ -21,6 +21,7 @@ from lowcarbon.platform.app import create_app
 from lowcarbon.platform.database import create_engine
 from lowcarbon.platform.settings import Settings
 from support.auth_support import FakeClock
+from support.study_support import count_rows
 
 NOW = datetime(2026, 12, 6, 4, 0, tzinfo=UTC)  # 12:00 in China
 METRO_KG = round(12.5 * (5.98 / 22 - 1.35 / 22), 6)  # Beijing MaaS: 22 km by car 5.98 kg, by metro 1.35 kg
@@ -54,15 +55,6 @@ def _trip(event_id: str, person: str, km: float, at: datetime) -> dict[str, Any]
     }
 
 
-def _count(settings: Settings, table: str) -> int:
-    engine = create_engine(settings)
-    try:
-        with engine.connect() as connection:
-            return int(connection.execute(sa.text(f"SELECT count(*) FROM {table}")).scalar_one())
-    finally:
-        engine.dispose()
-
-
 def test_partner_batches_end_to_end(migrated: Settings) -> None:
     code, output = _cli(migrated, "admin", "create-partner", "Metro App 地铁", "--json")
     assert code == 0, output
@@ -82,13 +74,13 @@ def test_partner_batches_end_to_end(migrated: Settings) -> None:
         again = _post(client, partner, [_trip("t1", "ann", 12.5, three_days_ago)])
         assert again.json()["results"] == [{"id": "t1", "status": "duplicate", "reason": None}]
 
-        events_before = _count(migrated, "inclusive_events")
+        events_before = count_rows(migrated, "inclusive_events")
         trip = [_trip("t2", "ann", 5, three_days_ago)]
         assert _post(client, partner, trip, signature="sha256=" + "0" * 64).status_code == 401
         old = str(int((NOW - timedelta(minutes=6)).timestamp()))
         refused = _post(client, partner, trip, timestamp=old)
         assert refused.status_code == 401 and refused.json()["error"]["code"] == "invalid_signature"
-        assert _count(migrated, "inclusive_events") == events_before
+        assert count_rows(migrated, "inclusive_events") == events_before
 
         purchase = {
             "id": "p1",

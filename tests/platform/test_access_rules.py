@@ -271,8 +271,7 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/api/inclusive/account-links"): PARTNER_SIGNED,
     ("GET", "/api/inclusive/methodologies"): PUBLIC,
     ("GET", "/inclusive"): OPERATOR_PAGES,
-    ("POST", "/inclusive/events/{event_row}/release"): OPERATOR_PAGES,
-    ("POST", "/inclusive/events/{event_row}/refuse"): OPERATOR_PAGES,
+    ("POST", "/inclusive/events/{event_row}/{decision}"): OPERATOR_PAGES,  # release or refuse
     ("POST", "/inclusive/partners"): OPERATOR_PAGES,
     ("POST", "/inclusive/rewards"): OPERATOR_PAGES,
     ("GET", "/carbon-account/{token}"): PUBLIC,
@@ -519,6 +518,7 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         finding_id=world.certify.get("finding_id", 0),
         frozen_id=world.certify.get("frozen_id", 0),
         event_row=0,
+        decision="release",
         token=world.certify.get("token", ""),
         customer_id="{customer_id}",
         supplier_id="{supplier_id}",

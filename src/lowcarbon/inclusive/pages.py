@@ -13,7 +13,7 @@ POST /carbon-account/{token}/redeem          redeem a reward
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -88,24 +88,16 @@ def _acting(request: Request, user: SessionUser, work: Callable[[Any, Any], Any]
     return RedirectResponse("/inclusive#held", status_code=303)
 
 
-@router.post("/inclusive/events/{event_row}/release")
-async def release(request: Request, event_row: int, user: PageUser) -> Response:
-    """Credit a held event."""
-    await read_fields(request, json_allowed=False)
-    now = Platform.of(request.app).clock()
-    return await run_in_threadpool(
-        _acting, request, user, lambda s, a: service.release(s, a, event_row, now), editor=True
-    )
+_DECISIONS = {"release": service.release, "refuse": service.refuse}
 
 
-@router.post("/inclusive/events/{event_row}/refuse")
-async def refuse(request: Request, event_row: int, user: PageUser) -> Response:
-    """Close a held event without credit."""
+@router.post("/inclusive/events/{event_row}/{decision}")
+async def decide(request: Request, event_row: int, decision: Literal["release", "refuse"], user: PageUser) -> Response:
+    """Credit a held event (release) or close it without credit (refuse)."""
     await read_fields(request, json_allowed=False)
     now = Platform.of(request.app).clock()
-    return await run_in_threadpool(
-        _acting, request, user, lambda s, a: service.refuse(s, a, event_row, now), editor=True
-    )
+    chosen = _DECISIONS[decision]
+    return await run_in_threadpool(_acting, request, user, lambda s, a: chosen(s, a, event_row, now), editor=True)
 
 
 @router.post("/inclusive/partners")

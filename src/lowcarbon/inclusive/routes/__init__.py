@@ -40,6 +40,19 @@ async def _raw_body(request: Request) -> bytes:
     return body
 
 
+def _signed_by(request: Request, body: bytes, session: Any, now: Any) -> Any:
+    """The partner whose headers sign ``body`` (401 invalid_signature otherwise)."""
+    headers = request.headers
+    return partners.verified_partner(
+        session,
+        partner_id=headers.get("x-partner-id"),
+        timestamp=headers.get("x-timestamp"),
+        signed=headers.get("x-signature"),
+        body=body,
+        now=now,
+    )
+
+
 @router.post(
     "/events",
     responses={401: {"description": "invalid_signature: the partner, timestamp or signature does not check out"}},
@@ -48,15 +61,7 @@ def receive_events(
     request: Request, body: Annotated[bytes, Depends(_raw_body)], session: WriteSessionDep, now: NowDep
 ) -> JSONResponse:
     """Ingest a partner's signed batch of behaviour events; each is credited, held, a duplicate or rejected."""
-    headers = request.headers
-    partner = partners.verified_partner(
-        session,
-        partner_id=headers.get("x-partner-id"),
-        timestamp=headers.get("x-timestamp"),
-        signed=headers.get("x-signature"),
-        body=body,
-        now=now,
-    )
+    partner = _signed_by(request, body, session, now)
 
     def certificate(number: str, day: date) -> dict[str, Any] | None:
         return certify.certificate_status(session, number, day)
@@ -75,15 +80,7 @@ def account_link(
 ) -> JSONResponse:
     """A person's link to their carbon account, for the partner to hand them: a signed ``{"person": pseudonym}``
     answered ``{"url": "/carbon-account/<token>"}``."""
-    headers = request.headers
-    partner = partners.verified_partner(
-        session,
-        partner_id=headers.get("x-partner-id"),
-        timestamp=headers.get("x-timestamp"),
-        signed=headers.get("x-signature"),
-        body=body,
-        now=now,
-    )
+    partner = _signed_by(request, body, session, now)
     try:
         pseudonym = json.loads(body).get("person")
     except (ValueError, AttributeError):
