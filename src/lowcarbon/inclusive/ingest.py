@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,7 @@ from lowcarbon.storage import serialize
 
 __all__ = ["CHINA", "History", "Outcome", "Result", "ingest", "settle"]
 
-RECENT = timedelta(hours=6)  # how far back a person's earlier events are read for the burst and overlap rules
+RECENT = timedelta(hours=1)  # how far back a person's earlier events are read for the burst and overlap rules
 CHINA = ZoneInfo("Asia/Shanghai")  # a day of the caps is a calendar day in China Standard Time
 Status = Literal["credited", "held", "rejected", "duplicate"]
 
@@ -145,7 +146,12 @@ def _recent(partner_id: int, event: SentEvent) -> RecentEvent:
 
 def _day(event: SentEvent) -> date:
     assert event.occurred_at is not None
-    return event.occurred_at.astimezone(CHINA).date()
+    return _local_day(event.occurred_at)
+
+
+@lru_cache(maxsize=65536)
+def _local_day(moment: datetime) -> date:
+    return moment.astimezone(CHINA).date()
 
 
 def _people(session: Session, partner_id: int, pseudonyms: set[str], now: datetime) -> dict[str, int]:
@@ -159,7 +165,7 @@ def _people(session: Session, partner_id: int, pseudonyms: set[str], now: dateti
     missing = sorted(pseudonyms - found.keys())
     if missing:
         inserted = session.execute(
-            sa.insert(Person).returning(Person.pseudonym, Person.id, sort_by_parameter_order=True),
+            sa.insert(Person.__table__).returning(Person.pseudonym, Person.id, sort_by_parameter_order=True),
             [{"partner_id": partner_id, "pseudonym": p, "created_at": now} for p in missing],
         )
         found.update({pseudonym: person for pseudonym, person in inserted})
@@ -180,12 +186,14 @@ def _histories(
             DailyTotal.person_id.in_(persons), DailyTotal.day >= first
         )
     ).all()
-    earliest = min(e.occurred_at for e in events if e.occurred_at is not None) - RECENT
+    moments = [e.occurred_at for e in events if e.occurred_at is not None]
+    earliest, latest = min(moments) - RECENT, max(moments) + RECENT
     recent: defaultdict[tuple[int, str], list[RecentEvent]] = defaultdict(list)
     for person, behaviour, partner, occurred, quantities in session.execute(
         sa.select(Event.person_id, Event.behaviour, Event.partner_id, Event.occurred_at, Event.quantities).where(
             Event.person_id.in_(persons),
             Event.occurred_at >= earliest,
+            Event.occurred_at <= latest,
             Event.status.in_(("credited", "held", "released")),
         )
     ):
@@ -193,15 +201,16 @@ def _histories(
         recent[(cast(int, person), cast(str, behaviour))].append(
             RecentEvent(cast(datetime, occurred), str(partner), duration)
         )
+    totals: defaultdict[tuple[int, str], list[tuple[date, float, int]]] = defaultdict(list)
+    for person, behaviour, day, kg, count in rows:
+        totals[(person, behaviour)].append((day, kg, count))
     for event in events:
         key = (people[event.person], event.behaviour, _day(event))
         if key in histories:
             continue
         history = histories[key]
         history.recent.extend(recent[key[:2]])
-        for person, behaviour, day, kg, count in rows:
-            if (person, behaviour) != key[:2]:
-                continue
+        for day, kg, count in totals[key[:2]]:
             if (day.year, day.month) == (key[2].year, key[2].month):
                 history.month_kg += kg
                 history.month_events += count
@@ -235,7 +244,7 @@ def _store(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
     """Insert the events not stored yet; the row ids of those stored now, by the partner's event id."""
     if not rows:
         return {}
-    statement = ledger.dialect_insert(session, Event).on_conflict_do_nothing(
+    statement = ledger.dialect_insert(session, Event.__table__).on_conflict_do_nothing(
         index_elements=[Event.partner_id, Event.event_id]
     )
     inserted = session.execute(statement.returning(Event.event_id, Event.id), rows)
@@ -250,7 +259,7 @@ def _add_daily(session: Session, credited: list[tuple[int, SentEvent, Outcome]])
         total = sums[(person, event.behaviour, _day(event))]
         total[0] += outcome.kg
         total[1] += 1
-    statement = ledger.dialect_insert(session, DailyTotal)
+    statement = ledger.dialect_insert(session, DailyTotal.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=[DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day],
         set_={"kg": DailyTotal.kg + statement.excluded.kg, "events": DailyTotal.events + statement.excluded.events},

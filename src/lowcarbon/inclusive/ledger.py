@@ -1,14 +1,17 @@
 """The personal carbon ledger: append-only, double-entry, balances derived from entries.
 
 A transaction is a set of entries whose amounts sum to zero for each unit: a credit moves kg CO2e and points from
-the scheme's ``issued`` account to ``person:<id>``; a redemption moves points from the person to ``redeemed``; a
-reversal is the opposite entries of what it corrects. Entries are never changed or deleted. A person's
-``inclusive_balances`` row is the sum of their entries, kept in the same transaction as the entries (so a crash
-leaves both or neither); ``reconcile`` recomputes every balance from the entries and lists any difference.
+the scheme's ``issued`` account to ``person:<id>`` (the credits of a batch are one compound transaction: an entry per
+person and unit naming its event, and one on ``issued`` per unit against them all); a redemption moves points from
+the person to ``redeemed``; a reversal is the opposite entries of what it corrects. Entries are never changed or
+deleted. A person's ``inclusive_balances`` row is the sum of their entries, kept in the same transaction as the
+entries (so a crash leaves both or neither); ``reconcile`` recomputes every balance from the entries and lists any
+difference.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -54,26 +57,44 @@ class Credit:
 
 
 def credit_many(session: Session, credits: Sequence[Credit], at: datetime) -> None:
-    """Post one credit transaction per item (four entries each: kg and points, person and issued) and add them to
-    the balances, in bulk."""
+    """Post the credits as one compound transaction: for each credit, its kg and points on the person's account
+    (naming its event and methodology version), and against them one entry per unit on ``issued``; the balances
+    follow in the same statement set."""
     if not credits:
         return
-    rows = []
+    transaction = f"credit:{uuid.uuid4().hex}"
+    rows: list[dict[str, object]] = []
+    issued = {"kg": 0.0, "points": 0.0}
     for credit in credits:
-        transaction = f"credit:{credit.event_row}"
         account = person_account(credit.person_id)
         for unit, amount in (("kg", credit.kg), ("points", float(credit.points))):
-            common = {
+            rows.append(
+                {
+                    "transaction": transaction,
+                    "account": account,
+                    "unit": unit,
+                    "amount": amount,
+                    "kind": "credit",
+                    "event_row": credit.event_row,
+                    "methodology": credit.methodology,
+                    "at": at,
+                }
+            )
+            issued[unit] += amount
+    for unit, amount in issued.items():
+        rows.append(
+            {
                 "transaction": transaction,
+                "account": ISSUED,
                 "unit": unit,
+                "amount": -amount,
                 "kind": "credit",
-                "event_row": credit.event_row,
-                "methodology": credit.methodology,
+                "event_row": None,
+                "methodology": None,
                 "at": at,
             }
-            rows.append({**common, "account": account, "amount": amount})
-            rows.append({**common, "account": ISSUED, "amount": -amount})
-    session.execute(sa.insert(Entry), rows)
+        )
+    session.execute(sa.insert(Entry.__table__), rows)
     totals: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for credit in credits:
         totals[credit.person_id][0] += credit.kg
@@ -86,7 +107,7 @@ def add_to_balances(session: Session, deltas: dict[int, tuple[float, float]], at
     if not deltas:
         return
     rows = [{"person_id": p, "kg": kg, "points": pts, "updated_at": at} for p, (kg, pts) in sorted(deltas.items())]
-    statement = dialect_insert(session, Balance)
+    statement = dialect_insert(session, Balance.__table__)
     statement = statement.on_conflict_do_update(
         index_elements=[Balance.person_id],
         set_={

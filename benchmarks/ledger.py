@@ -1,0 +1,211 @@
+"""Sustained ingestion of behaviour events through the HTTP API, as partners send them, on SQLite and PostgreSQL.
+
+    python benchmarks/ledger.py [--events 1000000] [--people 100000] [--batch 1000] [--clients 4]
+                                [--backend sqlite|postgresql|both] [--postgresql-url URL]
+
+Starts ``lowcarbon serve`` in its own process on a fresh database (SQLite in a temporary directory; PostgreSQL in a
+new schema of the server at ``--postgresql-url``, dropped afterwards), registers a partner with ``lowcarbon admin
+create-partner``, then streams signed batches of ``--batch`` events from ``--clients`` threads (every rule applied:
+signature, replay window, idempotency, methodologies, caps, anti-fraud, the double-entry ledger). Prints events per
+second over the whole run and the median (p50) and p99 batch latency, then checks that the ledger reconciles. The
+events: ``--people`` riders, metro and bus trips, shared bicycles, walking and food orders over the last three
+days, each event once (the benchmark measures new events; a retried batch is cheaper).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from queue import Empty, Queue
+
+import httpx2
+import sqlalchemy as sa
+
+from lowcarbon.inclusive.partners import signature
+
+BEHAVIOURS = (
+    ("metro_trip", lambda r: {"distance_km": round(r.uniform(2, 30), 2), "duration_min": round(r.uniform(10, 60))}),
+    ("bus_trip", lambda r: {"distance_km": round(r.uniform(1, 15), 2), "duration_min": round(r.uniform(10, 50))}),
+    ("shared_bicycle", lambda r: {"distance_km": round(r.uniform(0.5, 8), 2), "duration_min": round(r.uniform(5, 40))}),
+    ("walking", lambda r: {"distance_km": round(r.uniform(0.5, 5), 2), "duration_min": round(r.uniform(10, 60))}),
+    ("food_order_no_cutlery", lambda r: {}),
+)
+
+
+def lowcarbon() -> list[str]:
+    script = Path(sys.executable).with_name("lowcarbon")
+    return [str(script)] if script.is_file() else [sys.executable, "-c", "from lowcarbon.cli import run; run()"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def database(backend: str, postgresql_url: str) -> Iterator[tuple[Path, str]]:
+    """A data directory and a database URL, new and empty."""
+    with tempfile.TemporaryDirectory(prefix="lowcarbon-ledger-") as folder:
+        data_dir = Path(folder)
+        if backend == "sqlite":
+            yield data_dir, f"sqlite:///{data_dir / 'lowcarbon.db'}"
+            return
+        name = f"lowcarbon_bench_{uuid.uuid4().hex[:8]}"
+        admin = sa.create_engine(postgresql_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE SCHEMA "{name}"')
+        try:
+            url = sa.make_url(postgresql_url).update_query_dict({"options": f"-csearch_path={name}"})
+            yield data_dir, url.render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP SCHEMA "{name}" CASCADE')
+            admin.dispose()
+
+
+def batches(events: int, people: int, size: int, seed: int = 7) -> list[list[dict[str, object]]]:
+    """The events in batches, made before the clock starts."""
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    made, batch = [], []
+    for number in range(events):
+        behaviour, quantities = BEHAVIOURS[number % len(BEHAVIOURS)]
+        when = now - timedelta(days=1 + rng.random() * 2, minutes=rng.randrange(0, 600))
+        batch.append(
+            {
+                "id": f"e{number}",
+                "person": f"p{rng.randrange(people)}",
+                "behaviour": behaviour,
+                "occurred_at": when.isoformat(),
+                "quantities": quantities(rng),
+            }
+        )
+        if len(batch) == size:
+            made.append(batch)
+            batch = []
+    if batch:
+        made.append(batch)
+    return made
+
+
+def run(backend: str, args: argparse.Namespace) -> dict[str, float]:
+    bodies = [json.dumps({"events": batch}).encode() for batch in batches(args.events, args.people, args.batch)]
+    with database(backend, args.postgresql_url) as (data_dir, url):
+        environment = {**os.environ, "LOWCARBON_DATA_DIR": str(data_dir), "LOWCARBON_DATABASE_URL": url}
+        made = subprocess.run(
+            [*lowcarbon(), "admin", "create-partner", "Bench Partner", "--json"],
+            env=environment,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        partner = json.loads(made.stdout)
+        port = free_port()
+        server = subprocess.Popen(
+            [*lowcarbon(), "serve", "--port", str(port)],
+            env=environment,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                try:
+                    if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx2.HTTPError:
+                    time.sleep(0.1)
+            work: Queue[bytes] = Queue()
+            for body in bodies:
+                work.put(body)
+            latencies: list[float] = []
+            failures: list[str] = []
+
+            def client() -> None:
+                with httpx2.Client(base_url=base, timeout=60) as http:
+                    while True:
+                        try:
+                            body = work.get_nowait()
+                        except Empty:
+                            return
+                        stamp = str(int(time.time()))
+                        headers = {
+                            "X-Partner-Id": str(partner["id"]),
+                            "X-Timestamp": stamp,
+                            "X-Signature": signature(partner["secret"], stamp, body),
+                            "Content-Type": "application/json",
+                        }
+                        started = time.perf_counter()
+                        answer = http.post("/api/inclusive/events", content=body, headers=headers)
+                        latencies.append(time.perf_counter() - started)
+                        if answer.status_code != 200:
+                            failures.append(f"{answer.status_code} {answer.text[:200]}")
+
+            started = time.perf_counter()
+            threads = [threading.Thread(target=client) for _ in range(args.clients)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.perf_counter() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        reconciled = subprocess.run(
+            [*lowcarbon(), "ledger", "reconcile"], env=environment, capture_output=True, text=True
+        )
+    latencies.sort()
+    return {
+        "events_per_second": args.events / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1000,
+        "seconds": elapsed,
+        "failed_batches": float(len(failures)),
+        "reconciled": float(reconciled.returncode == 0),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
+    parser.add_argument(
+        "--postgresql-url",
+        default=os.environ.get("LOWCARBON_TEST_POSTGRESQL_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    )
+    args = parser.parse_args()
+    targets = {"sqlite": 20_000, "postgresql": 25_000}
+    print(
+        f"{args.events:,} events from {args.people:,} people in batches of {args.batch}, {args.clients} clients;"
+        f" load average {os.getloadavg()[0]:.2f}"
+    )
+    for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
+        found = run(backend, args)
+        print(
+            f"{backend:<10} {found['events_per_second']:>9,.0f} events/s (target {targets[backend]:,})  "
+            f"p50 {found['p50_ms']:.1f} ms  p99 {found['p99_ms']:.1f} ms (target 100)  "
+            f"{found['seconds']:.1f} s  failed batches {found['failed_batches']:.0f}  "
+            f"ledger {'reconciles' if found['reconciled'] else 'DOES NOT reconcile'}"
+        )
+
+
+if __name__ == "__main__":
+    main()
