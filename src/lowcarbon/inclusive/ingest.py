@@ -165,7 +165,7 @@ def _people(session: Session, partner_id: int, pseudonyms: set[str], now: dateti
     missing = sorted(pseudonyms - found.keys())
     if missing:
         inserted = session.execute(
-            sa.insert(Person.__table__).returning(Person.pseudonym, Person.id, sort_by_parameter_order=True),
+            sa.insert(ledger.core(Person)).returning(Person.pseudonym, Person.id, sort_by_parameter_order=True),
             [{"partner_id": partner_id, "pseudonym": p, "created_at": now} for p in missing],
         )
         found.update({pseudonym: person for pseudonym, person in inserted})
@@ -244,7 +244,7 @@ def _store(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
     """Insert the events not stored yet; the row ids of those stored now, by the partner's event id."""
     if not rows:
         return {}
-    statement = ledger.dialect_insert(session, Event.__table__).on_conflict_do_nothing(
+    statement = ledger.dialect_insert(session, ledger.core(Event)).on_conflict_do_nothing(
         index_elements=[Event.partner_id, Event.event_id]
     )
     inserted = session.execute(statement.returning(Event.event_id, Event.id), rows)
@@ -259,7 +259,7 @@ def _add_daily(session: Session, credited: list[tuple[int, SentEvent, Outcome]])
         total = sums[(person, event.behaviour, _day(event))]
         total[0] += outcome.kg
         total[1] += 1
-    statement = ledger.dialect_insert(session, DailyTotal.__table__)
+    statement = ledger.dialect_insert(session, ledger.core(DailyTotal))
     statement = statement.on_conflict_do_update(
         index_elements=[DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day],
         set_={"kg": DailyTotal.kg + statement.excluded.kg, "events": DailyTotal.events + statement.excluded.events},
