@@ -151,7 +151,12 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, float]:
                             "Content-Type": "application/json",
                         }
                         started = time.perf_counter()
-                        answer = http.post("/api/inclusive/events", content=body, headers=headers)
+                        try:
+                            answer = http.post("/api/inclusive/events", content=body, headers=headers)
+                        except httpx2.HTTPError as error:  # counted, and the batch sent again, as a partner would
+                            failures.append(repr(error))
+                            work.put(body)
+                            continue
                         latencies.append(time.perf_counter() - started)
                         if answer.status_code != 200:
                             failures.append(f"{answer.status_code} {answer.text[:200]}")
