@@ -189,17 +189,17 @@ def _histories(
     moments = [e.occurred_at for e in events if e.occurred_at is not None]
     earliest, latest = min(moments) - RECENT, max(moments) + RECENT
     recent: defaultdict[tuple[int, str], list[RecentEvent]] = defaultdict(list)
-    for person, behaviour, partner, occurred, quantities in session.execute(
-        sa.select(Event.person_id, Event.behaviour, Event.partner_id, Event.occurred_at, Event.quantities).where(
+    duration_min = Event.quantities["duration_min"].as_float()
+    for person, behaviour, partner, occurred, duration in session.execute(
+        sa.select(Event.person_id, Event.behaviour, Event.partner_id, Event.occurred_at, duration_min).where(
             Event.person_id.in_(persons),
             Event.occurred_at >= earliest,
             Event.occurred_at <= latest,
             Event.status.in_(("credited", "held", "released")),
         )
     ):
-        duration = quantities.get("duration_min") if isinstance(quantities, dict) else None
         recent[(cast(int, person), cast(str, behaviour))].append(
-            RecentEvent(cast(datetime, occurred), str(partner), duration)
+            RecentEvent(cast(datetime, occurred), str(partner), cast(float | None, duration))
         )
     totals: defaultdict[tuple[int, str], list[tuple[date, float, int]]] = defaultdict(list)
     for person, behaviour, day, kg, count in rows:
@@ -247,8 +247,11 @@ def _store(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
     statement = ledger.dialect_insert(session, ledger.core(Event)).on_conflict_do_nothing(
         index_elements=[Event.partner_id, Event.event_id]
     )
-    inserted = session.execute(statement.returning(Event.event_id, Event.id), rows)
-    return {cast(str, event_id): cast(int, row) for event_id, row in inserted}
+    before = session.scalar(sa.select(sa.func.max(Event.id))) or 0
+    session.execute(statement, rows)  # no RETURNING: a plain multi-row insert, much faster on PostgreSQL
+    partner = rows[0]["partner_id"]
+    stored = session.execute(sa.select(Event.event_id, Event.id).where(Event.partner_id == partner, Event.id > before))
+    return {event_id: row for event_id, row in stored}
 
 
 def _add_daily(session: Session, credited: list[tuple[int, SentEvent, Outcome]]) -> None:
