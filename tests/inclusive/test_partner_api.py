@@ -123,3 +123,34 @@ def test_partner_batches_end_to_end(migrated: Settings) -> None:
         engine.dispose()
     code, output = _cli(migrated, "ledger", "reconcile")
     assert code == 1 and "DIFFERENCE person:" in output
+
+
+def test_a_person_links_pseudonyms_and_the_same_trip_is_held(migrated: Settings) -> None:
+    """Ann has an account at two partners; she links them on her account page (holding both links), and the same
+    metro trip then reported by the second partner is held as the same trip, not credited twice."""
+    made = [json.loads(_cli(migrated, "admin", "create-partner", name, "--json")[1]) for name in ("Metro A", "MaaS B")]
+    with TestClient(create_app(migrated, clock=FakeClock(NOW))) as client:
+        at = NOW - timedelta(days=3)
+        first = _post(client, made[0], [_trip("m1", "ann-a", 12.5, at)]).json()["results"]
+        assert first[0]["status"] == "credited"
+        urls = [_link(client, partner, person) for partner, person in zip(made, ("ann-a", "ann-b"), strict=True)]
+        refused = client.post(f"{urls[0]}/link", data={"link": "/carbon-account/1-00"})
+        assert refused.status_code == 404
+        linked = client.post(f"{urls[0]}/link", data={"link": f"http://example.test{urls[1]}"}, follow_redirects=False)
+        assert linked.status_code == 303, linked.text
+        assert 'data-linked="2"' in client.get(urls[1]).text
+        again = client.post(f"{urls[1]}/link", data={"link": urls[0]})
+        assert again.status_code == 409
+        second = _post(client, made[1], [_trip("x1", "ann-b", 12.5, at + timedelta(minutes=2))]).json()["results"]
+        assert second == [{"id": "x1", "status": "held", "reason": "same_trip_other_partner"}]
+
+
+def _link(client: TestClient, partner: dict[str, Any], person: str) -> str:
+    body = json.dumps({"person": person}).encode()
+    stamp = str(int(NOW.timestamp()))
+    headers = {
+        "X-Partner-Id": str(partner["id"]),
+        "X-Timestamp": stamp,
+        "X-Signature": partners.signature(partner["secret"], stamp, body),
+    }
+    return str(client.post("/api/inclusive/account-links", content=body, headers=headers).json()["url"])

@@ -276,6 +276,7 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/inclusive/rewards"): OPERATOR_PAGES,
     ("GET", "/carbon-account/{token}"): PUBLIC,
     ("POST", "/carbon-account/{token}/redeem"): PUBLIC,  # a reward of 1 point from a balance of 1,000
+    ("POST", "/carbon-account/{token}/link"): dict.fromkeys(CALLERS, 404),  # a link that opens no account
 }
 
 # Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
@@ -589,6 +590,8 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, data={"model": ""}, files={"file": ("model.yaml", PV_MODEL.read_bytes())})
     if path.endswith("/monte-carlo") and method == "POST":
         return Call(url, json={"iterations": 10}) if path.startswith("/api") else Call(url, data={"iterations": "10"})
+    if path == "/carbon-account/{token}/link":
+        return Call(url, data={"link": "/carbon-account/1-00"})
     if path == "/carbon-account/{token}/redeem":
         return Call(url, data={"reward_id": str(world.certify["reward_id"])})
     if path.startswith(("/inclusive/", "/api/inclusive/")) and method == "POST":

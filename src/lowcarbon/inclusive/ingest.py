@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from lowcarbon.inclusive import ledger
 from lowcarbon.inclusive.batches import SentEvent
 from lowcarbon.inclusive.rules import RecentEvent
-from lowcarbon.inclusive.tables import DailyTotal, Event, Person
+from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
 from lowcarbon.storage import serialize
 
 __all__ = ["CHINA", "History", "Outcome", "Result", "ingest", "settle"]
@@ -188,11 +188,12 @@ def _histories(
     ).all()
     moments = [e.occurred_at for e in events if e.occurred_at is not None]
     earliest, latest = min(moments) - RECENT, max(moments) + RECENT
+    others = _linked(session, persons)
     recent: defaultdict[tuple[int, str], list[RecentEvent]] = defaultdict(list)
     duration_min = Event.quantities["duration_min"].as_float()
     for person, behaviour, partner, occurred, duration in session.execute(
         sa.select(Event.person_id, Event.behaviour, Event.partner_id, Event.occurred_at, duration_min).where(
-            Event.person_id.in_(persons),
+            Event.person_id.in_(persons | {o for group in others.values() for o in group}),
             Event.occurred_at >= earliest,
             Event.occurred_at <= latest,
             Event.status.in_(("credited", "held", "released")),
@@ -210,6 +211,8 @@ def _histories(
             continue
         history = histories[key]
         history.recent.extend(recent[key[:2]])
+        for other in others.get(key[0], ()):  # the same person's pseudonyms at other partners, linked by them
+            history.recent.extend(recent[(other, key[1])])
         for day, kg, count in totals[key[:2]]:
             if (day.year, day.month) == (key[2].year, key[2].month):
                 history.month_kg += kg
@@ -218,6 +221,16 @@ def _histories(
                     history.day_kg += kg
                     history.day_events += count
     return histories
+
+
+def _linked(session: Session, persons: set[int]) -> dict[int, set[int]]:
+    """For each of ``persons`` that linked pseudonyms, the other pseudonyms of the same person."""
+    roots = dict(session.execute(sa.select(Link.person_id, Link.linked_to).where(Link.person_id.in_(persons))).all())
+    wanted = {roots.get(p, p) for p in persons}
+    members: defaultdict[int, set[int]] = defaultdict(set)
+    for person, root in session.execute(sa.select(Link.person_id, Link.linked_to).where(Link.linked_to.in_(wanted))):
+        members[root].update((person, root))
+    return {p: members[roots.get(p, p)] - {p} for p in persons if members.get(roots.get(p, p))}
 
 
 def _row(partner_id: int, person_id: int, event: SentEvent, outcome: Outcome, now: datetime) -> dict[str, object]:

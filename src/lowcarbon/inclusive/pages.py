@@ -8,6 +8,7 @@ POST /inclusive/rewards                      a reward in the catalogue          
 GET  /carbon-account/{token}                 a person's account (phone-first): balance, reductions over time, entries,
                                              rewards; the link a partner handed them, no login
 POST /carbon-account/{token}/redeem          redeem a reward
+POST /carbon-account/{token}/link            link another account of the person's (they paste its link)
 """
 
 from __future__ import annotations
@@ -182,6 +183,7 @@ def _account(request: Request, token: str, **extra: Any) -> HTMLResponse:
             "user": None,
             "token": token,
             "account": account,
+            "linked": service.linked_count(session, person),
             "chart": charts.over_time(account["days"], "kg CO2e"),
             "rewards": service.rewards(session),
             **extra,
@@ -205,3 +207,22 @@ def _redeem(request: Request, token: str, reward_id: int) -> Response:
     except LowcarbonError as error:
         return _account(request, token, error=str(error), error_code=error.code, status=error.status)
     return RedirectResponse(f"/carbon-account/{token}?redeemed={reward_id}", status_code=303)
+
+
+@router.post("/carbon-account/{token}/link")
+async def link(request: Request, token: str) -> Response:
+    """Link another account of the person's (its link pasted): the rules then see both pseudonyms as one person."""
+    fields = await read_fields(request, json_allowed=False)
+    return await run_in_threadpool(_link, request, token, fields.get("link", "").strip().rstrip("/"))
+
+
+def _link(request: Request, token: str, other_link: str) -> Response:
+    person = links.person_of(token, _key(request))
+    platform = Platform.of(request.app)
+    try:
+        other = links.person_of(other_link.rsplit("/", 1)[-1], _key(request))
+        with platform.write_sessions.begin() as session:
+            service.link_accounts(session, AuditTrail(session, f"person:{person}"), person, other, platform.clock())
+    except LowcarbonError as error:
+        return _account(request, token, error=str(error), error_code=error.code, status=error.status)
+    return RedirectResponse(f"/carbon-account/{token}?linked=1", status_code=303)

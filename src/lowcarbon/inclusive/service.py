@@ -17,7 +17,17 @@ from sqlalchemy.orm import Session
 from lowcarbon.errors import Conflict, InvalidInput, NotFound
 from lowcarbon.inclusive import ledger
 from lowcarbon.inclusive.ingest import CHINA
-from lowcarbon.inclusive.tables import Balance, DailyTotal, Entry, Event, Partner, Person, Redemption, Reward
+from lowcarbon.inclusive.tables import (
+    Balance,
+    DailyTotal,
+    Entry,
+    Event,
+    Link,
+    Partner,
+    Person,
+    Redemption,
+    Reward,
+)
 from lowcarbon.ports import AuditLog
 from lowcarbon.storage import snapshot
 
@@ -25,6 +35,8 @@ __all__ = [
     "account",
     "add_reward",
     "held_events",
+    "link_accounts",
+    "linked_count",
     "partners_list",
     "person",
     "redeem_reward",
@@ -57,6 +69,32 @@ def partners_list(session: Session) -> list[dict[str, Any]]:
         {"id": p.id, "name": p.name, "region": p.region, "created_at": p.created_at, "events": counted.get(p.id, 0)}
         for p in rows
     ]
+
+
+def link_accounts(session: Session, audit: AuditLog, person: int, other: int, now: datetime) -> int:
+    """The person links two of their pseudonyms (they hold both account links): from now on the rules see them as
+    one person. Both join the group of the lower root; how many pseudonyms the group has."""
+    roots = {
+        p: r
+        for p, r in session.execute(
+            sa.select(Link.person_id, Link.linked_to).where(Link.person_id.in_((person, other)))
+        )
+    }
+    mine, theirs = roots.get(person, person), roots.get(other, other)
+    if mine == theirs:
+        raise Conflict("these accounts are linked already")
+    keep, merged = min(mine, theirs), max(mine, theirs)
+    session.execute(sa.update(Link).where(Link.linked_to == merged).values(linked_to=keep))
+    session.add(Link(person_id=merged, linked_to=keep, created_at=now))
+    session.flush()
+    audit.record("link", "inclusive_person", merged, None, {"linked_to": keep})
+    return 1 + int(session.scalar(sa.select(sa.func.count()).select_from(Link).where(Link.linked_to == keep)) or 0)
+
+
+def linked_count(session: Session, person: int) -> int:
+    """How many pseudonyms the person's group has (1: none linked)."""
+    root = session.scalar(sa.select(Link.linked_to).where(Link.person_id == person)) or person
+    return 1 + int(session.scalar(sa.select(sa.func.count()).select_from(Link).where(Link.linked_to == root)) or 0)
 
 
 def held_events(session: Session, limit: int = 200) -> list[dict[str, Any]]:
