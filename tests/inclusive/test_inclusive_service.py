@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from lowcarbon.errors import Conflict
-from lowcarbon.inclusive import ledger, partners, service
+from lowcarbon.inclusive import ingest, ledger, partners, service
 from lowcarbon.inclusive.tables import Event, Person
 from lowcarbon.platform import accounts
 from lowcarbon.platform.audit import AuditTrail
@@ -53,6 +53,7 @@ def _held(session: Session, number: int) -> tuple[int, int]:
         reduction_kg=1.25,
         points=12,
         received_at=NOW,
+        credit_at=NOW,  # as ingestion stores a held event: when its credit would be due
     )
     session.add(event)
     session.flush()
@@ -70,6 +71,7 @@ def test_release_and_refuse(sessions: sessionmaker[Session]) -> None:
             service.release(session, AuditTrail(session, "t"), other, NOW)
     with sessions.begin() as session:
         assert service.held_events(session) == []
+        assert ingest.settle(session, NOW) == 0  # a released credit is posted once: settling finds nothing due
         assert ledger.balances(session, [person, other_person]) == {person: (1.25, 12.0)}
         mine = service.account(session, person)
         assert mine["kg"] == 1.25 and mine["points"] == 12 and mine["days"] == [("2026-12-06", 1.25)]

@@ -14,23 +14,20 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from typing import Literal, cast
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.inclusive import ledger
 from lowcarbon.inclusive.batches import SentEvent
-from lowcarbon.inclusive.rules import RecentEvent
+from lowcarbon.inclusive.rules import RecentEvent, local_day
 from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
 from lowcarbon.storage import serialize
 
-__all__ = ["CHINA", "History", "Outcome", "Result", "ingest", "settle"]
+__all__ = ["History", "Outcome", "Result", "add_daily", "ingest", "post", "settle"]
 
 RECENT = timedelta(hours=1)  # how far back a person's earlier events are read for the burst and overlap rules
-CHINA = ZoneInfo("Asia/Shanghai")  # a day of the caps is a calendar day in China Standard Time
 Status = Literal["credited", "held", "rejected", "duplicate"]
 
 
@@ -128,6 +125,12 @@ def settle(session: Session, now: datetime, partner_id: int | None = None, limit
     if partner_id is not None:
         query = query.where(Event.partner_id == partner_id)
     events = list(session.scalars(query.order_by(Event.id).limit(limit)))
+    post(session, events, now)
+    return len(events)
+
+
+def post(session: Session, events: Sequence[Event], now: datetime) -> None:
+    """Post the credits of stored events to the ledger and mark them posted, so that nothing posts them again."""
     ledger.credit_many(
         session,
         [ledger.Credit(e.id, e.person_id, e.reduction_kg, e.points, f"{e.behaviour}@{e.version}") for e in events],
@@ -136,7 +139,6 @@ def settle(session: Session, now: datetime, partner_id: int | None = None, limit
     for event in events:
         event.posted_at = now
     session.flush()
-    return len(events)
 
 
 def _recent(partner_id: int, event: SentEvent) -> RecentEvent:
@@ -146,12 +148,7 @@ def _recent(partner_id: int, event: SentEvent) -> RecentEvent:
 
 def _day(event: SentEvent) -> date:
     assert event.occurred_at is not None
-    return _local_day(event.occurred_at)
-
-
-@lru_cache(maxsize=65536)
-def _local_day(moment: datetime) -> date:
-    return moment.astimezone(CHINA).date()
+    return local_day(event.occurred_at)
 
 
 def _people(session: Session, partner_id: int, pseudonyms: set[str], now: datetime) -> dict[str, int]:
@@ -268,12 +265,17 @@ def _store(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
 
 
 def _add_daily(session: Session, credited: list[tuple[int, SentEvent, Outcome]]) -> None:
-    if not credited:
+    add_daily(session, [(person, event.behaviour, _day(event), outcome.kg) for person, event, outcome in credited])
+
+
+def add_daily(session: Session, credits: Sequence[tuple[int, str, date, float]]) -> None:
+    """Add credits (person, behaviour, day, kg) to the daily totals the caps read, one upsert for them all."""
+    if not credits:
         return
     sums: dict[tuple[int, str, date], list[float]] = defaultdict(lambda: [0.0, 0.0])
-    for person, event, outcome in credited:
-        total = sums[(person, event.behaviour, _day(event))]
-        total[0] += outcome.kg
+    for person, behaviour, day, kg in credits:
+        total = sums[(person, behaviour, day)]
+        total[0] += kg
         total[1] += 1
     statement = ledger.dialect_insert(session, ledger.core(DailyTotal))
     statement = statement.on_conflict_do_update(

@@ -28,6 +28,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Literal
 
@@ -118,6 +119,7 @@ def credit_at(m: Methodology, occurred_at: datetime) -> datetime:
     return occurred_at + m.delay
 
 
+@lru_cache(maxsize=65536)  # ingestion asks it of every event, several times
 def local_day(occurred_at: datetime) -> date:
     """The calendar day of the scheme (China Standard Time) an event falls on; its month is (year, month) of it."""
     return occurred_at.astimezone(SCHEME_ZONE).date()

@@ -15,8 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, InvalidInput, NotFound
-from lowcarbon.inclusive import ledger
-from lowcarbon.inclusive.ingest import CHINA
+from lowcarbon.inclusive import ingest, ledger
+from lowcarbon.inclusive.rules import local_day
 from lowcarbon.inclusive.tables import (
     Balance,
     DailyTotal,
@@ -139,33 +139,9 @@ def release(session: Session, audit: AuditLog, event_row: int, now: datetime) ->
     event = _held(session, event_row)
     before = snapshot(event)
     event.status, event.decided_at = "released", now
-    ledger.credit_many(
-        session,
-        [
-            ledger.Credit(
-                event.id, event.person_id, event.reduction_kg, event.points, f"{event.behaviour}@{event.version}"
-            )
-        ],
-        now,
-    )
-    day = event.occurred_at.astimezone(CHINA).date()
-    statement = ledger.dialect_insert(session, DailyTotal)
-    statement = statement.on_conflict_do_update(
-        index_elements=[DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day],
-        set_={"kg": DailyTotal.kg + statement.excluded.kg, "events": DailyTotal.events + 1},
-    )
-    session.execute(
-        statement,
-        [
-            {
-                "person_id": event.person_id,
-                "behaviour": event.behaviour,
-                "day": day,
-                "kg": event.reduction_kg,
-                "events": 1,
-            }
-        ],
-    )
+    if event.credit_at is None or event.credit_at <= now:  # else posted when due (ingest.settle)
+        ingest.post(session, [event], now)
+    ingest.add_daily(session, [(event.person_id, event.behaviour, local_day(event.occurred_at), event.reduction_kg)])
     session.flush()
     audit.record("release", "inclusive_event", event.id, before, snapshot(event))
 
