@@ -36,6 +36,7 @@ __all__ = [
     "active_key",
     "certificate_view",
     "check_renewable",
+    "china_day",
     "issue",
     "jwks",
     "list_certificates",
@@ -54,9 +55,14 @@ SURVEILLANCE_OUTCOMES = ("conforming", "nonconforming")
 _ORGANISATIONS = sa.table("organisations", sa.column("id"), sa.column("name"))
 
 
+def china_day(moment: datetime) -> date:
+    """The calendar date of ``moment`` in China Standard Time, the date certificates are issued and expire by."""
+    return moment.astimezone(CHINA).date()
+
+
 def today(clock: Clock) -> date:
     """The date now in China Standard Time."""
-    return clock().astimezone(CHINA).date()
+    return china_day(clock())
 
 
 def status_on(certificate: Certificate, day: date) -> str:
@@ -412,7 +418,7 @@ def _surveillance_due(session: Session, certificate: Certificate) -> date:
     last = session.scalar(
         sa.select(sa.func.max(Move.at)).where(Move.certificate_id == certificate.id, Move.name == "surveil")
     )
-    start = last.astimezone(CHINA).date() if isinstance(last, datetime) else certificate.issued_on
+    start = china_day(last) if isinstance(last, datetime) else certificate.issued_on
     months = get_scheme(certificate.scheme).surveillance_months
     year, month = divmod(start.month - 1 + months, 12)
     return start.replace(year=start.year + year, month=month + 1, day=min(start.day, 28))
@@ -441,9 +447,9 @@ STATUSES = ("valid", "suspended", "revoked", "withdrawn", "expired")
 
 def search(
     session: Session, day: date, *, q: str | None, status: str | None, limit: int, after: int | None
-) -> tuple[list[dict[str, Any]], int | None]:
-    """Certificates whose number, holder or products contain ``q`` (any case), with ``status`` on ``day``, by
-    number of issue (newest first); the page and the id to continue after, None on the last page."""
+) -> list[tuple[int, dict[str, Any]]]:
+    """Up to ``limit`` certificates whose number, holder or products contain ``q`` (any case), with ``status`` on
+    ``day``, newest first, those issued before certificate ``after``: each with its row id (the page's cursor)."""
     query = sa.select(Certificate)
     if q:
         pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
@@ -465,10 +471,8 @@ def search(
             query = query.where(Certificate.status == status)
     if after is not None:
         query = query.where(Certificate.id < after)
-    rows = list(session.scalars(query.order_by(Certificate.id.desc()).limit(limit + 1)))
-    page = rows[:limit]
-    items = [_listed(session, c, day) for c in page]
-    return items, (page[-1].id if len(rows) > limit else None)
+    rows = session.scalars(query.order_by(Certificate.id.desc()).limit(limit))
+    return [(certificate.id, _listed(session, certificate, day)) for certificate in rows]
 
 
 def _listed(session: Session, certificate: Certificate, day: date) -> dict[str, Any]:

@@ -47,6 +47,7 @@ __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 _MAX_FORM = 12 * 1024 * 1024
+_REGISTRY_PAGE = 50  # certificates a page of the public registry shows
 
 
 def _actor(user: SessionUser) -> Actor:
@@ -92,7 +93,8 @@ def dashboard(request: Request, user: PageUser) -> HTMLResponse:
         owned = certificates.list_certificates(session, user.organisation_id, _day(request))
         registry: list[dict[str, Any]] = []
         if user.organisation_kind not in ("manufacturer", "certification_body"):
-            registry, _ = certificates.search(session, _day(request), q=None, status="valid", limit=50, after=None)
+            found = certificates.search(session, _day(request), q=None, status="valid", limit=50, after=None)
+            registry = [item for _, item in found]
         queues: dict[str, list[dict[str, Any]]] = {}
         for application in applications:
             queues.setdefault(application["state"], []).append(application)
@@ -365,14 +367,16 @@ def registry(request: Request, q: str | None = None, status: str | None = None, 
     status_error: str | None = None
     with Platform.of(request.app).sessions.begin() as session:
         try:
-            items, last = certificates.search(
+            found = certificates.search(
                 session,
                 _day(request),
                 q=(q or "").strip()[:200] or None,
                 status=status or None,
-                limit=50,
+                limit=_REGISTRY_PAGE + 1,  # one more than shown: whether a page follows
                 after=after,
             )
+            items = [item for _, item in found[:_REGISTRY_PAGE]]
+            last = found[_REGISTRY_PAGE - 1][0] if len(found) > _REGISTRY_PAGE else None
         except LowcarbonError as error:
             items, last = [], None
             status_error = str(error)

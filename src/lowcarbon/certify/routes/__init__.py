@@ -33,6 +33,7 @@ from lowcarbon.errors import InvalidInput, PermissionDenied
 from lowcarbon.platform.auth import AdminUser, Caller, CurrentUser, reader
 from lowcarbon.platform.dependencies import NowDep, Platform, SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.pagination import IdPath, PageDep
+from lowcarbon.storage import json_value
 
 __all__ = ["READ_SCOPE", "public_router", "router"]
 
@@ -67,8 +68,6 @@ def _reader_actor(caller: Caller) -> Actor:
 
 
 def _json(value: Any) -> JSONResponse:
-    from lowcarbon.storage import json_value
-
     return JSONResponse(json_value(value))
 
 
@@ -94,21 +93,16 @@ def search_certificates(
 ) -> JSONResponse:
     """Search the public registry of certificates; each item has its number, status, holder, scheme, valid_until
     and jws (the signed certificate). No login."""
-    day = now.astimezone(certificates.CHINA).date()
-    items, last = certificates.search(session, day, q=q or None, status=status, limit=page.limit, after=page.after)
-    next_url = None
-    if last is not None:
-        from lowcarbon.platform.pagination import encode_cursor
-
-        url = page.request.url.include_query_params(limit=page.limit, cursor=encode_cursor(last))
-        next_url = f"{url.path}?{url.query}"
-    return _json({"items": items, "next": next_url})
+    day = certificates.china_day(now)
+    found = certificates.search(session, day, q=q or None, status=status, limit=page.fetch, after=page.after)
+    rows, next_url = page.page(found, key=lambda row: row[0])
+    return _json({"items": [item for _, item in rows], "next": next_url})
 
 
 @public_router.get("/api/public/certificates/{number}")
 def public_certificate(number: str, session: SessionDep, now: NowDep) -> JSONResponse:
     """One certificate as anyone may check it: status today, content, the JWS, and whether it verifies."""
-    return _json(certificates.public_certificate(session, number, now.astimezone(certificates.CHINA).date()))
+    return _json(certificates.public_certificate(session, number, certificates.china_day(now)))
 
 
 _FILE = {"Cache-Control": "public, max-age=60"}  # the content is signed; a revision changes it, rarely
@@ -340,14 +334,14 @@ def frozen_report(
 @router.get("/certificates")
 def own_certificates(caller: Reader, session: SessionDep, now: NowDep) -> JSONResponse:
     """The certificates your organisation holds or, for a body, issued."""
-    day = now.astimezone(certificates.CHINA).date()
+    day = certificates.china_day(now)
     return _json(certificates.list_certificates(session, caller.organisation_id, day))
 
 
 @router.get("/certificates/{number}")
 def own_certificate(number: str, caller: Reader, session: SessionDep, now: NowDep) -> JSONResponse:
     """A certificate your organisation holds or issued, with the moves you may make now."""
-    day = now.astimezone(certificates.CHINA).date()
+    day = certificates.china_day(now)
     return _json(certificates.get_certificate(session, _reader_actor(caller), number, day))
 
 
