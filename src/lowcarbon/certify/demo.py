@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -86,11 +86,7 @@ def seed(
     if session.scalar(sa.select(Application.id).where(Application.body_id == body_id).limit(1)) is not None:
         return
     certificates.active_key(session, ports, body_id, master)
-    people = {
-        email: Actor(organisations[_org_of(email)], users[email], _role(email))
-        for email in users
-        if email.rsplit("@", 1)[1] in _ORG_OF_DOMAIN
-    }
+    people = _actors(session, users)
     for plan in _PLANS:
         applicant = people[plan.editor]
         view = service.create_application(
@@ -172,21 +168,21 @@ def _latest_study(session: Session, organisation_id: int, product: str) -> int:
     return studies[0].id
 
 
-_ORG_OF_DOMAIN = {
-    "sunrise-pv.example": "Sunrise PV Co.",
-    "clearwater-h2.example": "Clearwater Hydrogen Co.",
-    "silkroad-textile.example": "Silkroad Textile Co.",
-    "greenmark-cert.example": BODY,
-    "metro-procurement.example": "Metro Procurement Group",
-}
+_USERS = sa.table(  # the kernel's, read
+    "users", sa.column("id", sa.Integer), sa.column("organisation_id", sa.Integer), sa.column("role", sa.String)
+)
 
 
-def _org_of(email: str) -> str:
-    return _ORG_OF_DOMAIN[email.rsplit("@", 1)[1]]
-
-
-def _role(email: str) -> str:
-    return "viewer" if email.startswith(("viewer@", "buyer@")) else "editor"
+def _actors(session: Session, users: Mapping[str, int]) -> dict[str, Actor]:
+    """The demo's people as the service sees them: organisation and role as the kernel stores them."""
+    emails = {user_id: email for email, user_id in users.items()}
+    rows = session.execute(
+        sa.select(_USERS.c.id, _USERS.c.organisation_id, _USERS.c.role).where(_USERS.c.id.in_(emails))
+    )
+    return {
+        emails[cast(int, user_id)]: Actor(cast(int, organisation_id), cast(int, user_id), cast(str, role))
+        for user_id, organisation_id, role in rows
+    }
 
 
 def describe(session: Session, organisations: Mapping[str, int | None], day: date | None = None) -> list[str]:
