@@ -109,3 +109,29 @@ def test_concurrent_redemptions_respect_stock_and_points(sessions: sessionmaker[
     with sessions.begin() as session:
         assert ledger.balances(session, [person]) == {person: (1.25, 6.0)}
         assert ledger.reconcile(session) == []
+
+
+def test_bad_rewards_and_partners_are_refused(sessions: sessionmaker[Session]) -> None:
+    from lowcarbon.errors import InvalidInput
+    from lowcarbon.inclusive.tables import Partner, Reward
+
+    with sessions.begin() as session:
+        organisation = accounts.create_organisation(session, name="Bus App", kind="partner_platform", actor="t")
+        operator = accounts.create_organisation(session, name="Operator", kind="operator", actor="t")
+        audit = AuditTrail(session, "t")
+        for fields in (
+            {"name_zh": "", "name_en": "Ticket", "points": 5, "stock": None},
+            {"name_zh": "票", "name_en": "Ticket", "points": 0, "stock": None},
+            {"name_zh": "票", "name_en": "Ticket", "points": 5, "stock": -1},
+        ):
+            with pytest.raises(InvalidInput):
+                service.add_reward(session, audit, NOW, **fields)
+        for organisation_id, name, secret in (
+            (organisation.id, "  ", None),  # no name
+            (operator.id, "Operator", None),  # not a partner platform
+            (organisation.id, "Bus App", "too short"),  # a secret under 32 characters
+        ):
+            with pytest.raises(InvalidInput):
+                partners.create_partner(session, audit, NOW, organisation_id=organisation_id, name=name, secret=secret)
+        assert session.scalar(sa.select(sa.func.count()).select_from(Reward)) == 0
+        assert session.scalar(sa.select(sa.func.count()).select_from(Partner)) == 0
