@@ -10,17 +10,47 @@ are a sample of all (bulk imports store products in a shuffled order; see ``cata
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Protocol
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from lowcarbon.catalog import text
+from lowcarbon.catalog.bulk import copy_rows
 from lowcarbon.catalog.text import Term
 
-__all__ = ["Document", "match", "remove", "write"]
+__all__ = ["Described", "Document", "document", "match", "remove", "write"]
 
 Document = tuple[int, list[str], list[str]]  # (product id, ident terms, name terms)
+
+
+class Described(Protocol):
+    """What a product's index terms are made of."""
+
+    @property
+    def brand(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def registry_id(self) -> str: ...
+    @property
+    def certificate_number(self) -> str: ...
+    @property
+    def name_zh(self) -> str | None: ...
+    @property
+    def name_en(self) -> str | None: ...
+    @property
+    def category_code(self) -> str: ...
+
+
+def document(product: int, described: Described, category_terms: Mapping[str, list[str]]) -> Document:
+    """The index document of a product: its identifiers' terms, and those of its names and its category's."""
+    d = described
+    ident = text.ident_terms((d.brand, d.model, d.registry_id, d.certificate_number))
+    words = text.document_terms((d.name_zh, d.name_en))
+    return (product, ident, list(dict.fromkeys([*words, *category_terms.get(d.category_code, ())])))
 
 
 def _postgres(session: Session) -> bool:
@@ -40,15 +70,11 @@ def write(session: Session, documents: Sequence[Document]) -> None:
     """Index ``documents`` (products not in the index yet)."""
     if not documents:
         return
-    connection = session.connection()
     if _postgres(session):
-        raw = connection.connection.dbapi_connection
-        assert raw is not None
-        with raw.cursor() as cursor, cursor.copy("COPY catalog_search (id, ident, terms) FROM STDIN") as copy:
-            for product, ident, names in documents:
-                copy.write_row((product, _tsvector(ident), _tsvector(dict.fromkeys([*ident, *names]))))
+        rows = ((p, _tsvector(ident), _tsvector(dict.fromkeys([*ident, *names]))) for p, ident, names in documents)
+        copy_rows(session, "catalog_search", ("id", "ident", "terms"), rows)
         return
-    connection.exec_driver_sql(
+    session.connection().exec_driver_sql(
         "INSERT INTO catalog_search (rowid, ident, names) VALUES (?, ?, ?)",
         [(product, " ".join(ident), " ".join(names)) for product, ident, names in documents],
     )
@@ -73,5 +99,5 @@ def match(session: Session, terms: Sequence[Term], *, ident: bool = False, limit
         sql = "SELECT rowid FROM catalog_search WHERE catalog_search MATCH :q ORDER BY rowid"
     if limit is not None:
         sql += f" LIMIT {int(limit)}"
-    rows = session.execute(sa.text(sql), {"q": query}).scalars().all()
+    rows: Sequence[int] = session.execute(sa.text(sql), {"q": query}).scalars().all()
     return np.sort(np.fromiter(rows, dtype=np.int64, count=len(rows)))

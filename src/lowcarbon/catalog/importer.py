@@ -20,14 +20,15 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.bounded import limits
 from lowcarbon.bounded.tables import Workbook, csv_rows
-from lowcarbon.catalog import categories, fulltext, text
+from lowcarbon.catalog import categories, fulltext
+from lowcarbon.catalog.bulk import copy_rows
 from lowcarbon.catalog.rows import Rejection, Row, read_rows
 from lowcarbon.catalog.tables import Product, State
 from lowcarbon.factors.table_format import decoded_text
@@ -125,7 +126,7 @@ def import_rows(
         part = fresh[offset : offset + _BATCH]
         first = start + offset
         _insert(session, [(first + i, row, fingerprint) for i, (row, fingerprint) in enumerate(part)], now)
-        fulltext.write(session, [_document(first + i, row, names) for i, (row, _) in enumerate(part)])
+        fulltext.write(session, [fulltext.document(first + i, row, names) for i, (row, _) in enumerate(part)])
         if progress is not None:
             progress("write", offset + len(part), len(fresh))
     report.added, report.changed = len(fresh), len(changed)
@@ -141,17 +142,11 @@ def new_generation(session: Session) -> None:
 
 def _known(session: Session) -> dict[str, tuple[int, str]]:
     rows = session.connection().exec_driver_sql("SELECT registry_id, id, fingerprint FROM catalog_products")
-    return {registry_id: (product, fingerprint) for registry_id, product, fingerprint in rows}
+    return {str(r): (int(cast(int, p)), str(f)) for r, p, f in rows}
 
 
 def _fingerprint(row: Row) -> str:
     return hashlib.blake2b(repr(row.values()).encode(), digest_size=16).hexdigest()
-
-
-def _document(product: int, row: Row, names: dict[str, list[str]]) -> fulltext.Document:
-    ident = text.ident_terms((row.brand, row.model, row.registry_id, row.certificate_number))
-    words = text.document_terms((row.name_zh, row.name_en))
-    return (product, ident, list(dict.fromkeys([*words, *names.get(row.category_code, ())])))
 
 
 def _values(row: Row, fingerprint: str, now: datetime) -> dict[str, Any]:
@@ -181,14 +176,14 @@ def _insert(session: Session, rows: list[tuple[int, Row, str]], now: datetime) -
     if session.get_bind().dialect.name != "postgresql":
         session.execute(sa.insert(Product), [{"id": i, **_values(row, f, now)} for i, row, f in rows])
         return
-    raw = session.connection().connection.dbapi_connection
-    assert raw is not None
     columns = ["id", *_values(rows[0][1], "", now)]
-    with raw.cursor() as cursor, cursor.copy(f"COPY catalog_products ({', '.join(columns)}) FROM STDIN") as copy:
-        for product, row, fingerprint in rows:
-            values = _values(row, fingerprint, now)
-            values["specs"] = json.dumps(values["specs"], ensure_ascii=False)
-            copy.write_row((product, *values.values()))
+
+    def copied(product: int, row: Row, fingerprint: str) -> tuple[Any, ...]:
+        values = _values(row, fingerprint, now)
+        values["specs"] = json.dumps(values["specs"], ensure_ascii=False)
+        return (product, *values.values())
+
+    copy_rows(session, "catalog_products", columns, (copied(*row) for row in rows))
 
 
 def _update(session: Session, changed: list[tuple[int, Row, str]], names: dict[str, list[str]], now: datetime) -> None:
@@ -199,4 +194,4 @@ def _update(session: Session, changed: list[tuple[int, Row, str]], names: dict[s
             [{"id": product, **_values(row, fingerprint, now)} for product, row, fingerprint in part],
         )
         fulltext.remove(session, [product for product, _, _ in part])
-        fulltext.write(session, [_document(product, row, names) for product, row, _ in part])
+        fulltext.write(session, [fulltext.document(product, row, names) for product, row, _ in part])

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -33,6 +33,7 @@ from lowcarbon.catalog.tables import Change, State
 __all__ = ["STATUSES", "Snapshot", "current", "day_number"]
 
 STATUSES = ("valid", "suspended", "revoked", "withdrawn", "expired")
+LAPSING = ("valid", "suspended")  # statuses that become "expired" after the validity date (as certificates do)
 NO_EXPIRY = np.iinfo(np.int64).max  # a certificate without a validity date
 FACETS = ("category_code", "label", "region", "certification_body")
 _CODED = (*FACETS, "certificate_status", "declared_unit")
@@ -92,27 +93,27 @@ class Snapshot:
         return int(self.ids.size)
 
     def status_mask(self, statuses: Sequence[str] | None, day: date) -> np.ndarray:
-        """Products whose certificate's status on ``day`` is one of ``statuses`` (None: any). A valid
-        certificate past its date is expired."""
+        """Products whose certificate's status on ``day`` is one of ``statuses`` (None: any). A valid or
+        suspended certificate past its date is expired."""
         if statuses is None:
             return np.ones(self.size, dtype=bool)
         status = self.columns["certificate_status"]
         lapsed = self.valid_until < day_number(day)
-        valid = status.codes == status.code("valid")
         mask = np.zeros(self.size, dtype=bool)
         for name in statuses:
-            if name == "valid":
-                mask |= valid & ~lapsed
+            stored = status.codes == status.code(name)
+            if name in LAPSING:
+                mask |= stored & ~lapsed
             elif name == "expired":
-                mask |= (status.codes == status.code("expired")) | (valid & lapsed)
+                mask |= stored | (np.isin(status.codes, [status.code(s) for s in LAPSING]) & lapsed)
             else:
-                mask |= status.codes == status.code(name)
+                mask |= stored
         return mask
 
     def effective_status(self, position: int, day: date) -> str:
         status = self.columns["certificate_status"]
         name = status.values[status.codes[position]]
-        return "expired" if name == "valid" and self.valid_until[position] < day_number(day) else name
+        return "expired" if name in LAPSING and self.valid_until[position] < day_number(day) else name
 
     def positions(self, ids: np.ndarray) -> np.ndarray:
         """The positions of ``ids`` that the snapshot holds (others are left out)."""
@@ -124,7 +125,8 @@ class Snapshot:
         if key not in self._cache:
             footprint = np.where(np.isnan(self.footprint), np.inf, -self.footprint if descending else self.footprint)
             self._cache[key] = np.lexsort((self.ids, footprint))
-        return self._cache[key]  # type: ignore[no-any-return]
+        order: np.ndarray = self._cache[key]
+        return order
 
     def category_footprints(self, category: int, unit: int, day: date) -> np.ndarray:
         """The sorted footprints of the valid products of a category declared on one unit."""
@@ -137,14 +139,16 @@ class Snapshot:
                 & ~np.isnan(self.footprint)
             )
             self._cache[key] = np.sort(self.footprint[mask])
-        return self._cache[key]  # type: ignore[no-any-return]
+        values: np.ndarray = self._cache[key]
+        return values
 
 
 def _present(haystack: np.ndarray, ids: np.ndarray) -> np.ndarray:
     found = np.searchsorted(haystack, ids)
     inside = found < haystack.size
     found, ids = found[inside], ids[inside]
-    return found[haystack[found] == ids]
+    present: np.ndarray = found[haystack[found] == ids]
+    return present
 
 
 def _build(rows: Sequence[Sequence[Any]], generation: int, seq: int, like: Snapshot | None = None) -> Snapshot:
@@ -207,10 +211,9 @@ _holders_lock = threading.Lock()
 
 
 def _marks(session: Session) -> tuple[int, int]:
-    generation, seq = session.execute(
-        sa.select(State.generation, sa.select(sa.func.max(Change.seq)).scalar_subquery()).where(State.id == 1)
-    ).one()
-    return int(generation), int(seq or 0)
+    last = sa.select(sa.func.max(Change.seq)).scalar_subquery()
+    generation, seq = session.execute(sa.select(State.generation, last).where(State.id == 1)).one()
+    return int(cast(int, generation)), int(cast(int, seq or 0))
 
 
 def current(session: Session) -> Snapshot:

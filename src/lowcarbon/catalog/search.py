@@ -37,7 +37,17 @@ from lowcarbon.catalog.tables import Category, Product
 from lowcarbon.catalog.text import query_terms
 from lowcarbon.errors import InvalidInput
 
-__all__ = ["EXACT_UP_TO", "SORTS", "Query", "Result", "category_figures", "products_by_id", "search"]
+__all__ = [
+    "EXACT_UP_TO",
+    "SORTS",
+    "Query",
+    "Result",
+    "category_figures",
+    "item",
+    "products_by_id",
+    "search",
+    "standing",
+]
 
 EXACT_UP_TO = 100_000
 SORTS = ("relevance", "footprint", "-footprint")
@@ -193,9 +203,11 @@ def _page(snapshot: index.Snapshot, mask: np.ndarray, tier: np.ndarray, sort: st
     if sort == "relevance":
         chosen = np.flatnonzero(mask)
         order = np.lexsort((snapshot.ids[chosen], footprint[chosen], tier[chosen]))
-        return chosen[order[:want]]
-    order = snapshot.order(descending)
-    return order[mask[order]][:want]
+        page: np.ndarray = chosen[order[:want]]
+        return page
+    everything = snapshot.order(descending)
+    page = everything[mask[everything]][:want]
+    return page
 
 
 def products_by_id(session: Session, ids: Sequence[int]) -> dict[int, Product]:
@@ -214,7 +226,7 @@ def category_figures(snapshot: index.Snapshot, category: str, unit: str | None, 
     return {"count": int(values.size), "average": float(values.mean()), "best": float(values[0]), "declared_unit": unit}
 
 
-def _standing(snapshot: index.Snapshot, position: int, day: date) -> dict[str, Any] | None:
+def standing(snapshot: index.Snapshot, position: int, day: date) -> dict[str, Any] | None:
     footprint = snapshot.footprint[position]
     category = snapshot.columns["category_code"].codes[position]
     unit = snapshot.columns["declared_unit"].codes[position]
@@ -244,7 +256,7 @@ def _items(session: Session, snapshot: index.Snapshot, positions: np.ndarray, da
                 row,
                 names.get(row.category_code),
                 snapshot.effective_status(int(position), day),
-                _standing(snapshot, int(position), day),
+                standing(snapshot, int(position), day),
             )
         )
     return items

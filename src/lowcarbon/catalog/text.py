@@ -65,9 +65,9 @@ def document_terms(texts: Iterable[str | None]) -> list[str]:
 def ident_terms(texts: Iterable[str | None]) -> list[str]:
     """Terms of a product's identifiers (brand, model number, registry id): its words and, for each identifier of
     several Latin words, the words run together ("KFR-35GW/Bp" also as "kfr35gwbp")."""
-    texts = [t for t in texts if t]
-    terms = dict.fromkeys(document_terms(texts))
-    for text in texts:
+    given = [t for t in texts if t]
+    terms = dict.fromkeys(document_terms(given))
+    for text in given:
         words = [run for run in _RUNS.findall(fold(text)) if _WORDY.match(run)]
         if len(words) > 1:
             terms["".join(words)[:MAX_TERM_CHARS]] = None

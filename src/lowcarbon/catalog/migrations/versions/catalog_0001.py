@@ -3,6 +3,7 @@ server's in-memory search columns current (the generation and the change log).
 
 Revision ID: catalog_0001
 Revises:
+Depends on: 0002 (it goes down with the kernel, as the other domains do)
 Create Date: 2026-12-06
 
 The first revision of the catalog branch. Values are written out here, not imported from the package, so that this
@@ -17,7 +18,7 @@ from alembic import op
 revision = "catalog_0001"
 down_revision = None
 branch_labels = ("catalog",)
-depends_on = None
+depends_on = ("0002",)
 
 
 def upgrade() -> None:
