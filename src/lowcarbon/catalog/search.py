@@ -141,8 +141,24 @@ def _facets(snapshot: index.Snapshot, mask: np.ndarray, scale: float) -> dict[st
     return facets
 
 
-def search(session: Session, query: Query, day: date) -> Result:
-    """The page of products ``query`` asks for, with total, facets and the cursor of the next page."""
+@dataclass(frozen=True)
+class Matches:
+    """The products a query matches, as positions of a snapshot: ``mask``, the relevance ``tier`` (-1: the
+    identifiers hold every term), and the ``scale`` of a sample (1.0: all of them)."""
+
+    snapshot: index.Snapshot
+    mask: np.ndarray
+    tier: np.ndarray
+    sort: str
+    scale: float = 1.0
+
+    @property
+    def estimated(self) -> bool:
+        return self.scale != 1.0
+
+
+def matches(session: Session, query: Query, day: date, *, every: bool = False) -> Matches:
+    """What ``query`` matches; a text matching very many products is sampled for relevance unless ``every``."""
     sort = query.sort or ("relevance" if query.q.strip() else "footprint")
     if sort not in SORTS:
         raise InvalidInput(f"sort is one of {', '.join(SORTS)}")
@@ -150,14 +166,14 @@ def search(session: Session, query: Query, day: date) -> Result:
     mask = _mask(snapshot, query, day)
     terms = query_terms(query.q)
     tier = np.zeros(snapshot.size, dtype=np.int8)
-    scale, estimated = 1.0, False
+    scale = 1.0
     if terms:
-        sample = sort == "relevance"  # sorting by footprint needs every match
+        sample = sort == "relevance" and not every  # sorting by footprint needs every match
         ids = fulltext.match(session, terms, limit=EXACT_UP_TO + 1 if sample else None)
         if ids.size > EXACT_UP_TO and sample:
             ids = ids[:EXACT_UP_TO]
             covered = int(np.searchsorted(snapshot.ids, ids[-1], side="right"))
-            scale, estimated = snapshot.size / max(covered, 1), True
+            scale = snapshot.size / max(covered, 1)
         text = np.zeros(snapshot.size, dtype=bool)
         text[snapshot.positions(ids)] = True
         if sort == "relevance":
@@ -165,17 +181,33 @@ def search(session: Session, query: Query, day: date) -> Result:
             tier[strong] = -1
             text[strong] = True
         mask &= text
-    total = round(int(mask.sum()) * scale)
-    facets = _facets(snapshot, mask, scale)
-    positions = _page(snapshot, mask, tier, sort, query)
+    return Matches(snapshot, mask, tier, sort, scale)
+
+
+def ordered_ids(session: Session, query: Query, day: date) -> np.ndarray:
+    """The ids of every product ``query`` matches, in its order (never sampled; ``limit`` and ``cursor`` ignored):
+    what an export writes."""
+    found = matches(session, query, day, every=True)
+    everything = Query(**{**vars(query), "limit": found.snapshot.size, "cursor": None})
+    ids: np.ndarray = found.snapshot.ids[_page(found.snapshot, found.mask, found.tier, found.sort, everything)]
+    return ids
+
+
+def search(session: Session, query: Query, day: date) -> Result:
+    """The page of products ``query`` asks for, with total, facets and the cursor of the next page."""
+    found = matches(session, query, day)
+    snapshot, mask, tier = found.snapshot, found.mask, found.tier
+    total = round(int(mask.sum()) * found.scale)
+    facets = _facets(snapshot, mask, found.scale)
+    positions = _page(snapshot, mask, tier, found.sort, query)
     more = positions.size > query.limit
     positions = positions[: query.limit]
     items = _items(session, snapshot, positions, day)
     following = None
     if more:
         last = int(positions[-1])
-        following = _cursor(sort, int(tier[last]), float(snapshot.footprint[last]), int(snapshot.ids[last]))
-    return Result(items, total, facets, following, estimated, _range(snapshot.footprint[mask]))
+        following = _cursor(found.sort, int(tier[last]), float(snapshot.footprint[last]), int(snapshot.ids[last]))
+    return Result(items, total, facets, following, found.estimated, _range(snapshot.footprint[mask]))
 
 
 def _range(footprints: np.ndarray) -> dict[str, float | None]:
