@@ -40,10 +40,13 @@ from lowcarbon.errors import InvalidInput
 __all__ = [
     "EXACT_UP_TO",
     "SORTS",
+    "Matches",
     "Query",
     "Result",
     "category_figures",
     "item",
+    "matches",
+    "ordered_ids",
     "products_by_id",
     "search",
     "standing",
