@@ -7,6 +7,9 @@
          "footprint_range": {"min", "max"}}
     GET /api/catalog/products/{registry_id}     one product, with its category's average and best footprint
     GET /api/catalog/categories                 the procurement categories
+    GET /api/catalog/compare?id=REG1&id=REG2    2 to 5 products side by side, with warnings (``catalog.compare``)
+    GET /api/catalog/export.csv?<the search's>  every match of the search, in its order, as a CSV file that
+    GET /api/catalog/export.xlsx?<the search's> re-imports (or an Excel file), streamed (``catalog.export``)
 
 Filters may be repeated (``label=a&label=b``: either). ``status`` is ``valid`` (the default), ``any``, or one or more
 of suspended, revoked, withdrawn, expired (comma-separated). ``sort`` is ``relevance`` (the default with ``q``),
@@ -15,18 +18,23 @@ of suspended, revoked, withdrawn, expired (comma-separated). ``sort`` is ``relev
 
 from __future__ import annotations
 
+import os
+import tempfile
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from starlette.background import BackgroundTask
 
-from lowcarbon.catalog import index
+from lowcarbon.catalog import export, index
 from lowcarbon.catalog import search as catalog_search
 from lowcarbon.catalog.categories import all_categories
+from lowcarbon.catalog.compare import MAX_MODELS, compare
 from lowcarbon.catalog.products import product_detail
 from lowcarbon.certify.certificates import china_day
 from lowcarbon.errors import InvalidInput
-from lowcarbon.platform.dependencies import NowDep, SessionDep
+from lowcarbon.platform.dependencies import NowDep, Platform, SessionDep
+from lowcarbon.web.i18n import language_of
 
 __all__ = ["CatalogQueryDep", "catalog_query", "router"]
 
@@ -86,10 +94,57 @@ def search_products(query: CatalogQueryDep, session: SessionDep, now: NowDep) ->
     return JSONResponse(result.to_dict())
 
 
-@router.get("/products/{registry_id}")
+@router.get("/products/{registry_id:path}")
 def get_product(registry_id: str, session: SessionDep, now: NowDep) -> JSONResponse:
     """One product model: its values, certificate status today, where it stands in its category."""
     return JSONResponse(product_detail(session, registry_id, china_day(now)))
+
+
+@router.get("/compare")
+def compare_products(
+    session: SessionDep,
+    now: NowDep,
+    id: Annotated[list[str] | None, Query(max_length=128, description="2 to 5 registry ids")] = None,
+) -> JSONResponse:
+    """Products side by side: specifications, certificates, footprints on one declared unit, and warnings where
+    units or labels differ."""
+    ids = (id or [])[: MAX_MODELS + 1]  # more than the maximum is refused whatever follows
+    return JSONResponse(compare(session, ids, china_day(now)))
+
+
+def _filename(now: Any, ending: str) -> str:
+    return f"catalog-{china_day(now).strftime('%Y%m%d')}.{ending}"
+
+
+@router.get("/export.csv")
+def export_csv(query: CatalogQueryDep, request: Request, session: SessionDep, now: NowDep) -> StreamingResponse:
+    """Every product the search matches, in its order, as CSV (UTF-8 with BOM) in the import's columns."""
+    ids = catalog_search.ordered_ids(session, query, china_day(now))
+    sessions = Platform.of(request.app).sessions.begin
+    return StreamingResponse(
+        export.csv_chunks(sessions, ids),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{_filename(now, "csv")}"'},
+    )
+
+
+@router.get("/export.xlsx")
+def export_xlsx(query: CatalogQueryDep, request: Request, session: SessionDep, now: NowDep) -> FileResponse:
+    """Every product the search matches, in its order, as an Excel workbook (the header in the reader's language)."""
+    ids = catalog_search.ordered_ids(session, query, china_day(now))
+    handle, path = tempfile.mkstemp(prefix="lowcarbon-catalog-", suffix=".xlsx")
+    os.close(handle)
+    try:
+        export.write_xlsx(path, Platform.of(request.app).sessions.begin, ids, language=language_of(request).tag)
+    except BaseException:
+        os.unlink(path)
+        raise
+    return FileResponse(
+        path,
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=_filename(now, "xlsx"),
+        background=BackgroundTask(os.unlink, path),
+    )
 
 
 @router.get("/categories")
