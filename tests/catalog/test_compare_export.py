@@ -91,6 +91,9 @@ def test_compare_two_to_five_products_with_warnings(client: TestClient) -> None:
     assert same["footprints"]["comparable"] is True
     labels = client.get("/api/catalog/compare?id=R000001&id=R000007").json()
     assert [w["code"] for w in labels["warnings"]] == ["labels_differ"]
+    categories = client.get("/api/catalog/compare?id=R000001&id=R000003").json()  # a server, a printer
+    assert [w["code"] for w in categories["warnings"]] == ["categories_differ"]
+    assert categories["footprints"]["comparable"] is False
 
     for query in ("", "?id=R000001", "?id=R000001&id=R000001", "?" + "&".join(f"id=R00000{n}" for n in range(1, 7))):
         refused = client.get(f"/api/catalog/compare{query}")

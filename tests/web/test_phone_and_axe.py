@@ -91,6 +91,11 @@ def _certificate(context: BrowserContext, base: str) -> str | None:
     return str(items[0]["number"]) if items else None
 
 
+def _catalog_product(context: BrowserContext, base: str) -> str | None:
+    """A product of the public catalog (the demo's, and those of the demo's certificates)."""
+    return _first(context, base, "/api/catalog/products", "registry_id")
+
+
 DEMO: dict[str, str] = {}  # what the demo_site fixture read of the seeded demo: the rider's account link
 
 
@@ -107,6 +112,7 @@ FILLERS: dict[str, Callable[[BrowserContext, str], str | None]] = {
     "application_id": _application,
     "number": _certificate,
     "token": _token,
+    "registry_id": _catalog_product,
 }
 
 

@@ -3,9 +3,10 @@ footprints on one declared unit, with a warning where they cannot be read agains
 
     comparison = compare(session, ["REG-1", "REG-2", "REG-3"], day)
 
-Footprints are comparable only when they are declared on the same unit; and even then they may have been assessed
-within different boundaries or by different methods when the products carry different labels (certification
-schemes). Each warning is a stable code with its Chinese and English sentence, so a page or a program can show it.
+Footprints are comparable only between products of one category declared on the same unit; and even then they
+may have been assessed within different boundaries or by different methods when the products carry different
+labels (certification schemes). Each warning is a stable code with its Chinese and English sentence, so a page
+or a program can show it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,11 @@ WARNINGS: Mapping[str, Mapping[str, str]] = {
     "units_differ": {
         "zh-CN": "这些产品的碳足迹声明单位不同（{units}），数值不可直接比较。",
         "en": "These products declare their footprints on different units ({units}): the figures are not comparable.",
+    },
+    "categories_differ": {
+        "zh-CN": "这些产品属于不同品类（{categories}），其功能和声明单位不同，碳足迹不宜直接比较。",
+        "en": "These products belong to different categories ({categories}): they serve different functions, so "
+        "their footprints are not comparable.",
     },
     "labels_differ": {
         "zh-CN": "这些产品的认证标志或方案不同（{labels}），其系统边界和核算方法可能不同，比较时请谨慎。",
@@ -59,7 +65,10 @@ def comparison_of(products: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     spec_names = list(dict.fromkeys(name for p in products for name in p["specs"]))
     units = list(dict.fromkeys(p["declared_unit"] for p in products if p["footprint_kg_co2e"] is not None))
     labels = list(dict.fromkeys(p["label"] for p in products))
+    categories = list(dict.fromkeys(p["category_code"] for p in products))
     warnings = []
+    if len(categories) > 1:
+        warnings.append(_warning("categories_differ", categories=", ".join(categories)))
     if len(units) > 1:
         warnings.append(_warning("units_differ", units=", ".join(str(u) for u in units)))
     if len(labels) > 1:
@@ -83,7 +92,7 @@ def comparison_of(products: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         ],
         "footprints": {
             "declared_unit": units[0] if len(units) == 1 else None,
-            "comparable": len(units) == 1 and len(labels) == 1 and not silent,
+            "comparable": len(units) == 1 and len(labels) == 1 and len(categories) == 1 and not silent,
             "values": [
                 {"kg_co2e": p["footprint_kg_co2e"], "declared_unit": p["declared_unit"], "standing": p["standing"]}
                 for p in products

@@ -1,14 +1,25 @@
-"""The catalog domain as the platform mounts it: the public search API (``/api/catalog``) and its migrations (branch
-``catalog``). Certificates this platform issues reach the catalog through ``catalog.sync``, which listens to the
-certification domain's certificate changes in their own transaction."""
+"""The catalog domain as the platform mounts it: the public search, compare and export API (``/api/catalog``), the
+public pages (``/catalog``), its migrations (branch ``catalog``) and its demo products. Certificates this platform
+issues reach the catalog through ``catalog.sync``, which listens to the certification domain's certificate changes
+in their own transaction."""
 
 from __future__ import annotations
 
-from lowcarbon.catalog import routes, sync
+from pathlib import Path
+
+from lowcarbon.catalog import demo, pages, routes, sync
 from lowcarbon.platform.domains import Domain
 
 __all__ = ["DOMAIN"]
 
 sync.listen()
 
-DOMAIN = Domain(name="catalog", router=routes.router, migration_branch="catalog")
+DOMAIN = Domain(
+    name="catalog",
+    router=routes.router,
+    pages=pages.router,
+    templates=Path(__file__).parent / "templates",
+    migration_branch="catalog",
+    seed_demo=demo.seed,
+    describe_demo=demo.describe,
+)
