@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from lowcarbon.catalog import export
-from lowcarbon.catalog.importer import import_bytes, import_rows
+from lowcarbon.catalog.importer import ImportReport, import_bytes, import_rows
 from lowcarbon.catalog.rows import COLUMNS
 from lowcarbon.platform.app import create_app
 from lowcarbon.platform.database import create_engine, session_factory
@@ -50,6 +50,16 @@ def registry(count: int, today: date) -> list[list[Any]]:
             ]
         )
     return rows
+
+
+def reimport(settings: Settings, content: bytes, name: str) -> ImportReport:
+    """``content`` imported again, as ``lowcarbon catalog import`` would."""
+    engine = create_engine(settings)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            return import_bytes(session, content, name, now=NOW)
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture
@@ -135,12 +145,7 @@ def test_csv_export_holds_every_match_in_order_and_reimports_without_change(
     assert table[0] == [*COLUMNS, *SPECS]
     assert [row[0] for row in table[1:]] == _search_ids(client, query)
 
-    engine = create_engine(migrated)
-    try:
-        with session_factory(engine, write=True).begin() as session:
-            again = import_bytes(session, answer.content, "export.csv", now=NOW)
-    finally:
-        engine.dispose()
+    again = reimport(migrated, answer.content, "export.csv")
     assert (again.rows, again.added, again.changed, again.unchanged, again.rejected) == (2_500, 0, 0, 2_500, [])
 
 
@@ -160,12 +165,7 @@ def test_exports_follow_the_filters(client: TestClient, migrated: Settings) -> N
     assert [row[0] for row in cells[1:]] == expected
     assert all(isinstance(row[COLUMNS.index("footprint_kg_co2e")], float) for row in cells[1:])
 
-    engine = create_engine(migrated)
-    try:
-        with session_factory(engine, write=True).begin() as session:
-            again = import_bytes(session, answer.content, "export.xlsx", now=NOW)
-    finally:
-        engine.dispose()
+    again = reimport(migrated, answer.content, "export.xlsx")
     assert (again.added, again.changed, again.unchanged, again.rejected) == (0, 0, len(expected), [])
 
 

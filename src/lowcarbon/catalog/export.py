@@ -57,8 +57,8 @@ def spec_names(sessions: Sessions, ids: np.ndarray) -> list[str]:
     names: dict[str, None] = {}
     for chunk in _chunks(ids):
         with sessions() as session:
-            found = session.execute(sa.select(Product.id, Product.specs).where(Product.id.in_(chunk)))
-            specs = {int(product): values for product, values in found}
+            found = session.execute(sa.select(Product.id, Product.specs).where(Product.id.in_(chunk))).all()
+            specs: dict[int, dict[str, Any]] = {row.id: row.specs for row in found}
         for product in chunk:
             names.update(dict.fromkeys(specs.get(product) or {}))
     return list(names)

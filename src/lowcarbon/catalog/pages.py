@@ -31,11 +31,9 @@ from lowcarbon.certify import workflow
 from lowcarbon.certify.certificates import china_day
 from lowcarbon.certify.schemes import schemes
 from lowcarbon.errors import InvalidInput, LowcarbonError, NotFound
-from lowcarbon.platform.auth import current_user
-from lowcarbon.platform.csrf import SESSION_COOKIE
-from lowcarbon.platform.dependencies import NowDep, Platform, SessionDep
-from lowcarbon.platform.errors import NotAuthenticated
+from lowcarbon.platform.dependencies import NowDep, SessionDep
 from lowcarbon.platform.logins import SessionUser
+from lowcarbon.web.access import MaybeUser
 from lowcarbon.web.i18n import N_, language_of
 from lowcarbon.web.render import page, text
 
@@ -49,17 +47,10 @@ _KEPT = (*FILTERS, "q", "footprint_max", "status", "sort")  # what a search's li
 _BAD_FOOTPRINT = N_("The maximum footprint must be a number of at least 0.")
 
 
-def _optional_user(request: Request) -> SessionUser | None:
-    try:
-        return current_user(request, request.cookies.get(SESSION_COOKIE), Platform.of(request.app).clock())
-    except NotAuthenticated:
-        return None
-
-
-def _common(request: Request) -> dict[str, Any]:
+def _common(request: Request, user: SessionUser | None) -> dict[str, Any]:
     lang = language_of(request).tag
     return {
-        "user": _optional_user(request),
+        "user": user,
         "lang": lang,
         "certificate_states": workflow.machine(workflow.CERTIFICATE).states,
         "labels": {s.id: s.name.get(lang, s.id) for s in schemes()},
@@ -129,11 +120,13 @@ def _facets(params: Sequence[tuple[str, str]], facets: Mapping[str, Mapping[str,
 
 
 @router.get("/catalog")
-def catalog_page(request: Request, session: SessionDep, now: NowDep, cursor: str | None = None) -> HTMLResponse:
+def catalog_page(
+    request: Request, user: MaybeUser, session: SessionDep, now: NowDep, cursor: str | None = None
+) -> HTMLResponse:
     """Search the green product catalog."""
     params = _params(request)
     context = {
-        **_common(request),
+        **_common(request, user),
         "params": dict(params),
         "chosen": params,
         "categories": {c.code: c for c in all_categories(session)},
@@ -158,14 +151,14 @@ def catalog_page(request: Request, session: SessionDep, now: NowDep, cursor: str
 
 
 @router.get("/catalog/products/{registry_id:path}")
-def product_page(request: Request, registry_id: str, session: SessionDep, now: NowDep) -> HTMLResponse:
+def product_page(request: Request, registry_id: str, user: MaybeUser, session: SessionDep, now: NowDep) -> HTMLResponse:
     """One product model, as a buyer or a consumer looks it up."""
     try:
         product: dict[str, Any] | None = product_detail(session, registry_id, china_day(now))
     except NotFound:
         product = None
     context = {
-        **_common(request),
+        **_common(request, user),
         "product": product,
         "registry_id": registry_id,
         "illustrative": demo.is_demo(registry_id),
@@ -174,10 +167,10 @@ def product_page(request: Request, registry_id: str, session: SessionDep, now: N
 
 
 @router.get("/catalog/compare")
-def compare_page(request: Request, session: SessionDep, now: NowDep) -> HTMLResponse:
+def compare_page(request: Request, user: MaybeUser, session: SessionDep, now: NowDep) -> HTMLResponse:
     """The chosen products side by side."""
     ids = request.query_params.getlist("id")[: compare.MAX_MODELS + 1]
-    context: dict[str, Any] = {**_common(request), "comparison": None, "error": None, "max": compare.MAX_MODELS}
+    context: dict[str, Any] = {**_common(request, user), "comparison": None, "error": None, "max": compare.MAX_MODELS}
     if not ids:  # nothing chosen yet: how to choose
         return page(request, "catalog_compare.html", context)
     try:

@@ -21,7 +21,7 @@ from lowcarbon.platform.errors import NotAuthenticated
 from lowcarbon.platform.logins import SessionUser
 from lowcarbon.web.render import here, same_site_path
 
-__all__ = ["LoginRequired", "PageAdmin", "PageEditor", "PageUser", "login_redirect", "safe_next"]
+__all__ = ["LoginRequired", "MaybeUser", "PageAdmin", "PageEditor", "PageUser", "login_redirect", "safe_next"]
 
 
 class LoginRequired(Exception):
@@ -43,6 +43,17 @@ def page_user(request: Request, now: NowDep) -> SessionUser:
 
 
 PageUser = Annotated[SessionUser, Depends(page_user)]
+
+
+def maybe_user(request: Request, now: NowDep) -> SessionUser | None:
+    """The logged-in person, or None: a public page shows whoever looks the navigation they may use."""
+    try:
+        return current_user(request, request.cookies.get(SESSION_COOKIE), now)
+    except NotAuthenticated:
+        return None
+
+
+MaybeUser = Annotated[SessionUser | None, Depends(maybe_user)]
 
 
 def page_editor(user: PageUser) -> SessionUser:
