@@ -16,6 +16,7 @@ import typer
 
 if TYPE_CHECKING:
     from rich.console import Console
+    from rich.table import Table
 
     from lowcarbon.inventory.allocation import SiteAllocation
     from lowcarbon.inventory.compute import InventoryResult
@@ -103,6 +104,20 @@ def allocate(
         )
 
 
+@app.command("template")
+def template(
+    path: Annotated[Path, typer.Argument(help="Where to write the Excel template (.xlsx).")] = Path("inventory.xlsx"),
+) -> None:
+    """Write the inventory's Excel template: instructions, organisation, sites and activities sheets, with Chinese
+    and English headers and drop-down lists."""
+    from lowcarbon.inventory.excel import template_bytes
+
+    if path.suffix.lower() != ".xlsx":
+        raise typer.BadParameter("give a file name ending in .xlsx", param_hint="PATH")
+    path.write_bytes(template_bytes())
+    typer.echo(f"Wrote {path}; fill in the sheets, then run: lowcarbon inventory compute {path}")
+
+
 def _run(work: Callable[[], T]) -> T:
     """``work()``; a problem of the input printed in English and Chinese, exit 1."""
     from lowcarbon.errors import DataFormatError, LowcarbonError
@@ -137,21 +152,15 @@ def _print_result(result: InventoryResult) -> None:
         share = f"{value / t.total:.1%}" if t.total else "-"
         table.add_row(category, category_name(category), f"{value:,.3f}", share)
     console.print(table)
-    scopes = Table(title="By scope (GHG Protocol) / 按范围")
-    scopes.add_column("scope")
-    scopes.add_column("t CO2e", justify="right")
-    for scope, value in t.by_scope.items():
-        scopes.add_row(scope, f"{value:,.3f}")
-    for number, value in t.by_scope3_category.items():
-        if value:
-            scopes.add_row(f"  3.{number} {scope3_name(number)}", f"{value:,.3f}")
-    console.print(scopes)
-    gases = Table(title="By gas / 按气体 (t of each gas)")
-    gases.add_column("gas")
-    gases.add_column("t", justify="right")
-    for gas, value in t.by_gas.items():
-        gases.add_row(gas, f"{value:,.6g}")
-    console.print(gases)
+    scope_rows = [(scope, f"{value:,.3f}") for scope, value in t.by_scope.items()]
+    scope_rows += [
+        (f"  3.{number} {scope3_name(number)}", f"{value:,.3f}")
+        for number, value in t.by_scope3_category.items()
+        if value
+    ]
+    console.print(_two_columns("By scope (GHG Protocol) / 按范围", ("scope", "t CO2e"), scope_rows))
+    gas_rows = [(gas, f"{value:,.6g}") for gas, value in t.by_gas.items()]
+    console.print(_two_columns("By gas / 按气体 (t of each gas)", ("gas", "t"), gas_rows))
     if t.biogenic_co2:
         console.print(f"biogenic CO2, outside the totals: {t.biogenic_co2:,.3f} t")
     if result.base_year is not None:
@@ -174,6 +183,18 @@ def _print_result(result: InventoryResult) -> None:
         )
         console.print(f"category {entry.category}: {entry.share:.1%} of the total, {verdict}")
     _print_notes(console, result)
+
+
+def _two_columns(title: str, header: tuple[str, str], rows: list[tuple[str, str]]) -> Table:
+    """A table of labels and figures."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column(header[0])
+    table.add_column(header[1], justify="right")
+    for row in rows:
+        table.add_row(*row)
+    return table
 
 
 def _print_notes(console: Console, result: InventoryResult) -> None:

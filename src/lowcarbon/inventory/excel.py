@@ -36,6 +36,18 @@ ORGANISATION_FIELDS = (
     ("base_year_threshold_percent", "基准年重新计算阈值（%）"),
     ("significance_threshold_percent", "重要性阈值（%）"),
 )
+# the organisation sheet's fields and their places in the data
+DATA_PLACES = {
+    "name": "organisation.name",
+    "name_zh": "organisation.name_zh",
+    "sector": "organisation.sector",
+    "reporting_year": "reporting_year",
+    "approach": "approach",
+    "gwp": "gwp",
+    "base_year": "base_year.year",
+    "base_year_threshold_percent": "base_year.threshold_percent",
+    "significance_threshold_percent": "significance.threshold_percent",
+}
 SITE_COLUMNS = (
     ("id", "编号"),
     ("name", "名称"),
@@ -153,10 +165,13 @@ def read_workbook(content: bytes, source: str) -> tuple[dict[str, Any], dict[str
             message = f"the workbook has no sheet {', '.join(map(repr, missing))}; start from the inventory template"
             raise DataFormatError.at(source, message, id="missing_sheet")
         organisation = {}
+        rows = {english: number for number, (english, _) in enumerate(ORGANISATION_FIELDS, start=2)}
         for number, row in enumerate(book.rows(ORGANISATION), start=1):
             if number > 1 and row and row[0] not in (None, "") and len(row) > 2 and row[2] not in (None, ""):
                 organisation[str(row[0]).strip()] = _cell(row[2])
-                places[str(row[0]).strip()] = f"sheet {ORGANISATION}, row {number}"
+                rows[str(row[0]).strip()] = number
+        for field, place in DATA_PLACES.items():  # where each field is, given or to be given
+            places[place] = f"sheet {ORGANISATION}, row {rows[field]} ({field})"
         sites = _table(book, SITES, SITE_COLUMNS, "sites", places, source)
         records = _table(book, ACTIVITIES, ACTIVITY_COLUMNS, "activities", places, source)
     data: dict[str, Any] = {
