@@ -170,3 +170,17 @@ def test_records_that_cannot_be_computed_are_all_reported(example_data: dict[str
         ("activities[2]", "unit"),
     ]
     assert all(p.source == "inv.yaml" for p in caught.value.problems)
+
+
+def test_every_guideline_default_names_its_source() -> None:
+    """Each default names its guideline, table, year, geography and source, and is flagged unverified (read in a
+    secondary transcription only)."""
+    import csv
+    from importlib import resources
+
+    text = resources.files("lowcarbon.inventory.data").joinpath("cn-enterprise-guidelines.csv").read_text("utf-8")
+    rows = list(csv.DictReader(text.splitlines()))
+    assert {row["guideline"] for row in rows} == {"cn-other-industry", "cn-land-transport"}
+    for row in rows:
+        assert all(row[key] for key in ("guideline_name_zh", "table", "year", "geography", "source", "ncv_unit"))
+        assert row["unverified"] == "true"

@@ -49,6 +49,7 @@ class SiteAllocation:
     energy_indirect_t_co2e: float  # the site's category 2, location-based
     products: tuple[ProductShare, ...]
     gwp: str
+    unverified: tuple[str, ...] = ()  # the unverified factors and defaults behind its direct emissions
 
 
 def allocate(
@@ -97,6 +98,7 @@ def allocate(
                 indirect_kg / KG_PER_T,
                 products,
                 gwp.name,
+                tuple(dict.fromkeys(line.factor for line in direct if line.unverified)),
             )
         )
     return found
@@ -136,9 +138,15 @@ def allocation_factors(
                     co2e_basis=site.gwp if published else None,
                     category="site allocation",
                     boundary="gate-to-gate: the site's direct emissions (fuel combustion, processes, fugitive)",
+                    unverified=bool(site.unverified),
                     notes=(
                         f"Measured primary data. Electricity per unit: {product.electricity_kwh_per_unit:.6g} kWh "
                         "(price it with a life-cycle electricity factor in the product model)."
+                        + (
+                            f" Computed with unverified values: {', '.join(site.unverified)}."
+                            if site.unverified
+                            else ""
+                        )
                     ),
                 )
             )

@@ -89,6 +89,8 @@ def base_year(inventory: Inventory, library: FactorLibrary, gwp: Characterizatio
             f"recalculation threshold of {threshold:g} %: the base year is not restated"
         )
     recalculated = totals(lines) if restated else original
+    for factor in dict.fromkeys(line.factor for line in lines if line.unverified):
+        warnings.append(f"base year {year}: {factor} is unverified (one unchecked source)")
     return BaseYearResult(year, threshold, original, recalculated, restated, tuple(triggers), tuple(warnings))
 
 
