@@ -184,3 +184,53 @@ def test_every_guideline_default_names_its_source() -> None:
     for row in rows:
         assert all(row[key] for key in ("guideline_name_zh", "table", "year", "geography", "source", "ncv_unit"))
         assert row["unverified"] == "true"
+
+
+# a company's own factor file (test data, not a published factor): its heat supplier's factor, and wood pellets
+# with biogenic CO2 and fossil-free CH4
+OWN_FACTORS = (
+    "id,name,unit,geography,source,origin,kg_CO2,kg_CH4-non-fossil\n"
+    "steam,Steam from the park's supplier (test value),GJ,CN,test fixture,fossil,100,\n"
+    "pellets,Wood pellets burnt (test value),kg,CN,test fixture,biogenic,1.5,0.001\n"
+)
+
+
+def test_heat_and_the_company_s_own_factor_file(example_data: dict[str, Any], tmp_path: Any) -> None:
+    """A heat record counts in category 2 with the factor it names, the same in both scope 2 methods; a factor file
+    the inventory names is read beside it; biogenic CO2 is reported apart, outside the totals."""
+    (tmp_path / "own.csv").write_text(OWN_FACTORS, encoding="utf-8")
+    example_data["factor_files"] = ["own.csv"]
+    example_data["base_year"] = None
+    example_data["activities"] = [
+        {"site": "plant-a", "year": 2023, "kind": "heat", "factor": "own/steam", "amount": 10, "unit": "GJ"},
+        {
+            "site": "plant-a",
+            "year": 2023,
+            "kind": "factor",
+            "category": "1",
+            "factor": "own/pellets",
+            "amount": 1000,
+            "unit": "kg",
+        },
+    ]
+    path = tmp_path / "inventory.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump(example_data), encoding="utf-8")
+    t = compute_inventory(*load_inventory(path)).totals
+    assert t.by_scope["2-location"] == t.by_scope["2-market"] == pytest.approx(1.0)
+    assert t.by_scope["1"] == pytest.approx(1000 * 0.001 * 27.0 / 1000)  # AR6 CH4 non-fossil 27.0
+    assert t.biogenic_co2 == pytest.approx(1.5)
+    assert t.by_gas == pytest.approx({"CO2": 1.0, "CH4-non-fossil": 0.001})
+
+
+def test_a_missing_factor_file_is_named(example_data: dict[str, Any], tmp_path: Any) -> None:
+    import yaml
+
+    example_data["factor_files"] = ["nowhere.csv"]
+    path = tmp_path / "inventory.yaml"
+    path.write_text(yaml.safe_dump(example_data), encoding="utf-8")
+    with pytest.raises(DataFormatError) as caught:
+        load_inventory(path)
+    (problem,) = caught.value.problems
+    assert (problem.place, problem.id) == ("factor_files", "missing_file")
