@@ -146,11 +146,11 @@ def _print_result(result: InventoryResult) -> None:
         f"({result.approach.replace('_', ' ')}, {result.gwp}; scope 2 location-based in the total)"
     )
     table = Table(title="By ISO 14064-1 category / 按 ISO 14064-1 类别")
-    for column in ("category", "", "t CO2e", "share"):
+    for column in ("category", "", "类别", "t CO2e", "share"):
         table.add_column(column, justify="right" if column in ("t CO2e", "share") else "left")
     for category, value in t.by_category.items():
         share = f"{value / t.total:.1%}" if t.total else "-"
-        table.add_row(category, category_name(category), f"{value:,.3f}", share)
+        table.add_row(category, category_name(category), category_name(category, "zh-CN"), f"{value:,.3f}", share)
     console.print(table)
     scope_rows = [(scope, f"{value:,.3f}") for scope, value in t.by_scope.items()]
     scope_rows += [
