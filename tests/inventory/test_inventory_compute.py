@@ -100,6 +100,8 @@ def test_significance_of_the_indirect_categories(example_data: dict[str, Any]) -
     result = compute_inventory(parse_inventory(example_data, "inv.yaml"))
     assert not any("category 6" in w for w in result.warnings)
     assert result.significance[-1].excluded == "no franchises or investments"
+    example_data.pop("significance")  # no criterion of the organisation's: shares reported, not judged
+    assert {s.significant for s in compute_inventory(parse_inventory(example_data, "x")).significance} == {None}
 
 
 def test_process_emissions_and_measured_fuel_parameters(example_data: dict[str, Any]) -> None:

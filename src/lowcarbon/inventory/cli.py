@@ -147,7 +147,7 @@ def _print_result(result: InventoryResult) -> None:
     )
     table = Table(title="By ISO 14064-1 category / 按 ISO 14064-1 类别")
     for column in ("category", "", "类别", "t CO2e", "share"):
-        table.add_column(column, justify="right" if column in ("t CO2e", "share") else "left")
+        table.add_column(column, justify="right" if column in ("t CO2e", "share") else "left", overflow="fold")
     for category, value in t.by_category.items():
         share = f"{value / t.total:.1%}" if t.total else "-"
         table.add_row(category, category_name(category), category_name(category, "zh-CN"), f"{value:,.3f}", share)

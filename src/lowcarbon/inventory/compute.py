@@ -43,7 +43,7 @@ class Significance:
     category: str
     t_co2e: float
     share: float
-    significant: bool
+    significant: bool | None  # None: the inventory sets no threshold
     excluded: str  # the reason it is not quantified, when the file gives one
 
 
@@ -232,8 +232,9 @@ def _significance(inventory: Inventory, result: Totals) -> list[Significance]:
     for category in ("3", "4", "5", "6"):
         t = result.by_category[category]
         share = t / result.total if result.total else 0.0
-        significant = share * 100 >= policy.threshold_percent and t > 0
-        reason = next((why for named, why in policy.excluded.items() if named == category), "")
+        significant = None if policy is None else (share * 100 >= policy.threshold_percent and t > 0)
+        excluded = policy.excluded.items() if policy is not None else ()
+        reason = next((why for named, why in excluded if named == category), "")
         found.append(Significance(category, t, share, significant, reason))
     return found
 

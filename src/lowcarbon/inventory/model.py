@@ -177,14 +177,14 @@ class BaseYear(StrictModel):
     correction whose effect on the base year's emissions is at least the threshold restates the base year."""
 
     year: int = Field(ge=1990, le=2100)
-    threshold_percent: float = Field(default=5.0, ge=0, le=100)
+    threshold_percent: float = Field(ge=0, le=100)  # the organisation's own policy (often 5 %); no default here
 
 
 class Significance(StrictModel):
     """Indirect categories are significant when their share of the total is at least the threshold; one left out
     needs its reason (ISO 14064-1:2018 5.2.3)."""
 
-    threshold_percent: float = Field(default=1.0, ge=0, le=100)
+    threshold_percent: float = Field(ge=0, le=100)  # the organisation's own criterion (ISO 14064-1 5.2.3)
     excluded: dict[Category, str] = Field(default_factory=dict)  # ISO category -> why it is not quantified
 
 
@@ -226,7 +226,7 @@ class Inventory(StrictModel):
     approach: Approach
     gwp: Literal["AR6", "AR5"] = "AR6"
     base_year: BaseYear | None = None
-    significance: Significance = Significance()
+    significance: Significance | None = None  # without it, the shares are reported but not judged
     factor_files: list[str] = Field(default_factory=list)  # CSV or Excel factor files, relative to the inventory
     sites: list[Site] = Field(min_length=1)
     activities: list[Activity] = Field(default_factory=list)
