@@ -11,6 +11,8 @@ The pure core (no database, no server; imports factors and footprint):
     compute     the inventory: totals by ISO category, scope, scope 3 category, gas, site; significance
     baseyear    the base year and its recalculation after acquisitions and divestments
     allocation  a site's measured energy and emissions shared out to its products, as factors a product model uses
+    cms         the carbon management system's requirements as versioned data (data/cms/), scored per clause and
+                overall with a maturity level and a gap report
     cli         `lowcarbon inventory compute FILE [--json]`, `lowcarbon inventory allocate FILE [--factors CSV]`
 """
 

@@ -55,6 +55,12 @@ INVENTORY_ZH: dict[str, str] = {
     "not_utf8": "无法按 UTF-8 文本读取",
     "format": "盘查文件须为 YAML（.yaml、.yml）或 Excel（.xlsx）",
     "missing_sheet": "工作簿缺少所需的工作表（见 Excel 模板）",
+    "repeated_requirement": "条款和要求的编号须唯一",
+    "scale_scores": "评分标尺的分值须为 0、1、2……且连续",
+    "gap_below": "gap_below 须为标尺中大于 0 的分值",
+    "maturity_levels": "成熟度等级须从 0% 开始并依次递增",
+    "unknown_requirement": "该要求不属于所用的要求集",
+    "scale": "分值不在评分标尺上",
     "unknown_column": "未知列；请使用模板中的列名（中文或英文）",
 }
 
