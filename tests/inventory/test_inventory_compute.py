@@ -147,6 +147,7 @@ def test_a_year_without_its_grid_factor_uses_the_latest_with_a_warning(example_d
     result = compute_inventory(parse_inventory(example_data, "inv.yaml"))
     assert result.totals.by_scope["2-location"] == pytest.approx(1000 * EAST_2023 / 1000)
     assert any("no 2025 grid factor for CN-East grid is published; used 2023's" in w for w in result.warnings)
+    assert any("no 2025 residual-mix proxy is published; used 2023's" in w for w in result.warnings)
 
 
 def test_records_that_cannot_be_computed_are_all_reported(example_data: dict[str, Any]) -> None:

@@ -205,11 +205,14 @@ def _electricity(place: str, record: Activity, grid: str, library: FactorLibrary
     kwh = _converted(record.amount, record.unit, "kWh")
     location, late = grid_factor(library, grid, record.period_year)
     gases, _ = _factor_gases(location, kwh)
+    notes = [late] if late else []
     if record.market is not None:
         per_kwh = record.market.kg_co2_per_kwh or 0.0
         basis = f"{record.market.instrument}: {per_kwh:g} kg CO2/kWh ({record.market.source})"
     else:
         residual = grid_factor_excluding_market(library, record.period_year)
+        if residual.year != record.period_year:
+            notes.append(f"no {record.period_year} residual-mix proxy is published; used {residual.year}'s")
         per_kwh = sum(e.amount for e in residual.emissions if e.gas == "CO2")
         basis = (
             f"no contractual instrument: residual-mix proxy {residual.key} ({per_kwh:g} kg CO2/kWh, the national "
@@ -225,7 +228,7 @@ def _electricity(place: str, record: Activity, grid: str, library: FactorLibrary
         market_kg_co2=kwh * per_kwh,
         market_basis=basis,
         electricity_kwh=kwh,
-        warnings=(f"{place}: {late}",) if late else (),
+        warnings=tuple(f"{place}: {note}" for note in notes),
     )
 
 
