@@ -180,3 +180,13 @@ def test_a_file_of_another_kind_is_refused() -> None:
     assert caught.value.problems[0].id == "format"
     lines = problem_lines(caught.value)
     assert lines[0].startswith("inventory.csv: an inventory file is YAML") and lines[1].startswith("inventory.csv：")
+
+
+def test_a_missing_file_and_the_template_command(tmp_path: Path) -> None:
+    """A file that is not there is named in both languages; `inventory template` writes the workbook."""
+    done = runner.invoke(app, ["inventory", "compute", str(tmp_path / "nowhere.yaml")])
+    assert done.exit_code == 1
+    assert "nowhere.yaml: no such file" in done.output and "nowhere.yaml：文件不存在" in done.output
+    written = runner.invoke(app, ["inventory", "template", str(tmp_path / "blank.xlsx")])
+    assert written.exit_code == 0, written.output
+    assert load_workbook(tmp_path / "blank.xlsx").sheetnames == ["说明 Instructions", ORGANISATION, SITES, ACTIVITIES]

@@ -51,6 +51,10 @@ INVENTORY_ZH: dict[str, str] = {
     "annual_record_structural_change": (
         "场所 {site} 在 {year} 年并入或剥离：请按月给出该年记录，以便剔除不属于组织的月份"
     ),
+    "no_file": "文件不存在；请检查路径",
+    "directory": "这是一个文件夹；请给出其中的文件",
+    "unreadable": "文件无法读取",
+    "max_model_bytes_exceeded": "文件超过允许的大小",
     "missing_file": "盘查文件列出的因子文件不存在（路径相对于盘查文件）",
     "not_utf8": "无法按 UTF-8 文本读取",
     "format": "盘查文件须为 YAML（.yaml、.yml）或 Excel（.xlsx）",
