@@ -217,6 +217,7 @@ def _electricity(place: str, record: Activity, grid: str, library: FactorLibrary
         basis = (
             f"no contractual instrument: residual-mix proxy {residual.key} ({per_kwh:g} kg CO2/kWh, the national "
             "factor excluding market-traded non-fossil power; China publishes no residual mix)"
+            + (" [unverified]" if residual.unverified else "")
         )
     per_location = sum(gases.values()) / kwh if kwh else 0.0
     return _Emitted(
