@@ -14,7 +14,7 @@ rotating makes a new key and retires the old one, which stays in the JWKS so wha
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -42,6 +42,7 @@ __all__ = [
     "list_certificates",
     "move_certificate",
     "number_of_application",
+    "on_change",
     "public_certificate",
     "rotate_key",
     "search",
@@ -63,6 +64,23 @@ def china_day(moment: datetime) -> date:
 def today(clock: Clock) -> date:
     """The date now in China Standard Time."""
     return china_day(clock())
+
+
+CertificateListener = Callable[[Session, Certificate, Mapping[str, Any]], None]
+_listeners: list[CertificateListener] = []
+
+
+def on_change(listener: CertificateListener) -> None:
+    """Call ``listener(session, certificate, content)`` in the transaction of every certificate issued or moved
+    (``content``: its current signed content). The catalog listens, so that it is current when the change commits."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def _changed(session: Session, certificate: Certificate) -> None:
+    content = _revision(session, certificate).content
+    for listener in _listeners:
+        listener(session, certificate, content)
 
 
 def status_on(certificate: Certificate, day: date) -> str:
@@ -217,6 +235,7 @@ def issue(
         content["renews"] = application.renews
     _sign(session, ports, certificate, content, master)
     ports.audit.record("issue", "certificate", certificate.id, None, _state(certificate))
+    _changed(session, certificate)
     return certificate
 
 
@@ -326,6 +345,7 @@ def move_certificate(
         certificate.status_changed_at = ports.clock()
     session.flush()
     ports.audit.record(move, "certificate", certificate.id, before, _state(certificate))
+    _changed(session, certificate)
     return certificate_view(session, certificate, today(ports.clock), actor=actor)
 
 

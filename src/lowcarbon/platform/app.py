@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI
 
 from lowcarbon import __version__
 from lowcarbon.bounded import configure as configure_limits
+from lowcarbon.catalog.domain import DOMAIN as CATALOG
 from lowcarbon.certify.domain import DOMAIN as CERTIFY
 from lowcarbon.footprint.domain import DOMAIN as FOOTPRINT
 from lowcarbon.inclusive.domain import DOMAIN as INCLUSIVE
@@ -37,7 +38,7 @@ from lowcarbon.web import install as install_web
 
 __all__ = ["DOMAINS", "create_app"]
 
-DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT, CERTIFY, INCLUSIVE)
+DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT, CERTIFY, CATALOG, INCLUSIVE)
 
 
 @asynccontextmanager

@@ -1,0 +1,11 @@
+"""The green product catalog: certified product models found by procurement category, label and footprint, fast at
+a million models.
+
+- ``text``: index and query terms (Chinese by characters and pairs, Latin words by prefix);
+- ``rows``: a registry's rows read and checked; ``importer``: bulk import in one transaction;
+- ``categories``: procurement categories (from the certification schemes, and from imports);
+- ``fulltext``: the full-text index per database; ``index``: the search columns in memory, kept current;
+- ``search``: text, filters, facets, sorting and cursor pagination.
+
+See ``README.md`` in this folder.
+"""

@@ -1,0 +1,197 @@
+"""Bulk import of product models from a registry's CSV or Excel file, in one transaction.
+
+    report = import_file(session, "registry.csv", now=now)      # then session.commit()
+
+Each row is checked (``catalog.rows``); the rows that pass are imported and the others reported, each with its row
+number, column and reason. Nothing is written until every row is read, and everything is written in the caller's
+one transaction: an import that fails or is killed halfway leaves the catalog as it was. A row whose registry id is
+in the catalog already replaces that product when a value differs and is left alone when none does, so importing
+the same file again changes nothing. New products are stored in a shuffled order, so that the first matches of any
+search (in id order) are a fair sample of all of them (``catalog.search`` estimates counts from them when there are
+very many). Categories the catalog does not know are created from their code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from lowcarbon.bounded import limits
+from lowcarbon.bounded.tables import Workbook, csv_rows
+from lowcarbon.catalog import categories, fulltext
+from lowcarbon.catalog.bulk import copy_rows
+from lowcarbon.catalog.rows import Rejection, Row, read_rows
+from lowcarbon.catalog.tables import Product, State
+from lowcarbon.factors.table_format import decoded_text
+from lowcarbon.storage import serialize
+
+__all__ = ["ImportReport", "Progress", "import_bytes", "import_file", "import_rows"]
+
+Progress = Callable[[str, int, int], None]  # (stage, done, of)
+_BATCH = 5_000
+
+
+@dataclass
+class ImportReport:
+    """What an import did."""
+
+    source: str
+    rows: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    categories_added: list[str] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "rows": self.rows,
+            "added": self.added,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+            "categories_added": self.categories_added,
+            "rejections": [r.to_dict() for r in self.rejected],
+        }
+
+
+def import_file(session: Session, path: str | Path, *, now: datetime, progress: Progress | None = None) -> ImportReport:
+    """Import the CSV or Excel file at ``path`` (read through the bounded reader)."""
+    location = Path(path)
+    return import_bytes(session, limits.read_path(location), str(location), now=now, progress=progress)
+
+
+def import_bytes(
+    session: Session, data: bytes, source: str, *, now: datetime, progress: Progress | None = None
+) -> ImportReport:
+    """Import the CSV or Excel file ``data`` named ``source`` (its ending tells which)."""
+    if source.lower().endswith((".xlsx", ".xlsm")):
+        with Workbook(data, source) as book:
+            return import_rows(session, book.rows(book.sheetnames[0]), source, now=now, progress=progress)
+    content = decoded_text(data, source)
+    header = content.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=header.count)
+    return import_rows(session, csv_rows(content, source, delimiter=delimiter), source, now=now, progress=progress)
+
+
+def import_rows(
+    session: Session,
+    cells: Iterable[Sequence[Any]],
+    source: str,
+    *,
+    now: datetime,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import rows of cells (the first the header)."""
+    report = ImportReport(source)
+    products: list[Row] = []
+    for row in read_rows(cells, source):
+        report.rows += 1
+        if isinstance(row, Rejection):
+            report.rejected.append(row)
+        else:
+            products.append(row)
+        if progress is not None and report.rows % 50_000 == 0:
+            progress("read", report.rows, 0)
+    serialize(session, "catalog:changes")
+    known = _known(session)
+    fresh: list[tuple[Row, str]] = []
+    changed: list[tuple[int, Row, str]] = []
+    for row in products:
+        fingerprint = _fingerprint(row)
+        existing = known.get(row.registry_id)
+        if existing is None:
+            fresh.append((row, fingerprint))
+        elif existing[1] != fingerprint:
+            changed.append((existing[0], row, fingerprint))
+        else:
+            report.unchanged += 1
+    report.categories_added = categories.add_missing(session, {row.category_code for row in products})
+    names = categories.search_names(session)
+    if changed:
+        _update(session, changed, names, now)
+    random.shuffle(fresh)
+    start = int(session.scalar(sa.select(sa.func.max(Product.id))) or 0) + 1
+    for offset in range(0, len(fresh), _BATCH):
+        part = fresh[offset : offset + _BATCH]
+        first = start + offset
+        _insert(session, [(first + i, row, fingerprint) for i, (row, fingerprint) in enumerate(part)], now)
+        fulltext.write(session, [fulltext.document(first + i, row, names) for i, (row, _) in enumerate(part)])
+        if progress is not None:
+            progress("write", offset + len(part), len(fresh))
+    report.added, report.changed = len(fresh), len(changed)
+    if fresh or changed:
+        new_generation(session)
+    return report
+
+
+def new_generation(session: Session) -> None:
+    """Tell every server to read the catalog again (after a bulk change)."""
+    session.execute(sa.update(State).where(State.id == 1).values(generation=random.randrange(1, 2**31 - 1)))
+
+
+def _known(session: Session) -> dict[str, tuple[int, str]]:
+    rows = session.connection().exec_driver_sql("SELECT registry_id, id, fingerprint FROM catalog_products")
+    return {str(r): (int(cast(int, p)), str(f)) for r, p, f in rows}
+
+
+def _fingerprint(row: Row) -> str:
+    return hashlib.blake2b(repr(row.values()).encode(), digest_size=16).hexdigest()
+
+
+def _values(row: Row, fingerprint: str, now: datetime) -> dict[str, Any]:
+    return {
+        "registry_id": row.registry_id,
+        "brand": row.brand,
+        "model": row.model,
+        "name_zh": row.name_zh,
+        "name_en": row.name_en,
+        "category_code": row.category_code,
+        "label": row.label,
+        "certificate_number": row.certificate_number,
+        "certificate_status": row.certificate_status,
+        "valid_until": row.valid_until,
+        "certification_body": row.certification_body,
+        "region": row.region,
+        "footprint": row.footprint,
+        "declared_unit": row.declared_unit,
+        "specs": row.specs,
+        "source": "import",
+        "fingerprint": fingerprint,
+        "updated_at": now,
+    }
+
+
+def _insert(session: Session, rows: list[tuple[int, Row, str]], now: datetime) -> None:
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(sa.insert(Product), [{"id": i, **_values(row, f, now)} for i, row, f in rows])
+        return
+    columns = ["id", *_values(rows[0][1], "", now)]
+
+    def copied(product: int, row: Row, fingerprint: str) -> tuple[Any, ...]:
+        values = _values(row, fingerprint, now)
+        values["specs"] = json.dumps(values["specs"], ensure_ascii=False)
+        return (product, *values.values())
+
+    copy_rows(session, "catalog_products", columns, (copied(*row) for row in rows))
+
+
+def _update(session: Session, changed: list[tuple[int, Row, str]], names: dict[str, list[str]], now: datetime) -> None:
+    for offset in range(0, len(changed), _BATCH):
+        part = changed[offset : offset + _BATCH]
+        session.execute(
+            sa.update(Product),
+            [{"id": product, **_values(row, fingerprint, now)} for product, row, fingerprint in part],
+        )
+        fulltext.remove(session, [product for product, _, _ in part])
+        fulltext.write(session, [fulltext.document(product, row, names) for product, row, _ in part])

@@ -1,0 +1,1 @@
+"""Alembic revisions of the catalog domain, branch "catalog", oldest first (Alembic ignores this file)."""
