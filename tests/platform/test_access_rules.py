@@ -45,6 +45,7 @@ try:
 except ImportError:  # FastAPI before 0.165: app.routes lists every route
     iter_route_contexts = None
 
+from lowcarbon.catalog.importer import import_rows
 from lowcarbon.factors import default_library
 from lowcarbon.footprint import library, load_model
 from lowcarbon.footprint import service as footprint_service
@@ -277,6 +278,16 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/carbon-account/{token}"): PUBLIC,
     ("POST", "/carbon-account/{token}/redeem"): PUBLIC,  # a reward of 1 point from a balance of 1,000
     ("POST", "/carbon-account/{token}/link"): dict.fromkeys(CALLERS, 404),  # a link that opens no account
+    # The green product catalog (lowcarbon.catalog): public, API and pages; compare names two imported products
+    ("GET", "/api/catalog/products"): PUBLIC,
+    ("GET", "/api/catalog/products/{registry_id:path}"): PUBLIC,
+    ("GET", "/api/catalog/categories"): PUBLIC,
+    ("GET", "/api/catalog/compare"): PUBLIC,
+    ("GET", "/api/catalog/export.csv"): PUBLIC,
+    ("GET", "/api/catalog/export.xlsx"): PUBLIC,
+    ("GET", "/catalog"): PUBLIC,
+    ("GET", "/catalog/products/{registry_id:path}"): PUBLIC,
+    ("GET", "/catalog/compare"): PUBLIC,
 }
 
 # Unsafe routes that take a session cookie without its CSRF token, because they do not act on the session.
@@ -450,6 +461,20 @@ def issue_token(client: TestClient, client_id: str, secret: str) -> str:
     return str(response.json()["access_token"])
 
 
+CATALOG_PRODUCTS = ("ACCESS-1", "ACCESS-2")  # imported into the catalog: compare and the product's page name them
+
+
+def _seed_catalog(settings: Settings) -> None:
+    header = ["registry_id", "brand", "model", "name_en", "category_code", "label", "certificate_number"]
+    rows = [[r, "Acme", r, "Server", "A02010103", "environmental-label", f"CEL-{r}"] for r in CATALOG_PRODUCTS]
+    engine = create_engine(settings)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            import_rows(session, [[*header, "certificate_status"], *[[*row, "valid"] for row in rows]], "t", now=_now())
+    finally:
+        engine.dispose()
+
+
 def _world(settings: Settings) -> Iterator[World]:
     upgrade(settings)
     emails, clients = _seed(settings)
@@ -487,6 +512,7 @@ def _world(settings: Settings) -> Iterator[World]:
             editor = session.scalar(sa.select(User.id).where(User.email == emails["editor"]))
         assert editor is not None
         world.certify = seed_cases(settings, owner, editor, world.study_id) | seed_account(settings)
+        _seed_catalog(settings)
         yield world
 
 
@@ -502,6 +528,7 @@ class Call:
 
 def _call(world: World, method: str, path: str, caller: str) -> Call:
     path = path.replace("{name:path}", "{name}").replace("{key:path}", "{key}")  # a converter is no format spec
+    path = path.replace("{registry_id:path}", "{registry_id}")
     url = path.format(
         name="factors.csv",
         key=SHIPPED_KEY,
@@ -523,7 +550,10 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         token=world.certify.get("token", ""),
         customer_id="{customer_id}",
         supplier_id="{supplier_id}",
+        registry_id=CATALOG_PRODUCTS[0],
     )
+    if path.endswith("/compare"):
+        return Call(url + "?" + "&".join(f"id={registry_id}" for registry_id in CATALOG_PRODUCTS))
     if (method, path) in (("POST", "/auth/login"), ("POST", "/login")):
         email = world.emails[caller if caller in world.emails else "viewer"]  # a client logs in as the viewer
         body = {"email": email, "password": PASSWORD}
