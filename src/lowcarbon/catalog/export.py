@@ -35,7 +35,6 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy.orm import Session
 
 from lowcarbon.catalog.rows import COLUMNS, HEADINGS_ZH
-from lowcarbon.catalog.search import products_by_id
 from lowcarbon.catalog.tables import Product
 
 __all__ = ["CHUNK", "Sessions", "csv_chunks", "header", "spec_names", "table_rows", "write_xlsx"]
@@ -45,6 +44,7 @@ Sessions = Callable[[], AbstractContextManager[Session]]  # opens a transaction:
 BOM = "\ufeff"
 _ZH = {column: heading for heading, column in HEADINGS_ZH.items()}
 _FORMULA = ("=", "+", "-", "@")
+_FIELDS = ["id", *("footprint" if c == "footprint_kg_co2e" else c for c in COLUMNS), "specs"]  # as stored
 
 
 def _chunks(ids: np.ndarray) -> Iterator[list[int]]:
@@ -70,18 +70,15 @@ def header(specs: Sequence[str], language: str = "en") -> list[str]:
     return [*columns, *specs]
 
 
-def _cells(product: Product, specs: Sequence[str]) -> list[Any]:
-    values = [getattr(product, "footprint" if c == "footprint_kg_co2e" else c) for c in COLUMNS]
-    return [*values, *((product.specs or {}).get(name) for name in specs)]
-
-
 def table_rows(sessions: Sessions, ids: np.ndarray, specs: Sequence[str]) -> Iterator[list[list[Any]]]:
     """The rows of the products ``ids`` (values as stored: dates, floats, None), a chunk at a time, in order."""
+    table = Product.__table__
+    columns = [table.c[name] for name in _FIELDS]  # read as rows, not objects: several times faster
     for chunk in _chunks(ids):
         with sessions() as session:
-            found = products_by_id(session, chunk)
-            rows = [_cells(found[product], specs) for product in chunk if product in found]
-        yield rows
+            found = {row[0]: row for row in session.execute(sa.select(*columns).where(table.c.id.in_(chunk)))}
+        rows = [found[product] for product in chunk if product in found]
+        yield [[*row[1:-1], *((row[-1] or {}).get(name) for name in specs)] for row in rows]
 
 
 def _text(value: Any) -> str:
