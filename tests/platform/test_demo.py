@@ -111,7 +111,8 @@ def test_seed_creates_the_demo(migrated: Settings, tmp_path: Path) -> None:
     totals = {(product.organisation, product.name): [v.total for v in product.versions] for product in products}
     assert totals == _expected_totals(tmp_path)
     assert totals[PV][1] < totals[PV][0]
-    summary, pact_summary, certify_summary, inclusive_summary = seeded.summary  # each domain's, printed by serve
+    summary, pact_summary, certify_summary, catalog_summary, inclusive_summary = seeded.summary  # printed by serve
+    assert catalog_summary[0].startswith("  Green product catalog: 309 product models at /catalog")
     assert inclusive_summary[0].startswith("  Carbon-inclusive partner Metro Go (demo)")
     assert seeded.partner_id is not None and (seeded.account_path or "").startswith("/carbon-account/")
     assert certify_summary[0].startswith("  Certificates issued by Greenmark Certification Ltd.")
@@ -179,6 +180,7 @@ def test_seeding_twice_changes_nothing(migrated: Settings) -> None:
     assert before["studies"] == before["jobs"] == 4 and before["machine_clients"] == 2  # the ERP, a PACT customer
     assert before["pact_footprints"] == 4 and before["pact_customers"] == 1
     assert before["study_files"] == 1
+    assert before["catalog_products"] == 302 + 7  # the demo registry's, and the certify demo's certified models
     second = demo.seed(migrated)
     assert second == first
     assert _counts(migrated) == before

@@ -81,8 +81,14 @@ def from_certificate(session: Session, certificate: Certificate, content: Mappin
             touched.append(gone.id)
             session.delete(gone)
     kept: list[Product] = []
+    # New products take the ids after the largest, as the importer gives them (it writes ids itself, so on
+    # PostgreSQL the table's sequence lags behind them); under the catalog's lock, no one else takes them meanwhile.
+    following = int(session.scalar(sa.select(sa.func.max(Product.id))) or 0) + 1
     for registry_id, values in wanted.items():
-        product = existing.get(registry_id) or Product(registry_id=registry_id)
+        product = existing.get(registry_id)
+        if product is None:
+            product = Product(id=following, registry_id=registry_id)
+            following += 1
         for name, value in values.items():
             setattr(product, name, value)
         product.updated_at = now
