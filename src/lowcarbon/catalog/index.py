@@ -57,6 +57,13 @@ class Coded:
     def lookup(self) -> dict[str, int]:
         return {value: number for number, value in enumerate(self.values)}
 
+    @cached_property
+    def slots(self) -> np.ndarray:
+        """The codes shifted by one (0: none), as ``numpy.bincount`` counts them."""
+        dtype = np.uint16 if len(self.values) < 2**16 - 1 else np.int32
+        slots: np.ndarray = (self.codes + 1).astype(dtype)
+        return slots
+
     def code(self, value: str) -> int:
         """The code of ``value``; -2 (matching nothing) when no product has it."""
         return self.lookup.get(value, -2)
@@ -95,6 +102,13 @@ class Snapshot:
     def status_mask(self, statuses: Sequence[str] | None, day: date) -> np.ndarray:
         """Products whose certificate's status on ``day`` is one of ``statuses`` (None: any). A valid or
         suspended certificate past its date is expired."""
+        key = ("status", None if statuses is None else tuple(statuses), day)
+        if key not in self._cache:
+            self._cache[key] = self._status_mask(statuses, day)
+        mask: np.ndarray = self._cache[key].copy()  # the caller may change it
+        return mask
+
+    def _status_mask(self, statuses: Sequence[str] | None, day: date) -> np.ndarray:
         if statuses is None:
             return np.ones(self.size, dtype=bool)
         status = self.columns["certificate_status"]
@@ -119,12 +133,21 @@ class Snapshot:
         """The positions of ``ids`` that the snapshot holds (others are left out)."""
         return _present(self.ids, ids)
 
+    def sort_key(self, descending: bool) -> np.ndarray:
+        """The footprint as it sorts: negated for descending, infinite where none is declared (last either way)."""
+        key = ("key", descending)
+        if key not in self._cache:
+            self._cache[key] = np.where(
+                np.isnan(self.footprint), np.inf, -self.footprint if descending else self.footprint
+            )
+        values: np.ndarray = self._cache[key]
+        return values
+
     def order(self, descending: bool) -> np.ndarray:
         """All positions by footprint (ascending, or descending), then id; products without one last."""
         key = ("order", descending)
         if key not in self._cache:
-            footprint = np.where(np.isnan(self.footprint), np.inf, -self.footprint if descending else self.footprint)
-            self._cache[key] = np.lexsort((self.ids, footprint))
+            self._cache[key] = np.lexsort((self.ids, self.sort_key(descending)))
         order: np.ndarray = self._cache[key]
         return order
 
@@ -229,6 +252,7 @@ def current(session: Session) -> Snapshot:
         snapshot = holder.snapshot
         if snapshot is None or snapshot.generation != generation or snapshot.seq > seq:
             snapshot = _build(_rows(session), generation, seq)
+            snapshot.order(descending=False), snapshot.order(descending=True)  # sorted once, before any search waits
         elif snapshot.seq < seq:
             changed_ids = sorted(
                 set(session.scalars(sa.select(Change.product_id).where(Change.seq > snapshot.seq, Change.seq <= seq)))
