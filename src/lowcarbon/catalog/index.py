@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -35,6 +35,8 @@ __all__ = ["STATUSES", "Snapshot", "current", "day_number"]
 STATUSES = ("valid", "suspended", "revoked", "withdrawn", "expired")
 LAPSING = ("valid", "suspended")  # statuses that become "expired" after the validity date (as certificates do)
 NO_EXPIRY = np.iinfo(np.int64).max  # a certificate without a validity date
+REMEMBERED = 1024  # searches whose counts a snapshot remembers
+T = TypeVar("T")
 FACETS = ("category_code", "label", "region", "certification_body")
 _CODED = (*FACETS, "certificate_status", "declared_unit")
 _COLUMNS = ("id", *_CODED, "valid_until", "footprint")
@@ -123,6 +125,19 @@ class Snapshot:
             else:
                 mask |= stored
         return mask
+
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered for ``key`` while this snapshot lasts (the most recent ``REMEMBERED``): counts of
+        a search asked again cost nothing, and stay exact, as a snapshot never changes."""
+        memo = self._cache.setdefault("remembered", {})
+        if key in memo:
+            value: T = memo[key]
+            return value
+        value = compute()
+        if len(memo) >= REMEMBERED:
+            memo.pop(next(iter(memo)))
+        memo[key] = value
+        return value
 
     def effective_status(self, position: int, day: date) -> str:
         status = self.columns["certificate_status"]

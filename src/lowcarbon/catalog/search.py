@@ -214,9 +214,10 @@ def ordered_ids(session: Session, query: Query, day: date) -> np.ndarray:
 def search(session: Session, query: Query, day: date) -> Result:
     """The page of products ``query`` asks for, with total, facets and the cursor of the next page."""
     found = matches(session, query, day)
-    snapshot, counted = found.snapshot, found.counted
-    total = round(int(counted.sum()) * found.scale)
-    facets = _facets(snapshot, counted, found.scale)
+    snapshot = found.snapshot
+    signature = ("counts", query.q, query.category, query.label, query.region, query.certification_body,
+                 query.footprint_max, query.footprint_min, query.status, day, found.sort)  # fmt: skip
+    total, facets, spread = snapshot.remembered(signature, lambda: _counts(found))
     positions = _page(session, found, query)
     more = positions.size > query.limit
     positions = positions[: query.limit]
@@ -226,7 +227,13 @@ def search(session: Session, query: Query, day: date) -> Result:
         last = int(positions[-1])
         tier = -1 if found.sort == "relevance" and found.strong is not None and found.strong[last] else 0
         following = _cursor(found.sort, tier, float(snapshot.footprint[last]), int(snapshot.ids[last]))
-    return Result(items, total, facets, following, found.estimated, _range(snapshot.footprint[counted]))
+    return Result(items, total, facets, following, found.estimated, spread)
+
+
+def _counts(found: Matches) -> tuple[int, dict[str, dict[str, int]], dict[str, float | None]]:
+    counted = found.counted
+    total = round(int(counted.sum()) * found.scale)
+    return total, _facets(found.snapshot, counted, found.scale), _range(found.snapshot.footprint[counted])
 
 
 def _range(footprints: np.ndarray) -> dict[str, float | None]:
