@@ -30,7 +30,7 @@ QUERIES: list[dict[str, Any]] = [
     {"q": "冰"},
     {"q": "格力 AF"},  # brand and the start of a model number
     {"q": "格力AF-1"},  # mixed scripts without a space
-    {"q": "ＧＲＥＥ　ｓｅｒｖｅｒ"},  # full-width letters and space
+    {"q": "\uff27\uff32\uff25\uff25\u3000\uff53\uff45\uff52\uff56\uff45\uff52"},  # full-width "GREE server"
     {"q": "gree"},
     {"q": "af12"},  # a model number without its punctuation
     {"q": "printer", "sort": "-footprint"},
