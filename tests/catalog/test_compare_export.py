@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from lowcarbon.catalog import export
+from lowcarbon.catalog.compare import comparison_of
 from lowcarbon.catalog.importer import ImportReport, import_bytes, import_rows
 from lowcarbon.catalog.rows import COLUMNS
 from lowcarbon.platform.app import create_app
@@ -173,3 +174,30 @@ def test_an_empty_search_exports_the_header_alone(client: TestClient) -> None:
     answer = client.get("/api/catalog/export.csv?q=nothing-matches-this")
     assert answer.content.decode("utf-8-sig").splitlines() == [",".join(COLUMNS)]
     assert client.get("/api/catalog/export.csv?sort=sideways").status_code == 422
+
+
+def test_a_footprint_without_its_unit_is_not_comparable() -> None:
+    def product(registry_id: str, unit: str | None, footprint: float | None = 1.0) -> dict[str, Any]:
+        return {
+            "registry_id": registry_id,
+            "brand": "B",
+            "model": registry_id,
+            "specs": {},
+            "footprint_kg_co2e": footprint,
+            "declared_unit": unit,
+            "label": "l",
+            "category_code": "c",
+            "certificate_number": "n",
+            "certificate_status": "valid",
+            "valid_until": None,
+            "certification_body": None,
+            "verify_url": None,
+            "standing": None,
+        }
+
+    found = comparison_of([product("A", "1 kg"), product("B", None)])
+    assert [w["code"] for w in found["warnings"]] == ["unit_missing"] and not found["footprints"]["comparable"]
+    assert "B B" in found["warnings"][0]["message"]["en"]
+    silent = comparison_of([product("A", "1 kg"), product("C", None, None)])
+    assert [w["code"] for w in silent["warnings"]] == ["no_footprint"]
+    assert comparison_of([product("A", "1 kg"), product("D", "1 kg")])["footprints"]["comparable"] is True

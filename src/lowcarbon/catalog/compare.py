@@ -40,6 +40,10 @@ WARNINGS: Mapping[str, Mapping[str, str]] = {
         "en": "These products carry different labels or schemes ({labels}): their system boundaries and methods may "
         "differ, so compare their footprints with care.",
     },
+    "unit_missing": {
+        "zh-CN": "部分产品的碳足迹未注明声明单位（{models}），无法与其他产品比较。",
+        "en": "Some products give their footprint without its declared unit ({models}): it cannot be compared.",
+    },
     "no_footprint": {
         "zh-CN": "部分产品未声明碳足迹（{models}）。",
         "en": "Some products declare no footprint ({models}).",
@@ -49,6 +53,10 @@ WARNINGS: Mapping[str, Mapping[str, str]] = {
 
 def _warning(code: str, **values: str) -> dict[str, Any]:
     return {"code": code, "message": {lang: text.format(**values) for lang, text in WARNINGS[code].items()}}
+
+
+def _name(product: Mapping[str, Any]) -> str:
+    return f"{product['brand']} {product['model']}"
 
 
 def _ids(registry_ids: Sequence[str]) -> list[str]:
@@ -63,17 +71,21 @@ def _ids(registry_ids: Sequence[str]) -> list[str]:
 def comparison_of(products: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     """The comparison of ``products`` as ``catalog.products.products_detail`` gives them (a pure function)."""
     spec_names = list(dict.fromkeys(name for p in products for name in p["specs"]))
-    units = list(dict.fromkeys(p["declared_unit"] for p in products if p["footprint_kg_co2e"] is not None))
+    declared = [p for p in products if p["footprint_kg_co2e"] is not None and p["declared_unit"]]
+    units = list(dict.fromkeys(p["declared_unit"] for p in declared))
     labels = list(dict.fromkeys(p["label"] for p in products))
     categories = list(dict.fromkeys(p["category_code"] for p in products))
     warnings = []
     if len(categories) > 1:
         warnings.append(_warning("categories_differ", categories=", ".join(categories)))
     if len(units) > 1:
-        warnings.append(_warning("units_differ", units=", ".join(str(u) for u in units)))
+        warnings.append(_warning("units_differ", units=", ".join(units)))
     if len(labels) > 1:
         warnings.append(_warning("labels_differ", labels=", ".join(labels)))
-    silent = [f"{p['brand']} {p['model']}" for p in products if p["footprint_kg_co2e"] is None]
+    unitless = [_name(p) for p in products if p["footprint_kg_co2e"] is not None and not p["declared_unit"]]
+    if unitless:
+        warnings.append(_warning("unit_missing", models=", ".join(unitless)))
+    silent = [_name(p) for p in products if p["footprint_kg_co2e"] is None]
     if silent:
         warnings.append(_warning("no_footprint", models=", ".join(silent)))
     return {
@@ -92,7 +104,7 @@ def comparison_of(products: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
         ],
         "footprints": {
             "declared_unit": units[0] if len(units) == 1 else None,
-            "comparable": len(units) == 1 and len(labels) == 1 and len(categories) == 1 and not silent,
+            "comparable": not warnings,  # one category, label and declared unit, and every footprint declared on it
             "values": [
                 {"kg_co2e": p["footprint_kg_co2e"], "declared_unit": p["declared_unit"], "standing": p["standing"]}
                 for p in products
