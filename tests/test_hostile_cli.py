@@ -1,5 +1,6 @@
-"""The contract on hostile files: ``lowcarbon footprint FILE`` (and ``catalog import FILE``) exits 1 with a one-line error within 10 s, its peak
-memory under 300 MB (measured in a subprocess, from the kernel's own count of the child's peak RSS)."""
+"""The contract on hostile files: ``lowcarbon footprint FILE`` (and ``catalog import FILE``) exits 1 with a one-line
+error within 10 s, its peak memory under 300 MB (measured in a subprocess, from the kernel's own count of the child's
+peak RSS)."""
 
 from __future__ import annotations
 
