@@ -66,6 +66,7 @@ INCLUSIVE_TABLES = {
     "inclusive_rewards",
     "inclusive_redemptions",
 }
+HEADS = {"0006", "studies_0007", "pact_0002", "certify_0001", "catalog_0001", "inclusive_0001"}  # one per branch
 # the catalog's full-text index (on SQLite an FTS5 table with its shadow tables) is made by its migration and not
 # mapped: it is counted as one table here, and left out of the comparison with the ORM
 CATALOG_TABLES = {"catalog_categories", "catalog_products", "catalog_state", "catalog_changes", "catalog_search"}
@@ -97,14 +98,7 @@ def test_empty_to_head(settings: Settings) -> None:
     upgrade(settings)
     assert current_revision(settings) == head_revision() == "0006"
     # the studies branch depends on 0004, which 0005 (time zone) and 0006 (removed people) follow; pact: its own branch
-    assert set(current_revisions(settings)) == {
-        "0006",
-        "studies_0007",
-        "pact_0002",
-        "certify_0001",
-        "catalog_0001",
-        "inclusive_0001",
-    }
+    assert set(current_revisions(settings)) == HEADS
     assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
     try:
@@ -222,14 +216,7 @@ def test_version_locations_are_found_on_disk() -> None:
         "pact/migrations/versions",
         "platform/migrations/versions",
     ]
-    assert set(head_revisions()) == {
-        "0006",
-        "studies_0007",
-        "pact_0002",
-        "certify_0001",
-        "catalog_0001",
-        "inclusive_0001",
-    }
+    assert set(head_revisions()) == HEADS
 
 
 def test_jobs_revision_up_and_down(settings: Settings) -> None:
