@@ -45,7 +45,11 @@ COLUMNS = (
     "footprint_kg_co2e",
     "declared_unit",
 )
-LABELS = (("environmental-label", "EL", 0.60), ("carbon-footprint-label", "CF", 0.25), ("low-carbon-product", "LC", 0.15))
+LABELS = (
+    ("environmental-label", "EL", 0.60),
+    ("carbon-footprint-label", "CF", 0.25),
+    ("low-carbon-product", "LC", 0.15),
+)
 STATUSES = (("valid", 0.85), ("suspended", 0.04), ("revoked", 0.025), ("withdrawn", 0.035), ("expired", 0.05))
 VALID_PAST_DATE = 0.035  # of the valid ones: a certificate the registry still shows valid, past its date
 NO_FOOTPRINT = 0.06  # of labels other than the carbon-footprint label: no footprint declared
@@ -53,16 +57,21 @@ REGIONS = (
     ("广东省", 14), ("浙江省", 12), ("江苏省", 12), ("山东省", 8), ("上海市", 6), ("福建省", 5), ("北京市", 4),
     ("河北省", 4), ("河南省", 4), ("安徽省", 4), ("湖北省", 3), ("四川省", 3), ("湖南省", 3), ("天津市", 2),
     ("重庆市", 2), ("江西省", 2), ("辽宁省", 2), ("陕西省", 1.5), ("广西壮族自治区", 1.2), ("山西省", 1),
-    ("吉林省", 0.8), ("黑龙江省", 0.8), ("云南省", 0.8), ("贵州省", 0.7), ("内蒙古自治区", 0.6), ("新疆维吾尔自治区", 0.4),
-    ("甘肃省", 0.4), ("海南省", 0.3), ("宁夏回族自治区", 0.2), ("青海省", 0.15), ("西藏自治区", 0.05),
+    ("吉林省", 0.8), ("黑龙江省", 0.8), ("云南省", 0.8), ("贵州省", 0.7), ("内蒙古自治区", 0.6),
+    ("新疆维吾尔自治区", 0.4), ("甘肃省", 0.4), ("海南省", 0.3), ("宁夏回族自治区", 0.2), ("青海省", 0.15),
+    ("西藏自治区", 0.05),
 )  # fmt: skip
 BODIES = (
     ("中环联合（北京）认证中心有限公司", "CEC"), ("中国质量认证中心", "CQC"), ("北京鉴衡认证中心有限公司", "CGC"),
     ("方圆标志认证集团有限公司", "CQM"), ("中国建材检验认证集团股份有限公司", "CTC"), ("华夏认证中心有限公司", "HXC"),
     ("上海质量体系审核中心", "SAC"), ("中国船级社质量认证有限公司", "CCSC"), ("杭州万泰认证有限公司", "WIT"),
-    ("北京国建联信认证中心有限公司", "GJC"), ("广州赛宝认证中心服务有限公司", "CEPREI"), ("中联认证中心（北京）有限公司", "CUC"),
+    ("北京国建联信认证中心有限公司", "GJC"), ("广州赛宝认证中心服务有限公司", "CEPREI"),
+    ("中联认证中心（北京）有限公司", "CUC"),
 )  # fmt: skip
-BODY_TOWNS = "北京 上海 广州 深圳 杭州 南京 苏州 天津 重庆 成都 武汉 西安 青岛 厦门 宁波 合肥 长沙 郑州 济南 沈阳 大连 福州 昆明 南宁 无锡 佛山 东莞 石家庄"
+BODY_TOWNS = (
+    "北京 上海 广州 深圳 杭州 南京 苏州 天津 重庆 成都 武汉 西安 青岛 厦门 宁波 合肥 长沙 郑州 济南 沈阳 "
+    "大连 福州 昆明 南宁 无锡 佛山 东莞 石家庄"
+)
 BODY_WORDS = ("华信", "中认", "联创", "国环", "绿标", "质信", "恒标", "正信", "中绿", "通标", "安评", "诚标")
 BRANDS_KNOWN = (
     ("格力", "Gree", "appliance"), ("美的", "Midea", "appliance"), ("海尔", "Haier", "appliance"),
@@ -85,10 +94,10 @@ SYLLABLES = (
     "恒heng 泰tai 立li 天tian 源yuan 盛sheng 鑫xin 博bo 通tong 联lian 金jin 力li 嘉jia 荣rong 鸿hong 腾teng 宇yu "
     "星xing 辉hui 瑞rui 祥xiang 丰feng 顺shun 万wan 中zhong 东dong 南nan 北bei 绿lv 环huan 清qing 洁jie 智zhi "
     "雅ya 森sen 青qing 蓝lan 凯kai 益yi 和he 正zheng 方fang 利li 优you 百bai 富fu 诺nuo 奥ao 亿yi 舒shu 爱ai"
-).split()
+)
 LATIN_HEADS = "Ve Ko Lu Ar Tri Zen Nova Sol Ex Max Pro Vi Qua Al Bel Cor Dyn Ev Gal Hex Ion Jet Ky Lum Mer Nex Om Pax"
 LATIN_TAILS = "ra on ix tek lux via ora en is um ex ia ar o a eon ity ux ant"
-LATIN_SERIES = "Eco Pro Max Neo Plus Lite Air One Star Prime".split()
+LATIN_SERIES = ("Eco", "Pro", "Max", "Neo", "Plus", "Lite", "Air", "One", "Star", "Prime")
 BRANDS = 2_000
 ZIPF = 1.05
 FAMILY_SPREAD = 0.15  # share of brands that also make one category of another family
@@ -128,9 +137,7 @@ def load_categories(path: Path = CATEGORIES_FILE) -> list[Category]:
                 name_en=row["name_en"],
                 product_zh=row["product_zh"],
                 product_en=row["product_en"],
-                descriptors=tuple(
-                    zip(row["descriptors_zh"].split("|"), row["descriptors_en"].split("|"), strict=True)
-                ),
+                descriptors=tuple(zip(row["descriptors_zh"].split("|"), row["descriptors_en"].split("|"), strict=True)),
                 model_prefixes=tuple(p for p in row["model_prefixes"].split("|") if p),
                 declared_unit=row["declared_unit"],
                 median_kg=float(row["median_kg"]),
@@ -145,7 +152,9 @@ def _choice(values: Sequence[str], p: Sequence[float] | None = None) -> Callable
     return lambda rng, n: [values[i] for i in rng.choice(len(values), size=n, p=weights)]
 
 
-def _number(low: float, high: float, digits: int = 0, log: bool = False) -> Callable[[np.random.Generator, int], list[str]]:
+def _number(
+    low: float, high: float, digits: int = 0, log: bool = False
+) -> Callable[[np.random.Generator, int], list[str]]:
     def draw(rng: np.random.Generator, n: int) -> list[str]:
         values = np.exp(rng.uniform(np.log(low), np.log(high), n)) if log else rng.uniform(low, high, n)
         return [f"{v:.{digits}f}" for v in values]
@@ -182,8 +191,14 @@ SPECS: dict[str, tuple[tuple[str, Callable[[np.random.Generator, int], list[str]
         ("放射性等级", _choice(["A类", "B类"], [0.9, 0.1])),
         ("VOC(g/L)", _number(1, 120)),
     ),
-    "vehicle": (("能源类型", _choice(["纯电动", "插电式混合动力", "汽油", "柴油"])), ("整备质量(kg)", _number(40, 18000, log=True))),
-    "textile": (("面料成分", _choice(["100%棉", "65%涤35%棉", "再生涤纶", "莱赛尔", "竹纤维"])), ("克重(g/m²)", _number(90, 600))),
+    "vehicle": (
+        ("能源类型", _choice(["纯电动", "插电式混合动力", "汽油", "柴油"])),
+        ("整备质量(kg)", _number(40, 18000, log=True)),
+    ),
+    "textile": (
+        ("面料成分", _choice(["100%棉", "65%涤35%棉", "再生涤纶", "莱赛尔", "竹纤维"])),
+        ("克重(g/m²)", _number(90, 600)),
+    ),
     "chemical": (("净含量", _choice(["500 g", "1 kg", "2 kg", "3 kg", "5 kg"])), ("生物降解度(%)", _number(60, 99))),
     "packaging": (("规格", _choice(["小号", "中号", "大号", "特大号"])), ("再生材料含量(%)", _number(0, 100))),
 }
@@ -193,7 +208,7 @@ SPEC_COLUMNS = tuple(dict.fromkeys(name for specs in SPECS.values() for name, _ 
 def _brands(rng: np.random.Generator, families: Sequence[str], weights: np.ndarray) -> list[Brand]:
     brands = [Brand(zh, latin, family) for zh, latin, family in BRANDS_KNOWN]
     seen = {b.text for b in brands}
-    pairs = [(s[0], s[1:]) for s in SYLLABLES]
+    pairs = [(s[0], s[1:]) for s in SYLLABLES.split()]
     latin = 0
     while len(brands) < BRANDS:
         family = families[int(rng.choice(len(families), p=weights))]

@@ -7,8 +7,9 @@
 Four kinds, as buyers and consumers search: ``text`` (a two-character Chinese word from a category's names, a
 brand, a brand with the start of a model number, English words, mixed scripts, full-width forms, a whole model
 number), ``facets`` (category, label, region, certification body, footprint at most, and combinations), ``both``
-and ``sorted`` (by footprint, either way). About one in seven asks for every status (``status=any``). Values are
-drawn from products picked at random, so the popular brands and big categories come up as often as they would.
+and ``sorted`` (by footprint, either way). About one in seven asks for every status (``status=any``). A query's
+values come from one product picked at random (its text and its filters from the same one), so the popular brands
+and big categories come up as often as they would.
 
 The LIKE baseline is what one writes without a search index: each word of the text (folded to half-width and lower
 case) as ``'%word%'`` over the names, brand and model number, the filters as WHERE clauses, one statement counting
@@ -51,12 +52,13 @@ def _model_start(model: str, rng: random.Random) -> str:
     return model[: max(2, letters + rng.randrange(0, 3))].rstrip("-/")
 
 
-def _text(g: Generated, rng: random.Random) -> tuple[str, str]:
-    i = rng.randrange(g.size)
+def _text(g: Generated, rng: random.Random, i: int) -> tuple[str, str]:
     c, b, model = g.categories[g.category[i]], g.brands[g.brand[i]], g.model[i]
-    shape = rng.choice(("zh-word", "zh-word", "brand", "brand", "brand+model", "english", "mixed", "full-width", "model"))
+    shape = rng.choice(
+        ("zh-word", "zh-word", "brand", "brand", "brand+model", "english", "mixed", "full-width", "model")
+    )
     if shape == "zh-word":
-        word = rng.choice((c.product_zh, c.name_zh, c.descriptors[g.descriptor[i]][0]))
+        word = rng.choice((c.product_zh, c.descriptors[g.descriptor[i]][0]))  # the words of a product's name
         start = rng.randrange(max(1, len(word) - 1))
         return shape, word[start : start + 2]
     if shape == "brand":
@@ -72,8 +74,7 @@ def _text(g: Generated, rng: random.Random) -> tuple[str, str]:
     return shape, model
 
 
-def _facets(g: Generated, rng: random.Random) -> tuple[str, dict[str, Any]]:
-    i = rng.randrange(g.size)
+def _facets(g: Generated, rng: random.Random, i: int) -> tuple[str, dict[str, Any]]:
     c = g.categories[g.category[i]]
     values = {
         "category": [c.code],
@@ -112,11 +113,12 @@ def make_queries(g: Generated, count: int, *, seed: int = 7) -> list[BenchQuery]
         kind = rng.choices(KINDS, KIND_SHARES)[0]
         params: dict[str, Any] = {}
         shapes = []
+        i = rng.randrange(g.size)  # text and filters from one product, as a person looking for it would ask
         if kind in ("text", "both") or (kind == "sorted" and rng.random() < 0.5):
-            shape, params["q"] = _text(g, rng)
+            shape, params["q"] = _text(g, rng, i)
             shapes.append(shape)
         if kind in ("facets", "both") or (kind == "sorted" and not params):
-            shape, facets = _facets(g, rng)
+            shape, facets = _facets(g, rng, i)
             params.update(facets)
             shapes.append(shape)
         if kind == "sorted":
@@ -156,7 +158,8 @@ def like_statements(query: BenchQuery, dialect: str, today: date) -> list[tuple[
         bound["today"] = today if dialect == "postgresql" else today.isoformat()
     condition = " AND ".join(where) or "1 = 1"
     counts = " UNION ALL ".join(
-        ["SELECT 'total', '', COUNT(*) FROM m"] + [f"SELECT '{c}', {c}, COUNT(*) FROM m GROUP BY {c}" for c in FACET_COLUMNS]
+        ["SELECT 'total', '', COUNT(*) FROM m"]
+        + [f"SELECT '{c}', {c}, COUNT(*) FROM m GROUP BY {c}" for c in FACET_COLUMNS]
     )
     facets = f"WITH m AS (SELECT {', '.join(FACET_COLUMNS)} FROM catalog_products WHERE {condition}) {counts}"
     direction = "DESC" if query.params.get("sort") == "-footprint" else "ASC"
