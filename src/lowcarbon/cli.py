@@ -18,6 +18,7 @@ from lowcarbon.catalog.cli import app as catalog_app
 from lowcarbon.certify.cli import app as certificate_app
 from lowcarbon.errors import DataFormatError, LowcarbonError
 from lowcarbon.inclusive.cli import create_partner, ledger_app
+from lowcarbon.inventory.cli import app as inventory_app
 from lowcarbon.pact.cli import app as pact_app
 from lowcarbon.platform.cli import admin_app
 from lowcarbon.platform.cli import app as platform_app
@@ -358,6 +359,7 @@ app.add_typer(certificate_app, name="certificate")  # verify a signed certificat
 app.add_typer(pact_app, name="pact")  # PACT customers' access, the PACT host's TLS pair
 app.add_typer(ledger_app, name="ledger")  # the carbon-inclusive ledger
 app.add_typer(catalog_app, name="catalog")  # the green product catalog: import product models
+app.add_typer(inventory_app, name="inventory")  # organisational GHG inventories (ISO 14064-1)
 admin_app.command("create-partner")(create_partner)  # a partner platform, beside the platform's admin commands
 app.command("report")(report_command)  # the CFP study report (lowcarbon.report)
 

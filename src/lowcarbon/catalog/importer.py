@@ -13,12 +13,13 @@ very many). Categories the catalog does not know are created from their code.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import random
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -38,6 +39,7 @@ __all__ = ["ImportReport", "Progress", "import_bytes", "import_file", "import_ro
 
 Progress = Callable[[str, int, int], None]  # (stage, done, of)
 _BATCH = 5_000
+_SQLITE_CACHE_KIB = 512 * 1024
 
 
 @dataclass
@@ -93,6 +95,23 @@ def import_rows(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import rows of cells (the first the header)."""
+    collecting = gc.isenabled()
+    gc.disable()  # a million rows held at once would be scanned again and again by the cycle collector, for nothing
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:  # the indexes take rows in random order: keep their pages in memory rather than read them again
+        session.connection().exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+    try:
+        return _import(session, cells, source, now=now, progress=progress)
+    finally:
+        if collecting:
+            gc.enable()
+        if sqlite:
+            session.connection().exec_driver_sql("PRAGMA cache_size = -2000")  # SQLite's default
+
+
+def _import(
+    session: Session, cells: Iterable[Sequence[Any]], source: str, *, now: datetime, progress: Progress | None
+) -> ImportReport:
     report = ImportReport(source)
     products: list[Row] = []
     for row in read_rows(cells, source):
@@ -150,40 +169,32 @@ def _fingerprint(row: Row) -> str:
 
 
 def _values(row: Row, fingerprint: str, now: datetime) -> dict[str, Any]:
-    return {
-        "registry_id": row.registry_id,
-        "brand": row.brand,
-        "model": row.model,
-        "name_zh": row.name_zh,
-        "name_en": row.name_en,
-        "category_code": row.category_code,
-        "label": row.label,
-        "certificate_number": row.certificate_number,
-        "certificate_status": row.certificate_status,
-        "valid_until": row.valid_until,
-        "certification_body": row.certification_body,
-        "region": row.region,
-        "footprint": row.footprint,
-        "declared_unit": row.declared_unit,
-        "specs": row.specs,
-        "source": "import",
-        "fingerprint": fingerprint,
-        "updated_at": now,
-    }
+    return {**_named(row), "source": "import", "fingerprint": fingerprint, "updated_at": now}
+
+
+def _named(row: Row) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in Row._fields}
+
+
+_COLUMNS = ("id", *Row._fields, "source", "fingerprint", "updated_at")
+_SQLITE_INSERT = f"INSERT INTO catalog_products ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
 
 def _insert(session: Session, rows: list[tuple[int, Row, str]], now: datetime) -> None:
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(sa.insert(Product), [{"id": i, **_values(row, f, now)} for i, row, f in rows])
-        return
-    columns = ["id", *_values(rows[0][1], "", now)]
+    """Insert new products as the driver takes them (the ORM's conversions, done once here, cost half the time)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    # as SQLAlchemy stores them on SQLite: ISO dates, UTC times without zone, JSON text
+    stamp: Any = now.astimezone(UTC) if postgres else now.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
-    def copied(product: int, row: Row, fingerprint: str) -> tuple[Any, ...]:
-        values = _values(row, fingerprint, now)
-        values["specs"] = json.dumps(values["specs"], ensure_ascii=False)
-        return (product, *values.values())
+    def record(product: int, row: Row, fingerprint: str) -> tuple[Any, ...]:
+        day = row.valid_until if postgres or row.valid_until is None else row.valid_until.isoformat()
+        specs = json.dumps(row.specs, ensure_ascii=False)
+        return (product, *row[:9], day, *row[10:14], specs, "import", fingerprint, stamp)
 
-    copy_rows(session, "catalog_products", columns, (copied(*row) for row in rows))
+    if postgres:
+        copy_rows(session, "catalog_products", _COLUMNS, (record(*row) for row in rows))
+    else:
+        session.connection().exec_driver_sql(_SQLITE_INSERT, [record(*row) for row in rows])
 
 
 def _update(session: Session, changed: list[tuple[int, Row, str]], names: dict[str, list[str]], now: datetime) -> None:

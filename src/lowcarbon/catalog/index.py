@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -35,6 +35,8 @@ __all__ = ["STATUSES", "Snapshot", "current", "day_number"]
 STATUSES = ("valid", "suspended", "revoked", "withdrawn", "expired")
 LAPSING = ("valid", "suspended")  # statuses that become "expired" after the validity date (as certificates do)
 NO_EXPIRY = np.iinfo(np.int64).max  # a certificate without a validity date
+REMEMBERED = 1024  # searches whose counts a snapshot remembers
+T = TypeVar("T")
 FACETS = ("category_code", "label", "region", "certification_body")
 _CODED = (*FACETS, "certificate_status", "declared_unit")
 _COLUMNS = ("id", *_CODED, "valid_until", "footprint")
@@ -56,6 +58,13 @@ class Coded:
     @cached_property
     def lookup(self) -> dict[str, int]:
         return {value: number for number, value in enumerate(self.values)}
+
+    @cached_property
+    def slots(self) -> np.ndarray:
+        """The codes shifted by one (0: none), as ``numpy.bincount`` counts them."""
+        dtype = np.uint16 if len(self.values) < 2**16 - 1 else np.int32
+        slots: np.ndarray = (self.codes + 1).astype(dtype)
+        return slots
 
     def code(self, value: str) -> int:
         """The code of ``value``; -2 (matching nothing) when no product has it."""
@@ -95,6 +104,13 @@ class Snapshot:
     def status_mask(self, statuses: Sequence[str] | None, day: date) -> np.ndarray:
         """Products whose certificate's status on ``day`` is one of ``statuses`` (None: any). A valid or
         suspended certificate past its date is expired."""
+        key = ("status", None if statuses is None else tuple(statuses), day)
+        if key not in self._cache:
+            self._cache[key] = self._status_mask(statuses, day)
+        mask: np.ndarray = self._cache[key].copy()  # the caller may change it
+        return mask
+
+    def _status_mask(self, statuses: Sequence[str] | None, day: date) -> np.ndarray:
         if statuses is None:
             return np.ones(self.size, dtype=bool)
         status = self.columns["certificate_status"]
@@ -110,6 +126,19 @@ class Snapshot:
                 mask |= stored
         return mask
 
+    def remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, remembered for ``key`` while this snapshot lasts (the most recent ``REMEMBERED``): counts of
+        a search asked again cost nothing, and stay exact, as a snapshot never changes."""
+        memo = self._cache.setdefault("remembered", {})
+        if key in memo:
+            value: T = memo[key]
+            return value
+        value = compute()
+        if len(memo) >= REMEMBERED:
+            memo.pop(next(iter(memo)))
+        memo[key] = value
+        return value
+
     def effective_status(self, position: int, day: date) -> str:
         status = self.columns["certificate_status"]
         name = status.values[status.codes[position]]
@@ -119,12 +148,21 @@ class Snapshot:
         """The positions of ``ids`` that the snapshot holds (others are left out)."""
         return _present(self.ids, ids)
 
+    def sort_key(self, descending: bool) -> np.ndarray:
+        """The footprint as it sorts: negated for descending, infinite where none is declared (last either way)."""
+        key = ("key", descending)
+        if key not in self._cache:
+            self._cache[key] = np.where(
+                np.isnan(self.footprint), np.inf, -self.footprint if descending else self.footprint
+            )
+        values: np.ndarray = self._cache[key]
+        return values
+
     def order(self, descending: bool) -> np.ndarray:
         """All positions by footprint (ascending, or descending), then id; products without one last."""
         key = ("order", descending)
         if key not in self._cache:
-            footprint = np.where(np.isnan(self.footprint), np.inf, -self.footprint if descending else self.footprint)
-            self._cache[key] = np.lexsort((self.ids, footprint))
+            self._cache[key] = np.lexsort((self.ids, self.sort_key(descending)))
         order: np.ndarray = self._cache[key]
         return order
 
@@ -229,6 +267,7 @@ def current(session: Session) -> Snapshot:
         snapshot = holder.snapshot
         if snapshot is None or snapshot.generation != generation or snapshot.seq > seq:
             snapshot = _build(_rows(session), generation, seq)
+            snapshot.order(descending=False), snapshot.order(descending=True)  # sorted once, before any search waits
         elif snapshot.seq < seq:
             changed_ids = sorted(
                 set(session.scalars(sa.select(Change.product_id).where(Change.seq > snapshot.seq, Change.seq <= seq)))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from lowcarbon.catalog.text import fold
 from lowcarbon.errors import DataFormatError
@@ -115,8 +115,7 @@ class Rejection:
         }
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     """A product model as a row gives it."""
 
     registry_id: str
@@ -137,10 +136,7 @@ class Row:
 
     def values(self) -> tuple[Any, ...]:
         """Every value, as compared to tell whether a re-import changes the product."""
-        return (*(getattr(self, name) for name in _FIELDS), tuple(sorted(self.specs.items())))
-
-
-_FIELDS = [name if name != "footprint_kg_co2e" else "footprint" for name in COLUMNS]
+        return (*self[:-1], tuple(sorted(self.specs.items())))
 
 
 def _heading(cell: object) -> str:
@@ -180,6 +176,11 @@ def _text(value: object) -> str | None:
 
 
 def _day(value: object) -> date | None:
+    if type(value) is str and len(value) == 10 and value[4] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):
@@ -195,76 +196,77 @@ def _day(value: object) -> date | None:
 
 
 def _footprint(value: object) -> float:
-    number = float(fold(str(value)).replace(",", "")) if not isinstance(value, (int, float)) else float(value)
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = float(fold(str(value)).replace(",", "").strip())
     if not math.isfinite(number) or number < 0 or number > MAX_FOOTPRINT:
         raise ValueError(value)
     return number
 
 
+_LIMITS = tuple(
+    NAME_LENGTH if name in ("name_zh", "name_en") else LENGTHS.get(name, DEFAULT_LENGTH) for name in COLUMNS
+)
+_REQUIRED = tuple(name in REQUIRED for name in COLUMNS)
+
+
+def _clean(value: object) -> str | None:
+    if type(value) is str:  # a CSV cell, most of the time: the fast path
+        text = " ".join(value.split())
+        return text or None
+    return _text(value)
+
+
 class _Reader:
     def __init__(self, known: dict[str, int], specs: dict[str, int]) -> None:
-        self.known = known
+        self.positions = tuple(known.get(name, -1) for name in COLUMNS)
         self.specs = specs
         self.seen: dict[str, int] = {}
 
-    def cell(self, cells: Sequence[Any], name: str) -> object:
-        position = self.known.get(name)
-        return cells[position] if position is not None and position < len(cells) else None
-
     def read(self, number: int, cells: Sequence[Any]) -> Row | Rejection:
-        texts: dict[str, str | None] = {}
-        registry_id = _text(self.cell(cells, "registry_id"))
-        for name in COLUMNS:
-            raw = self.cell(cells, name)
-            text = _text(raw)
-            if text is None and name in REQUIRED:
-                return Rejection(number, registry_id, name, "missing")
-            limit = NAME_LENGTH if name in ("name_zh", "name_en") else LENGTHS.get(name, DEFAULT_LENGTH)
-            if text is not None and len(text) > limit:
+        width = len(cells)
+        raw = [cells[at] if 0 <= at < width else None for at in self.positions]
+        texts = [_clean(value) for value in raw]
+        registry_id = texts[0]
+        for name, text, required, limit in zip(COLUMNS, texts, _REQUIRED, _LIMITS, strict=True):
+            if text is None:
+                if required:
+                    return Rejection(number, registry_id, name, "missing")
+            elif len(text) > limit:
                 return Rejection(number, registry_id, name, "too_long", text)
-            texts[name] = text
         assert registry_id is not None
-        if texts["name_zh"] is None and texts["name_en"] is None:
+        (_, brand, model, name_zh, name_en, code, label, certificate, status_text, day_text, body, region,
+         footprint_text, unit) = texts  # fmt: skip
+        if name_zh is None and name_en is None:
             return Rejection(number, registry_id, "name_zh", "no_name")
-        code = str(texts["category_code"])
-        if not CODE.match(code):
-            return Rejection(number, registry_id, "category_code", "bad_code", code)
-        status = STATUSES.get(fold(str(texts["certificate_status"])))
+        if not CODE.match(str(code)):
+            return Rejection(number, registry_id, "category_code", "bad_code", str(code))
+        status = STATUSES.get(str(status_text).lower()) or STATUSES.get(fold(str(status_text)))
         if status is None:
-            return Rejection(number, registry_id, "certificate_status", "bad_status", str(texts["certificate_status"]))
+            return Rejection(number, registry_id, "certificate_status", "bad_status", str(status_text))
         try:
-            raw_day = self.cell(cells, "valid_until")
-            valid_until = None if texts["valid_until"] is None else _day(raw_day)
+            valid_until = None if day_text is None else _day(raw[9])
         except ValueError:
-            return Rejection(number, registry_id, "valid_until", "bad_date", str(texts["valid_until"]))
+            return Rejection(number, registry_id, "valid_until", "bad_date", str(day_text))
         try:
-            raw_number = self.cell(cells, "footprint_kg_co2e")
-            footprint = None if texts["footprint_kg_co2e"] is None else _footprint(raw_number)
+            footprint = None if footprint_text is None else _footprint(raw[12])
         except (ValueError, OverflowError):
-            return Rejection(number, registry_id, "footprint_kg_co2e", "bad_number", str(texts["footprint_kg_co2e"]))
-        if footprint is not None and texts["declared_unit"] is None:
+            return Rejection(number, registry_id, "footprint_kg_co2e", "bad_number", str(footprint_text))
+        if footprint is not None and unit is None:
             return Rejection(number, registry_id, "declared_unit", "no_unit")
         first = self.seen.setdefault(registry_id, number)
         if first != number:
             return Rejection(number, registry_id, "registry_id", "repeated", f"row {first}")
-        specs = {name: text for name, at in self.specs.items() if (text := _text(_at(cells, at))) is not None}
+        specs = {}
+        for name, at in self.specs.items():
+            text = _clean(cells[at] if at < width else None)
+            if text is not None:
+                specs[name] = text[:DEFAULT_LENGTH]
         return Row(
-            registry_id=registry_id,
-            brand=str(texts["brand"]),
-            model=str(texts["model"]),
-            name_zh=texts["name_zh"],
-            name_en=texts["name_en"],
-            category_code=code,
-            label=str(texts["label"]),
-            certificate_number=str(texts["certificate_number"]),
-            certificate_status=status,
-            valid_until=valid_until,
-            certification_body=texts["certification_body"],
-            region=texts["region"],
-            footprint=footprint,
-            declared_unit=texts["declared_unit"],
-            specs={name: value[:DEFAULT_LENGTH] for name, value in specs.items()},
-        )
+            registry_id, str(brand), str(model), name_zh, name_en, str(code), str(label), str(certificate), status,
+            valid_until, body, region, footprint, unit, specs,
+        )  # fmt: skip
 
 
 def _at(cells: Sequence[Any], position: int) -> object:

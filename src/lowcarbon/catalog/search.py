@@ -6,9 +6,10 @@
 Filters and facets run over the in-memory columns (``catalog.index``), the text over the full-text index
 (``catalog.fulltext``). Facet counts are over the products that match everything asked (text and every filter),
 exact, grouped by category, label, region and certification body. One case is estimated: a text matching more than
-``EXACT_UP_TO`` products (a word most products hold). Then total and facets are counted over the first
-``EXACT_UP_TO`` matches in id order, a fair sample (imports store products shuffled), and scaled; the answer says
-so (``estimated``) and states the threshold. Sorting by footprint reads every match, so it is never sampled.
+``EXACT_UP_TO`` products (a word most products hold), as reading every match would take longer than the answer may.
+Then total and facets are counted over the first ``EXACT_UP_TO`` matches in id order, a fair sample (imports store
+products shuffled), and scaled; the answer says so (``estimated``) and states the threshold. The page itself is
+never sampled: its products are found by walking the sort order and asking the index which of them hold the text.
 
 Sorting: ``relevance`` (the default with a text) puts first the products whose identifiers (brand, model number,
 registry or certificate number) hold every term of the query, then the others; within each, the lower footprint
@@ -26,6 +27,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -34,7 +36,7 @@ from sqlalchemy.orm import Session
 
 from lowcarbon.catalog import fulltext, index
 from lowcarbon.catalog.tables import Category, Product
-from lowcarbon.catalog.text import query_terms
+from lowcarbon.catalog.text import Term, query_terms
 from lowcarbon.errors import InvalidInput
 
 __all__ = [
@@ -52,7 +54,7 @@ __all__ = [
     "standing",
 ]
 
-EXACT_UP_TO = 100_000
+EXACT_UP_TO = 50_000
 SORTS = ("relevance", "footprint", "-footprint")
 BEST_SHARE = 0.10  # "best 10 %"
 
@@ -136,8 +138,7 @@ def _facets(snapshot: index.Snapshot, mask: np.ndarray, scale: float) -> dict[st
     facets: dict[str, dict[str, int]] = {}
     for name in index.FACETS:
         column = snapshot.columns[name]
-        codes = column.codes[mask]
-        counts = np.bincount(codes[codes >= 0], minlength=len(column.values))
+        counts = np.bincount(column.slots[mask], minlength=len(column.values) + 1)[1:]
         found = np.flatnonzero(counts)
         ordered = found[np.argsort(-counts[found], kind="stable")]
         facets[name] = {column.values[c]: round(float(counts[c]) * scale) for c in ordered}
@@ -146,45 +147,59 @@ def _facets(snapshot: index.Snapshot, mask: np.ndarray, scale: float) -> dict[st
 
 @dataclass(frozen=True)
 class Matches:
-    """The products a query matches, as positions of a snapshot: ``mask``, the relevance ``tier`` (-1: the
-    identifiers hold every term), and the ``scale`` of a sample (1.0: all of them)."""
+    """What a query matches, over the positions of a snapshot.
+
+    ``filters``: the products every filter lets through. ``text``: those holding the query's terms (all of them, or
+    the sample of the first ``EXACT_UP_TO`` when ``scale`` is above 1; None without a text). ``strong``: those whose
+    identifiers hold every term (relevance's first tier; None when there is none or too many to read)."""
 
     snapshot: index.Snapshot
-    mask: np.ndarray
-    tier: np.ndarray
+    filters: np.ndarray
+    text: np.ndarray | None
+    strong: np.ndarray | None
     sort: str
+    terms: tuple[Term, ...] = ()
     scale: float = 1.0
 
     @property
     def estimated(self) -> bool:
         return self.scale != 1.0
 
+    @cached_property
+    def counted(self) -> np.ndarray:
+        """The products counted for total and facets (a sample when ``estimated``)."""
+        return self.filters if self.text is None else self.filters & self.text
+
+
+def _positions_mask(snapshot: index.Snapshot, ids: np.ndarray) -> np.ndarray:
+    mask = np.zeros(snapshot.size, dtype=bool)
+    mask[snapshot.positions(ids)] = True
+    return mask
+
 
 def matches(session: Session, query: Query, day: date, *, every: bool = False) -> Matches:
-    """What ``query`` matches; a text matching very many products is sampled for relevance unless ``every``."""
+    """What ``query`` matches; a text matching more than ``EXACT_UP_TO`` products is sampled unless ``every``."""
     sort = query.sort or ("relevance" if query.q.strip() else "footprint")
     if sort not in SORTS:
         raise InvalidInput(f"sort is one of {', '.join(SORTS)}")
     snapshot = index.current(session)
-    mask = _mask(snapshot, query, day)
-    terms = query_terms(query.q)
-    tier = np.zeros(snapshot.size, dtype=np.int8)
+    filters = _mask(snapshot, query, day)
+    terms = tuple(query_terms(query.q))
+    if not terms:
+        return Matches(snapshot, filters, None, None, sort)
+    limit = None if every else EXACT_UP_TO + 1
+    ids = fulltext.match(session, terms, limit=limit)
     scale = 1.0
-    if terms:
-        sample = sort == "relevance" and not every  # sorting by footprint needs every match
-        ids = fulltext.match(session, terms, limit=EXACT_UP_TO + 1 if sample else None)
-        if ids.size > EXACT_UP_TO and sample:
-            ids = ids[:EXACT_UP_TO]
-            covered = int(np.searchsorted(snapshot.ids, ids[-1], side="right"))
-            scale = snapshot.size / max(covered, 1)
-        text = np.zeros(snapshot.size, dtype=bool)
-        text[snapshot.positions(ids)] = True
-        if sort == "relevance":
-            strong = snapshot.positions(fulltext.match(session, terms, ident=True))
-            tier[strong] = -1
-            text[strong] = True
-        mask &= text
-    return Matches(snapshot, mask, tier, sort, scale)
+    if limit is not None and ids.size >= limit:
+        ids = ids[:EXACT_UP_TO]
+        covered = int(np.searchsorted(snapshot.ids, ids[-1], side="right"))
+        scale = snapshot.size / max(covered, 1)
+    strong = None
+    if sort == "relevance":
+        strong_ids = fulltext.match(session, terms, ident=True, limit=limit)
+        if strong_ids.size and (limit is None or strong_ids.size < limit):
+            strong = _positions_mask(snapshot, strong_ids)
+    return Matches(snapshot, filters, _positions_mask(snapshot, ids), strong, sort, terms, scale)
 
 
 def ordered_ids(session: Session, query: Query, day: date) -> np.ndarray:
@@ -192,25 +207,33 @@ def ordered_ids(session: Session, query: Query, day: date) -> np.ndarray:
     what an export writes."""
     found = matches(session, query, day, every=True)
     everything = Query(**{**vars(query), "limit": found.snapshot.size, "cursor": None})
-    ids: np.ndarray = found.snapshot.ids[_page(found.snapshot, found.mask, found.tier, found.sort, everything)]
+    ids: np.ndarray = found.snapshot.ids[_page(session, found, everything)]
     return ids
 
 
 def search(session: Session, query: Query, day: date) -> Result:
     """The page of products ``query`` asks for, with total, facets and the cursor of the next page."""
     found = matches(session, query, day)
-    snapshot, mask, tier = found.snapshot, found.mask, found.tier
-    total = round(int(mask.sum()) * found.scale)
-    facets = _facets(snapshot, mask, found.scale)
-    positions = _page(snapshot, mask, tier, found.sort, query)
+    snapshot = found.snapshot
+    signature = ("counts", query.q, query.category, query.label, query.region, query.certification_body,
+                 query.footprint_max, query.footprint_min, query.status, day, found.sort)  # fmt: skip
+    total, facets, spread = snapshot.remembered(signature, lambda: _counts(found))
+    positions = _page(session, found, query)
     more = positions.size > query.limit
     positions = positions[: query.limit]
     items = _items(session, snapshot, positions, day)
     following = None
     if more:
         last = int(positions[-1])
-        following = _cursor(found.sort, int(tier[last]), float(snapshot.footprint[last]), int(snapshot.ids[last]))
-    return Result(items, total, facets, following, found.estimated, _range(snapshot.footprint[mask]))
+        tier = -1 if found.sort == "relevance" and found.strong is not None and found.strong[last] else 0
+        following = _cursor(found.sort, tier, float(snapshot.footprint[last]), int(snapshot.ids[last]))
+    return Result(items, total, facets, following, found.estimated, spread)
+
+
+def _counts(found: Matches) -> tuple[int, dict[str, dict[str, int]], dict[str, float | None]]:
+    counted = found.counted
+    total = round(int(counted.sum()) * found.scale)
+    return total, _facets(found.snapshot, counted, found.scale), _range(found.snapshot.footprint[counted])
 
 
 def _range(footprints: np.ndarray) -> dict[str, float | None]:
@@ -220,29 +243,79 @@ def _range(footprints: np.ndarray) -> dict[str, float | None]:
     return {"min": float(known.min()), "max": float(known.max())}
 
 
-def _page(snapshot: index.Snapshot, mask: np.ndarray, tier: np.ndarray, sort: str, query: Query) -> np.ndarray:
-    """The positions of the page's products and one more (to tell whether a next page follows), in order."""
+WALK = 4096  # products checked against the text at a time, when there are too many matches to read them all
+
+
+def _page(session: Session, found: Matches, query: Query) -> np.ndarray:
+    """The positions of the page's products and one more (to tell whether a next page follows), in order: with
+    relevance, the strong tier by footprint, then the rest; otherwise all by footprint (ascending or descending)."""
+    snapshot, sort = found.snapshot, found.sort
     descending = sort == "-footprint"
-    footprint = np.where(
-        np.isnan(snapshot.footprint), np.inf, -snapshot.footprint if descending else snapshot.footprint
-    )
-    if query.cursor is not None:
-        after_tier, after_footprint, after_id = _decode(query.cursor, sort)
-        key = np.inf if math.isnan(after_footprint) else (-after_footprint if descending else after_footprint)
-        mask = mask & (
-            (tier > after_tier)
-            | ((tier == after_tier) & (footprint > key))
-            | ((tier == after_tier) & (footprint == key) & (snapshot.ids > after_id))
-        )
+    key = snapshot.sort_key(descending)
     want = query.limit + 1
-    if sort == "relevance":
-        chosen = np.flatnonzero(mask)
-        order = np.lexsort((snapshot.ids[chosen], footprint[chosen], tier[chosen]))
-        page: np.ndarray = chosen[order[:want]]
-        return page
-    everything = snapshot.order(descending)
-    page = everything[mask[everything]][:want]
+    cursor = _decode(query.cursor, sort) if query.cursor is not None else None
+
+    def after(tier: int) -> np.ndarray | None:
+        if cursor is None:
+            return None
+        after_tier, after_footprint, after_id = cursor
+        if tier != after_tier:
+            return np.full(snapshot.size, tier > after_tier)
+        last = np.inf if math.isnan(after_footprint) else (-after_footprint if descending else after_footprint)
+        later: np.ndarray = (key > last) | ((key == last) & (snapshot.ids > after_id))
+        return later
+
+    pages: list[np.ndarray] = []
+    rest = found.filters
+    if sort == "relevance" and found.strong is not None:
+        chosen = found.filters & found.strong
+        rest = rest & ~found.strong
+        later = after(-1)
+        if later is not None:
+            chosen &= later
+        picked = np.flatnonzero(chosen)
+        pages.append(picked[np.lexsort((snapshot.ids[picked], key[picked]))][:want])
+    later = after(0)
+    if later is not None:
+        rest = rest & later
+    need = want - sum(p.size for p in pages)
+    if need > 0:
+        order = snapshot.order(descending)
+        candidates = order[rest[order]]
+        if found.text is None:
+            pages.append(candidates[:need])
+        elif not found.estimated:
+            pages.append(candidates[found.text[candidates]][:need])
+        else:
+            density = EXACT_UP_TO / (snapshot.size / found.scale)  # of matches among all products, from the sample
+            pages.append(_walk(session, snapshot, found.terms, candidates, need, density))
+    page: np.ndarray = np.concatenate(pages) if pages else np.zeros(0, dtype=np.int64)
     return page
+
+
+def _walk(
+    session: Session,
+    snapshot: index.Snapshot,
+    terms: tuple[Term, ...],
+    candidates: np.ndarray,
+    need: int,
+    density: float,
+) -> np.ndarray:
+    """The first ``need`` of ``candidates`` (positions, in order) that hold the terms, asked a slice at a time: at
+    first as many as should hold ``need`` of them at the ``density`` of matches, then more and more."""
+    found: list[np.ndarray] = []
+    have, start = 0, 0
+    step = min(WALK, max(64, int(2 * need / max(density, 1e-6))))
+    while start < candidates.size:
+        part = candidates[start : start + step]
+        start += step
+        step = min(WALK, step * 2)
+        held = part[fulltext.holding(session, terms, snapshot.ids[part])]
+        found.append(held[: need - have])
+        have += min(held.size, need - have)
+        if have >= need:
+            break
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
 
 
 def products_by_id(session: Session, ids: Sequence[int]) -> dict[int, Product]:

@@ -10,7 +10,7 @@ Full-width forms (U+FF01 to U+FF5E: letters, digits, commas) are folded by NFKC 
 SQLite (FTS5, ``unicode61`` over the terms joined by spaces) and PostgreSQL (a ``tsvector`` of the terms, given as
 they are), so both databases find the same products for the same query.
 
-    document_terms("格力 KFR-35GW")      # ['格', '力', '格力', 'kfr', '35gw', 'kfr35gw']
+    sorted(ident_terms(["格力", "KFR-35GW"]))  # ['35gw', 'kfr', 'kfr35gw', '力', '格', '格力']
     query_terms("服务器 Gree")            # [Term('服务', False), Term('务器', False), Term('gree', True)]
 """
 
@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import add
 
 __all__ = ["MAX_QUERY_TERMS", "Term", "document_terms", "fold", "ident_terms", "query_terms"]
 
@@ -29,6 +30,8 @@ MAX_TERM_CHARS = 40  # a Latin word is cut to this length (no model number is lo
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
 _RUNS = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
 _WORDY = re.compile(r"[0-9a-z]")
+_WORDS = re.compile(rf"[0-9a-z]{{1,{MAX_TERM_CHARS}}}")  # a longer word is cut in pieces of that length
+_HAN = re.compile(rf"[{_CJK}]+")
 
 
 @dataclass(frozen=True)
@@ -44,21 +47,16 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _cjk_terms(run: str) -> list[str]:
-    return [*run, *(run[i : i + 2] for i in range(len(run) - 1))]
-
-
 def document_terms(texts: Iterable[str | None]) -> list[str]:
-    """The index terms of a product's texts: each Han character and pair, each Latin word; distinct, in order."""
-    terms: dict[str, None] = {}
+    """The index terms of a product's texts: each Han character and pair, each Latin word; distinct."""
+    terms: set[str] = set()
     for text in texts:
-        if not text:
-            continue
-        for run in _RUNS.findall(fold(text)):
-            if _WORDY.match(run):
-                terms[run[:MAX_TERM_CHARS]] = None
-            else:
-                terms.update(dict.fromkeys(_cjk_terms(run)))
+        if text:
+            folded = fold(text)
+            terms.update(_WORDS.findall(folded))
+            for run in _HAN.findall(folded):
+                terms.update(run)
+                terms.update(map(add, run, run[1:]))
     return list(terms)
 
 
@@ -66,11 +64,11 @@ def ident_terms(texts: Iterable[str | None]) -> list[str]:
     """Terms of a product's identifiers (brand, model number, registry id): its words and, for each identifier of
     several Latin words, the words run together ("KFR-35GW/Bp" also as "kfr35gwbp")."""
     given = [t for t in texts if t]
-    terms = dict.fromkeys(document_terms(given))
+    terms = set(document_terms(given))
     for text in given:
-        words = [run for run in _RUNS.findall(fold(text)) if _WORDY.match(run)]
+        words = _WORDS.findall(fold(text))
         if len(words) > 1:
-            terms["".join(words)[:MAX_TERM_CHARS]] = None
+            terms.add("".join(words)[:MAX_TERM_CHARS])
     return list(terms)
 
 

@@ -1,0 +1,14 @@
+"""The inventory's tests: a fresh copy of the worked example's data for each test to change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from support.inventory_support import example_data as fresh_example
+
+
+@pytest.fixture
+def example_data() -> dict[str, Any]:
+    return fresh_example()
