@@ -244,8 +244,8 @@ def run(backend: str, csv_path: Path, rows: int, queries: list[BenchQuery], args
         like = search_like(url, backend, like_queries, today)
         n, med, p95, p99, top = stats(api.every())
         print(
-            f"  serve: first request (reads the search columns) {warm:.2f} s; server RSS {rss:.0f} MiB after the "
-            f"queries; load {load()}"
+            f"  serve: first request (waits for the search columns in memory) {warm:.2f} s; "
+            f"server RSS {rss:.0f} MiB after the queries; load {load()}"
         )
         print(
             f"  API: {n} queries, median {med:.1f} ms, p95 {p95:.1f} ms (target {P95_TARGET_MS:.0f}: "
