@@ -80,7 +80,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "base_restated": ("Restated", "是否重新计算"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
-    "trigger": ("{kind} of {site} on {on}: {effect} t CO2e ({percent})", "{site} 于 {on} {kind}：{effect} t CO2e（{percent}）"),
+    "trigger": (
+        "{kind} of {site} on {on}: {effect} t CO2e ({percent})",
+        "{site} 于 {on} {kind}：{effect} t CO2e（{percent}）",
+    ),
     "acquisition": ("acquisition", "并购"),
     "divestment": ("divestment", "剥离"),
     "significance": ("Significance of indirect emissions and exclusions", "间接排放的重要性评价与排除"),
@@ -219,15 +222,23 @@ def _results(result: Mapping[str, Any], lang: Lang) -> tuple[Para | Table | Figu
     )
     scopes = tuple((_w(f"scope_{scope}", lang), _t(value)) for scope, value in result["by_scope"].items())
     scope3 = tuple(
-        (number, scope3_name(number, lang), _t(value)) for number, value in result["by_scope3_category"].items() if value
+        (number, scope3_name(number, lang), _t(value))
+        for number, value in result["by_scope3_category"].items()
+        if value
     )
     gases = tuple((gas, f"{value:,.6g}") for gas, value in result["by_gas_t"].items())
     sites = tuple((site, _t(value), _share(value, total)) for site, value in result["by_site"].items())
     t, category, share = _w("t_co2e", lang), _w("category", lang), _w("share_of_total", lang)
     blocks: list[Para | Table | Figure] = [
-        Table((category, "", t, share), (*categories, (_w("total", lang), "", _t(total), "100.0%")), numeric=(2, 3),
-              caption=_w("by_category", lang)),
-        Figure(bars(_w("by_category", lang), [(f"{n} {name}", float(by_category[n])) for n, name, _, _ in categories], t)),
+        Table(
+            (category, "", t, share),
+            (*categories, (_w("total", lang), "", _t(total), "100.0%")),
+            numeric=(2, 3),
+            caption=_w("by_category", lang),
+        ),
+        Figure(
+            bars(_w("by_category", lang), [(f"{n} {name}", float(by_category[n])) for n, name, _, _ in categories], t)
+        ),
         Table((_w("scope", lang), t), scopes, numeric=(1,), caption=_w("by_scope", lang)),
     ]
     if scope3:

@@ -40,6 +40,8 @@ __all__ = [
     "inventory_of",
     "list_activities",
     "list_inventories",
+    "parse",
+    "read_file",
     "replace_from_file",
     "result_of",
     "set_month",
@@ -118,6 +120,14 @@ def create_inventory(
     return _summary(session, row)
 
 
+def parse(data: Any) -> Inventory:
+    """An inventory from the values of its file (as a JSON body gives them); every problem as ``InvalidInventory``."""
+    try:
+        return parse_inventory(data, SOURCE)
+    except DataFormatError as exc:
+        raise _invalid(exc, "the inventory") from None
+
+
 def read_file(content: bytes, filename: str) -> Inventory:
     """An inventory from an uploaded file's bytes (YAML or the Excel template, told by its name); every problem as
     ``InvalidInventory``."""
@@ -159,6 +169,8 @@ def set_month(
     """Replace every record of ``site`` in ``month`` (YYYY-MM) with ``records`` (each without site and month, or
     with the same ones); an empty list removes that month's data."""
     row = _own(session, organisation_id, inventory_id)
+    if site not in {str(s["id"]) for s in row.document["sites"]}:
+        raise NotFound(f"inventory {inventory_id} has no site {site!r}")
     given = [{**record, "site": site, "month": month} for record in records]
     for record in given:
         record.pop("year", None)
@@ -166,7 +178,7 @@ def set_month(
     kept = [r for r in current if not (r.site == site and r.period == month)]
     before = _state(session, row)
     inventory = _checked(row, [r.record for r in kept] + given, first_new=len(kept))
-    result = _computed(inventory)
+    result = _computed(inventory, len(kept))
     now = clock()
     session.execute(
         sa.delete(ActivityRow).where(
@@ -187,7 +199,7 @@ def add_activity(
     current = _rows(session, row.id)
     before = _state(session, row)
     inventory = _checked(row, [r.record for r in current] + [record], first_new=len(current))
-    result = _computed(inventory)
+    result = _computed(inventory, len(current))
     now = clock()
     (added,) = _add_records(session, row, inventory.activities[-1:], now)
     _store_result(row, result, now)
@@ -256,7 +268,9 @@ def inventory_of(session: Session, *, organisation_id: int, inventory_id: int) -
     return _checked(row, [r.record for r in _rows(session, row.id)])
 
 
-def result_of(session: Session, *, organisation_id: int, inventory_id: int) -> tuple[Summary, Inventory, dict[str, Any]]:
+def result_of(
+    session: Session, *, organisation_id: int, inventory_id: int
+) -> tuple[Summary, Inventory, dict[str, Any]]:
     """The inventory's summary, its value and its kept result (``InventoryResult.to_dict()``); Conflict before it
     is computed."""
     row = _own(session, organisation_id, inventory_id)
@@ -328,11 +342,11 @@ def _checked(row: InventoryRow, records: list[dict[str, Any]], first_new: int | 
         raise _invalid(exc, "the inventory", first_new) from None
 
 
-def _computed(inventory: Inventory) -> InventoryResult:
+def _computed(inventory: Inventory, first_new: int | None = None) -> InventoryResult:
     try:
         return compute_inventory(inventory, source=SOURCE)
     except DataFormatError as exc:
-        raise _invalid(exc, "the inventory") from None
+        raise _invalid(exc, "the inventory", first_new) from None
 
 
 def _store_result(row: InventoryRow, result: InventoryResult, now: datetime) -> None:
