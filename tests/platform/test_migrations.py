@@ -16,6 +16,7 @@ import lowcarbon.catalog.tables
 import lowcarbon.certify.tables
 import lowcarbon.footprint.tables  # registers the domain's tables on Base.metadata
 import lowcarbon.inclusive.tables
+import lowcarbon.inventory.tables
 import lowcarbon.pact.tables  # noqa: F401
 from lowcarbon.catalog.tables import SEARCH_TABLE
 from lowcarbon.platform import tables
@@ -66,6 +67,7 @@ INCLUSIVE_TABLES = {
     "inclusive_rewards",
     "inclusive_redemptions",
 }
+INVENTORY_TABLES = {"inventories", "inventory_activities"}
 # the catalog's full-text index (on SQLite an FTS5 table with its shadow tables) is made by its migration and not
 # mapped: it is counted as one table here, and left out of the comparison with the ORM
 CATALOG_TABLES = {"catalog_categories", "catalog_products", "catalog_state", "catalog_changes", "catalog_search"}
@@ -78,6 +80,7 @@ ALL_TABLES = (
     | CERTIFY_TABLES
     | CATALOG_TABLES
     | INCLUSIVE_TABLES
+    | INVENTORY_TABLES
 )
 
 
@@ -104,6 +107,7 @@ def test_empty_to_head(settings: Settings) -> None:
         "certify_0001",
         "catalog_0001",
         "inclusive_0001",
+        "inventory_0001",
     }
     assert _tables(settings) == ALL_TABLES
     engine = create_engine(settings)
@@ -219,6 +223,7 @@ def test_version_locations_are_found_on_disk() -> None:
         "certify/migrations/versions",
         "footprint/migrations/versions",
         "inclusive/migrations/versions",
+        "inventory/migrations/versions",
         "pact/migrations/versions",
         "platform/migrations/versions",
     ]
@@ -229,6 +234,7 @@ def test_version_locations_are_found_on_disk() -> None:
         "certify_0001",
         "catalog_0001",
         "inclusive_0001",
+        "inventory_0001",
     }
 
 
