@@ -56,6 +56,7 @@ MONTH_FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "refrigerant_kg": (N_("Refrigerant HFC-134a leaked (kg)"), {"kind": "emission", "gas": "HFC-134a", "unit": "kg"}),
 }
 _FORM_SOURCE = "entered on the inventory page"
+_REFUSED = N_("The change cannot be made:")
 
 
 @router.get("/inventory")
@@ -272,5 +273,5 @@ def _refusal(request: Request, error: InvalidInput | Conflict | LimitExceeded | 
         }
         for detail in (error.details or [])
     ]
-    message = gettext_for(request)("The change cannot be made:") if problems else str(error)
+    message = gettext_for(request)(_REFUSED) if problems else str(error)
     return {"error": message, "problems": problems, "status": error.status}
