@@ -110,7 +110,7 @@ def _new_document(fields: Any) -> dict[str, Any]:
 
 
 @router.post("/inventory/upload")
-def upload(request: Request, sent: UploadDep, user: PageEditor, session: WriteSessionDep) -> Response:
+def upload(request: Request, user: PageEditor, sent: UploadDep, session: WriteSessionDep) -> Response:
     """A new inventory from a file (the Excel template filled in, or YAML)."""
     try:
         inventory = service.read_file(sent.content, sent.filename)
@@ -244,7 +244,7 @@ def _month_records(values: dict[str, str]) -> list[dict[str, Any]]:
 
 @router.post("/inventory/{inventory_id}/upload")
 def replace(
-    request: Request, inventory_id: IdPath, sent: UploadDep, user: PageEditor, session: WriteSessionDep
+    request: Request, inventory_id: IdPath, user: PageEditor, sent: UploadDep, session: WriteSessionDep
 ) -> Response:
     """Replace the inventory with an uploaded file's (the Excel template filled in, or YAML)."""
     try:

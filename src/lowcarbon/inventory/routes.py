@@ -181,7 +181,7 @@ def create(request: Request, body: InventoryIn, caller: Writer, session: WriteSe
 
 
 @router.post("/upload", status_code=201, openapi_extra={"requestBody": {"content": {"multipart/form-data": {}}}})
-def upload(request: Request, sent: UploadDep, caller: Writer, session: WriteSessionDep) -> InventorySummary:
+def upload(request: Request, caller: Writer, sent: UploadDep, session: WriteSessionDep) -> InventorySummary:
     """Add an inventory from a file: the Excel template filled in, or the YAML file; ``name`` names it (by default
     the organisation and the reporting year)."""
     inventory = service.read_file(sent.content, sent.filename)
@@ -216,7 +216,7 @@ def get(inventory_id: IdPath, caller: Reader, session: SessionDep) -> InventoryD
 
 @router.put("/{inventory_id}/file", openapi_extra={"requestBody": {"content": {"multipart/form-data": {}}}})
 def replace_file(
-    request: Request, inventory_id: IdPath, sent: UploadDep, caller: Writer, session: WriteSessionDep
+    request: Request, inventory_id: IdPath, caller: Writer, sent: UploadDep, session: WriteSessionDep
 ) -> InventorySummary:
     """Replace the inventory's document and all its activity records with an uploaded file's."""
     inventory = service.read_file(sent.content, sent.filename)
