@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from lowcarbon.errors import Conflict, InvalidInput, LimitExceeded, NotFound, PayloadTooLarge
+from lowcarbon.errors import Conflict, InvalidInput, LimitExceeded
 from lowcarbon.inventory import charts, service
 from lowcarbon.inventory.names import category_name
 from lowcarbon.inventory.routes import UploadDep
@@ -263,7 +263,7 @@ def replace(
     return RedirectResponse(f"/inventory/{inventory_id}#result", status_code=303)
 
 
-def _refusal(request: Request, error: InvalidInput | Conflict | LimitExceeded | NotFound | PayloadTooLarge) -> dict:
+def _refusal(request: Request, error: InvalidInput | Conflict | LimitExceeded) -> dict[str, Any]:
     """What a page shows of a refused change: the message, each problem in the page's language, the status."""
     chinese = language_of(request).tag == "zh-CN"
     problems = [
