@@ -112,17 +112,17 @@ def _new_document(fields: Any) -> dict[str, Any]:
 @router.post("/inventory/upload")
 def upload(request: Request, user: PageEditor, sent: UploadDep, session: WriteSessionDep) -> Response:
     """A new inventory from a file (the Excel template filled in, or YAML)."""
+    ports = ports_for(request, session, user.actor)
     try:
-        inventory = service.read_file(sent.content, sent.filename)
-        ports = ports_for(request, session, user.actor)
-        made = service.create_inventory(
+        made = service.create_from_file(
             session,
             ports.audit,
             ports.clock,
             organisation_id=user.organisation_id,
             created_by=user.id,
-            name=sent.name.strip() or f"{inventory.organisation.name} {inventory.reporting_year}",
-            inventory=inventory,
+            content=sent.content,
+            filename=sent.filename,
+            name=sent.name,
         )
     except (InvalidInput, Conflict, LimitExceeded) as exc:
         return _list_page(request, user, session, **_refusal(request, exc))

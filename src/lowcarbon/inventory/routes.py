@@ -1,20 +1,20 @@
 """The inventory API: an organisation's GHG inventories, their activity data by site and month, the Excel template,
 the computed result and the report.
 
-    GET    /api/inventory/template.xlsx                          200 the Excel template       every role     read
-    POST   /api/inventory                  {"name", "inventory"} 201 InventorySummary         editor, admin  write
-    POST   /api/inventory/upload           multipart file, name  201 InventorySummary         editor, admin  write
-    GET    /api/inventory                                        200 [InventorySummary]       every role     read
-    GET    /api/inventory/{id}                                   200 InventoryDetail          every role     read
-    PUT    /api/inventory/{id}/file        multipart file        200 InventorySummary         editor, admin  write
-    GET    /api/inventory/{id}/activities?site=&period=          200 [ActivityOut]            every role     read
-    POST   /api/inventory/{id}/activities  an activity record    201 ActivityOut              editor, admin  write
-    DELETE /api/inventory/{id}/activities/{activity_id}          204                          editor, admin  write
-    PUT    /api/inventory/{id}/months/{site}/{month} {"records"} 200 [ActivityOut]            editor, admin  write
-    POST   /api/inventory/{id}/compute                           200 the result               editor, admin  write
-    GET    /api/inventory/{id}/result                            200 the result               every role     read
-    GET    /api/inventory/{id}/report.html?lang=zh-CN|en         200 text/html                every role     read
-    GET    /api/inventory/{id}/report.pdf?lang=zh-CN|en          200 application/pdf          every role     read
+    GET    /api/inventory/template.xlsx                          200 the Excel template    every role     read
+    POST   /api/inventory                  {"name", "inventory"} 201 Summary               editor, admin  write
+    POST   /api/inventory/upload           multipart file, name  201 Summary               editor, admin  write
+    GET    /api/inventory                                        200 [Summary]             every role     read
+    GET    /api/inventory/{id}                                   200 InventoryDetail       every role     read
+    PUT    /api/inventory/{id}/file        multipart file        200 Summary               editor, admin  write
+    GET    /api/inventory/{id}/activities?site=&period=          200 [StoredActivity]      every role     read
+    POST   /api/inventory/{id}/activities  an activity record    201 StoredActivity        editor, admin  write
+    DELETE /api/inventory/{id}/activities/{activity_id}          204                       editor, admin  write
+    PUT    /api/inventory/{id}/months/{site}/{month} {"records"} 200 [StoredActivity]      editor, admin  write
+    POST   /api/inventory/{id}/compute                           200 the result            editor, admin  write
+    GET    /api/inventory/{id}/result                            200 the result            every role     read
+    GET    /api/inventory/{id}/report.html?lang=zh-CN|en         200 text/html             every role     read
+    GET    /api/inventory/{id}/report.pdf?lang=zh-CN|en          200 application/pdf       every role     read
 
 ``inventory`` in a body is what the inventory's YAML file holds (organisation, reporting_year, approach, gwp,
 base_year, significance, sites, activities, allocations); an activity record is one item of its ``activities``.
@@ -29,13 +29,13 @@ is 404.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from fastapi import Path as PathParam
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from lowcarbon.bounded import exceeded
@@ -49,6 +49,7 @@ from lowcarbon.platform.dependencies import SessionDep, WriteSessionDep, ports_f
 from lowcarbon.platform.forms import read_multipart
 from lowcarbon.platform.http_errors import ErrorResponse
 from lowcarbon.platform.pagination import IdPath
+from lowcarbon.ports import AuditLog, Clock
 from lowcarbon.web.i18n import language_of
 
 __all__ = ["READ_SCOPE", "WRITE_SCOPE", "Uploaded", "read_upload", "router"]
@@ -89,34 +90,9 @@ class MonthIn(BaseModel):
     )
 
 
-class InventorySummary(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    name: str
-    organisation: str
-    reporting_year: int
-    approach: str
-    gwp: str
-    sites: list[str]
-    activities: int
-    total: float | None = Field(description="t CO2e, scope 2 location-based in it")
-    computed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-
-
-class InventoryDetail(InventorySummary):
-    document: dict[str, Any] = Field(description="The inventory file's values without its activities")
-
-
-class ActivityOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    site: str
-    period: str
-    record: dict[str, Any]
+@dataclass(frozen=True)
+class InventoryDetail(service.Summary):
+    document: dict[str, Any]  # the inventory file's values without its activities
 
 
 SitePath = Annotated[str, PathParam(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
@@ -163,46 +139,49 @@ def template(caller: Reader) -> Response:
     return Response(template_bytes(), media_type=XLSX, headers=headers)
 
 
+def _acting(request: Request, session: Session, caller: Caller) -> tuple[AuditLog, Clock]:
+    """The audit trail and clock a change by ``caller`` in ``session``'s transaction is made with."""
+    ports = ports_for(request, session, caller.actor)
+    return ports.audit, ports.clock
+
+
 @router.post("", status_code=201)
-def create(request: Request, body: InventoryIn, caller: Writer, session: WriteSessionDep) -> InventorySummary:
+def create(request: Request, body: InventoryIn, caller: Writer, session: WriteSessionDep) -> service.Summary:
     """Add an inventory to your organisation from the values of its file."""
     inventory = service.parse(body.inventory)
-    ports = ports_for(request, session, caller.actor)
-    made = service.create_inventory(
+    audit, clock = _acting(request, session, caller)
+    return service.create_inventory(
         session,
-        ports.audit,
-        ports.clock,
+        audit,
+        clock,
         organisation_id=caller.organisation_id,
         created_by=caller.user_id,
         name=body.name,
         inventory=inventory,
     )
-    return InventorySummary.model_validate(made)
 
 
 @router.post("/upload", status_code=201, openapi_extra={"requestBody": {"content": {"multipart/form-data": {}}}})
-def upload(request: Request, caller: Writer, sent: UploadDep, session: WriteSessionDep) -> InventorySummary:
+def upload(request: Request, caller: Writer, sent: UploadDep, session: WriteSessionDep) -> service.Summary:
     """Add an inventory from a file: the Excel template filled in, or the YAML file; ``name`` names it (by default
     the organisation and the reporting year)."""
-    inventory = service.read_file(sent.content, sent.filename)
-    ports = ports_for(request, session, caller.actor)
-    made = service.create_inventory(
+    audit, clock = _acting(request, session, caller)
+    return service.create_from_file(
         session,
-        ports.audit,
-        ports.clock,
+        audit,
+        clock,
         organisation_id=caller.organisation_id,
         created_by=caller.user_id,
-        name=sent.name.strip() or f"{inventory.organisation.name} {inventory.reporting_year}",
-        inventory=inventory,
+        content=sent.content,
+        filename=sent.filename,
+        name=sent.name,
     )
-    return InventorySummary.model_validate(made)
 
 
 @router.get("")
-def list_all(caller: Reader, session: SessionDep) -> list[InventorySummary]:
+def list_all(caller: Reader, session: SessionDep) -> list[service.Summary]:
     """Your organisation's inventories, newest reporting year first."""
-    found = service.list_inventories(session, organisation_id=caller.organisation_id)
-    return [InventorySummary.model_validate(summary) for summary in found]
+    return service.list_inventories(session, organisation_id=caller.organisation_id)
 
 
 @router.get("/{inventory_id}")
@@ -211,25 +190,20 @@ def get(inventory_id: IdPath, caller: Reader, session: SessionDep) -> InventoryD
     summary, document = service.get_inventory(
         session, organisation_id=caller.organisation_id, inventory_id=inventory_id
     )
-    return InventoryDetail.model_validate({**summary.__dict__, "document": document})
+    return InventoryDetail(**asdict(summary), document=document)
 
 
 @router.put("/{inventory_id}/file", openapi_extra={"requestBody": {"content": {"multipart/form-data": {}}}})
 def replace_file(
     request: Request, inventory_id: IdPath, caller: Writer, sent: UploadDep, session: WriteSessionDep
-) -> InventorySummary:
+) -> service.Summary:
     """Replace the inventory's document and all its activity records with an uploaded file's."""
     inventory = service.read_file(sent.content, sent.filename)
-    ports = ports_for(request, session, caller.actor)
-    made = service.replace_from_file(
-        session,
-        ports.audit,
-        ports.clock,
-        organisation_id=caller.organisation_id,
-        inventory_id=inventory_id,
-        inventory=inventory,
+    audit, clock = _acting(request, session, caller)
+    owner = caller.organisation_id
+    return service.replace_from_file(
+        session, audit, clock, organisation_id=owner, inventory_id=inventory_id, inventory=inventory
     )
-    return InventorySummary.model_validate(made)
 
 
 @router.get("/{inventory_id}/activities")
@@ -239,12 +213,11 @@ def activities(
     session: SessionDep,
     site: Annotated[str | None, Query(max_length=100)] = None,
     period: Annotated[str | None, Query(max_length=7, description="YYYY-MM, or YYYY for yearly records")] = None,
-) -> list[ActivityOut]:
+) -> list[service.StoredActivity]:
     """The inventory's activity records in the order they were added (of one site and period when given)."""
-    found = service.list_activities(
+    return service.list_activities(
         session, organisation_id=caller.organisation_id, inventory_id=inventory_id, site=site, period=period
     )
-    return [ActivityOut.model_validate(record) for record in found]
 
 
 @router.post("/{inventory_id}/activities", status_code=201)
@@ -254,18 +227,11 @@ def add_activity(
     record: Annotated[dict[str, Any], Body(description="One activity record, as an item of the file's activities")],
     caller: Writer,
     session: WriteSessionDep,
-) -> ActivityOut:
+) -> service.StoredActivity:
     """Add one activity record (a site's month or year of one datum)."""
-    ports = ports_for(request, session, caller.actor)
-    added = service.add_activity(
-        session,
-        ports.audit,
-        ports.clock,
-        organisation_id=caller.organisation_id,
-        inventory_id=inventory_id,
-        record=record,
-    )
-    return ActivityOut.model_validate(added)
+    audit, clock = _acting(request, session, caller)
+    owner = caller.organisation_id
+    return service.add_activity(session, audit, clock, organisation_id=owner, inventory_id=inventory_id, record=record)
 
 
 @router.delete("/{inventory_id}/activities/{activity_id}", status_code=204)
@@ -273,14 +239,10 @@ def delete_activity(
     request: Request, inventory_id: IdPath, activity_id: IdPath, caller: Writer, session: WriteSessionDep
 ) -> Response:
     """Remove one activity record."""
-    ports = ports_for(request, session, caller.actor)
+    audit, clock = _acting(request, session, caller)
+    owner, inventory = caller.organisation_id, inventory_id
     service.delete_activity(
-        session,
-        ports.audit,
-        ports.clock,
-        organisation_id=caller.organisation_id,
-        inventory_id=inventory_id,
-        activity_id=activity_id,
+        session, audit, clock, organisation_id=owner, inventory_id=inventory, activity_id=activity_id
     )
     return Response(status_code=204)
 
@@ -294,29 +256,26 @@ def set_month(
     body: MonthIn,
     caller: Writer,
     session: WriteSessionDep,
-) -> list[ActivityOut]:
+) -> list[service.StoredActivity]:
     """Replace every activity record of the site in the month with ``records`` (an empty list removes them)."""
-    ports = ports_for(request, session, caller.actor)
-    added = service.set_month(
+    audit, clock = _acting(request, session, caller)
+    return service.set_month(
         session,
-        ports.audit,
-        ports.clock,
+        audit,
+        clock,
         organisation_id=caller.organisation_id,
         inventory_id=inventory_id,
         site=site,
         month=month,
         records=body.records,
     )
-    return [ActivityOut.model_validate(record) for record in added]
 
 
 @router.post("/{inventory_id}/compute")
 def compute(request: Request, inventory_id: IdPath, caller: Writer, session: WriteSessionDep) -> dict[str, Any]:
     """Compute the inventory again with the factor library as it is now; the result, kept."""
-    ports = ports_for(request, session, caller.actor)
-    return service.compute(
-        session, ports.audit, ports.clock, organisation_id=caller.organisation_id, inventory_id=inventory_id
-    )
+    audit, clock = _acting(request, session, caller)
+    return service.compute(session, audit, clock, organisation_id=caller.organisation_id, inventory_id=inventory_id)
 
 
 @router.get("/{inventory_id}/result")

@@ -34,6 +34,7 @@ __all__ = [
     "Summary",
     "add_activity",
     "compute",
+    "create_from_file",
     "create_inventory",
     "delete_activity",
     "get_inventory",
@@ -135,6 +136,25 @@ def read_file(content: bytes, filename: str) -> Inventory:
         return read_inventory(content, filename)
     except DataFormatError as exc:
         raise _invalid(exc, "the file") from None
+
+
+def create_from_file(
+    session: Session,
+    audit: AuditLog,
+    clock: Clock,
+    *,
+    organisation_id: int,
+    created_by: int | None,
+    content: bytes,
+    filename: str,
+    name: str = "",
+) -> Summary:
+    """Store the inventory of an uploaded file under ``name``, by default its organisation and reporting year."""
+    inventory = read_file(content, filename)
+    name = name.strip() or f"{inventory.organisation.name} {inventory.reporting_year}"
+    return create_inventory(
+        session, audit, clock, organisation_id=organisation_id, created_by=created_by, name=name, inventory=inventory
+    )
 
 
 def replace_from_file(
