@@ -11,7 +11,8 @@ are a sample of all (bulk imports store products in a shuffled order; see ``cata
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol, cast
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
 import numpy as np
 import sqlalchemy as sa
@@ -21,7 +22,7 @@ from lowcarbon.catalog import text
 from lowcarbon.catalog.bulk import copy_rows
 from lowcarbon.catalog.text import Term
 
-__all__ = ["Described", "Document", "document", "holding", "match", "remove", "write"]
+__all__ = ["Described", "Document", "Found", "document", "holding", "match", "remove", "write"]
 
 Document = tuple[int, list[str], list[str]]  # (product id, ident terms, name terms)
 
@@ -94,27 +95,57 @@ def _query(session: Session, terms: Sequence[Term]) -> str:
 
 def _ids(session: Session, sql: str, values: dict[str, object]) -> np.ndarray:
     """The ids ``sql`` selects (as column ``id``), read as one text: a row per id costs Python ten times more."""
+    return _read(session, sql, values)[0]
+
+
+def _read(session: Session, sql: str, values: dict[str, object], extra: str = "") -> tuple[np.ndarray, Any]:
     aggregate = "string_agg(id::text, ',')" if _postgres(session) else "group_concat(id)"
-    joined = session.execute(sa.text(f"SELECT {aggregate} FROM ({sql}) AS found"), values).scalar()
+    joined, more = session.execute(
+        sa.text(f"SELECT {aggregate}, {extra or 'NULL'} FROM ({sql}) AS found"), values
+    ).one()
     if not joined:
-        return np.zeros(0, dtype=np.int64)
-    return np.sort(np.array(str(joined).split(","), dtype=np.int64))
+        return np.zeros(0, dtype=np.int64), more
+    return np.sort(np.array(str(joined).split(","), dtype=np.int64)), more
 
 
-def match(session: Session, terms: Sequence[Term], *, ident: bool = False, limit: int | None = None) -> np.ndarray:
-    """The ids (ascending, the first ``limit`` of them) of the products holding every term; with ``ident``, in
-    their identifiers (brand, model number, registry id, certificate number)."""
+@dataclass(frozen=True)
+class Found:
+    """Ids of products holding a query's terms (ascending), and the share of the index read to find them: 1.0 when
+    they are all; less when a limit stopped the reading (the rest of the index holds about as many per product);
+    None when the index was read in id order up to the last id found."""
+
+    ids: np.ndarray
+    share: float | None = 1.0
+
+
+def match(session: Session, terms: Sequence[Term], *, ident: bool = False, limit: int | None = None) -> Found:
+    """The products holding every term (the first ``limit`` found); with ``ident``, in their identifiers (brand,
+    model number, registry id, certificate number)."""
     query = _query(session, terms)
-    if _postgres(session):
-        column = "ident" if ident else "terms"
-        # no ORDER BY: a bitmap scan reads the table in its physical order, which is the order ids were given in
-        sql = f"SELECT id FROM catalog_search WHERE {column} @@ CAST(:q AS tsquery)"
-    else:
+    if not _postgres(session):
         query = f"{{ident}} : ({query})" if ident else query
         sql = "SELECT rowid AS id FROM catalog_search WHERE catalog_search MATCH :q ORDER BY rowid"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
-    return _ids(session, sql, {"q": query})
+        if limit is None:
+            return Found(_ids(session, sql, {"q": query}))
+        ids = _ids(session, f"{sql} LIMIT {int(limit)}", {"q": query})
+        if ids.size < limit:
+            return Found(ids)
+        return Found(ids, None)  # FTS5 reads in rowid order: the products up to the last id found were read
+    # the table read from its first block on, by one process (parallel workers would interleave their blocks; a
+    # "synchronized" sequential scan starts where another scan of the table is)
+    session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
+    session.execute(sa.text("SET LOCAL synchronize_seqscans = off"))
+    column = "ident" if ident else "terms"
+    sql = f"SELECT id, ctid FROM catalog_search WHERE {column} @@ CAST(:q AS tsquery)"
+    if limit is None:
+        return Found(_ids(session, sql, {"q": query}))
+    # a bitmap scan reads the table block after block: the blocks up to the last found were read
+    ids, last = _read(session, f"{sql} LIMIT {int(limit)}", {"q": query}, "max((ctid::text::point)[0])")
+    if ids.size < limit:
+        return Found(ids)
+    size = "SELECT pg_relation_size('catalog_search') / current_setting('block_size')::int"
+    blocks = int(session.execute(sa.text(size)).scalar_one())
+    return Found(ids, min(1.0, (float(last) + 1) / max(blocks, 1)))
 
 
 def holding(session: Session, terms: Sequence[Term], ids: np.ndarray) -> np.ndarray:

@@ -151,6 +151,10 @@ def _import(
     report.added, report.changed = len(fresh), len(changed)
     if fresh or changed:
         new_generation(session)
+        if session.get_bind().dialect.name == "postgresql":
+            # the planner's statistics of the terms: a word most products hold is then read by a sequential scan
+            # that stops after the first matches, not through an index listing all of them
+            session.execute(sa.text("ANALYZE catalog_search"))
     return report
 
 

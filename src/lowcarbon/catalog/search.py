@@ -6,10 +6,11 @@
 Filters and facets run over the in-memory columns (``catalog.index``), the text over the full-text index
 (``catalog.fulltext``). Facet counts are over the products that match everything asked (text and every filter),
 exact, grouped by category, label, region and certification body. One case is estimated: a text matching more than
-``EXACT_UP_TO`` products (a word most products hold), as reading every match would take longer than the answer may.
-Then total and facets are counted over the first ``EXACT_UP_TO`` matches in id order, a fair sample (imports store
-products shuffled), and scaled; the answer says so (``estimated``) and states the threshold. The page itself is
-never sampled: its products are found by walking the sort order and asking the index which of them hold the text.
+``exact_up_to`` products (50,000 on SQLite, 4,000 on PostgreSQL: a word many products hold), as reading every match
+would take longer than the answer may. Then total and facets are counted over the first matches in id order, a fair
+sample (imports store products shuffled), and scaled; the answer says so (``estimated``) and states the threshold.
+The page itself is never sampled: its products are found by walking the sort order and asking the index which of
+them hold the text.
 
 Sorting: ``relevance`` (the default with a text) puts first the products whose identifiers (brand, model number,
 registry or certificate number) hold every term of the query, then the others; within each, the lower footprint
@@ -41,11 +42,13 @@ from lowcarbon.errors import InvalidInput
 
 __all__ = [
     "EXACT_UP_TO",
+    "EXACT_UP_TO_POSTGRESQL",
     "SORTS",
     "Matches",
     "Query",
     "Result",
     "category_figures",
+    "exact_up_to",
     "item",
     "matches",
     "ordered_ids",
@@ -54,7 +57,18 @@ __all__ = [
     "standing",
 ]
 
-EXACT_UP_TO = 50_000
+EXACT_UP_TO = 50_000  # text matches counted exactly, on SQLite: reading an id from FTS5 costs well under a microsecond
+# On PostgreSQL every match read costs a visit to its row in the table (several microseconds when the row is not in
+# shared buffers), so fewer are read; the rest are estimated.
+EXACT_UP_TO_POSTGRESQL = 4_000
+
+
+def exact_up_to(session: Session) -> int:
+    """How many text matches this database counts exactly before it estimates."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    return min(EXACT_UP_TO, EXACT_UP_TO_POSTGRESQL) if postgres else EXACT_UP_TO
+
+
 SORTS = ("relevance", "footprint", "-footprint")
 BEST_SHARE = 0.10  # "best 10 %"
 
@@ -84,6 +98,7 @@ class Result:
     next: str | None
     estimated: bool = False
     footprint_range: dict[str, float | None] = field(default_factory=dict)
+    exact_up_to: int = EXACT_UP_TO
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,7 +107,7 @@ class Result:
             "facets": self.facets,
             "next": self.next,
             "estimated": self.estimated,
-            "exact_up_to": EXACT_UP_TO,
+            "exact_up_to": self.exact_up_to,
             "footprint_range": self.footprint_range,
         }
 
@@ -187,18 +202,19 @@ def matches(session: Session, query: Query, day: date, *, every: bool = False) -
     terms = tuple(query_terms(query.q))
     if not terms:
         return Matches(snapshot, filters, None, None, sort)
-    limit = None if every else EXACT_UP_TO + 1
-    ids = fulltext.match(session, terms, limit=limit)
-    scale = 1.0
-    if limit is not None and ids.size >= limit:
-        ids = ids[:EXACT_UP_TO]
-        covered = int(np.searchsorted(snapshot.ids, ids[-1], side="right"))
-        scale = snapshot.size / max(covered, 1)
+    exact = exact_up_to(session)
+    limit = None if every else exact + 1
+    found = fulltext.match(session, terms, limit=limit)
+    ids, scale = found.ids, 1.0
+    if found.share is None:  # read in id order up to the last found
+        scale = snapshot.size / max(int(np.searchsorted(snapshot.ids, ids[-1], side="right")), 1)
+    elif found.share < 1.0:
+        scale = 1.0 / found.share
     strong = None
     if sort == "relevance":
-        strong_ids = fulltext.match(session, terms, ident=True, limit=limit)
-        if strong_ids.size and (limit is None or strong_ids.size < limit):
-            strong = _positions_mask(snapshot, strong_ids)
+        strong_found = fulltext.match(session, terms, ident=True, limit=limit)
+        if strong_found.ids.size and strong_found.share == 1.0:
+            strong = _positions_mask(snapshot, strong_found.ids)
     return Matches(snapshot, filters, _positions_mask(snapshot, ids), strong, sort, terms, scale)
 
 
@@ -227,7 +243,7 @@ def search(session: Session, query: Query, day: date) -> Result:
         last = int(positions[-1])
         tier = -1 if found.sort == "relevance" and found.strong is not None and found.strong[last] else 0
         following = _cursor(found.sort, tier, float(snapshot.footprint[last]), int(snapshot.ids[last]))
-    return Result(items, total, facets, following, found.estimated, spread)
+    return Result(items, total, facets, following, found.estimated, spread, exact_up_to(session))
 
 
 def _counts(found: Matches) -> tuple[int, dict[str, dict[str, int]], dict[str, float | None]]:
@@ -287,7 +303,7 @@ def _page(session: Session, found: Matches, query: Query) -> np.ndarray:
         elif not found.estimated:
             pages.append(candidates[found.text[candidates]][:need])
         else:
-            density = EXACT_UP_TO / (snapshot.size / found.scale)  # of matches among all products, from the sample
+            density = found.text.sum() / (snapshot.size / found.scale)  # of matches among all products, from the sample
             pages.append(_walk(session, snapshot, found.terms, candidates, need, density))
     page: np.ndarray = np.concatenate(pages) if pages else np.zeros(0, dtype=np.int64)
     return page

@@ -10,6 +10,8 @@ unfinished by a stopped process; at shutdown it waits for running jobs before th
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -39,6 +41,7 @@ from lowcarbon.web import install as install_web
 
 __all__ = ["DOMAINS", "create_app"]
 
+logger = logging.getLogger(__name__)
 DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT, CERTIFY, CATALOG, INCLUSIVE, INVENTORY)
 
 
@@ -46,11 +49,25 @@ DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT, CERTIFY, CATALOG, INCLUS
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     platform = Platform.of(app)
     recover_quietly(platform.jobs)
+    for domain in DOMAINS:
+        if domain.warm_up is not None:
+            threading.Thread(
+                target=_warm_up, args=(platform, domain), name=f"warm-up {domain.name}", daemon=True
+            ).start()
     try:
         yield
     finally:
         platform.jobs.shutdown()
         platform.engine.dispose()
+
+
+def _warm_up(platform: Platform, domain: Domain) -> None:
+    assert domain.warm_up is not None
+    try:
+        with platform.sessions() as session:
+            domain.warm_up(session)
+    except Exception:  # a database not migrated yet, a server stopping: the first request does the work instead
+        logger.warning("warming up %s failed", domain.name, exc_info=True)
 
 
 def create_app(settings: Settings, *, clock: Clock = system_clock) -> FastAPI:

@@ -41,6 +41,9 @@ class Domain:
     migration_branch: str | None = None  # the Alembic branch label of lowcarbon/<package>/migrations/versions
     seed_demo: DemoSeed | None = None
     describe_demo: DemoSummary | None = None
+    # run once, in the background, when a server starts (with a read session): to read what its first request would
+    # otherwise wait for. Its failure is logged and changes nothing else.
+    warm_up: Callable[[Session], object] | None = None
 
 
 def job_registry(domains: Iterable[Domain]) -> JobRegistry:
