@@ -21,6 +21,7 @@ from lowcarbon.platform.app import create_app
 from lowcarbon.platform.migrate import upgrade
 from lowcarbon.platform.settings import Settings
 from lowcarbon.web.render import figure
+from support.browser_support import watched_page
 from support.inventory_support import EXAMPLE, example_data, filled_template
 from support.platform_servers import serving
 from support.report_support import pdftotext
@@ -44,10 +45,7 @@ def test_enter_a_month_upload_the_template_and_download_the_report(
 ) -> None:
     base, email = site
     context = browser.new_context(accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []  # a script error or a refusal by the page's Content-Security-Policy
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    page, errors = watched_page(context)
     try:
         _log_in(page, base, "en", email)
         page.goto(f"{base}/inventory")
