@@ -289,7 +289,7 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/api/inventory"): INVENTORY_EDITORS,  # another organisation's editor adds one to their own
     ("POST", "/api/inventory/upload"): INVENTORY_EDITORS,
     ("GET", "/api/inventory"): INVENTORY_READERS,  # each caller sees their own organisation's
-    ("GET", "/api/inventory/{inventory_id}"): OWN_INVENTORY,
+    ("GET", "/api/inventory/{inventory_id:int}"): OWN_INVENTORY,
     ("PUT", "/api/inventory/{inventory_id}/file"): OWN_INVENTORY_EDITORS,  # the example again
     ("GET", "/api/inventory/{inventory_id}/activities"): OWN_INVENTORY,
     ("POST", "/api/inventory/{inventory_id}/activities"): OWN_INVENTORY_EDITORS,
@@ -558,6 +558,7 @@ class Call:
 
 def _call(world: World, method: str, path: str, caller: str) -> Call:
     path = path.replace("{name:path}", "{name}").replace("{key:path}", "{key}")  # a converter is no format spec
+    path = path.replace("{inventory_id:int}", "{inventory_id}")
     url = path.format(
         name="factors.csv",
         key=SHIPPED_KEY,

@@ -184,7 +184,7 @@ def list_all(caller: Reader, session: SessionDep) -> list[service.Summary]:
     return service.list_inventories(session, organisation_id=caller.organisation_id)
 
 
-@router.get("/{inventory_id}")
+@router.get("/{inventory_id:int}")  # digits only: /api/inventory/upload is not an inventory
 def get(inventory_id: IdPath, caller: Reader, session: SessionDep) -> InventoryDetail:
     """The inventory: its summary and its document."""
     summary, document = service.get_inventory(
