@@ -184,7 +184,8 @@ def _month_values(records: list[service.StoredActivity], site: str, month: str) 
         if record.site == site and record.period == month:
             field = _form_field(record.record)
             if field is not None:
-                values[field] = f"{record.record['amount']:g}"
+                amount = float(record.record["amount"])
+                values[field] = str(int(amount)) if amount.is_integer() else repr(amount)  # no exponent in a form
     return values
 
 
