@@ -1,5 +1,6 @@
-"""The contract on hostile files: ``lowcarbon footprint FILE`` exits 1 with a one-line error within 10 s, its peak
-memory under 300 MB (measured in a subprocess, from the kernel's own count of the child's peak RSS)."""
+"""The contract on hostile files: ``lowcarbon footprint FILE`` (and ``catalog import FILE``) exits 1 with a one-line
+error within 10 s, its peak memory under 300 MB (measured in a subprocess, from the kernel's own count of the child's
+peak RSS)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,23 @@ def test_a_hostile_inventory_is_refused_in_bounded_time_and_memory(name: str, tm
     path = tmp_path / file_name
     path.write_bytes(make())
     assert file_name in _refused(path, "factors check")
+
+
+CATALOG_HEADER = b"registry_id,brand,model,name_zh,category_code,label,certificate_number,certificate_status\n"
+CATALOG_CORPUS: dict[str, tuple[str, bytes]] = {  # hostile registries for `lowcarbon catalog import`
+    "csv with a 1 MB cell": ("cell.csv", CATALOG_HEADER + b"R1," + b"x" * 1_000_000 + b",m,n,A1,l,C1,valid\n"),
+    "csv with NUL": ("nul.csv", CATALOG_HEADER + b"R1,b\x00,m,n,A1,l,C1,valid\n"),
+    "csv with a million columns": ("wide.csv", b"," * 1_000_000 + b"\n"),
+}
+
+
+@pytest.mark.parametrize("name", [*CATALOG_CORPUS, "xlsx zip bomb"])
+def test_a_hostile_registry_is_refused_in_bounded_time_and_memory(name: str, tmp_path: Path) -> None:
+    if name in CATALOG_CORPUS:
+        file_name, content = CATALOG_CORPUS[name]
+    else:
+        file_name, make = FACTOR_CORPUS[name]
+        content = make()
+    path = tmp_path / file_name
+    path.write_bytes(content)
+    assert file_name in _refused(path, f"catalog import --data-dir {tmp_path / 'data'}")

@@ -68,6 +68,15 @@ INCLUSIVE_TABLES = {
     "inclusive_redemptions",
 }
 INVENTORY_TABLES = {"inventories", "inventory_activities"}
+HEADS = {
+    "0006",
+    "studies_0007",
+    "pact_0002",
+    "certify_0001",
+    "catalog_0001",
+    "inclusive_0001",
+    "inventory_0001",
+}  # one per branch
 # the catalog's full-text index (on SQLite an FTS5 table with its shadow tables) is made by its migration and not
 # mapped: it is counted as one table here, and left out of the comparison with the ORM
 CATALOG_TABLES = {"catalog_categories", "catalog_products", "catalog_state", "catalog_changes", "catalog_search"}
@@ -82,10 +91,6 @@ ALL_TABLES = (
     | INCLUSIVE_TABLES
     | INVENTORY_TABLES
 )
-
-
-# the newest revision of each branch: the kernel's, and each domain's
-HEADS = {"0006", "studies_0007", "pact_0002", "certify_0001", "catalog_0001", "inclusive_0001", "inventory_0001"}
 
 
 def _tables(settings: Settings) -> set[str]:

@@ -11,23 +11,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-COLUMNS = [
-    "registry_id",
-    "brand",
-    "model",
-    "name_zh",
-    "name_en",
-    "category_code",
-    "label",
-    "certificate_number",
-    "certificate_status",
-    "valid_until",
-    "certification_body",
-    "region",
-    "footprint_kg_co2e",
-    "declared_unit",
-    "功率",
-]
+from lowcarbon.catalog.rows import COLUMNS as IMPORT_COLUMNS
+
+COLUMNS = [*IMPORT_COLUMNS, "功率"]  # and a specification
 BRANDS = ["格力", "美的", "海尔", "华为", "联想", "浪潮", "Gree", "Lenovo", "TCL", "小米"]
 PRODUCTS = [
     ("A02010103", "服务器", "server"),

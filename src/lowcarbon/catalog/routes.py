@@ -31,6 +31,7 @@ from lowcarbon.platform.dependencies import NowDep, SessionDep
 __all__ = ["CatalogQueryDep", "catalog_query", "router"]
 
 router = APIRouter(prefix="/api/catalog", tags=["catalog"])
+MAX_LIMIT = 1000  # products on one page
 _FILTER = Query(max_length=200)
 Filter = Annotated[list[str] | None, _FILTER]
 
@@ -57,7 +58,7 @@ def catalog_query(
     footprint_min: Annotated[float | None, Query(ge=0, le=1e12, description="kg CO2e per declared unit")] = None,
     status: Annotated[str | None, Query(max_length=100, description="valid (default), any, or statuses")] = None,
     sort: Annotated[str | None, Query(pattern="^(relevance|footprint|-footprint)$")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 20,
     cursor: Annotated[str | None, Query(max_length=400)] = None,
 ) -> catalog_search.Query:
     """A catalog search as the query string asks for it."""

@@ -55,12 +55,15 @@ HEADINGS_ZH = {
 }
 STATUSES = {
     "valid": "valid",
+    "active": "valid",
     "有效": "valid",
     "suspended": "suspended",
     "暂停": "suspended",
     "revoked": "revoked",
     "撤销": "revoked",
     "withdrawn": "withdrawn",
+    "cancelled": "withdrawn",
+    "canceled": "withdrawn",
     "注销": "withdrawn",
     "expired": "expired",
     "过期": "expired",
@@ -90,7 +93,6 @@ PROBLEMS: Mapping[str, Mapping[str, str]] = {
         "zh-CN": "碳足迹应为不小于 0 的有限数字（kg CO2e/声明单位）",
         "en": "the footprint is not a finite number of at least 0 (kg CO2e per declared unit)",
     },
-    "no_unit": {"zh-CN": "有碳足迹时须填写声明单位", "en": "a footprint needs its declared unit"},
 }
 
 
@@ -253,8 +255,6 @@ class _Reader:
             footprint = None if footprint_text is None else _footprint(raw[12])
         except (ValueError, OverflowError):
             return Rejection(number, registry_id, "footprint_kg_co2e", "bad_number", str(footprint_text))
-        if footprint is not None and unit is None:
-            return Rejection(number, registry_id, "declared_unit", "no_unit")
         first = self.seen.setdefault(registry_id, number)
         if first != number:
             return Rejection(number, registry_id, "registry_id", "repeated", f"row {first}")

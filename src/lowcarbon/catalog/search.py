@@ -140,7 +140,9 @@ def _mask(snapshot: index.Snapshot, query: Query, day: date) -> np.ndarray:
     ):
         if values:
             column = snapshot.columns[name]
-            mask &= np.isin(column.codes, [column.code(v) for v in values])
+            wanted = np.zeros(len(column.values) + 1, dtype=bool)  # by slot: code + 1
+            wanted[[column.code(v) + 1 for v in values if column.code(v) >= 0]] = True
+            mask &= wanted[column.slots]
     with np.errstate(invalid="ignore"):
         if query.footprint_max is not None:
             mask &= snapshot.footprint <= query.footprint_max

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from operator import add
 
 __all__ = ["MAX_QUERY_TERMS", "Term", "document_terms", "fold", "ident_terms", "query_terms"]
@@ -47,28 +48,37 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+@lru_cache(maxsize=65_536)  # brands, category names, certificate numbers and names come again and again
+def _text_terms(text: str) -> tuple[frozenset[str], str | None]:
+    """The terms of one text, and its Latin words run together when it has several (else None)."""
+    folded = fold(text)
+    words = _WORDS.findall(folded)
+    terms = set(words)
+    for run in _HAN.findall(folded):
+        terms.update(run)
+        terms.update(map(add, run, run[1:]))
+    return frozenset(terms), "".join(words)[:MAX_TERM_CHARS] if len(words) > 1 else None
+
+
 def document_terms(texts: Iterable[str | None]) -> list[str]:
     """The index terms of a product's texts: each Han character and pair, each Latin word; distinct."""
     terms: set[str] = set()
     for text in texts:
         if text:
-            folded = fold(text)
-            terms.update(_WORDS.findall(folded))
-            for run in _HAN.findall(folded):
-                terms.update(run)
-                terms.update(map(add, run, run[1:]))
+            terms.update(_text_terms(text)[0])
     return list(terms)
 
 
 def ident_terms(texts: Iterable[str | None]) -> list[str]:
     """Terms of a product's identifiers (brand, model number, registry id): its words and, for each identifier of
     several Latin words, the words run together ("KFR-35GW/Bp" also as "kfr35gwbp")."""
-    given = [t for t in texts if t]
-    terms = set(document_terms(given))
-    for text in given:
-        words = _WORDS.findall(fold(text))
-        if len(words) > 1:
-            terms.add("".join(words)[:MAX_TERM_CHARS])
+    terms: set[str] = set()
+    for text in texts:
+        if text:
+            found, joined = _text_terms(text)
+            terms.update(found)
+            if joined is not None:
+                terms.add(joined)
     return list(terms)
 
 
