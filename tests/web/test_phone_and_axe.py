@@ -91,6 +91,13 @@ def _certificate(context: BrowserContext, base: str) -> str | None:
     return str(items[0]["number"]) if items else None
 
 
+def _inventory(context: BrowserContext, base: str) -> str | None:
+    """An inventory of the person's organisation (the demo manufacturer's); None for others."""
+    answer = context.request.get(f"{base}/api/inventory")
+    items = answer.json() if answer.ok else []
+    return str(items[0]["id"]) if items else None
+
+
 DEMO: dict[str, str] = {}  # what the demo_site fixture read of the seeded demo: the rider's account link
 
 
@@ -107,6 +114,7 @@ FILLERS: dict[str, Callable[[BrowserContext, str], str | None]] = {
     "application_id": _application,
     "number": _certificate,
     "token": _token,
+    "inventory_id": _inventory,
 }
 
 
