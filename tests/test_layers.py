@@ -30,7 +30,7 @@ DOMAIN_IMPORTS: Mapping[str, frozenset[str]] = {
     "certify": frozenset({"footprint", "report"}),  # a verifier reads the frozen study's report
     "pact": frozenset({"footprint"}),
     "catalog": frozenset({"footprint", "report", "certify", "pact"}),
-    "inventory": frozenset({"footprint"}),
+    "inventory": frozenset({"footprint", "report"}),  # the inventory report is laid out as the study report is
     "inclusive": frozenset({"certify.service"}),
 }
 

@@ -13,8 +13,10 @@
     ├── UnitError                       a unit is unknown, or cannot be converted to the one needed (also ValueError)
     ├── InvalidInput               400  a value breaks a rule the message names (also ValueError); ``details``
     │   ├── (text.ControlCharacters 422  a text field holds a control character; in lowcarbon.text)
-    │   └── (InvalidEvent          400  an event does not fit its carbon-inclusive methodology; ``reason`` is a
-    │                                   code of REASONS; in lowcarbon.inclusive.reasons)
+    │   ├── (InvalidEvent          400  an event does not fit its carbon-inclusive methodology; ``reason`` is a
+    │   │                               code of REASONS; in lowcarbon.inclusive.reasons)
+    │   └── (InvalidInventory      400  a GHG inventory or a change to it cannot be read or computed; ``details``;
+    │                                   in lowcarbon.inventory.service)
     ├── NotFound                   404  a referenced record does not exist (also LookupError)
     │   └── (UnknownMethodology    404  no such behaviour or version; in lowcarbon.inclusive.reasons)
     ├── PermissionDenied           403  the caller is known but may not do this

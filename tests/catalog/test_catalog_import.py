@@ -13,16 +13,24 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
+from lowcarbon.catalog import importer
+from lowcarbon.catalog import search as catalog_search
+from lowcarbon.catalog.tables import Category
 from lowcarbon.cli import app as lowcarbon
-from lowcarbon.platform.database import create_engine
+from lowcarbon.platform.database import create_engine, session_factory
 from lowcarbon.platform.settings import Settings
-from support.catalog_support import catalog_rows
+from support.catalog_support import TODAY, catalog_rows
+
+NOW = datetime(2026, 12, 6, 4, tzinfo=UTC)
 
 
 def _cli(settings: Settings, *arguments: str) -> tuple[int, str, str]:
@@ -148,3 +156,26 @@ def test_an_import_killed_halfway_changes_nothing(migrated: Settings, tmp_path: 
     assert _count(migrated) == 50
     code, out, _ = _cli(migrated, "catalog", "import", str(first))
     assert code == 0 and "0 added, 0 changed, 50 unchanged" in out
+
+
+def test_categories_named_by_the_import_find_their_products(
+    migrated: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Optional columns name new categories (and their words find the products); a first bulk load into an empty
+    catalog builds the full-text indexes after the rows (PostgreSQL) and finds the same."""
+    monkeypatch.setattr(importer, "REBUILD_FROM", 10)
+    rows = catalog_rows(40)
+    header = [*rows[0], "category_name_zh", "category_name_en"]
+    named = [[*row, "学生课桌椅", "Student desks"] if row[5] == "C9" else [*row, "", ""] for row in rows[1:]]
+    engine = create_engine(migrated)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            report = importer.import_rows(session, [header, *named], "named.csv", now=NOW)
+            assert report.added == 40 and report.categories_added == ["A02061800", "C9"]
+        with Session(engine) as session:
+            assert session.get(Category, "C9").name_zh == "学生课桌椅"  # type: ignore[union-attr]
+            found = catalog_search.search(session, catalog_search.Query(q="课桌", status=None, limit=100), TODAY)
+            assert found.total == sum(1 for row in rows[1:] if row[5] == "C9") > 0
+            assert set(found.facets["category_code"]) == {"C9"}
+    finally:
+        engine.dispose()

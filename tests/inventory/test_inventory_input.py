@@ -22,7 +22,7 @@ from lowcarbon.inventory.compute import compute_inventory
 from lowcarbon.inventory.excel import ACTIVITIES, ORGANISATION, SITES, template_bytes
 from lowcarbon.inventory.messages import chinese, problem_lines
 from lowcarbon.inventory.read import load_inventory, read_inventory
-from support.inventory_support import EXAMPLE
+from support.inventory_support import EXAMPLE, filled_template
 
 runner = CliRunner()
 
@@ -60,43 +60,12 @@ def test_the_table_and_allocation_commands(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").splitlines()[1].startswith("plant-a-motor-small-2023,")
 
 
-def _filled_template(data: dict[str, Any]) -> bytes:
-    """The template with the example's organisation, sites and records (allocations are YAML only)."""
-    book = load_workbook(io.BytesIO(template_bytes()))
-    organisation = book[ORGANISATION]
-    values = {
-        "name": data["organisation"]["name"],
-        "reporting_year": data["reporting_year"],
-        "approach": data["approach"],
-        "gwp": data["gwp"],
-        "base_year": data["base_year"]["year"],
-        "base_year_threshold_percent": data["base_year"]["threshold_percent"],
-        "significance_threshold_percent": data["significance"]["threshold_percent"],
-    }
-    for row in organisation.iter_rows(min_row=2):
-        if row[0].value in values:
-            row[2].value = values[row[0].value]
-    sites = book[SITES]
-    header = [c.value.split(" / ")[0] for c in sites[1]]
-    for site in data["sites"]:
-        sites.append([site.get(column) for column in header])
-    activities = book[ACTIVITIES]
-    header = [c.value.split(" / ")[0] for c in activities[1]]
-    for record in data["activities"]:
-        market = record.get("market") or {}
-        flat = {**record, **{f"market_{k}" if k != "instrument" else "market_instrument": v for k, v in market.items()}}
-        activities.append([flat.get(column) for column in header])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def test_the_excel_template_gives_the_same_inventory(tmp_path: Path) -> None:
     """The example typed into the Excel template computes to the same totals as its YAML; the template has its
     instructions sheet and drop-down lists."""
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     path = tmp_path / "inventory.xlsx"
-    path.write_bytes(_filled_template(data))
+    path.write_bytes(filled_template(data))
     from_excel = compute_inventory(*load_inventory(path))
     from_yaml = compute_inventory(*load_inventory(EXAMPLE))
     assert from_excel.totals == from_yaml.totals
@@ -111,7 +80,7 @@ def test_a_bad_cell_is_named_by_sheet_row_and_column() -> None:
     data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
     data["activities"][2]["amount"] = "five"
     with pytest.raises(DataFormatError) as caught:
-        read_inventory(_filled_template(data), "inventory.xlsx")
+        read_inventory(filled_template(data), "inventory.xlsx")
     (problem,) = caught.value.problems
     assert problem.place == "sheet 活动数据 Activities, row 4, column amount"
     assert chinese(problem) == "inventory.xlsx：sheet 活动数据 Activities, row 4, column amount：须为数字"

@@ -22,6 +22,7 @@ token; a client's carries its bearer token and no cookie.
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -39,6 +40,8 @@ from starlette.routing import Mount
 
 from support.backends import BACKENDS, postgresql_schema
 from support.certify_support import disposable_application, seed_account, seed_cases
+from support.inventory_support import EXAMPLE as INVENTORY_EXAMPLE
+from support.inventory_support import example_data
 
 try:
     from fastapi.routing import iter_route_contexts
@@ -50,6 +53,7 @@ from lowcarbon.factors import default_library
 from lowcarbon.footprint import library, load_model
 from lowcarbon.footprint import service as footprint_service
 from lowcarbon.footprint.form import form_of
+from lowcarbon.inventory import service as inventory_service
 from lowcarbon.pact import service as pact_service
 from lowcarbon.pact import suppliers as pact_suppliers
 from lowcarbon.platform import accounts, machine_clients
@@ -122,6 +126,12 @@ BODY_PAGES = {**PAGES, "viewer": 403, "editor": 403, "admin": 403, "other_editor
 # pages are the operator's (Acme and Rival are manufacturers: 403); a person's account opens by its link alone.
 PARTNER_SIGNED = dict.fromkeys(CALLERS, 401)
 OPERATOR_PAGES = {**PAGES, "viewer": 403, "editor": 403, "admin": 403, "other_editor": 403}
+# GHG inventories: machine clients need inventory:read or inventory:write, which none of these clients holds.
+NO_INVENTORY_SCOPE = dict.fromkeys(CLIENTS, 403)
+INVENTORY_READERS = {**READERS, **NO_INVENTORY_SCOPE}
+INVENTORY_EDITORS = {**EDITORS, **NO_INVENTORY_SCOPE}
+OWN_INVENTORY = {**OWN_ORGANISATION, **NO_INVENTORY_SCOPE}  # the inventory in the path is Acme's
+OWN_INVENTORY_EDITORS = {**OWN_ORGANISATION_EDITORS, **NO_INVENTORY_SCOPE}
 
 RULES: dict[tuple[str, str], dict[str, str | int]] = {
     # The API's documentation: public.
@@ -275,6 +285,27 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("POST", "/inclusive/events/{event_row}/{decision}"): OPERATOR_PAGES,  # release or refuse
     ("POST", "/inclusive/partners"): OPERATOR_PAGES,
     ("POST", "/inclusive/rewards"): OPERATOR_PAGES,
+    # GHG inventories (lowcarbon.inventory); the inventory in the path is Acme's, each new one named anew.
+    ("GET", "/api/inventory/template.xlsx"): INVENTORY_READERS,
+    ("POST", "/api/inventory"): INVENTORY_EDITORS,  # another organisation's editor adds one to their own
+    ("POST", "/api/inventory/upload"): INVENTORY_EDITORS,
+    ("GET", "/api/inventory"): INVENTORY_READERS,  # each caller sees their own organisation's
+    ("GET", "/api/inventory/{inventory_id:int}"): OWN_INVENTORY,
+    ("PUT", "/api/inventory/{inventory_id}/file"): OWN_INVENTORY_EDITORS,  # the example again
+    ("GET", "/api/inventory/{inventory_id}/activities"): OWN_INVENTORY,
+    ("POST", "/api/inventory/{inventory_id}/activities"): OWN_INVENTORY_EDITORS,
+    ("DELETE", "/api/inventory/{inventory_id}/activities/{activity_id}"): OWN_INVENTORY_EDITORS,  # a new one each
+    ("PUT", "/api/inventory/{inventory_id}/months/{site}/{month}"): OWN_INVENTORY_EDITORS,  # an empty month
+    ("POST", "/api/inventory/{inventory_id}/compute"): OWN_INVENTORY_EDITORS,
+    ("GET", "/api/inventory/{inventory_id}/result"): OWN_INVENTORY,
+    ("GET", "/api/inventory/{inventory_id}/report.html"): OWN_INVENTORY,
+    ("GET", "/api/inventory/{inventory_id}/report.pdf"): OWN_INVENTORY,
+    ("GET", "/inventory"): PAGES,
+    ("POST", "/inventory"): EDITOR_PAGES,  # another organisation's editor adds one to their own
+    ("POST", "/inventory/upload"): EDITOR_PAGES,
+    ("GET", "/inventory/{inventory_id}"): OWN_PAGES,
+    ("POST", "/inventory/{inventory_id}/month"): OWN_EDITOR_PAGES,
+    ("POST", "/inventory/{inventory_id}/upload"): OWN_EDITOR_PAGES,
     ("GET", "/carbon-account/{token}"): PUBLIC,
     ("POST", "/carbon-account/{token}/redeem"): PUBLIC,  # a reward of 1 point from a balance of 1,000
     ("POST", "/carbon-account/{token}/link"): dict.fromkeys(CALLERS, 404),  # a link that opens no account
@@ -312,6 +343,7 @@ class World:
     machine_secret: str
     names: Iterator[int] = field(default_factory=itertools.count)
     certify: dict[str, Any] = field(default_factory=dict)  # the certification cases (support.certify_support)
+    inventory_id: int = 0  # the owner's GHG inventory (the worked example)
 
     def disposable_application(self) -> int:
         """A new submitted application of the owner's, for one request that withdraws it: its id."""
@@ -331,6 +363,20 @@ class World:
                 yield session, owner
         finally:
             engine.dispose()
+
+    def disposable_activity(self) -> int:
+        """A new activity record of the owner's inventory, for one request to delete: its id."""
+        with self.owner_session() as (session, owner):
+            record = {"site": "plant-a", "month": "2023-04", "kind": "electricity", "amount": 1, "unit": "kWh"}
+            added = inventory_service.add_activity(
+                session,
+                AuditTrail(session, "test"),
+                _now,
+                organisation_id=owner,
+                inventory_id=self.inventory_id,
+                record=record,
+            )
+            return added.id
 
     def disposable_client(self) -> str:
         """A new machine client of the owner, Acme, for one request to disable: its client_id."""
@@ -512,6 +558,16 @@ def _world(settings: Settings) -> Iterator[World]:
             editor = session.scalar(sa.select(User.id).where(User.email == emails["editor"]))
         assert editor is not None
         world.certify = seed_cases(settings, owner, editor, world.study_id) | seed_account(settings)
+        with world.owner_session() as (session, owner):
+            world.inventory_id = inventory_service.create_inventory(
+                session,
+                AuditTrail(session, "test"),
+                _now,
+                organisation_id=owner,
+                created_by=editor,
+                name="Acme 2023",
+                inventory=inventory_service.parse(example_data()),
+            ).id
         _seed_catalog(settings)
         yield world
 
@@ -529,6 +585,7 @@ class Call:
 def _call(world: World, method: str, path: str, caller: str) -> Call:
     path = path.replace("{name:path}", "{name}").replace("{key:path}", "{key}")  # a converter is no format spec
     path = path.replace("{registry_id:path}", "{registry_id}")
+    path = path.replace("{inventory_id:int}", "{inventory_id}")
     url = path.format(
         name="factors.csv",
         key=SHIPPED_KEY,
@@ -551,6 +608,10 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         customer_id="{customer_id}",
         supplier_id="{supplier_id}",
         registry_id=CATALOG_PRODUCTS[0],
+        inventory_id=world.inventory_id,
+        activity_id=world.disposable_activity() if "{activity_id}" in path else 0,
+        site="plant-a",
+        month="2023-05",
     )
     if path.endswith("/compare"):
         return Call(url + "?" + "&".join(f"id={registry_id}" for registry_id in CATALOG_PRODUCTS))
@@ -624,6 +685,8 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         return Call(url, data={"link": "/carbon-account/1-00"})
     if path == "/carbon-account/{token}/redeem":
         return Call(url, data={"reward_id": str(world.certify["reward_id"])})
+    if "/inventory" in path and method in ("POST", "PUT"):
+        return _inventory_call(world, path, url)
     if path.startswith(("/inclusive/", "/api/inclusive/")) and method == "POST":
         return Call(url, data={}) if not path.startswith("/api/") else Call(url, json={"events": []})
     if "/certify" in path and method == "POST":
@@ -634,6 +697,29 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         f"{method} {path}: say what request to send"
     )
     return Call(url)
+
+
+def _inventory_call(world: World, path: str, url: str) -> Call:
+    """An inventory request with its body: JSON for the API, a form for the pages; new inventories named anew."""
+    name = f"Inventory {next(world.names)}"
+    upload = {"file": ("inventory.yaml", INVENTORY_EXAMPLE.read_bytes())}
+    if path in ("/api/inventory/upload", "/inventory/upload", "/api/inventory/{inventory_id}/file"):
+        return Call(url, data={"name": name}, files=upload)
+    if path == "/inventory/{inventory_id}/upload":
+        return Call(url, data={}, files=upload)
+    if path == "/api/inventory":
+        return Call(url, json={"name": name, "inventory": json.loads(json.dumps(example_data(), default=str))})
+    if path == "/inventory":
+        fields = {"organisation": "Acme", "reporting_year": "2023", "approach": "operational_control"}
+        return Call(url, data={"name": name, "sites": "s1", **fields})
+    if path.endswith("/activities"):
+        record = {"site": "plant-a", "month": "2023-06", "kind": "electricity", "amount": 1, "unit": "kWh"}
+        return Call(url, json=record)
+    if path.endswith("/month"):
+        return Call(url, data={"site": "plant-a", "month": "2023-05"})
+    if path.endswith("/compute"):
+        return Call(url)
+    return Call(url, json={"records": []})  # a month of a site
 
 
 def _application(world: World, method: str, path: str) -> int:

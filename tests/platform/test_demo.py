@@ -111,8 +111,11 @@ def test_seed_creates_the_demo(migrated: Settings, tmp_path: Path) -> None:
     totals = {(product.organisation, product.name): [v.total for v in product.versions] for product in products}
     assert totals == _expected_totals(tmp_path)
     assert totals[PV][1] < totals[PV][0]
-    summary, pact_summary, certify_summary, catalog_summary, inclusive_summary = seeded.summary  # printed by serve
+    summary, pact_summary, certify_summary, catalog_summary, inclusive_summary, inventory_summary = seeded.summary
     assert catalog_summary[0].startswith("  Green product catalog: 309 product models at /catalog")
+    assert inventory_summary[0] == "  GHG inventories (open /inventory):"
+    assert inventory_summary[1].startswith("    Sunrise PV Co. 2023 (Sunrise PV Co.): 2,409.8 t CO2e")  # the example's
+    assert inventory_summary[2].startswith("    Sunrise PV Co. 2022 (Sunrise PV Co.): ")
     assert inclusive_summary[0].startswith("  Carbon-inclusive partner Metro Go (demo)")
     assert seeded.partner_id is not None and (seeded.account_path or "").startswith("/carbon-account/")
     assert certify_summary[0].startswith("  Certificates issued by Greenmark Certification Ltd.")
@@ -181,6 +184,7 @@ def test_seeding_twice_changes_nothing(migrated: Settings) -> None:
     assert before["pact_footprints"] == 4 and before["pact_customers"] == 1
     assert before["study_files"] == 1
     assert before["catalog_products"] == 302 + 7  # the demo registry's, and the certify demo's certified models
+    assert before["inventories"] == 2 and before["inventory_activities"] == 17 + 2  # 2022's without plant B's
     second = demo.seed(migrated)
     assert second == first
     assert _counts(migrated) == before
@@ -245,6 +249,7 @@ def test_wheel_ships_the_demo_models() -> None:
         for file, content in footprint_demo.example_files(name).items():
             expected[f"examples/{name}/{file}"] = f"lowcarbon/demo_data/{name}/{file}"
             assert content == (EXAMPLES / name / file).read_text(encoding="utf-8")
+    expected["examples/two-site-inventory/inventory.yaml"] = "lowcarbon/demo_data/two-site-inventory.yaml"
     assert included == expected
     assert list(footprint_demo.example_files("cotton-tshirt")) == ["factors.csv"]
 

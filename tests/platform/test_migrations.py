@@ -16,6 +16,7 @@ import lowcarbon.catalog.tables
 import lowcarbon.certify.tables
 import lowcarbon.footprint.tables  # registers the domain's tables on Base.metadata
 import lowcarbon.inclusive.tables
+import lowcarbon.inventory.tables
 import lowcarbon.pact.tables  # noqa: F401
 from lowcarbon.catalog.tables import SEARCH_TABLE
 from lowcarbon.platform import tables
@@ -66,7 +67,16 @@ INCLUSIVE_TABLES = {
     "inclusive_rewards",
     "inclusive_redemptions",
 }
-HEADS = {"0006", "studies_0007", "pact_0002", "certify_0001", "catalog_0001", "inclusive_0001"}  # one per branch
+INVENTORY_TABLES = {"inventories", "inventory_activities"}
+HEADS = {
+    "0006",
+    "studies_0007",
+    "pact_0002",
+    "certify_0001",
+    "catalog_0001",
+    "inclusive_0001",
+    "inventory_0001",
+}  # one per branch
 # the catalog's full-text index (on SQLite an FTS5 table with its shadow tables) is made by its migration and not
 # mapped: it is counted as one table here, and left out of the comparison with the ORM
 CATALOG_TABLES = {"catalog_categories", "catalog_products", "catalog_state", "catalog_changes", "catalog_search"}
@@ -79,6 +89,7 @@ ALL_TABLES = (
     | CERTIFY_TABLES
     | CATALOG_TABLES
     | INCLUSIVE_TABLES
+    | INVENTORY_TABLES
 )
 
 
@@ -213,6 +224,7 @@ def test_version_locations_are_found_on_disk() -> None:
         "certify/migrations/versions",
         "footprint/migrations/versions",
         "inclusive/migrations/versions",
+        "inventory/migrations/versions",
         "pact/migrations/versions",
         "platform/migrations/versions",
     ]

@@ -83,20 +83,23 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _holds(texts: list[str], query: str, identifiers: list[str]) -> bool:
-    """The catalog's documented match, written out plainly: each Latin word of the query starts a word of the texts
-    (or of an identifier with its punctuation removed); each Han run's every pair of characters is in the texts."""
+def _holds(texts: list[str], query: str) -> bool:
+    """The catalog's documented match, written out plainly. Per piece of the query between spaces: its Latin words run
+    together start a word of the texts or a piece's words run together (one letter: is such a word); each pair of
+    characters of its Han runs is in the texts (a lone character: is in them)."""
     folded = " \n ".join(_fold(t) for t in texts if t)
-    joined = " ".join("".join(re.findall(r"[0-9a-z]+", _fold(t))) for t in identifiers if t)
-    for run in re.findall(r"[\u4e00-\u9fff]+|[0-9a-z]+", _fold(query)):
-        if run.isascii():
-            if not re.search(rf"(?<![0-9a-z]){run}", folded) and not re.search(rf"(?<![0-9a-z]){run}", joined):
-                return False
-        elif len(run) == 1:
-            if run not in folded:
-                return False
-        elif not all(run[i : i + 2] in folded for i in range(len(run) - 1)):
+    latin: set[str] = set()
+    for chunk in folded.split():
+        words = re.findall(r"[0-9a-z]+", chunk)
+        latin.update(words)
+        latin.add("".join(words))
+    for chunk in _fold(query).split():
+        joined = "".join(re.findall(r"[0-9a-z]+", chunk))
+        if joined and not (joined in latin if len(joined) == 1 else any(t.startswith(joined) for t in latin)):
             return False
+        for run in re.findall(r"[\u4e00-\u9fff]+", chunk):
+            if not all(run[i : i + 2] in folded for i in range(max(len(run) - 1, 1))):
+                return False
     return True
 
 
@@ -116,9 +119,9 @@ def brute_force(models: list[Model], query: dict[str, Any], day: date = TODAY) -
         if query.get("footprint_max") is not None and (footprint is None or footprint > query["footprint_max"]):
             continue
         ident = [v["brand"], v["model"], v["registry_id"], v["certificate_number"]]
-        if q.strip() and not _holds([*ident, v["name_zh"] or "", v["name_en"] or "", *model.names], q, ident):
+        if q.strip() and not _holds([*ident, v["name_zh"] or "", v["name_en"] or "", *model.names], q):
             continue
-        strong = bool(q.strip()) and _holds(ident, q, ident)
+        strong = bool(q.strip()) and _holds(ident, q)
         found.append((model, strong))
     sort = query.get("sort") or ("relevance" if q.strip() else "footprint")
 

@@ -96,6 +96,13 @@ def _catalog_product(context: BrowserContext, base: str) -> str | None:
     return _first(context, base, "/api/catalog/products", "registry_id")
 
 
+def _inventory(context: BrowserContext, base: str) -> str | None:
+    """An inventory of the person's organisation (the demo manufacturer's); None for others."""
+    answer = context.request.get(f"{base}/api/inventory")
+    items = answer.json() if answer.ok else []
+    return str(items[0]["id"]) if items else None
+
+
 DEMO: dict[str, str] = {}  # what the demo_site fixture read of the seeded demo: the rider's account link
 
 
@@ -113,6 +120,7 @@ FILLERS: dict[str, Callable[[BrowserContext, str], str | None]] = {
     "number": _certificate,
     "token": _token,
     "registry_id": _catalog_product,
+    "inventory_id": _inventory,
 }
 
 

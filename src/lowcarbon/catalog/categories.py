@@ -7,7 +7,7 @@ valid products at the moment they are asked for, so they are always current.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -39,15 +39,26 @@ def shipped() -> list[Category]:
     return list(found.values())
 
 
-def add_missing(session: Session, codes: Iterable[str]) -> list[str]:
-    """Create the shipped categories and ``codes`` the catalog lacks; the codes of those created from a code."""
-    have = set(session.scalars(sa.select(Category.code)))
+def add_missing(
+    session: Session, codes: Iterable[str], names: Mapping[str, tuple[str | None, str | None]] | None = None
+) -> list[str]:
+    """Create the shipped categories and ``codes`` the catalog lacks, named by ``names`` (code -> zh, en) where it
+    gives them; name categories that have no names yet. The codes of the categories created from a code."""
+    names = names or {}
+    have = {c.code: c for c in session.scalars(sa.select(Category))}
     for category in shipped():
         if category.code not in have:
             session.add(category)
-            have.add(category.code)
-    added = sorted(set(codes) - have)
-    session.add_all(Category(code=code) for code in added)
+            have[category.code] = category
+    for code, (zh, en) in names.items():
+        known = have.get(code)
+        if known is not None and known.name_zh is None and known.name_en is None:
+            known.name_zh, known.name_en = (zh or None), (en or None)
+    added = sorted(set(codes) - set(have))
+    session.add_all(
+        Category(code=code, name_zh=names.get(code, (None, None))[0], name_en=names.get(code, (None, None))[1])
+        for code in added
+    )
     session.flush()
     return added
 

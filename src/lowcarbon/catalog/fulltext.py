@@ -22,7 +22,18 @@ from lowcarbon.catalog import text
 from lowcarbon.catalog.bulk import copy_rows
 from lowcarbon.catalog.text import Term
 
-__all__ = ["Described", "Document", "Found", "document", "holding", "match", "remove", "write"]
+__all__ = [
+    "Described",
+    "Document",
+    "Found",
+    "create_indexes",
+    "document",
+    "drop_indexes",
+    "holding",
+    "match",
+    "remove",
+    "write",
+]
 
 Document = tuple[int, list[str], list[str]]  # (product id, ident terms, name terms)
 
@@ -66,6 +77,26 @@ def remove(session: Session, ids: Iterable[int]) -> None:
     for start in range(0, len(ids), 500):
         statement = sa.text(f"DELETE FROM catalog_search WHERE {column} IN :ids")
         session.execute(statement.bindparams(sa.bindparam("ids", expanding=True)), {"ids": ids[start : start + 500]})
+
+
+_INDEXES = {"ix_catalog_search_ident": "ident", "ix_catalog_search_terms": "terms"}
+
+
+def drop_indexes(session: Session) -> bool:
+    """Drop the PostgreSQL full-text indexes before a bulk load into an empty catalog (in the transaction: nothing
+    else reads an empty catalog's index meanwhile); whether they were (SQLite: never)."""
+    if not _postgres(session):
+        return False
+    for name in _INDEXES:
+        session.execute(sa.text(f"DROP INDEX IF EXISTS {name}"))
+    return True
+
+
+def create_indexes(session: Session) -> None:
+    """Build the PostgreSQL full-text indexes (after ``drop_indexes`` and the load)."""
+    session.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
+    for name, column in _INDEXES.items():
+        session.execute(sa.text(f"CREATE INDEX {name} ON catalog_search USING GIN ({column})"))
 
 
 def write(session: Session, documents: Sequence[Document]) -> None:

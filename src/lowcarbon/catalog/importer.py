@@ -39,6 +39,9 @@ __all__ = ["ImportReport", "Progress", "import_bytes", "import_file", "import_ro
 
 Progress = Callable[[str, int, int], None]  # (stage, done, of)
 _BATCH = 5_000
+# a first import of this many products or more into an empty catalog builds the full-text indexes after the rows
+# (PostgreSQL: several times faster than keeping GIN indexes current row by row)
+REBUILD_FROM = 50_000
 _SQLITE_CACHE_KIB = 512 * 1024
 
 
@@ -114,7 +117,8 @@ def _import(
 ) -> ImportReport:
     report = ImportReport(source)
     products: list[Row] = []
-    for row in read_rows(cells, source):
+    named: dict[str, tuple[str | None, str | None]] = {}
+    for row in read_rows(cells, source, named):
         report.rows += 1
         if isinstance(row, Rejection):
             report.rejected.append(row)
@@ -135,12 +139,13 @@ def _import(
             changed.append((existing[0], row, fingerprint))
         else:
             report.unchanged += 1
-    report.categories_added = categories.add_missing(session, {row.category_code for row in products})
+    report.categories_added = categories.add_missing(session, {row.category_code for row in products}, named)
     names = categories.search_names(session)
     if changed:
         _update(session, changed, names, now)
     random.shuffle(fresh)
     start = int(session.scalar(sa.select(sa.func.max(Product.id))) or 0) + 1
+    rebuild = start == 1 and len(fresh) >= REBUILD_FROM and fulltext.drop_indexes(session)
     for offset in range(0, len(fresh), _BATCH):
         part = fresh[offset : offset + _BATCH]
         first = start + offset
@@ -148,6 +153,8 @@ def _import(
         fulltext.write(session, [fulltext.document(first + i, row, names) for i, (row, _) in enumerate(part)])
         if progress is not None:
             progress("write", offset + len(part), len(fresh))
+    if rebuild:
+        fulltext.create_indexes(session)
     report.added, report.changed = len(fresh), len(changed)
     if fresh or changed:
         new_generation(session)

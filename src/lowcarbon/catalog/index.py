@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections.abc import Callable, Hashable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -135,7 +136,8 @@ class Snapshot:
             return value
         value = compute()
         if len(memo) >= REMEMBERED:
-            memo.pop(next(iter(memo)))
+            with suppress(StopIteration, RuntimeError, KeyError):  # another thread made room at the same moment
+                memo.pop(next(iter(memo)))
         memo[key] = value
         return value
 

@@ -36,6 +36,7 @@ COLUMNS = (
     "footprint_kg_co2e",
     "declared_unit",
 )
+CATEGORY_NAMES = ("category_name_zh", "category_name_en")  # optional: names for categories the catalog lacks
 REQUIRED = ("registry_id", "brand", "model", "category_code", "label", "certificate_number", "certificate_status")
 HEADINGS_ZH = {
     "登记号": "registry_id",
@@ -44,6 +45,7 @@ HEADINGS_ZH = {
     "产品名称": "name_zh",
     "英文名称": "name_en",
     "品目编码": "category_code",
+    "品目名称": "category_name_zh",
     "标志": "label",
     "证书编号": "certificate_number",
     "证书状态": "certificate_status",
@@ -147,14 +149,15 @@ def _heading(cell: object) -> str:
 
 
 def _columns(header: Sequence[Any], source: str) -> tuple[dict[str, int], dict[str, int]]:
-    """The known columns' positions and the specifications' (by their header as written)."""
+    """The known columns' positions (the category's names among them) and the specifications' (by their header as
+    written)."""
     known: dict[str, int] = {}
     specs: dict[str, int] = {}
     for position, cell in enumerate(header):
         name = _heading(cell)
         if name in known or (not name and cell not in (None, "")):
             raise DataFormatError.at(source, f"the column {name or cell!r} comes twice in the header row")
-        if name in COLUMNS:
+        if name in COLUMNS or name in CATEGORY_NAMES:
             known[name] = position
         elif name:
             specs[str(cell).strip()[:100]] = position
@@ -223,8 +226,10 @@ def _clean(value: object) -> str | None:
 class _Reader:
     def __init__(self, known: dict[str, int], specs: dict[str, int]) -> None:
         self.positions = tuple(known.get(name, -1) for name in COLUMNS)
+        self.naming = tuple(known.get(name, -1) for name in CATEGORY_NAMES)
         self.specs = specs
         self.seen: dict[str, int] = {}
+        self.category_names: dict[str, tuple[str | None, str | None]] = {}
 
     def read(self, number: int, cells: Sequence[Any]) -> Row | Rejection:
         width = len(cells)
@@ -258,6 +263,10 @@ class _Reader:
         first = self.seen.setdefault(registry_id, number)
         if first != number:
             return Rejection(number, registry_id, "registry_id", "repeated", f"row {first}")
+        if code not in self.category_names and self.naming != (-1, -1):
+            zh, en = (_clean(cells[at]) if 0 <= at < width else None for at in self.naming)
+            if zh or en:
+                self.category_names[str(code)] = (zh and zh[:DEFAULT_LENGTH], en and en[:DEFAULT_LENGTH])
         specs = {}
         for name, at in self.specs.items():
             text = _clean(cells[at] if at < width else None)
@@ -273,13 +282,21 @@ def _at(cells: Sequence[Any], position: int) -> object:
     return cells[position] if position < len(cells) else None
 
 
-def read_rows(rows: Iterable[Sequence[Any]], source: str) -> Iterator[Row | Rejection]:
-    """Each row after the header of ``rows`` as a product model or a rejection; blank rows are skipped."""
+def read_rows(
+    rows: Iterable[Sequence[Any]],
+    source: str,
+    category_names: dict[str, tuple[str | None, str | None]] | None = None,
+) -> Iterator[Row | Rejection]:
+    """Each row after the header of ``rows`` as a product model or a rejection; blank rows are skipped. The names of
+    categories the rows give (``category_name_zh``, ``category_name_en``: the first for each code) are put in
+    ``category_names``."""
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None:
         raise DataFormatError.at(source, "the file is empty: give a header row and product rows", id="empty")
     reader = _Reader(*_columns(header, source))
+    if category_names is not None:
+        reader.category_names = category_names
     for number, cells in enumerate(iterator, start=2):
         if all(cell is None or str(cell).strip() == "" for cell in cells):
             continue

@@ -61,6 +61,7 @@ EXACT_UP_TO = 50_000  # text matches counted exactly, on SQLite: reading an id f
 # On PostgreSQL every match read costs a visit to its row in the table (several microseconds when the row is not in
 # shared buffers), so fewer are read; the rest are estimated.
 EXACT_UP_TO_POSTGRESQL = 4_000
+STRONG_UP_TO = 2_000  # identifier matches that relevance lists first; more, and it ranks by footprint alone
 
 
 def exact_up_to(session: Session) -> int:
@@ -214,8 +215,8 @@ def matches(session: Session, query: Query, day: date, *, every: bool = False) -
         scale = 1.0 / found.share
     strong = None
     if sort == "relevance":
-        strong_found = fulltext.match(session, terms, ident=True, limit=limit)
-        if strong_found.ids.size and strong_found.share == 1.0:
+        strong_found = fulltext.match(session, terms, ident=True, limit=STRONG_UP_TO + 1)
+        if strong_found.ids.size and strong_found.share == 1.0:  # more: the identifiers' words say little
             strong = _positions_mask(snapshot, strong_found.ids)
     return Matches(snapshot, filters, _positions_mask(snapshot, ids), strong, sort, terms, scale)
 

@@ -10,8 +10,9 @@ Full-width forms (U+FF01 to U+FF5E: letters, digits, commas) are folded by NFKC 
 SQLite (FTS5, ``unicode61`` over the terms joined by spaces) and PostgreSQL (a ``tsvector`` of the terms, given as
 they are), so both databases find the same products for the same query.
 
-    sorted(ident_terms(["格力", "KFR-35GW"]))  # ['35gw', 'kfr', 'kfr35gw', '力', '格', '格力']
-    query_terms("服务器 Gree")            # [Term('服务', False), Term('务器', False), Term('gree', True)]
+    sorted(document_terms(["格力 KFR-35GW"]))  # ['35gw', 'kfr', 'kfr35gw', '力', '格', '格力']
+    query_terms("服务器 Gree KFR-35")      # [Term('服务', False), Term('务器', False), Term('gree', True),
+                                          #  Term('kfr35', True)]
 """
 
 from __future__ import annotations
@@ -29,8 +30,6 @@ MAX_QUERY_TERMS = 16  # a query's terms beyond these are ignored (each is one mo
 MAX_TERM_CHARS = 40  # a Latin word is cut to this length (no model number is longer; an index term stays small)
 # Han (with extensions A and compatibility ideographs), kana and hangul: scripts written without spaces.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
-_RUNS = re.compile(rf"[{_CJK}]+|[0-9a-z]+")
-_WORDY = re.compile(r"[0-9a-z]")
 _WORDS = re.compile(rf"[0-9a-z]{{1,{MAX_TERM_CHARS}}}")  # a longer word is cut in pieces of that length
 _HAN = re.compile(rf"[{_CJK}]+")
 
@@ -49,48 +48,49 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=65_536)  # brands, category names, certificate numbers and names come again and again
-def _text_terms(text: str) -> tuple[frozenset[str], str | None]:
-    """The terms of one text, and its Latin words run together when it has several (else None)."""
+def _text_terms(text: str) -> frozenset[str]:
+    """The terms of one text: each Han character and pair, each Latin word, and for each piece between spaces that
+    holds several Latin words, those words run together ("KFR-35GW/Bp" also as "kfr35gwbp")."""
     folded = fold(text)
-    words = _WORDS.findall(folded)
-    terms = set(words)
-    for run in _HAN.findall(folded):
-        terms.update(run)
-        terms.update(map(add, run, run[1:]))
-    return frozenset(terms), "".join(words)[:MAX_TERM_CHARS] if len(words) > 1 else None
+    terms: set[str] = set()
+    for chunk in folded.split():
+        words = _WORDS.findall(chunk)
+        terms.update(words)
+        if len(words) > 1:
+            terms.add("".join(words)[:MAX_TERM_CHARS])
+        for run in _HAN.findall(chunk):
+            terms.update(run)
+            terms.update(map(add, run, run[1:]))
+    return frozenset(terms)
 
 
 def document_terms(texts: Iterable[str | None]) -> list[str]:
-    """The index terms of a product's texts: each Han character and pair, each Latin word; distinct."""
+    """The index terms of a product's texts, distinct."""
     terms: set[str] = set()
     for text in texts:
         if text:
-            terms.update(_text_terms(text)[0])
+            terms.update(_text_terms(text))
     return list(terms)
 
 
-def ident_terms(texts: Iterable[str | None]) -> list[str]:
-    """Terms of a product's identifiers (brand, model number, registry id): its words and, for each identifier of
-    several Latin words, the words run together ("KFR-35GW/Bp" also as "kfr35gwbp")."""
-    terms: set[str] = set()
-    for text in texts:
-        if text:
-            found, joined = _text_terms(text)
-            terms.update(found)
-            if joined is not None:
-                terms.add(joined)
-    return list(terms)
+ident_terms = document_terms  # identifiers are indexed as texts are, in a column of their own
 
 
 def query_terms(query: str) -> list[Term]:
     """The terms a product must all contain to match ``query`` (at most ``MAX_QUERY_TERMS``); empty for a query of
-    punctuation only."""
+    punctuation only. Per piece between spaces: its Han runs by their pairs (one character: itself); its Latin words
+    run together as one prefix when there are several ("C-23DZ" as "c23dz"*, which a model number's words run
+    together start with), else the word as a prefix, or as a whole word when it is one letter (a one-letter prefix
+    would ask the index for a good part of all its terms)."""
     terms: dict[Term, None] = {}
-    for run in _RUNS.findall(fold(query)):
-        if _WORDY.match(run):
-            terms[Term(run[:MAX_TERM_CHARS], True)] = None
-        elif len(run) == 1:
-            terms[Term(run, False)] = None
-        else:
-            terms.update((Term(run[i : i + 2], False), None) for i in range(len(run) - 1))
+    for chunk in fold(query).split():
+        words = _WORDS.findall(chunk)
+        joined = "".join(words)[:MAX_TERM_CHARS]
+        if joined:
+            terms[Term(joined, len(joined) > 1)] = None
+        for run in _HAN.findall(chunk):
+            if len(run) == 1:
+                terms[Term(run, False)] = None
+            else:
+                terms.update((Term(run[i : i + 2], False), None) for i in range(len(run) - 1))
     return list(terms)[:MAX_QUERY_TERMS]

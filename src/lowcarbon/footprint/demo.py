@@ -31,6 +31,7 @@ __all__ = [
     "DemoProduct",
     "DemoVersion",
     "describe",
+    "example_file",
     "example_files",
     "example_model",
     "less_grid_electricity",
@@ -96,16 +97,16 @@ class DemoProduct:
 
 def example_model(name: str) -> str:
     """The model file of worked example ``name`` (a folder of ``examples/``), from the wheel or the checkout."""
-    return _example_file(name, f"{name}.yaml", "model.yaml").decode("utf-8")
+    return example_file(name, f"{name}.yaml", "model.yaml").decode("utf-8")
 
 
 def example_files(name: str) -> dict[str, str]:
     """The factor files worked example ``name``'s model names, name -> content as a study keeps it."""
     named = yaml.safe_load(example_model(name)).get("factor_files") or []
-    return {str(file): stored_file(str(file), _example_file(name, f"{name}/{file}", str(file))) for file in named}
+    return {str(file): stored_file(str(file), example_file(name, f"{name}/{file}", str(file))) for file in named}
 
 
-def _example_file(name: str, packaged_as: str, relative: str) -> bytes:
+def example_file(name: str, packaged_as: str, relative: str) -> bytes:
     """A file of worked example ``name``: ``lowcarbon/demo_data/<packaged_as>`` in a wheel, else
     ``examples/<name>/<relative>`` in a checkout."""
     packaged = resources.files("lowcarbon").joinpath("demo_data", *packaged_as.split("/"))

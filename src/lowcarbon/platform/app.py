@@ -24,6 +24,7 @@ from lowcarbon.catalog.domain import DOMAIN as CATALOG
 from lowcarbon.certify.domain import DOMAIN as CERTIFY
 from lowcarbon.footprint.domain import DOMAIN as FOOTPRINT
 from lowcarbon.inclusive.domain import DOMAIN as INCLUSIVE
+from lowcarbon.inventory.domain import DOMAIN as INVENTORY
 from lowcarbon.pact.domain import DOMAIN as PACT
 from lowcarbon.platform import auth_routes, health, oauth, organisation_routes
 from lowcarbon.platform.body_limit import BodyLimit
@@ -41,7 +42,7 @@ from lowcarbon.web import install as install_web
 __all__ = ["DOMAINS", "create_app"]
 
 logger = logging.getLogger(__name__)
-DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT, CERTIFY, CATALOG, INCLUSIVE)
+DOMAINS: tuple[Domain, ...] = (FOOTPRINT, REPORT, PACT, CERTIFY, CATALOG, INCLUSIVE, INVENTORY)
 
 
 @asynccontextmanager

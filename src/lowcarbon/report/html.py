@@ -8,12 +8,12 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from lowcarbon.report.build import Report
-from lowcarbon.report.document import Facts, Figure, Items, Para, Table
+from lowcarbon.report.document import Document, Facts, Figure, Items, Para, Table
 from lowcarbon.report.drawing import Drawing, Line, Rect, Text
 from lowcarbon.report.sections import document
 from lowcarbon.report.words import Lang
 
-__all__ = ["render_html", "svg"]
+__all__ = ["document_html", "render_html", "svg"]
 
 _ENV = Environment(
     loader=PackageLoader("lowcarbon.report", "templates"),
@@ -26,7 +26,11 @@ _BLOCKS = {Para: "para", Facts: "facts", Table: "table", Items: "items", Figure:
 
 def render_html(report: Report, lang: Lang = "zh-CN") -> str:
     """The report as an HTML document in ``lang``."""
-    doc = document(report, lang)
+    return document_html(document(report, lang))
+
+
+def document_html(doc: Document) -> str:
+    """A report document (the study report's, or another domain's built of the same blocks) as an HTML document."""
     template = _ENV.get_template("report.html")
     return template.render(doc=doc, kind=lambda block: _BLOCKS[type(block)], svg=svg)
 

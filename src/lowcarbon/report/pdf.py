@@ -37,7 +37,7 @@ from lowcarbon.report.document import Block, Document, Facts, Figure, Items, Par
 from lowcarbon.report.drawing import Drawing, Line, Rect, Text
 from lowcarbon.report.words import Lang
 
-__all__ = ["FONT", "cjk_font", "render_pdf"]
+__all__ = ["FONT", "cjk_font", "document_pdf", "render_pdf"]
 
 FONT = "STSong-Light"
 _WIDTH = A4[0] - 36 * mm  # the text column
@@ -83,7 +83,11 @@ def render_pdf(report: Report, lang: Lang = "zh-CN") -> bytes:
     """The report as PDF bytes in ``lang``."""
     from lowcarbon.report.sections import document
 
-    doc = document(report, lang)
+    return document_pdf(document(report, lang), author=report.prepared_by or "", creator=report.software)
+
+
+def document_pdf(doc: Document, *, author: str = "", creator: str = "lowcarbon") -> bytes:
+    """A report document (the study report's, or another domain's built of the same blocks) as PDF bytes."""
     out = io.BytesIO()
     template = SimpleDocTemplate(
         out,
@@ -93,9 +97,9 @@ def render_pdf(report: Report, lang: Lang = "zh-CN") -> bytes:
         topMargin=16 * mm,
         bottomMargin=16 * mm,
         title=f"{doc.title} | {doc.subtitle}",
-        author=report.prepared_by or "",
-        creator=report.software,
-        lang=lang,
+        author=author,
+        creator=creator,
+        lang=doc.lang,
     )
     template.build(_story(doc), onFirstPage=_footer(doc), onLaterPages=_footer(doc))
     return out.getvalue()

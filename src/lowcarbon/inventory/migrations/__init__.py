@@ -1,0 +1,1 @@
+"""Alembic revisions of the inventory domain, found by lowcarbon.platform.migrate.version_locations()."""
