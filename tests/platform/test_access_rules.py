@@ -247,6 +247,10 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/api/public/certificates/{number}/label.svg"): PUBLIC,
     ("GET", "/api/public/certificates/{number}/label.png"): PUBLIC,
     ("GET", "/api/certify/schemes"): PUBLIC,
+    # The catalog (lowcarbon.catalog) is public: the product is the certificate's model, "NUMBER/T-1"
+    ("GET", "/api/catalog/products"): PUBLIC,
+    ("GET", "/api/catalog/products/{registry_id:path}"): PUBLIC,
+    ("GET", "/api/catalog/categories"): PUBLIC,
     ("GET", "/registry"): PUBLIC,
     ("GET", "/verify/{number}"): PUBLIC,
     ("GET", "/api/certify/applications"): CERTIFY_READERS,  # each caller's own organisation's
@@ -558,7 +562,7 @@ class Call:
 
 def _call(world: World, method: str, path: str, caller: str) -> Call:
     path = path.replace("{name:path}", "{name}").replace("{key:path}", "{key}")  # a converter is no format spec
-    path = path.replace("{inventory_id:int}", "{inventory_id}")
+    path = path.replace("{inventory_id:int}", "{inventory_id}").replace("{registry_id:path}", "{registry_id}")
     url = path.format(
         name="factors.csv",
         key=SHIPPED_KEY,
@@ -571,6 +575,7 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         client_id="{client_id}",
         pf_id="00000000-0000-0000-0000-000000000001",
         number=world.certify.get("number", ""),
+        registry_id=f"{world.certify.get('number', '')}/T-1",
         application_id=_application(world, method, path),
         document_id=world.certify.get("document_id", 0),
         finding_id=world.certify.get("finding_id", 0),

@@ -87,7 +87,7 @@ def search_products(query: CatalogQueryDep, session: SessionDep, now: NowDep) ->
     return JSONResponse(result.to_dict())
 
 
-@router.get("/products/{registry_id}")
+@router.get("/products/{registry_id:path}")
 def get_product(registry_id: str, session: SessionDep, now: NowDep) -> JSONResponse:
     """One product model: its values, certificate status today, where it stands in its category."""
     return JSONResponse(product_detail(session, registry_id, china_day(now)))
