@@ -248,6 +248,10 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/api/public/certificates/{number}/label.svg"): PUBLIC,
     ("GET", "/api/public/certificates/{number}/label.png"): PUBLIC,
     ("GET", "/api/certify/schemes"): PUBLIC,
+    # The catalog (lowcarbon.catalog) is public: the product is the certificate's model, "NUMBER/T-1"
+    ("GET", "/api/catalog/products"): PUBLIC,
+    ("GET", "/api/catalog/products/{registry_id:path}"): PUBLIC,
+    ("GET", "/api/catalog/categories"): PUBLIC,
     ("GET", "/registry"): PUBLIC,
     ("GET", "/verify/{number}"): PUBLIC,
     ("GET", "/api/certify/applications"): CERTIFY_READERS,  # each caller's own organisation's
@@ -309,10 +313,7 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/carbon-account/{token}"): PUBLIC,
     ("POST", "/carbon-account/{token}/redeem"): PUBLIC,  # a reward of 1 point from a balance of 1,000
     ("POST", "/carbon-account/{token}/link"): dict.fromkeys(CALLERS, 404),  # a link that opens no account
-    # The green product catalog (lowcarbon.catalog): public, API and pages; compare names two imported products
-    ("GET", "/api/catalog/products"): PUBLIC,
-    ("GET", "/api/catalog/products/{registry_id:path}"): PUBLIC,
-    ("GET", "/api/catalog/categories"): PUBLIC,
+    # The catalog's compare, export and pages, public too; compare names two imported products
     ("GET", "/api/catalog/compare"): PUBLIC,
     ("GET", "/api/catalog/export.csv"): PUBLIC,
     ("GET", "/api/catalog/export.xlsx"): PUBLIC,
@@ -507,7 +508,7 @@ def issue_token(client: TestClient, client_id: str, secret: str) -> str:
     return str(response.json()["access_token"])
 
 
-CATALOG_PRODUCTS = ("ACCESS-1", "ACCESS-2")  # imported into the catalog: compare and the product's page name them
+CATALOG_PRODUCTS = ("ACCESS-1", "ACCESS-2")  # imported into the catalog: compare names them
 
 
 def _seed_catalog(settings: Settings) -> None:
@@ -584,8 +585,7 @@ class Call:
 
 def _call(world: World, method: str, path: str, caller: str) -> Call:
     path = path.replace("{name:path}", "{name}").replace("{key:path}", "{key}")  # a converter is no format spec
-    path = path.replace("{registry_id:path}", "{registry_id}")
-    path = path.replace("{inventory_id:int}", "{inventory_id}")
+    path = path.replace("{inventory_id:int}", "{inventory_id}").replace("{registry_id:path}", "{registry_id}")
     url = path.format(
         name="factors.csv",
         key=SHIPPED_KEY,
@@ -598,6 +598,7 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         client_id="{client_id}",
         pf_id="00000000-0000-0000-0000-000000000001",
         number=world.certify.get("number", ""),
+        registry_id=f"{world.certify.get('number', '')}/T-1",
         application_id=_application(world, method, path),
         document_id=world.certify.get("document_id", 0),
         finding_id=world.certify.get("finding_id", 0),
@@ -607,7 +608,6 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
         token=world.certify.get("token", ""),
         customer_id="{customer_id}",
         supplier_id="{supplier_id}",
-        registry_id=CATALOG_PRODUCTS[0],
         inventory_id=world.inventory_id,
         activity_id=world.disposable_activity() if "{activity_id}" in path else 0,
         site="plant-a",
