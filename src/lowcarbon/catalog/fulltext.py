@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.catalog import text
-from lowcarbon.catalog.bulk import copy_rows
+from lowcarbon.catalog.bulk import copy_rows, insert_rows
 from lowcarbon.catalog.text import Term
 
 __all__ = [
@@ -99,17 +99,16 @@ def create_indexes(session: Session) -> None:
         session.execute(sa.text(f"CREATE INDEX {name} ON catalog_search USING GIN ({column})"))
 
 
-def write(session: Session, documents: Sequence[Document]) -> None:
-    """Index ``documents`` (products not in the index yet)."""
-    if not documents:
-        return
+def write(session: Session, documents: Iterable[Document]) -> None:
+    """Index ``documents`` (products not in the index yet), as a stream."""
     if _postgres(session):
         rows = ((p, _tsvector(ident), _tsvector(dict.fromkeys([*ident, *names]))) for p, ident, names in documents)
         copy_rows(session, "catalog_search", ("id", "ident", "terms"), rows)
         return
-    session.connection().exec_driver_sql(
+    insert_rows(
+        session,
         "INSERT INTO catalog_search (rowid, ident, names) VALUES (?, ?, ?)",
-        [(product, " ".join(ident), " ".join(names)) for product, ident, names in documents],
+        ((product, " ".join(ident), " ".join(names)) for product, ident, names in documents),
     )
 
 

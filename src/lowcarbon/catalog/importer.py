@@ -17,11 +17,11 @@ import gc
 import hashlib
 import json
 import random
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from lowcarbon.bounded import limits
 from lowcarbon.bounded.tables import Workbook, csv_rows
 from lowcarbon.catalog import categories, fulltext
-from lowcarbon.catalog.bulk import copy_rows
+from lowcarbon.catalog.bulk import copy_rows, insert_rows
 from lowcarbon.catalog.rows import Rejection, Row, read_rows
 from lowcarbon.catalog.tables import Product, State
 from lowcarbon.factors.table_format import decoded_text
@@ -38,6 +38,7 @@ from lowcarbon.storage import serialize
 __all__ = ["ImportReport", "Progress", "import_bytes", "import_file", "import_rows"]
 
 Progress = Callable[[str, int, int], None]  # (stage, done, of)
+T = TypeVar("T")
 _BATCH = 5_000
 # a first import of this many products or more into an empty catalog builds the full-text indexes after the rows
 # (PostgreSQL: several times faster than keeping GIN indexes current row by row)
@@ -146,13 +147,11 @@ def _import(
     random.shuffle(fresh)
     start = int(session.scalar(sa.select(sa.func.max(Product.id))) or 0) + 1
     rebuild = start == 1 and len(fresh) >= REBUILD_FROM and fulltext.drop_indexes(session)
-    for offset in range(0, len(fresh), _BATCH):
-        part = fresh[offset : offset + _BATCH]
-        first = start + offset
-        _insert(session, [(first + i, row, fingerprint) for i, (row, fingerprint) in enumerate(part)], now)
-        fulltext.write(session, [fulltext.document(first + i, row, names) for i, (row, _) in enumerate(part)])
-        if progress is not None:
-            progress("write", offset + len(part), len(fresh))
+    # one stream per table: the database takes rows while the next are made (COPY on PostgreSQL)
+    numbered = [(start + i, row, fingerprint) for i, (row, fingerprint) in enumerate(fresh)]
+    _insert(session, _reporting(numbered, "write products", progress), now)
+    documents = (fulltext.document(product, row, names) for product, row, _ in numbered)
+    fulltext.write(session, _reporting(documents, "index", progress, len(numbered)))
     if rebuild:
         fulltext.create_indexes(session)
     report.added, report.changed = len(fresh), len(changed)
@@ -191,7 +190,16 @@ _COLUMNS = ("id", *Row._fields, "source", "fingerprint", "updated_at")
 _SQLITE_INSERT = f"INSERT INTO catalog_products ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))})"
 
 
-def _insert(session: Session, rows: list[tuple[int, Row, str]], now: datetime) -> None:
+def _reporting(items: Iterable[T], stage: str, progress: Progress | None, of: int | None = None) -> Iterator[T]:
+    """``items``, telling ``progress`` every 50,000."""
+    total = of if of is not None else len(items) if isinstance(items, Sized) else 0
+    for done, item in enumerate(items, start=1):
+        if progress is not None and done % 50_000 == 0:
+            progress(stage, done, total)
+        yield item
+
+
+def _insert(session: Session, rows: Iterable[tuple[int, Row, str]], now: datetime) -> None:
     """Insert new products as the driver takes them (the ORM's conversions, done once here, cost half the time)."""
     postgres = session.get_bind().dialect.name == "postgresql"
     # as SQLAlchemy stores them on SQLite: ISO dates, UTC times without zone, JSON text
@@ -205,7 +213,7 @@ def _insert(session: Session, rows: list[tuple[int, Row, str]], now: datetime) -
     if postgres:
         copy_rows(session, "catalog_products", _COLUMNS, (record(*row) for row in rows))
     else:
-        session.connection().exec_driver_sql(_SQLITE_INSERT, [record(*row) for row in rows])
+        insert_rows(session, _SQLITE_INSERT, (record(*row) for row in rows))
 
 
 def _update(session: Session, changed: list[tuple[int, Row, str]], names: dict[str, list[str]], now: datetime) -> None:
