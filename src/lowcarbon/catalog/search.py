@@ -263,6 +263,7 @@ def _range(footprints: np.ndarray) -> dict[str, float | None]:
 
 
 WALK = 4096  # products checked against the text at a time, when there are too many matches to read them all
+WALK_COST = 2  # checking whether a product holds the text costs about twice reading a match from the index
 
 
 def _page(session: Session, found: Matches, query: Query) -> np.ndarray:
@@ -306,8 +307,19 @@ def _page(session: Session, found: Matches, query: Query) -> np.ndarray:
         elif not found.estimated:
             pages.append(candidates[found.text[candidates]][:need])
         else:
-            density = found.text.sum() / (snapshot.size / found.scale)  # of matches among all products, from the sample
-            pages.append(_walk(session, snapshot, found.terms, candidates, need, density))
+            # Where would the page's last product be among the candidates? The sample says: each product of it stands
+            # for ``scale`` matches. When the matches come late in the order (the text names products whose
+            # footprints are all high, and the order is by footprint), walking to them costs more than reading every
+            # match, so every match is read instead.
+            sampled = np.flatnonzero(found.text[candidates])
+            nth = math.ceil(need / found.scale) - 1
+            reach = int(sampled[nth]) + 1 if nth < sampled.size else candidates.size
+            if reach * WALK_COST > sampled.size * found.scale:
+                every = _positions_mask(snapshot, fulltext.match(session, found.terms).ids)
+                pages.append(candidates[every[candidates]][:need])
+            else:
+                density = sampled.size / max(reach, 1)
+                pages.append(_walk(session, snapshot, found.terms, candidates, need, density))
     page: np.ndarray = np.concatenate(pages) if pages else np.zeros(0, dtype=np.int64)
     return page
 
