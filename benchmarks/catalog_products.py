@@ -26,25 +26,12 @@ from pathlib import Path
 
 import numpy as np
 
+from lowcarbon.catalog.rows import COLUMNS as IMPORT_COLUMNS
+
 __all__ = ["COLUMNS", "Brand", "Category", "Generated", "generate", "load_categories"]
 
 CATEGORIES_FILE = Path(__file__).with_name("catalog_categories.csv")
-COLUMNS = (
-    "registry_id",
-    "brand",
-    "model",
-    "name_zh",
-    "name_en",
-    "category_code",
-    "label",
-    "certificate_number",
-    "certificate_status",
-    "valid_until",
-    "certification_body",
-    "region",
-    "footprint_kg_co2e",
-    "declared_unit",
-)
+COLUMNS = IMPORT_COLUMNS  # the columns `lowcarbon catalog import` reads, as the contract names them
 LABELS = (
     ("environmental-label", "EL", 0.60),
     ("carbon-footprint-label", "CF", 0.25),
