@@ -76,7 +76,6 @@ def upgrade() -> None:
         op.execute(
             "CREATE TABLE catalog_search (id INTEGER PRIMARY KEY, ident TSVECTOR NOT NULL, terms TSVECTOR NOT NULL)"
         )
-        op.execute("CREATE INDEX ix_catalog_search_ident ON catalog_search USING GIN (ident)")
         op.execute("CREATE INDEX ix_catalog_search_terms ON catalog_search USING GIN (terms)")
     else:
         op.execute("CREATE VIRTUAL TABLE catalog_search USING fts5(ident, names, detail=column, tokenize='unicode61')")
