@@ -137,12 +137,20 @@ def test_openapi_names_both_credentials_and_both_bodies(migrated: Settings) -> N
 
 def test_the_api_document_lists_the_scopes_with_what_each_allows(migrated: Settings) -> None:
     """The OpenAPI document's client-credentials flow names every domain's scopes (the footprint domain's studies,
-    PACT's, certification's) and what each allows."""
+    PACT's, certification's, the inventory's) and what each allows."""
     with client_for(migrated) as client:
         schemes = client.get("/openapi.json").json()["components"]["securitySchemes"]
     flows = [scheme["flows"]["clientCredentials"] for scheme in schemes.values() if "flows" in scheme]
     assert [sorted(flow["scopes"]) for flow in flows] == [
-        ["certify:read", "pact:events", "pact:read", "studies:read", "studies:write"]
+        [
+            "certify:read",
+            "inventory:read",
+            "inventory:write",
+            "pact:events",
+            "pact:read",
+            "studies:read",
+            "studies:write",
+        ]
     ]
     assert all(text for flow in flows for text in flow["scopes"].values())
 
@@ -157,6 +165,8 @@ def test_each_domain_names_a_migration_branch_that_exists() -> None:
         "report": None,
         "pact": "pact",
         "certify": "certify",
+        "catalog": "catalog",
         "inclusive": "inclusive",
+        "inventory": "inventory",
     }
     assert {domain.migration_branch for domain in DOMAINS} - {None} <= labels

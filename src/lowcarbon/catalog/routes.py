@@ -117,19 +117,31 @@ def _filename(now: Any, ending: str) -> str:
     return f"catalog-{china_day(now).strftime('%Y%m%d')}.{ending}"
 
 
-@router.get("/export.csv")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@router.get(
+    "/export.csv",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "The products, as CSV"}},
+)
 def export_csv(query: CatalogQueryDep, request: Request, session: SessionDep, now: NowDep) -> StreamingResponse:
     """Every product the search matches, in its order, as CSV (UTF-8 with BOM) in the import's columns."""
     ids = catalog_search.ordered_ids(session, query, china_day(now))
     sessions = Platform.of(request.app).sessions.begin
     return StreamingResponse(
         export.csv_chunks(sessions, ids),
-        media_type="text/csv; charset=utf-8",
+        media_type=CSV_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{_filename(now, "csv")}"'},
     )
 
 
-@router.get("/export.xlsx")
+@router.get(
+    "/export.xlsx",
+    response_class=FileResponse,
+    responses={200: {"content": {XLSX_TYPE: {}}, "description": "The products, as an Excel workbook"}},
+)
 def export_xlsx(query: CatalogQueryDep, request: Request, session: SessionDep, now: NowDep) -> FileResponse:
     """Every product the search matches, in its order, as an Excel workbook (the header in the reader's language)."""
     ids = catalog_search.ordered_ids(session, query, china_day(now))
@@ -142,7 +154,7 @@ def export_xlsx(query: CatalogQueryDep, request: Request, session: SessionDep, n
         raise
     return FileResponse(
         path,
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        media_type=XLSX_TYPE,
         filename=_filename(now, "xlsx"),
         background=BackgroundTask(os.unlink, path),
     )
