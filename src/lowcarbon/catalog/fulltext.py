@@ -61,7 +61,7 @@ class Described(Protocol):
 def document(product: int, described: Described, category_terms: Mapping[str, list[str]]) -> Document:
     """The index document of a product: its identifiers' terms, and those of its names and its category's."""
     d = described
-    ident = text.ident_terms((d.brand, d.model, d.registry_id, d.certificate_number))
+    ident = text.document_terms((d.brand, d.model, d.registry_id, d.certificate_number))
     words = set(text.document_terms((d.name_zh, d.name_en)))
     words.update(category_terms.get(d.category_code, ()))
     return (product, ident, list(words))

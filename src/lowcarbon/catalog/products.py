@@ -30,11 +30,11 @@ def products_detail(session: Session, registry_ids: list[str], day: date) -> lis
     found = []
     for registry_id in registry_ids:
         row = rows[registry_id]
-        at = np.searchsorted(snapshot.ids, row.id)
-        known = at < snapshot.size and snapshot.ids[at] == row.id
-        status = snapshot.effective_status(int(at), day) if known else row.certificate_status
+        found_at = snapshot.positions(np.array([row.id], dtype=np.int64))
+        at = int(found_at[0]) if found_at.size else None  # None: added since the snapshot was read
+        status = snapshot.effective_status(at, day) if at is not None else row.certificate_status
         detail = item(
-            row, categories.get(row.category_code), status, standing(snapshot, int(at), day) if known else None
+            row, categories.get(row.category_code), status, standing(snapshot, at, day) if at is not None else None
         )
         detail["category_footprint"] = category_figures(snapshot, row.category_code, row.declared_unit, day)
         found.append(detail)

@@ -278,10 +278,6 @@ class _Reader:
         )  # fmt: skip
 
 
-def _at(cells: Sequence[Any], position: int) -> object:
-    return cells[position] if position < len(cells) else None
-
-
 def read_rows(
     rows: Iterable[Sequence[Any]],
     source: str,

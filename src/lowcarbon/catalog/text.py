@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from operator import add
 
-__all__ = ["MAX_QUERY_TERMS", "Term", "document_terms", "fold", "ident_terms", "query_terms"]
+__all__ = ["MAX_QUERY_TERMS", "Term", "document_terms", "fold", "query_terms"]
 
 MAX_QUERY_TERMS = 16  # a query's terms beyond these are ignored (each is one more index lookup)
 MAX_TERM_CHARS = 40  # a Latin word is cut to this length (no model number is longer; an index term stays small)
@@ -71,9 +71,6 @@ def document_terms(texts: Iterable[str | None]) -> list[str]:
         if text:
             terms.update(_text_terms(text))
     return list(terms)
-
-
-ident_terms = document_terms  # identifiers are indexed as texts are, in a column of their own
 
 
 def query_terms(query: str) -> list[Term]:
