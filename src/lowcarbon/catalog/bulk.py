@@ -11,10 +11,20 @@ from sqlalchemy.orm import Session
 __all__ = ["copy_rows", "insert_rows"]
 
 
-def copy_rows(session: Session, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """COPY ``rows`` (values in the order of ``columns``) into ``table``; PostgreSQL only (psycopg)."""
+def copy_rows(
+    session: Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    types: Sequence[str] | None = None,
+) -> None:
+    """COPY ``rows`` (values in the order of ``columns``) into ``table``; PostgreSQL only (psycopg). With the
+    columns' ``types``, in binary (bytes go as they are, not spelt in hexadecimal)."""
     raw = cast(Any, session.connection().connection.dbapi_connection)  # a psycopg connection
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+    binary = " (FORMAT BINARY)" if types else ""
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy:
+        if types:
+            copy.set_types(list(types))
         for row in rows:
             copy.write_row(row)
 

@@ -2,25 +2,27 @@
 
 SQLite: an FTS5 table (``unicode61``: each term a token; ``detail=column``) whose rowid is the product id, with two
 columns: ``ident`` (brand, model number, registry id and certificate number) and ``names`` (the names and the
-category's names). PostgreSQL: a table with two ``tsvector`` columns built from the same terms as they are
-(``array_to_tsvector``, no parser or dictionary in between): ``ident``, and ``terms`` (all, under a GIN index; the
-identifiers' column is checked on the rows that index finds). A query's terms are ANDed, Latin words as prefixes.
-The first N matches are a fair sample of all: bulk imports store products in a shuffled order (``catalog.importer``)
-and both databases read in that order.
+category's names). PostgreSQL: an inverted index of the same terms in tables of its own (``catalog.postings``: a
+row per term with the ids holding it, intersected in numpy), as a GIN index's bitmap scans visit a table row per
+match. A query's terms are ANDed, Latin words as prefixes.
+
+On SQLite a text most products hold is read up to a limit: the first N matches are a fair sample of all (bulk
+imports store products in a shuffled order, ``catalog.importer``, and FTS5 reads in that order). On PostgreSQL every
+match is read: it costs a few bytes each.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lowcarbon.catalog import text
-from lowcarbon.catalog.bulk import copy_rows, insert_rows
+from lowcarbon.catalog import postings, text
+from lowcarbon.catalog.bulk import insert_rows
 from lowcarbon.catalog.text import Term
 
 __all__ = [
@@ -33,6 +35,7 @@ __all__ = [
     "holding",
     "match",
     "remove",
+    "strong",
     "write",
 ]
 
@@ -74,39 +77,32 @@ def _postgres(session: Session) -> bool:
 def remove(session: Session, ids: Iterable[int]) -> None:
     """Take the products ``ids`` out of the index."""
     ids = [int(i) for i in ids]
-    column = "id" if _postgres(session) else "rowid"
+    if _postgres(session):
+        postings.remove(session, ids)
+        return
     for start in range(0, len(ids), 500):
-        statement = sa.text(f"DELETE FROM catalog_search WHERE {column} IN :ids")
+        statement = sa.text("DELETE FROM catalog_search WHERE rowid IN :ids")
         session.execute(statement.bindparams(sa.bindparam("ids", expanding=True)), {"ids": ids[start : start + 500]})
 
 
-# one GIN index, over all terms: the identifiers' own column is checked on the rows it finds (a second index would
-# cost as long again to build after a bulk load, for the few queries that look at identifiers alone)
-_INDEXES = {"ix_catalog_search_terms": "terms"}
-
-
 def drop_indexes(session: Session) -> bool:
-    """Drop the PostgreSQL full-text indexes before a bulk load into an empty catalog (in the transaction: nothing
-    else reads an empty catalog's index meanwhile); whether they were (SQLite: never)."""
-    if not _postgres(session):
+    """Before a bulk load into an empty catalog, drop what ``create_indexes`` builds again after it (in the
+    transaction: nothing else reads an empty catalog's index meanwhile); whether there was any (SQLite: never)."""
+    if not _postgres(session) or not postings.is_empty(session):
         return False
-    for name in _INDEXES:
-        session.execute(sa.text(f"DROP INDEX IF EXISTS {name}"))
+    postings.drop_keys(session)
     return True
 
 
 def create_indexes(session: Session) -> None:
-    """Build the PostgreSQL full-text indexes (after ``drop_indexes`` and the load)."""
-    session.execute(sa.text("SET LOCAL maintenance_work_mem = '256MB'"))
-    for name, column in _INDEXES.items():
-        session.execute(sa.text(f"CREATE INDEX {name} ON catalog_search USING GIN ({column})"))
+    """Build the indexes ``drop_indexes`` dropped (after the load)."""
+    postings.restore_keys(session)
 
 
 def write(session: Session, documents: Iterable[Document]) -> None:
     """Index ``documents`` (products not in the index yet), as a stream."""
     if _postgres(session):
-        rows = ((p, _tsvector(ident), _tsvector(dict.fromkeys([*ident, *names]))) for p, ident, names in documents)
-        copy_rows(session, "catalog_search", ("id", "ident", "terms"), rows)
+        (postings.load if postings.is_empty(session) else postings.add)(session, documents)
         return
     insert_rows(
         session,
@@ -115,88 +111,63 @@ def write(session: Session, documents: Iterable[Document]) -> None:
     )
 
 
-def _tsvector(terms: Iterable[str]) -> str:
-    # the tsvector's text form: quoted lexemes; terms hold only [0-9a-z] and CJK characters, never a quote
-    return " ".join(f"'{term}'" for term in terms)
-
-
-def _query(session: Session, terms: Sequence[Term]) -> str:
-    if _postgres(session):
-        return " & ".join(f"'{t.text}'{':*' if t.prefix else ''}" for t in terms)
-    return " AND ".join(f'"{t.text}"{"*" if t.prefix else ""}' for t in terms)
-
-
 def _ids(session: Session, sql: str, values: dict[str, object]) -> np.ndarray:
     """The ids ``sql`` selects (as column ``id``), read as one text: a row per id costs Python ten times more."""
-    return _read(session, sql, values)[0]
-
-
-def _read(session: Session, sql: str, values: dict[str, object], extra: str = "") -> tuple[np.ndarray, Any]:
-    aggregate = "string_agg(id::text, ',')" if _postgres(session) else "group_concat(id)"
-    joined, more = session.execute(
-        sa.text(f"SELECT {aggregate}, {extra or 'NULL'} FROM ({sql}) AS found"), values
-    ).one()
+    joined: object = session.execute(sa.text(f"SELECT group_concat(id) FROM ({sql}) AS found"), values).scalar_one()
     if not joined:
-        return np.zeros(0, dtype=np.int64), more
-    return np.sort(np.array(str(joined).split(","), dtype=np.int64)), more
+        return np.zeros(0, dtype=np.int64)
+    return np.sort(np.array(str(joined).split(","), dtype=np.int64))
+
+
+def _fts_query(terms: Sequence[Term], ident: bool = False) -> str:
+    query = " AND ".join(f'"{t.text}"{"*" if t.prefix else ""}' for t in terms)
+    return f"{{ident}} : ({query})" if ident else query
 
 
 @dataclass(frozen=True)
 class Found:
-    """Ids of products holding a query's terms (ascending), and the share of the index read to find them: 1.0 when
-    they are all; less when a limit stopped the reading (the rest of the index holds about as many per product);
-    None when the index was read in id order up to the last id found."""
+    """Ids of products holding a query's terms (ascending); ``every``: whether they are all, or the first ``limit``
+    in id order (the rest of the ids hold about as many per product); ``strong``: those whose identifiers hold every
+    term, when the index told them at once (PostgreSQL)."""
 
     ids: np.ndarray
-    share: float | None = 1.0
+    every: bool = True
+    strong: np.ndarray | None = None
 
 
-def match(session: Session, terms: Sequence[Term], *, ident: bool = False, limit: int | None = None) -> Found:
-    """The products holding every term (the first ``limit`` found); with ``ident``, in their identifiers (brand,
-    model number, registry id, certificate number)."""
-    query = _query(session, terms)
-    if not _postgres(session):
-        query = f"{{ident}} : ({query})" if ident else query
-        sql = "SELECT rowid AS id FROM catalog_search WHERE catalog_search MATCH :q ORDER BY rowid"
-        if limit is None:
-            return Found(_ids(session, sql, {"q": query}))
-        ids = _ids(session, f"{sql} LIMIT {int(limit)}", {"q": query})
-        if ids.size < limit:
-            return Found(ids)
-        return Found(ids, None)  # FTS5 reads in rowid order: the products up to the last id found were read
-    # the table read from its first block on, by one process (parallel workers would interleave their blocks; a
-    # "synchronized" sequential scan starts where another scan of the table is)
-    session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 0"))
-    session.execute(sa.text("SET LOCAL synchronize_seqscans = off"))
-    also = " AND ident @@ CAST(:q AS tsquery)" if ident else ""
-    sql = f"SELECT id, ctid FROM catalog_search WHERE terms @@ CAST(:q AS tsquery){also}"
+def match(session: Session, terms: Sequence[Term], *, limit: int | None = None) -> Found:
+    """The products holding every term: all of them, or on SQLite the first ``limit`` found."""
+    if _postgres(session):
+        found = postings.match(session, terms)
+        return Found(found.ids, True, found.strong)
+    sql = "SELECT rowid AS id FROM catalog_search WHERE catalog_search MATCH :q ORDER BY rowid"
     if limit is None:
-        return Found(_ids(session, sql, {"q": query}))
-    # a bitmap scan reads the table block after block: the blocks up to the last found were read
-    ids, last = _read(session, f"{sql} LIMIT {int(limit)}", {"q": query}, "max((ctid::text::point)[0])")
-    if ids.size < limit:
-        return Found(ids)
-    size = "SELECT pg_relation_size('catalog_search') / current_setting('block_size')::int"
-    blocks = int(session.execute(sa.text(size)).scalar_one())
-    return Found(ids, min(1.0, (float(last) + 1) / max(blocks, 1)))
+        return Found(_ids(session, sql, {"q": _fts_query(terms)}))
+    ids = _ids(session, f"{sql} LIMIT {int(limit)}", {"q": _fts_query(terms)})
+    return Found(ids, ids.size < limit)  # FTS5 reads in rowid order: the products up to the last id found were read
+
+
+def strong(session: Session, terms: Sequence[Term], found: Found, limit: int) -> np.ndarray:
+    """The products whose identifiers (brand, model number, registry id, certificate number) hold every term: all of
+    them, or (SQLite) the first ``limit``."""
+    if found.strong is not None:
+        return found.strong
+    sql = "SELECT rowid AS id FROM catalog_search WHERE catalog_search MATCH :q ORDER BY rowid"
+    return _ids(session, f"{sql} LIMIT {int(limit)}", {"q": _fts_query(terms, ident=True)})
+
+
+def _holds(words: set[str], terms: Sequence[Term]) -> bool:
+    return all(t.text in words if not t.prefix else any(w.startswith(t.text) for w in words) for t in terms)
 
 
 def holding(session: Session, terms: Sequence[Term], ids: np.ndarray) -> np.ndarray:
     """Which of ``ids`` hold every term: a boolean per id. Asked of a few thousand products at a time, when a text
-    matches too many products to read them all (a full-text index answers "which products", not "does this one")."""
+    matches too many products to read them all (SQLite only: PostgreSQL reads every match)."""
     if ids.size == 0:
         return np.zeros(0, dtype=bool)
-    listed = ",".join(str(int(i)) for i in ids)
     if _postgres(session):
-        sql = f"SELECT id FROM catalog_search WHERE id IN ({listed}) AND terms @@ CAST(:q AS tsquery)"
-        found = _ids(session, sql, {"q": _query(session, terms)})
-        return np.isin(ids, found)
+        return np.isin(ids, postings.match(session, terms).ids)
+    listed = ",".join(str(int(i)) for i in ids)
     rows = session.execute(sa.text(f"SELECT rowid, ident, names FROM catalog_search WHERE rowid IN ({listed})"))
-    exact = [t.text for t in terms if not t.prefix]
-    prefixes = tuple(t.text for t in terms if t.prefix)
-    held: set[int] = set()
-    for product, ident, names in rows:
-        words = set(f"{ident} {names}".split())
-        if all(e in words for e in exact) and all(any(w.startswith(p) for w in words) for p in prefixes):
-            held.add(int(cast(int, product)))
+    held = {int(cast(int, product)) for product, ident, names in rows if _holds(set(f"{ident} {names}".split()), terms)}
     return np.fromiter((int(i) in held for i in ids), dtype=bool, count=ids.size)

@@ -158,9 +158,8 @@ def _import(
     if fresh or changed:
         new_generation(session)
         if session.get_bind().dialect.name == "postgresql":
-            # the planner's statistics of the terms: a word most products hold is then read by a sequential scan
-            # that stops after the first matches, not through an index listing all of them
-            session.execute(sa.text("ANALYZE catalog_search"))
+            # the planner's statistics of the new rows (a query's terms are then read through the primary key)
+            session.execute(sa.text("ANALYZE catalog_search, catalog_postings"))
     return report
 
 

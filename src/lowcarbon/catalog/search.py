@@ -42,7 +42,6 @@ from lowcarbon.errors import InvalidInput
 
 __all__ = [
     "EXACT_UP_TO",
-    "EXACT_UP_TO_POSTGRESQL",
     "SORTS",
     "Matches",
     "Query",
@@ -58,16 +57,13 @@ __all__ = [
 ]
 
 EXACT_UP_TO = 50_000  # text matches counted exactly, on SQLite: reading an id from FTS5 costs well under a microsecond
-# On PostgreSQL every match read costs a visit to its row in the table (several microseconds when the row is not in
-# shared buffers), so fewer are read; the rest are estimated.
-EXACT_UP_TO_POSTGRESQL = 4_000
 STRONG_UP_TO = 2_000  # identifier matches that relevance lists first; more, and it ranks by footprint alone
 
 
-def exact_up_to(session: Session) -> int:
-    """How many text matches this database counts exactly before it estimates."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    return min(EXACT_UP_TO, EXACT_UP_TO_POSTGRESQL) if postgres else EXACT_UP_TO
+def exact_up_to(session: Session) -> int | None:
+    """How many text matches this database counts exactly before it estimates: None, every one (PostgreSQL, whose
+    index reads a match for a few bytes)."""
+    return None if session.get_bind().dialect.name == "postgresql" else EXACT_UP_TO
 
 
 SORTS = ("relevance", "footprint", "-footprint")
@@ -99,7 +95,7 @@ class Result:
     next: str | None
     estimated: bool = False
     footprint_range: dict[str, float | None] = field(default_factory=dict)
-    exact_up_to: int = EXACT_UP_TO
+    exact_up_to: int | None = EXACT_UP_TO
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -206,18 +202,15 @@ def matches(session: Session, query: Query, day: date, *, every: bool = False) -
     if not terms:
         return Matches(snapshot, filters, None, None, sort)
     exact = exact_up_to(session)
-    limit = None if every else exact + 1
-    found = fulltext.match(session, terms, limit=limit)
+    found = fulltext.match(session, terms, limit=None if every or exact is None else exact + 1)
     ids, scale = found.ids, 1.0
-    if found.share is None:  # read in id order up to the last found
+    if not found.every:  # read in id order up to the last found
         scale = snapshot.size / max(int(np.searchsorted(snapshot.ids, ids[-1], side="right")), 1)
-    elif found.share < 1.0:
-        scale = 1.0 / found.share
     strong = None
     if sort == "relevance":
-        strong_found = fulltext.match(session, terms, ident=True, limit=STRONG_UP_TO + 1)
-        if strong_found.ids.size and strong_found.share == 1.0:  # more: the identifiers' words say little
-            strong = _positions_mask(snapshot, strong_found.ids)
+        strong_ids = fulltext.strong(session, terms, found, STRONG_UP_TO + 1)
+        if 0 < strong_ids.size <= STRONG_UP_TO:  # more: the identifiers' words say little
+            strong = _positions_mask(snapshot, strong_ids)
     return Matches(snapshot, filters, _positions_mask(snapshot, ids), strong, sort, terms, scale)
 
 

@@ -5,9 +5,10 @@ with names and the declared unit that makes footprints comparable. ``catalog_pro
 models, one row per registry id, from an import (a body's registry) or from a certificate this platform issued
 (``source`` "platform", kept current by ``catalog.sync`` in the certificate's own transaction).
 
-Search reads two more structures. ``catalog_search`` is the full-text index, made by the migration per database
-and not mapped here: on SQLite an FTS5 table (rowid = product id; columns ``ident``, ``names``), on PostgreSQL a
-table of two ``tsvector`` columns with GIN indexes (see ``catalog.fulltext``). And every server process keeps the
+Search reads two more structures. The full-text index, made by the migrations per database and not mapped here:
+on SQLite ``catalog_search``, an FTS5 table (rowid = product id; columns ``ident``, ``names``); on PostgreSQL
+``catalog_postings`` (a row per term with the ids of the products holding it) and ``catalog_search`` (each
+product's terms), see ``catalog.postings``. And every server process keeps the
 products' filter and sort columns in memory (``catalog.index``), refreshed from ``catalog_state`` (``generation``
 changes when a bulk import commits: read everything again) and ``catalog_changes`` (one row per product changed
 since, in commit order: read just those).
@@ -23,9 +24,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from lowcarbon.storage import Base, UTCDateTime
 
-__all__ = ["SEARCH_TABLE", "Category", "Change", "Product", "State"]
+__all__ = ["SEARCH_TABLES", "Category", "Change", "Product", "State"]
 
-SEARCH_TABLE = "catalog_search"  # the full-text index, per database (and, on SQLite, its shadow tables)
+# the full-text index's tables, per database (and their names' starts: FTS5's shadow tables on SQLite)
+SEARCH_TABLES = ("catalog_search", "catalog_postings")
 
 
 class Category(Base):
