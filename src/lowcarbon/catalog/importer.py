@@ -40,8 +40,8 @@ __all__ = ["ImportReport", "Progress", "import_bytes", "import_file", "import_ro
 Progress = Callable[[str, int, int], None]  # (stage, done, of)
 T = TypeVar("T")
 _BATCH = 5_000
-# a first import of this many products or more into an empty catalog builds the full-text indexes after the rows
-# (PostgreSQL: several times faster than keeping GIN indexes current row by row)
+# a first import of this many products or more into an empty catalog builds the full-text index's primary keys
+# after the rows (PostgreSQL: faster than keeping them current row by row)
 REBUILD_FROM = 50_000
 _SQLITE_CACHE_KIB = 512 * 1024
 

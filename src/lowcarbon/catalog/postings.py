@@ -40,6 +40,10 @@ _EXACT_END = "\x01"  # a term's range: [term, term + "\x01") holds the term alon
 _PREFIX_END = "\U0010ffff"  # a prefix's range: [prefix, prefix + U+10FFFF) holds every term it starts
 _BATCH = 5_000  # terms read and written back at a time by ``add`` and ``remove``
 _IDS = np.dtype(">u4")
+# A Latin prefix is read as the range of terms it starts: from 4 characters on they are few, but "co" starts
+# thousands (model numbers, registry ids). So the starts of 2 and 3 characters are keys of their own, read at once.
+_SHORT = (2, 3)
+_START = "*"  # before a start's key: no term begins with it
 
 
 def _encode(values: Iterable[int]) -> bytes:
@@ -54,16 +58,30 @@ def _decode(data: bytes) -> np.ndarray:
     return np.frombuffer(data, dtype=_IDS).astype(np.int64)
 
 
+def _starts(terms: Iterable[str]) -> set[str]:
+    """The keys of the Latin terms' starts (``*`` and their first 2 and 3 characters)."""
+    return {f"{_START}{term[:n]}" for term in terms if term.isascii() for n in _SHORT if len(term) >= n}
+
+
+def _keys(ident: Iterable[str], names: Iterable[str]) -> tuple[set[str], set[str]]:
+    """A product's keys: its identifiers' (flagged in the postings), and the others."""
+    ident = set(ident)
+    strong = ident | _starts(ident)
+    names = set(names)
+    return strong, (names | _starts(names)) - strong
+
+
 def _gather(documents: Iterable[Document], postings: dict[str, list[int]]) -> list[tuple[int, str, str]]:
-    """Each document's posting values added to its terms' lists; the documents' rows of ``catalog_search``."""
+    """Each document's posting values added to its keys' lists; the documents' rows of ``catalog_search``."""
     texts: list[tuple[int, str, str]] = []
     for product, ident, names in documents:
         texts.append((product, " ".join(ident), " ".join(names)))
-        for values, value in ((ident, 2 * product + 1), (set(names).difference(ident), 2 * product)):
-            for term in values:
-                held = postings.get(term)
+        strong, weak = _keys(ident, names)
+        for keys, value in ((strong, 2 * product + 1), (weak, 2 * product)):
+            for key in keys:
+                held = postings.get(key)
                 if held is None:
-                    postings[term] = [value]
+                    postings[key] = [value]
                 else:
                     held.append(value)
     return texts
@@ -116,8 +134,8 @@ def remove(session: Session, ids: Sequence[int]) -> None:
         part = [int(i) for i in ids[start : start + _BATCH]]
         statement = sa.text("DELETE FROM catalog_search WHERE id = ANY(:ids) RETURNING id, ident, names")
         for product, ident, names in session.execute(statement, {"ids": part}):
-            for term in {*str(ident).split(), *str(names).split()}:
-                dropping.setdefault(term, []).append(cast(int, product))
+            for key in set.union(*_keys(str(ident).split(), str(names).split())):
+                dropping.setdefault(key, []).append(cast(int, product))
     _merge(session, {}, dropping)
 
 
@@ -152,7 +170,7 @@ def _merge(session: Session, adding: dict[str, list[int]], dropping: dict[str, l
 
 
 _READ = (
-    "SELECT t.n, string_agg(p.ids, ''::bytea) FROM unnest(CAST(%s AS text[]), CAST(%s AS text[]))"
+    "SELECT t.n, count(*), string_agg(p.ids, ''::bytea) FROM unnest(CAST(%s AS text[]), CAST(%s AS text[]))"
     " WITH ORDINALITY AS t(low, high, n)"
     ' JOIN catalog_postings AS p ON p.term >= (t.low COLLATE "C") AND p.term < (t.high COLLATE "C") GROUP BY t.n'
 )
@@ -166,29 +184,45 @@ class Matched:
     strong: np.ndarray
 
 
+def _range(term: Term) -> tuple[str, str]:
+    """The keys a query's term reads: [low, high)."""
+    if term.prefix and len(term.text) in _SHORT:
+        return f"{_START}{term.text}", f"{_START}{term.text}{_EXACT_END}"
+    return term.text, term.text + (_PREFIX_END if term.prefix else _EXACT_END)
+
+
 def match(session: Session, terms: Sequence[Term]) -> Matched:
     """The products holding every term (ids ascending)."""
     nothing = Matched(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     if not terms:
         return nothing
-    low = [t.text for t in terms]
-    high = [t.text + (_PREFIX_END if t.prefix else _EXACT_END) for t in terms]
+    low, high = zip(*(_range(t) for t in terms), strict=True)
     with _raw(session).cursor(binary=True) as cursor:
-        cursor.execute(_READ, (low, high))
-        held = {int(n): _decode(bytes(values)) for n, values in cursor}
+        cursor.execute(_READ, (list(low), list(high)))
+        held = [(int(rows), _decode(bytes(values))) for _, rows, values in cursor]
     if len(held) < len(terms):  # a term no product holds
         return nothing
     ids: np.ndarray | None = None
     strong: np.ndarray | None = None
-    for n, values in sorted(held.items(), key=lambda item: item[1].size):
-        if terms[n - 1].prefix:  # several terms' values, joined: a product may hold more than one of them
+    for rows, values in sorted(held, key=lambda item: item[1].size):
+        if rows > 1:  # several keys' values, joined: sorted, and a product may hold more than one of the keys
             values = np.unique(values)
-        term_ids = np.unique(values >> 1) if terms[n - 1].prefix else values >> 1
-        term_strong = np.unique(values[(values & 1) == 1] >> 1)
+        term_ids = _distinct(values >> 1)
+        term_strong = _distinct(values[(values & 1) == 1] >> 1)
         ids = term_ids if ids is None else ids[_member(ids, term_ids)]
         strong = term_strong if strong is None else strong[_member(strong, term_strong)]
     assert ids is not None and strong is not None
     return Matched(ids, strong[_member(strong, ids)])
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """``ordered`` (ascending) without repeats."""
+    if ordered.size < 2:
+        return ordered
+    keep = np.empty(ordered.size, dtype=bool)
+    keep[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
+    return ordered[keep]
 
 
 def _member(ids: np.ndarray, sorted_ids: np.ndarray) -> np.ndarray:

@@ -5,16 +5,16 @@
 
 Filters and facets run over the in-memory columns (``catalog.index``), the text over the full-text index
 (``catalog.fulltext``). Facet counts are over the products that match everything asked (text and every filter),
-exact, grouped by category, label, region and certification body. One case is estimated: a text matching more than
-``exact_up_to`` products (50,000 on SQLite, 4,000 on PostgreSQL: a word many products hold), as reading every match
-would take longer than the answer may. Then total and facets are counted over the first matches in id order, a fair
-sample (imports store products shuffled), and scaled; the answer says so (``estimated``) and states the threshold.
-The page itself is never sampled: its products are found by walking the sort order and asking the index which of
-them hold the text.
+exact, grouped by category, label, region and certification body. One case is estimated, on SQLite: a text matching
+more than ``exact_up_to`` products (50,000: a word many products hold), as reading every match from FTS5 would take
+longer than the answer may (PostgreSQL's index reads every match: ``exact_up_to`` None). Then total and facets are
+counted over the first matches in id order, a fair sample (imports store products shuffled), and scaled; the answer
+says so (``estimated``) and states the threshold. The page itself is never sampled: its products are found by
+walking the sort order and asking the index which of them hold the text.
 
 Sorting: ``relevance`` (the default with a text) puts first the products whose identifiers (brand, model number,
-registry or certificate number) hold every term of the query, then the others; within each, the lower footprint
-first. ``footprint`` and ``-footprint`` sort by the footprint (products without one last), then by id. Without a
+registry or certificate number) hold every term of the query (when they are at most ``STRONG_UP_TO``), then the
+others; within each, the lower footprint first. ``footprint`` and ``-footprint`` sort by the footprint (products without one last), then by id. Without a
 text the default is ``footprint``. By default only products with a valid certificate are listed; ``status``
 names others, or ``any``; each item shows its certificate's status on the day.
 """

@@ -7,8 +7,8 @@ neighbouring characters; a query's run of two or more characters must contain al
 itself. Latin letters and digits are words, lower-cased, matched by prefix ("gree" finds "Gree", "kfr-35" finds
 "KFR-35GW"); a model number is also indexed with its punctuation removed, so "KFR35GW" finds "KFR-35GW/Bp".
 Full-width forms (U+FF01 to U+FF5E: letters, digits, commas) are folded by NFKC first. The same terms serve
-SQLite (FTS5, ``unicode61`` over the terms joined by spaces) and PostgreSQL (a ``tsvector`` of the terms, given as
-they are), so both databases find the same products for the same query.
+SQLite (FTS5, ``unicode61`` over the terms joined by spaces) and PostgreSQL (``catalog.postings``: a row per term),
+so both databases find the same products for the same query.
 
     sorted(document_terms(["格力 KFR-35GW"]))  # ['35gw', 'kfr', 'kfr35gw', '力', '格', '格力']
     query_terms("服务器 Gree KFR-35")      # [Term('服务', False), Term('务器', False), Term('gree', True),

@@ -7,8 +7,9 @@ Revises: catalog_0001
 Create Date: 2026-12-06
 
 The index is carried over in SQL, both ways: a product's terms are the lexemes of its ``tsvector`` columns (they
-were written from the terms as they are), and a term's posting values (``2 * id``, plus one for an identifier's term)
-are four bytes each in network byte order, in id order, as the package writes them.
+were written from the terms as they are); a key is a term or the start of a Latin term (``*`` and its first 2 or 3
+characters), and its posting values (``2 * id``, plus one for an identifier's key) are four bytes each in network
+byte order, in id order, as the package writes them.
 """
 
 from __future__ import annotations
@@ -41,10 +42,15 @@ def upgrade() -> None:
         " SELECT unnest(tsvector_to_array(ident))), ' ') FROM catalog_search_0001"
     )
     op.execute(
-        "INSERT INTO catalog_postings (term, ids)"
-        " SELECT term, string_agg(substring(int8send(id::bigint * 2 + flag) FROM 5 FOR 4), ''::bytea ORDER BY id)"
-        " FROM (SELECT s.id, t.term, CASE WHEN t.term = ANY(tsvector_to_array(s.ident)) THEN 1 ELSE 0 END AS flag"
-        " FROM catalog_search_0001 AS s, unnest(tsvector_to_array(s.terms)) AS t(term)) AS held GROUP BY term"
+        "WITH held AS (SELECT s.id, t.term, (t.term = ANY(tsvector_to_array(s.ident)))::int AS flag"
+        " FROM catalog_search_0001 AS s, unnest(tsvector_to_array(s.terms)) AS t(term)),"
+        " keyed AS (SELECT id, term AS key, flag FROM held UNION ALL"
+        " SELECT id, '*' || left(term, n), flag FROM held, (VALUES (2), (3)) AS short(n)"
+        " WHERE term ~ '^[0-9a-z]' AND length(term) >= n),"
+        " distinct_keys AS (SELECT key, id, max(flag) AS flag FROM keyed GROUP BY key, id)"
+        " INSERT INTO catalog_postings (term, ids)"
+        " SELECT key, string_agg(substring(int8send(id::bigint * 2 + flag) FROM 5 FOR 4), ''::bytea ORDER BY id)"
+        " FROM distinct_keys GROUP BY key"
     )
     op.execute("DROP TABLE catalog_search_0001")
 
