@@ -118,6 +118,18 @@ def test_people_find_what_they_expect(catalog: tuple[Any, list[Model]]) -> None:
         assert first["certificate_status"] == "valid" and first["category_name"]["zh-CN"] == "服务器"
 
 
+def test_pages_along_the_catalogs_order_equal_the_matches_sorted(
+    catalog: tuple[Any, list[Model]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text's matches are sorted by themselves up to ``SORT_UP_TO``; above, the page is read along the catalog's
+    sorted order: the same pages."""
+    engine, models = catalog
+    monkeypatch.setattr(catalog_search, "SORT_UP_TO", 0)
+    for spec in QUERIES:
+        if spec.get("q"):
+            assert _all_pages(engine, spec, limit=7) == brute_force(models, spec)["ids"], spec
+
+
 def test_many_matches_are_estimated_and_pages_stay_exact(
     catalog: tuple[Any, list[Model]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

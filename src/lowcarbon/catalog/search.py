@@ -14,9 +14,9 @@ walking the sort order and asking the index which of them hold the text.
 
 Sorting: ``relevance`` (the default with a text) puts first the products whose identifiers (brand, model number,
 registry or certificate number) hold every term of the query (when they are at most ``STRONG_UP_TO``), then the
-others; within each, the lower footprint first. ``footprint`` and ``-footprint`` sort by the footprint (products without one last), then by id. Without a
-text the default is ``footprint``. By default only products with a valid certificate are listed; ``status``
-names others, or ``any``; each item shows its certificate's status on the day.
+others; within each, the lower footprint first. ``footprint`` and ``-footprint`` sort by the footprint (products
+without one last), then by id. Without a text the default is ``footprint``. By default only products with a valid
+certificate are listed; ``status`` names others, or ``any``; each item shows its certificate's status on the day.
 """
 
 from __future__ import annotations
@@ -255,6 +255,7 @@ def _range(footprints: np.ndarray) -> dict[str, float | None]:
     return {"min": float(known.min()), "max": float(known.max())}
 
 
+SORT_UP_TO = 20_000  # matches sorted by themselves; more, and the page is read along the catalog's sorted order
 WALK = 4096  # products checked against the text at a time, when there are too many matches to read them all
 WALK_COST = 2  # checking whether a product holds the text costs about twice reading a match from the index
 
@@ -278,6 +279,11 @@ def _page(session: Session, found: Matches, query: Query) -> np.ndarray:
         later: np.ndarray = (key > last) | ((key == last) & (snapshot.ids > after_id))
         return later
 
+    def ordered(chosen: np.ndarray) -> np.ndarray:
+        picked = np.flatnonzero(chosen)
+        by_key: np.ndarray = picked[np.lexsort((snapshot.ids[picked], key[picked]))]
+        return by_key
+
     pages: list[np.ndarray] = []
     rest = found.filters
     if sort == "relevance" and found.strong is not None:
@@ -286,13 +292,14 @@ def _page(session: Session, found: Matches, query: Query) -> np.ndarray:
         later = after(-1)
         if later is not None:
             chosen &= later
-        picked = np.flatnonzero(chosen)
-        pages.append(picked[np.lexsort((snapshot.ids[picked], key[picked]))][:want])
+        pages.append(ordered(chosen)[:want])
     later = after(0)
     if later is not None:
         rest = rest & later
     need = want - sum(p.size for p in pages)
-    if need > 0:
+    if need > 0 and found.text is not None and not found.estimated and found.counted.sum() <= SORT_UP_TO:
+        pages.append(ordered(rest & found.text)[:need])
+    elif need > 0:
         order = snapshot.order(descending)
         candidates = order[rest[order]]
         if found.text is None:
