@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sys
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -71,11 +71,11 @@ def _keys(ident: Iterable[str], names: Iterable[str]) -> tuple[set[str], set[str
     return strong, (names | _starts(names)) - strong
 
 
-def _gather(documents: Iterable[Document], postings: dict[str, list[int]]) -> list[tuple[int, str, str]]:
-    """Each document's posting values added to its keys' lists; the documents' rows of ``catalog_search``."""
-    texts: list[tuple[int, str, str]] = []
+def _gather(documents: Iterable[Document], postings: dict[str, list[int]]) -> Iterator[tuple[int, str, str]]:
+    """Each document's posting values added to its keys' lists, as it yields the document's row of
+    ``catalog_search`` (so that the database stores those while the next are gathered)."""
     for product, ident, names in documents:
-        texts.append((product, " ".join(ident), " ".join(names)))
+        yield (product, " ".join(ident), " ".join(names))
         strong, weak = _keys(ident, names)
         for keys, value in ((strong, 2 * product + 1), (weak, 2 * product)):
             for key in keys:
@@ -84,7 +84,6 @@ def _gather(documents: Iterable[Document], postings: dict[str, list[int]]) -> li
                     postings[key] = [value]
                 else:
                     held.append(value)
-    return texts
 
 
 def _raw(session: Session) -> Any:
@@ -111,9 +110,7 @@ def restore_keys(session: Session) -> None:
 def load(session: Session, documents: Iterable[Document]) -> None:
     """Index ``documents`` into empty tables: the postings gathered in memory, then copied in."""
     postings: dict[str, list[int]] = {}
-    texts = _gather(documents, postings)
-    copy_rows(session, "catalog_search", ("id", "ident", "names"), texts)
-    del texts
+    copy_rows(session, "catalog_search", ("id", "ident", "names"), _gather(documents, postings))
     rows = ((term, _encode(values)) for term, values in postings.items())
     copy_rows(session, "catalog_postings", ("term", "ids"), rows, types=("text", "bytea"))
 
@@ -121,9 +118,8 @@ def load(session: Session, documents: Iterable[Document]) -> None:
 def add(session: Session, documents: Iterable[Document]) -> None:
     """Index ``documents`` (products not in the index yet) into a catalog that has an index."""
     adding: dict[str, list[int]] = {}
-    texts = _gather(documents, adding)
-    if texts:
-        copy_rows(session, "catalog_search", ("id", "ident", "names"), texts)
+    copy_rows(session, "catalog_search", ("id", "ident", "names"), _gather(documents, adding))
+    if adding:
         _merge(session, adding, {})
 
 
