@@ -1,6 +1,7 @@
-"""Review, rewards and accounts on SQLite and PostgreSQL: releasing a held event credits it as decided when it
-arrived; refusing credits nothing; a reward's stock and a person's points are never overdrawn by concurrent
-redemptions; a person's account and the statistics read the ledger."""
+"""Review, rewards and accounts on SQLite and PostgreSQL: releasing a held event credits it as assessed when it
+arrived, within the caps as they stand (linked pseudonyms counted); refusing credits nothing; a reward's stock and a
+person's points are never overdrawn by concurrent redemptions; a person's account and the statistics read the
+ledger."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lowcarbon.errors import Conflict
 from lowcarbon.inclusive import ingest, ledger, partners, service
-from lowcarbon.inclusive.tables import Event, Person
+from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
 from lowcarbon.platform import accounts
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.database import create_engine, session_factory
@@ -40,10 +41,15 @@ def _held(session: Session, number: int) -> tuple[int, int]:
     person = Person(partner_id=partner.id, pseudonym="ann", created_at=NOW)
     session.add(person)
     session.flush()
+    return person.id, _hold(session, partner.id, person.id, "e1")
+
+
+def _hold(session: Session, partner: int, person: int, event_id: str) -> int:
+    """A metro trip of 1.25 kg held for review (a burst), as ingestion stores it."""
     event = Event(
-        partner_id=partner.id,
-        event_id="e1",
-        person_id=person.id,
+        partner_id=partner,
+        event_id=event_id,
+        person_id=person,
         behaviour="metro_trip",
         version="2024.1",
         occurred_at=NOW,
@@ -57,7 +63,7 @@ def _held(session: Session, number: int) -> tuple[int, int]:
     )
     session.add(event)
     session.flush()
-    return person.id, event.id
+    return event.id
 
 
 def test_release_and_refuse(sessions: sessionmaker[Session]) -> None:
@@ -81,6 +87,32 @@ def test_release_and_refuse(sessions: sessionmaker[Session]) -> None:
         assert ledger.reconcile(session) == []
         statuses = set(session.scalars(sa.select(Event.status)))
         assert statuses == {"released", "refused"}
+
+
+def test_release_credits_within_the_caps_as_they_stand_counting_linked_pseudonyms(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A held event released after the person (here through a pseudonym they linked at another partner) came near
+    the month's cap (metro 2024.1: 50 kg) is credited the part up to the cap (1.25 kg → 1.0, "capped"); the next one
+    released credits nothing ("cap_reached") and posts nothing, now or when settling."""
+    with sessions.begin() as session:
+        person, event = _held(session, 1)
+        other, _ = _held(session, 2)  # the same rider at another partner
+        session.add(Link(person_id=other, linked_to=person, created_at=NOW))
+        earlier = NOW.date().replace(day=2)
+        session.add(DailyTotal(person_id=other, behaviour="metro_trip", day=earlier, kg=49.0, events=2))
+        service.release(session, AuditTrail(session, "t"), event, NOW)
+        partner = session.scalars(sa.select(Event.partner_id).where(Event.id == event)).one()
+        second = _hold(session, partner, person, "e2")
+        service.release(session, AuditTrail(session, "t"), second, NOW)
+    with sessions.begin() as session:
+        first, last = session.get(Event, event), session.get(Event, second)
+        assert first is not None and last is not None
+        assert (first.reduction_kg, first.points, first.reason) == (1.0, 10, "capped")
+        assert (last.reduction_kg, last.points, last.reason, last.status) == (0.0, 0, "cap_reached", "released")
+        assert ingest.settle(session, NOW) == 0
+        assert ledger.balances(session, [person]) == {person: (1.0, 10.0)}
+        assert ledger.reconcile(session) == []
 
 
 def test_concurrent_redemptions_respect_stock_and_points(sessions: sessionmaker[Session]) -> None:

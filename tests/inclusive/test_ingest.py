@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from lowcarbon.inclusive import ledger, partners
 from lowcarbon.inclusive.batches import SentEvent, read_batch
 from lowcarbon.inclusive.ingest import History, Outcome, ingest
-from lowcarbon.inclusive.tables import DailyTotal, Event
+from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
 from lowcarbon.platform import accounts
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.database import create_engine, session_factory
@@ -92,6 +92,31 @@ def test_each_event_once_and_the_caps_see_earlier_credits(world: tuple[sessionma
         counted = session.execute(sa.select(Event.status, sa.func.count()).group_by(Event.status))
         kinds = {status: count for status, count in counted}
         assert kinds == {"credited": 4, "rejected": 1}
+
+
+def test_the_caps_count_the_pseudonyms_a_person_linked(world: tuple[sessionmaker[Session], int]) -> None:
+    """A rider who linked their pseudonym at another partner has one cap: what the other partner credited today
+    counts (0.7 of the 1.0 kg), so 0.3 kg is left here."""
+    sessions, partner = world
+    with sessions.begin() as session:
+        organisation = accounts.create_organisation(session, name="Metro", kind="partner_platform", actor="t")
+        metro = partners.create_partner(
+            session, AuditTrail(session, "t"), NOW, organisation_id=organisation.id, name="Metro"
+        )
+        elsewhere = Person(partner_id=metro.id, pseudonym="m-ann", created_at=NOW)
+        here = Person(partner_id=partner, pseudonym="ann", created_at=NOW)
+        session.add_all([elsewhere, here])
+        session.flush()
+        session.add(Link(person_id=here.id, linked_to=elsewhere.id, created_at=NOW))
+        session.add(DailyTotal(person_id=elsewhere.id, behaviour="metro_trip", day=NOW.date(), kg=0.7, events=2))
+    assert _send(world, _batch(("a", "ann", 2), ("b", "ann", 2), ("c", "bob", 2))) == [
+        ("a", "credited", None),
+        ("b", "credited", None),
+        ("c", "credited", None),
+    ]
+    with sessions.begin() as session:
+        credited = dict(session.execute(sa.select(Event.event_id, Event.reduction_kg)).all())
+    assert {k: round(v, 12) for k, v in credited.items()} == {"a": 0.2, "b": 0.1, "c": 0.2}
 
 
 def test_unreadable_events_are_rejected_one_by_one(world: tuple[sessionmaker[Session], int]) -> None:

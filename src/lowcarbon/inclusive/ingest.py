@@ -25,7 +25,7 @@ from lowcarbon.inclusive.rules import RecentEvent, local_day
 from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
 from lowcarbon.storage import serialize
 
-__all__ = ["History", "Outcome", "Result", "add_daily", "ingest", "post", "settle"]
+__all__ = ["History", "Outcome", "Result", "add_daily", "credited_before", "ingest", "post", "settle"]
 
 RECENT = timedelta(hours=1)  # how far back a person's earlier events are read for the burst and overlap rules
 Status = Literal["credited", "held", "rejected", "duplicate"]
@@ -178,14 +178,12 @@ def _histories(
         return histories
     persons = {people[e.person] for e in events}
     first = min(_day(e) for e in events).replace(day=1)
-    rows = session.execute(
-        sa.select(DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day, DailyTotal.kg, DailyTotal.events).where(
-            DailyTotal.person_id.in_(persons), DailyTotal.day >= first
-        )
-    ).all()
+    others = _linked(session, persons)
+    if others:  # a linked person's batches from other partners: one at a time, so their caps see each other's credits
+        serialize(session, "inclusive:linked")
+    totals = _daily_totals(session, persons | {o for group in others.values() for o in group}, first)
     moments = [e.occurred_at for e in events if e.occurred_at is not None]
     earliest, latest = min(moments) - RECENT, max(moments) + RECENT
-    others = _linked(session, persons)
     recent: defaultdict[tuple[int, str], list[RecentEvent]] = defaultdict(list)
     duration_min = Event.quantities["duration_min"].as_float()
     for person, behaviour, partner, occurred, duration in session.execute(
@@ -199,25 +197,54 @@ def _histories(
         recent[(cast(int, person), cast(str, behaviour))].append(
             RecentEvent(cast(datetime, occurred), str(partner), cast(float | None, duration))
         )
-    totals: defaultdict[tuple[int, str], list[tuple[date, float, int]]] = defaultdict(list)
-    for person, behaviour, day, kg, count in rows:
-        totals[(person, behaviour)].append((day, kg, count))
     for event in events:
         key = (people[event.person], event.behaviour, _day(event))
         if key in histories:
             continue
         history = histories[key]
-        history.recent.extend(recent[key[:2]])
-        for other in others.get(key[0], ()):  # the same person's pseudonyms at other partners, linked by them
-            history.recent.extend(recent[(other, key[1])])
-        for day, kg, count in totals[key[:2]]:
-            if (day.year, day.month) == (key[2].year, key[2].month):
-                history.month_kg += kg
-                history.month_events += count
-                if day == key[2]:
-                    history.day_kg += kg
-                    history.day_events += count
+        for person in (key[0], *others.get(key[0], ())):  # with the same person's pseudonyms linked by them
+            history.recent.extend(recent[(person, key[1])])
+            _add_totals(history, totals[(person, key[1])], key[2])
     return histories
+
+
+def credited_before(session: Session, person_id: int, behaviour: str, day: date) -> History:
+    """What the person (with the pseudonyms they linked) was credited for ``behaviour`` on ``day`` and its month; the
+    caller holds the partner's lock, and a linked person's lock is taken here, as ingestion takes them."""
+    persons = {person_id, *_linked(session, {person_id}).get(person_id, ())}
+    if len(persons) > 1:
+        serialize(session, "inclusive:linked")
+    totals = _daily_totals(session, persons, day.replace(day=1), behaviour)
+    history = History()
+    for person in persons:
+        _add_totals(history, totals[(person, behaviour)], day)
+    return history
+
+
+def _daily_totals(
+    session: Session, persons: set[int], first: date, behaviour: str | None = None
+) -> defaultdict[tuple[int, str], list[tuple[date, float, int]]]:
+    """The daily totals of ``persons`` from ``first`` on, by person and behaviour."""
+    query = sa.select(
+        DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day, DailyTotal.kg, DailyTotal.events
+    ).where(DailyTotal.person_id.in_(persons), DailyTotal.day >= first)
+    if behaviour is not None:
+        query = query.where(DailyTotal.behaviour == behaviour)
+    totals: defaultdict[tuple[int, str], list[tuple[date, float, int]]] = defaultdict(list)
+    for person, name, day, kg, count in session.execute(query):
+        totals[(person, name)].append((day, kg, count))
+    return totals
+
+
+def _add_totals(history: History, totals: Sequence[tuple[date, float, int]], day: date) -> None:
+    """Add to ``history`` the totals of ``day`` and of its month."""
+    for when, kg, count in totals:
+        if (when.year, when.month) == (day.year, day.month):
+            history.month_kg += kg
+            history.month_events += count
+            if when == day:
+                history.day_kg += kg
+                history.day_events += count
 
 
 def _linked(session: Session, persons: set[int]) -> dict[int, set[int]]:

@@ -15,7 +15,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, InvalidInput, NotFound
-from lowcarbon.inclusive import ingest, ledger
+from lowcarbon.inclusive import ingest, ledger, rules
+from lowcarbon.inclusive.methodology import methodology
 from lowcarbon.inclusive.rules import local_day
 from lowcarbon.inclusive.tables import (
     Balance,
@@ -29,7 +30,7 @@ from lowcarbon.inclusive.tables import (
     Reward,
 )
 from lowcarbon.ports import AuditLog
-from lowcarbon.storage import snapshot
+from lowcarbon.storage import serialize, snapshot
 
 __all__ = [
     "account",
@@ -135,13 +136,26 @@ def _held(session: Session, event_row: int) -> Event:
 
 
 def release(session: Session, audit: AuditLog, event_row: int, now: datetime) -> None:
-    """Credit a held event as it was decided when it arrived."""
+    """Credit a held event: its reduction as assessed when it arrived, within the caps as they stand now (the person
+    may have been credited since: the part up to the cap, reason ``capped``; nothing when it is reached,
+    ``cap_reached``)."""
     event = _held(session, event_row)
     before = snapshot(event)
+    day = local_day(event.occurred_at)
+    serialize(session, f"inclusive:partner:{event.partner_id}")  # as ingestion: the caps see every credit before
+    m = methodology(event.behaviour, event.version)
+    history = ingest.credited_before(session, event.person_id, event.behaviour, day)
+    kg, reason = rules.apply_caps(
+        m, event.reduction_kg, rules.History(history.day_events, history.day_kg, history.month_events, history.month_kg)
+    )
     event.status, event.decided_at = "released", now
-    if event.credit_at is None or event.credit_at <= now:  # else posted when due (ingest.settle)
-        ingest.post(session, [event], now)
-    ingest.add_daily(session, [(event.person_id, event.behaviour, local_day(event.occurred_at), event.reduction_kg)])
+    event.reduction_kg, event.points, event.reason = kg, rules.points(m, kg), reason or event.reason
+    if kg <= 0:
+        event.posted_at = now  # nothing to post, ever
+    else:
+        if event.credit_at is None or event.credit_at <= now:  # else posted when due (ingest.settle)
+            ingest.post(session, [event], now)
+        ingest.add_daily(session, [(event.person_id, event.behaviour, day, kg)])
     session.flush()
     audit.record("release", "inclusive_event", event.id, before, snapshot(event))
 
