@@ -119,6 +119,37 @@ def test_the_caps_count_the_pseudonyms_a_person_linked(world: tuple[sessionmaker
     assert {k: round(v, 12) for k, v in credited.items()} == {"a": 0.2, "b": 0.1, "c": 0.2}
 
 
+def test_a_months_cap_sees_the_batchs_credits_on_other_days(world: tuple[sessionmaker[Session], int]) -> None:
+    """One batch, two days of a month: the second day's event sees the first's credit under a month's cap."""
+
+    def monthly(event: SentEvent, history: History, now: datetime) -> Outcome:
+        kg = min(0.1 * event.quantities["distance_km"], CAP_KG - history.month_kg)
+        return Outcome("credited", None, kg, round(kg * 10), "t") if kg > 0 else Outcome("rejected", "cap_reached")
+
+    days = ("2026-12-04T09:00:00+08:00", "2026-12-05T09:00:00+08:00", "2026-12-05T10:00:00+08:00")
+    events = [
+        {
+            "id": f"m{n}",
+            "person": "ann",
+            "behaviour": "metro_trip",
+            "occurred_at": day,
+            "quantities": {"distance_km": 8},
+        }
+        for n, day in enumerate(days)
+    ]
+    sessions, partner = world
+    with sessions.begin() as session:
+        results = ingest(session, partner, read_batch(json.dumps({"events": events}).encode()), monthly, NOW)
+    assert [(r.status, r.reason) for r in results] == [
+        ("credited", None),
+        ("credited", None),
+        ("rejected", "cap_reached"),
+    ]
+    with sessions.begin() as session:
+        credited = dict(session.execute(sa.select(Event.event_id, Event.reduction_kg)).all())
+    assert {k: round(v, 12) for k, v in credited.items()} == {"m0": 0.8, "m1": 0.2, "m2": 0.0}
+
+
 def test_unreadable_events_are_rejected_one_by_one(world: tuple[sessionmaker[Session], int]) -> None:
     body = {
         "events": [

@@ -25,22 +25,43 @@ from lowcarbon.inclusive.rules import RecentEvent, local_day
 from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
 from lowcarbon.storage import serialize
 
-__all__ = ["History", "Outcome", "Result", "add_daily", "credited_before", "ingest", "post", "settle"]
+__all__ = ["History", "Outcome", "Result", "Tally", "add_daily", "credited_before", "ingest", "post", "settle"]
 
 RECENT = timedelta(hours=1)  # how far back a person's earlier events are read for the burst and overlap rules
 Status = Literal["credited", "held", "rejected", "duplicate"]
 
 
 @dataclass
+class Tally:
+    """Credits of a person for a behaviour over a month: kg and events."""
+
+    kg: float = 0.0
+    events: int = 0
+
+
+@dataclass
 class History:
-    """What a person was credited for one behaviour before this event: this day and this month (kg, events), and
-    the times of their events of the last hours (for bursts)."""
+    """What a person was credited for one behaviour before this event: this day (kg, events) and this month (a tally
+    that the days of one month in a batch share), and the times of their events of the last hours (for bursts)."""
 
     day_kg: float = 0.0
     day_events: int = 0
-    month_kg: float = 0.0
-    month_events: int = 0
+    month: Tally = field(default_factory=Tally)
     recent: list[RecentEvent] = field(default_factory=list)
+
+    @property
+    def month_kg(self) -> float:
+        return self.month.kg
+
+    @property
+    def month_events(self) -> int:
+        return self.month.events
+
+    def credit(self, kg: float) -> None:
+        self.day_kg += kg
+        self.day_events += 1
+        self.month.kg += kg
+        self.month.events += 1
 
 
 @dataclass(frozen=True)
@@ -93,10 +114,7 @@ def ingest(
             history = histories[(people[event.person], event.behaviour, _day(event))]
             outcome = evaluate(event, history, now)
             if outcome.status == "credited":
-                history.day_kg += outcome.kg
-                history.day_events += 1
-                history.month_kg += outcome.kg
-                history.month_events += 1
+                history.credit(outcome.kg)
             if outcome.status != "rejected" and event.occurred_at is not None:
                 history.recent.append(_recent(partner_id, event))
         results.append(Result(event.id, outcome.status, outcome.reason))
@@ -181,14 +199,15 @@ def _histories(
     others = _linked(session, persons)
     if others:  # a linked person's batches from other partners: one at a time, so their caps see each other's credits
         serialize(session, "inclusive:linked")
-    totals = _daily_totals(session, persons | {o for group in others.values() for o in group}, first)
+    everyone = persons | {o for group in others.values() for o in group}
+    totals = _daily_totals(session, everyone, first)
     moments = [e.occurred_at for e in events if e.occurred_at is not None]
     earliest, latest = min(moments) - RECENT, max(moments) + RECENT
     recent: defaultdict[tuple[int, str], list[RecentEvent]] = defaultdict(list)
     duration_min = Event.quantities["duration_min"].as_float()
     for person, behaviour, partner, occurred, duration in session.execute(
         sa.select(Event.person_id, Event.behaviour, Event.partner_id, Event.occurred_at, duration_min).where(
-            Event.person_id.in_(persons | {o for group in others.values() for o in group}),
+            Event.person_id.in_(everyone),
             Event.occurred_at >= earliest,
             Event.occurred_at <= latest,
             Event.status.in_(("credited", "held", "released")),
@@ -197,14 +216,21 @@ def _histories(
         recent[(cast(int, person), cast(str, behaviour))].append(
             RecentEvent(cast(datetime, occurred), str(partner), cast(float | None, duration))
         )
+    months: dict[tuple[int, str, int, int], Tally] = {}
     for event in events:
         key = (people[event.person], event.behaviour, _day(event))
         if key in histories:
             continue
-        history = histories[key]
-        for person in (key[0], *others.get(key[0], ())):  # with the same person's pseudonyms linked by them
+        same = (key[0], *others.get(key[0], ()))  # with the same person's pseudonyms linked by them
+        month = months.get((*key[:2], key[2].year, key[2].month))
+        if month is None:
+            month = months[(*key[:2], key[2].year, key[2].month)] = Tally()
+            for person in same:
+                _add_month(month, totals[(person, key[1])], key[2])
+        history = histories[key] = History(month=month)
+        for person in same:
             history.recent.extend(recent[(person, key[1])])
-            _add_totals(history, totals[(person, key[1])], key[2])
+            _add_day(history, totals[(person, key[1])], key[2])
     return histories
 
 
@@ -217,7 +243,8 @@ def credited_before(session: Session, person_id: int, behaviour: str, day: date)
     totals = _daily_totals(session, persons, day.replace(day=1), behaviour)
     history = History()
     for person in persons:
-        _add_totals(history, totals[(person, behaviour)], day)
+        _add_month(history.month, totals[(person, behaviour)], day)
+        _add_day(history, totals[(person, behaviour)], day)
     return history
 
 
@@ -236,15 +263,18 @@ def _daily_totals(
     return totals
 
 
-def _add_totals(history: History, totals: Sequence[tuple[date, float, int]], day: date) -> None:
-    """Add to ``history`` the totals of ``day`` and of its month."""
+def _add_month(month: Tally, totals: Sequence[tuple[date, float, int]], day: date) -> None:
     for when, kg, count in totals:
         if (when.year, when.month) == (day.year, day.month):
-            history.month_kg += kg
-            history.month_events += count
-            if when == day:
-                history.day_kg += kg
-                history.day_events += count
+            month.kg += kg
+            month.events += count
+
+
+def _add_day(history: History, totals: Sequence[tuple[date, float, int]], day: date) -> None:
+    for when, kg, count in totals:
+        if when == day:
+            history.day_kg += kg
+            history.day_events += count
 
 
 def _linked(session: Session, persons: set[int]) -> dict[int, set[int]]:
