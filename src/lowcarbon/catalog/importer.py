@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from lowcarbon.bounded import limits
 from lowcarbon.bounded.tables import Workbook, csv_rows
 from lowcarbon.catalog import categories, fulltext
+from lowcarbon.catalog.aside import Aside
 from lowcarbon.catalog.bulk import copy_rows, insert_rows
 from lowcarbon.catalog.rows import Rejection, Row, read_rows
 from lowcarbon.catalog.tables import Product, State
@@ -43,6 +44,7 @@ _BATCH = 5_000
 # a first import of this many products or more into an empty catalog builds the full-text index's primary keys
 # after the rows (PostgreSQL: faster than keeping them current row by row)
 REBUILD_FROM = 50_000
+ASIDE_FROM = 20_000  # new products from which their index terms are made in a child process (see catalog.aside)
 _SQLITE_CACHE_KIB = 512 * 1024
 
 
@@ -149,9 +151,17 @@ def _import(
     rebuild = start == 1 and len(fresh) >= REBUILD_FROM and fulltext.drop_indexes(session)
     # one stream per table: the database takes rows while the next are made (COPY on PostgreSQL)
     numbered = [(start + i, row, fingerprint) for i, (row, fingerprint) in enumerate(fresh)]
-    _insert(session, _reporting(numbered, "write products", progress), now)
-    documents = (fulltext.document(product, row, names) for product, row, _ in numbered)
-    fulltext.write(session, _reporting(documents, "index", progress, len(numbered)))
+
+    def documents() -> Iterator[tuple[int, str, str]]:  # joined: a few strings to pass on, not dozens
+        for product, row, _ in numbered:
+            product, ident, words = fulltext.document(product, row, names)
+            yield product, " ".join(ident), " ".join(words)
+
+    # many products: their index terms are made in a child process while this one writes the products
+    with Aside(documents, fork=len(numbered) >= ASIDE_FROM) as aside:
+        _insert(session, _reporting(numbered, "write products", progress), now)
+        split = ((product, ident.split(), words.split()) for product, ident, words in aside.results())
+        fulltext.write(session, _reporting(split, "index", progress, len(numbered)))
     if rebuild:
         fulltext.create_indexes(session)
     report.added, report.changed = len(fresh), len(changed)
