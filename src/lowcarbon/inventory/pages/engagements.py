@@ -26,15 +26,16 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from lowcarbon.certify.pages import act
 from lowcarbon.certify.parties import Actor
 from lowcarbon.certify.routes import actor_of, base_url, master
 from lowcarbon.certify.service import certification_bodies
 from lowcarbon.errors import LowcarbonError, NotFound
 from lowcarbon.inventory import cms, engagements, evaluating, service, verifying
-from lowcarbon.platform.dependencies import Platform, SessionDep, ports_for
+from lowcarbon.platform.dependencies import Platform, SessionDep
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.logins import SessionUser
 from lowcarbon.web.access import MaybeUser, PageUser
@@ -140,14 +141,11 @@ async def start_evaluation(request: Request, user: PageUser) -> Response:
 
 
 def _started(request: Request, user: SessionUser, kind: str, work: Callable[[Any, Any, Actor], str]) -> Response:
-    platform = Platform.of(request.app)
-    try:
-        with platform.write_sessions.begin() as session:
-            target = work(session, ports_for(request, session, user.actor), _actor(user))
-    except LowcarbonError as error:
-        with platform.sessions.begin() as session:
+    def refused(error: LowcarbonError) -> Response:
+        with Platform.of(request.app).sessions.begin() as session:
             return _list(request, user, session, kind, error=str(error), error_code=error.code, status=error.status)
-    return RedirectResponse(target, status_code=303)
+
+    return act(request, user, work, back=str, refused=refused)
 
 
 def _int(text: str | None) -> int:
@@ -199,17 +197,13 @@ def _acting(
 ) -> Response:
     """Run ``work`` (session, ports, actor) in a transaction; back to the engagement, or its page with the
     refusal."""
-    platform = Platform.of(request.app)
-    try:
-        with platform.write_sessions.begin() as session:
-            work(session, ports_for(request, session, user.actor), _actor(user))
-    except LowcarbonError as error:
-        if isinstance(error, NotFound):
-            raise
+
+    def refused(error: LowcarbonError) -> Response:
         return _engagement_page(
             request, user, kind, engagement_id, error=str(error), error_code=error.code, status=error.status
         )
-    return RedirectResponse(f"{PATHS[kind]}/{engagement_id}", status_code=303)
+
+    return act(request, user, work, back=f"{PATHS[kind]}/{engagement_id}", refused=refused)
 
 
 def _move_data(fields: Mapping[str, str]) -> dict[str, Any]:
