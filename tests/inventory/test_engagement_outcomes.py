@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import base64
 import json
+from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from lowcarbon.certify import certificates, signing
+from lowcarbon.cli import app as lowcarbon
 from lowcarbon.platform.database import create_engine, session_factory
 from support.certify_support import World, world
 from support.engagement_support import TOP, URLS, bring, move, sample, start
@@ -273,3 +276,20 @@ def test_an_inventory_is_verified_once_at_a_time_and_evidence_files_are_kept(wor
     assert added.status_code == 201 and added.json()["document_sha256"]
     got = world.call("applicant", "GET", f"{VERIFICATIONS}/{engagement_id}/samples/{added.json()['id']}/document")
     assert got.status_code == 200 and got.content == b"%PDF-1.4 bills"
+
+
+def test_the_verify_command_checks_a_statement(world: World, tmp_path: Path) -> None:
+    """``lowcarbon certificate verify`` checks a statement as it checks a certificate, with the published JWKS."""
+    engagement_id, activity_id = start(world, "verification")
+    bring(world, "verification", engagement_id, "issued", activity_id)
+    number = world.call("applicant", "GET", f"{VERIFICATIONS}/{engagement_id}").json()["statement"]
+    found = world.call(None, "GET", f"/api/inventory/statements/{number}").json()
+    (tmp_path / "jwks.json").write_text(world.call(None, "GET", "/.well-known/jwks.json").text)
+    (tmp_path / "statement.json").write_text(json.dumps(found, ensure_ascii=False))
+    command = ["certificate", "verify", str(tmp_path / "statement.json"), "--jwks", str(tmp_path / "jwks.json")]
+    result = CliRunner().invoke(lowcarbon, command)
+    assert result.exit_code == 0, result.output
+    assert f"Verification statement {number}" in result.output and "Acme Textiles" in result.output
+    (tmp_path / "statement.json").write_text(json.dumps({**found, "jws": _tampered(found["jws"], {"opinion": "x"})}))
+    result = CliRunner().invoke(lowcarbon, command)
+    assert result.exit_code == 1 and "bad_signature" in result.output

@@ -55,7 +55,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "opinion": ("Opinion", "核查意见"),
     "uncorrected": ("Uncorrected misstatements", "未更正的错报"),
     "samples": ("Activity records sampled", "抽样的活动数据记录"),
-    "findings": ("Findings (open at the conclusion)", "发现项（结论时未关闭）"),
+    "findings": ("Findings (of them open at the conclusion)", "发现项（其中结论时未关闭）"),
     "basis": ("Basis for the opinion", "意见的依据"),
     "fingerprint": ("Result fingerprint (SHA-256)", "结果指纹（SHA-256）"),
     "requirement_set": ("Requirement set", "要求集"),
