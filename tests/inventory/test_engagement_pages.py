@@ -14,12 +14,13 @@ from support.engagement_support import REQUIREMENTS, add_inventory, first_activi
 __all__ = ["world"]
 
 
-def _form(world: World, caller: str, url: str, fields: dict[str, Any], expect: int = 303) -> Any:
+def _form(world: World, caller: str, url: str, fields: dict[str, Any], expect: int = 303, **files: Any) -> Any:
     token, csrf = world.sessions[caller]
     world.client.cookies.clear()
     response = world.client.post(
         url,
         data={"csrf_token": csrf, **{k: str(v) for k, v in fields.items()}},
+        files=files or None,
         headers={"Cookie": f"{SESSION_COOKIE}={token}"},
         follow_redirects=False,
     )
@@ -53,9 +54,15 @@ def test_a_verification_walked_on_its_pages(world: World) -> None:
     page = _page(world, "verifier", url)
     assert "有限保证" in page and 'id="sample-form"' in page
     _form(world, "verifier", f"{url}/samples", {"activity_id": activity, "evidence": "国网电费单"})
+    bills = ("bills.pdf", b"%PDF-1.4 bills", "application/pdf")
+    _form(world, "verifier", f"{url}/samples", {"activity_id": activity, "evidence": "发票"}, file=bills)
+    refused = _form(world, "verifier", f"{url}/samples", {"activity_id": 999999, "evidence": "x"}, expect=404)
+    assert refused.headers["content-type"].startswith("text/html")
     _form(world, "verifier", f"{url}/findings", {"kind": "misstatement", "text": "重复计入", "amount_t": "1000000"})
     page = _page(world, "verifier", url)
     assert 'data-material="true"' in page and "超过实质性" in page
+    link = re.search(r'href="(/api/inventory/verifications/\d+/samples/\d+/document)">bills.pdf<', page)
+    assert link is not None and world.call("applicant", "GET", link[1]).content == b"%PDF-1.4 bills"
     refused = _form(world, "verifier", f"{url}/moves", {"move": "conclude", "opinion": "positive"}, expect=400)
     assert "materiality" in refused.text
     _form(world, "verifier", f"{url}/moves", {"move": "conclude", "opinion": "adverse", "basis": "重大错报"})

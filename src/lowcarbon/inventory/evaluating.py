@@ -92,37 +92,37 @@ def _scores(data: Mapping[str, Any]) -> dict[str, int]:
     return dict(scores)
 
 
-def _scored(row: EngagementRow, scores: dict[str, int], source: str) -> dict[str, Any]:
+def _requirements(row: EngagementRow) -> cms.RequirementSet:
     assert row.requirement_set is not None, "an evaluation names its requirement set"
-    return asdict(cms.evaluate(requirement_set(row.requirement_set), scores, source))
+    return requirement_set(row.requirement_set)
 
 
 def _self_assessed(session: Session, row: EngagementRow, data: Mapping[str, Any]) -> dict[str, Any]:
     scores = _scores(data)
-    row.self_assessment = {"scores": scores, "evaluation": _scored(row, scores, "self-assessment")}
-    return {"percent": row.self_assessment["evaluation"]["percent"]}
+    own = cms.evaluate(_requirements(row), scores, "self-assessment")
+    row.self_assessment = {"scores": scores, "evaluation": asdict(own)}
+    return {"percent": own.percent}
 
 
 def _body_scored(session: Session, row: EngagementRow, data: Mapping[str, Any]) -> dict[str, Any]:
     """The body's scores with the evidence seen for each requirement, their evaluation, and the difference from the
-    self-assessment clause by clause."""
+    self-assessment clause by clause (``cms.compare``)."""
     scores = _scores(data)
     evidence = data.get("evidence")
     if not isinstance(evidence, Mapping) or set(evidence) != set(scores):
         raise InvalidInput("give `evidence`: for each requirement scored, the evidence seen (requirement id -> text)")
-    evaluation = _scored(row, scores, "evaluation")
-    own = row.self_assessment["evaluation"]
+    requirements = _requirements(row)
+    body = cms.evaluate(requirements, scores, "evaluation")
+    own = cms.evaluate(requirements, row.self_assessment["scores"], "self-assessment")
     row.conclusion = {
         "scores": scores,
         "evidence": {
             rid: text_field(text, f"evidence for {rid}", MAX_TEXT, multiline=True) for rid, text in evidence.items()
         },
-        "evaluation": evaluation,
-        "difference": {
-            c["clause"]: c["percent"] - o["percent"] for c, o in zip(evaluation["clauses"], own["clauses"], strict=True)
-        },
+        "evaluation": asdict(body),
+        "difference": cms.compare(own, body),
     }
-    return {"percent": evaluation["percent"], "level": evaluation["level"]}
+    return {"percent": body.percent, "level": body.level}
 
 
 def _actions_planned(session: Session, row: EngagementRow, data: Mapping[str, Any]) -> None:
@@ -135,8 +135,7 @@ def _actions_planned(session: Session, row: EngagementRow, data: Mapping[str, An
 def _certificate(session: Session, row: EngagementRow) -> dict[str, Any]:
     """What the evaluation certificate says: the requirement set, the scores per clause and overall, the maturity
     level, and the gaps with their corrective actions."""
-    assert row.requirement_set is not None
-    requirements = requirement_set(row.requirement_set)
+    requirements = _requirements(row)
     evaluation = row.conclusion["evaluation"]
     actions = row.actions or {}
     return {

@@ -21,17 +21,17 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.certify.parties import Actor, text_field
+from lowcarbon.certify.service import MAX_DOCUMENT
 from lowcarbon.certify.workflow import Party
 from lowcarbon.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from lowcarbon.inventory import assurance, engagements, service
 from lowcarbon.inventory.engagements import check_body, machine, visible
 from lowcarbon.inventory.tables import ActivityRow, EngagementRow, FindingRow, SampleRow
 from lowcarbon.ports import Ports
-from lowcarbon.storage import canonical_json, snapshot
+from lowcarbon.storage import canonical_json, serialize, snapshot
 
 __all__ = [
     "KIND",
-    "MAX_DOCUMENT",
     "VERIFICATION",
     "add_finding",
     "add_sample",
@@ -42,7 +42,6 @@ __all__ = [
 ]
 
 KIND = "verification"
-MAX_DOCUMENT = 10 * 1024 * 1024  # bytes of an evidence file, as certification's documents
 WORKING = "verification"  # the state in which samples and findings are recorded
 
 
@@ -53,6 +52,7 @@ def request_verification(
     check_body(session, actor, body_id)
     service.result_of(session, organisation_id=actor.organisation_id, inventory_id=inventory_id)  # its, computed
     states = machine(KIND)
+    serialize(session, f"inventory:verification:{inventory_id}")  # one open verification of an inventory at a time
     open_ones = session.scalars(
         sa.select(EngagementRow.state).where(EngagementRow.kind == KIND, EngagementRow.inventory_id == inventory_id)
     )

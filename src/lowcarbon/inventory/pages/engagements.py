@@ -5,7 +5,7 @@ organisation and the certification body, and the public check of the documents t
     POST /inventory/verifications                          organisation's editors ask a body (inventory, body)
     GET  /inventory/verifications/{verification_id}        terms, samples, findings, the assessment, the moves
     POST /inventory/verifications/{verification_id}/moves  a move and what it carries: 303 back, or the refusal
-    POST /inventory/verifications/{verification_id}/samples             the body samples a record (evidence)
+    POST /inventory/verifications/{verification_id}/samples             the body samples a record (evidence, file)
     POST /inventory/verifications/{verification_id}/findings            the body records a finding
     POST /inventory/verifications/{verification_id}/findings/{finding_id}/correct   ...and its correction
     GET  /inventory/evaluations                            the evaluations; the organisation's editors start one
@@ -28,15 +28,16 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 
 from lowcarbon.certify.pages import act
 from lowcarbon.certify.parties import Actor
 from lowcarbon.certify.routes import actor_of, base_url, master
-from lowcarbon.certify.service import certification_bodies
+from lowcarbon.certify.service import MAX_DOCUMENT, certification_bodies
 from lowcarbon.errors import LowcarbonError, NotFound
 from lowcarbon.inventory import cms, engagements, evaluating, service, verifying
 from lowcarbon.platform.dependencies import Platform, SessionDep
-from lowcarbon.platform.forms import read_fields
+from lowcarbon.platform.forms import read_fields, read_multipart
 from lowcarbon.platform.logins import SessionUser
 from lowcarbon.web.access import MaybeUser, PageUser
 from lowcarbon.web.i18n import N_, language_of
@@ -260,8 +261,16 @@ async def evaluation_move(request: Request, evaluation_id: int, user: PageUser) 
 
 @router.post("/inventory/verifications/{verification_id}/samples")
 async def add_sample(request: Request, verification_id: int, user: PageUser) -> Response:
-    """The verifier samples an activity record, with the evidence seen described."""
-    fields = await read_fields(request, json_allowed=False)
+    """The verifier samples an activity record, with the evidence seen described and, when chosen, its file
+    (multipart: ``activity_id``, ``evidence``, ``file``)."""
+    form = await read_multipart(request, max_bytes=MAX_DOCUMENT + 64 * 1024)
+    try:
+        activity, evidence, upload = form.get("activity_id"), form.get("evidence"), form.get("file")
+        document = None
+        if isinstance(upload, UploadFile) and upload.filename:
+            document = (upload.filename, await upload.read(MAX_DOCUMENT + 1))  # one byte past: the service refuses
+    finally:
+        await form.close()
 
     def work(session: Any, ports: Any, actor: Actor) -> None:
         verifying.add_sample(
@@ -269,8 +278,9 @@ async def add_sample(request: Request, verification_id: int, user: PageUser) -> 
             ports,
             actor,
             verification_id,
-            activity_id=_int(fields.get("activity_id")),
-            evidence=fields.get("evidence", ""),
+            activity_id=_int(activity if isinstance(activity, str) else None),
+            evidence=evidence if isinstance(evidence, str) else "",
+            document=document,
         )
 
     return await run_in_threadpool(_acting, request, user, "verification", verification_id, work)
