@@ -105,6 +105,8 @@ def test_a_qualified_statement_says_so_and_verifies(world: World) -> None:
     assert verified.payload == content
     chinese = world.call(None, "GET", f"/api/inventory/statements/{number}/statement.html?lang=zh-CN")
     assert chinese.status_code == 200 and "温室气体核查声明" in chinese.text and "保留意见" in chinese.text
+    assert "示例电机有限公司" in chinese.text  # the organisation as the inventory reports it, in Chinese
+    assert content["inventory"]["organisation"] == "Example Motors Co., Ltd."
     english = world.call(None, "GET", f"/api/inventory/statements/{number}/statement.html?lang=en")
     assert "Greenhouse gas verification statement" in english.text and "The signature verifies" in english.text
     pdf = world.call(None, "GET", f"/api/inventory/statements/{number}/statement.pdf?lang=zh-CN")

@@ -96,6 +96,8 @@ def statement_document(view: Mapping[str, Any], lang: Lang) -> Document:
     organisation = content["organisation"]["name"]
     if content["document"] == "verification_statement":
         inventory = content["inventory"]
+        reported = inventory.get("organisation_zh") if lang == "zh-CN" else inventory.get("organisation")
+        organisation = reported or organisation
         headline = _w(
             "verification_headline",
             lang,
@@ -125,6 +127,13 @@ def statement_document(view: Mapping[str, Any], lang: Lang) -> Document:
     )
 
 
+def _names(account: str, inventory: Mapping[str, Any]) -> str:
+    """The organisation's names: as the platform knows it, and as the inventory reports it (in Chinese too)."""
+    return " / ".join(
+        dict.fromkeys(n for n in (account, inventory.get("organisation"), inventory.get("organisation_zh")) if n)
+    )
+
+
 def statement_html(view: Mapping[str, Any], lang: Lang) -> str:
     return document_html(statement_document(view, lang))
 
@@ -141,7 +150,7 @@ def _verification(content: Mapping[str, Any], lang: Lang) -> tuple[Section, ...]
     standards = _w("standards_text", lang, standard=content["standard"], verification=content["verification_standard"])
     engagement = Facts(
         (
-            (_w("organisation", lang), content["organisation"]["name"]),
+            (_w("organisation", lang), _names(content["organisation"]["name"], inventory)),
             (_w("inventory", lang), inventory["name"]),
             (_w("year", lang), str(inventory["reporting_year"])),
             (_w("standards", lang), standards),

@@ -226,7 +226,9 @@ def _terms_agreed(session: Session, row: EngagementRow, data: Mapping[str, Any])
 def _opinion_fits(session: Session, row: EngagementRow, data: Mapping[str, Any]) -> dict[str, Any]:
     """The opinion, checked against the findings and the inventory as it is now (corrections included), which the
     conclusion freezes: its total, totals by scope and category, and the SHA-256 of its result."""
-    summary, _, result = service.result_of(session, organisation_id=row.organisation_id, inventory_id=_inventory(row))
+    summary, inventory, result = service.result_of(
+        session, organisation_id=row.organisation_id, inventory_id=_inventory(row)
+    )
     samples = session.scalar(sa.select(sa.func.count()).where(SampleRow.engagement_id == row.id)) or 0
     if not samples:
         raise Conflict("no activity record is sampled: sample the records whose evidence you checked first")
@@ -239,6 +241,8 @@ def _opinion_fits(session: Session, row: EngagementRow, data: Mapping[str, Any])
         "inventory": {
             "id": summary.id,
             "name": summary.name,
+            "organisation": inventory.organisation.name,  # as the inventory reports it
+            "organisation_zh": inventory.organisation.name_zh,
             "reporting_year": summary.reporting_year,
             "approach": summary.approach,
             "gwp": result.get("gwp", summary.gwp),
