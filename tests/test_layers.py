@@ -30,7 +30,9 @@ DOMAIN_IMPORTS: Mapping[str, frozenset[str]] = {
     "certify": frozenset({"footprint", "report"}),  # a verifier reads the frozen study's report
     "pact": frozenset({"footprint"}),
     "catalog": frozenset({"footprint", "report", "certify", "pact"}),
-    "inventory": frozenset({"footprint", "report"}),  # the inventory report is laid out as the study report is
+    # the inventory report is laid out as the study report is; verification and evaluation are worked on
+    # certification's machinery (workflow, parties, signing keys, statements verified as certificates are)
+    "inventory": frozenset({"footprint", "report", "certify"}),
     "inclusive": frozenset({"certify.service"}),
 }
 

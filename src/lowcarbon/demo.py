@@ -32,6 +32,7 @@ from lowcarbon.certify import demo as certify_demo
 from lowcarbon.errors import Conflict
 from lowcarbon.inclusive import demo as inclusive_demo
 from lowcarbon.inclusive.tables import Partner
+from lowcarbon.inventory import demo as inventory_demo
 from lowcarbon.pact import demo as pact_demo
 from lowcarbon.pact.cli import customer_client_name, grant_access
 from lowcarbon.platform import accounts, machine_clients
@@ -130,6 +131,7 @@ class Demo:
     pact_customer: DemoClient | None = None  # its secret is DEMO_PACT_SECRET
     partner_id: int | None = None  # the carbon-inclusive demo partner; its secret is DEMO_PARTNER_SECRET
     account_path: str | None = None  # the demo person's carbon account link
+    statement: str | None = None  # the number of the demo's signed verification statement
 
 
 def seed(settings: Settings) -> Demo:
@@ -156,20 +158,22 @@ def seed(settings: Settings) -> Demo:
             serialize(session, "demo")
             ports = Ports(audit=AuditTrail(session, ACTOR), jobs=runner.queue(session), clock=system_clock)
             pact_demo.seed(session, ports, organisations)
-            certify_demo.seed(
-                session,
-                ports,
-                organisations,
-                users,
-                master=settings.ensure_secret_key().encode("utf-8"),
-                base_url=settings.public_url or DEMO_URL,
-            )
+            master, base_url = settings.ensure_secret_key().encode("utf-8"), settings.public_url or DEMO_URL
+            certify_demo.seed(session, ports, organisations, users, master=master, base_url=base_url)
+            # signed by the demo body, once the inventories are computed
+            inventory_demo.seed_engagements(session, ports, organisations, users, master=master, base_url=base_url)
             _inclusive(session, ports)
             _pact_customer(session, organisations[_PACT_CUSTOMER[0]])
         with session_factory(engine)() as session:
             demo = _read(session)
             key = settings.ensure_secret_key().encode()
-            return dataclasses.replace(demo, account_path=inclusive_demo.account_path(session, key))
+            return dataclasses.replace(
+                demo,
+                account_path=inclusive_demo.account_path(session, key),
+                statement=inventory_demo.statement_number(
+                    session, {name: _find_organisation(session, name) for name, _ in _ORGANISATIONS}
+                ),
+            )
     finally:
         engine.dispose()
 

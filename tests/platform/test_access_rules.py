@@ -40,6 +40,8 @@ from starlette.routing import Mount
 
 from support.backends import BACKENDS, postgresql_schema
 from support.certify_support import disposable_application, seed_account, seed_cases
+from support.engagement_support import disposable_engagement, seed_engagements
+from support.engagement_support import move_data as engagement_move
 from support.inventory_support import EXAMPLE as INVENTORY_EXAMPLE
 from support.inventory_support import example_data
 
@@ -310,6 +312,37 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/inventory/{inventory_id}"): OWN_PAGES,
     ("POST", "/inventory/{inventory_id}/month"): OWN_EDITOR_PAGES,
     ("POST", "/inventory/{inventory_id}/upload"): OWN_EDITOR_PAGES,
+    # The verification of an inventory and the evaluation of a carbon management system (lowcarbon.inventory): the
+    # engagements in the path are Acme's with the body Greenmark (no caller here); moves are made by session.
+    ("POST", "/api/inventory/verifications"): OWN_CASE_EDITORS,  # of a new inventory; the other's: not theirs
+    ("GET", "/api/inventory/verifications"): INVENTORY_READERS,
+    ("GET", "/api/inventory/verifications/{engagement_id}"): OWN_INVENTORY,
+    ("POST", "/api/inventory/verifications/{engagement_id}/moves"): OWN_CASE_EDITORS,  # withdraws a new one each
+    ("POST", "/api/inventory/verifications/{engagement_id}/samples"): BODY_MOVES,
+    ("GET", "/api/inventory/verifications/{engagement_id}/samples/{sample_id}/document"): OWN_INVENTORY,
+    ("POST", "/api/inventory/verifications/{engagement_id}/findings"): BODY_MOVES,
+    ("POST", "/api/inventory/verifications/{engagement_id}/findings/{finding_id}/correct"): BODY_MOVES,
+    ("POST", "/api/inventory/evaluations"): {**PERSONAL, "viewer": 403},  # the other editor starts their own
+    ("GET", "/api/inventory/evaluations"): INVENTORY_READERS,
+    ("GET", "/api/inventory/evaluations/{engagement_id}"): OWN_INVENTORY,
+    ("POST", "/api/inventory/evaluations/{engagement_id}/moves"): OWN_CASE_EDITORS,  # withdraws a new one each
+    ("PUT", "/api/inventory/evaluations/{engagement_id}/actions"): OWN_CASE_EDITORS,  # the gap's action, again
+    ("GET", "/api/inventory/statements/{statement}"): PUBLIC,
+    ("GET", "/api/inventory/statements/{statement}/statement.html"): PUBLIC,
+    ("GET", "/api/inventory/statements/{statement}/statement.pdf"): PUBLIC,
+    ("GET", "/inventory/statements/{statement}"): PUBLIC,  # what a statement's verify_url opens
+    ("GET", "/inventory/verifications"): PAGES,
+    ("POST", "/inventory/verifications"): OWN_EDITOR_PAGES,  # of a new inventory; the other's: not theirs
+    ("GET", "/inventory/verifications/{verification_id}"): OWN_PAGES,
+    ("POST", "/inventory/verifications/{verification_id}/moves"): OWN_EDITOR_PAGES,  # withdraws a new one each
+    ("POST", "/inventory/verifications/{verification_id}/samples"): BODY_PAGES,
+    ("POST", "/inventory/verifications/{verification_id}/findings"): BODY_PAGES,
+    ("POST", "/inventory/verifications/{verification_id}/findings/{finding_id}/correct"): BODY_PAGES,
+    ("GET", "/inventory/evaluations"): PAGES,
+    ("POST", "/inventory/evaluations"): EDITOR_PAGES,  # the other editor starts their own
+    ("GET", "/inventory/evaluations/{evaluation_id}"): OWN_PAGES,
+    ("POST", "/inventory/evaluations/{evaluation_id}/moves"): OWN_EDITOR_PAGES,  # withdraws a new one each
+    ("POST", "/inventory/evaluations/{evaluation_id}/actions"): OWN_EDITOR_PAGES,  # the gap's action, again
     ("GET", "/carbon-account/{token}"): PUBLIC,
     ("POST", "/carbon-account/{token}/redeem"): PUBLIC,  # a reward of 1 point from a balance of 1,000
     ("POST", "/carbon-account/{token}/link"): dict.fromkeys(CALLERS, 404),  # a link that opens no account
@@ -345,6 +378,14 @@ class World:
     names: Iterator[int] = field(default_factory=itertools.count)
     certify: dict[str, Any] = field(default_factory=dict)  # the certification cases (support.certify_support)
     inventory_id: int = 0  # the owner's GHG inventory (the worked example)
+    engagements: dict[str, Any] = field(default_factory=dict)  # its verifications and evaluation (engagement_support)
+
+    def disposable_engagement(self, kind: str) -> int:
+        """A new verification (of a new inventory) or evaluation of the owner's, for one request to withdraw it."""
+        with self.owner_session() as (session, owner):
+            editor = session.scalar(sa.select(User.id).where(User.email == self.emails["editor"]))
+        assert editor is not None
+        return disposable_engagement(self.settings, kind, owner, editor, self.certify["body_id"])
 
     def disposable_application(self) -> int:
         """A new submitted application of the owner's, for one request that withdraws it: its id."""
@@ -569,6 +610,7 @@ def _world(settings: Settings) -> Iterator[World]:
                 name="Acme 2023",
                 inventory=inventory_service.parse(example_data()),
             ).id
+        world.engagements = seed_engagements(settings, owner, editor, world.certify["body_id"])
         _seed_catalog(settings)
         yield world
 
@@ -584,6 +626,9 @@ class Call:
 
 
 def _call(world: World, method: str, path: str, caller: str) -> Call:
+    engagement_paths = ("/inventory/verifications", "/inventory/evaluations", "/inventory/statements")
+    if path.startswith((*engagement_paths, *(f"/api{p}" for p in engagement_paths))):
+        return _engagement_call(world, method, path, caller)
     path = path.replace("{name:path}", "{name}").replace("{key:path}", "{key}")  # a converter is no format spec
     path = path.replace("{inventory_id:int}", "{inventory_id}").replace("{registry_id:path}", "{registry_id}")
     url = path.format(
@@ -720,6 +765,54 @@ def _inventory_call(world: World, path: str, url: str) -> Call:
     if path.endswith("/compute"):
         return Call(url)
     return Call(url, json={"records": []})  # a month of a site
+
+
+def _engagement_call(world: World, method: str, path: str, caller: str) -> Call:
+    """A request on a verification or evaluation, or a statement (JSON for the API, a form for the pages): the ids of
+    ``world.engagements``, a new engagement for a move (which withdraws it) or to ask for (a new inventory's
+    verification)."""
+    made, api = world.engagements, path.startswith("/api/")
+    kind = "verification" if "/verifications" in path else "evaluation"
+    moving = path.endswith("/moves")
+    engagement = world.disposable_engagement(kind) if moving else made[f"{kind}_id"]
+    url = path.format(
+        engagement_id=engagement,
+        verification_id=engagement,
+        evaluation_id=engagement,
+        sample_id=made.get("sample_id", 0),
+        finding_id=made.get("verification_finding_id", 0),
+        statement=made.get("statement", ""),
+    )
+    if method == "GET":
+        return Call(url)
+    body: dict[str, Any]
+    if moving:
+        body = engagement_move(kind, "withdraw")
+    elif path.endswith("/verifications"):
+        with world.owner_session() as (session, owner):
+            inventory = inventory_service.create_inventory(
+                session,
+                AuditTrail(session, "test"),
+                _now,
+                organisation_id=owner,
+                created_by=None,
+                name=f"To verify {next(world.names)}",
+                inventory=inventory_service.parse(json.loads(json.dumps(example_data(), default=str))),
+            ).id
+        body = {"inventory_id": inventory, "body_id": world.certify["body_id"]}
+    elif path.endswith("/evaluations"):
+        body = {"body_id": world.certify["body_id"], "requirement_set": "lowcarbon-illustrative-1"}
+    elif path.endswith("/samples"):
+        body = {"activity_id": 1, "evidence": "bills"}
+    elif path.endswith("/findings"):
+        body = {"kind": "nonconformity", "text": "no meter calibration records"}
+    elif path.endswith("/correct"):
+        body = {"correction": "recounted"}
+    else:
+        assert path.endswith("/actions"), f"{method} {path}: say what request to send"
+        action = "Plan an internal audit by March"
+        body = {"actions": {"audit.1": action}} if api else {"action.audit.1": action}
+    return Call(url, json=body) if api else Call(url, data={k: str(v) for k, v in body.items()})
 
 
 def _application(world: World, method: str, path: str) -> int:

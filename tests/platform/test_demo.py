@@ -116,6 +116,12 @@ def test_seed_creates_the_demo(migrated: Settings, tmp_path: Path) -> None:
     assert inventory_summary[0] == "  GHG inventories (open /inventory):"
     assert inventory_summary[1].startswith("    Sunrise PV Co. 2023 (Sunrise PV Co.): 2,409.8 t CO2e")  # the example's
     assert inventory_summary[2].startswith("    Sunrise PV Co. 2022 (Sunrise PV Co.): ")
+    assert (
+        inventory_summary[3]
+        == f"    verification by Greenmark Certification Ltd.: /inventory/statements/{seeded.statement}"
+    )
+    assert inventory_summary[4].startswith("    evaluation by Greenmark Certification Ltd.: /inventory/statements/CMS-")
+    assert (seeded.statement or "").startswith("VS-")
     assert inclusive_summary[0].startswith("  Carbon-inclusive partner Metro Go (demo)")
     assert seeded.partner_id is not None and (seeded.account_path or "").startswith("/carbon-account/")
     assert certify_summary[0].startswith("  Certificates issued by Greenmark Certification Ltd.")
@@ -185,6 +191,7 @@ def test_seeding_twice_changes_nothing(migrated: Settings) -> None:
     assert before["study_files"] == 1
     assert before["catalog_products"] == 302 + 7  # the demo registry's, and the certify demo's certified models
     assert before["inventories"] == 2 and before["inventory_activities"] == 17 + 2  # 2022's without plant B's
+    assert before["inventory_engagements"] == before["inventory_statements"] == 2  # verified, evaluated
     second = demo.seed(migrated)
     assert second == first
     assert _counts(migrated) == before

@@ -67,7 +67,15 @@ INCLUSIVE_TABLES = {
     "inclusive_rewards",
     "inclusive_redemptions",
 }
-INVENTORY_TABLES = {"inventories", "inventory_activities"}
+INVENTORY_TABLES = {
+    "inventories",
+    "inventory_activities",
+    "inventory_engagements",
+    "inventory_engagement_moves",
+    "inventory_samples",
+    "inventory_findings",
+    "inventory_statements",
+}
 HEADS = {
     "0006",
     "studies_0007",
@@ -75,7 +83,7 @@ HEADS = {
     "certify_0001",
     "catalog_0002",
     "inclusive_0001",
-    "inventory_0001",
+    "inventory_0002",
 }  # one per branch
 # the catalog's full-text index (on SQLite an FTS5 table with its shadow tables, on PostgreSQL two tables) is made by
 # its migrations and not mapped: it is counted as one table here, and left out of the comparison with the ORM

@@ -50,6 +50,26 @@ def email(caller: str) -> str:
     return f"{caller}@{CALLERS[caller][0].lower().replace(' ', '-')}.example"
 
 
+def expected_answer(
+    machine: workflow.Machine, state: str, move: str, caller: str, made: Mapping[str, str]
+) -> tuple[int, str | None]:
+    """What ``caller`` is answered when making ``move`` in ``state`` of ``machine``, after the moves ``made`` (move
+    -> who made it): 404 for a stranger, 409 when the move does not leave the state, 403 when it is the other
+    party's or the caller a viewer, 403 when an earlier move of the caller bars it; else 200."""
+    side = SIDE[CALLERS[caller][0]]
+    if side is None:
+        return 404, "not_found"
+    transition = machine.transition(move)
+    assert transition is not None
+    if state not in transition.sources:
+        return 409, "illegal_transition"
+    if transition.by != side or CALLERS[caller][1] == "viewer":
+        return 403, "not_your_move"
+    if any(made.get(earlier) == caller for earlier in transition.not_by):
+        return 403, "separation_of_duties"
+    return 200, None
+
+
 def move_data(move: str) -> dict[str, Any]:
     """What a move's request carries in these tests (its workflow ``needs``)."""
     data: dict[str, Any] = {"move": move}

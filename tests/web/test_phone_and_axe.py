@@ -103,6 +103,23 @@ def _inventory(context: BrowserContext, base: str) -> str | None:
     return str(items[0]["id"]) if items else None
 
 
+def _engagement(path: str) -> Callable[[BrowserContext, str], str | None]:
+    """The first verification or evaluation the person's organisation is a party to (the demo manufacturer's and
+    body's); None for others."""
+
+    def first(context: BrowserContext, base: str) -> str | None:
+        answer = context.request.get(f"{base}{path}")
+        items = answer.json() if answer.ok else []
+        return str(items[0]["id"]) if items else None
+
+    return first
+
+
+def _statement(context: BrowserContext, base: str) -> str | None:
+    """The demo's signed verification statement (a public page: every person, and nobody, may open it)."""
+    return DEMO.get("statement")
+
+
 DEMO: dict[str, str] = {}  # what the demo_site fixture read of the seeded demo: the rider's account link
 
 
@@ -121,6 +138,9 @@ FILLERS: dict[str, Callable[[BrowserContext, str], str | None]] = {
     "token": _token,
     "registry_id": _catalog_product,
     "inventory_id": _inventory,
+    "statement": _statement,
+    "verification_id": _engagement("/api/inventory/verifications"),
+    "evaluation_id": _engagement("/api/inventory/evaluations"),
 }
 
 
@@ -146,6 +166,8 @@ def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, l
     seeded = demo.seed(settings)
     if seeded.account_path:
         DEMO["account_path"] = seeded.account_path
+    if seeded.statement:
+        DEMO["statement"] = seeded.statement
     people: dict[str, str] = {}
     for login in seeded.logins:  # the admin where there is one: they see every control of their organisation
         if login.organisation_kind not in people or login.role == "admin":

@@ -46,6 +46,7 @@ __all__ = [
     "public_certificate",
     "rotate_key",
     "search",
+    "signature_of",
     "status_on",
     "today",
     "verify_certificate",
@@ -153,6 +154,19 @@ def verify_certificate(jws: str, key_set: signing.KeySet | Mapping[str, Any]) ->
     if verified.kid.partition(".")[0] != str(named):
         raise signing.SignatureInvalid("wrong_issuer", f"signed by key {verified.kid!r}, names body {named!r}")
     return verified
+
+
+def signature_of(session: Session, jws: str, content: Mapping[str, Any], kid: str) -> dict[str, Any]:
+    """Whether ``jws``, stored beside ``content`` and said to be signed by ``kid``, verifies with the bodies' keys
+    and says exactly ``content``: ``{"valid", "kid"}``, and the ``reason`` when it is not valid (one of
+    ``signing.REASONS``, or ``content_differs``). What a registry shows beside any signed document of a body."""
+    try:
+        verified = verify_certificate(jws, key_set(session))
+    except signing.SignatureInvalid as error:
+        return {"valid": False, "kid": kid, "reason": error.reason}
+    if verified.payload != content:
+        return {"valid": False, "kid": verified.kid, "reason": "content_differs"}
+    return {"valid": True, "kid": verified.kid}
 
 
 def jwks(session: Session) -> dict[str, Any]:
@@ -400,13 +414,7 @@ def certificate_view(
     and, for a party (``actor``), the moves it may make now."""
     revision = _revision(session, certificate)
     status = status_on(certificate, day)
-    try:
-        verified = verify_certificate(revision.jws, key_set(session))
-        signature: dict[str, Any] = {"valid": verified.payload == revision.content, "kid": verified.kid}
-        if not signature["valid"]:
-            signature["reason"] = "content_differs"
-    except signing.SignatureInvalid as error:
-        signature = {"valid": False, "kid": revision.kid, "reason": error.reason}
+    signature = signature_of(session, revision.jws, revision.content, revision.kid)
     moves = session.scalars(sa.select(Move).where(Move.certificate_id == certificate.id).order_by(Move.id))
     view: dict[str, Any] = {
         "number": certificate.number,

@@ -59,7 +59,8 @@ def verify(
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check a certificate's signature; exit 0 when it verifies, 1 with the reason when it does not."""
+    """Check a certificate's signature (or that of another document a body signs: an inventory's verification
+    statement, a CMS evaluation certificate); exit 0 when it verifies, 1 with the reason when it does not."""
     import json
 
     from lowcarbon.bounded import parse_json, read_path
@@ -134,6 +135,13 @@ def _claimed(jws: str) -> dict[str, Any]:
 
 
 def _describe(content: dict[str, Any]) -> list[str]:
+    if "document" in content:  # another document a body signs: an inventory's verification statement, a CMS certificate
+        return [
+            f"{str(content['document']).replace('_', ' ').capitalize()} {content.get('number')}",
+            f"  of          {(content.get('organisation') or {}).get('name')}",
+            f"  issued by   {(content.get('body') or {}).get('name')}",
+            f"  issued      {content.get('issued')}",
+        ]
     lines = [
         f"Certificate {content.get('number')} (revision {content.get('revision')})",
         f"  scheme      {content.get('scheme_name', {}).get('en', content.get('scheme'))}"

@@ -195,22 +195,40 @@ def _application_page(request: Request, user: SessionUser, application_id: int, 
     return page(request, "certify_application.html", context, status=status)
 
 
+def act(
+    request: Request,
+    user: SessionUser,
+    work: Callable[[Any, Any, Actor], Any],
+    *,
+    back: str | Callable[[Any], str],
+    refused: Callable[[LowcarbonError], Response],
+) -> Response:
+    """Run ``work`` (session, ports, actor) in one transaction and answer 303 to ``back`` (or to ``back`` of what
+    ``work`` returned); a refusal is ``refused(error)`` (the page again, saying why), but NotFound, which is the
+    error page's. What a form of a case's page does."""
+    platform = Platform.of(request.app)
+    try:
+        with platform.write_sessions.begin() as session:
+            done = work(session, ports_for(request, session, user.actor), _actor(user))
+    except LowcarbonError as error:
+        if isinstance(error, NotFound):
+            raise
+        return refused(error)
+    return RedirectResponse(back if isinstance(back, str) else back(done), status_code=303)
+
+
 def _acting(
     request: Request, user: SessionUser, application_id: int, work: Callable[[Any, Any, Actor], Any]
 ) -> Response:
     """Run ``work`` (session, ports, actor) in a transaction; back to the application, or its page with the
     refusal."""
-    platform = Platform.of(request.app)
-    try:
-        with platform.write_sessions.begin() as session:
-            work(session, ports_for(request, session, user.actor), _actor(user))
-    except LowcarbonError as error:
-        if isinstance(error, NotFound):
-            raise
+
+    def refused(error: LowcarbonError) -> Response:
         return _application_page(
             request, user, application_id, error=str(error), error_code=error.code, status=error.status
         )
-    return RedirectResponse(f"/certify/applications/{application_id}", status_code=303)
+
+    return act(request, user, work, back=f"/certify/applications/{application_id}", refused=refused)
 
 
 @router.post("/certify/applications/{application_id}/moves")
@@ -339,23 +357,14 @@ async def certificate_move(request: Request, number: str, user: PageUser) -> Res
 
 
 def _certificate_move(request: Request, user: SessionUser, number: str, fields: Mapping[str, str]) -> Response:
-    platform = Platform.of(request.app)
-    try:
-        with platform.write_sessions.begin() as session:
-            certificates.move_certificate(
-                session,
-                ports_for(request, session, user.actor),
-                _actor(user),
-                number,
-                fields.get("move", ""),
-                _move_data(fields),
-                master=master(request),
-            )
-    except LowcarbonError as error:
-        if isinstance(error, NotFound):
-            raise
+    def work(session: Any, ports: Any, actor: Actor) -> None:
+        move, data = fields.get("move", ""), _move_data(fields)
+        certificates.move_certificate(session, ports, actor, number, move, data, master=master(request))
+
+    def refused(error: LowcarbonError) -> Response:
         return _certificate_page(request, user, number, error=str(error), error_code=error.code, status=error.status)
-    return RedirectResponse(f"/certify/certificates/{number}", status_code=303)
+
+    return act(request, user, work, back=f"/certify/certificates/{number}", refused=refused)
 
 
 # --- public -----------------------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ __all__ = [
     "get_document",
     "list_applications",
     "move_application",
+    "note_of",
     "recompute_application",
 ]
 
@@ -201,11 +202,7 @@ def application_view(session: Session, actor: Actor, application_id: int) -> dic
     )
     findings = session.scalars(sa.select(Finding).where(Finding.application_id == application.id).order_by(Finding.id))
     mine = _moves_by(session, application.id, actor.user_id)
-    allowed = [
-        name
-        for name in states.legal_moves(application.state, party)
-        if actor.editor and not set((states.transition(name) or _NONE).not_by) & set(mine)
-    ]
+    allowed = states.your_moves(application.state, party, editor=actor.editor, earlier_moves_by_caller=mine)
     return {
         **_summary(session, application, actor.organisation_id),
         "producer": application.producer,
@@ -252,9 +249,6 @@ def application_view(session: Session, actor: Actor, application_id: int) -> dic
     }
 
 
-_NONE = workflow.Transition("", (), "", "body")
-
-
 def _finding(f: Finding) -> dict[str, Any]:
     return {
         "id": f.id,
@@ -299,7 +293,7 @@ def move_application(
         earlier_moves_by_caller=_moves_by(session, application.id, actor.user_id),
     )
     before = _state(session, application)
-    note = _note(data, required="note" in transition.needs)
+    note = note_of(data, required="note" in transition.needs)
     record: dict[str, Any] | None = None
     if transition.guard == "findings_closed":
         record = _inspection(session, application, data)
@@ -329,7 +323,8 @@ def move_application(
     return application_view(session, actor, application.id)
 
 
-def _note(data: Mapping[str, Any], *, required: bool) -> str | None:
+def note_of(data: Mapping[str, Any], *, required: bool) -> str | None:
+    """A move's ``note``: its text checked, or None; InvalidInput when the move needs one and there is none."""
     note = data.get("note")
     if note is None or note == "":
         if required:

@@ -5,6 +5,10 @@ The service asks this module three things and nothing else: which moves exist (`
 may make in a state (``legal_moves``), and whether one move is allowed (``check``, which raises the one error the
 HTTP API answers: 409 ``illegal_transition`` with the current state and the legal moves, or 403 when the move is
 legal but not the caller's). The tests walk the same data, so a move added here is a move tested.
+
+Another domain whose cases are worked between an organisation and a certification body (the inventory's
+verification and its carbon management system evaluation) keeps its machines in its own ``data/workflow.json``, in
+the same shape, and reads them with ``machine(kind, package)``: the same moves, checks and errors.
 """
 
 from __future__ import annotations
@@ -67,6 +71,17 @@ class Machine:
         """The moves that leave ``state`` (those of ``party`` only, when given), in the data's order."""
         return [t.name for t in self.transitions if state in t.sources and (party is None or t.by == party)]
 
+    def your_moves(
+        self, state: str, party: Party, *, editor: bool, earlier_moves_by_caller: Sequence[str]
+    ) -> list[str]:
+        """The moves a person of ``party`` may make in ``state``: none for a non-editor, and none that an earlier move
+        of theirs bars (what ``check`` would allow, for the pages' buttons)."""
+        if not editor:
+            return []
+        earlier = set(earlier_moves_by_caller)
+        moves = self.transitions
+        return [t.name for t in moves if state in t.sources and t.by == party and not earlier & set(t.not_by)]
+
     def path_to(self, target: str, start: str | None = None) -> list[Transition]:
         """The shortest sequence of moves from ``start`` (the initial state) to ``target``; ValueError if none."""
         origin = start or self.initial
@@ -109,9 +124,10 @@ class SeparationOfDuties(PermissionDenied):
 
 
 @cache
-def machine(kind: str) -> Machine:
-    """The state machine of ``kind``: ``application`` or ``certificate``."""
-    data = json.loads(resources.files("lowcarbon.certify").joinpath("data/workflow.json").read_text("utf-8"))
+def machine(kind: str, package: str = "lowcarbon.certify") -> Machine:
+    """The state machine of ``kind`` in ``package``'s ``data/workflow.json``: here ``application`` or
+    ``certificate``."""
+    data = json.loads(resources.files(package).joinpath("data/workflow.json").read_text("utf-8"))
     raw = data[kind]
     moves = tuple(
         Transition(
@@ -137,13 +153,14 @@ def check(
     party: Party | None,
     editor: bool,
     earlier_moves_by_caller: Sequence[str] = (),
+    package: str = "lowcarbon.certify",
 ) -> Transition:
     """The transition ``move`` from ``state`` when the caller may make it. ``party`` is the caller's side of the
     case (None: neither, which the service answers 404 before asking); ``editor``: the caller's role may change
     data; ``earlier_moves_by_caller``: the moves this person made on this case. Raises IllegalTransition (409)
     when the move does not leave ``state``, WrongParty (403) when it is not the caller's, SeparationOfDuties (403)
-    when an earlier move of theirs bars them."""
-    states = machine(kind)
+    when an earlier move of theirs bars them. ``package``: whose ``data/workflow.json`` holds the machine."""
+    states = machine(kind, package)
     transition = states.transition(move)
     legal = states.legal_moves(state)
     if transition is None or state not in transition.sources:

@@ -22,7 +22,7 @@ from lowcarbon.report.html import document_html
 from lowcarbon.report.pdf import document_pdf
 from lowcarbon.report.words import Lang
 
-__all__ = ["WORDS", "inventory_document", "report_html", "report_pdf"]
+__all__ = ["WORDS", "inventory_document", "report_html", "report_pdf", "say"]
 
 # each text of the report: English, Chinese
 WORDS: dict[str, tuple[str, str]] = {
@@ -132,10 +132,15 @@ WORDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _w(key: str, lang: Lang, **values: object) -> str:
-    english, chinese = WORDS[key]
+def say(words: Mapping[str, tuple[str, str]], key: str, lang: Lang, **values: object) -> str:
+    """The text ``key`` of ``words`` (English, Chinese) in ``lang``, its fields filled with ``values``."""
+    english, chinese = words[key]
     text = chinese if lang == "zh-CN" else english
     return text.format(**values) if values else text
+
+
+def _w(key: str, lang: Lang, **values: object) -> str:
+    return say(WORDS, key, lang, **values)
 
 
 def _t(value: float) -> str:

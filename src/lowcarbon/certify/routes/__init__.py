@@ -35,7 +35,16 @@ from lowcarbon.platform.dependencies import NowDep, Platform, SessionDep, WriteS
 from lowcarbon.platform.pagination import IdPath, PageDep
 from lowcarbon.storage import json_value
 
-__all__ = ["READ_SCOPE", "public_router", "router"]
+__all__ = [
+    "READ_SCOPE",
+    "actor_of",
+    "base_url",
+    "document_bytes",
+    "master",
+    "public_router",
+    "reader_actor",
+    "router",
+]
 
 READ_SCOPE = "certify:read"
 Reader = Annotated[Caller, reader(READ_SCOPE)]
@@ -56,11 +65,19 @@ def base_url(request: Request) -> str:
     return configured or str(request.base_url)
 
 
+def document_bytes(document: DocumentIn) -> bytes:
+    """The bytes of a document sent in base64; InvalidInput when it is not base64."""
+    try:
+        return base64.b64decode(document.content_base64, validate=True)
+    except (binascii.Error, ValueError):
+        raise InvalidInput("content_base64 is not base64") from None
+
+
 def actor_of(user: Any) -> Actor:
     return Actor(user.organisation_id, user.id, user.role)
 
 
-def _reader_actor(caller: Caller) -> Actor:
+def reader_actor(caller: Caller) -> Actor:
     """A reader as the service sees them; a machine client reads as a viewer that makes no moves."""
     if caller.user is not None:
         return actor_of(caller.user)
@@ -201,7 +218,7 @@ def list_applications(
 @router.get("/applications/{application_id}")
 def get_application(application_id: IdPath, caller: Reader, session: SessionDep) -> JSONResponse:
     """An application your organisation is a party to, with the moves you may make now."""
-    return _json(service.application_view(session, _reader_actor(caller), application_id))
+    return _json(service.application_view(session, reader_actor(caller), application_id))
 
 
 @router.post("/applications/{application_id}/moves")
@@ -228,7 +245,7 @@ def move_application(
 @router.get("/applications/{application_id}/recomputed")
 def recomputed(application_id: IdPath, caller: Reader, session: SessionDep) -> JSONResponse:
     """The body re-computes each frozen study with the engine, beside the value declared."""
-    return _json(service.recompute_application(session, _reader_actor(caller), application_id))
+    return _json(service.recompute_application(session, reader_actor(caller), application_id))
 
 
 @router.post("/applications/{application_id}/documents", status_code=201)
@@ -236,10 +253,7 @@ def add_document(
     request: Request, application_id: IdPath, body: DocumentIn, user: CurrentUser, session: WriteSessionDep
 ) -> JSONResponse:
     """Add a document (base64) to the application."""
-    try:
-        content = base64.b64decode(body.content_base64, validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidInput("content_base64 is not base64") from None
+    content = document_bytes(body)
     ports = ports_for(request, session, user.actor)
     added = service.add_document(
         session, ports, actor_of(user), application_id, name=body.name, media_type=body.media_type, content=content
@@ -342,7 +356,7 @@ def own_certificates(caller: Reader, session: SessionDep, now: NowDep) -> JSONRe
 def own_certificate(number: str, caller: Reader, session: SessionDep, now: NowDep) -> JSONResponse:
     """A certificate your organisation holds or issued, with the moves you may make now."""
     day = certificates.china_day(now)
-    return _json(certificates.get_certificate(session, _reader_actor(caller), number, day))
+    return _json(certificates.get_certificate(session, reader_actor(caller), number, day))
 
 
 @router.post("/certificates/{number}/moves")

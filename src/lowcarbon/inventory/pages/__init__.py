@@ -9,6 +9,9 @@ Excel template uploaded, the result by ISO 14064-1 category and by scope with ch
     POST /inventory/{id}/month               site, month and the month's amounts: 303 back to the month
     POST /inventory/{id}/upload              multipart file: the inventory replaced by the file's, 303 back
 
+The verification of an inventory and the evaluation of a carbon management system have their pages in
+``pages.engagements``.
+
 The month form sets the amounts it shows (grid electricity without a contractual instrument, natural gas, diesel,
 a refrigerant's leak) and keeps the month's other records as they are. Everything goes through
 ``lowcarbon.inventory.service``, as the API does; a change the core cannot compute is shown with every problem, in

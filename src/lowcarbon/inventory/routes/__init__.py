@@ -24,7 +24,8 @@ once: one the core cannot read or compute is 400 ``invalid_inventory``, each pro
 message id and Chinese, and nothing is stored. An uploaded file (YAML, or the Excel template) is read by the core's
 reader through ``lowcarbon.bounded`` within ``max_model_bytes``. People act by session (viewers read), machine
 clients by the scopes ``inventory:read`` (read) and ``inventory:write`` (write); another organisation's inventory
-is 404.
+is 404. An inventory's verification and the evaluation of a carbon management system, between the organisation
+and a certification body, are ``routes.engagements``'s.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ WRITE_SCOPE = "inventory:write"
 Reader = Annotated[Caller, reader(READ_SCOPE)]
 Writer = Annotated[Caller, writer(WRITE_SCOPE)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
+HTML_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
 
 
 def _responses(*rows: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
@@ -302,7 +303,7 @@ def report_as_html(
     headers = {
         "Content-Disposition": f'inline; filename="{name}.html"',
         "Content-Language": chosen,
-        "Content-Security-Policy": _HTML_POLICY,
+        "Content-Security-Policy": HTML_POLICY,
     }
     return Response(report_html(inventory, found, chosen), media_type="text/html", headers=headers)
 
