@@ -32,6 +32,7 @@ from lowcarbon.inventory.routes import UploadDep
 from lowcarbon.platform.dependencies import SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.pagination import IdPath
+from lowcarbon.report.html import svg
 from lowcarbon.web.access import PageEditor, PageUser
 from lowcarbon.web.i18n import N_, language_of
 from lowcarbon.web.render import gettext_for, page
@@ -58,6 +59,8 @@ MONTH_FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "diesel_t": (N_("Diesel (t)"), {"kind": "fuel", "fuel": "diesel", "unit": "t"}),
     "refrigerant_kg": (N_("Refrigerant HFC-134a leaked (kg)"), {"kind": "emission", "gas": "HFC-134a", "unit": "kg"}),
 }
+TARGET_KINDS = {"absolute": N_("Absolute target"), "intensity": N_("Intensity target")}
+ACTION_STATUSES = {"planned": N_("planned"), "in_progress": N_("in progress"), "done": N_("done")}
 _FORM_SOURCE = "entered on the inventory page"
 _REFUSED = N_("The change cannot be made:")
 
@@ -170,6 +173,9 @@ def _inventory_page(
         "category_names": names,
         "scope_names": {scope: _(label) for scope, label in SCOPES.items()},
         "charts": charts.result_charts(result, names, {s: _(label) for s, label in SCOPES.items()}) if result else {},
+        "targets": _targets(result, _) if result else [],
+        "target_kinds": {kind: _(label) for kind, label in TARGET_KINDS.items()},
+        "action_statuses": {status: _(label) for status, label in ACTION_STATUSES.items()},
         "site": site,
         "month": month,
         "month_fields": [(field, _(label)) for field, (label, _kind) in MONTH_FIELDS.items()],
@@ -178,6 +184,15 @@ def _inventory_page(
         **extra,
     }
     return page(request, "inventory.html", context, status=status)
+
+
+def _targets(result: dict[str, Any], _: Any) -> list[dict[str, Any]]:
+    """Each reduction target of the result with its trajectory as inline SVG."""
+    labels = (_("Actual"), _("Linear path"))
+    return [
+        {**target, "chart": svg(charts.trajectory(target["name"] or target["id"], target, labels))}
+        for target in result.get("targets", [])
+    ]
 
 
 def _month_values(records: list[service.StoredActivity], site: str, month: str) -> dict[str, str]:
