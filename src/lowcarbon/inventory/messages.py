@@ -76,6 +76,10 @@ INVENTORY_ZH: dict[str, str] = {
     "target_year": "目标年须晚于基准年",
     "intensity_base_year": "请给出基准年的强度分母数值",
     "unknown_target": "减排措施引用的目标不在 targets 中：请更正 target",
+    "csv_header": "第一行须为列名（site、month、year、kind、name、amount、unit 等，中文或英文）",
+    "csv_empty": "表头下没有活动数据记录",
+    "control_character": "单元格中有控制字符；请删除",
+    "syntax": "不是有效的 CSV 文件",
     "history_year": "history 中每个较早年份只能出现一次，且不能是报告年",
 }
 

@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, DataFormatError, InvalidInput, NotFound, Problem
+from lowcarbon.inventory.activity_csv import checked, on_rows, read_activity_csv
 from lowcarbon.inventory.compute import InventoryResult, compute_inventory
 from lowcarbon.inventory.messages import chinese
 from lowcarbon.inventory.model import Activity, Inventory
@@ -40,6 +41,7 @@ __all__ = [
     "create_inventory",
     "delete_activity",
     "get_inventory",
+    "import_csv",
     "inventory_of",
     "list_activities",
     "list_inventories",
@@ -226,6 +228,42 @@ def add_activity(
     (added,) = _add_records(session, row, inventory.activities[-1:], now)
     _store_result(row, result, now)
     audit.record("add_activity", "inventory", row.id, before, _state(session, row) | {"activity": added.id})
+    return added
+
+
+def import_csv(
+    session: Session,
+    audit: AuditLog,
+    clock: Clock,
+    *,
+    organisation_id: int,
+    inventory_id: int,
+    content: bytes,
+    filename: str,
+) -> list[StoredActivity]:
+    """Add the activity records of a CSV file (the template's activity columns, UTF-8 or GBK) to the inventory; a
+    file with any bad row is refused whole (every problem on its row and column), nothing stored."""
+    row = _own(session, organisation_id, inventory_id)
+    try:
+        records = read_activity_csv(content, filename)
+    except DataFormatError as exc:
+        raise _invalid(exc, "the file") from None
+    current = _rows(session, row.id)
+    before = _state(session, row)
+    try:
+        checked(records, [str(site["id"]) for site in row.document["sites"]])
+        inventory = parse_inventory(
+            {**row.document, "activities": [r.record for r in current] + list(records.records)}, SOURCE
+        )
+        result = compute_inventory(inventory, source=SOURCE, past=_past(session, row, inventory))
+    except DataFormatError as exc:
+        raise _invalid(on_rows(exc, len(current), records), "the file") from None
+    now = clock()
+    added = _add_records(session, row, inventory.activities[len(current) :], now)
+    _store_result(row, result, now)
+    audit.record(
+        "import_csv", "inventory", row.id, before, _state(session, row) | {"file": filename, "added": len(added)}
+    )
     return added
 
 

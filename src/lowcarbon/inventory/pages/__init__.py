@@ -8,6 +8,7 @@ Excel template uploaded, the result by ISO 14064-1 category and by scope with ch
                                              the upload form, the records, the template and the report
     POST /inventory/{id}/month               site, month and the month's amounts: 303 back to the month
     POST /inventory/{id}/upload              multipart file: the inventory replaced by the file's, 303 back
+    POST /inventory/{id}/csv                 multipart file: a CSV's activity records added, 303 to the records
 
 The verification of an inventory and the evaluation of a carbon management system have their pages in
 ``pages.engagements``.
@@ -280,6 +281,27 @@ def replace(
     except (InvalidInput, LimitExceeded) as exc:
         return _inventory_page(request, user, session, inventory_id, site=None, month=None, **_refusal(request, exc))
     return RedirectResponse(f"/inventory/{inventory_id}#result", status_code=303)
+
+
+@router.post("/inventory/{inventory_id}/csv")
+def import_csv(
+    request: Request, inventory_id: IdPath, user: PageEditor, sent: UploadDep, session: WriteSessionDep
+) -> Response:
+    """Add a CSV file's activity records; a file with a bad row is refused whole, every problem shown."""
+    try:
+        ports = ports_for(request, session, user.actor)
+        service.import_csv(
+            session,
+            ports.audit,
+            ports.clock,
+            organisation_id=user.organisation_id,
+            inventory_id=inventory_id,
+            content=sent.content,
+            filename=sent.filename,
+        )
+    except (InvalidInput, LimitExceeded) as exc:
+        return _inventory_page(request, user, session, inventory_id, site=None, month=None, **_refusal(request, exc))
+    return RedirectResponse(f"/inventory/{inventory_id}#records", status_code=303)
 
 
 def _refusal(request: Request, error: InvalidInput | Conflict | LimitExceeded) -> dict[str, Any]:
