@@ -21,6 +21,7 @@ the page's language, and nothing is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -33,6 +34,7 @@ from lowcarbon.inventory.routes import UploadDep
 from lowcarbon.platform.dependencies import SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.pagination import IdPath
+from lowcarbon.ports import Ports
 from lowcarbon.report.html import svg
 from lowcarbon.web.access import PageEditor, PageUser
 from lowcarbon.web.i18n import N_, language_of
@@ -267,20 +269,15 @@ def replace(
     request: Request, inventory_id: IdPath, user: PageEditor, sent: UploadDep, session: WriteSessionDep
 ) -> Response:
     """Replace the inventory with an uploaded file's (the Excel template filled in, or YAML)."""
-    try:
+
+    def change(ports: Ports) -> None:
         inventory = service.read_file(sent.content, sent.filename)
-        ports = ports_for(request, session, user.actor)
+        owner = user.organisation_id
         service.replace_from_file(
-            session,
-            ports.audit,
-            ports.clock,
-            organisation_id=user.organisation_id,
-            inventory_id=inventory_id,
-            inventory=inventory,
+            session, ports.audit, ports.clock, organisation_id=owner, inventory_id=inventory_id, inventory=inventory
         )
-    except (InvalidInput, LimitExceeded) as exc:
-        return _inventory_page(request, user, session, inventory_id, site=None, month=None, **_refusal(request, exc))
-    return RedirectResponse(f"/inventory/{inventory_id}#result", status_code=303)
+
+    return _uploaded(request, user, session, inventory_id, change, "result")
 
 
 @router.post("/inventory/{inventory_id}/csv")
@@ -288,20 +285,31 @@ def import_csv(
     request: Request, inventory_id: IdPath, user: PageEditor, sent: UploadDep, session: WriteSessionDep
 ) -> Response:
     """Add a CSV file's activity records; a file with a bad row is refused whole, every problem shown."""
-    try:
-        ports = ports_for(request, session, user.actor)
+
+    def change(ports: Ports) -> None:
+        owner, content, name = user.organisation_id, sent.content, sent.filename
         service.import_csv(
             session,
             ports.audit,
             ports.clock,
-            organisation_id=user.organisation_id,
+            organisation_id=owner,
             inventory_id=inventory_id,
-            content=sent.content,
-            filename=sent.filename,
+            content=content,
+            filename=name,
         )
+
+    return _uploaded(request, user, session, inventory_id, change, "records")
+
+
+def _uploaded(
+    request: Request, user: Any, session: Any, inventory_id: int, change: Callable[[Ports], None], anchor: str
+) -> Response:
+    """An uploaded file's change made, 303 to the page's ``anchor``; refused, the page with every problem."""
+    try:
+        change(ports_for(request, session, user.actor))
     except (InvalidInput, LimitExceeded) as exc:
         return _inventory_page(request, user, session, inventory_id, site=None, month=None, **_refusal(request, exc))
-    return RedirectResponse(f"/inventory/{inventory_id}#records", status_code=303)
+    return RedirectResponse(f"/inventory/{inventory_id}#{anchor}", status_code=303)
 
 
 def _refusal(request: Request, error: InvalidInput | Conflict | LimitExceeded) -> dict[str, Any]:

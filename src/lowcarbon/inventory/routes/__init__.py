@@ -249,14 +249,9 @@ def import_csv(
     """Add the activity records of a CSV file (the template's activity columns, English or Chinese headers, UTF-8 or
     GBK); any bad row refuses the whole file (400 ``invalid_inventory``, each problem with its row and column)."""
     audit, clock = _acting(request, session, caller)
+    owner, content, name = caller.organisation_id, sent.content, sent.filename
     return service.import_csv(
-        session,
-        audit,
-        clock,
-        organisation_id=caller.organisation_id,
-        inventory_id=inventory_id,
-        content=sent.content,
-        filename=sent.filename,
+        session, audit, clock, organisation_id=owner, inventory_id=inventory_id, content=content, filename=name
     )
 
 
