@@ -4,8 +4,8 @@ it), commas, semicolons or tabs.
 
 The file is read through ``lowcarbon.bounded`` (``csv_rows``, within the row, column and cell limits). The records
 join an inventory's records and are checked and computed with them, as a file's are; every problem of a CSV row is
-placed on the file's row and column (``activities.csv, row 7, column unit``), so that nothing is stored while any row
-is wrong.
+placed on the file's row and column (``activities.csv, row 7, column unit``: the file is the problem's source, the
+row and column its place), so that nothing is stored while any row is wrong.
 """
 
 from __future__ import annotations
@@ -64,7 +64,8 @@ def read_activity_csv(content: bytes, source: str) -> CsvRecords:
     delimiter = max((",", ";", "\t"), key=first_line.count)
     rows = csv_rows(text, source, delimiter=delimiter)
     header: list[str | None] = []
-    records, numbers = [], []
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
     for number, row in enumerate(rows, start=1):
         if number == 1:
             header = header_of(row, ACTIVITY_COLUMNS, source, "row 1", "CSV file")
@@ -143,5 +144,5 @@ def _at(problem: Problem, records: CsvRecords, row: int, field: str) -> Problem:
     field = field.lstrip(".").removeprefix("(top level)")
     column = field.replace(".", "_") if field else _COLUMNS.get(problem.id, "")
     column = "market_instrument" if column == "market" else column
-    place = f"{records.source}, row {row}" + (f", column {column}" if column else "")
+    place = f"row {row}" + (f", column {column}" if column else "")
     return Problem(problem.message, place, records.source, problem.id, problem.params)

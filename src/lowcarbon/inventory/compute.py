@@ -18,6 +18,7 @@ from lowcarbon.factors import CharacterizationSet, FactorLibrary, load_set
 from lowcarbon.inventory.lines import Line, LineProblem, month_start, record_line
 from lowcarbon.inventory.model import Inventory, Site
 from lowcarbon.inventory.targets import TargetProgress, YearFigures, track_targets
+from lowcarbon.inventory.uncertainty import InventoryUncertainty, total_uncertainty
 
 __all__ = ["CATEGORIES", "SCOPES", "InventoryResult", "Totals", "compute_inventory", "inventory_lines", "totals"]
 
@@ -64,6 +65,7 @@ class InventoryResult:
     unit: str = "t CO2e"
     excluded_records: tuple[str, ...] = field(default=())  # outside the boundary in time: before acquired, after sold
     targets: tuple[TargetProgress, ...] = ()  # the reduction targets tracked, when the file sets any
+    uncertainty: InventoryUncertainty | None = None  # the total's, when records give their spread
 
     @property
     def total(self) -> float:
@@ -92,6 +94,8 @@ class InventoryResult:
             payload["base_year"] = self.base_year.to_dict()
         if self.targets:
             payload["targets"] = [target.to_dict() for target in self.targets]
+        if self.uncertainty is not None:
+            payload["uncertainty"] = self.uncertainty.to_dict()
         if lines:
             payload["lines"] = [_line_dict(line) for line in self.lines]
         return payload
@@ -145,6 +149,7 @@ def compute_inventory(
         tuple(dict.fromkeys(warnings)),
         excluded_records=tuple(excluded),
         targets=tuple(tracked),
+        uncertainty=total_uncertainty(inventory, lines),
     )
 
 

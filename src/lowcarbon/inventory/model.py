@@ -27,7 +27,7 @@ from typing import Literal, cast
 from pydantic import Field, model_validator
 
 from lowcarbon.footprint.strict import StrictModel
-from lowcarbon.footprint.variation import problem
+from lowcarbon.footprint.variation import Uncertainty, problem
 from lowcarbon.inventory.names import iso_category_of
 
 __all__ = [
@@ -129,6 +129,7 @@ class Activity(StrictModel):
     market: MarketInstrument | None = None  # electricity: its contractual instrument
     source: str = ""  # where the amount comes from: a meter, an invoice, a bill of lading
     data_type: Literal["primary", "secondary"] = "primary"
+    uncertainty: Uncertainty | None = None  # the spread of the amount, in the record's unit (inventory.uncertainty)
 
     @property
     def period_year(self) -> int:
@@ -178,6 +179,8 @@ class Activity(StrictModel):
             raise problem("scope3_not_here", "scope3_category belongs to records of categories 3 to 6")
         if self.market is not None and self.kind != "electricity":
             raise problem("market_not_here", "market belongs to electricity records")
+        if self.uncertainty is not None:
+            self.uncertainty.check_value(self.amount, "amount")
         return self
 
 

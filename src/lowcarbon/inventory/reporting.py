@@ -5,9 +5,9 @@ boundary and sites, the reporting period, the results by ISO 14064-1 category, b
 location- and market-based), by scope 3 category, by gas and by site, biogenic CO2 apart, the base year and its
 recalculation, the reduction targets with their yearly progress (a trajectory chart) and planned actions, the
 significance of the indirect categories and the reasons for those left out, the quantification methods and the
-factors with their sources, the GWP set, and a statement on uncertainty (none is computed yet). The report is a
-``lowcarbon.report.document.Document``, laid out by the study report's HTML and PDF writers, so both formats hold
-the same text.
+factors with their sources, the GWP set, and the total's uncertainty (a 95 % interval by Monte Carlo, when
+records give their spread). The report is a ``lowcarbon.report.document.Document``, laid out by the study report's
+HTML and PDF writers, so both formats hold the same text.
 """
 
 from __future__ import annotations
@@ -118,6 +118,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "quantified uncertainty (ISO 14064-1:2018 8.3).",
         "本盘查尚未计算不确定性评估；所报数值未附量化的不确定性（ISO 14064-1:2018 8.3）。",
     ),
+    "uncertainty_interval": (
+        "Monte Carlo over the activity data of the {records} records that give their spread ({iterations} "
+        "iterations, seed {seed}; the other records and the factors are taken as exact): the total lies between "
+        "{low} and {high} t CO2e with 95 % probability (median {median}, ±{half} % of {total}).",
+        "对给出离散程度的 {records} 条记录的活动数据作蒙特卡洛模拟（{iterations} 次，随机种子 {seed}；"
+        "其余记录与排放因子按确定值计）：总量以 95% 的概率介于 {low} 与 {high} t CO2e 之间"
+        "（中位数 {median}，{total} 的 ±{half}%）。",
+    ),
     "notes": ("Warnings and records left out", "提示与剔除的记录"),
     "no_notes": ("None.", "无。"),
     "left_out": (
@@ -210,7 +218,7 @@ def inventory_document(inventory: Inventory, result: Mapping[str, Any], lang: La
             Section("targets", _w("targets", lang), _targets(result, lang)),
             Section("significance", _w("significance", lang), _significance(inventory, result, lang)),
             Section("methods", _w("methods", lang), _methods(result, lang)),
-            Section("uncertainty", _w("uncertainty", lang), (Para(_w("uncertainty_text", lang)),)),
+            Section("uncertainty", _w("uncertainty", lang), _uncertainty(result, lang)),
             Section("notes", _w("notes", lang), _notes(result, lang)),
             Section("statement", _w("statement", lang), (Para(_w("statement_text", lang)),)),
         ),
@@ -444,3 +452,22 @@ def _targets(result: Mapping[str, Any], lang: Lang) -> tuple[Para | Facts | Figu
             header = tuple(_w(key, lang) for key in ("action", "effect", "from_year", "status", "counted"))
             blocks.append(Table(header, actions, numeric=(1,)))
     return tuple(blocks)
+
+
+def _uncertainty(result: Mapping[str, Any], lang: Lang) -> tuple[Para]:
+    found = result.get("uncertainty")
+    if not found:
+        return (Para(_w("uncertainty_text", lang)),)
+    text = _w(
+        "uncertainty_interval",
+        lang,
+        records=len(found["uncertain_records"]),
+        iterations=f"{found['iterations']:,}",
+        seed=found["seed"],
+        low=_t(found["p2_5"]),
+        high=_t(found["p97_5"]),
+        median=_t(found["median"]),
+        half=f"{found['half_width_percent']:.1f}",
+        total=_t(found["deterministic"]),
+    )
+    return (Para(text),)

@@ -452,6 +452,7 @@ def _detail(problem: Problem, first_new: int | None) -> dict[str, Any]:
             place = f"records[{index - first_new}]{place[place.index(']') + 1 :]}"
     return {
         "location": ["inventory", *([place] if place else [])],
+        **({"file": problem.source} if problem.source not in ("", SOURCE) else {}),
         "message": problem.message,
         "type": "invalid_inventory",
         "id": problem.id,
