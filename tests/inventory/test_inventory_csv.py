@@ -108,16 +108,16 @@ def test_a_csv_joins_a_stored_inventory_or_is_refused_whole(migrated: Settings) 
         assert refusal(bad) == (400, "invalid_inventory")
         details = bad.json()["error"]["details"]
         places = [d["location"][1] for d in details]
-        assert "row 3, column month" in places and "row 4, column amount" in places
-        assert "row 5, column site" in places  # plant-z is no site of the inventory
-        assert all(d["message_zh"] and d["message"] and d["file"] == "bad.csv" for d in details)
+        assert "bad.csv, row 3, column month" in places and "bad.csv, row 4, column amount" in places
+        assert "bad.csv, row 5, column site" in places  # plant-z is no site of the inventory
         month = next(d for d in details if d["location"][1].endswith("column month"))
-        assert "YYYY-MM" in month["message"] and "须写作 YYYY-MM" in month["message_zh"]
+        assert "YYYY-MM" in month["message"] and month["type"] == "invalid_inventory"
         assert client.get(f"/api/inventory/{inventory}").json()["activities"] == count  # nothing stored
 
         unknown = client.post(url, files={"file": ("x.csv", b"site,colour\nplant-a,red\n")})
         assert refusal(unknown) == (400, "invalid_inventory")
-        assert unknown.json()["error"]["details"][0]["id"] == "unknown_column"
+        (detail,) = unknown.json()["error"]["details"]
+        assert detail["location"] == ["inventory", "x.csv, row 1"] and "unknown column 'colour'" in detail["message"]
 
         added = client.post(url, files={"file": ("december.csv", CHINESE.encode("gbk"))})
         assert added.status_code == 201, added.text
@@ -125,8 +125,13 @@ def test_a_csv_joins_a_stored_inventory_or_is_refused_whole(migrated: Settings) 
         result = client.get(f"/api/inventory/{inventory}/result").json()
         assert result["total"] == pytest.approx(total + ADDED_T)
 
-        page = client.post(f"/inventory/{inventory}/csv", files={"file": ("bad.csv", BAD.encode())})
-        assert page.status_code == 400 and "row 3, column month" in page.text
+        for lang, fix in (("en", "write month as YYYY-MM"), ("zh-CN", "month 须写作 YYYY-MM")):
+            page = client.post(
+                f"/inventory/{inventory}/csv",
+                files={"file": ("bad.csv", BAD.encode())},
+                headers={"Accept-Language": lang},
+            )
+            assert page.status_code == 400 and "bad.csv, row 3, column month" in page.text and fix in page.text
         done = client.post(
             f"/inventory/{inventory}/csv", files={"file": ("more.csv", ENGLISH.encode())}, follow_redirects=False
         )

@@ -450,9 +450,10 @@ def _detail(problem: Problem, first_new: int | None) -> dict[str, Any]:
         index = int(place[len("activities[") : place.index("]")])
         if index >= first_new:  # the caller's own record: numbered within the change
             place = f"records[{index - first_new}]{place[place.index(']') + 1 :]}"
+    if place.startswith("row ") and problem.source not in ("", SOURCE):  # a row of an uploaded table: its file too
+        place = f"{problem.source}, {place}"
     return {
         "location": ["inventory", *([place] if place else [])],
-        **({"file": problem.source} if problem.source not in ("", SOURCE) else {}),
         "message": problem.message,
         "type": "invalid_inventory",
         "id": problem.id,
