@@ -158,7 +158,12 @@ def _targets(
 ) -> tuple[list[TargetProgress], list[str]]:
     """The targets tracked over the base year (as recalculated), the earlier years and the reporting year."""
     earlier = {
-        year.year: YearFigures(year.year, year.by_scope, year.by_category, year.source or "the file's history")
+        year.year: YearFigures(
+            year.year,
+            {str(scope): t for scope, t in year.by_scope.items()},
+            {str(category): t for category, t in year.by_category.items()},
+            year.source or "the file's history",
+        )
         for year in inventory.history
     }
     earlier.update({figures.year: figures for figures in past})

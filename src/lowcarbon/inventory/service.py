@@ -427,7 +427,9 @@ def _past(session: Session, row: InventoryRow, inventory: Inventory) -> list[Yea
         )
         .order_by(InventoryRow.updated_at, InventoryRow.id)
     )
-    found = {year: figures_of(year, result, f"inventory {name!r}") for name, year, result in session.execute(query)}
+    found: dict[int, YearFigures] = {}
+    for name, year, result in session.execute(query).tuples():
+        found[year] = figures_of(year, result, f"inventory {name!r}")
     return list(found.values())
 
 

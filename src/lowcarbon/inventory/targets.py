@@ -31,8 +31,8 @@ class YearFigures:
     """A year's inventory figures in t CO2e and where they come from."""
 
     year: int
-    by_scope: Mapping[str, float]
-    by_category: Mapping[str, float]
+    by_scope: Mapping[str, float]  # "1", "2-location", "2-market", "3"
+    by_category: Mapping[str, float]  # ISO 14064-1 "1" to "6"
     source: str
 
 
