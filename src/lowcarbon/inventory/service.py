@@ -428,8 +428,9 @@ def _past(session: Session, row: InventoryRow, inventory: Inventory) -> list[Yea
         .order_by(InventoryRow.updated_at, InventoryRow.id)
     )
     found: dict[int, YearFigures] = {}
-    for name, year, result in session.execute(query).tuples():
-        found[year] = figures_of(year, result, f"inventory {name!r}")
+    for stored in session.execute(query):
+        year = stored.reporting_year
+        found[year] = figures_of(year, stored.result, f"inventory {stored.name!r}")
     return list(found.values())
 
 
