@@ -232,3 +232,12 @@ def test_the_platform_reads_the_organisations_other_years(migrated: Settings) ->
             assert all(word in html for word in words)
         pdf = client.get(f"/api/inventory/{inventory}/report.pdf?lang=zh-CN")
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_the_command_line_prints_progress_gap_and_interval() -> None:
+    answer = CliRunner().invoke(app, ["inventory", "compute", str(EXAMPLE)])
+    assert answer.exit_code == 0, answer.output
+    text = " ".join(answer.output.split())
+    assert "target scopes-1-2-2030: 2023 1,519 t CO2e against a path of 1,849 (on track" in text
+    assert "still needed 174.004 t a year, planned actions 150.000, gap 24.004" in text
+    assert "95 % interval of the total: 2,401." in text

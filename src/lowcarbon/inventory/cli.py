@@ -197,6 +197,27 @@ def _print_result(result: InventoryResult) -> None:
                 f"  {trigger.kind} of {trigger.site} on {trigger.on}: {trigger.effect:+,.3f} t "
                 f"({trigger.percent:+.2f} %)"
             )
+    if result.uncertainty is not None:
+        found = result.uncertainty
+        console.print(
+            f"95 % interval of the total: {found.p2_5:,.3f} to {found.p97_5:,.3f} t CO2e (Monte Carlo, "
+            f"{found.iterations:,} iterations over {len(found.uncertain_records)} records with a spread)"
+        )
+    for target in result.targets:
+        if target.progress:
+            latest = target.progress[-1]
+            state = "on track" if latest.on_track else "off track"
+            achieved = "-" if latest.achieved_percent is None else f"{latest.achieved_percent:.1f} %"
+            console.print(
+                f"target {target.id}: {latest.year} {latest.actual:,.4g} {target.unit} against a path of "
+                f"{latest.path:,.4g} ({state}; {achieved} below {target.base_year}; {target.target_value:,.4g} by "
+                f"{target.target_year})"
+            )
+        if target.gap_t is not None:
+            console.print(
+                f"  still needed {target.needed_t:,.3f} t a year, planned actions {target.planned_t:,.3f}, "
+                f"gap {target.gap_t:,.3f}"
+            )
     for entry in result.significance:
         verdict = (
             "significant"
