@@ -49,8 +49,8 @@ def test_the_examples_absolute_target_by_hand(example_data: dict[str, Any]) -> N
     assert latest.path == pytest.approx(BASE_2022 - 0.3 * BASE_2022 / 8)
     assert latest.achieved_percent == pytest.approx(100 * (BASE_2022 - ACTUAL_2023) / BASE_2022)
     assert latest.achieved_percent == pytest.approx(20.94, abs=0.01)
-    assert latest.on_track and latest.source == "this inventory"
-    assert target.progress[0].source == "base year (restated)" and target.progress[0].achieved_percent == 0
+    assert latest.on_track and (latest.kind, latest.source) == ("reporting", "")
+    assert target.progress[0].kind == "base-restated" and target.progress[0].achieved_percent == 0
     assert target.needed_t == pytest.approx(ACTUAL_2023 - 0.7 * BASE_2022)
     assert target.planned_t == 150
     assert target.gap_t == pytest.approx(ACTUAL_2023 - 0.7 * BASE_2022 - 150)
@@ -118,11 +118,11 @@ def test_progress_over_several_years_from_the_files_history() -> None:
     target = _target(result, "s2")
     base = 1_000_000 * NATIONAL_2021
     assert target.base_value == pytest.approx(556.8) and target.target_value == pytest.approx(445.44)
-    rows = [(p.year, p.actual, p.path, p.on_track, p.source) for p in target.progress]
+    rows = [(p.year, p.actual, p.path, p.on_track, p.kind, p.source) for p in target.progress]
     assert rows == [
-        (2021, pytest.approx(base), pytest.approx(base), True, "base year (as reported)"),
-        (2022, 540, pytest.approx(528.96), False, "FY22"),
-        (2023, pytest.approx(424.48), pytest.approx(501.12), True, "this inventory"),
+        (2021, pytest.approx(base), pytest.approx(base), True, "base", ""),
+        (2022, 540, pytest.approx(528.96), False, "history", "FY22"),
+        (2023, pytest.approx(424.48), pytest.approx(501.12), True, "reporting", ""),
     ]
     assert target.progress[-1].achieved_percent == pytest.approx(100 * (556.8 - 424.48) / 556.8)
     assert (target.needed_t, target.gap_t) == (0, 0)
@@ -137,13 +137,13 @@ def test_figures_given_from_outside_win_over_the_files_history() -> None:
     before the base year or after the reporting year are not shown."""
     history = [{"year": 2022, "by_scope": {"2-location": 540}}]
     given = [
-        YearFigures(2022, {"2-location": 500.0}, {"2": 500.0}, "inventory 'FY22'"),
-        YearFigures(2020, {"2-location": 900.0}, {"2": 900.0}, "inventory 'FY20'"),
-        YearFigures(2024, {"2-location": 100.0}, {"2": 100.0}, "inventory 'FY24'"),
+        YearFigures(2022, {"2-location": 500.0}, {"2": 500.0}, "FY22"),
+        YearFigures(2020, {"2-location": 900.0}, {"2": 900.0}, "FY20"),
+        YearFigures(2024, {"2-location": 100.0}, {"2": 100.0}, "FY24"),
     ]
     result = compute_inventory(parse_inventory(_single_site(history=history), "inv.yaml"), past=given)
     progress = _target(result, "s2").progress
-    assert [(p.year, p.actual, p.source) for p in progress][1] == (2022, 500, "inventory 'FY22'")
+    assert [(p.year, p.actual, p.kind, p.source) for p in progress][1] == (2022, 500, "stored", "FY22")
     assert [p.year for p in progress] == [2021, 2022, 2023]
 
 
@@ -219,8 +219,8 @@ def test_the_platform_reads_the_organisations_other_years(migrated: Settings) ->
         inventory = created.json()["id"]
         result = client.get(f"/api/inventory/{inventory}/result").json()
         absolute = next(t for t in result["targets"] if t["id"] == "s2")
-        rows = [(p["year"], p["actual"], p["source"]) for p in absolute["progress"]]
-        assert rows[1] == (2022, pytest.approx(900_000 * 0.5366 / 1000), "inventory 'FY22'")
+        rows = [(p["year"], p["actual"], p["kind"], p["source"]) for p in absolute["progress"]]
+        assert rows[1] == (2022, pytest.approx(900_000 * 0.5366 / 1000), "stored", "FY22")
         page = client.get(f"/inventory/{inventory}")
         assert page.status_code == 200
         assert 'id="targets"' in page.text and 'data-target="s2"' in page.text and "<svg" in page.text

@@ -162,15 +162,16 @@ def _targets(
             year.year,
             {str(scope): t for scope, t in year.by_scope.items()},
             {str(category): t for category, t in year.by_category.items()},
-            year.source or "the file's history",
+            year.source,
+            "history",
         )
         for year in inventory.history
     }
     earlier.update({figures.year: figures for figures in past})
-    reporting = YearFigures(inventory.reporting_year, reported.by_scope, reported.by_category, "this inventory")
-    kind = "restated" if base.restated else "as reported"
+    reporting = YearFigures(inventory.reporting_year, reported.by_scope, reported.by_category, "", "reporting")
+    kind = "base-restated" if base.restated else "base"
     recalculated = base.recalculated
-    base_figures = YearFigures(base.year, recalculated.by_scope, recalculated.by_category, f"base year ({kind})")
+    base_figures = YearFigures(base.year, recalculated.by_scope, recalculated.by_category, "", kind)
     return track_targets(inventory, reporting, base_figures, earlier.values())
 
 

@@ -162,6 +162,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "achieved": ("Below base year", "较基准年降低"),
     "on_track": ("On track", "是否达标"),
     "from": ("From", "数据来源"),
+    "from_reporting": ("this inventory", "本清单"),
+    "from_base": ("base year, as reported", "基准年（初次报告）"),
+    "from_base-restated": ("base year, restated", "基准年（重新计算后）"),
+    "from_stored": ("inventory", "清单"),
+    "from_history": ("earlier figures in the file", "文件中的往年数据"),
     "action": ("Reduction action", "减排措施"),
     "effect": ("t CO2e a year", "t CO2e/年"),
     "from_year": ("From", "起始年"),
@@ -432,7 +437,7 @@ def _targets(result: Mapping[str, Any], lang: Lang) -> tuple[Para | Facts | Figu
                 f"{p['path']:,.4g}",
                 "-" if p["achieved_percent"] is None else f"{p['achieved_percent']:.1f} %",
                 _w("yes" if p["on_track"] else "no", lang),
-                p["source"],
+                " ".join(part for part in (_w(f"from_{p['kind']}", lang), p["source"]) if part),
             )
             for p in target["progress"]
         )

@@ -430,7 +430,7 @@ def _past(session: Session, row: InventoryRow, inventory: Inventory) -> list[Yea
     found: dict[int, YearFigures] = {}
     for stored in session.execute(query):
         year = stored.reporting_year
-        found[year] = figures_of(year, stored.result, f"inventory {stored.name!r}")
+        found[year] = figures_of(year, stored.result, stored.name)
     return list(found.values())
 
 

@@ -33,7 +33,8 @@ class YearFigures:
     year: int
     by_scope: Mapping[str, float]  # "1", "2-location", "2-market", "3"
     by_category: Mapping[str, float]  # ISO 14064-1 "1" to "6"
-    source: str
+    source: str  # a stored inventory's name, the file's words on its history; empty for this inventory's own years
+    kind: str = "stored"  # reporting, base, base-restated, stored (an inventory of that year), history (the file's)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class Progress:
     achieved_percent: float | None  # below the base value; None when the base value is zero
     on_track: bool
     source: str
+    kind: str  # where the figures come from (YearFigures.kind)
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,7 @@ def _track(
                 achieved,
                 actual <= path * (1 + 1e-9),
                 figures.source,
+                figures.kind,
             )
         )
     effects = tuple(
@@ -189,6 +192,7 @@ def _track(
     )
 
 
-def figures_of(year: int, result: Mapping[str, Any], source: str) -> YearFigures:
-    """A year's figures from a computed result (``InventoryResult.to_dict()``, as stored)."""
-    return YearFigures(year, dict(result["by_scope"]), dict(result["by_category"]), source)
+def figures_of(year: int, result: Mapping[str, Any], name: str) -> YearFigures:
+    """A year's figures from the computed result (``InventoryResult.to_dict()``, as stored) of the inventory
+    ``name``."""
+    return YearFigures(year, dict(result["by_scope"]), dict(result["by_category"]), name, "stored")

@@ -63,6 +63,13 @@ MONTH_FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "refrigerant_kg": (N_("Refrigerant HFC-134a leaked (kg)"), {"kind": "emission", "gas": "HFC-134a", "unit": "kg"}),
 }
 TARGET_KINDS = {"absolute": N_("Absolute target"), "intensity": N_("Intensity target")}
+FIGURES_FROM = {
+    "reporting": N_("This inventory"),
+    "base": N_("Base year, as reported"),
+    "base-restated": N_("Base year, restated"),
+    "stored": N_("Inventory"),
+    "history": N_("Earlier figures in the file"),
+}
 ACTION_STATUSES = {"planned": N_("planned"), "in_progress": N_("in progress"), "done": N_("done")}
 _FORM_SOURCE = "entered on the inventory page"
 _REFUSED = N_("The change cannot be made:")
@@ -179,6 +186,7 @@ def _inventory_page(
         "targets": _targets(result, _) if result else [],
         "target_kinds": {kind: _(label) for kind, label in TARGET_KINDS.items()},
         "action_statuses": {status: _(label) for status, label in ACTION_STATUSES.items()},
+        "figures_from": {kind: _(label) for kind, label in FIGURES_FROM.items()},
         "site": site,
         "month": month,
         "month_fields": [(field, _(label)) for field, (label, _kind) in MONTH_FIELDS.items()],
