@@ -141,6 +141,7 @@ def test_a_year_without_its_grid_factor_uses_the_latest_with_a_warning(example_d
     """2025 has no published grid factor yet: 2023's is used, and the inventory says so."""
     example_data["reporting_year"] = 2025
     example_data["base_year"] = None
+    example_data["targets"], example_data["reduction_actions"] = [], []  # targets need the base year
     example_data["activities"] = [
         {"site": "plant-a", "year": 2025, "kind": "electricity", "amount": 1000, "unit": "kWh"}
     ]
@@ -204,6 +205,7 @@ def test_heat_and_the_company_s_own_factor_file(example_data: dict[str, Any], tm
     (tmp_path / "own.csv").write_text(OWN_FACTORS, encoding="utf-8")
     example_data["factor_files"] = ["own.csv"]
     example_data["base_year"] = None
+    example_data["targets"], example_data["reduction_actions"] = [], []  # targets need the base year
     example_data["activities"] = [
         {"site": "plant-a", "year": 2023, "kind": "heat", "factor": "own/steam", "amount": 10, "unit": "GJ"},
         {

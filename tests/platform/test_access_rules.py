@@ -300,6 +300,7 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("PUT", "/api/inventory/{inventory_id}/file"): OWN_INVENTORY_EDITORS,  # the example again
     ("GET", "/api/inventory/{inventory_id}/activities"): OWN_INVENTORY,
     ("POST", "/api/inventory/{inventory_id}/activities"): OWN_INVENTORY_EDITORS,
+    ("POST", "/api/inventory/{inventory_id}/activities/csv"): OWN_INVENTORY_EDITORS,  # one record more each
     ("DELETE", "/api/inventory/{inventory_id}/activities/{activity_id}"): OWN_INVENTORY_EDITORS,  # a new one each
     ("PUT", "/api/inventory/{inventory_id}/months/{site}/{month}"): OWN_INVENTORY_EDITORS,  # an empty month
     ("POST", "/api/inventory/{inventory_id}/compute"): OWN_INVENTORY_EDITORS,
@@ -312,6 +313,7 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/inventory/{inventory_id}"): OWN_PAGES,
     ("POST", "/inventory/{inventory_id}/month"): OWN_EDITOR_PAGES,
     ("POST", "/inventory/{inventory_id}/upload"): OWN_EDITOR_PAGES,
+    ("POST", "/inventory/{inventory_id}/csv"): OWN_EDITOR_PAGES,  # one record more each
     # The verification of an inventory and the evaluation of a carbon management system (lowcarbon.inventory): the
     # engagements in the path are Acme's with the body Greenmark (no caller here); moves are made by session.
     ("POST", "/api/inventory/verifications"): OWN_CASE_EDITORS,  # of a new inventory; the other's: not theirs
@@ -744,6 +746,9 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
     return Call(url)
 
 
+ACTIVITY_CSV = b"site,month,kind,amount,unit\nplant-a,2023-04,electricity,1,kWh\n"
+
+
 def _inventory_call(world: World, path: str, url: str) -> Call:
     """An inventory request with its body: JSON for the API, a form for the pages; new inventories named anew."""
     name = f"Inventory {next(world.names)}"
@@ -752,6 +757,8 @@ def _inventory_call(world: World, path: str, url: str) -> Call:
         return Call(url, data={"name": name}, files=upload)
     if path == "/inventory/{inventory_id}/upload":
         return Call(url, data={}, files=upload)
+    if path.endswith("/csv"):
+        return Call(url, data={}, files={"file": ("activities.csv", ACTIVITY_CSV)})
     if path == "/api/inventory":
         return Call(url, json={"name": name, "inventory": json.loads(json.dumps(example_data(), default=str))})
     if path == "/inventory":

@@ -164,6 +164,12 @@ def test_demo_accounts_log_in_and_see_their_products(migrated: Settings, tmp_pat
         comparison = client.get(f"/api/products/{product['id']}/comparison").json()
         assert [version["total"] for version in comparison["versions"]] == totals[PV]
         assert comparison["comparable"] is True and comparison["versions"][1]["change"] < 0
+        # the 2023 inventory tracks the example's targets from the restated base year 2022; 2022's sets none
+        inventories = {found["name"]: found["id"] for found in client.get("/api/inventory").json()}
+        shown = client.get(f"/api/inventory/{inventories['Sunrise PV Co. 2023']}/result").json()
+        assert [target["id"] for target in shown["targets"]] == ["scopes-1-2-2030", "intensity-2030"]
+        assert [point["year"] for point in shown["targets"][0]["progress"]] == [2022, 2023]
+        assert "targets" not in client.get(f"/api/inventory/{inventories['Sunrise PV Co. 2022']}/result").json()
 
         client.cookies.clear()
         form = {"grant_type": "client_credentials", "client_id": seeded.client.client_id}

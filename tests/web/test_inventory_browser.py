@@ -1,7 +1,7 @@
 """The GHG inventory in a real browser (Debian's Chromium, headless, Playwright), against the platform served over
 loopback: an editor downloads the Excel template, uploads it filled in (the worked example), sees the inventory by
 ISO 14064-1 category and by scope with its charts, enters a month of a site's activity data and sees the totals
-move by it, and downloads the report."""
+move by it, imports another month from a CSV file (GBK, Chinese headers), and downloads the report."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def site(tmp_path: Path) -> Iterator[tuple[str, str]]:
         yield base, organisation.editor
 
 
-def test_enter_a_month_upload_the_template_and_download_the_report(
+def test_enter_a_month_upload_the_template_import_a_csv_and_download_the_report(
     browser: Browser, site: tuple[str, str], tmp_path: Path
 ) -> None:
     base, email = site
@@ -90,6 +90,16 @@ def test_enter_a_month_upload_the_template_and_download_the_report(
         expect(page.locator("#by-category tr[data-category='2'] td.num").first).to_have_text(
             figure(more.totals.by_category["2"], "en")
         )
+
+        # December at plant B from a CSV saved by Excel in Chinese (GBK, Chinese headers)
+        december = tmp_path / "december.csv"
+        december.write_bytes("场所,月份,类型,数量,单位\nplant-b,2023-12,electricity,10000,kWh\n".encode("gbk"))
+        page.set_input_files("#csv-form input[name=file]", str(december))
+        page.click("#import-csv")
+        page.wait_for_url("**/inventory/*#records")
+        month.append(Activity(site="plant-b", month="2023-12", kind="electricity", amount=10000, unit="kWh"))
+        more = compute_inventory(inventory.model_copy(update={"activities": [*inventory.activities, *month]}), library)
+        expect(page.locator("#total strong")).to_have_text(figure(more.total, "en"))
 
         with page.expect_download() as downloading:
             page.click("#report-pdf")

@@ -40,7 +40,7 @@ from lowcarbon.footprint.uncertainty import Contributor, FootprintUncertainty, U
 from lowcarbon.footprint.variation import Uncertainty
 from lowcarbon.scale import executor_from_environ
 
-__all__ = ["MAX_SAMPLES", "Source", "compare_uncertain", "footprint_uncertainty", "sigma_of"]
+__all__ = ["MAX_SAMPLES", "Source", "Spread", "compare_uncertain", "footprint_uncertainty", "sigma_of", "spread_of"]
 
 Source = PreparedModel | ModelBundle | ProductModel | str | Path
 MAX_SAMPLES = 2000  # totals kept for charts; more iterations are thinned evenly
@@ -202,7 +202,7 @@ def _thinned(samples: np.ndarray) -> list[float]:
     return [float(x) for x in samples[chosen]]
 
 
-def _spread(uncertainty: Uncertainty | None, value: float, scale: float) -> Spread | None:
+def spread_of(uncertainty: Uncertainty | None, value: float, scale: float) -> Spread | None:
     """The distribution of ``scale * x`` for x with ``uncertainty`` around ``value``; None when x is fixed."""
     if uncertainty is None or scale == 0:
         return None
@@ -224,9 +224,9 @@ def _factor_spread(uncertainty: Uncertainty | None, value: float, what: str) -> 
         return None
     if uncertainty.distribution != "lognormal":
         uncertainty.check_value(value, what)
-        return _spread(uncertainty, value, 1.0)
+        return spread_of(uncertainty, value, 1.0)
     uncertainty.check_value(abs(value), what)  # 0 has no lognormal
-    return _spread(uncertainty, abs(value), math.copysign(1.0, value))
+    return spread_of(uncertainty, abs(value), math.copysign(1.0, value))
 
 
 def _file_uncertainty(factor: Factor) -> tuple[Uncertainty | None, str | None]:
@@ -350,7 +350,7 @@ class _Layout:
     def _amount(self, line: Line, supplier: int, scale: float, offset: int, prefix: str, link: str) -> None:
         """The line's use of its factor or process: ``scale`` times its amount, with the amount's spread."""
         activity = line.activity
-        spread = _spread(activity.uncertainty, activity.amount, scale)
+        spread = spread_of(activity.uncertainty, activity.amount, scale)
         consumer = line.column + offset
         self.tech.append((supplier, consumer, scale * activity.amount, spread))
         where = line.stage or f"process {line.process}"

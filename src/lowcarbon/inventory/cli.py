@@ -39,13 +39,35 @@ def compute(
     file: FileArg,
     as_json: JsonOpt = False,
     lines: Annotated[bool, typer.Option("--lines/--no-lines", help="With --json: every record's line too.")] = True,
+    activities: Annotated[
+        Path | None,
+        typer.Option(
+            "--activities", help="A CSV of more activity records (the template's activity columns, UTF-8 or GBK)."
+        ),
+    ] = None,
 ) -> None:
     """Compute the inventory of the file's reporting year, in t CO2e: by ISO 14064-1 category (1 to 6), by scope
-    (1, 2 location- and market-based, 3), by scope 3 category, gas and site; the base year and its recalculation."""
+    (1, 2 location- and market-based, 3), by scope 3 category, gas and site; the base year and its recalculation;
+    the reduction targets' progress. With --activities, a CSV's records join the file's."""
     from lowcarbon.inventory.compute import compute_inventory
     from lowcarbon.inventory.read import load_inventory
 
-    result = _run(lambda: compute_inventory(*load_inventory(file), source=str(file)))
+    def work() -> InventoryResult:
+        inventory, library = load_inventory(file)
+        if activities is None:
+            return compute_inventory(inventory, library, source=str(file))
+        from lowcarbon.bounded import read_path
+        from lowcarbon.errors import DataFormatError
+        from lowcarbon.inventory.activity_csv import on_rows, read_activity_csv, with_records
+
+        records = read_activity_csv(read_path(activities, "max_model_bytes"), str(activities))
+        first = len(inventory.activities)
+        try:
+            return compute_inventory(with_records(inventory, records, str(file)), library, source=str(file))
+        except DataFormatError as exc:
+            raise on_rows(exc, first, records) from None
+
+    result = _run(work)
     if as_json:
         typer.echo(json.dumps(result.to_dict(lines=lines), ensure_ascii=False, indent=2))
         return
@@ -174,6 +196,27 @@ def _print_result(result: InventoryResult) -> None:
             console.print(
                 f"  {trigger.kind} of {trigger.site} on {trigger.on}: {trigger.effect:+,.3f} t "
                 f"({trigger.percent:+.2f} %)"
+            )
+    if result.uncertainty is not None:
+        found = result.uncertainty
+        console.print(
+            f"95 % interval of the total: {found.p2_5:,.3f} to {found.p97_5:,.3f} t CO2e (Monte Carlo, "
+            f"{found.iterations:,} iterations over {len(found.uncertain_records)} records with a spread)"
+        )
+    for target in result.targets:
+        if target.progress:
+            latest = target.progress[-1]
+            state = "on track" if latest.on_track else "off track"
+            achieved = "-" if latest.achieved_percent is None else f"{latest.achieved_percent:.1f} %"
+            console.print(
+                f"target {target.id}: {latest.year} {latest.actual:,.4g} {target.unit} against a path of "
+                f"{latest.path:,.4g} ({state}; {achieved} below {target.base_year}; {target.target_value:,.4g} by "
+                f"{target.target_year})"
+            )
+        if target.gap_t is not None:
+            console.print(
+                f"  still needed {target.needed_t:,.3f} t a year, planned actions {target.planned_t:,.3f}, "
+                f"gap {target.gap_t:,.3f}"
             )
     for entry in result.significance:
         verdict = (

@@ -8,7 +8,7 @@ is reported apart, outside the totals (ISO 14064-1:2018 5.2.4 asks for it separa
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any
@@ -17,6 +17,8 @@ from lowcarbon.errors import DataFormatError, Problem
 from lowcarbon.factors import CharacterizationSet, FactorLibrary, load_set
 from lowcarbon.inventory.lines import Line, LineProblem, month_start, record_line
 from lowcarbon.inventory.model import Inventory, Site
+from lowcarbon.inventory.targets import TargetProgress, YearFigures, track_targets
+from lowcarbon.inventory.uncertainty import InventoryUncertainty, total_uncertainty
 
 __all__ = ["CATEGORIES", "SCOPES", "InventoryResult", "Totals", "compute_inventory", "inventory_lines", "totals"]
 
@@ -62,6 +64,8 @@ class InventoryResult:
     warnings: tuple[str, ...] = ()
     unit: str = "t CO2e"
     excluded_records: tuple[str, ...] = field(default=())  # outside the boundary in time: before acquired, after sold
+    targets: tuple[TargetProgress, ...] = ()  # the reduction targets tracked, when the file sets any
+    uncertainty: InventoryUncertainty | None = None  # the total's, when records give their spread
 
     @property
     def total(self) -> float:
@@ -88,15 +92,24 @@ class InventoryResult:
         }
         if self.base_year is not None:
             payload["base_year"] = self.base_year.to_dict()
+        if self.targets:
+            payload["targets"] = [target.to_dict() for target in self.targets]
+        if self.uncertainty is not None:
+            payload["uncertainty"] = self.uncertainty.to_dict()
         if lines:
             payload["lines"] = [_line_dict(line) for line in self.lines]
         return payload
 
 
 def compute_inventory(
-    inventory: Inventory, library: FactorLibrary | None = None, source: str = "inventory"
+    inventory: Inventory,
+    library: FactorLibrary | None = None,
+    source: str = "inventory",
+    past: Sequence[YearFigures] = (),
 ) -> InventoryResult:
-    """The inventory of its reporting year; DataFormatError listing every record that cannot be computed."""
+    """The inventory of its reporting year; DataFormatError listing every record that cannot be computed. The
+    targets' progress reads earlier years' figures from ``past`` (e.g. stored inventories of those years) and, for
+    the years ``past`` lacks, from the file's ``history``."""
     from lowcarbon.inventory.baseyear import base_year  # beside, not below: it computes lines too
 
     gwp = load_set(inventory.gwp)
@@ -120,6 +133,10 @@ def compute_inventory(
     base = base_year(inventory, library, gwp, source) if inventory.base_year is not None else None
     if base is not None:
         warnings.extend(base.warnings)
+    tracked: list[TargetProgress] = []
+    if inventory.targets and base is not None:
+        tracked, target_warnings = _targets(inventory, result_totals, base, past)
+        warnings.extend(target_warnings)
     return InventoryResult(
         inventory.organisation.name,
         inventory.reporting_year,
@@ -131,7 +148,31 @@ def compute_inventory(
         base,
         tuple(dict.fromkeys(warnings)),
         excluded_records=tuple(excluded),
+        targets=tuple(tracked),
+        uncertainty=total_uncertainty(inventory, lines),
     )
+
+
+def _targets(
+    inventory: Inventory, reported: Totals, base: Any, past: Sequence[YearFigures]
+) -> tuple[list[TargetProgress], list[str]]:
+    """The targets tracked over the base year (as recalculated), the earlier years and the reporting year."""
+    earlier = {
+        year.year: YearFigures(
+            year.year,
+            {str(scope): t for scope, t in year.by_scope.items()},
+            {str(category): t for category, t in year.by_category.items()},
+            year.source,
+            "history",
+        )
+        for year in inventory.history
+    }
+    earlier.update({figures.year: figures for figures in past})
+    reporting = YearFigures(inventory.reporting_year, reported.by_scope, reported.by_category, "", "reporting")
+    kind = "base-restated" if base.restated else "base"
+    recalculated = base.recalculated
+    base_figures = YearFigures(base.year, recalculated.by_scope, recalculated.by_category, "", kind)
+    return track_targets(inventory, reporting, base_figures, earlier.values())
 
 
 def _library() -> FactorLibrary:

@@ -3,7 +3,9 @@ its two sites, from the worked example (``examples/two-site-inventory``), under 
 
 The 2023 inventory is the example as it is (plant B acquired on 1 July 2023, the base year 2022 restated); the 2022
 inventory holds the example's records of 2022 but plant B's, which was not the company's then (its 2022 records
-serve the 2023 inventory's restated base year). Seeding again adds nothing.
+serve the 2023 inventory's restated base year). The 2023 inventory carries the example's reduction targets and
+actions (illustrative), tracked from the restated base year 2022 to 2023; the 2022 inventory sets none. Seeding
+again adds nothing.
 
 Once the inventories are there (``seed_engagements``, which signs and so needs the bodies' master secret), the demo
 certification body verifies the 2023 inventory (reasonable assurance, two records sampled, one misstatement found and
@@ -49,7 +51,7 @@ def _example() -> dict[str, Any]:
 def _documents() -> dict[str, dict[str, Any]]:
     """The demo's inventories by name."""
     reported = _example()
-    earlier = {**_example(), "reporting_year": 2022, "allocations": []}
+    earlier = {**_example(), "reporting_year": 2022, "allocations": [], "targets": [], "reduction_actions": []}
     earlier["activities"] = [
         record
         for record in earlier["activities"]

@@ -10,13 +10,23 @@ to products are written in YAML only.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
 from lowcarbon.bounded import Workbook
 from lowcarbon.errors import DataFormatError, Problem
 
-__all__ = ["ACTIVITY_COLUMNS", "SHEETS", "SITE_COLUMNS", "read_workbook", "template_bytes"]
+__all__ = [
+    "ACTIVITY_COLUMNS",
+    "SHEETS",
+    "SITE_COLUMNS",
+    "activity_record",
+    "cell_value",
+    "header_of",
+    "read_workbook",
+    "template_bytes",
+]
 
 INSTRUCTIONS, ORGANISATION, SITES, ACTIVITIES = (
     "说明 Instructions",
@@ -168,7 +178,7 @@ def read_workbook(content: bytes, source: str) -> tuple[dict[str, Any], dict[str
         rows = {english: number for number, (english, _) in enumerate(ORGANISATION_FIELDS, start=2)}
         for number, row in enumerate(book.rows(ORGANISATION), start=1):
             if number > 1 and row and row[0] not in (None, "") and len(row) > 2 and row[2] not in (None, ""):
-                organisation[str(row[0]).strip()] = _cell(row[2])
+                organisation[str(row[0]).strip()] = cell_value(row[2])
                 rows[str(row[0]).strip()] = number
         for field, place in DATA_PLACES.items():  # where each field is, given or to be given
             places[place] = f"sheet {ORGANISATION}, row {rows[field]} ({field})"
@@ -177,7 +187,7 @@ def read_workbook(content: bytes, source: str) -> tuple[dict[str, Any], dict[str
     data: dict[str, Any] = {
         "organisation": {k: organisation[k] for k in ("name", "name_zh", "sector") if k in organisation},
         "sites": sites,
-        "activities": [_record(record) for record in records],
+        "activities": [activity_record(record) for record in records],
     }
     for key in ("reporting_year", "approach", "gwp"):
         if key in organisation:
@@ -199,27 +209,15 @@ def _table(
     places: dict[str, str],
     source: str,
 ) -> list[dict[str, Any]]:
-    names = {name: english for english, chinese in columns for name in (english, chinese, f"{english} / {chinese}")}
     found: list[dict[str, Any]] = []
     header: list[str | None] = []
     for number, row in enumerate(book.rows(sheet), start=1):
         if number == 1:
-            header = [None if cell in (None, "") else names.get(str(cell).strip(), "?") for cell in row]
-            unknown = [str(cell) for cell, name in zip(row, header, strict=False) if name == "?"]
-            if unknown:
-                problems = [
-                    Problem(
-                        f"unknown column {cell!r}; use the template's headers",
-                        f"sheet {sheet}, row 1",
-                        source,
-                        "unknown_column",
-                        {"column": cell},
-                    )
-                    for cell in unknown
-                ]
-                raise DataFormatError(problems=problems, what="workbook")
+            header = header_of(row, columns, source, f"sheet {sheet}, row 1", "workbook")
             continue
-        values = {name: _cell(cell) for name, cell in zip(header, row, strict=False) if name and cell not in (None, "")}
+        values = {
+            name: cell_value(cell) for name, cell in zip(header, row, strict=False) if name and cell not in (None, "")
+        }
         if not values:
             continue
         places[f"{what}[{len(found)}]"] = f"sheet {sheet}, row {number}"
@@ -227,7 +225,30 @@ def _table(
     return found
 
 
-def _record(values: dict[str, Any]) -> dict[str, Any]:
+def header_of(
+    row: Sequence[Any], columns: tuple[tuple[str, str], ...], source: str, place: str, what: str
+) -> list[str | None]:
+    """A header row's columns as their English names (a header is ``english / 中文``, or either half alone; None for
+    an empty cell); DataFormatError naming every unknown one."""
+    names = {name: english for english, chinese in columns for name in (english, chinese, f"{english} / {chinese}")}
+    header = [None if cell in (None, "") else names.get(str(cell).strip(), "?") for cell in row]
+    unknown = [str(cell) for cell, name in zip(row, header, strict=False) if name == "?"]
+    if unknown:
+        problems = [
+            Problem(
+                f"unknown column {cell!r}; use the template's headers",
+                place,
+                source,
+                "unknown_column",
+                {"column": cell},
+            )
+            for cell in unknown
+        ]
+        raise DataFormatError(problems=problems, what=what)
+    return header
+
+
+def activity_record(values: dict[str, Any]) -> dict[str, Any]:
     """A row of the activities sheet as a YAML record: the market columns as its ``market``; numbers of text."""
     record = {k: v for k, v in values.items() if not k.startswith("market_")}
     if "market_instrument" in values:
@@ -243,7 +264,7 @@ def _record(values: dict[str, Any]) -> dict[str, Any]:
     return record
 
 
-def _cell(value: Any) -> Any:
+def cell_value(value: Any) -> Any:
     """A cell's value as YAML would give it: dates as dates, a month cell (a date) as YYYY-MM, texts stripped."""
     if isinstance(value, datetime):
         return value.date()

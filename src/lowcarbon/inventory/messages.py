@@ -66,6 +66,21 @@ INVENTORY_ZH: dict[str, str] = {
     "unknown_requirement": "该要求不属于所用的要求集",
     "scale": "分值不在评分标尺上",
     "unknown_column": "未知列；请使用模板中的列名（中文或英文）",
+    "intensity_value": "强度分母在每一年都须大于零",
+    "target_coverage": "目标须覆盖范围（1、2-location、2-market、3）或 ISO 类别（1 至 6）二者之一",
+    "target_repeated": "目标中每个范围或类别只能列出一次",
+    "target_scope2_twice": "目标的范围二只能按基于位置法或基于市场法之一计，不能同时计入",
+    "target_intensity": "强度目标须给出 intensity（名称、单位、各年数值）；绝对量目标不给出",
+    "repeated_target": "目标 id 须唯一",
+    "target_base_year": "减排目标以基准年为基准：请给出 base_year",
+    "target_year": "目标年须晚于基准年",
+    "intensity_base_year": "请给出基准年的强度分母数值",
+    "unknown_target": "减排措施引用的目标不在 targets 中：请更正 target",
+    "csv_header": "第一行须为列名（site、month、year、kind、name、amount、unit 等，中文或英文）",
+    "csv_empty": "表头下没有活动数据记录",
+    "control_character": "单元格中有控制字符；请删除",
+    "syntax": "不是有效的 CSV 文件",
+    "history_year": "history 中每个较早年份只能出现一次，且不能是报告年",
 }
 
 

@@ -12,6 +12,10 @@ record is one kind of datum, each counted in one ISO 14064-1 category:
 - ``heat``: purchased heat or steam with the factor the record names (category 2)
 - ``factor``: any activity times a factor of the factor library (e.g. IPCC combustion per TJ, DESNZ freight per
   t*km), in the category the record names, with its scope 3 category for categories 3 to 6
+
+Beside the data, the organisation's reduction targets against its base year (absolute, or per unit of an intensity
+denominator such as output or revenue), the reduction actions it plans with their expected effect, and earlier
+years' figures (``history``) that yearly progress reads when no stored inventory of that year holds them.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Literal, cast
 from pydantic import Field, model_validator
 
 from lowcarbon.footprint.strict import StrictModel
-from lowcarbon.footprint.variation import problem
+from lowcarbon.footprint.variation import Uncertainty, problem
 from lowcarbon.inventory.names import iso_category_of
 
 __all__ = [
@@ -35,13 +39,18 @@ __all__ = [
     "Inventory",
     "MarketInstrument",
     "Organisation",
+    "PastYear",
+    "ReductionAction",
     "Significance",
     "Site",
+    "Target",
+    "TargetIntensity",
 ]
 
 Approach = Literal["equity_share", "financial_control", "operational_control"]
 Kind = Literal["fuel", "carbonate", "emission", "electricity", "heat", "factor"]
 Category = Literal["1", "2", "3", "4", "5", "6"]
+Scope = Literal["1", "2-location", "2-market", "3"]
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 # the ISO 14064-1 category each kind of record is counted in; ``factor`` records name theirs
 KIND_CATEGORY: dict[str, Category] = {
@@ -120,6 +129,7 @@ class Activity(StrictModel):
     market: MarketInstrument | None = None  # electricity: its contractual instrument
     source: str = ""  # where the amount comes from: a meter, an invoice, a bill of lading
     data_type: Literal["primary", "secondary"] = "primary"
+    uncertainty: Uncertainty | None = None  # the spread of the amount, in the record's unit (inventory.uncertainty)
 
     @property
     def period_year(self) -> int:
@@ -169,6 +179,8 @@ class Activity(StrictModel):
             raise problem("scope3_not_here", "scope3_category belongs to records of categories 3 to 6")
         if self.market is not None and self.kind != "electricity":
             raise problem("market_not_here", "market belongs to electricity records")
+        if self.uncertainty is not None:
+            self.uncertainty.check_value(self.amount, "amount")
         return self
 
 
@@ -218,6 +230,78 @@ class Allocation(StrictModel):
         return self
 
 
+class TargetIntensity(StrictModel):
+    """The denominator of an intensity target: what it counts (output, revenue...), its unit and its value per year."""
+
+    name: str = Field(min_length=1)  # e.g. "output", "revenue"
+    unit: str = Field(min_length=1)  # e.g. "t", "10^4 CNY"
+    values: dict[int, float] = Field(min_length=1)  # year -> the denominator's value that year
+    source: str = ""  # where the values come from (statistics report, audited accounts)
+
+    @model_validator(mode="after")
+    def _positive(self) -> TargetIntensity:
+        bad = sorted(year for year, value in self.values.items() if not value > 0)
+        if bad:
+            raise problem(
+                "intensity_value", f"the intensity denominator must be above zero in every year; not in {bad}"
+            )
+        return self
+
+
+class Target(StrictModel):
+    """A reduction target against the base year: of the scopes or the ISO categories it covers, by the target year,
+    absolute (t CO2e) or per unit of the intensity denominator."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str = ""
+    kind: Literal["absolute", "intensity"]
+    scopes: list[Scope] = Field(default_factory=list)  # GHG Protocol scopes covered, or
+    categories: list[Category] = Field(default_factory=list)  # the ISO 14064-1 categories covered
+    target_year: int = Field(ge=1990, le=2100)
+    reduction_percent: float = Field(gt=0, le=100)  # below the base year's value (emissions or intensity)
+    intensity: TargetIntensity | None = None  # an intensity target's denominator
+    source: str = ""  # where the target is set: a board decision, a published commitment
+
+    @model_validator(mode="after")
+    def _coverage(self) -> Target:
+        if bool(self.scopes) == bool(self.categories):
+            raise problem(
+                "target_coverage",
+                "a target covers either scopes (1, 2-location, 2-market, 3) or ISO categories (1 to 6), one of them",
+            )
+        if len(set(self.scopes)) < len(self.scopes) or len(set(self.categories)) < len(self.categories):
+            raise problem("target_repeated", "name each scope or category of a target once")
+        if {"2-location", "2-market"} <= set(self.scopes):
+            raise problem("target_scope2_twice", "a target counts scope 2 location-based or market-based, not both")
+        if (self.kind == "intensity") != (self.intensity is not None):
+            raise problem(
+                "target_intensity",
+                "an intensity target needs 'intensity' (name, unit, values per year); an absolute one has none",
+            )
+        return self
+
+
+class ReductionAction(StrictModel):
+    """A planned reduction action and its expected effect, in t CO2e a year from the year it takes effect."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    name: str = Field(min_length=1)
+    target: str  # the id of the target it serves
+    expected_t_per_year: float = Field(gt=0)
+    year: int = Field(ge=1990, le=2100)  # the first year of its full effect
+    status: Literal["planned", "in_progress", "done"] = "planned"
+    source: str = ""  # how the effect is estimated (an energy audit, a supplier's quote)
+
+
+class PastYear(StrictModel):
+    """An earlier year's inventory figures in t CO2e, for yearly progress (when no stored inventory holds them)."""
+
+    year: int = Field(ge=1990, le=2100)
+    by_scope: dict[Scope, float] = Field(default_factory=dict)
+    by_category: dict[Category, float] = Field(default_factory=dict)
+    source: str = ""  # e.g. "verified inventory 2021, statement VS-2022-00012"
+
+
 class Inventory(StrictModel):
     """A whole inventory file."""
 
@@ -231,6 +315,9 @@ class Inventory(StrictModel):
     sites: list[Site] = Field(min_length=1)
     activities: list[Activity] = Field(default_factory=list)
     allocations: list[Allocation] = Field(default_factory=list)
+    targets: list[Target] = Field(default_factory=list)
+    reduction_actions: list[ReductionAction] = Field(default_factory=list)
+    history: list[PastYear] = Field(default_factory=list)
 
     def site(self, site_id: str) -> Site:
         return next(s for s in self.sites if s.id == site_id)
@@ -249,4 +336,36 @@ class Inventory(StrictModel):
                 raise problem("unknown_site", f"{place}: site {named!r} is not among the sites ({', '.join(ids)})")
         if self.base_year is not None and self.base_year.year > self.reporting_year:
             raise problem("base_year_after", "the base year cannot be after the reporting year")
+        self._targets()
         return self
+
+    def _targets(self) -> None:
+        ids = [t.id for t in self.targets]
+        if len(set(ids)) < len(ids):
+            raise problem(
+                "repeated_target",
+                f"target ids must be unique; repeated: {sorted({i for i in ids if ids.count(i) > 1})}",
+            )
+        if self.targets and self.base_year is None:
+            raise problem("target_base_year", "targets are set against the base year: give base_year")
+        for index, target in enumerate(self.targets):
+            assert self.base_year is not None
+            if target.target_year <= self.base_year.year:
+                raise problem(
+                    "target_year",
+                    f"targets[{index}]: the target year must be after the base year {self.base_year.year}",
+                )
+            if target.intensity is not None and self.base_year.year not in target.intensity.values:
+                raise problem(
+                    "intensity_base_year",
+                    f"targets[{index}]: give the intensity denominator of the base year {self.base_year.year}",
+                )
+        for index, action in enumerate(self.reduction_actions):
+            if action.target not in ids:
+                raise problem(
+                    "unknown_target",
+                    f"reduction_actions[{index}]: target {action.target!r} is not among the targets ({', '.join(ids)})",
+                )
+        years = [p.year for p in self.history]
+        if len(set(years)) < len(years) or self.reporting_year in years:
+            raise problem("history_year", "history gives each earlier year once, and not the reporting year")

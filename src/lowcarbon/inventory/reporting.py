@@ -3,10 +3,11 @@
 It holds what the inventory and its result hold of clause 9.3: the reporting organisation, its organisational
 boundary and sites, the reporting period, the results by ISO 14064-1 category, by GHG Protocol scope (scope 2
 location- and market-based), by scope 3 category, by gas and by site, biogenic CO2 apart, the base year and its
-recalculation, the significance of the indirect categories and the reasons for those left out, the quantification
-methods and the factors with their sources, the GWP set, and a statement on uncertainty (none is computed yet). The
-report is a ``lowcarbon.report.document.Document``, laid out by the study report's HTML and PDF writers, so both
-formats hold the same text.
+recalculation, the reduction targets with their yearly progress (a trajectory chart) and planned actions, the
+significance of the indirect categories and the reasons for those left out, the quantification methods and the
+factors with their sources, the GWP set, and the total's uncertainty (a 95 % interval by Monte Carlo, when
+records give their spread). The report is a ``lowcarbon.report.document.Document``, laid out by the study report's
+HTML and PDF writers, so both formats hold the same text.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from lowcarbon.inventory.charts import trajectory
 from lowcarbon.inventory.model import Inventory
 from lowcarbon.inventory.names import category_name, scope3_name
 from lowcarbon.report.charts import bars
@@ -116,6 +118,14 @@ WORDS: dict[str, tuple[str, str]] = {
         "quantified uncertainty (ISO 14064-1:2018 8.3).",
         "本盘查尚未计算不确定性评估；所报数值未附量化的不确定性（ISO 14064-1:2018 8.3）。",
     ),
+    "uncertainty_interval": (
+        "Monte Carlo over the activity data of the {records} records that give their spread ({iterations} "
+        "iterations, seed {seed}; the other records and the factors are taken as exact): the total lies between "
+        "{low} and {high} t CO2e with 95 % probability (median {median}, ±{half} % of {total}).",
+        "对给出离散程度的 {records} 条记录的活动数据作蒙特卡洛模拟（{iterations} 次，随机种子 {seed}；"
+        "其余记录与排放因子按确定值计）：总量以 95% 的概率介于 {low} 与 {high} t CO2e 之间"
+        "（中位数 {median}，{total} 的 ±{half}%）。",
+    ),
     "notes": ("Warnings and records left out", "提示与剔除的记录"),
     "no_notes": ("None.", "无。"),
     "left_out": (
@@ -129,6 +139,49 @@ WORDS: dict[str, tuple[str, str]] = {
         "本报告由 lowcarbon 按 ISO 14064-1:2018 依据所列活动数据和排放因子编制，尚未经核查（ISO 14064-3）。",
     ),
     "share_of_total": ("Share", "占比"),
+    "targets": ("Reduction targets and progress", "减排目标与进展"),
+    "no_targets": ("The inventory sets no reduction target.", "盘查未设定减排目标。"),
+    "absolute": ("absolute", "绝对量"),
+    "intensity": ("intensity", "强度"),
+    "target_line": (
+        "{name}: {kind} target, {percent} % below the base year {base} by {year}, covering {covers}.",
+        "{name}：{kind}目标，{year} 年较基准年 {base} 年降低 {percent}%，覆盖{covers}。",
+    ),
+    "covers_scopes": ("scopes {items}", "范围 {items}"),
+    "covers_categories": ("ISO 14064-1 categories {items}", "ISO 14064-1 类别 {items}"),
+    "per": ("{name} in {unit}", "{name}（{unit}）"),
+    "denominator": ("Intensity denominator", "强度分母"),
+    "base_value": ("Base-year value", "基准年值"),
+    "target_value": ("Target-year value", "目标年值"),
+    "needed": ("Reduction still needed (t CO2e a year)", "尚需减排量（t CO2e/年）"),
+    "planned": ("Planned actions' expected effect (t CO2e a year)", "计划措施的预期效果（t CO2e/年）"),
+    "gap": ("Gap left by the actions (t CO2e a year)", "措施之外的差距（t CO2e/年）"),
+    "year": ("Year", "年份"),
+    "actual": ("Actual", "实际值"),
+    "path": ("Linear path", "线性路径"),
+    "achieved": ("Below base year", "较基准年降低"),
+    "on_track": ("On track", "是否达标"),
+    "from": ("From", "数据来源"),
+    "from_reporting": ("this inventory", "本清单"),
+    "from_base": ("base year, as reported", "基准年（初次报告）"),
+    "from_base-restated": ("base year, restated", "基准年（重新计算后）"),
+    "from_stored": ("inventory", "清单"),
+    "from_history": ("earlier figures in the file", "文件中的往年数据"),
+    "action": ("Reduction action", "减排措施"),
+    "effect": ("t CO2e a year", "t CO2e/年"),
+    "from_year": ("From", "起始年"),
+    "status": ("Status", "状态"),
+    "counted": ("Counted against the gap", "计入差距"),
+    "planned_status": ("planned", "计划中"),
+    "in_progress_status": ("in progress", "实施中"),
+    "done_status": ("done (in the actual figures)", "已完成（已体现在实际值中）"),
+    "gap_rule": (
+        "The path runs straight from the base year to the target year; a year is on track at or below it. The "
+        "reduction still needed is measured from the latest year (an intensity target at that year's denominator); "
+        "actions not done yet that take effect by the target year count against it.",
+        "路径为基准年至目标年的直线；某年实际值不高于路径即为达标。尚需减排量自最近一年起算（强度目标按该年分母），"
+        "目标年前生效且尚未完成的措施计入。",
+    ),
 }
 
 
@@ -167,9 +220,10 @@ def inventory_document(inventory: Inventory, result: Mapping[str, Any], lang: La
             Section("period", _w("period", lang), (Para(_w("period_text", lang, year=year)),)),
             Section("results", _w("results", lang), _results(result, lang)),
             Section("base-year", _w("base_year", lang), _base_year(result, lang)),
+            Section("targets", _w("targets", lang), _targets(result, lang)),
             Section("significance", _w("significance", lang), _significance(inventory, result, lang)),
             Section("methods", _w("methods", lang), _methods(result, lang)),
-            Section("uncertainty", _w("uncertainty", lang), (Para(_w("uncertainty_text", lang)),)),
+            Section("uncertainty", _w("uncertainty", lang), _uncertainty(result, lang)),
             Section("notes", _w("notes", lang), _notes(result, lang)),
             Section("statement", _w("statement", lang), (Para(_w("statement_text", lang)),)),
         ),
@@ -340,3 +394,85 @@ def _notes(result: Mapping[str, Any], lang: Lang) -> tuple[Para | Items, ...]:
     if result.get("excluded_records"):
         notes.append(_w("left_out", lang, places=", ".join(result["excluded_records"])))
     return (Items(tuple(notes)),) if notes else (Para(_w("no_notes", lang)),)
+
+
+def _targets(result: Mapping[str, Any], lang: Lang) -> tuple[Para | Facts | Figure | Table, ...]:
+    targets: Sequence[Mapping[str, Any]] = result.get("targets", [])
+    if not targets:
+        return (Para(_w("no_targets", lang)),)
+    blocks: list[Para | Facts | Figure | Table] = [Para(_w("gap_rule", lang))]
+    for target in targets:
+        covers = (
+            _w("covers_scopes", lang, items=", ".join(target["scopes"]))
+            if target["scopes"]
+            else _w("covers_categories", lang, items=", ".join(target["categories"]))
+        )
+        line = _w(
+            "target_line",
+            lang,
+            name=target["name"] or target["id"],
+            kind=_w(target["kind"], lang),
+            percent=f"{target['reduction_percent']:g}",
+            base=target["base_year"],
+            year=target["target_year"],
+            covers=covers,
+        )
+        blocks.append(Para(line))
+        facts = [
+            (_w("base_value", lang), f"{target['base_value']:,.4g} {target['unit']}"),
+            (_w("target_value", lang), f"{target['target_value']:,.4g} {target['unit']}"),
+        ]
+        if target["intensity"]:
+            intensity = target["intensity"]
+            facts.append((_w("denominator", lang), _w("per", lang, name=intensity["name"], unit=intensity["unit"])))
+        for key, value in (("needed", target["needed_t"]), ("planned", target["planned_t"]), ("gap", target["gap_t"])):
+            facts.append((_w(key, lang), "-" if value is None else _t(value)))
+        blocks.append(Facts(tuple(facts)))
+        labels = (_w("actual", lang), _w("path", lang))
+        blocks.append(Figure(trajectory(target["name"] or target["id"], target, labels)))
+        rows = tuple(
+            (
+                str(p["year"]),
+                f"{p['actual']:,.4g}",
+                f"{p['path']:,.4g}",
+                "-" if p["achieved_percent"] is None else f"{p['achieved_percent']:.1f} %",
+                _w("yes" if p["on_track"] else "no", lang),
+                " ".join(part for part in (_w(f"from_{p['kind']}", lang), p["source"]) if part),
+            )
+            for p in target["progress"]
+        )
+        header = tuple(_w(key, lang) for key in ("year", "actual", "path", "achieved", "on_track", "from"))
+        blocks.append(Table(header, rows, numeric=(1, 2, 3), caption=target["unit"]))
+        if target["actions"]:
+            actions = tuple(
+                (
+                    a["name"],
+                    _t(a["expected_t_per_year"]),
+                    str(a["year"]),
+                    _w(f"{a['status']}_status", lang),
+                    _w("yes" if a["counted"] else "no", lang),
+                )
+                for a in target["actions"]
+            )
+            header = tuple(_w(key, lang) for key in ("action", "effect", "from_year", "status", "counted"))
+            blocks.append(Table(header, actions, numeric=(1,)))
+    return tuple(blocks)
+
+
+def _uncertainty(result: Mapping[str, Any], lang: Lang) -> tuple[Para]:
+    found = result.get("uncertainty")
+    if not found:
+        return (Para(_w("uncertainty_text", lang)),)
+    text = _w(
+        "uncertainty_interval",
+        lang,
+        records=len(found["uncertain_records"]),
+        iterations=f"{found['iterations']:,}",
+        seed=found["seed"],
+        low=_t(found["p2_5"]),
+        high=_t(found["p97_5"]),
+        median=_t(found["median"]),
+        half=f"{found['half_width_percent']:.1f}",
+        total=_t(found["deterministic"]),
+    )
+    return (Para(text),)

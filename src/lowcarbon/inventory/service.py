@@ -6,7 +6,8 @@ and records are turned back into the core's ``Inventory`` (``read.parse_inventor
 (``compute.compute_inventory``) with the shipped factor library, so a stored inventory gives what
 ``lowcarbon inventory compute`` gives for the same file. Every change is checked as a whole file is, computed at
 once (a change the core cannot compute is refused: 400 ``invalid_inventory`` with every problem, nothing stored),
-and written to the audit trail.
+and written to the audit trail. The reduction targets' yearly progress reads the organisation's other inventories of
+earlier years as they were last computed: it is brought up to date when the inventory is computed again.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, DataFormatError, InvalidInput, NotFound, Problem
+from lowcarbon.inventory.activity_csv import checked, on_rows, read_activity_csv
 from lowcarbon.inventory.compute import InventoryResult, compute_inventory
 from lowcarbon.inventory.messages import chinese
 from lowcarbon.inventory.model import Activity, Inventory
 from lowcarbon.inventory.read import parse_inventory, read_inventory
 from lowcarbon.inventory.tables import ActivityRow, InventoryRow
+from lowcarbon.inventory.targets import YearFigures, figures_of
 from lowcarbon.ports import AuditLog, Clock
 from lowcarbon.storage import canonical_json, snapshot
 
@@ -38,6 +41,7 @@ __all__ = [
     "create_inventory",
     "delete_activity",
     "get_inventory",
+    "import_csv",
     "inventory_of",
     "list_activities",
     "list_inventories",
@@ -116,7 +120,7 @@ def create_inventory(
     session.add(row)
     session.flush()
     _add_records(session, row, inventory.activities, now)
-    _store_result(row, _computed(inventory), now)
+    _store_result(row, _computed(session, row, inventory), now)
     audit.record("create", "inventory", row.id, None, _state(session, row))
     return _summary(session, row)
 
@@ -164,7 +168,7 @@ def replace_from_file(
     row = _own(session, organisation_id, inventory_id)
     _no_factor_files(inventory)
     before = _state(session, row)
-    result = _computed(inventory)
+    result = _computed(session, row, inventory)
     now = clock()
     for field, value in _document_fields(inventory).items():
         setattr(row, field, value)
@@ -198,7 +202,7 @@ def set_month(
     kept = [r for r in current if not (r.site == site and r.period == month)]
     before = _state(session, row)
     inventory = _checked(row, [r.record for r in kept] + given, first_new=len(kept))
-    result = _computed(inventory, len(kept))
+    result = _computed(session, row, inventory, len(kept))
     now = clock()
     session.execute(
         sa.delete(ActivityRow).where(
@@ -219,11 +223,47 @@ def add_activity(
     current = _rows(session, row.id)
     before = _state(session, row)
     inventory = _checked(row, [r.record for r in current] + [record], first_new=len(current))
-    result = _computed(inventory, len(current))
+    result = _computed(session, row, inventory, len(current))
     now = clock()
     (added,) = _add_records(session, row, inventory.activities[-1:], now)
     _store_result(row, result, now)
     audit.record("add_activity", "inventory", row.id, before, _state(session, row) | {"activity": added.id})
+    return added
+
+
+def import_csv(
+    session: Session,
+    audit: AuditLog,
+    clock: Clock,
+    *,
+    organisation_id: int,
+    inventory_id: int,
+    content: bytes,
+    filename: str,
+) -> list[StoredActivity]:
+    """Add the activity records of a CSV file (the template's activity columns, UTF-8 or GBK) to the inventory; a
+    file with any bad row is refused whole (every problem on its row and column), nothing stored."""
+    row = _own(session, organisation_id, inventory_id)
+    try:
+        records = read_activity_csv(content, filename)
+    except DataFormatError as exc:
+        raise _invalid(exc, "the file") from None
+    current = _rows(session, row.id)
+    before = _state(session, row)
+    try:
+        checked(records, [str(site["id"]) for site in row.document["sites"]])
+        inventory = parse_inventory(
+            {**row.document, "activities": [r.record for r in current] + list(records.records)}, SOURCE
+        )
+        result = compute_inventory(inventory, source=SOURCE, past=_past(session, row, inventory))
+    except DataFormatError as exc:
+        raise _invalid(on_rows(exc, len(current), records), "the file") from None
+    now = clock()
+    added = _add_records(session, row, inventory.activities[len(current) :], now)
+    _store_result(row, result, now)
+    audit.record(
+        "import_csv", "inventory", row.id, before, _state(session, row) | {"file": filename, "added": len(added)}
+    )
     return added
 
 
@@ -237,7 +277,7 @@ def delete_activity(
         raise NotFound(f"inventory {inventory_id} has no activity record {activity_id}")
     before = _state(session, row)
     inventory = _checked(row, [r.record for r in current if r.id != activity_id])
-    result = _computed(inventory)
+    result = _computed(session, row, inventory)
     session.execute(sa.delete(ActivityRow).where(ActivityRow.id == activity_id))
     _store_result(row, result, clock())
     audit.record("delete_activity", "inventory", row.id, before, _state(session, row) | {"activity": activity_id})
@@ -249,7 +289,8 @@ def compute(
     """Compute the inventory again (with the factor library as it is now), keep and return the result."""
     row = _own(session, organisation_id, inventory_id)
     before = _state(session, row)
-    _store_result(row, _computed(inventory_of(session, organisation_id=organisation_id, inventory_id=row.id)), clock())
+    inventory = inventory_of(session, organisation_id=organisation_id, inventory_id=row.id)
+    _store_result(row, _computed(session, row, inventory), clock())
     audit.record("compute", "inventory", row.id, before, _state(session, row))
     return dict(row.result)
 
@@ -362,11 +403,35 @@ def _checked(row: InventoryRow, records: list[dict[str, Any]], first_new: int | 
         raise _invalid(exc, "the inventory", first_new) from None
 
 
-def _computed(inventory: Inventory, first_new: int | None = None) -> InventoryResult:
+def _computed(
+    session: Session, row: InventoryRow, inventory: Inventory, first_new: int | None = None
+) -> InventoryResult:
     try:
-        return compute_inventory(inventory, source=SOURCE)
+        return compute_inventory(inventory, source=SOURCE, past=_past(session, row, inventory))
     except DataFormatError as exc:
         raise _invalid(exc, "the inventory", first_new) from None
+
+
+def _past(session: Session, row: InventoryRow, inventory: Inventory) -> list[YearFigures]:
+    """Earlier years' figures for the targets' progress: the organisation's other computed inventories of years
+    before this one's (of two of one year, the last changed)."""
+    if not inventory.targets:
+        return []
+    query = (
+        sa.select(InventoryRow.name, InventoryRow.reporting_year, InventoryRow.result)
+        .where(
+            InventoryRow.organisation_id == row.organisation_id,
+            InventoryRow.id != row.id,
+            InventoryRow.reporting_year < inventory.reporting_year,
+            InventoryRow.total.is_not(None),
+        )
+        .order_by(InventoryRow.updated_at, InventoryRow.id)
+    )
+    found: dict[int, YearFigures] = {}
+    for stored in session.execute(query):
+        year = stored.reporting_year
+        found[year] = figures_of(year, stored.result, stored.name)
+    return list(found.values())
 
 
 def _store_result(row: InventoryRow, result: InventoryResult, now: datetime) -> None:
@@ -388,6 +453,8 @@ def _detail(problem: Problem, first_new: int | None) -> dict[str, Any]:
         index = int(place[len("activities[") : place.index("]")])
         if index >= first_new:  # the caller's own record: numbered within the change
             place = f"records[{index - first_new}]{place[place.index(']') + 1 :]}"
+    if place.startswith("row ") and problem.source not in ("", SOURCE):  # a row of an uploaded table: its file too
+        place = f"{problem.source}, {place}"
     return {
         "location": ["inventory", *([place] if place else [])],
         "message": problem.message,

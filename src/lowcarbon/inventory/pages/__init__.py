@@ -8,6 +8,7 @@ Excel template uploaded, the result by ISO 14064-1 category and by scope with ch
                                              the upload form, the records, the template and the report
     POST /inventory/{id}/month               site, month and the month's amounts: 303 back to the month
     POST /inventory/{id}/upload              multipart file: the inventory replaced by the file's, 303 back
+    POST /inventory/{id}/csv                 multipart file: a CSV's activity records added, 303 to the records
 
 The verification of an inventory and the evaluation of a carbon management system have their pages in
 ``pages.engagements``.
@@ -20,6 +21,7 @@ the page's language, and nothing is stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -32,6 +34,8 @@ from lowcarbon.inventory.routes import UploadDep
 from lowcarbon.platform.dependencies import SessionDep, WriteSessionDep, ports_for
 from lowcarbon.platform.forms import read_fields
 from lowcarbon.platform.pagination import IdPath
+from lowcarbon.ports import Ports
+from lowcarbon.report.html import svg
 from lowcarbon.web.access import PageEditor, PageUser
 from lowcarbon.web.i18n import N_, language_of
 from lowcarbon.web.render import gettext_for, page
@@ -58,6 +62,15 @@ MONTH_FIELDS: dict[str, tuple[str, dict[str, Any]]] = {
     "diesel_t": (N_("Diesel (t)"), {"kind": "fuel", "fuel": "diesel", "unit": "t"}),
     "refrigerant_kg": (N_("Refrigerant HFC-134a leaked (kg)"), {"kind": "emission", "gas": "HFC-134a", "unit": "kg"}),
 }
+TARGET_KINDS = {"absolute": N_("Absolute target"), "intensity": N_("Intensity target")}
+FIGURES_FROM = {
+    "reporting": N_("This inventory"),
+    "base": N_("Base year, as reported"),
+    "base-restated": N_("Base year, restated"),
+    "stored": N_("Inventory"),
+    "history": N_("Earlier figures in the file"),
+}
+ACTION_STATUSES = {"planned": N_("planned"), "in_progress": N_("in progress"), "done": N_("done")}
 _FORM_SOURCE = "entered on the inventory page"
 _REFUSED = N_("The change cannot be made:")
 
@@ -170,6 +183,10 @@ def _inventory_page(
         "category_names": names,
         "scope_names": {scope: _(label) for scope, label in SCOPES.items()},
         "charts": charts.result_charts(result, names, {s: _(label) for s, label in SCOPES.items()}) if result else {},
+        "targets": _targets(result, _) if result else [],
+        "target_kinds": {kind: _(label) for kind, label in TARGET_KINDS.items()},
+        "action_statuses": {status: _(label) for status, label in ACTION_STATUSES.items()},
+        "figures_from": {kind: _(label) for kind, label in FIGURES_FROM.items()},
         "site": site,
         "month": month,
         "month_fields": [(field, _(label)) for field, (label, _kind) in MONTH_FIELDS.items()],
@@ -178,6 +195,15 @@ def _inventory_page(
         **extra,
     }
     return page(request, "inventory.html", context, status=status)
+
+
+def _targets(result: dict[str, Any], _: Any) -> list[dict[str, Any]]:
+    """Each reduction target of the result with its trajectory as inline SVG."""
+    labels = (_("Actual"), _("Linear path"))
+    return [
+        {**target, "chart": svg(charts.trajectory(target["name"] or target["id"], target, labels))}
+        for target in result.get("targets", [])
+    ]
 
 
 def _month_values(records: list[service.StoredActivity], site: str, month: str) -> dict[str, str]:
@@ -251,20 +277,47 @@ def replace(
     request: Request, inventory_id: IdPath, user: PageEditor, sent: UploadDep, session: WriteSessionDep
 ) -> Response:
     """Replace the inventory with an uploaded file's (the Excel template filled in, or YAML)."""
-    try:
+
+    def change(ports: Ports) -> None:
         inventory = service.read_file(sent.content, sent.filename)
-        ports = ports_for(request, session, user.actor)
+        owner = user.organisation_id
         service.replace_from_file(
+            session, ports.audit, ports.clock, organisation_id=owner, inventory_id=inventory_id, inventory=inventory
+        )
+
+    return _uploaded(request, user, session, inventory_id, change, "result")
+
+
+@router.post("/inventory/{inventory_id}/csv")
+def import_csv(
+    request: Request, inventory_id: IdPath, user: PageEditor, sent: UploadDep, session: WriteSessionDep
+) -> Response:
+    """Add a CSV file's activity records; a file with a bad row is refused whole, every problem shown."""
+
+    def change(ports: Ports) -> None:
+        owner, content, name = user.organisation_id, sent.content, sent.filename
+        service.import_csv(
             session,
             ports.audit,
             ports.clock,
-            organisation_id=user.organisation_id,
+            organisation_id=owner,
             inventory_id=inventory_id,
-            inventory=inventory,
+            content=content,
+            filename=name,
         )
+
+    return _uploaded(request, user, session, inventory_id, change, "records")
+
+
+def _uploaded(
+    request: Request, user: Any, session: Any, inventory_id: int, change: Callable[[Ports], None], anchor: str
+) -> Response:
+    """An uploaded file's change made, 303 to the page's ``anchor``; refused, the page with every problem."""
+    try:
+        change(ports_for(request, session, user.actor))
     except (InvalidInput, LimitExceeded) as exc:
         return _inventory_page(request, user, session, inventory_id, site=None, month=None, **_refusal(request, exc))
-    return RedirectResponse(f"/inventory/{inventory_id}#result", status_code=303)
+    return RedirectResponse(f"/inventory/{inventory_id}#{anchor}", status_code=303)
 
 
 def _refusal(request: Request, error: InvalidInput | Conflict | LimitExceeded) -> dict[str, Any]:

@@ -9,6 +9,7 @@ the computed result and the report.
     PUT    /api/inventory/{id}/file        multipart file        200 Summary               editor, admin  write
     GET    /api/inventory/{id}/activities?site=&period=          200 [StoredActivity]      every role     read
     POST   /api/inventory/{id}/activities  an activity record    201 StoredActivity        editor, admin  write
+    POST   /api/inventory/{id}/activities/csv multipart file     201 [StoredActivity]      editor, admin  write
     DELETE /api/inventory/{id}/activities/{activity_id}          204                       editor, admin  write
     PUT    /api/inventory/{id}/months/{site}/{month} {"records"} 200 [StoredActivity]      editor, admin  write
     POST   /api/inventory/{id}/compute                           200 the result            editor, admin  write
@@ -21,7 +22,9 @@ base_year, significance, sites, activities, allocations); an activity record is 
 The result is the contract of ``lowcarbon inventory compute --json``: ``total``, ``by_category`` ("1" to "6"),
 ``by_scope`` ("1", "2-location", "2-market", "3") in t CO2e and the rest beside them. Every change is computed at
 once: one the core cannot read or compute is 400 ``invalid_inventory``, each problem in ``details`` with its place,
-message id and Chinese, and nothing is stored. An uploaded file (YAML, or the Excel template) is read by the core's
+message id and Chinese, and nothing is stored; a CSV of activity records (the Excel template's activity columns,
+English or Chinese headers, UTF-8 or GBK) is refused whole when any row is wrong, each problem placed on its row and
+column. An uploaded file (YAML, or the Excel template) is read by the core's
 reader through ``lowcarbon.bounded`` within ``max_model_bytes``. People act by session (viewers read), machine
 clients by the scopes ``inventory:read`` (read) and ``inventory:write`` (write); another organisation's inventory
 is 404. An inventory's verification and the evaluation of a carbon management system, between the organisation
@@ -233,6 +236,23 @@ def add_activity(
     audit, clock = _acting(request, session, caller)
     owner = caller.organisation_id
     return service.add_activity(session, audit, clock, organisation_id=owner, inventory_id=inventory_id, record=record)
+
+
+@router.post(
+    "/{inventory_id}/activities/csv",
+    status_code=201,
+    openapi_extra={"requestBody": {"content": {"multipart/form-data": {}}}},
+)
+def import_csv(
+    request: Request, inventory_id: IdPath, caller: Writer, sent: UploadDep, session: WriteSessionDep
+) -> list[service.StoredActivity]:
+    """Add the activity records of a CSV file (the template's activity columns, English or Chinese headers, UTF-8 or
+    GBK); any bad row refuses the whole file (400 ``invalid_inventory``, each problem with its row and column)."""
+    audit, clock = _acting(request, session, caller)
+    owner, content, name = caller.organisation_id, sent.content, sent.filename
+    return service.import_csv(
+        session, audit, clock, organisation_id=owner, inventory_id=inventory_id, content=content, filename=name
+    )
 
 
 @router.delete("/{inventory_id}/activities/{activity_id}", status_code=204)
