@@ -112,6 +112,7 @@ def test_a_change_the_core_refuses_is_not_stored(migrated: Settings) -> None:
         assert refusal(answer) == (400, "invalid_inventory")
         (detail,) = answer.json()["error"]["details"]
         assert detail["location"] == ["inventory", "records[0]"] and "unobtainium" in detail["message"]
+        assert detail["id"] and "unobtainium" in detail["message_zh"] and detail["message_zh"] != detail["message"]
         negative = [{"kind": "electricity", "amount": -1, "unit": "kWh"}]
         answer = client.put(f"/api/inventory/{inventory}/months/plant-a/2023-02", json={"records": negative})
         assert refusal(answer) == (400, "invalid_inventory")

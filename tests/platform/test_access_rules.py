@@ -301,7 +301,7 @@ RULES: dict[tuple[str, str], dict[str, str | int]] = {
     ("GET", "/api/inventory/{inventory_id}/activities"): OWN_INVENTORY,
     ("POST", "/api/inventory/{inventory_id}/activities"): OWN_INVENTORY_EDITORS,
     ("POST", "/api/inventory/{inventory_id}/activities/csv"): OWN_INVENTORY_EDITORS,  # one record more each
-    ("DELETE", "/api/inventory/{inventory_id}/activities/{activity_id}"): OWN_INVENTORY_EDITORS,  # a new one each
+    ("DELETE", "/api/inventory/{inventory_id}/activities/{activity_id:int}"): OWN_INVENTORY_EDITORS,  # a new one each
     ("PUT", "/api/inventory/{inventory_id}/months/{site}/{month}"): OWN_INVENTORY_EDITORS,  # an empty month
     ("POST", "/api/inventory/{inventory_id}/compute"): OWN_INVENTORY_EDITORS,
     ("GET", "/api/inventory/{inventory_id}/result"): OWN_INVENTORY,
@@ -631,8 +631,7 @@ def _call(world: World, method: str, path: str, caller: str) -> Call:
     engagement_paths = ("/inventory/verifications", "/inventory/evaluations", "/inventory/statements")
     if path.startswith((*engagement_paths, *(f"/api{p}" for p in engagement_paths))):
         return _engagement_call(world, method, path, caller)
-    path = path.replace("{name:path}", "{name}").replace("{key:path}", "{key}")  # a converter is no format spec
-    path = path.replace("{inventory_id:int}", "{inventory_id}").replace("{registry_id:path}", "{registry_id}")
+    path = re.sub(r"\{(\w+):\w+\}", r"{\1}", path)  # a converter ({name:path}, {inventory_id:int}) is no format spec
     url = path.format(
         name="factors.csv",
         key=SHIPPED_KEY,

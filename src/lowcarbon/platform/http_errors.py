@@ -53,11 +53,17 @@ CODES = {
 
 
 class ErrorDetail(BaseModel):
-    """One problem of a request that failed validation."""
+    """One problem of a request that failed validation: where, what (in English) and its kind; where a domain
+    names the problem, also its stable ``id`` with the ``params`` its text is made from and the text in Chinese
+    (``message_zh``), and for a summary of problems left out, their ``count``."""
 
     location: list[str | int]
     message: str
     type: str
+    id: str | None = None
+    params: dict[str, str] | None = None
+    message_zh: str | None = None
+    count: int | None = None
 
 
 class ErrorBody(BaseModel):

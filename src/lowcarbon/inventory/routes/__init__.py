@@ -255,7 +255,7 @@ def import_csv(
     )
 
 
-@router.delete("/{inventory_id}/activities/{activity_id}", status_code=204)
+@router.delete("/{inventory_id}/activities/{activity_id:int}", status_code=204)  # digits: not .../activities/csv
 def delete_activity(
     request: Request, inventory_id: IdPath, activity_id: IdPath, caller: Writer, session: WriteSessionDep
 ) -> Response:
