@@ -8,7 +8,12 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
-__all__ = ["copy_rows", "insert_rows"]
+__all__ = ["copy_rows", "insert_rows", "raw_connection"]
+
+
+def raw_connection(session: Session) -> Any:
+    """The driver's own connection under the session's (psycopg or sqlite3), in the session's transaction."""
+    return cast(Any, session.connection().connection.dbapi_connection)
 
 
 def copy_rows(
@@ -20,7 +25,7 @@ def copy_rows(
 ) -> None:
     """COPY ``rows`` (values in the order of ``columns``) into ``table``; PostgreSQL only (psycopg). With the
     columns' ``types``, in binary (bytes go as they are, not spelt in hexadecimal)."""
-    raw = cast(Any, session.connection().connection.dbapi_connection)  # a psycopg connection
+    raw = raw_connection(session)  # a psycopg connection
     binary = " (FORMAT BINARY)" if types else ""
     with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy:
         if types:
@@ -31,5 +36,4 @@ def copy_rows(
 
 def insert_rows(session: Session, sql: str, rows: Iterable[Sequence[Any]]) -> None:
     """Run the INSERT ``sql`` (``?`` parameters) for each of ``rows``, taken as a stream; SQLite only."""
-    raw = cast(Any, session.connection().connection.dbapi_connection)  # a sqlite3 connection
-    raw.executemany(sql, rows)
+    raw_connection(session).executemany(sql, rows)

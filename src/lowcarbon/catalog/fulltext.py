@@ -39,7 +39,8 @@ __all__ = [
     "write",
 ]
 
-Document = tuple[int, list[str], list[str]]  # (product id, ident terms, name terms)
+# (product id, identifiers' terms, other terms), each joined by spaces: as both databases store them
+Document = tuple[int, str, str]
 
 
 class Described(Protocol):
@@ -67,7 +68,7 @@ def document(product: int, described: Described, category_terms: Mapping[str, li
     ident = text.document_terms((d.brand, d.model, d.registry_id, d.certificate_number))
     words = set(text.document_terms((d.name_zh, d.name_en)))
     words.update(category_terms.get(d.category_code, ()))
-    return (product, ident, list(words))
+    return (product, " ".join(ident), " ".join(words))
 
 
 def _postgres(session: Session) -> bool:
@@ -104,11 +105,7 @@ def write(session: Session, documents: Iterable[Document]) -> None:
     if _postgres(session):
         (postings.load if postings.is_empty(session) else postings.add)(session, documents)
         return
-    insert_rows(
-        session,
-        "INSERT INTO catalog_search (rowid, ident, names) VALUES (?, ?, ?)",
-        ((product, " ".join(ident), " ".join(names)) for product, ident, names in documents),
-    )
+    insert_rows(session, "INSERT INTO catalog_search (rowid, ident, names) VALUES (?, ?, ?)", documents)
 
 
 def _ids(session: Session, sql: str, values: dict[str, object]) -> np.ndarray:

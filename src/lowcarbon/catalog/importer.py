@@ -152,16 +152,13 @@ def _import(
     # one stream per table: the database takes rows while the next are made (COPY on PostgreSQL)
     numbered = [(start + i, row, fingerprint) for i, (row, fingerprint) in enumerate(fresh)]
 
-    def documents() -> Iterator[tuple[int, str, str]]:  # joined: a few strings to pass on, not dozens
-        for product, row, _ in numbered:
-            product, ident, words = fulltext.document(product, row, names)
-            yield product, " ".join(ident), " ".join(words)
+    def documents() -> Iterator[fulltext.Document]:
+        return (fulltext.document(product, row, names) for product, row, _ in numbered)
 
     # many products: their index terms are made in a child process while this one writes the products
     with Aside(documents, fork=len(numbered) >= ASIDE_FROM) as aside:
         _insert(session, _reporting(numbered, "write products", progress), now)
-        split = ((product, ident.split(), words.split()) for product, ident, words in aside.results())
-        fulltext.write(session, _reporting(split, "index", progress, len(numbered)))
+        fulltext.write(session, _reporting(aside.results(), "index", progress, len(numbered)))
     if rebuild:
         fulltext.create_indexes(session)
     report.added, report.changed = len(fresh), len(changed)

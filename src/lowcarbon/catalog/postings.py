@@ -23,18 +23,18 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lowcarbon.catalog.bulk import copy_rows
+from lowcarbon.catalog.bulk import copy_rows, raw_connection
 from lowcarbon.catalog.text import Term
 
 __all__ = ["Matched", "add", "drop_keys", "is_empty", "load", "match", "remove", "restore_keys"]
 
-Document = tuple[int, list[str], list[str]]  # (product id, ident terms, name terms), as ``catalog.fulltext``'s
+Document = tuple[int, str, str]  # (product id, identifiers' terms, other terms) joined, as ``catalog.fulltext``'s
 
 _EXACT_END = "\x01"  # a term's range: [term, term + "\x01") holds the term alone (terms hold no control character)
 _PREFIX_END = "\U0010ffff"  # a prefix's range: [prefix, prefix + U+10FFFF) holds every term it starts
@@ -71,12 +71,13 @@ def _keys(ident: Iterable[str], names: Iterable[str]) -> tuple[set[str], set[str
     return strong, (names | _starts(names)) - strong
 
 
-def _gather(documents: Iterable[Document], postings: dict[str, list[int]]) -> Iterator[tuple[int, str, str]]:
-    """Each document's posting values added to its keys' lists, as it yields the document's row of
-    ``catalog_search`` (so that the database stores those while the next are gathered)."""
-    for product, ident, names in documents:
-        yield (product, " ".join(ident), " ".join(names))
-        strong, weak = _keys(ident, names)
+def _gather(documents: Iterable[Document], postings: dict[str, list[int]]) -> Iterator[Document]:
+    """Each document's posting values added to its keys' lists, as it yields the document (``catalog_search``'s
+    row: the database stores those while the next are gathered)."""
+    for document in documents:
+        yield document
+        product, ident, names = document
+        strong, weak = _keys(ident.split(), names.split())
         for keys, value in ((strong, 2 * product + 1), (weak, 2 * product)):
             for key in keys:
                 held = postings.get(key)
@@ -84,10 +85,6 @@ def _gather(documents: Iterable[Document], postings: dict[str, list[int]]) -> It
                     postings[key] = [value]
                 else:
                     held.append(value)
-
-
-def _raw(session: Session) -> Any:
-    return cast(Any, session.connection().connection.dbapi_connection)  # a psycopg connection
 
 
 def is_empty(session: Session) -> bool:
@@ -149,8 +146,8 @@ def _merge(session: Session, adding: dict[str, list[int]], dropping: dict[str, l
                 values = values[~np.isin(values >> 1, dropping[term])]
             if term in adding:
                 values = np.union1d(values, adding[term])
-            if values.size:
-                written.append((term, _encode(int(v) for v in values)))
+            if values.size:  # still in order: read sorted, filtered, or joined by union1d
+                written.append((term, values.astype(_IDS).tobytes()))
             elif term in held:
                 emptied.append(term)
         if emptied:
@@ -193,7 +190,7 @@ def match(session: Session, terms: Sequence[Term]) -> Matched:
     if not terms:
         return nothing
     low, high = zip(*(_range(t) for t in terms), strict=True)
-    with _raw(session).cursor(binary=True) as cursor:
+    with raw_connection(session).cursor(binary=True) as cursor:
         cursor.execute(_READ, (list(low), list(high)))
         held = [(int(rows), _decode(bytes(values))) for _, rows, values in cursor]
     if len(held) < len(terms):  # a term no product holds
