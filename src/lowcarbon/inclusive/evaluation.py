@@ -48,9 +48,7 @@ def evaluator(partner: str, certificates: CertificateLookup) -> Callable[[SentEv
         decision = rules.assess(
             m,
             rules.Event(event.occurred_at, event.quantities, partner, event.person, event.references, event.place),
-            rules.History(
-                history.day_events, history.day_kg, history.month_events, history.month_kg, tuple(history.recent)
-            ),
+            history.for_rules(),
             now,
         )
         kg = decision.reduction.kg if decision.reduction is not None else 0.0

@@ -19,7 +19,7 @@ from typing import Literal, cast
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lowcarbon.inclusive import ledger
+from lowcarbon.inclusive import ledger, rules
 from lowcarbon.inclusive.batches import SentEvent
 from lowcarbon.inclusive.rules import RecentEvent, local_day
 from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
@@ -56,6 +56,10 @@ class History:
     @property
     def month_events(self) -> int:
         return self.month.events
+
+    def for_rules(self) -> rules.History:
+        """As the rules read it."""
+        return rules.History(self.day_events, self.day_kg, self.month_events, self.month_kg, tuple(self.recent))
 
     def credit(self, kg: float) -> None:
         self.day_kg += kg

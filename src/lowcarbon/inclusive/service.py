@@ -145,9 +145,7 @@ def release(session: Session, audit: AuditLog, event_row: int, now: datetime) ->
     serialize(session, f"inclusive:partner:{event.partner_id}")  # as ingestion: the caps see every credit before
     m = methodology(event.behaviour, event.version)
     history = ingest.credited_before(session, event.person_id, event.behaviour, day)
-    kg, reason = rules.apply_caps(
-        m, event.reduction_kg, rules.History(history.day_events, history.day_kg, history.month_events, history.month_kg)
-    )
+    kg, reason = rules.apply_caps(m, event.reduction_kg, history.for_rules())
     event.status, event.decided_at = "released", now
     event.reduction_kg, event.points, event.reason = kg, rules.points(m, kg), reason or event.reason
     if kg <= 0:
