@@ -10,6 +10,7 @@ given what the person was credited for the behaviour this day and month.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +23,8 @@ from sqlalchemy.orm import Session
 from lowcarbon.inclusive import ledger, rules
 from lowcarbon.inclusive.batches import SentEvent
 from lowcarbon.inclusive.rules import RecentEvent, local_day
-from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
+from lowcarbon.inclusive.store import Store, for_session
+from lowcarbon.inclusive.tables import Event
 from lowcarbon.storage import serialize
 
 __all__ = ["History", "Outcome", "Result", "Tally", "add_daily", "credited_before", "ingest", "post", "settle"]
@@ -95,46 +97,58 @@ Evaluate = Callable[[SentEvent, History, datetime], Outcome]
 def ingest(
     session: Session, partner_id: int, events: Sequence[SentEvent], evaluate: Evaluate, now: datetime
 ) -> list[Result]:
-    """Store and credit a partner's batch; one result per event, in the batch's order."""
+    """Store and credit a partner's batch; one result per event, in the batch's order. Credits due now are posted
+    to the ledger at once; a credit whose methodology delays it is posted when due (``settle``, run first here)."""
     serialize(session, f"inclusive:partner:{partner_id}")
-    people = _people(session, partner_id, {e.person for e in events if e.problem is None}, now)
-    seen = set(
-        session.scalars(
-            sa.select(Event.event_id).where(Event.partner_id == partner_id, Event.event_id.in_({e.id for e in events}))
-        )
-    )
-    histories = _histories(session, [e for e in events if e.problem is None], people)
+    settle(session, now, partner_id)
+    store = for_session(session)
+    readable = [e for e in events if e.problem is None]
+    people = store.people(partner_id, sorted({e.person for e in readable}), now) if readable else {}
+    seen = store.seen(partner_id, [e.id for e in events])
+    histories = _histories(store, readable, people)
     results: list[Result] = []
-    rows: list[dict[str, object]] = []
-    outcomes: list[tuple[SentEvent, Outcome]] = []
+    rows: list[tuple[object, ...]] = []
+    credited: list[tuple[str, int, str, date, Outcome, bool]] = []  # event id, person, behaviour, day, due now
     for event in events:
         if event.id in seen:
             results.append(Result(event.id, "duplicate"))
             continue
         seen.add(event.id)
-        if event.problem is not None or event.person not in people:
+        person = people.get(event.person)
+        if event.problem is not None or person is None:
             outcome = Outcome("rejected", event.problem or "bad_person")
         else:
-            history = histories[(people[event.person], event.behaviour, _day(event))]
+            history = histories[(person, event.behaviour, _day(event))]
             outcome = evaluate(event, history, now)
             if outcome.status == "credited":
                 history.credit(outcome.kg)
             if outcome.status != "rejected" and event.occurred_at is not None:
                 history.recent.append(_recent(partner_id, event))
         results.append(Result(event.id, outcome.status, outcome.reason))
-        if event.person in people:
-            outcomes.append((event, outcome))
-            rows.append(_row(partner_id, people[event.person], event, outcome, now))
-    stored = _store(session, rows)
-    credits = [
-        ledger.Credit(
-            stored[event.id], people[event.person], outcome.kg, outcome.points, f"{event.behaviour}@{outcome.version}"
-        )
-        for event, outcome in outcomes
-        if outcome.status == "credited" and event.id in stored
-    ]
-    ledger.credit_many(session, credits, now)
-    _add_daily(session, [(people[e.person], e, o) for e, o in outcomes if o.status == "credited" and e.id in stored])
+        if person is not None:
+            credit_at = outcome.credit_at or now if outcome.status == "credited" else outcome.credit_at
+            due = outcome.status == "credited" and cast(datetime, credit_at) <= now
+            rows.append(_row(partner_id, person, event, outcome, now, credit_at, due))
+            if outcome.status == "credited":
+                credited.append((event.id, person, event.behaviour, _day(event), outcome, due))
+    stored = store.insert_events(rows)
+    ledger.credit_many(
+        session,
+        [
+            ledger.Credit(stored[event_id], person, outcome.kg, outcome.points, f"{behaviour}@{outcome.version}")
+            for event_id, person, behaviour, _, outcome, due in credited
+            if due and event_id in stored
+        ],
+        now,
+    )
+    add_daily(
+        session,
+        [
+            (person, behaviour, day, outcome.kg)
+            for event_id, person, behaviour, day, outcome, _ in credited
+            if event_id in stored
+        ],
+    )
     return results
 
 
@@ -173,26 +187,8 @@ def _day(event: SentEvent) -> date:
     return local_day(event.occurred_at)
 
 
-def _people(session: Session, partner_id: int, pseudonyms: set[str], now: datetime) -> dict[str, int]:
-    """The rows of the batch's pseudonyms, those new to the partner added."""
-    if not pseudonyms:
-        return {}
-    query = sa.select(Person.pseudonym, Person.id).where(
-        Person.partner_id == partner_id, Person.pseudonym.in_(pseudonyms)
-    )
-    found = {pseudonym: person for pseudonym, person in session.execute(query)}
-    missing = sorted(pseudonyms - found.keys())
-    if missing:
-        inserted = session.execute(
-            sa.insert(ledger.core(Person)).returning(Person.pseudonym, Person.id, sort_by_parameter_order=True),
-            [{"partner_id": partner_id, "pseudonym": p, "created_at": now} for p in missing],
-        )
-        found.update({pseudonym: person for pseudonym, person in inserted})
-    return found
-
-
 def _histories(
-    session: Session, events: Sequence[SentEvent], people: dict[str, int]
+    store: Store, events: Sequence[SentEvent], people: dict[str, int]
 ) -> defaultdict[tuple[int, str, date], History]:
     """Each (person, behaviour, day) of the batch's events with what was credited that day and month before."""
     histories: defaultdict[tuple[int, str, date], History] = defaultdict(History)
@@ -200,26 +196,17 @@ def _histories(
         return histories
     persons = {people[e.person] for e in events}
     first = min(_day(e) for e in events).replace(day=1)
-    others = _linked(session, persons)
+    others = _linked(store, persons)
     if others:  # a linked person's batches from other partners: one at a time, so their caps see each other's credits
-        serialize(session, "inclusive:linked")
+        serialize(store.session, "inclusive:linked")
     everyone = persons | {o for group in others.values() for o in group}
-    totals = _daily_totals(session, everyone, first)
+    totals = _daily_totals(store, everyone, first)
     moments = [e.occurred_at for e in events if e.occurred_at is not None]
-    earliest, latest = min(moments) - RECENT, max(moments) + RECENT
     recent: defaultdict[tuple[int, str], list[RecentEvent]] = defaultdict(list)
-    duration_min = Event.quantities["duration_min"].as_float()
-    for person, behaviour, partner, occurred, duration in session.execute(
-        sa.select(Event.person_id, Event.behaviour, Event.partner_id, Event.occurred_at, duration_min).where(
-            Event.person_id.in_(everyone),
-            Event.occurred_at >= earliest,
-            Event.occurred_at <= latest,
-            Event.status.in_(("credited", "held", "released")),
-        )
+    for person, behaviour, partner, occurred, duration in store.recent(
+        everyone, min(moments) - RECENT, max(moments) + RECENT
     ):
-        recent[(cast(int, person), cast(str, behaviour))].append(
-            RecentEvent(cast(datetime, occurred), str(partner), cast(float | None, duration))
-        )
+        recent[(person, behaviour)].append(RecentEvent(occurred, str(partner), duration))
     months: dict[tuple[int, str, int, int], Tally] = {}
     for event in events:
         key = (people[event.person], event.behaviour, _day(event))
@@ -241,10 +228,11 @@ def _histories(
 def credited_before(session: Session, person_id: int, behaviour: str, day: date) -> History:
     """What the person (with the pseudonyms they linked) was credited for ``behaviour`` on ``day`` and its month; the
     caller holds the partner's lock, and a linked person's lock is taken here, as ingestion takes them."""
-    persons = {person_id, *_linked(session, {person_id}).get(person_id, ())}
+    store = for_session(session)
+    persons = {person_id, *_linked(store, {person_id}).get(person_id, ())}
     if len(persons) > 1:
         serialize(session, "inclusive:linked")
-    totals = _daily_totals(session, persons, day.replace(day=1), behaviour)
+    totals = _daily_totals(store, persons, day.replace(day=1), behaviour)
     history = History()
     for person in persons:
         _add_month(history.month, totals[(person, behaviour)], day)
@@ -253,16 +241,11 @@ def credited_before(session: Session, person_id: int, behaviour: str, day: date)
 
 
 def _daily_totals(
-    session: Session, persons: set[int], first: date, behaviour: str | None = None
+    store: Store, persons: set[int], first: date, behaviour: str | None = None
 ) -> defaultdict[tuple[int, str], list[tuple[date, float, int]]]:
     """The daily totals of ``persons`` from ``first`` on, by person and behaviour."""
-    query = sa.select(
-        DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day, DailyTotal.kg, DailyTotal.events
-    ).where(DailyTotal.person_id.in_(persons), DailyTotal.day >= first)
-    if behaviour is not None:
-        query = query.where(DailyTotal.behaviour == behaviour)
     totals: defaultdict[tuple[int, str], list[tuple[date, float, int]]] = defaultdict(list)
-    for person, name, day, kg, count in session.execute(query):
+    for person, name, day, kg, count in store.daily(persons, first, behaviour):
         totals[(person, name)].append((day, kg, count))
     return totals
 
@@ -281,52 +264,49 @@ def _add_day(history: History, totals: Sequence[tuple[date, float, int]], day: d
             history.day_events += count
 
 
-def _linked(session: Session, persons: set[int]) -> dict[int, set[int]]:
-    """For each of ``persons`` that linked pseudonyms, the other pseudonyms of the same person."""
-    roots = dict(session.execute(sa.select(Link.person_id, Link.linked_to).where(Link.person_id.in_(persons))).all())
+def _linked(store: Store, persons: set[int]) -> dict[int, set[int]]:
+    """For each of ``persons`` that linked pseudonyms, the other pseudonyms of the same person: a link names the
+    pseudonym and the one it joined (the root), so a person's group is its root and every pseudonym linked to it;
+    links are rare, so a batch without linked people costs one read."""
+    rows = store.links(persons)
+    if not rows:
+        return {}
+    roots = {person: root for person, root in rows}
     wanted = {roots.get(p, p) for p in persons}
+    rows = sorted(set(rows) | set(store.links(wanted)))  # with the other pseudonyms linked to the same root
     members: defaultdict[int, set[int]] = defaultdict(set)
-    for person, root in session.execute(sa.select(Link.person_id, Link.linked_to).where(Link.linked_to.in_(wanted))):
+    for person, root in rows:
         members[root].update((person, root))
     return {p: members[roots.get(p, p)] - {p} for p in persons if members.get(roots.get(p, p))}
 
 
-def _row(partner_id: int, person_id: int, event: SentEvent, outcome: Outcome, now: datetime) -> dict[str, object]:
-    return {
-        "partner_id": partner_id,
-        "event_id": event.id,
-        "person_id": person_id,
-        "behaviour": event.behaviour[:64],
-        "version": outcome.version,
-        "occurred_at": event.occurred_at or now,
-        "quantities": event.quantities,
-        "status": outcome.status,
-        "reason": outcome.reason,
-        "reduction_kg": outcome.kg,
-        "points": outcome.points,
-        "received_at": now,
-        "decided_at": now if outcome.status != "held" else None,
-        "credit_at": outcome.credit_at or now if outcome.status == "credited" else outcome.credit_at,
-        "posted_at": None,
-    }
-
-
-def _store(session: Session, rows: list[dict[str, object]]) -> dict[str, int]:
-    """Insert the events not stored yet; the row ids of those stored now, by the partner's event id."""
-    if not rows:
-        return {}
-    statement = ledger.dialect_insert(session, ledger.core(Event)).on_conflict_do_nothing(
-        index_elements=[Event.partner_id, Event.event_id]
+def _row(
+    partner_id: int,
+    person_id: int,
+    event: SentEvent,
+    outcome: Outcome,
+    now: datetime,
+    credit_at: datetime | None,
+    posted: bool,
+) -> tuple[object, ...]:
+    """The event's row, in the order of ``store.EVENT_COLUMNS``."""
+    return (
+        partner_id,
+        event.id,
+        person_id,
+        event.behaviour[:64],
+        outcome.version,
+        event.occurred_at or now,
+        json.dumps(event.quantities),
+        outcome.status,
+        outcome.reason,
+        outcome.kg,
+        outcome.points,
+        now,
+        now if outcome.status != "held" else None,
+        credit_at,
+        now if posted else None,
     )
-    before = session.scalar(sa.select(sa.func.max(Event.id))) or 0
-    session.execute(statement, rows)  # no RETURNING: a plain multi-row insert, much faster on PostgreSQL
-    partner = rows[0]["partner_id"]
-    stored = session.execute(sa.select(Event.event_id, Event.id).where(Event.partner_id == partner, Event.id > before))
-    return {event_id: row for event_id, row in stored}
-
-
-def _add_daily(session: Session, credited: list[tuple[int, SentEvent, Outcome]]) -> None:
-    add_daily(session, [(person, event.behaviour, _day(event), outcome.kg) for person, event, outcome in credited])
 
 
 def add_daily(session: Session, credits: Sequence[tuple[int, str, date, float]]) -> None:
@@ -338,13 +318,4 @@ def add_daily(session: Session, credits: Sequence[tuple[int, str, date, float]])
         total = sums[(person, behaviour, day)]
         total[0] += kg
         total[1] += 1
-    statement = ledger.dialect_insert(session, ledger.core(DailyTotal))
-    statement = statement.on_conflict_do_update(
-        index_elements=[DailyTotal.person_id, DailyTotal.behaviour, DailyTotal.day],
-        set_={"kg": DailyTotal.kg + statement.excluded.kg, "events": DailyTotal.events + statement.excluded.events},
-    )
-    rows = [
-        {"person_id": p, "behaviour": b, "day": d, "kg": kg, "events": int(n)}
-        for (p, b, d), (kg, n) in sorted(sums.items())
-    ]
-    session.execute(statement, rows)
+    for_session(session).add_daily([(p, b, d, kg, int(n)) for (p, b, d), (kg, n) in sorted(sums.items())])

@@ -16,12 +16,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, InvalidInput
+from lowcarbon.inclusive.store import for_session
 from lowcarbon.inclusive.tables import Balance, Entry
 
 __all__ = [
@@ -29,10 +29,7 @@ __all__ = [
     "REDEEMED",
     "Credit",
     "Difference",
-    "add_to_balances",
-    "core",
     "credit_many",
-    "dialect_insert",
     "person_account",
     "reconcile",
     "redeem",
@@ -64,77 +61,23 @@ def credit_many(session: Session, credits: Sequence[Credit], at: datetime) -> No
     if not credits:
         return
     transaction = f"credit:{uuid.uuid4().hex}"
-    rows: list[dict[str, object]] = []
+    rows: list[tuple[object, ...]] = []
     issued = {"kg": 0.0, "points": 0.0}
-    for credit in credits:
-        account = person_account(credit.person_id)
-        for unit, amount in (("kg", credit.kg), ("points", float(credit.points))):
-            rows.append(
-                {
-                    "transaction": transaction,
-                    "account": account,
-                    "unit": unit,
-                    "amount": amount,
-                    "kind": "credit",
-                    "event_row": credit.event_row,
-                    "methodology": credit.methodology,
-                    "at": at,
-                }
-            )
-            issued[unit] += amount
-    for unit, amount in issued.items():
-        rows.append(
-            {
-                "transaction": transaction,
-                "account": ISSUED,
-                "unit": unit,
-                "amount": -amount,
-                "kind": "credit",
-                "event_row": None,
-                "methodology": None,
-                "at": at,
-            }
-        )
-    session.execute(sa.insert(core(Entry)), rows)
     totals: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for credit in credits:
-        totals[credit.person_id][0] += credit.kg
-        totals[credit.person_id][1] += credit.points
-    add_to_balances(session, {person: (kg, points) for person, (kg, points) in totals.items()}, at)
-
-
-def add_to_balances(session: Session, deltas: dict[int, tuple[float, float]], at: datetime) -> None:
-    """Add (kg, points) to each person's balance row, creating it when missing (one statement for all)."""
-    if not deltas:
-        return
-    rows = [{"person_id": p, "kg": kg, "points": pts, "updated_at": at} for p, (kg, pts) in sorted(deltas.items())]
-    statement = dialect_insert(session, core(Balance))
-    statement = statement.on_conflict_do_update(
-        index_elements=[Balance.person_id],
-        set_={
-            "kg": Balance.kg + statement.excluded.kg,
-            "points": Balance.points + statement.excluded.points,
-            "updated_at": statement.excluded.updated_at,
-        },
-    )
-    session.execute(statement, rows)
-
-
-def core(model: type[Any]) -> sa.Table:
-    """The table of ``model``, for Core statements (the ORM's bulk path costs more per row)."""
-    return cast(sa.Table, model.__table__)
-
-
-def dialect_insert(session: Session, table: Any) -> Any:
-    """An INSERT of ``table`` in the session's dialect, which has ``on_conflict_do_nothing`` and ``_do_update``
-    (PostgreSQL's and SQLite's)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        return postgresql_insert(table)
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-    return sqlite_insert(table)
+        account = person_account(credit.person_id)
+        points = float(credit.points)
+        rows.append((transaction, account, "kg", credit.kg, "credit", credit.event_row, credit.methodology, at))
+        rows.append((transaction, account, "points", points, "credit", credit.event_row, credit.methodology, at))
+        issued["kg"] += credit.kg
+        issued["points"] += points
+        total = totals[credit.person_id]
+        total[0] += credit.kg
+        total[1] += points
+    rows += [(transaction, ISSUED, unit, -amount, "credit", None, None, at) for unit, amount in issued.items()]
+    store = for_session(session)
+    store.insert_entries(rows)
+    store.add_balances([(person, kg, points) for person, (kg, points) in sorted(totals.items())], at)
 
 
 def redeem(session: Session, person_id: int, points: int, transaction: str, at: datetime) -> float:
