@@ -24,7 +24,7 @@ from lowcarbon.inclusive import ledger, rules
 from lowcarbon.inclusive.batches import SentEvent
 from lowcarbon.inclusive.rules import RecentEvent, local_day
 from lowcarbon.inclusive.store import Store, for_session
-from lowcarbon.inclusive.tables import Event
+from lowcarbon.inclusive.tables import DUE, Event
 from lowcarbon.storage import serialize
 
 __all__ = ["History", "Outcome", "Result", "Tally", "add_daily", "credited_before", "ingest", "post", "settle"]
@@ -155,11 +155,9 @@ def ingest(
 def settle(session: Session, now: datetime, partner_id: int | None = None, limit: int = 10_000) -> int:
     """Post the credits that have come due (their delay past) and are not posted yet; how many. The caller holds the
     partner's lock (ingestion) or runs alone (``lowcarbon ledger settle``), so each is posted once."""
-    query = sa.select(Event).where(
-        Event.status.in_(("credited", "released")), Event.posted_at.is_(None), Event.credit_at <= now
-    )
+    query = sa.select(Event).where(sa.text(DUE), Event.credit_at <= now)
     if partner_id is not None:
-        query = query.where(Event.partner_id == partner_id)
+        query = query.where(Event.partner_id + 0 == partner_id)  # + 0: SQLite looks for due credits by time first
     events = list(session.scalars(query.order_by(Event.id).limit(limit)))
     post(session, events, now)
     return len(events)

@@ -1,6 +1,6 @@
 """Caps and anti-fraud rules over values: whether one event is credited (and how much), held for review or rejected.
 
-    assess(m, event, history, now) -> Decision
+    assess(m, event, history, now) -> Decision     screen(m, event, now), then judge(m, event, reduction, history)
         reject  the event is wrong or late: in_future, too_old (past the claim window), a reason of ``reduction``
                 (missing_quantity, not_eligible...), missing_reference, no_reduction (nothing saved)
         hold    it looks like fraud, for a reviewer: impossible_speed (distance_km / duration_min above the
@@ -54,8 +54,10 @@ __all__ = [
     "apply_caps",
     "assess",
     "credit_at",
+    "judge",
     "local_day",
     "points",
+    "screen",
 ]
 
 Place = tuple[float, float]  # latitude, longitude in degrees (WGS 84)
@@ -151,6 +153,13 @@ def apply_caps(m: Methodology, kg: float, history: History) -> tuple[float, str 
 
 def assess(m: Methodology, event: Event, history: History, now: datetime) -> Decision:
     """Credit, hold or reject ``event`` under ``m`` (see the module docstring for the reasons and their order)."""
+    screened = screen(m, event, now)
+    return screened if isinstance(screened, Decision) else judge(m, event, screened, history)
+
+
+def screen(m: Methodology, event: Event, now: datetime) -> Decision | Reduction:
+    """What ``assess`` decides before it looks at the person's history: the rejection (a Decision), or the
+    reduction the history then judges. Ingestion screens a batch before it takes the partner's lock."""
     if event.occurred_at.tzinfo is None or now.tzinfo is None:
         raise ValueError("occurred_at and now must be timezone-aware")
     if event.occurred_at > now + FUTURE_SKEW:
@@ -164,6 +173,11 @@ def assess(m: Methodology, event: Event, history: History, now: datetime) -> Dec
         return Decision("reject", exc.reason)
     if found.kg <= 0:
         return Decision("reject", "no_reduction", reduction=found)
+    return found
+
+
+def judge(m: Methodology, event: Event, found: Reduction, history: History) -> Decision:
+    """The rest of ``assess`` for a screened event: held when it looks like fraud, else credited within the caps."""
     suspicion = _suspicion(m, event, history)
     if suspicion is not None:
         return Decision("hold", suspicion, reduction=found)

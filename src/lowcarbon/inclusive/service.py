@@ -19,6 +19,7 @@ from lowcarbon.inclusive import ingest, ledger, rules
 from lowcarbon.inclusive.methodology import methodology
 from lowcarbon.inclusive.rules import local_day
 from lowcarbon.inclusive.tables import (
+    HELD,
     Balance,
     DailyTotal,
     Entry,
@@ -104,7 +105,7 @@ def held_events(session: Session, limit: int = 200) -> list[dict[str, Any]]:
         sa.select(Event, Partner.name, Person.pseudonym)
         .join(Partner, Partner.id == Event.partner_id)
         .join(Person, Person.id == Event.person_id)
-        .where(Event.status == "held")
+        .where(sa.text(HELD))
         .order_by(Event.id)
         .limit(limit)
     ).all()

@@ -47,19 +47,23 @@ EVENT_COLUMNS = (
     "posted_at",
 )
 ENTRY_COLUMNS = ("transaction", "account", "unit", "amount", "kind", "event_row", "methodology", "at")
-_ACCEPTED = "('credited', 'held', 'released')"  # the statuses of events the fraud rules look back on
+_ACCEPTED = "('credited', 'held', 'released')"
+# A subquery run once for each key (OFFSET 0 keeps the planner from joining it otherwise): an index lookup per key,
+# where PostgreSQL would rather scan a whole table for a thousand keys it cannot tell are few
+_EACH = "OFFSET 0"  # the statuses of events the fraud rules look back on
 _PG_TYPES = {
-    "partner_id": "int",
+    "id": "int4",
+    "partner_id": "int4",
     "event_id": "text",
-    "person_id": "int",
+    "person_id": "int4",
     "behaviour": "text",
     "version": "text",
     "occurred_at": "timestamptz",
-    "quantities": "json",
+    "quantities": "text",  # a json column: its binary form is the text
     "status": "text",
     "reason": "text",
     "reduction_kg": "float8",
-    "points": "bigint",
+    "points": "int8",
     "received_at": "timestamptz",
     "decided_at": "timestamptz",
     "credit_at": "timestamptz",
@@ -69,7 +73,7 @@ _PG_TYPES = {
     "unit": "text",
     "amount": "float8",
     "kind": "text",
-    "event_row": "int",
+    "event_row": "int4",
     "methodology": "text",
     "at": "timestamptz",
 }
@@ -80,7 +84,14 @@ def sqlite_time(moment: datetime | None) -> str | None:
     order as the times do."""
     if moment is None:
         return None
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S.%f}"
+    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+    return text if len(text) > 19 else f"{text}.000000"
+
+
+def _times(values: Iterable[datetime | None]) -> list[str | None]:
+    """``sqlite_time`` of each value, each distinct value written once (a batch's times are mostly its "now")."""
+    written: dict[datetime | None, str | None] = {}
+    return [written[v] if v in written else written.setdefault(v, sqlite_time(v)) for v in values]
 
 
 def _sqlite_datetime(text: str) -> datetime:
@@ -138,18 +149,20 @@ class _Postgres(Store):
 
     def seen(self, partner_id: int, ids: Sequence[str]) -> set[str]:
         found = self._rows(
-            "SELECT event_id FROM inclusive_events WHERE partner_id = %s AND event_id = ANY(%s::text[])",
+            "SELECT k FROM unnest(%s::text[]) AS k CROSS JOIN LATERAL (SELECT 1 FROM inclusive_events"
+            f" WHERE partner_id = %s AND event_id = k {_EACH}) AS e",
+            _array(ids),
             partner_id,
-            list(ids),
         )
         return {event_id for (event_id,) in found}
 
     def people(self, partner_id: int, pseudonyms: Sequence[str], now: datetime) -> dict[str, int]:
         found = dict(
             self._rows(
-                "SELECT pseudonym, id FROM inclusive_people WHERE partner_id = %s AND pseudonym = ANY(%s::text[])",
+                "SELECT k, p.id FROM unnest(%s::text[]) AS k CROSS JOIN LATERAL (SELECT id FROM inclusive_people"
+                f" WHERE partner_id = %s AND pseudonym = k {_EACH}) AS p",
+                _array(pseudonyms),
                 partner_id,
-                list(pseudonyms),
             )
         )
         missing = sorted(set(pseudonyms) - found.keys())
@@ -160,7 +173,7 @@ class _Postgres(Store):
                     " SELECT %s, p, %s FROM unnest(%s::text[]) AS p RETURNING pseudonym, id",
                     partner_id,
                     now,
-                    missing,
+                    _array(missing),
                 )
             )
         return found
@@ -172,17 +185,21 @@ class _Postgres(Store):
             for a, b in self._rows(
                 "SELECT person_id, linked_to FROM inclusive_links"
                 " WHERE person_id = ANY(%s::int[]) OR linked_to = ANY(%s::int[])",
-                wanted,
-                wanted,
+                _array(wanted),
+                _array(wanted),
             )
         ]
 
     def daily(
         self, persons: Iterable[int], first: date, behaviour: str | None = None
     ) -> list[tuple[int, str, date, float, int]]:
-        sql = "SELECT person_id, behaviour, day, kg, events FROM inclusive_daily WHERE person_id = ANY(%s::int[])"
-        sql += " AND day >= %s" + (" AND behaviour = %s" if behaviour is not None else "")
-        params = (list(persons), first) + ((behaviour,) if behaviour is not None else ())
+        only = " AND behaviour = %s" if behaviour is not None else ""
+        sql = (
+            "SELECT k, d.behaviour, d.day, d.kg, d.events FROM unnest(%s::int[]) AS k CROSS JOIN LATERAL"
+            f" (SELECT behaviour, day, kg, events FROM inclusive_daily WHERE person_id = k AND day >= %s{only}"
+            f" {_EACH}) AS d"
+        )
+        params = (_array(persons), first) + ((behaviour,) if behaviour is not None else ())
         return [tuple(row) for row in self._rows(sql, *params)]
 
     def recent(
@@ -191,47 +208,56 @@ class _Postgres(Store):
         return [
             tuple(row)
             for row in self._rows(
-                "SELECT person_id, behaviour, partner_id, occurred_at, (quantities ->> 'duration_min')::float8"
-                " FROM inclusive_events WHERE person_id = ANY(%s::int[]) AND occurred_at BETWEEN %s AND %s"
-                f" AND status IN {_ACCEPTED}",
-                list(persons),
+                "SELECT k, e.behaviour, e.partner_id, e.occurred_at, e.duration FROM unnest(%s::int[]) AS k"
+                " CROSS JOIN LATERAL (SELECT behaviour, partner_id, occurred_at,"
+                " (quantities ->> 'duration_min')::float8 AS duration FROM inclusive_events"
+                f" WHERE person_id = k AND occurred_at BETWEEN %s AND %s AND status IN {_ACCEPTED} {_EACH}) AS e",
+                _array(persons),
                 start,
                 end,
             )
         ]
 
-    def _unnest(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], tail: str = "") -> str:
+    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """COPY the rows in binary (psycopg formats each row in C)."""
         names = ", ".join(f'"{c}"' for c in columns)
-        arrays = ", ".join(f"%s::{_PG_TYPES.get(c, 'text')}[]" for c in columns)
-        return f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) {tail}"
+        with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types([_PG_TYPES[c] for c in columns])
+            for row in rows:
+                copy.write_row(row)
 
     def insert_events(self, rows: Sequence[Sequence[Any]]) -> dict[str, int]:
+        """The caller read ``seen`` under the partner's lock, so none of the rows is stored yet (one stored meanwhile
+        would fail the unique constraint and roll the batch back): their ids are taken from the sequence first."""
         if not rows:
             return {}
-        tail = "ON CONFLICT (partner_id, event_id) DO NOTHING RETURNING event_id, id"
-        sql = self._unnest("inclusive_events", EVENT_COLUMNS, rows, tail)
-        return dict(self._rows(sql, *(list(column) for column in zip(*rows, strict=True))))
+        ids = [
+            row
+            for (row,) in self._rows(
+                "SELECT nextval(pg_get_serial_sequence('inclusive_events', 'id')) FROM generate_series(1, %b)",
+                len(rows),
+            )
+        ]
+        self._copy("inclusive_events", ("id", *EVENT_COLUMNS), ((i, *row) for i, row in zip(ids, rows, strict=True)))
+        return {row[1]: i for i, row in zip(ids, rows, strict=True)}
 
     def insert_entries(self, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self._run(
-                self._unnest("inclusive_entries", ENTRY_COLUMNS, rows),
-                *(list(column) for column in zip(*rows, strict=True)),
-            )
+            self._copy("inclusive_entries", ENTRY_COLUMNS, rows)
 
     def add_balances(self, rows: Sequence[tuple[int, float, float]], at: datetime) -> None:
         if not rows:
             return
-        persons, kgs, points = (list(column) for column in zip(*rows, strict=True))
+        persons, kgs, points = zip(*rows, strict=True)
         self._run(
             "INSERT INTO inclusive_balances (person_id, kg, points, updated_at)"
             " SELECT p, k, n, %s FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS t(p, k, n)"
             " ON CONFLICT (person_id) DO UPDATE SET kg = inclusive_balances.kg + excluded.kg,"
             " points = inclusive_balances.points + excluded.points, updated_at = excluded.updated_at",
             at,
-            persons,
-            kgs,
-            points,
+            _array(persons),
+            _array(kgs),
+            _array(points),
         )
 
     def add_daily(self, rows: Sequence[tuple[int, str, date, float, int]]) -> None:
@@ -242,8 +268,18 @@ class _Postgres(Store):
             " SELECT * FROM unnest(%s::int[], %s::text[], %s::date[], %s::float8[], %s::int[])"
             " ON CONFLICT (person_id, behaviour, day) DO UPDATE SET kg = inclusive_daily.kg + excluded.kg,"
             " events = inclusive_daily.events + excluded.events",
-            *(list(column) for column in zip(*rows, strict=True)),
+            *(_array(column) for column in zip(*rows, strict=True)),
         )
+
+
+def _array(values: Iterable[Any]) -> str:
+    """A PostgreSQL array literal of numbers, dates or texts (the texts quoted), for a ``%s::type[]`` parameter:
+    written by ``str.join``, far faster than a driver's adaptation of each element."""
+    return "{" + ",".join(f'"{_quoted(v)}"' if isinstance(v, str) else str(v) for v in values) + "}"
+
+
+def _quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 class _Sqlite(Store):
@@ -320,24 +356,28 @@ class _Sqlite(Store):
         if not rows:
             return {}
         (largest,) = self.raw.execute("SELECT coalesce(max(id), 0) FROM inclusive_events").fetchone()
-        times = {EVENT_COLUMNS.index(c) for c in ("occurred_at", "received_at", "decided_at", "credit_at", "posted_at")}
-        stored = [
-            (largest + 1 + n, *(sqlite_time(v) if i in times else v for i, v in enumerate(row)))
-            for n, row in enumerate(rows)
-        ]
+        columns = [list(column) for column in zip(*rows, strict=True)]
+        for name in ("occurred_at", "received_at", "decided_at", "credit_at", "posted_at"):
+            position = EVENT_COLUMNS.index(name)
+            columns[position] = _times(columns[position])
+        ids = range(largest + 1, largest + 1 + len(rows))
         names = ", ".join(f'"{c}"' for c in ("id", *EVENT_COLUMNS))
         marks = ", ".join("?" * (len(EVENT_COLUMNS) + 1))
-        self.raw.executemany(f"INSERT INTO inclusive_events ({names}) VALUES ({marks})", stored)
-        return {row[2]: row[0] for row in stored}
+        self.raw.executemany(
+            f"INSERT INTO inclusive_events ({names}) VALUES ({marks})", zip(ids, *columns, strict=True)
+        )
+        return dict(zip(columns[EVENT_COLUMNS.index("event_id")], ids, strict=True))
 
     def insert_entries(self, rows: Sequence[Sequence[Any]]) -> None:
         if not rows:
             return
+        columns = [list(column) for column in zip(*rows, strict=True)]
         at = ENTRY_COLUMNS.index("at")
+        columns[at] = _times(columns[at])
         names = ", ".join(f'"{c}"' for c in ENTRY_COLUMNS)
         self.raw.executemany(
             f"INSERT INTO inclusive_entries ({names}) VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})",
-            [(*row[:at], sqlite_time(row[at]), *row[at + 1 :]) for row in rows],
+            zip(*columns, strict=True),
         )
 
     def add_balances(self, rows: Sequence[tuple[int, float, float]], at: datetime) -> None:

@@ -25,6 +25,16 @@ from lowcarbon.storage import Base, UTCDateTime
 __all__ = ["Balance", "DailyTotal", "Entry", "Event", "Link", "Partner", "Person", "Redemption", "Reward"]
 
 EVENT_STATUSES = ("credited", "held", "rejected", "released", "refused")
+# The two kinds of events looked for among all (partial indexes; a query names the condition as written here, with
+# its values in the text, so that SQLite sees the index fits it)
+HELD = "inclusive_events.status = 'held'"
+DUE = "inclusive_events.posted_at IS NULL AND inclusive_events.status IN ('credited', 'released')"
+
+
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, on both databases."""
+    unqualified = sa.text(condition.replace("inclusive_events.", ""))
+    return {"sqlite_where": unqualified, "postgresql_where": unqualified}
 
 
 class Partner(Base):
@@ -70,24 +80,27 @@ class Event(Base):
     __table_args__ = (
         sa.UniqueConstraint("partner_id", "event_id"),
         sa.CheckConstraint("status IN ('credited', 'held', 'rejected', 'released', 'refused')", name="status"),
+        sa.Index(None, "person_id", "occurred_at"),  # a person's recent events, for the fraud rules
+        sa.Index("ix_inclusive_events_held", "id", **_where(HELD)),  # the review queue
+        sa.Index("ix_inclusive_events_due", "credit_at", **_where(DUE)),  # credits not posted yet, settled when due
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_partners.id", ondelete="RESTRICT"))
     event_id: Mapped[str] = mapped_column(sa.String(128))
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"), index=True)
+    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"))
     behaviour: Mapped[str] = mapped_column(sa.String(64))
     version: Mapped[str | None] = mapped_column(sa.String(32))  # the methodology version applied
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
     quantities: Mapped[dict[str, Any]] = mapped_column(sa.JSON())
-    status: Mapped[str] = mapped_column(sa.String(16), index=True)
+    status: Mapped[str] = mapped_column(sa.String(16))
     reason: Mapped[str | None] = mapped_column(sa.String(64))
     reduction_kg: Mapped[float] = mapped_column(sa.Float())
     points: Mapped[int] = mapped_column(sa.BigInteger())
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     credit_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when its credit is due (the delay)
-    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)  # when its credit was posted
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # when its credit was posted
 
 
 class Entry(Base):

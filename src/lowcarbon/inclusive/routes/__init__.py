@@ -57,17 +57,20 @@ def _signed_by(request: Request, body: bytes, session: Any, now: Any) -> Any:
     "/events",
     responses={401: {"description": "invalid_signature: the partner, timestamp or signature does not check out"}},
 )
-def receive_events(
-    request: Request, body: Annotated[bytes, Depends(_raw_body)], session: WriteSessionDep, now: NowDep
-) -> JSONResponse:
+def receive_events(request: Request, body: Annotated[bytes, Depends(_raw_body)], now: NowDep) -> JSONResponse:
     """Ingest a partner's signed batch of behaviour events; each is credited, held, a duplicate or rejected."""
-    partner = _signed_by(request, body, session, now)
+    platform = Platform.of(request.app)
+    with platform.sessions.begin() as reading:  # what needs no lock: the signature, the body, the screening
+        partner = _signed_by(request, body, reading, now)
+        events = read_batch(body)
 
-    def certificate(number: str, day: date) -> dict[str, Any] | None:
-        return certify.certificate_status(session, number, day)
+        def certificate(number: str, day: date) -> dict[str, Any] | None:
+            return certify.certificate_status(reading, number, day)
 
-    evaluate = evaluation.evaluator(str(partner.id), certificate)
-    results = ingest(session, partner.id, read_batch(body), evaluate, now)
+        evaluate = evaluation.evaluator(str(partner.id), certificate)
+        evaluate.screen(events, now)
+    with platform.write_sessions.begin() as session:  # SQLite's write lock, the partner's lock on PostgreSQL
+        results = ingest(session, partner.id, events, evaluate, now)
     return JSONResponse({"results": [{"id": r.id, "status": r.status, "reason": r.reason} for r in results]})
 
 
