@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -205,3 +205,47 @@ def test_copies_of_a_batch_sent_at_once_credit_once(world: tuple[sessionmaker[Se
     with sessions.begin() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Event)) == 200
         assert ledger.reconcile(session) == []
+
+
+def test_ids_and_pseudonyms_with_quotes_backslashes_and_braces_are_kept_exactly(
+    world: tuple[sessionmaker[Session], int],
+) -> None:
+    """PostgreSQL reads a batch's keys as one array literal: quotes, backslashes, commas and braces in an event id or
+    a pseudonym stay what they are, so a retried batch finds each of its events again."""
+    odd = ['a"b', "c\\d", "e,f", "{g}", "NULL", " h ", "中文"]
+    body = _batch(*((name, f"p-{name}", 1) for name in odd))
+    assert [status for _, status, _ in _send(world, body)] == ["credited"] * len(odd)
+    assert [status for _, status, _ in _send(world, body)] == ["duplicate"] * len(odd)
+    sessions, _ = world
+    with sessions.begin() as session:
+        assert sorted(session.scalars(sa.select(Event.event_id))) == sorted(odd)
+        assert sorted(session.scalars(sa.select(Person.pseudonym))) == sorted(f"p-{name}" for name in odd)
+
+
+def test_a_delayed_credit_is_posted_when_due_at_a_later_batch(world: tuple[sessionmaker[Session], int]) -> None:
+    """A methodology's delay: the event is credited (the caps count it) but reaches the ledger only when due, at the
+    partner's first batch after that, and once."""
+    later = NOW + timedelta(hours=48)
+
+    def delayed(event: SentEvent, history: History, now: datetime) -> Outcome:
+        return Outcome("credited", None, 0.5, 5, "t", credit_at=later)
+
+    sessions, partner = world
+
+    def send(body: bytes, now: datetime) -> list[str]:
+        with sessions.begin() as session:
+            return [r.status for r in ingest(session, partner, read_batch(body), delayed, now)]
+
+    def balance() -> tuple[float, float]:
+        with sessions.begin() as session:
+            assert ledger.reconcile(session) == []
+            return ledger.balances(session, session.scalars(sa.select(Person.id)).all()).get(1, (0.0, 0.0))
+
+    assert send(_batch(("a", "ann", 5)), NOW) == ["credited"]
+    assert balance() == (0.0, 0.0)
+    assert send(_batch(("b", "bob", 5)), later - timedelta(seconds=1)) == ["credited"]
+    assert balance() == (0.0, 0.0)
+    assert send(_batch(("c", "bob", 5)), later) == ["credited"]
+    assert balance() == (0.5, 5.0)
+    assert send(_batch(("d", "bob", 5)), later + timedelta(hours=1)) == ["credited"]
+    assert balance() == (0.5, 5.0)  # posted once

@@ -155,6 +155,8 @@ def ingest(
 def settle(session: Session, now: datetime, partner_id: int | None = None, limit: int = 10_000) -> int:
     """Post the credits that have come due (their delay past) and are not posted yet; how many. The caller holds the
     partner's lock (ingestion) or runs alone (``lowcarbon ledger settle``), so each is posted once."""
+    if partner_id is not None and not for_session(session).any_due(partner_id, now):
+        return 0  # the usual case, asked of every batch: one index lookup
     query = sa.select(Event).where(sa.text(DUE), Event.credit_at <= now)
     if partner_id is not None:
         query = query.where(Event.partner_id + 0 == partner_id)  # + 0: SQLite looks for due credits by time first

@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
 from sqlalchemy.orm import Session
+
+from lowcarbon.inclusive.tables import DUE
 
 __all__ = ["ENTRY_COLUMNS", "EVENT_COLUMNS", "Store", "for_session", "sqlite_time"]
 
@@ -101,6 +104,8 @@ def _sqlite_datetime(text: str) -> datetime:
 class Store:
     """The hot path's statements for one transaction (see the module docstring); made by ``for_session``."""
 
+    mark = ""  # the driver's parameter mark
+
     def __init__(self, session: Session) -> None:
         self.session = session
         self.raw: Any = session.connection().connection.dbapi_connection
@@ -110,6 +115,16 @@ class Store:
 
     def people(self, partner_id: int, pseudonyms: Sequence[str], now: datetime) -> dict[str, int]:
         raise NotImplementedError
+
+    def any_due(self, partner_id: int, now: datetime) -> bool:
+        """Whether a credit of the partner's has come due and is not posted yet."""
+        sql = (
+            f"SELECT 1 FROM inclusive_events WHERE {DUE} AND credit_at <= {self.mark} AND partner_id + 0 = {self.mark}"
+        )
+        moment = sqlite_time(now) if self.mark == "?" else now
+        with closing(self.raw.cursor()) as cursor:
+            cursor.execute(sql + " LIMIT 1", (moment, partner_id))
+            return cursor.fetchone() is not None
 
     def links(self, persons: Iterable[int]) -> list[tuple[int, int]]:
         raise NotImplementedError
@@ -138,6 +153,8 @@ class Store:
 
 
 class _Postgres(Store):
+    mark = "%s"
+
     def _rows(self, sql: str, *params: Any) -> list[Any]:
         with self.raw.cursor() as cursor:
             cursor.execute(sql, params)
@@ -283,6 +300,8 @@ def _quoted(text: str) -> str:
 
 
 class _Sqlite(Store):
+    mark = "?"
+
     def _rows(self, sql: str, *params: Any) -> list[Any]:
         return cast(list[Any], self.raw.execute(sql, params).fetchall())
 
