@@ -1,9 +1,9 @@
 """Sustained ingestion of behaviour events through the HTTP API, as partners send them, on SQLite and PostgreSQL.
 
-    python benchmarks/ledger.py [--events 1000000] [--people 100000] [--batch 1000] [--clients 4]
+    python benchmarks/ledger.py [--events 1000000] [--people 100000] [--batch 1000] [--clients 4] [--workers 2]
                                 [--backend sqlite|postgresql|both] [--postgresql-url URL]
 
-Starts ``lowcarbon serve`` in its own process on a fresh database (SQLite in a temporary directory; PostgreSQL in a
+Starts ``lowcarbon serve --workers N`` in its own processes on a fresh database (SQLite in a temporary directory; PostgreSQL in a
 new schema of the server at ``--postgresql-url``, dropped afterwards), registers a partner with ``lowcarbon admin
 create-partner``, then streams signed batches of ``--batch`` events from ``--clients`` threads (every rule applied:
 signature, replay window, idempotency, methodologies, caps, anti-fraud, the double-entry ledger). Prints events per
@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from queue import Empty, Queue
 
 import httpx2
@@ -103,7 +104,7 @@ def batches(events: int, people: int, size: int, seed: int = 7) -> list[list[dic
     return made
 
 
-def run(backend: str, args: argparse.Namespace) -> dict[str, float]:
+def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     bodies = [json.dumps({"events": batch}).encode() for batch in batches(args.events, args.people, args.batch)]
     with database(backend, args.postgresql_url) as (data_dir, url):
         environment = {**os.environ, "LOWCARBON_DATA_DIR": str(data_dir), "LOWCARBON_DATABASE_URL": url}
@@ -117,7 +118,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, float]:
         partner = json.loads(made.stdout)
         port = free_port()
         server = subprocess.Popen(
-            [*lowcarbon(), "serve", "--port", str(port)],
+            [*lowcarbon(), "serve", "--port", str(port), "--workers", str(args.workers)],
             env=environment,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -182,6 +183,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, float]:
         "seconds": elapsed,
         "failed_batches": float(len(failures)),
         "reconciled": float(reconciled.returncode == 0),
+        "first_failure": failures[0] if failures else "",
     }
 
 
@@ -191,6 +193,7 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (lowcarbon serve --workers)")
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument(
         "--postgresql-url",
@@ -199,7 +202,8 @@ def main() -> None:
     args = parser.parse_args()
     targets = {"sqlite": 20_000, "postgresql": 25_000}
     print(
-        f"{args.events:,} events from {args.people:,} people in batches of {args.batch}, {args.clients} clients;"
+        f"{args.events:,} events from {args.people:,} people in batches of {args.batch}, {args.clients} clients,"
+        f" {args.workers} server processes;"
         f" load average {os.getloadavg()[0]:.2f}"
     )
     for backend in ("sqlite", "postgresql") if args.backend == "both" else (args.backend,):
@@ -210,6 +214,8 @@ def main() -> None:
             f"{found['seconds']:.1f} s  failed batches {found['failed_batches']:.0f}  "
             f"ledger {'reconciles' if found['reconciled'] else 'DOES NOT reconcile'}"
         )
+        if found["first_failure"]:
+            print(f"           first failed batch: {found['first_failure']}")
 
 
 if __name__ == "__main__":

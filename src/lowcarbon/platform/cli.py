@@ -10,8 +10,10 @@ quick to start. Errors print one line, ``error: ...``, and exit with status 1.
 
 from __future__ import annotations
 
+import gc
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from lowcarbon import __version__
-from lowcarbon.errors import Conflict, LowcarbonError, NotFound
+from lowcarbon.errors import Conflict, InvalidInput, LowcarbonError, NotFound
 from lowcarbon.platform.roles import OrganisationKind, Role  # plain enums, which Typer needs to parse the options
 
 if TYPE_CHECKING:  # pydantic settings too are imported inside: `lowcarbon --help` loads none of them
@@ -167,6 +169,17 @@ PactCertOpt = Annotated[
     ),
 ]
 PactKeyOpt = Annotated[Path | None, typer.Option("--pact-key", help="The key of --pact-cert (PEM).")]
+WorkersOpt = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        min=1,
+        max=64,
+        help="Processes answering requests on the port, each a copy of the service (Python runs one at a time "
+        "in a process: more processes use more cores). Not with --pact-port.",
+    ),
+]
+_WORKER_SETTINGS = "_LOWCARBON_WORKER_SETTINGS"  # the settings handed to --workers processes, as JSON
 
 
 @app.command()
@@ -178,6 +191,7 @@ def serve(
     pact_port: PactPortOpt = None,
     pact_cert: PactCertOpt = None,
     pact_key: PactKeyOpt = None,
+    workers: WorkersOpt = 1,
 ) -> None:
     """Start the web service, migrating the database to the newest schema first."""
     settings = _settings(host=host, port=port, data_dir=data_dir)
@@ -192,6 +206,8 @@ def serve(
     pact_url = f"https://{shown_host}:{pact_port}" if pact_port is not None else None
     demo_text = ""
     with _errors_end_the_command():
+        if workers > 1 and pact_port is not None:
+            raise InvalidInput("--workers serves the plain port only: leave out --pact-port, or use one worker")
         pair = tls.check_pair(pact_cert, pact_key)
         if pact_port is not None and pair is None:
             pair = tls.self_signed_pair(settings.data_dir / "tls")
@@ -214,6 +230,18 @@ def serve(
             )
     # no proxy headers: a client's X-Forwarded-Proto must not pass plain HTTP off as HTTPS (the PACT endpoints
     # answer HTTPS only); behind a TLS-terminating proxy, let it connect to the TLS port
+    if workers > 1:  # each process builds the app from the same settings; the demo is seeded once, above
+        os.environ[_WORKER_SETTINGS] = settings.model_dump_json()
+        uvicorn.run(
+            f"{__name__}:worker_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=workers,
+            proxy_headers=False,
+        )
+        return
+    gc.freeze()  # what start-up made stays: the collector no longer walks it at every full collection
     if pact_port is None or pair is None:
         uvicorn.run(application, host=settings.host, port=settings.port, proxy_headers=False)
         return
@@ -231,6 +259,16 @@ def serve(
         proxy_headers=False,
     )
     asyncio.run(tls.serve_together([uvicorn.Server(plain), uvicorn.Server(secure)]))
+
+
+def worker_app() -> Any:
+    """The app of one ``serve --workers`` process, from the settings the command handed down."""
+    from lowcarbon.platform.app import create_app
+    from lowcarbon.platform.settings import Settings
+
+    application = create_app(Settings.model_validate_json(os.environ[_WORKER_SETTINGS]))
+    gc.freeze()
+    return application
 
 
 @audit_app.command("verify")
