@@ -24,11 +24,14 @@ def _get(url: str) -> httpx2.Response:
     return httpx2.get(url, timeout=10.0, trust_env=False)
 
 
-def test_serve_answers_healthz(settings: Settings) -> None:
-    """`serve` migrates the database, listens on the given loopback port, reports ok, and stops on SIGTERM."""
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_healthz(settings: Settings, workers: int) -> None:
+    """`serve` migrates the database, listens on the given loopback port, reports ok, and stops on SIGTERM; with
+    ``--workers 2``, two processes answer on the port."""
     port = free_port()
     environment = {**os.environ, "LOWCARBON_DATABASE_URL": settings.database_url}
     command = [sys.executable, "-m", "lowcarbon.platform", "serve", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers)]
     process = subprocess.Popen(
         [*command, "--data-dir", str(settings.data_dir)],
         env=environment,
@@ -50,11 +53,24 @@ def test_serve_answers_healthz(settings: Settings) -> None:
         missing = _get(f"{base}/no/such/page")
         assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
         assert current_revision(settings) == head_revision()
+        if workers > 1:
+            children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+            assert len(children) >= workers
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
     assert process.returncode in (0, -signal.SIGTERM), output  # uvicorn re-raises the signal once it has shut down
     assert f"on http://127.0.0.1:{port}" in output and "Application shutdown complete" in output
+
+
+def test_serve_refuses_workers_with_the_pact_port(settings: Settings) -> None:
+    result = CliRunner().invoke(
+        platform_cli,
+        ["serve", "--workers", "2", "--pact-port", str(free_port()), "--data-dir", str(settings.data_dir)],
+        env={"LOWCARBON_DATABASE_URL": settings.database_url},
+    )
+    assert result.exit_code == 1
+    assert "--workers serves the plain port only" in result.output
 
 
 def _unreachable(backend: str, tmp_path: Path) -> Settings:
