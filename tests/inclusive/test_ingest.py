@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
+from typer.testing import CliRunner
 
+from lowcarbon.cli import app as cli_app
 from lowcarbon.inclusive import ledger, partners
 from lowcarbon.inclusive.batches import SentEvent, read_batch
 from lowcarbon.inclusive.ingest import History, Outcome, ingest
@@ -249,3 +251,25 @@ def test_a_delayed_credit_is_posted_when_due_at_a_later_batch(world: tuple[sessi
     assert balance() == (0.5, 5.0)
     assert send(_batch(("d", "bob", 5)), later + timedelta(hours=1)) == ["credited"]
     assert balance() == (0.5, 5.0)  # posted once
+
+
+def test_ledger_settle_posts_what_came_due_for_partners_that_send_no_more(
+    world: tuple[sessionmaker[Session], int], migrated: Settings
+) -> None:
+    """`lowcarbon ledger settle` posts the credits that came due (once: a second run posts nothing)."""
+
+    def delayed(event: SentEvent, history: History, now: datetime) -> Outcome:
+        return Outcome("credited", None, 0.25, 2, "t", credit_at=NOW - timedelta(minutes=1) + timedelta(hours=1))
+
+    sessions, partner = world
+    with sessions.begin() as session:
+        ingest(session, partner, read_batch(_batch(("a", "ann", 5), ("b", "ann", 5))), delayed, NOW)
+    environment = {"LOWCARBON_DATABASE_URL": migrated.database_url}
+    command = ["ledger", "settle", "--data-dir", str(migrated.data_dir), "--json"]
+    first = CliRunner().invoke(cli_app, command, env=environment)  # the clock is now: long after 2026-12-06 09:00
+    assert first.exit_code == 0, first.output
+    assert json.loads(first.output) == {"posted": 2}
+    assert json.loads(CliRunner().invoke(cli_app, command, env=environment).output) == {"posted": 0}
+    with sessions.begin() as session:
+        assert ledger.reconcile(session) == []
+        assert ledger.balances(session, [1]) == {1: (0.5, 4.0)}

@@ -1,6 +1,6 @@
 """Commands of the carbon-inclusive domain: ``lowcarbon admin create-partner`` registers a partner platform (and its
 organisation) with a new secret, shown once; ``lowcarbon ledger reconcile`` recomputes every balance from the
-ledger's entries and exits 1 naming each difference."""
+ledger's entries and exits 1 naming each difference; ``lowcarbon ledger settle`` posts the credits that came due."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 __all__ = ["create_partner", "ledger_app"]
 
-ledger_app = typer.Typer(no_args_is_help=True, help="The personal carbon ledger: reconcile balances with entries.")
+ledger_app = typer.Typer(
+    no_args_is_help=True, help="The personal carbon ledger: reconcile balances with entries; post due credits."
+)
 
 
 def create_partner(
@@ -60,3 +62,14 @@ def reconcile(data_dir: DataDirOpt = None, as_json: JsonOpt = False) -> None:
         )
     if differences:
         raise typer.Exit(1)
+
+
+@ledger_app.command("settle")
+def settle(data_dir: DataDirOpt = None, as_json: JsonOpt = False) -> None:
+    """Post the credits whose delay has passed (each partner's next batch does it too; this is for partners that
+    send no more); prints how many."""
+    from lowcarbon.inclusive import ingest
+    from lowcarbon.platform.clock import system_clock
+
+    posted = _in_transaction(_settings(data_dir=data_dir), lambda s: ingest.settle_all(s, system_clock()), write=True)
+    typer.echo(json.dumps({"posted": posted}) if as_json else f"posted {posted} due credits")

@@ -24,10 +24,21 @@ from lowcarbon.inclusive import ledger, rules
 from lowcarbon.inclusive.batches import SentEvent
 from lowcarbon.inclusive.rules import RecentEvent, local_day
 from lowcarbon.inclusive.store import Store, for_session
-from lowcarbon.inclusive.tables import DUE, Event
+from lowcarbon.inclusive.tables import DUE, Event, Partner
 from lowcarbon.storage import serialize
 
-__all__ = ["History", "Outcome", "Result", "Tally", "add_daily", "credited_before", "ingest", "post", "settle"]
+__all__ = [
+    "History",
+    "Outcome",
+    "Result",
+    "Tally",
+    "add_daily",
+    "credited_before",
+    "ingest",
+    "post",
+    "settle",
+    "settle_all",
+]
 
 RECENT = timedelta(hours=1)  # how far back a person's earlier events are read for the burst and overlap rules
 Status = Literal["credited", "held", "rejected", "duplicate"]
@@ -163,6 +174,17 @@ def settle(session: Session, now: datetime, partner_id: int | None = None, limit
     events = list(session.scalars(query.order_by(Event.id).limit(limit)))
     post(session, events, now)
     return len(events)
+
+
+def settle_all(session: Session, now: datetime) -> int:
+    """Settle every partner's due credits, each under the partner's lock as ingestion takes it (so this may run
+    beside the server); how many were posted. For credits whose partner sends no more batches."""
+    posted = 0
+    for partner_id in session.scalars(sa.select(Partner.id).order_by(Partner.id)):
+        serialize(session, f"inclusive:partner:{partner_id}")
+        while settled := settle(session, now, partner_id):
+            posted += settled
+    return posted
 
 
 def post(session: Session, events: Sequence[Event], now: datetime) -> None:
