@@ -3,8 +3,8 @@
     python benchmarks/ledger.py [--events 1000000] [--people 100000] [--batch 1000] [--clients 4] [--workers 2]
                                 [--backend sqlite|postgresql|both] [--postgresql-url URL]
 
-Starts ``lowcarbon serve --workers N`` in its own processes on a fresh database (SQLite in a temporary directory; PostgreSQL in a
-new schema of the server at ``--postgresql-url``, dropped afterwards), registers a partner with ``lowcarbon admin
+Starts ``lowcarbon serve --workers N`` on a fresh database (SQLite in a temporary directory; PostgreSQL in a new
+schema of the server at ``--postgresql-url``, dropped afterwards), registers a partner with ``lowcarbon admin
 create-partner``, then streams signed batches of ``--batch`` events from ``--clients`` threads (every rule applied:
 signature, replay window, idempotency, methodologies, caps, anti-fraud, the double-entry ledger). Prints events per
 second over the whole run and the median (p50) and p99 batch latency, then checks that the ledger reconciles. The
@@ -30,8 +30,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from queue import Empty, Queue
+from typing import Any
 
 import httpx2
 import sqlalchemy as sa
