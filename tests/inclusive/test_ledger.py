@@ -95,6 +95,25 @@ def test_credits_are_balanced_entries_whose_sums_are_the_balances(sessions: sa.o
         assert found[("transaction:stray", "kg")] == (0.0, 1.0)
 
 
+def test_references_that_point_nowhere_are_reported(sessions: sa.orm.sessionmaker[Session]) -> None:
+    """An entry's event and an event's person and partner are kept by ingestion, not by foreign keys: reconciling
+    reports each that is not stored, with how many rows name it."""
+    with sessions.begin() as session:
+        partner = _partner(session)
+        ((person, event),) = _people_with_events(session, partner.id, 1)
+        ledger.credit_many(session, [ledger.Credit(event, person, 0.5, 5, "metro_trip@1")], NOW)
+        assert ledger.reconcile(session) == []
+        ghost = ledger.Credit(event + 1000, person, 0.5, 5, "metro_trip@1")
+        ledger.credit_many(session, [ghost, ghost], NOW)
+        session.execute(sa.update(Event).where(Event.id == event).values(person_id=person + 77, partner_id=9999))
+        found = {(d.what, d.unit): d.from_entries for d in ledger.reconcile(session)}
+        assert found == {
+            (f"event:{event + 1000}", "missing"): 4.0,  # two credits, each kg and points
+            (f"person:{person + 77}", "missing"): 1.0,
+            ("partner:9999", "missing"): 1.0,
+        }
+
+
 def test_concurrent_redemptions_never_overdraw(sessions: sa.orm.sessionmaker[Session]) -> None:
     with sessions.begin() as session:
         partner = _partner(session)

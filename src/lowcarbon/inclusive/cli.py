@@ -55,6 +55,9 @@ def reconcile(data_dir: DataDirOpt = None, as_json: JsonOpt = False) -> None:
     elif not differences:
         typer.echo("OK: every balance equals the sum of its entries, and every transaction sums to zero")
     for difference in differences if not as_json else []:
+        if difference.unit == "missing":
+            typer.echo(f"MISSING {difference.what}: not stored, named by {difference.from_entries:g} rows", err=True)
+            continue
         typer.echo(
             f"DIFFERENCE {difference.what} {difference.unit}: stored {difference.stored:g}, "
             f"from entries {difference.from_entries:g}",

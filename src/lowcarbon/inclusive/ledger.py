@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict, InvalidInput
 from lowcarbon.inclusive.store import for_session
-from lowcarbon.inclusive.tables import Balance, Entry
+from lowcarbon.inclusive.tables import Balance, Entry, Event, Partner, Person
 
 __all__ = [
     "ISSUED",
@@ -114,9 +114,10 @@ def redeem(session: Session, person_id: int, points: int, transaction: str, at: 
 
 @dataclass(frozen=True)
 class Difference:
-    """A balance that is not the sum of its entries (or a transaction that does not sum to zero)."""
+    """A balance that is not the sum of its entries, a transaction that does not sum to zero, or a reference that
+    points nowhere (unit ``missing``: ``from_entries`` counts the rows naming it)."""
 
-    what: str  # "person:<id>" or "transaction:<id>"
+    what: str  # "person:<id>", "transaction:<id>"; missing: "event:<id>", "person:<id>", "partner:<id>"
     unit: str
     stored: float
     from_entries: float
@@ -124,7 +125,7 @@ class Difference:
 
 def reconcile(session: Session) -> list[Difference]:
     """Every difference between the stored balances and the sums of the entries, and every transaction whose entries
-    do not sum to zero per unit; empty when the ledger is whole."""
+    do not sum to zero per unit, and every reference that points nowhere; empty when the ledger is whole."""
     sums = session.execute(
         sa.select(Entry.account, Entry.unit, sa.func.sum(Entry.amount))
         .where(Entry.account.like("person:%"))
@@ -148,7 +149,28 @@ def reconcile(session: Session) -> list[Difference]:
         .having(sa.func.abs(sa.func.sum(Entry.amount)) > _TOLERANCE)
     )
     differences += [Difference(f"transaction:{t}", unit, 0.0, float(total)) for t, unit, total in unbalanced]
-    return differences
+    return differences + _missing(session)
+
+
+def _missing(session: Session) -> list[Difference]:
+    """The references that point nowhere (they are no foreign keys, see ``tables.Event``): an event named by entries
+    (``from_entries``: how many) or a person or partner named by events (how many), that is not stored."""
+    named = [
+        ("event", Entry.event_row, Event.id, Entry),
+        ("person", Event.person_id, Person.id, Event),
+        ("partner", Event.partner_id, Partner.id, Event),
+    ]
+    found: list[Difference] = []
+    for what, reference, key, table in named:
+        rows = session.execute(
+            sa.select(reference, sa.func.count())
+            .select_from(table)
+            .outerjoin(key.class_, key == reference)
+            .where(reference.is_not(None), key.is_(None))
+            .group_by(reference)
+        )
+        found += [Difference(f"{what}:{row}", "missing", 0.0, float(count)) for row, count in rows]
+    return found
 
 
 def balances(session: Session, person_ids: Iterable[int]) -> dict[int, tuple[float, float]]:

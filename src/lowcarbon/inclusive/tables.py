@@ -86,9 +86,11 @@ class Event(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    partner_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_partners.id", ondelete="RESTRICT"))
+    # the partner's and the person's ids, kept by ingestion (no foreign keys: checked row by row, they cost a batch of
+    # events more than the events themselves); ``ledger.reconcile`` reports any that point nowhere
+    partner_id: Mapped[int] = mapped_column()
     event_id: Mapped[str] = mapped_column(sa.String(128))
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"))
+    person_id: Mapped[int] = mapped_column()
     behaviour: Mapped[str] = mapped_column(sa.String(64))
     version: Mapped[str | None] = mapped_column(sa.String(32))  # the methodology version applied
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -114,7 +116,7 @@ class Entry(Base):
     unit: Mapped[str] = mapped_column(sa.String(8))  # "kg" (kg CO2e reduced) or "points"
     amount: Mapped[float] = mapped_column(sa.Float())
     kind: Mapped[str] = mapped_column(sa.String(16))  # credit, redemption, reversal
-    event_row: Mapped[int | None] = mapped_column(sa.ForeignKey("inclusive_events.id", ondelete="RESTRICT"))
+    event_row: Mapped[int | None] = mapped_column()  # the event credited (no foreign key: see Event.partner_id)
     methodology: Mapped[str | None] = mapped_column(sa.String(100))  # behaviour@version
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
