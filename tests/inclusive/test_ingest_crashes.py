@@ -132,10 +132,7 @@ def test_killed_server_loses_and_doubles_nothing(migrated: Settings, tmp_path: P
                 sa.text("SELECT coalesce(sum(reduction_kg), 0) FROM inclusive_events WHERE status = 'credited'")
             ).scalar_one()
             person_kg = session.execute(
-                sa.text(
-                    "SELECT coalesce(sum(amount), 0) FROM inclusive_entries "
-                    "WHERE account LIKE 'person:%' AND unit = 'kg'"
-                )
+                sa.text("SELECT coalesce(sum(kg), 0) FROM inclusive_entries WHERE account LIKE 'person:%'")
             ).scalar_one()
             assert abs(float(credited) - float(person_kg)) < 1e-6
             assert ledger.reconcile(session) == []

@@ -18,6 +18,7 @@ from lowcarbon.inclusive.tables import Balance, Entry, Event, Person
 from lowcarbon.platform import accounts
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.migrate import downgrade, upgrade
 from lowcarbon.platform.settings import Settings
 
 NOW = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
@@ -78,15 +79,14 @@ def test_credits_are_balanced_entries_whose_sums_are_the_balances(sessions: sa.o
         assert ledger.reconcile(session) == []
         person = made[0][0]
         assert ledger.balances(session, [person]) == {person: (0.5, 6.0)}
-        # per credit, kg and points on the person; per transaction (a call), one entry per unit on issued
-        assert session.scalar(sa.select(sa.func.count()).select_from(Entry)) == (3 * 2 + 2) + (1 * 2 + 2)
-        assert session.scalar(sa.select(sa.func.sum(Entry.amount)).where(Entry.unit == "kg")) == 0
+        # per credit, an entry of kg and points on the person; per transaction (a call), one on issued
+        assert session.scalar(sa.select(sa.func.count()).select_from(Entry)) == (3 + 1) + (1 + 1)
+        assert session.scalar(sa.select(sa.func.sum(Entry.kg))) == 0
+        assert session.scalar(sa.select(sa.func.sum(Entry.points))) == 0
         # a balance changed behind the ledger's back, and an entry without its counterpart, are both found
         session.execute(sa.update(Balance).where(Balance.person_id == person).values(points=99))
         session.add(
-            Entry(
-                transaction="stray", account=ledger.person_account(person), unit="kg", amount=1.0, kind="credit", at=NOW
-            )
+            Entry(transaction="stray", account=ledger.person_account(person), kg=1.0, points=0.0, kind="credit", at=NOW)
         )
         session.flush()
         found = {(d.what, d.unit): (d.stored, d.from_entries) for d in ledger.reconcile(session)}
@@ -108,7 +108,7 @@ def test_references_that_point_nowhere_are_reported(sessions: sa.orm.sessionmake
         session.execute(sa.update(Event).where(Event.id == event).values(person_id=person + 77, partner_id=9999))
         found = {(d.what, d.unit): d.from_entries for d in ledger.reconcile(session)}
         assert found == {
-            (f"event:{event + 1000}", "missing"): 4.0,  # two credits, each kg and points
+            (f"event:{event + 1000}", "missing"): 2.0,  # two credits
             (f"person:{person + 77}", "missing"): 1.0,
             ("partner:9999", "missing"): 1.0,
         }
@@ -170,3 +170,42 @@ def test_batch_signatures(sessions: sa.orm.sessionmaker[Session]) -> None:
                 partners.verified_partner(
                     session, partner_id=partner_id, timestamp=timestamp, signed=signed, body=sent, now=NOW
                 )
+
+
+def test_entries_keep_their_sums_down_to_one_unit_each_and_back(migrated: Settings) -> None:
+    """inclusive_0002 turned an entry into one of both units: down to inclusive_0001 an entry of both becomes two,
+    back up each keeps its one unit; every balance still equals its entries, and each account's sums are unchanged."""
+    engine = create_engine(migrated)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            partner = _partner(session)
+            made = _people_with_events(session, partner.id, 2)
+            ledger.credit_many(session, [ledger.Credit(e, p, 0.75, 7, "metro_trip@1") for p, e in made], NOW)
+            ledger.redeem(session, made[0][0], 3, "redemption:1", NOW)
+    finally:
+        engine.dispose()
+
+    def sums() -> dict[str, tuple[float, float]]:
+        engine = create_engine(migrated)
+        try:
+            with session_factory(engine).begin() as session:
+                assert ledger.reconcile(session) == []
+                rows = session.execute(
+                    sa.select(Entry.account, sa.func.sum(Entry.kg), sa.func.sum(Entry.points)).group_by(Entry.account)
+                )
+                return {account: (round(kg, 9), round(points, 9)) for account, kg, points in rows}
+        finally:
+            engine.dispose()
+
+    before = sums()
+    assert before[ledger.person_account(made[0][0])] == (0.75, 4.0)
+    downgrade(migrated, "inclusive_0001")
+    engine = create_engine(migrated)
+    try:
+        with engine.connect() as connection:
+            units = connection.execute(sa.text("SELECT unit, count(*) FROM inclusive_entries GROUP BY unit")).all()
+    finally:
+        engine.dispose()
+    assert dict(units) == {"kg": 3, "points": 5}  # 2 credits and issued, each in two; the redemption's 2 in points
+    upgrade(migrated)
+    assert sums() == before

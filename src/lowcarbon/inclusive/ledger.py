@@ -1,8 +1,9 @@
 """The personal carbon ledger: append-only, double-entry, balances derived from entries.
 
-A transaction is a set of entries whose amounts sum to zero for each unit: a credit moves kg CO2e and points from
-the scheme's ``issued`` account to ``person:<id>`` (the credits of a batch are one compound transaction: an entry per
-person and unit naming its event, and one on ``issued`` per unit against them all); a redemption moves points from
+An entry holds an amount of each unit, kg CO2e and points; a transaction is a set of entries whose amounts sum to
+zero for each unit: a credit moves kg CO2e and points from the scheme's ``issued`` account to ``person:<id>`` (the
+credits of a batch are one compound transaction: an entry per credit naming its event and methodology version, and
+one on ``issued`` against them all); a redemption moves points from
 the person to ``redeemed``; a reversal is the opposite entries of what it corrects. Entries are never changed or
 deleted. A person's ``inclusive_balances`` row is the sum of their entries, kept in the same transaction as the
 entries (so a crash leaves both or neither); ``reconcile`` recomputes every balance from the entries and lists any
@@ -62,19 +63,28 @@ def credit_many(session: Session, credits: Sequence[Credit], at: datetime) -> No
         return
     transaction = f"credit:{uuid.uuid4().hex}"
     rows: list[tuple[object, ...]] = []
-    issued = {"kg": 0.0, "points": 0.0}
+    issued_kg = issued_points = 0.0
     totals: dict[int, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for credit in credits:
-        account = person_account(credit.person_id)
         points = float(credit.points)
-        rows.append((transaction, account, "kg", credit.kg, "credit", credit.event_row, credit.methodology, at))
-        rows.append((transaction, account, "points", points, "credit", credit.event_row, credit.methodology, at))
-        issued["kg"] += credit.kg
-        issued["points"] += points
+        rows.append(
+            (
+                transaction,
+                person_account(credit.person_id),
+                credit.kg,
+                points,
+                "credit",
+                credit.event_row,
+                credit.methodology,
+                at,
+            )
+        )
+        issued_kg += credit.kg
+        issued_points += points
         total = totals[credit.person_id]
         total[0] += credit.kg
         total[1] += points
-    rows += [(transaction, ISSUED, unit, -amount, "credit", None, None, at) for unit, amount in issued.items()]
+    rows.append((transaction, ISSUED, -issued_kg, -issued_points, "credit", None, None, at))
     store = for_session(session)
     store.insert_entries(rows)
     store.add_balances([(person, kg, points) for person, (kg, points) in sorted(totals.items())], at)
@@ -93,7 +103,7 @@ def redeem(session: Session, person_id: int, points: int, transaction: str, at: 
     account = person_account(person_id)
     common = {
         "transaction": transaction,
-        "unit": "points",
+        "kg": 0.0,
         "kind": "redemption",
         "event_row": None,
         "methodology": None,
@@ -102,8 +112,8 @@ def redeem(session: Session, person_id: int, points: int, transaction: str, at: 
     session.execute(
         sa.insert(Entry),
         [
-            {**common, "account": account, "amount": -float(points)},
-            {**common, "account": REDEEMED, "amount": float(points)},
+            {**common, "account": account, "points": -float(points)},
+            {**common, "account": REDEEMED, "points": float(points)},
         ],
     )
     balance.points -= points
@@ -127,13 +137,14 @@ def reconcile(session: Session) -> list[Difference]:
     """Every difference between the stored balances and the sums of the entries, and every transaction whose entries
     do not sum to zero per unit, and every reference that points nowhere; empty when the ledger is whole."""
     sums = session.execute(
-        sa.select(Entry.account, Entry.unit, sa.func.sum(Entry.amount))
+        sa.select(Entry.account, sa.func.sum(Entry.kg), sa.func.sum(Entry.points))
         .where(Entry.account.like("person:%"))
-        .group_by(Entry.account, Entry.unit)
+        .group_by(Entry.account)
     )
     from_entries: dict[tuple[int, str], float] = {}
-    for account, unit, total in sums:
-        from_entries[(int(account.split(":", 1)[1]), unit)] = float(total or 0)
+    for account, kg, points in sums:
+        person = int(account.split(":", 1)[1])
+        from_entries[(person, "kg")], from_entries[(person, "points")] = float(kg or 0), float(points or 0)
     stored: dict[tuple[int, str], float] = {}
     for person_id, kg, points in session.execute(sa.select(Balance.person_id, Balance.kg, Balance.points)):
         stored[(person_id, "kg")] = float(kg)
@@ -144,11 +155,18 @@ def reconcile(session: Session) -> list[Difference]:
         if abs(stored.get((person, unit), 0.0) - from_entries.get((person, unit), 0.0)) > _TOLERANCE
     ]
     unbalanced = session.execute(
-        sa.select(Entry.transaction, Entry.unit, sa.func.sum(Entry.amount))
-        .group_by(Entry.transaction, Entry.unit)
-        .having(sa.func.abs(sa.func.sum(Entry.amount)) > _TOLERANCE)
+        sa.select(Entry.transaction, sa.func.sum(Entry.kg), sa.func.sum(Entry.points))
+        .group_by(Entry.transaction)
+        .having(
+            sa.or_(sa.func.abs(sa.func.sum(Entry.kg)) > _TOLERANCE, sa.func.abs(sa.func.sum(Entry.points)) > _TOLERANCE)
+        )
     )
-    differences += [Difference(f"transaction:{t}", unit, 0.0, float(total)) for t, unit, total in unbalanced]
+    for transaction, kg, points in unbalanced:
+        differences += [
+            Difference(f"transaction:{transaction}", unit, 0.0, float(total))
+            for unit, total in (("kg", kg), ("points", points))
+            if abs(total) > _TOLERANCE
+        ]
     return differences + _missing(session)
 
 
@@ -159,6 +177,7 @@ def _missing(session: Session) -> list[Difference]:
         ("event", Entry.event_row, Event.id, Entry),
         ("person", Event.person_id, Person.id, Event),
         ("partner", Event.partner_id, Partner.id, Event),
+        ("person", Balance.person_id, Person.id, Balance),
     ]
     found: list[Difference] = []
     for what, reference, key, table in named:

@@ -216,7 +216,7 @@ def account(session: Session, person_id: int) -> dict[str, Any]:
         .order_by(DailyTotal.day)
     ).all()
     entries = session.execute(
-        sa.select(Entry.at, Entry.kind, Entry.unit, Entry.amount, Entry.methodology)
+        sa.select(Entry.at, Entry.kind, Entry.kg, Entry.points, Entry.methodology)
         .where(Entry.account == ledger.person_account(person_id))
         .order_by(Entry.id.desc())
         .limit(50)
@@ -226,8 +226,8 @@ def account(session: Session, person_id: int) -> dict[str, Any]:
         "points": balance.points if balance else 0.0,
         "days": [(day.isoformat() if isinstance(day, date) else str(day), float(kg)) for day, kg in days],
         "entries": [
-            {"at": at, "kind": kind, "unit": unit, "amount": amount, "methodology": methodology}
-            for at, kind, unit, amount, methodology in entries
+            {"at": at, "kind": kind, "kg": kg, "points": points, "methodology": methodology}
+            for at, kind, kg, points, methodology in entries
         ],
     }
 

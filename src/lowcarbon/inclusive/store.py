@@ -49,12 +49,12 @@ EVENT_COLUMNS = (
     "credit_at",
     "posted_at",
 )
-ENTRY_COLUMNS = ("transaction", "account", "unit", "amount", "kind", "event_row", "methodology", "at")
+ENTRY_COLUMNS = ("transaction", "account", "kg", "points", "kind", "event_row", "methodology", "at")
 _ACCEPTED = "('credited', 'held', 'released')"
 # A subquery run once for each key (OFFSET 0 keeps the planner from joining it otherwise): an index lookup per key,
 # where PostgreSQL would rather scan a whole table for a thousand keys it cannot tell are few
 _EACH = "OFFSET 0"  # the statuses of events the fraud rules look back on
-_PG_TYPES = {
+_EVENT_TYPES = {  # PostgreSQL's types of the columns, for binary COPY
     "id": "int4",
     "partner_id": "int4",
     "event_id": "text",
@@ -71,10 +71,12 @@ _PG_TYPES = {
     "decided_at": "timestamptz",
     "credit_at": "timestamptz",
     "posted_at": "timestamptz",
+}
+_ENTRY_TYPES = {
     "transaction": "text",
     "account": "text",
-    "unit": "text",
-    "amount": "float8",
+    "kg": "float8",
+    "points": "float8",
     "kind": "text",
     "event_row": "int4",
     "methodology": "text",
@@ -235,11 +237,11 @@ class _Postgres(Store):
             )
         ]
 
-    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    def _copy(self, table: str, types: dict[str, str], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
         """COPY the rows in binary (psycopg formats each row in C)."""
         names = ", ".join(f'"{c}"' for c in columns)
         with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types([_PG_TYPES[c] for c in columns])
+            copy.set_types([types[c] for c in columns])
             for row in rows:
                 copy.write_row(row)
 
@@ -255,12 +257,17 @@ class _Postgres(Store):
                 len(rows),
             )
         ]
-        self._copy("inclusive_events", ("id", *EVENT_COLUMNS), ((i, *row) for i, row in zip(ids, rows, strict=True)))
+        self._copy(
+            "inclusive_events",
+            _EVENT_TYPES,
+            ("id", *EVENT_COLUMNS),
+            ((i, *row) for i, row in zip(ids, rows, strict=True)),
+        )
         return {row[1]: i for i, row in zip(ids, rows, strict=True)}
 
     def insert_entries(self, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self._copy("inclusive_entries", ENTRY_COLUMNS, rows)
+            self._copy("inclusive_entries", _ENTRY_TYPES, ENTRY_COLUMNS, rows)
 
     def add_balances(self, rows: Sequence[tuple[int, float, float]], at: datetime) -> None:
         if not rows:

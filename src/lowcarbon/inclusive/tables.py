@@ -7,8 +7,8 @@ links two pseudonyms, only the person can (``inclusive_links``, by consent). Eve
 review, or rejected with a reason.
 
 The ledger (``inclusive_entries``) is append-only and double-entry: every transaction (a credit, a redemption, a
-reversal) is a set of entries on accounts whose amounts sum to zero per unit (kg CO2e, points). A person's balance
-(``inclusive_balances``) is a cache of the sums of their entries, updated in the same transaction;
+reversal) is a set of entries on accounts whose amounts sum to zero per unit (each entry holds kg CO2e and points).
+A person's balance (``inclusive_balances``) is a cache of the sums of their entries, updated in the same transaction;
 ``lowcarbon ledger reconcile`` recomputes it from the entries. Corrections are reversing entries, never edits.
 """
 
@@ -106,15 +106,15 @@ class Event(Base):
 
 
 class Entry(Base):
-    """One entry of the ledger: an amount (signed) of a unit on an account, in a transaction."""
+    """One entry of the ledger: signed amounts of both units (kg CO2e and points) on an account, in a transaction."""
 
     __tablename__ = "inclusive_entries"
 
     id: Mapped[int] = mapped_column(sa.BigInteger().with_variant(sa.Integer(), "sqlite"), primary_key=True)
     transaction: Mapped[str] = mapped_column(sa.String(64), index=True)  # e.g. "credit:<event row id>"
     account: Mapped[str] = mapped_column(sa.String(64), index=True)  # "person:<id>", "issued", "redeemed"
-    unit: Mapped[str] = mapped_column(sa.String(8))  # "kg" (kg CO2e reduced) or "points"
-    amount: Mapped[float] = mapped_column(sa.Float())
+    kg: Mapped[float] = mapped_column(sa.Float())  # kg CO2e reduced
+    points: Mapped[float] = mapped_column(sa.Float())
     kind: Mapped[str] = mapped_column(sa.String(16))  # credit, redemption, reversal
     event_row: Mapped[int | None] = mapped_column()  # the event credited (no foreign key: see Event.partner_id)
     methodology: Mapped[str | None] = mapped_column(sa.String(100))  # behaviour@version
@@ -126,7 +126,7 @@ class Balance(Base):
 
     __tablename__ = "inclusive_balances"
 
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # no foreign key: see Event
     kg: Mapped[float] = mapped_column(sa.Float())
     points: Mapped[float] = mapped_column(sa.Float())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -137,7 +137,7 @@ class DailyTotal(Base):
 
     __tablename__ = "inclusive_daily"
 
-    person_id: Mapped[int] = mapped_column(sa.ForeignKey("inclusive_people.id", ondelete="RESTRICT"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # no foreign key: see Event
     behaviour: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     day: Mapped[date] = mapped_column(sa.Date(), primary_key=True)
     kg: Mapped[float] = mapped_column(sa.Float())
