@@ -138,7 +138,7 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             failures: list[str] = []
 
             def client() -> None:
-                with httpx2.Client(base_url=base, timeout=60) as http:
+                with httpx2.Client(base_url=base, timeout=60, limits=httpx2.Limits(max_keepalive_connections=0)) as http:
                     while True:
                         try:
                             body = work.get_nowait()

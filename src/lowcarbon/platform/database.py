@@ -10,6 +10,10 @@ too, live in ``lowcarbon.storage``; they are imported here for the kernel.
 
 from __future__ import annotations
 
+import fcntl
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +36,7 @@ __all__ = [
     "ping",
     "serialize",
     "session_factory",
+    "write_turn",
     "writer",
 ]
 
@@ -89,6 +94,34 @@ def writer(engine: Engine) -> Engine:
     PostgreSQL ignores the option.
     """
     return engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+
+
+_turns: dict[str, tuple[threading.Lock, Any]] = {}
+_turns_lock = threading.Lock()
+
+
+@contextmanager
+def write_turn(engine: Engine) -> Iterator[None]:
+    """Wait for a turn to write, in a queue, then write within the block (a busy writer's transaction).
+
+    SQLite has one writer; a transaction begun IMMEDIATE while another writes polls for the lock, sleeping up to
+    100 ms between tries, so a queue of busy writers wastes much of each hand-over. Here the writers of a process
+    wait on one lock and the processes on one lock file beside the database (``flock``: the next is woken the moment
+    it is free). Nothing is waited for on PostgreSQL, or for an in-memory database."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not database or database == ":memory:":
+        yield
+        return
+    with _turns_lock:
+        if database not in _turns:
+            _turns[database] = (threading.Lock(), open(f"{database}.write-turn", "a+b"))  # noqa: SIM115
+        lock, file = _turns[database]
+    with lock:
+        fcntl.flock(file.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(file.fileno(), fcntl.LOCK_UN)
 
 
 def session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import threading
-from contextlib import nullcontext
 from datetime import date
 from typing import Annotated, Any
 
@@ -26,14 +25,14 @@ from lowcarbon.inclusive import evaluation, links, partners, service
 from lowcarbon.inclusive.batches import read_batch
 from lowcarbon.inclusive.ingest import ingest
 from lowcarbon.inclusive.methodology import methodologies
+from lowcarbon.platform.database import write_turn
 from lowcarbon.platform.dependencies import NowDep, Platform, WriteSessionDep
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api/inclusive", tags=["carbon-inclusive"])
 MAX_BATCH_BYTES = 4 * 1024 * 1024
-# SQLite has one writer: a process's batches queue here, in order, rather than each polling the database's lock
-_SQLITE_WRITER = threading.Lock()
+_ONE_BATCH = threading.Lock()
 
 
 async def _raw_body(request: Request) -> bytes:
@@ -64,7 +63,7 @@ def _signed_by(request: Request, body: bytes, session: Any, now: Any) -> Any:
 def receive_events(request: Request, body: Annotated[bytes, Depends(_raw_body)], now: NowDep) -> JSONResponse:
     """Ingest a partner's signed batch of behaviour events; each is credited, held, a duplicate or rejected."""
     platform = Platform.of(request.app)
-    with platform.sessions.begin() as reading:  # what needs no lock: the signature, the body, the screening
+    with _ONE_BATCH, platform.sessions.begin() as reading:  # needs no lock: the signature, the body, the screening
         partner = _signed_by(request, body, reading, now)
         events = read_batch(body)
 
@@ -73,8 +72,7 @@ def receive_events(request: Request, body: Annotated[bytes, Depends(_raw_body)],
 
         evaluate = evaluation.evaluator(str(partner.id), certificate)
         evaluate.screen(events, now)
-    sqlite = platform.engine.dialect.name == "sqlite"
-    with _SQLITE_WRITER if sqlite else nullcontext(), platform.write_sessions.begin() as session:
+    with _ONE_BATCH, write_turn(platform.engine), platform.write_sessions.begin() as session:
         results = ingest(session, partner.id, events, evaluate, now)  # SQLite's write lock; PostgreSQL: the partner's
     return JSONResponse({"results": [{"id": r.id, "status": r.status, "reason": r.reason} for r in results]})
 
