@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -11,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from lowcarbon.platform.database import create_engine, ping, session_factory
+from lowcarbon.platform.database import create_engine, ping, session_factory, write_turn
 from lowcarbon.platform.errors import ConfigurationError
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import Organisation, User
@@ -111,3 +115,49 @@ def test_unsupported_driver_refused(tmp_path: Path) -> None:
     settings = Settings.model_construct(data_dir=tmp_path, database_url="postgresql+pg8000://u@127.0.0.1/db")
     with pytest.raises(ConfigurationError, match=r"postgresql\+psycopg://"):
         create_engine(settings)
+
+
+def test_sqlite_writers_take_turns_across_processes(tmp_path: Path) -> None:
+    """``write_turn`` lets one writer in at a time, across processes (a lock file beside the database) and among a
+    process's threads; on PostgreSQL or an in-memory database it waits for nothing."""
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'turns.db'}")
+    engine = create_engine(settings)
+    holder = (
+        "import sys, time; from lowcarbon.platform.database import create_engine, write_turn;"
+        "from lowcarbon.platform.settings import Settings;"
+        f"engine = create_engine(Settings(data_dir={str(tmp_path)!r}, database_url={settings.database_url!r}));"
+        "turn = write_turn(engine); turn.__enter__(); print('holding', flush=True); time.sleep(1.0);"
+        "turn.__exit__(None, None, None)"
+    )
+    other = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)
+    try:
+        assert other.stdout is not None and other.stdout.readline().strip() == "holding"
+        started = time.monotonic()
+        with write_turn(engine):
+            waited = time.monotonic() - started
+    finally:
+        other.wait(timeout=30)
+    assert 0.5 < waited < 5  # the other process's turn ended first, and this one began at once after it
+    assert (tmp_path / "turns.db.write-turn").exists()
+    inside, most = 0, 0
+    guard = threading.Lock()
+
+    def write() -> None:
+        nonlocal inside, most
+        with write_turn(engine):
+            with guard:
+                inside += 1
+                most = max(most, inside)
+            time.sleep(0.01)
+            with guard:
+                inside -= 1
+
+    threads = [threading.Thread(target=write) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert most == 1
+    memory = create_engine(Settings(data_dir=tmp_path, database_url="sqlite://"))
+    with write_turn(memory), write_turn(memory):  # nothing to wait for: not even itself
+        pass
