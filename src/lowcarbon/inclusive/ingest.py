@@ -223,11 +223,8 @@ def _histories(
         serialize(store.session, "inclusive:linked")
     everyone = persons | {o for group in others.values() for o in group}
     totals = _daily_totals(store, everyone, first)
-    moments = [e.occurred_at for e in events if e.occurred_at is not None]
     recent: defaultdict[tuple[int, str], list[RecentEvent]] = defaultdict(list)
-    for person, behaviour, partner, occurred, duration in store.recent(
-        everyone, min(moments) - RECENT, max(moments) + RECENT
-    ):
+    for person, behaviour, partner, occurred, duration in store.recent(_windows(events, people, others)):
         recent[(person, behaviour)].append(RecentEvent(occurred, str(partner), duration))
     months: dict[tuple[int, str, int, int], Tally] = {}
     for event in events:
@@ -245,6 +242,22 @@ def _histories(
             history.recent.extend(recent[(person, key[1])])
             _add_day(history, totals[(person, key[1])], key[2])
     return histories
+
+
+def _windows(
+    events: Sequence[SentEvent], people: dict[str, int], others: dict[int, set[int]]
+) -> dict[int, tuple[datetime, datetime]]:
+    """For each person of the batch (and each pseudonym they linked), the span whose earlier events the rules look
+    at: from ``RECENT`` before their first event in the batch to ``RECENT`` after their last (a batch may span days;
+    a person's events in it seldom do)."""
+    windows: dict[int, tuple[datetime, datetime]] = {}
+    for event in events:
+        assert event.occurred_at is not None
+        person = people[event.person]
+        for one in (person, *others.get(person, ())):
+            start, end = windows.get(one, (event.occurred_at, event.occurred_at))
+            windows[one] = (min(start, event.occurred_at), max(end, event.occurred_at))
+    return {person: (start - RECENT, end + RECENT) for person, (start, end) in windows.items()}
 
 
 def credited_before(session: Session, person_id: int, behaviour: str, day: date) -> History:

@@ -21,7 +21,7 @@ partner's lock; SQLite: the one writer).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import closing
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -137,8 +137,9 @@ class Store:
         raise NotImplementedError
 
     def recent(
-        self, persons: Iterable[int], start: datetime, end: datetime
+        self, windows: Mapping[int, tuple[datetime, datetime]]
     ) -> list[tuple[int, str, int, datetime, float | None]]:
+        """Each person's accepted events within the person's window (from, to): an index range each."""
         raise NotImplementedError
 
     def insert_events(self, rows: Sequence[Sequence[Any]]) -> dict[str, int]:
@@ -222,18 +223,20 @@ class _Postgres(Store):
         return [tuple(row) for row in self._rows(sql, *params)]
 
     def recent(
-        self, persons: Iterable[int], start: datetime, end: datetime
+        self, windows: Mapping[int, tuple[datetime, datetime]]
     ) -> list[tuple[int, str, int, datetime, float | None]]:
         return [
             tuple(row)
-            for row in self._rows(
-                "SELECT k, e.behaviour, e.partner_id, e.occurred_at, e.duration FROM unnest(%s::int[]) AS k"
+            for row in self._rows(  # the windows as Unix times: numbers are read much faster than timestamps' text
+                "SELECT k, e.behaviour, e.partner_id, e.occurred_at, e.duration"
+                " FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS w(k, a, b)"
                 " CROSS JOIN LATERAL (SELECT behaviour, partner_id, occurred_at,"
                 " (quantities ->> 'duration_min')::float8 AS duration FROM inclusive_events"
-                f" WHERE person_id = k AND occurred_at BETWEEN %s AND %s AND status IN {_ACCEPTED} {_EACH}) AS e",
-                _array(persons),
-                start,
-                end,
+                " WHERE person_id = k AND occurred_at BETWEEN to_timestamp(a) AND to_timestamp(b)"
+                f" AND status IN {_ACCEPTED} {_EACH}) AS e",
+                _array(windows),
+                _array(a.timestamp() for a, _ in windows.values()),
+                _array(b.timestamp() for _, b in windows.values()),
             )
         ]
 
@@ -364,15 +367,15 @@ class _Sqlite(Store):
         return [(p, b, date.fromisoformat(d), kg, n) for p, b, d, kg, n in self._rows(sql, *params)]
 
     def recent(
-        self, persons: Iterable[int], start: datetime, end: datetime
+        self, windows: Mapping[int, tuple[datetime, datetime]]
     ) -> list[tuple[int, str, int, datetime, float | None]]:
-        found = self._rows(
-            "SELECT person_id, behaviour, partner_id, occurred_at, json_extract(quantities, '$.duration_min')"
-            " FROM inclusive_events WHERE person_id IN (SELECT value FROM json_each(?))"
-            f" AND occurred_at BETWEEN ? AND ? AND status IN {_ACCEPTED}",
-            json.dumps(list(persons)),
-            sqlite_time(start),
-            sqlite_time(end),
+        found = self._rows(  # CROSS JOIN: SQLite keeps the order, a person's window then the index range
+            "SELECT e.person_id, e.behaviour, e.partner_id, e.occurred_at, json_extract(e.quantities, '$.duration_min')"
+            " FROM json_each(?) AS w CROSS JOIN inclusive_events AS e"
+            " ON e.person_id = json_extract(w.value, '$[0]')"
+            " AND e.occurred_at BETWEEN json_extract(w.value, '$[1]') AND json_extract(w.value, '$[2]')"
+            f" WHERE e.status IN {_ACCEPTED}",
+            json.dumps([(p, sqlite_time(a), sqlite_time(b)) for p, (a, b) in windows.items()]),
         )
         return [(p, b, partner, _sqlite_datetime(t), d) for p, b, partner, t, d in found]
 
