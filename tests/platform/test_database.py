@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 
-from lowcarbon.platform.database import create_engine, ping, session_factory, write_turn
+from lowcarbon.platform.database import checkpoints, create_engine, ping, session_factory, write_turn
 from lowcarbon.platform.errors import ConfigurationError
 from lowcarbon.platform.settings import Settings
 from lowcarbon.platform.tables import Organisation, User
@@ -161,3 +161,26 @@ def test_sqlite_writers_take_turns_across_processes(tmp_path: Path) -> None:
     memory = create_engine(Settings(data_dir=tmp_path, database_url="sqlite://"))
     with write_turn(memory), write_turn(memory):  # nothing to wait for: not even itself
         pass
+
+
+def test_sqlite_checkpoints_run_beside_the_writers(tmp_path: Path) -> None:
+    """``checkpoints`` copies the write-ahead log into the database file in its own thread: rows committed into the
+    log reach the database file with no commit or checkpoint of the test's own."""
+    path = tmp_path / "log.db"
+    engine = create_engine(Settings(data_dir=tmp_path, database_url=f"sqlite:///{path}"))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x TEXT)")
+    size = path.stat().st_size
+    with engine.begin() as connection:  # 2 MB: fewer pages than a commit would checkpoint itself
+        connection.exec_driver_sql(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)"
+            " INSERT INTO t SELECT hex(randomblob(500)) FROM n"
+        )
+    assert path.stat().st_size == size and (tmp_path / "log.db-wal").stat().st_size > 1_000_000
+    with checkpoints(engine, every=0.05):
+        for _ in range(100):
+            if path.stat().st_size > 1_000_000:
+                break
+            time.sleep(0.05)
+    assert path.stat().st_size > 1_000_000
+    engine.dispose()

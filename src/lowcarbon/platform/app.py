@@ -30,7 +30,7 @@ from lowcarbon.platform import auth_routes, health, oauth, organisation_routes
 from lowcarbon.platform.body_limit import BodyLimit
 from lowcarbon.platform.clock import Clock, system_clock
 from lowcarbon.platform.csrf import check_csrf
-from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.database import checkpoints, create_engine, session_factory
 from lowcarbon.platform.dependencies import Platform
 from lowcarbon.platform.domains import Domain, job_registry
 from lowcarbon.platform.http_errors import ErrorResponse, install_error_handlers
@@ -55,7 +55,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
                 target=_warm_up, args=(platform, domain), name=f"warm-up {domain.name}", daemon=True
             ).start()
     try:
-        yield
+        with checkpoints(platform.engine):
+            yield
     finally:
         platform.jobs.shutdown()
         platform.engine.dispose()
