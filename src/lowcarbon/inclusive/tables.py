@@ -136,6 +136,8 @@ class DailyTotal(Base):
     """What a person was credited for a behaviour on a day (China Standard Time): the caps' and rules' memory."""
 
     __tablename__ = "inclusive_daily"
+    # SQLite keeps the rows in the order of their key: a person's month together
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     person_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # no foreign key: see Event
     behaviour: Mapped[str] = mapped_column(sa.String(64), primary_key=True)

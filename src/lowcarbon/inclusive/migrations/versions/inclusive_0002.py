@@ -57,6 +57,8 @@ def upgrade() -> None:
         batch.alter_column("points", existing_type=sa.Float(), nullable=False)
         batch.drop_column("unit")
         batch.drop_column("amount")
+    if op.get_bind().dialect.name == "sqlite":
+        _daily_without_rowid()
     op.drop_index(op.f("ix_inclusive_events_person_id"), table_name=EVENTS)
     op.drop_index(op.f("ix_inclusive_events_posted_at"), table_name=EVENTS)
     op.drop_index(op.f("ix_inclusive_events_status"), table_name=EVENTS)
@@ -69,6 +71,19 @@ def upgrade() -> None:
             sqlite_where=sa.text(where),
             postgresql_where=sa.text(where),
         )
+
+
+def _daily_without_rowid() -> None:
+    """SQLite: the daily totals kept in the order of their key (person, behaviour, day), one B-tree, so a person's
+    month is a page or two and an upsert one lookup (a rowid table keeps its key in a second B-tree)."""
+    op.execute(
+        "CREATE TABLE inclusive_daily_new (person_id INTEGER NOT NULL, behaviour VARCHAR(64) NOT NULL,"
+        " day DATE NOT NULL, kg FLOAT NOT NULL, events INTEGER NOT NULL,"
+        " CONSTRAINT pk_inclusive_daily PRIMARY KEY (person_id, behaviour, day)) WITHOUT ROWID"
+    )
+    op.execute("INSERT INTO inclusive_daily_new SELECT person_id, behaviour, day, kg, events FROM inclusive_daily")
+    op.execute("DROP TABLE inclusive_daily")
+    op.execute("ALTER TABLE inclusive_daily_new RENAME TO inclusive_daily")
 
 
 def downgrade() -> None:
