@@ -171,7 +171,7 @@ def settle(session: Session, now: datetime, partner_id: int | None = None, limit
     query = sa.select(Event).where(sa.text(DUE), Event.credit_at <= now)
     if partner_id is not None:
         query = query.where(Event.partner_id + 0 == partner_id)  # + 0: SQLite looks for due credits by time first
-    events = list(session.scalars(query.order_by(Event.id).limit(limit)))
+    events = list(session.scalars(query.order_by(Event.credit_at, Event.id).limit(limit)))  # by the index on credit_at
     post(session, events, now)
     return len(events)
 
