@@ -138,7 +138,10 @@ def run(backend: str, args: argparse.Namespace) -> dict[str, Any]:
             failures: list[str] = []
 
             def client() -> None:
-                with httpx2.Client(base_url=base, timeout=60, limits=httpx2.Limits(max_keepalive_connections=0)) as http:
+                # a connection per batch, as partners' retrying senders open them: the kernel spreads them over the
+                # server's processes (kept alive, each would stay with the process that took it first)
+                once = httpx2.Limits(max_keepalive_connections=0)
+                with httpx2.Client(base_url=base, timeout=60, limits=once) as http:
                     while True:
                         try:
                             body = work.get_nowait()
