@@ -45,7 +45,7 @@ class Partner(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
-    secret: Mapped[str] = mapped_column(sa.String(200))  # sealed (``partners.seal_secret``), never shown again
+    secret: Mapped[str] = mapped_column(sa.String(200))  # as issued, never shown again (not sealed yet: HMAC needs it)
     region: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
