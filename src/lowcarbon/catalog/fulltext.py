@@ -21,8 +21,8 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from lowcarbon.bulk import insert_rows
 from lowcarbon.catalog import postings, text
-from lowcarbon.catalog.bulk import insert_rows
 from lowcarbon.catalog.text import Term
 
 __all__ = [

@@ -28,9 +28,9 @@ from sqlalchemy.orm import Session
 
 from lowcarbon.bounded import limits
 from lowcarbon.bounded.tables import Workbook, csv_rows
+from lowcarbon.bulk import copy_rows, insert_rows
 from lowcarbon.catalog import categories, fulltext
 from lowcarbon.catalog.aside import Aside
-from lowcarbon.catalog.bulk import copy_rows, insert_rows
 from lowcarbon.catalog.rows import Rejection, Row, read_rows
 from lowcarbon.catalog.tables import Product, State
 from lowcarbon.factors.table_format import decoded_text

@@ -29,7 +29,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from lowcarbon.catalog.bulk import copy_rows, raw_connection
+from lowcarbon.bulk import copy_rows, raw_connection
 from lowcarbon.catalog.text import Term
 
 __all__ = ["Matched", "add", "drop_keys", "is_empty", "load", "match", "remove", "restore_keys"]

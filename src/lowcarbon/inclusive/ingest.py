@@ -1,11 +1,12 @@
 """Ingestion of a partner's batch: every event counted exactly once, traceable to its methodology.
 
 One transaction per batch, under a lock per partner (PostgreSQL: an advisory lock; SQLite: its one writer), so the
-caps see every earlier credit of the partner's people and two copies of a batch sent at once credit once: the events
-are stored with ``ON CONFLICT (partner, event id) DO NOTHING`` and only those stored now are credited; the others
-answer ``duplicate``. A crash before the commit leaves nothing; the partner's retry then finds nothing and stores
-all. The outcome of each event (credited, held, rejected) comes from ``evaluate`` (the methodologies and rules),
-given what the person was credited for the behaviour this day and month.
+caps see every earlier credit of the partner's people and two copies of a batch sent at once credit once: the ids
+already stored, read under the lock, answer ``duplicate`` and every other event is stored (the unique key on
+partner and event id is the last guard: a row stored meanwhile fails the batch, which the partner sends again). A
+crash before the commit leaves nothing; the partner's retry then finds nothing and stores all. The outcome of each
+event (credited, held, rejected) comes from ``evaluate`` (the methodologies and rules), given what the person was
+credited for the behaviour this day and month.
 """
 
 from __future__ import annotations
@@ -148,17 +149,13 @@ def ingest(
         [
             ledger.Credit(stored[event_id], person, outcome.kg, outcome.points, f"{behaviour}@{outcome.version}")
             for event_id, person, behaviour, _, outcome, due in credited
-            if due and event_id in stored
+            if due
         ],
         now,
     )
     add_daily(
         session,
-        [
-            (person, behaviour, day, outcome.kg)
-            for event_id, person, behaviour, day, outcome, _ in credited
-            if event_id in stored
-        ],
+        [(person, behaviour, day, outcome.kg) for _, person, behaviour, day, outcome, _ in credited],
     )
     return results
 

@@ -7,15 +7,17 @@ Core's per-row processing.
     store.people(partner, pseudonyms, now)     pseudonym -> person row id, those new to the partner added
     store.links(persons)                       (person, linked_to) rows naming any of ``persons`` on either side
     store.daily(persons, first, behaviour)     (person, behaviour, day, kg, events) from ``first`` on
-    store.recent(persons, start, end)          (person, behaviour, partner, occurred_at, duration_min) accepted
+    store.recent(windows)                      (person, behaviour, partner, occurred_at, duration_min) accepted,
+                                               within each person's window (from, to)
+    store.any_due(partner, now)                whether a credit of the partner's came due and is not posted
     store.insert_events(rows)                  event id -> row id of the rows (``EVENT_COLUMNS``, no id) inserted
     store.insert_entries(rows)                 ledger entries (``ENTRY_COLUMNS``)
     store.add_balances(rows) / add_daily(rows) (key..., kg, points|events) added to the rows, created when missing
 
-PostgreSQL takes a statement's values as arrays (``unnest``); SQLite an ``executemany``, and a list of keys as one
-JSON parameter (``json_each``). SQLite stores datetimes as text in SQLAlchemy's form (``sqlite_time``), which is
-what the tables' other readers expect. The caller holds the locks that make these reads current (ingestion: the
-partner's lock; SQLite: the one writer).
+PostgreSQL takes a statement's values as arrays (``unnest``) and new rows by binary COPY (``lowcarbon.bulk``);
+SQLite an ``executemany``, and a list of keys as one JSON parameter (``json_each``). SQLite stores datetimes as text
+in SQLAlchemy's form (``sqlite_time``), which is what the tables' other readers expect. The caller holds the locks
+that make these reads current (ingestion: the partner's lock; SQLite: the one writer).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from typing import Any, cast
 
 from sqlalchemy.orm import Session
 
+from lowcarbon.bulk import copy_rows, insert_rows, raw_connection
 from lowcarbon.inclusive.tables import DUE
 
 __all__ = ["ENTRY_COLUMNS", "EVENT_COLUMNS", "Store", "for_session", "sqlite_time"]
@@ -50,10 +53,10 @@ EVENT_COLUMNS = (
     "posted_at",
 )
 ENTRY_COLUMNS = ("transaction", "account", "kg", "points", "kind", "event_row", "methodology", "at")
-_ACCEPTED = "('credited', 'held', 'released')"
+_ACCEPTED = "('credited', 'held', 'released')"  # the statuses of events the fraud rules look back on
 # A subquery run once for each key (OFFSET 0 keeps the planner from joining it otherwise): an index lookup per key,
 # where PostgreSQL would rather scan a whole table for a thousand keys it cannot tell are few
-_EACH = "OFFSET 0"  # the statuses of events the fraud rules look back on
+_EACH = "OFFSET 0"
 _EVENT_TYPES = {  # PostgreSQL's types of the columns, for binary COPY
     "id": "int4",
     "partner_id": "int4",
@@ -110,7 +113,11 @@ class Store:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.raw: Any = session.connection().connection.dbapi_connection
+        self.raw: Any = raw_connection(session)
+
+    def stamp(self, moment: datetime) -> Any:
+        """``moment`` as the driver binds it to a stored datetime."""
+        return moment
 
     def seen(self, partner_id: int, ids: Sequence[str]) -> set[str]:
         raise NotImplementedError
@@ -123,9 +130,8 @@ class Store:
         sql = (
             f"SELECT 1 FROM inclusive_events WHERE {DUE} AND credit_at <= {self.mark} AND partner_id + 0 = {self.mark}"
         )
-        moment = sqlite_time(now) if self.mark == "?" else now
         with closing(self.raw.cursor()) as cursor:
-            cursor.execute(sql + " LIMIT 1", (moment, partner_id))
+            cursor.execute(sql + " LIMIT 1", (self.stamp(now), partner_id))
             return cursor.fetchone() is not None
 
     def links(self, persons: Iterable[int]) -> list[tuple[int, int]]:
@@ -241,12 +247,7 @@ class _Postgres(Store):
         ]
 
     def _copy(self, table: str, types: dict[str, str], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-        """COPY the rows in binary (psycopg formats each row in C)."""
-        names = ", ".join(f'"{c}"' for c in columns)
-        with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types([types[c] for c in columns])
-            for row in rows:
-                copy.write_row(row)
+        copy_rows(self.session, table, columns, rows, [types[c] for c in columns])  # binary: psycopg formats in C
 
     def insert_events(self, rows: Sequence[Sequence[Any]]) -> dict[str, int]:
         """The caller read ``seen`` under the partner's lock, so none of the rows is stored yet (one stored meanwhile
@@ -311,6 +312,9 @@ def _quoted(text: str) -> str:
 
 class _Sqlite(Store):
     mark = "?"
+
+    def stamp(self, moment: datetime) -> Any:
+        return sqlite_time(moment)
 
     def _rows(self, sql: str, *params: Any) -> list[Any]:
         return cast(list[Any], self.raw.execute(sql, params).fetchall())
@@ -390,11 +394,7 @@ class _Sqlite(Store):
             position = EVENT_COLUMNS.index(name)
             columns[position] = _times(columns[position])
         ids = range(largest + 1, largest + 1 + len(rows))
-        names = ", ".join(f'"{c}"' for c in ("id", *EVENT_COLUMNS))
-        marks = ", ".join("?" * (len(EVENT_COLUMNS) + 1))
-        self.raw.executemany(
-            f"INSERT INTO inclusive_events ({names}) VALUES ({marks})", zip(ids, *columns, strict=True)
-        )
+        self._insert("inclusive_events", ("id", *EVENT_COLUMNS), [list(ids), *columns])
         return dict(zip(columns[EVENT_COLUMNS.index("event_id")], ids, strict=True))
 
     def insert_entries(self, rows: Sequence[Sequence[Any]]) -> None:
@@ -403,11 +403,13 @@ class _Sqlite(Store):
         columns = [list(column) for column in zip(*rows, strict=True)]
         at = ENTRY_COLUMNS.index("at")
         columns[at] = _times(columns[at])
-        names = ", ".join(f'"{c}"' for c in ENTRY_COLUMNS)
-        self.raw.executemany(
-            f"INSERT INTO inclusive_entries ({names}) VALUES ({', '.join('?' * len(ENTRY_COLUMNS))})",
-            zip(*columns, strict=True),
-        )
+        self._insert("inclusive_entries", ENTRY_COLUMNS, columns)
+
+    def _insert(self, table: str, names: Sequence[str], columns: Sequence[Sequence[Any]]) -> None:
+        """Insert the rows given as ``columns`` (one list of values per name)."""
+        marks = ", ".join("?" * len(names))
+        quoted = ", ".join(f'"{name}"' for name in names)
+        insert_rows(self.session, f"INSERT INTO {table} ({quoted}) VALUES ({marks})", zip(*columns, strict=True))
 
     def add_balances(self, rows: Sequence[tuple[int, float, float]], at: datetime) -> None:
         stamp = sqlite_time(at)

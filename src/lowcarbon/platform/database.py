@@ -73,9 +73,7 @@ def _sqlite_engine(settings: Settings, url: URL) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the writer, nor it them
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(
-            "PRAGMA cache_size=-65536"
-        )  # KiB: 64 MiB of pages (the default 2 MiB thrashes at a million rows)
+        cursor.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages (the default 2 MiB thrashes at a million rows)
         # a commit that finds the log past this many pages copies them into the database first, with an fsync: a
         # server's checkpoints run beside its writers instead (``checkpoints``), so this is the stop for a log that
         # they cannot keep up with (4,000 pages, 16 MiB)
@@ -113,7 +111,7 @@ def checkpoints(engine: Engine, every: float = 0.5) -> Iterator[None]:
     (a PASSIVE checkpoint: it never makes a writer or reader wait), so that commits do not (nothing on PostgreSQL).
     Without it the commit that passes ``wal_autocheckpoint`` pages does the copy and its fsync: at a million ledger
     events, most of a batch's time."""
-    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+    if _sqlite_file(engine) is None:
         yield
         return
     stop = threading.Event()
@@ -135,6 +133,12 @@ def checkpoints(engine: Engine, every: float = 0.5) -> Iterator[None]:
         thread.join(timeout=10)
 
 
+def _sqlite_file(engine: Engine) -> str | None:
+    """The path of ``engine``'s SQLite database file; None on PostgreSQL or for an in-memory database."""
+    database = engine.url.database if engine.dialect.name == "sqlite" else None
+    return database if database and database != ":memory:" else None
+
+
 _turns: dict[str, tuple[threading.Lock, Any]] = {}
 _turns_lock = threading.Lock()
 
@@ -147,8 +151,8 @@ def write_turn(engine: Engine) -> Iterator[None]:
     100 ms between tries, so a queue of busy writers wastes much of each hand-over. Here the writers of a process
     wait on one lock and the processes on one lock file beside the database (``flock``: the next is woken the moment
     it is free). Nothing is waited for on PostgreSQL, or for an in-memory database."""
-    database = engine.url.database if engine.dialect.name == "sqlite" else None
-    if not database or database == ":memory:":
+    database = _sqlite_file(engine)
+    if database is None:
         yield
         return
     with _turns_lock:

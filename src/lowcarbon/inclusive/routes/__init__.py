@@ -32,6 +32,8 @@ __all__ = ["router"]
 
 router = APIRouter(prefix="/api/inclusive", tags=["carbon-inclusive"])
 MAX_BATCH_BYTES = 4 * 1024 * 1024
+# one batch at a time in a process, in either phase: its threads would only fight over the GIL, slowing the batch that
+# holds the write lock (more processes, ``serve --workers``, use more cores)
 _ONE_BATCH = threading.Lock()
 
 

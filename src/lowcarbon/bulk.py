@@ -1,5 +1,6 @@
 """Many rows into a table at once, in the session's transaction, taken as a stream while they are made: COPY on
-PostgreSQL (several times faster than INSERT), one executemany on SQLite."""
+PostgreSQL (several times faster than INSERT), one executemany on SQLite. The catalog's import and the
+carbon-inclusive ledger's ingestion write through here."""
 
 from __future__ import annotations
 
@@ -27,7 +28,8 @@ def copy_rows(
     columns' ``types``, in binary (bytes go as they are, not spelt in hexadecimal)."""
     raw = raw_connection(session)  # a psycopg connection
     binary = " (FORMAT BINARY)" if types else ""
-    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN{binary}") as copy:
+    names = ", ".join(f'"{c}"' for c in columns)  # quoted: a column may be a keyword ("transaction")
+    with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN{binary}") as copy:
         if types:
             copy.set_types(list(types))
         for row in rows:
