@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from lowcarbon.errors import Conflict
 from lowcarbon.inclusive import ingest, ledger, partners, service
-from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
+from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Partner, Person
 from lowcarbon.platform import accounts
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.database import create_engine, session_factory
@@ -87,6 +87,8 @@ def test_release_and_refuse(sessions: sessionmaker[Session]) -> None:
         assert ledger.reconcile(session) == []
         statuses = set(session.scalars(sa.select(Event.status)))
         assert statuses == {"released", "refused"}
+        # each review counts on its partner's row: a batch read before it is read again (ingest.finish)
+        assert sorted(session.scalars(sa.select(Partner.reviewed))) == [1, 1]
 
 
 def test_release_credits_within_the_caps_as_they_stand_counting_linked_pseudonyms(
@@ -145,7 +147,7 @@ def test_concurrent_redemptions_respect_stock_and_points(sessions: sessionmaker[
 
 def test_bad_rewards_and_partners_are_refused(sessions: sessionmaker[Session]) -> None:
     from lowcarbon.errors import InvalidInput
-    from lowcarbon.inclusive.tables import Partner, Reward
+    from lowcarbon.inclusive.tables import Reward
 
     with sessions.begin() as session:
         organisation = accounts.create_organisation(session, name="Bus App", kind="partner_platform", actor="t")

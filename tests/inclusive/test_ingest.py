@@ -18,11 +18,11 @@ from typer.testing import CliRunner
 from lowcarbon.cli import app as cli_app
 from lowcarbon.inclusive import ledger, partners
 from lowcarbon.inclusive.batches import SentEvent, read_batch
-from lowcarbon.inclusive.ingest import History, Outcome, ingest
-from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Person
+from lowcarbon.inclusive.ingest import History, Outcome, Plan, finish, ingest, prepare
+from lowcarbon.inclusive.tables import DailyTotal, Event, Link, Partner, Person
 from lowcarbon.platform import accounts
 from lowcarbon.platform.audit import AuditTrail
-from lowcarbon.platform.database import create_engine, session_factory
+from lowcarbon.platform.database import create_engine, one_state, session_factory
 from lowcarbon.platform.settings import Settings
 
 NOW = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
@@ -273,3 +273,69 @@ def test_ledger_settle_posts_what_came_due_for_partners_that_send_no_more(
     with sessions.begin() as session:
         assert ledger.reconcile(session) == []
         assert ledger.balances(session, [1]) == {1: (0.5, 4.0)}
+
+
+def _prepared(world: tuple[sessionmaker[Session], int], body: bytes) -> Plan:
+    """A batch read and judged outside the partner's lock, as the API does before it takes the lock."""
+    sessions, partner = world
+    with sessions.begin() as reading:
+        one_state(reading)
+        return prepare(reading, partner, read_batch(body), evaluate, NOW)
+
+
+def _finish(world: tuple[sessionmaker[Session], int], plan: Plan) -> list[tuple[str, str, str | None]]:
+    sessions, _ = world
+    with sessions.begin() as session:
+        return [(r.id, r.status, r.reason) for r in finish(session, plan)]
+
+
+def test_a_batch_read_before_another_sees_its_credits_and_ids(world: tuple[sessionmaker[Session], int]) -> None:
+    """Batch A is read and judged, then batch B of the same partner is stored, then A: under the lock A takes in
+    what B stored, as if it had been read after it: ann's and dan's caps count B's credits (dan was new to the
+    partner when A was read), the id B stored is a duplicate, and the people B did not name keep their outcomes."""
+    a = _batch(("x1", "ann", 4), ("x2", "ann", 4), ("shared", "bob", 3), ("d1", "dan", 8), ("y", "cy", 1))
+    _send(world, _batch(("old", "ann", 1)))
+    plan = _prepared(world, a)
+    assert _send(world, _batch(("b1", "ann", 4), ("b2", "ann", 4), ("shared", "bob", 3), ("bd", "dan", 8))) == [
+        ("b1", "credited", None),
+        ("b2", "credited", None),
+        ("shared", "credited", None),
+        ("bd", "credited", None),
+    ]
+    # ann had 0.1 + 0.8: x1 gets the 0.1 left; dan had 0.8: d1 gets 0.2
+    assert _finish(world, plan) == [
+        ("x1", "credited", None),
+        ("x2", "rejected", "cap_reached"),
+        ("shared", "duplicate", None),
+        ("d1", "credited", None),
+        ("y", "credited", None),
+    ]
+    sessions, _ = world
+    with sessions.begin() as session:
+        credited = dict(session.execute(sa.select(Event.event_id, Event.reduction_kg)).all())
+        assert {k: round(v, 12) for k, v in credited.items() if k in {"x1", "d1", "y"}} == {
+            "x1": 0.1,
+            "d1": 0.2,
+            "y": 0.1,
+        }
+        people = session.execute(sa.select(Person.pseudonym, sa.func.count()).group_by(Person.pseudonym)).all()
+        assert dict(people) == {"ann": 1, "bob": 1, "cy": 1, "dan": 1}
+        assert ledger.reconcile(session) == []
+
+
+def test_a_batch_read_before_a_review_is_read_again(world: tuple[sessionmaker[Session], int]) -> None:
+    """A reviewer's release adds to the daily totals outside the partner's batches: a batch read before it is read
+    and judged again under the lock (here the release is written as ``service.release`` writes it)."""
+    sessions, partner = world
+    _send(world, _batch(("old", "ann", 1)))
+    plan = _prepared(world, _batch(("x1", "ann", 4)))
+    with sessions.begin() as session:
+        (person,) = session.scalars(sa.select(Person.id).where(Person.pseudonym == "ann"))
+        daily = session.scalar(sa.select(DailyTotal).where(DailyTotal.person_id == person))
+        assert daily is not None
+        daily.kg += 0.8
+        session.execute(sa.update(Partner).where(Partner.id == partner).values(reviewed=Partner.reviewed + 1))
+    assert _finish(world, plan) == [("x1", "credited", None)]
+    with sessions.begin() as session:
+        kg = session.scalar(sa.select(Event.reduction_kg).where(Event.event_id == "x1"))
+    assert kg is not None and round(kg, 12) == 0.1  # 1.0 - (0.1 + 0.8): judged again, not the 0.4 read before

@@ -49,7 +49,7 @@ class Evaluator:
                 self._screened[id(event)] = (event, self._screen(event, now))
 
     def __call__(self, event: SentEvent, history: History, now: datetime) -> Outcome:
-        held = self._screened.pop(id(event), None)
+        held = self._screened.get(id(event))  # asked again when the batch is judged again under the lock
         screened = held[1] if held is not None and held[0] is event else self._screen(event, now)
         if isinstance(screened, Outcome):
             return screened

@@ -24,19 +24,22 @@ from sqlalchemy.orm import Session
 from lowcarbon.inclusive import ledger, rules
 from lowcarbon.inclusive.batches import SentEvent
 from lowcarbon.inclusive.rules import RecentEvent, local_day
-from lowcarbon.inclusive.store import Store, for_session
+from lowcarbon.inclusive.store import ACCEPTED, Store, for_session
 from lowcarbon.inclusive.tables import DUE, Event, Partner
 from lowcarbon.storage import serialize
 
 __all__ = [
     "History",
     "Outcome",
+    "Plan",
     "Result",
     "Tally",
     "add_daily",
     "credited_before",
+    "finish",
     "ingest",
     "post",
+    "prepare",
     "settle",
     "settle_all",
 ]
@@ -106,44 +109,189 @@ class Result:
 Evaluate = Callable[[SentEvent, History, datetime], Outcome]
 
 
+@dataclass
+class Plan:
+    """A batch judged from what was stored when it was read (``prepare``), finished under the partner's lock
+    (``finish``). ``people`` maps each pseudonym of the batch's readable events to its person row (below 0: new to the
+    partner when read, stored by ``finish``); ``seen`` holds the batch's ids stored when read; ``mark`` and
+    ``reviewed`` are the partner's ``store.state`` then; ``totals`` and ``recent`` the daily totals and recent events
+    read by person and behaviour; ``outcomes`` the outcome of each event (None: a duplicate)."""
+
+    partner_id: int
+    events: Sequence[SentEvent]
+    evaluate: Evaluate
+    now: datetime
+    people: dict[str, int]
+    seen: set[str]
+    mark: int
+    reviewed: int
+    linked: bool = False  # some person had linked pseudonyms: their batches are read and judged under the lock
+    totals: defaultdict[tuple[int, str], list[tuple[date, float, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    recent: defaultdict[tuple[int, str], list[RecentEvent]] = field(default_factory=lambda: defaultdict(list))
+    others: dict[int, set[int]] = field(default_factory=dict)
+    outcomes: list[Outcome | None] = field(default_factory=list)
+
+    @property
+    def readable(self) -> list[SentEvent]:
+        return [e for e in self.events if e.problem is None]
+
+
 def ingest(
     session: Session, partner_id: int, events: Sequence[SentEvent], evaluate: Evaluate, now: datetime
 ) -> list[Result]:
-    """Store and credit a partner's batch; one result per event, in the batch's order. Credits due now are posted
-    to the ledger at once; a credit whose methodology delays it is posted when due (``settle``, run first here)."""
+    """Store and credit a partner's batch, read and judged under the partner's lock; one result per event, in the
+    batch's order (see ``finish``)."""
+    serialize(session, f"inclusive:partner:{partner_id}")
+    return finish(session, prepare(session, partner_id, events, evaluate, now, locked=True))
+
+
+def prepare(
+    session: Session,
+    partner_id: int,
+    events: Sequence[SentEvent],
+    evaluate: Evaluate,
+    now: datetime,
+    *,
+    locked: bool = False,
+) -> Plan:
+    """Judge a batch from what ``session`` reads: a transaction that sees one state of the database throughout
+    (PostgreSQL: REPEATABLE READ; SQLite: any), outside the partner's lock (``locked``: under it)."""
+    store = for_session(session)
+    mark, reviewed = store.state(partner_id)
+    plan = Plan(partner_id, events, evaluate, now, {}, store.seen(partner_id, [e.id for e in events]), mark, reviewed)
+    pseudonyms = sorted({e.person for e in plan.readable})
+    plan.people = store.known(partner_id, pseudonyms) if pseudonyms else {}
+    for n, pseudonym in enumerate(p for p in pseudonyms if p not in plan.people):
+        plan.people[pseudonym] = -1 - n  # new to the partner: stored under the lock
+    persons = {plan.people[e.person] for e in plan.readable}
+    plan.others = _linked(store, {p for p in persons if p > 0})
+    if plan.others and not locked:
+        plan.linked = True  # a linked person's batches from other partners: read and judged under the lock
+        return plan
+    if plan.others:  # one at a time, so that their caps see each other's credits
+        serialize(session, "inclusive:linked")
+    everyone = persons | {o for group in plan.others.values() for o in group}
+    if plan.readable:
+        first = min(_day(e) for e in plan.readable).replace(day=1)
+        plan.totals = _daily_totals(store, everyone, first)
+        for person, behaviour, partner, occurred, duration in store.recent(_windows(plan)):
+            plan.recent[(person, behaviour)].append(RecentEvent(occurred, str(partner), duration))
+    plan.outcomes = [None] * len(events)
+    _decide(plan, None)
+    return plan
+
+
+def finish(session: Session, plan: Plan) -> list[Result]:
+    """Store and credit a prepared batch under the partner's lock; one result per event, in the batch's order.
+
+    The lock makes the partner's batches one at a time: what the partner stored since the batch was read (rows after
+    ``plan.mark``) is read and added to its history, and the events of the people it names (and of ids it stored) are
+    judged again. A batch of a linked person, or one read before a reviewer's release or refusal, is read and judged
+    again whole. Credits due now are posted to the ledger at once; a credit whose methodology delays it is posted
+    when due (``settle``, run first here)."""
+    partner_id, now = plan.partner_id, plan.now
     serialize(session, f"inclusive:partner:{partner_id}")
     settle(session, now, partner_id)
     store = for_session(session)
-    readable = [e for e in events if e.problem is None]
-    people = store.people(partner_id, sorted({e.person for e in readable}), now) if readable else {}
-    seen = store.seen(partner_id, [e.id for e in events])
-    histories = _histories(store, readable, people)
+    mark, reviewed = store.state(partner_id)
+    persons = {p for p in plan.people.values() if p > 0}
+    if plan.linked or reviewed != plan.reviewed or (persons and store.links(persons)):
+        plan = prepare(session, partner_id, plan.events, plan.evaluate, now, locked=True)
+    new = sorted(p for p, row in plan.people.items() if row < 0)
+    if new:
+        plan.people.update(store.people(partner_id, new, now))
+    if mark != plan.mark:
+        _catch_up(store, plan)
+    return _store(session, plan)
+
+
+def _catch_up(store: Store, plan: Plan) -> None:
+    """Add what the partner stored after ``plan.mark`` to the plan's history, and judge again the events of the
+    people it names and of the ids it stored."""
+    ids = {e.id for e in plan.events}
+    persons = {plan.people[e.person] for e in plan.readable}
+    windows = _windows(plan)
+    named: set[int] = set()
+    stored: set[str] = set()
+    for event_id, person, behaviour, occurred, status, kg, duration in store.since(plan.partner_id, plan.mark):
+        if event_id in ids and event_id not in plan.seen:
+            stored.add(event_id)
+        if person not in persons:
+            continue
+        named.add(person)
+        if status == "credited":
+            plan.totals[(person, behaviour)].append((local_day(occurred), kg, 1))
+        window = windows.get(person)
+        if status in ACCEPTED and window is not None and window[0] <= occurred <= window[1]:
+            plan.recent[(person, behaviour)].append(RecentEvent(occurred, str(plan.partner_id), duration))
+    plan.seen |= stored
+    named |= {plan.people[e.person] for e in plan.readable if e.id in stored}
+    if named:
+        _decide(plan, named)
+
+
+def _decide(plan: Plan, persons: set[int] | None) -> None:
+    """Judge the events in the batch's order (those of ``persons`` only, when given) from the plan's history: an id
+    stored already or earlier in the batch is a duplicate; each credit and accepted event counts for the next."""
+    people, partner_id = plan.people, plan.partner_id
+    chosen = [
+        i
+        for i, e in enumerate(plan.events)
+        if persons is None or (e.problem is None and people.get(e.person) in persons)
+    ]
+    duplicate = _duplicates(plan)
+    histories = _histories(
+        plan, [plan.events[i] for i in chosen if not duplicate[i] and plan.events[i].problem is None]
+    )
+    for i in chosen:
+        event = plan.events[i]
+        if duplicate[i]:
+            plan.outcomes[i] = None
+            continue
+        person = people.get(event.person)
+        if event.problem is not None or person is None:
+            plan.outcomes[i] = Outcome("rejected", event.problem or "bad_person")
+            continue
+        history = histories[(person, event.behaviour, _day(event))]
+        outcome = plan.evaluate(event, history, plan.now)
+        if outcome.status == "credited":
+            history.credit(outcome.kg)
+        if outcome.status != "rejected" and event.occurred_at is not None:
+            history.recent.append(_recent(partner_id, event))
+        plan.outcomes[i] = outcome
+
+
+def _duplicates(plan: Plan) -> list[bool]:
+    """Whether each event's id was stored already or came earlier in the batch."""
+    seen = set(plan.seen)
+    flags = []
+    for event in plan.events:
+        flags.append(event.id in seen)
+        seen.add(event.id)
+    return flags
+
+
+def _store(session: Session, plan: Plan) -> list[Result]:
+    """Store the plan's events with their outcomes, post the credits due now, add the credits to the daily totals."""
+    partner_id, now, people = plan.partner_id, plan.now, plan.people
     results: list[Result] = []
     rows: list[tuple[object, ...]] = []
     credited: list[tuple[str, int, str, date, Outcome, bool]] = []  # event id, person, behaviour, day, due now
-    for event in events:
-        if event.id in seen:
+    for event, outcome in zip(plan.events, plan.outcomes, strict=True):
+        if outcome is None:
             results.append(Result(event.id, "duplicate"))
             continue
-        seen.add(event.id)
-        person = people.get(event.person)
-        if event.problem is not None or person is None:
-            outcome = Outcome("rejected", event.problem or "bad_person")
-        else:
-            history = histories[(person, event.behaviour, _day(event))]
-            outcome = evaluate(event, history, now)
-            if outcome.status == "credited":
-                history.credit(outcome.kg)
-            if outcome.status != "rejected" and event.occurred_at is not None:
-                history.recent.append(_recent(partner_id, event))
         results.append(Result(event.id, outcome.status, outcome.reason))
+        person = people.get(event.person)
         if person is not None:
             credit_at = outcome.credit_at or now if outcome.status == "credited" else outcome.credit_at
             due = outcome.status == "credited" and cast(datetime, credit_at) <= now
             rows.append(_row(partner_id, person, event, outcome, now, credit_at, due))
             if outcome.status == "credited":
                 credited.append((event.id, person, event.behaviour, _day(event), outcome, due))
-    stored = store.insert_events(rows)
+    stored = for_session(session).insert_events(rows)
     ledger.credit_many(
         session,
         [
@@ -206,23 +354,11 @@ def _day(event: SentEvent) -> date:
     return local_day(event.occurred_at)
 
 
-def _histories(
-    store: Store, events: Sequence[SentEvent], people: dict[str, int]
-) -> defaultdict[tuple[int, str, date], History]:
-    """Each (person, behaviour, day) of the batch's events with what was credited that day and month before."""
+def _histories(plan: Plan, events: Sequence[SentEvent]) -> defaultdict[tuple[int, str, date], History]:
+    """Each (person, behaviour, day) of ``events`` with what was credited that day and month before, from the plan's
+    daily totals and recent events (with those of the pseudonyms each person linked)."""
     histories: defaultdict[tuple[int, str, date], History] = defaultdict(History)
-    if not events:
-        return histories
-    persons = {people[e.person] for e in events}
-    first = min(_day(e) for e in events).replace(day=1)
-    others = _linked(store, persons)
-    if others:  # a linked person's batches from other partners: one at a time, so their caps see each other's credits
-        serialize(store.session, "inclusive:linked")
-    everyone = persons | {o for group in others.values() for o in group}
-    totals = _daily_totals(store, everyone, first)
-    recent: defaultdict[tuple[int, str], list[RecentEvent]] = defaultdict(list)
-    for person, behaviour, partner, occurred, duration in store.recent(_windows(events, people, others)):
-        recent[(person, behaviour)].append(RecentEvent(occurred, str(partner), duration))
+    people, others, totals, recent = plan.people, plan.others, plan.totals, plan.recent
     months: dict[tuple[int, str, int, int], Tally] = {}
     for event in events:
         key = (people[event.person], event.behaviour, _day(event))
@@ -233,25 +369,23 @@ def _histories(
         if month is None:
             month = months[(*key[:2], key[2].year, key[2].month)] = Tally()
             for person in same:
-                _add_month(month, totals[(person, key[1])], key[2])
+                _add_month(month, totals.get((person, key[1]), ()), key[2])
         history = histories[key] = History(month=month)
         for person in same:
-            history.recent.extend(recent[(person, key[1])])
-            _add_day(history, totals[(person, key[1])], key[2])
+            history.recent.extend(recent.get((person, key[1]), ()))
+            _add_day(history, totals.get((person, key[1]), ()), key[2])
     return histories
 
 
-def _windows(
-    events: Sequence[SentEvent], people: dict[str, int], others: dict[int, set[int]]
-) -> dict[int, tuple[datetime, datetime]]:
+def _windows(plan: Plan) -> dict[int, tuple[datetime, datetime]]:
     """For each person of the batch (and each pseudonym they linked), the span whose earlier events the rules look
     at: from ``RECENT`` before their first event in the batch to ``RECENT`` after their last (a batch may span days;
     a person's events in it seldom do)."""
     windows: dict[int, tuple[datetime, datetime]] = {}
-    for event in events:
+    for event in plan.readable:
         assert event.occurred_at is not None
-        person = people[event.person]
-        for one in (person, *others.get(person, ())):
+        person = plan.people[event.person]
+        for one in (person, *plan.others.get(person, ())):
             start, end = windows.get(one, (event.occurred_at, event.occurred_at))
             windows[one] = (min(start, event.occurred_at), max(end, event.occurred_at))
     return {person: (start - RECENT, end + RECENT) for person, (start, end) in windows.items()}

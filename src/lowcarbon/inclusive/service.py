@@ -136,6 +136,13 @@ def _held(session: Session, event_row: int) -> Event:
     return event
 
 
+def _reviewed(session: Session, partner_id: int) -> None:
+    """Take the partner's lock, as ingestion does (the caps see every credit before), and count a review: a batch
+    read before it is read again (``ingest.finish``)."""
+    serialize(session, f"inclusive:partner:{partner_id}")
+    session.execute(sa.update(Partner).where(Partner.id == partner_id).values(reviewed=Partner.reviewed + 1))
+
+
 def release(session: Session, audit: AuditLog, event_row: int, now: datetime) -> None:
     """Credit a held event: its reduction as assessed when it arrived, within the caps as they stand now (the person
     may have been credited since: the part up to the cap, reason ``capped``; nothing when it is reached,
@@ -143,7 +150,7 @@ def release(session: Session, audit: AuditLog, event_row: int, now: datetime) ->
     event = _held(session, event_row)
     before = snapshot(event)
     day = local_day(event.occurred_at)
-    serialize(session, f"inclusive:partner:{event.partner_id}")  # as ingestion: the caps see every credit before
+    _reviewed(session, event.partner_id)
     m = methodology(event.behaviour, event.version)
     history = ingest.credited_before(session, event.person_id, event.behaviour, day)
     kg, reason = rules.apply_caps(m, event.reduction_kg, history.for_rules())
@@ -163,6 +170,7 @@ def refuse(session: Session, audit: AuditLog, event_row: int, now: datetime) -> 
     """Close a held event without credit."""
     event = _held(session, event_row)
     before = snapshot(event)
+    _reviewed(session, event.partner_id)
     event.status, event.decided_at = "refused", now
     session.flush()
     audit.record("refuse", "inclusive_event", event.id, before, snapshot(event))

@@ -4,7 +4,11 @@ Core's per-row processing.
 
     store = for_session(session)
     store.seen(partner, ids)                   the partner's event ids already stored, of ``ids``
-    store.people(partner, pseudonyms, now)     pseudonym -> person row id, those new to the partner added
+    store.known(partner, pseudonyms)           pseudonym -> person row id, of those the partner has sent before
+    store.people(partner, pseudonyms, now)     the same, those new to the partner added
+    store.state(partner)                       (the partner's largest event row id, its ``reviewed`` count)
+    store.since(partner, row)                  the partner's events stored after row ``row``: (event id, person,
+                                               behaviour, occurred_at, status, kg, duration_min)
     store.links(persons)                       (person, linked_to) rows naming any of ``persons`` on either side
     store.daily(persons, first, behaviour)     (person, behaviour, day, kg, events) from ``first`` on
     store.recent(windows)                      (person, behaviour, partner, occurred_at, duration_min) accepted,
@@ -33,7 +37,7 @@ from sqlalchemy.orm import Session
 from lowcarbon.bulk import copy_rows, insert_rows, raw_connection
 from lowcarbon.inclusive.tables import DUE
 
-__all__ = ["ENTRY_COLUMNS", "EVENT_COLUMNS", "Store", "for_session", "sqlite_time"]
+__all__ = ["ACCEPTED", "ENTRY_COLUMNS", "EVENT_COLUMNS", "Store", "for_session", "sqlite_time"]
 
 EVENT_COLUMNS = (
     "partner_id",
@@ -53,7 +57,8 @@ EVENT_COLUMNS = (
     "posted_at",
 )
 ENTRY_COLUMNS = ("transaction", "account", "kg", "points", "kind", "event_row", "methodology", "at")
-_ACCEPTED = "('credited', 'held', 'released')"  # the statuses of events the fraud rules look back on
+ACCEPTED = ("credited", "held", "released")  # the statuses of events the fraud rules look back on
+_ACCEPTED = "(" + ", ".join(f"'{status}'" for status in ACCEPTED) + ")"
 # A subquery run once for each key (OFFSET 0 keeps the planner from joining it otherwise): an index lookup per key,
 # where PostgreSQL would rather scan a whole table for a thousand keys it cannot tell are few
 _EACH = "OFFSET 0"
@@ -119,10 +124,30 @@ class Store:
         """``moment`` as the driver binds it to a stored datetime."""
         return moment
 
+    def _rows(self, sql: str, *params: Any) -> list[Any]:
+        raise NotImplementedError
+
     def seen(self, partner_id: int, ids: Sequence[str]) -> set[str]:
         raise NotImplementedError
 
+    def known(self, partner_id: int, pseudonyms: Sequence[str]) -> dict[str, int]:
+        raise NotImplementedError
+
     def people(self, partner_id: int, pseudonyms: Sequence[str], now: datetime) -> dict[str, int]:
+        raise NotImplementedError
+
+    def state(self, partner_id: int) -> tuple[int, int]:
+        """The partner's largest event row id (0: none) and its ``reviewed`` count. Rows are numbered under the
+        partner's lock, so every row of the partner stored later has a larger id."""
+        ((largest, reviewed),) = self._rows(  # + 0: the largest id by the primary key, not among all the partner's
+            "SELECT (SELECT id FROM inclusive_events WHERE partner_id + 0 = p.id ORDER BY id DESC LIMIT 1),"
+            f" p.reviewed FROM inclusive_partners AS p WHERE p.id = {self.mark}",
+            partner_id,
+        )
+        return int(largest or 0), int(reviewed)
+
+    def since(self, partner_id: int, row: int) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
+        """The partner's events stored after row ``row`` (by the primary key: a batch or two)."""
         raise NotImplementedError
 
     def any_due(self, partner_id: int, now: datetime) -> bool:
@@ -182,8 +207,8 @@ class _Postgres(Store):
         )
         return {event_id for (event_id,) in found}
 
-    def people(self, partner_id: int, pseudonyms: Sequence[str], now: datetime) -> dict[str, int]:
-        found = dict(
+    def known(self, partner_id: int, pseudonyms: Sequence[str]) -> dict[str, int]:
+        return dict(
             self._rows(
                 "SELECT k, p.id FROM unnest(%s::text[]) AS k CROSS JOIN LATERAL (SELECT id FROM inclusive_people"
                 f" WHERE partner_id = %s AND pseudonym = k {_EACH}) AS p",
@@ -191,6 +216,9 @@ class _Postgres(Store):
                 partner_id,
             )
         )
+
+    def people(self, partner_id: int, pseudonyms: Sequence[str], now: datetime) -> dict[str, int]:
+        found = self.known(partner_id, pseudonyms)
         missing = sorted(set(pseudonyms) - found.keys())
         if missing:
             found.update(
@@ -243,6 +271,17 @@ class _Postgres(Store):
                 _array(windows),
                 _array(a.timestamp() for a, _ in windows.values()),
                 _array(b.timestamp() for _, b in windows.values()),
+            )
+        ]
+
+    def since(self, partner_id: int, row: int) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
+        return [
+            tuple(found)
+            for found in self._rows(
+                "SELECT event_id, person_id, behaviour, occurred_at, status, reduction_kg,"
+                " (quantities ->> 'duration_min')::float8 FROM inclusive_events WHERE id > %s AND partner_id + 0 = %s",
+                row,
+                partner_id,
             )
         ]
 
@@ -328,8 +367,8 @@ class _Sqlite(Store):
         )
         return {event_id for (event_id,) in found}
 
-    def people(self, partner_id: int, pseudonyms: Sequence[str], now: datetime) -> dict[str, int]:
-        found = dict(
+    def known(self, partner_id: int, pseudonyms: Sequence[str]) -> dict[str, int]:
+        return dict(
             self._rows(
                 "SELECT pseudonym, id FROM inclusive_people WHERE partner_id = ?"
                 " AND pseudonym IN (SELECT value FROM json_each(?))",
@@ -337,6 +376,9 @@ class _Sqlite(Store):
                 json.dumps(list(pseudonyms)),
             )
         )
+
+    def people(self, partner_id: int, pseudonyms: Sequence[str], now: datetime) -> dict[str, int]:
+        found = self.known(partner_id, pseudonyms)
         missing = sorted(set(pseudonyms) - found.keys())
         if missing:  # the one writer holds the database: the ids after the largest are free
             (largest,) = self.raw.execute("SELECT coalesce(max(id), 0) FROM inclusive_people").fetchone()
@@ -382,6 +424,15 @@ class _Sqlite(Store):
             json.dumps([(p, sqlite_time(a), sqlite_time(b)) for p, (a, b) in windows.items()]),
         )
         return [(p, b, partner, _sqlite_datetime(t), d) for p, b, partner, t, d in found]
+
+    def since(self, partner_id: int, row: int) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
+        found = self._rows(
+            "SELECT event_id, person_id, behaviour, occurred_at, status, reduction_kg,"
+            " json_extract(quantities, '$.duration_min') FROM inclusive_events WHERE id > ? AND partner_id + 0 = ?",
+            row,
+            partner_id,
+        )
+        return [(e, p, b, _sqlite_datetime(t), s, kg, d) for e, p, b, t, s, kg, d in found]
 
     def insert_events(self, rows: Sequence[Sequence[Any]]) -> dict[str, int]:
         """The caller read ``seen`` under the one writer, so none of the rows is stored yet: their ids are the next

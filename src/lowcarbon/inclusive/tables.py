@@ -49,6 +49,9 @@ class Partner(Base):
     region: Mapped[str | None] = mapped_column(sa.String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # held events a reviewer released or refused: ingestion reads a batch's history before it takes the partner's lock
+    # and re-reads it when this moved meanwhile (``ingest.finish``)
+    reviewed: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Person(Base):

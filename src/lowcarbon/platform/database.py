@@ -35,6 +35,7 @@ __all__ = [
     "checkpoints",
     "create_engine",
     "describe_error",
+    "one_state",
     "ping",
     "serialize",
     "session_factory",
@@ -165,6 +166,14 @@ def write_turn(engine: Engine) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(file.fileno(), fcntl.LOCK_UN)
+
+
+def one_state(session: Session) -> None:
+    """Make the transaction ``session`` begins now see one state of the database throughout: PostgreSQL's REPEATABLE
+    READ (its default, READ COMMITTED, lets each statement see what committed before it); SQLite's transactions do
+    already. Call it before the transaction's first statement."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 def session_factory(engine: Engine, *, write: bool = False) -> sessionmaker[Session]:

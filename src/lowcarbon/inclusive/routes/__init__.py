@@ -23,9 +23,9 @@ from lowcarbon.certify import service as certify
 from lowcarbon.errors import InvalidInput, PayloadTooLarge
 from lowcarbon.inclusive import evaluation, links, partners, service
 from lowcarbon.inclusive.batches import read_batch
-from lowcarbon.inclusive.ingest import ingest
+from lowcarbon.inclusive.ingest import finish, prepare
 from lowcarbon.inclusive.methodology import methodologies
-from lowcarbon.platform.database import write_turn
+from lowcarbon.platform.database import one_state, write_turn
 from lowcarbon.platform.dependencies import NowDep, Platform, WriteSessionDep
 
 __all__ = ["router"]
@@ -65,7 +65,8 @@ def _signed_by(request: Request, body: bytes, session: Any, now: Any) -> Any:
 def receive_events(request: Request, body: Annotated[bytes, Depends(_raw_body)], now: NowDep) -> JSONResponse:
     """Ingest a partner's signed batch of behaviour events; each is credited, held, a duplicate or rejected."""
     platform = Platform.of(request.app)
-    with _ONE_BATCH, platform.sessions.begin() as reading:  # needs no lock: the signature, the body, the screening
+    with _ONE_BATCH, platform.sessions.begin() as reading:  # needs no lock: the signature, the body, the screening,
+        one_state(reading)  # and the judging, from one state of the database (under the lock: only what came since)
         partner = _signed_by(request, body, reading, now)
         events = read_batch(body)
 
@@ -74,8 +75,9 @@ def receive_events(request: Request, body: Annotated[bytes, Depends(_raw_body)],
 
         evaluate = evaluation.evaluator(str(partner.id), certificate)
         evaluate.screen(events, now)
+        plan = prepare(reading, partner.id, events, evaluate, now)
     with _ONE_BATCH, write_turn(platform.engine), platform.write_sessions.begin() as session:
-        results = ingest(session, partner.id, events, evaluate, now)  # SQLite's write lock; PostgreSQL: the partner's
+        results = finish(session, plan)  # SQLite's write lock; PostgreSQL: the partner's
     return JSONResponse({"results": [{"id": r.id, "status": r.status, "reason": r.reason} for r in results]})
 
 
