@@ -241,7 +241,7 @@ def serve(
             proxy_headers=False,
         )
         return
-    gc.freeze()  # what start-up made stays: the collector no longer walks it at every full collection
+    _settle_heap()
     if pact_port is None or pair is None:
         uvicorn.run(application, host=settings.host, port=settings.port, proxy_headers=False)
         return
@@ -267,8 +267,16 @@ def worker_app() -> Any:
     from lowcarbon.platform.settings import Settings
 
     application = create_app(Settings.model_validate_json(os.environ[_WORKER_SETTINGS]))
-    gc.freeze()
+    _settle_heap()
     return application
+
+
+def _settle_heap() -> None:
+    """Before serving: what start-up made stays (the collector no longer walks it at every full collection), and
+    the young generation is collected every 10,000 allocations instead of 700 (a batch of 1,000 events makes tens of
+    thousands of objects that live until its answer: each collection walked them again, ~15 % of a batch's time)."""
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
 
 
 @audit_app.command("verify")
