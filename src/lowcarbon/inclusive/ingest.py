@@ -2,11 +2,16 @@
 
 One transaction per batch, under a lock per partner (PostgreSQL: an advisory lock; SQLite: its one writer), so the
 caps see every earlier credit of the partner's people and two copies of a batch sent at once credit once: the ids
-already stored, read under the lock, answer ``duplicate`` and every other event is stored (the unique key on
+already stored, known under the lock, answer ``duplicate`` and every other event is stored (the unique key on
 partner and event id is the last guard: a row stored meanwhile fails the batch, which the partner sends again). A
 crash before the commit leaves nothing; the partner's retry then finds nothing and stores all. The outcome of each
 event (credited, held, rejected) comes from ``evaluate`` (the methodologies and rules), given what the person was
-credited for the behaviour this day and month.
+credited for the behaviour this day and month and their recent events.
+
+The API keeps the lock short: ``prepare`` reads the batch's ids, people and histories and judges every event before
+the lock, in one state of the database; ``finish``, under the lock, reads only the partner's events stored since
+(the partner's rows are numbered under its lock, so they are the rows after the largest it had then), adds them to
+the histories, judges again the events of the people they name, and stores. ``ingest`` does both under the lock.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Literal, cast
 
 import sqlalchemy as sa
@@ -133,8 +139,9 @@ class Plan:
     others: dict[int, set[int]] = field(default_factory=dict)
     outcomes: list[Outcome | None] = field(default_factory=list)
 
-    @property
+    @cached_property
     def readable(self) -> list[SentEvent]:
+        """The events without a problem, in order."""
         return [e for e in self.events if e.problem is None]
 
 
@@ -172,10 +179,11 @@ def prepare(
         return plan
     if plan.others:  # one at a time, so that their caps see each other's credits
         serialize(session, "inclusive:linked")
-    everyone = persons | {o for group in plan.others.values() for o in group}
     if plan.readable:
         first = min(_day(e) for e in plan.readable).replace(day=1)
-        plan.totals = _daily_totals(store, everyone, first)
+        keys = {(plan.people[e.person], e.behaviour) for e in plan.readable}
+        keys |= {(other, behaviour) for person, behaviour in keys for other in plan.others.get(person, ())}
+        plan.totals = _daily_totals(store, keys, first)
         for person, behaviour, partner, occurred, duration in store.recent(_windows(plan)):
             plan.recent[(person, behaviour)].append(RecentEvent(occurred, str(partner), duration))
     plan.outcomes = [None] * len(events)
@@ -398,7 +406,7 @@ def credited_before(session: Session, person_id: int, behaviour: str, day: date)
     persons = {person_id, *_linked(store, {person_id}).get(person_id, ())}
     if len(persons) > 1:
         serialize(session, "inclusive:linked")
-    totals = _daily_totals(store, persons, day.replace(day=1), behaviour)
+    totals = _daily_totals(store, {(person, behaviour) for person in persons}, day.replace(day=1))
     history = History()
     for person in persons:
         _add_month(history.month, totals[(person, behaviour)], day)
@@ -407,11 +415,11 @@ def credited_before(session: Session, person_id: int, behaviour: str, day: date)
 
 
 def _daily_totals(
-    store: Store, persons: set[int], first: date, behaviour: str | None = None
+    store: Store, keys: set[tuple[int, str]], first: date
 ) -> defaultdict[tuple[int, str], list[tuple[date, float, int]]]:
-    """The daily totals of ``persons`` from ``first`` on, by person and behaviour."""
+    """The daily totals of each (person, behaviour) of ``keys`` from ``first`` on."""
     totals: defaultdict[tuple[int, str], list[tuple[date, float, int]]] = defaultdict(list)
-    for person, name, day, kg, count in store.daily(persons, first, behaviour):
+    for person, name, day, kg, count in store.daily(sorted(keys), first):
         totals[(person, name)].append((day, kg, count))
     return totals
 

@@ -10,7 +10,8 @@ Core's per-row processing.
     store.since(partner, row)                  the partner's events stored after row ``row``: (event id, person,
                                                behaviour, occurred_at, status, kg, duration_min)
     store.links(persons)                       (person, linked_to) rows naming any of ``persons`` on either side
-    store.daily(persons, first, behaviour)     (person, behaviour, day, kg, events) from ``first`` on
+    store.daily(keys, first)                   (person, behaviour, day, kg, events) of the (person, behaviour) keys,
+                                               from ``first`` on
     store.recent(windows)                      (person, behaviour, partner, occurred_at, duration_min) accepted,
                                                within each person's window (from, to)
     store.any_due(partner, now)                whether a credit of the partner's came due and is not posted
@@ -162,9 +163,8 @@ class Store:
     def links(self, persons: Iterable[int]) -> list[tuple[int, int]]:
         raise NotImplementedError
 
-    def daily(
-        self, persons: Iterable[int], first: date, behaviour: str | None = None
-    ) -> list[tuple[int, str, date, float, int]]:
+    def daily(self, keys: Iterable[tuple[int, str]], first: date) -> list[tuple[int, str, date, float, int]]:
+        """The daily totals of each (person, behaviour) from ``first`` on: an index range each."""
         raise NotImplementedError
 
     def recent(
@@ -244,17 +244,17 @@ class _Postgres(Store):
             )
         ]
 
-    def daily(
-        self, persons: Iterable[int], first: date, behaviour: str | None = None
-    ) -> list[tuple[int, str, date, float, int]]:
-        only = " AND behaviour = %s" if behaviour is not None else ""
+    def daily(self, keys: Iterable[tuple[int, str]], first: date) -> list[tuple[int, str, date, float, int]]:
+        pairs = list(keys)
+        if not pairs:
+            return []
+        persons, behaviours = zip(*pairs, strict=True)
         sql = (
-            "SELECT k, d.behaviour, d.day, d.kg, d.events FROM unnest(%s::int[]) AS k CROSS JOIN LATERAL"
-            f" (SELECT behaviour, day, kg, events FROM inclusive_daily WHERE person_id = k AND day >= %s{only}"
+            "SELECT k.p, k.b, d.day, d.kg, d.events FROM unnest(%s::int[], %s::text[]) AS k(p, b) CROSS JOIN LATERAL"
+            " (SELECT day, kg, events FROM inclusive_daily WHERE person_id = k.p AND behaviour = k.b AND day >= %s"
             f" {_EACH}) AS d"
         )
-        params = (_array(persons), first) + ((behaviour,) if behaviour is not None else ())
-        return [tuple(row) for row in self._rows(sql, *params)]
+        return [tuple(row) for row in self._rows(sql, _array(persons), _array(behaviours), first)]
 
     def recent(
         self, windows: Mapping[int, tuple[datetime, datetime]]
@@ -409,14 +409,15 @@ class _Sqlite(Store):
             )
         ]
 
-    def daily(
-        self, persons: Iterable[int], first: date, behaviour: str | None = None
-    ) -> list[tuple[int, str, date, float, int]]:
-        sql = "SELECT person_id, behaviour, day, kg, events FROM inclusive_daily"
-        sql += " WHERE person_id IN (SELECT value FROM json_each(?)) AND day >= ?"
-        sql += " AND behaviour = ?" if behaviour is not None else ""
-        params = (json.dumps(list(persons)), first.isoformat()) + ((behaviour,) if behaviour is not None else ())
-        return [(p, b, date.fromisoformat(d), kg, n) for p, b, d, kg, n in self._rows(sql, *params)]
+    def daily(self, keys: Iterable[tuple[int, str]], first: date) -> list[tuple[int, str, date, float, int]]:
+        found = self._rows(  # CROSS JOIN: SQLite keeps the order, a key then its index range
+            "SELECT d.person_id, d.behaviour, d.day, d.kg, d.events FROM json_each(?) AS k CROSS JOIN inclusive_daily"
+            " AS d ON d.person_id = json_extract(k.value, '$[0]') AND d.behaviour = json_extract(k.value, '$[1]')"
+            " AND d.day >= ?",
+            json.dumps(list(keys)),
+            first.isoformat(),
+        )
+        return [(p, b, date.fromisoformat(d), kg, n) for p, b, d, kg, n in found]
 
     def recent(
         self, windows: Mapping[int, tuple[datetime, datetime]]
