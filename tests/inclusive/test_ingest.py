@@ -339,3 +339,30 @@ def test_a_batch_read_before_a_review_is_read_again(world: tuple[sessionmaker[Se
     with sessions.begin() as session:
         kg = session.scalar(sa.select(Event.reduction_kg).where(Event.event_id == "x1"))
     assert kg is not None and round(kg, 12) == 0.1  # 1.0 - (0.1 + 0.8): judged again, not the 0.4 read before
+
+
+def test_a_linked_persons_batch_read_before_the_lock_is_judged_under_it(
+    world: tuple[sessionmaker[Session], int],
+) -> None:
+    """A batch holding a person who linked a pseudonym at another partner is not judged before the lock (the other
+    partner's batches are not among what this partner stored since): it is read and judged under both locks, and the
+    other partner's credit of the day counts (0.7 of the 1.0 kg cap)."""
+    sessions, partner = world
+    with sessions.begin() as session:
+        organisation = accounts.create_organisation(session, name="Metro", kind="partner_platform", actor="t")
+        metro = partners.create_partner(
+            session, AuditTrail(session, "t"), NOW, organisation_id=organisation.id, name="Metro"
+        )
+        elsewhere = Person(partner_id=metro.id, pseudonym="m-ann", created_at=NOW)
+        here = Person(partner_id=partner, pseudonym="ann", created_at=NOW)
+        session.add_all([elsewhere, here])
+        session.flush()
+        session.add(Link(person_id=here.id, linked_to=elsewhere.id, created_at=NOW))
+    plan = _prepared(world, _batch(("a", "ann", 4), ("c", "bob", 2)))
+    assert plan.linked and plan.outcomes == []
+    with sessions.begin() as session:
+        session.add(DailyTotal(person_id=elsewhere.id, behaviour="metro_trip", day=NOW.date(), kg=0.7, events=2))
+    assert _finish(world, plan) == [("a", "credited", None), ("c", "credited", None)]
+    with sessions.begin() as session:
+        credited = dict(session.execute(sa.select(Event.event_id, Event.reduction_kg)).all())
+    assert {k: round(v, 12) for k, v in credited.items()} == {"a": 0.3, "c": 0.2}
