@@ -98,8 +98,9 @@ def sqlite_time(moment: datetime | None) -> str | None:
     order as the times do."""
     if moment is None:
         return None
-    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-    return text if len(text) > 19 else f"{text}.000000"
+    if moment.tzinfo is not UTC:  # ingestion's times are UTC already: the conversion cost more than the writing
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _times(values: Iterable[datetime | None]) -> list[str | None]:
