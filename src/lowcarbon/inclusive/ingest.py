@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cached_property
@@ -236,18 +236,19 @@ def _catch_up(store: Store, plan: Plan) -> None:
             plan.recent[(person, behaviour)].append(RecentEvent(occurred, str(plan.partner_id), duration))
     plan.seen |= stored
     named |= {plan.people[e.person] for e in plan.readable if e.id in stored}
-    if named:
-        _decide(plan, named)
+    if named or stored:
+        _decide(plan, named, stored)
 
 
-def _decide(plan: Plan, persons: set[int] | None) -> None:
-    """Judge the events in the batch's order (those of ``persons`` only, when given) from the plan's history: an id
-    stored already or earlier in the batch is a duplicate; each credit and accepted event counts for the next."""
+def _decide(plan: Plan, persons: set[int] | None, ids: Collection[str] = ()) -> None:
+    """Judge the events in the batch's order (those of ``persons`` and with ``ids`` only, when ``persons`` is given)
+    from the plan's history: an id stored already or earlier in the batch is a duplicate; each credit and accepted
+    event counts for the next."""
     people, partner_id = plan.people, plan.partner_id
     chosen = [
         i
         for i, e in enumerate(plan.events)
-        if persons is None or (e.problem is None and people.get(e.person) in persons)
+        if persons is None or e.id in ids or (e.problem is None and people.get(e.person) in persons)
     ]
     duplicate = _duplicates(plan)
     histories = _histories(
