@@ -120,8 +120,9 @@ class Plan:
     """A batch judged from what was stored when it was read (``prepare``), finished under the partner's lock
     (``finish``). ``people`` maps each pseudonym of the batch's readable events to its person row (below 0: new to the
     partner when read, stored by ``finish``); ``seen`` holds the batch's ids stored when read; ``mark`` and
-    ``reviewed`` are the partner's ``store.state`` then; ``totals`` and ``recent`` the daily totals and recent events
-    read by person and behaviour; ``outcomes`` the outcome of each event (None: a duplicate)."""
+    ``reviewed`` are the partner's ``store.state`` then (``locked``: read under its lock); ``totals`` and ``recent``
+    the daily totals and recent events read by person and behaviour; ``outcomes`` the outcome of each event (None: a
+    duplicate)."""
 
     partner_id: int
     events: Sequence[SentEvent]
@@ -131,13 +132,18 @@ class Plan:
     seen: set[str]
     mark: int
     reviewed: int
-    linked: bool = False  # some person had linked pseudonyms: their batches are read and judged under the lock
+    locked: bool = False  # read and judged under the partner's lock, in the transaction that stores it
     totals: defaultdict[tuple[int, str], list[tuple[date, float, int]]] = field(
         default_factory=lambda: defaultdict(list)
     )
     recent: defaultdict[tuple[int, str], list[RecentEvent]] = field(default_factory=lambda: defaultdict(list))
     others: dict[int, set[int]] = field(default_factory=dict)
     outcomes: list[Outcome | None] = field(default_factory=list)
+
+    @property
+    def linked(self) -> bool:
+        """Whether some person of the batch linked pseudonyms (their batches at other partners count)."""
+        return bool(self.others)
 
     @cached_property
     def readable(self) -> list[SentEvent]:
@@ -167,17 +173,17 @@ def prepare(
     (PostgreSQL: REPEATABLE READ; SQLite: any), outside the partner's lock (``locked``: under it)."""
     store = for_session(session)
     mark, reviewed = store.state(partner_id)
-    plan = Plan(partner_id, events, evaluate, now, {}, store.seen(partner_id, [e.id for e in events]), mark, reviewed)
+    seen = store.seen(partner_id, [e.id for e in events])
+    plan = Plan(partner_id, events, evaluate, now, {}, seen, mark, reviewed, locked)
     pseudonyms = sorted({e.person for e in plan.readable})
     plan.people = store.known(partner_id, pseudonyms) if pseudonyms else {}
     for n, pseudonym in enumerate(p for p in pseudonyms if p not in plan.people):
         plan.people[pseudonym] = -1 - n  # new to the partner: stored under the lock
     persons = {plan.people[e.person] for e in plan.readable}
     plan.others = _linked(store, {p for p in persons if p > 0})
-    if plan.others and not locked:
-        plan.linked = True  # a linked person's batches from other partners: read and judged under the lock
-        return plan
-    if plan.others:  # one at a time, so that their caps see each other's credits
+    if plan.linked and not locked:
+        return plan  # a linked person's batches at other partners: read and judged under the lock
+    if plan.linked:  # one at a time, so that their caps see each other's credits
         serialize(session, "inclusive:linked")
     if plan.readable:
         first = min(_day(e) for e in plan.readable).replace(day=1)
@@ -203,10 +209,12 @@ def finish(session: Session, plan: Plan) -> list[Result]:
     serialize(session, f"inclusive:partner:{partner_id}")
     settle(session, now, partner_id)
     store = for_session(session)
-    mark, reviewed = store.state(partner_id)
-    persons = {p for p in plan.people.values() if p > 0}
-    if plan.linked or reviewed != plan.reviewed or (persons and store.links(persons)):
-        plan = prepare(session, partner_id, plan.events, plan.evaluate, now, locked=True)
+    mark = plan.mark
+    if not plan.locked:
+        mark, reviewed = store.state(partner_id)
+        persons = {p for p in plan.people.values() if p > 0}
+        if plan.linked or reviewed != plan.reviewed or (persons and store.links(persons)):
+            plan = prepare(session, partner_id, plan.events, plan.evaluate, now, locked=True)
     new = sorted(p for p, row in plan.people.items() if row < 0)
     if new:
         plan.people.update(store.people(partner_id, new, now))

@@ -109,14 +109,11 @@ def _times(values: Iterable[datetime | None]) -> list[str | None]:
     return [written[v] if v in written else written.setdefault(v, sqlite_time(v)) for v in values]
 
 
-def _sqlite_datetime(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
 class Store:
     """The hot path's statements for one transaction (see the module docstring); made by ``for_session``."""
 
     mark = ""  # the driver's parameter mark
+    duration = ""  # SQL: an event's duration_min, a number or NULL
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -125,6 +122,10 @@ class Store:
     def stamp(self, moment: datetime) -> Any:
         """``moment`` as the driver binds it to a stored datetime."""
         return moment
+
+    def moment(self, stored: Any) -> datetime:
+        """A stored datetime as the driver reads it, as a datetime."""
+        return cast(datetime, stored)
 
     def _rows(self, sql: str, *params: Any) -> list[Any]:
         raise NotImplementedError
@@ -150,7 +151,13 @@ class Store:
 
     def since(self, partner_id: int, row: int) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
         """The partner's events stored after row ``row`` (by the primary key: a batch or two)."""
-        raise NotImplementedError
+        found = self._rows(
+            f"SELECT event_id, person_id, behaviour, occurred_at, status, reduction_kg, {self.duration}"
+            f" FROM inclusive_events WHERE id > {self.mark} AND partner_id + 0 = {self.mark}",
+            row,
+            partner_id,
+        )
+        return [(e, p, b, self.moment(t), s, kg, d) for e, p, b, t, s, kg, d in found]
 
     def any_due(self, partner_id: int, now: datetime) -> bool:
         """Whether a credit of the partner's has come due and is not posted yet."""
@@ -189,6 +196,7 @@ class Store:
 
 class _Postgres(Store):
     mark = "%s"
+    duration = "(quantities ->> 'duration_min')::float8"
 
     def _rows(self, sql: str, *params: Any) -> list[Any]:
         with self.raw.cursor() as cursor:
@@ -265,24 +273,13 @@ class _Postgres(Store):
             for row in self._rows(  # the windows as Unix times: numbers are read much faster than timestamps' text
                 "SELECT k, e.behaviour, e.partner_id, e.occurred_at, e.duration"
                 " FROM unnest(%s::int[], %s::float8[], %s::float8[]) AS w(k, a, b)"
-                " CROSS JOIN LATERAL (SELECT behaviour, partner_id, occurred_at,"
-                " (quantities ->> 'duration_min')::float8 AS duration FROM inclusive_events"
+                f" CROSS JOIN LATERAL (SELECT behaviour, partner_id, occurred_at, {self.duration} AS duration"
+                " FROM inclusive_events"
                 " WHERE person_id = k AND occurred_at BETWEEN to_timestamp(a) AND to_timestamp(b)"
                 f" AND status IN {_ACCEPTED} {_EACH}) AS e",
                 _array(windows),
                 _array(a.timestamp() for a, _ in windows.values()),
                 _array(b.timestamp() for _, b in windows.values()),
-            )
-        ]
-
-    def since(self, partner_id: int, row: int) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
-        return [
-            tuple(found)
-            for found in self._rows(
-                "SELECT event_id, person_id, behaviour, occurred_at, status, reduction_kg,"
-                " (quantities ->> 'duration_min')::float8 FROM inclusive_events WHERE id > %s AND partner_id + 0 = %s",
-                row,
-                partner_id,
             )
         ]
 
@@ -358,9 +355,13 @@ def _quoted(text: str) -> str:
 
 class _Sqlite(Store):
     mark = "?"
+    duration = "json_extract(quantities, '$.duration_min')"
 
     def stamp(self, moment: datetime) -> Any:
         return sqlite_time(moment)
+
+    def moment(self, stored: Any) -> datetime:
+        return datetime.fromisoformat(stored).replace(tzinfo=UTC)
 
     def _rows(self, sql: str, *params: Any) -> list[Any]:
         return cast(list[Any], self.raw.execute(sql, params).fetchall())
@@ -424,23 +425,14 @@ class _Sqlite(Store):
         self, windows: Mapping[int, tuple[datetime, datetime]]
     ) -> list[tuple[int, str, int, datetime, float | None]]:
         found = self._rows(  # CROSS JOIN: SQLite keeps the order, a person's window then the index range
-            "SELECT e.person_id, e.behaviour, e.partner_id, e.occurred_at, json_extract(e.quantities, '$.duration_min')"
+            f"SELECT e.person_id, e.behaviour, e.partner_id, e.occurred_at, {self.duration}"
             " FROM json_each(?) AS w CROSS JOIN inclusive_events AS e"
             " ON e.person_id = json_extract(w.value, '$[0]')"
             " AND e.occurred_at BETWEEN json_extract(w.value, '$[1]') AND json_extract(w.value, '$[2]')"
             f" WHERE e.status IN {_ACCEPTED}",
             json.dumps([(p, sqlite_time(a), sqlite_time(b)) for p, (a, b) in windows.items()]),
         )
-        return [(p, b, partner, _sqlite_datetime(t), d) for p, b, partner, t, d in found]
-
-    def since(self, partner_id: int, row: int) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
-        found = self._rows(
-            "SELECT event_id, person_id, behaviour, occurred_at, status, reduction_kg,"
-            " json_extract(quantities, '$.duration_min') FROM inclusive_events WHERE id > ? AND partner_id + 0 = ?",
-            row,
-            partner_id,
-        )
-        return [(e, p, b, _sqlite_datetime(t), s, kg, d) for e, p, b, t, s, kg, d in found]
+        return [(p, b, partner, self.moment(t), d) for p, b, partner, t, d in found]
 
     def insert_events(self, rows: Sequence[Sequence[Any]]) -> dict[str, int]:
         """The caller read ``seen`` under the one writer, so none of the rows is stored yet: their ids are the next
