@@ -96,9 +96,8 @@ def test_each_event_once_and_the_caps_see_earlier_credits(world: tuple[sessionma
         assert kinds == {"credited": 4, "rejected": 1}
 
 
-def test_the_caps_count_the_pseudonyms_a_person_linked(world: tuple[sessionmaker[Session], int]) -> None:
-    """A rider who linked their pseudonym at another partner has one cap: what the other partner credited today
-    counts (0.7 of the 1.0 kg), so 0.3 kg is left here."""
+def _linked_at_metro(world: tuple[sessionmaker[Session], int]) -> int:
+    """This partner's "ann" linked to her pseudonym "m-ann" at a second partner, Metro; the row of "m-ann"."""
     sessions, partner = world
     with sessions.begin() as session:
         organisation = accounts.create_organisation(session, name="Metro", kind="partner_platform", actor="t")
@@ -110,7 +109,16 @@ def test_the_caps_count_the_pseudonyms_a_person_linked(world: tuple[sessionmaker
         session.add_all([elsewhere, here])
         session.flush()
         session.add(Link(person_id=here.id, linked_to=elsewhere.id, created_at=NOW))
-        session.add(DailyTotal(person_id=elsewhere.id, behaviour="metro_trip", day=NOW.date(), kg=0.7, events=2))
+        return elsewhere.id
+
+
+def test_the_caps_count_the_pseudonyms_a_person_linked(world: tuple[sessionmaker[Session], int]) -> None:
+    """A rider who linked their pseudonym at another partner has one cap: what the other partner credited today
+    counts (0.7 of the 1.0 kg), so 0.3 kg is left here."""
+    sessions, _ = world
+    elsewhere = _linked_at_metro(world)
+    with sessions.begin() as session:
+        session.add(DailyTotal(person_id=elsewhere, behaviour="metro_trip", day=NOW.date(), kg=0.7, events=2))
     assert _send(world, _batch(("a", "ann", 2), ("b", "ann", 2), ("c", "bob", 2))) == [
         ("a", "credited", None),
         ("b", "credited", None),
@@ -347,21 +355,12 @@ def test_a_linked_persons_batch_read_before_the_lock_is_judged_under_it(
     """A batch holding a person who linked a pseudonym at another partner is not judged before the lock (the other
     partner's batches are not among what this partner stored since): it is read and judged under both locks, and the
     other partner's credit of the day counts (0.7 of the 1.0 kg cap)."""
-    sessions, partner = world
-    with sessions.begin() as session:
-        organisation = accounts.create_organisation(session, name="Metro", kind="partner_platform", actor="t")
-        metro = partners.create_partner(
-            session, AuditTrail(session, "t"), NOW, organisation_id=organisation.id, name="Metro"
-        )
-        elsewhere = Person(partner_id=metro.id, pseudonym="m-ann", created_at=NOW)
-        here = Person(partner_id=partner, pseudonym="ann", created_at=NOW)
-        session.add_all([elsewhere, here])
-        session.flush()
-        session.add(Link(person_id=here.id, linked_to=elsewhere.id, created_at=NOW))
+    sessions, _ = world
+    elsewhere = _linked_at_metro(world)
     plan = _prepared(world, _batch(("a", "ann", 4), ("c", "bob", 2)))
     assert plan.linked and plan.outcomes == []
     with sessions.begin() as session:
-        session.add(DailyTotal(person_id=elsewhere.id, behaviour="metro_trip", day=NOW.date(), kg=0.7, events=2))
+        session.add(DailyTotal(person_id=elsewhere, behaviour="metro_trip", day=NOW.date(), kg=0.7, events=2))
     assert _finish(world, plan) == [("a", "credited", None), ("c", "credited", None)]
     with sessions.begin() as session:
         credited = dict(session.execute(sa.select(Event.event_id, Event.reduction_kg)).all())
