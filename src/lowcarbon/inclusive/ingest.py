@@ -115,6 +115,16 @@ class Result:
 Evaluate = Callable[[SentEvent, History, datetime], Outcome]
 
 
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What is written of an event: its answer, its row (None: a duplicate, or no person) and, when credited, the
+    credit (event id, person, behaviour, day, outcome, due now)."""
+
+    result: Result
+    row: tuple[object, ...] | None = None
+    credit: tuple[str, int, str, date, Outcome, bool] | None = None
+
+
 @dataclass
 class Plan:
     """A batch judged from what was stored when it was read (``prepare``), finished under the partner's lock
@@ -139,6 +149,7 @@ class Plan:
     recent: defaultdict[tuple[int, str], list[RecentEvent]] = field(default_factory=lambda: defaultdict(list))
     others: dict[int, set[int]] = field(default_factory=dict)
     outcomes: list[Outcome | None] = field(default_factory=list)
+    written: dict[int, Written] = field(default_factory=dict)  # by position: see ``_written``
 
     @property
     def linked(self) -> bool:
@@ -194,6 +205,9 @@ def prepare(
             plan.recent[(person, behaviour)].append(RecentEvent(occurred, str(partner), duration))
     plan.outcomes = [None] * len(events)
     _decide(plan, None)
+    if not locked:  # the rows made now, outside the lock (made again for the events judged again under it)
+        for position in range(len(events)):
+            _written(plan, position)
     return plan
 
 
@@ -231,7 +245,9 @@ def _catch_up(store: Store, plan: Plan) -> None:
     windows = _windows(plan)
     named: set[int] = set()
     stored: set[str] = set()
-    for event_id, person, behaviour, occurred, status, kg, duration in store.since(plan.partner_id, plan.mark):
+    for event_id, person, behaviour, occurred, status, kg, duration in store.since(
+        plan.partner_id, plan.mark, sorted(persons), sorted(ids)
+    ):
         if event_id in ids and event_id not in plan.seen:
             stored.add(event_id)
         if person not in persons:
@@ -263,6 +279,7 @@ def _decide(plan: Plan, persons: set[int] | None, ids: Collection[str] = ()) -> 
         plan, [plan.events[i] for i in chosen if not duplicate[i] and plan.events[i].problem is None]
     )
     for i in chosen:
+        plan.written.pop(i, None)
         event = plan.events[i]
         if duplicate[i]:
             plan.outcomes[i] = None
@@ -290,24 +307,39 @@ def _duplicates(plan: Plan) -> list[bool]:
     return flags
 
 
+def _written(plan: Plan, position: int) -> Written:
+    """What ``_store`` writes of the event at ``position``, from its outcome (kept in ``plan.written`` until the
+    outcome is judged again, so that a batch's rows are made before the partner's lock)."""
+    made = plan.written.get(position)
+    if made is not None:
+        return made
+    event, outcome = plan.events[position], plan.outcomes[position]
+    person = plan.people.get(event.person)
+    if outcome is None:
+        made = Written(Result(event.id, "duplicate"))
+    elif person is None:
+        made = Written(Result(event.id, outcome.status, outcome.reason))
+    else:
+        now = plan.now
+        credit_at = outcome.credit_at or now if outcome.status == "credited" else outcome.credit_at
+        due = outcome.status == "credited" and cast(datetime, credit_at) <= now
+        made = Written(
+            Result(event.id, outcome.status, outcome.reason),
+            _row(plan.partner_id, person, event, outcome, now, credit_at, due),
+            (event.id, person, event.behaviour, _day(event), outcome, due) if outcome.status == "credited" else None,
+        )
+    if person is None or person > 0:  # a person new to the partner has its row number once stored
+        plan.written[position] = made
+    return made
+
+
 def _store(session: Session, plan: Plan) -> list[Result]:
     """Store the plan's events with their outcomes, post the credits due now, add the credits to the daily totals."""
-    partner_id, now, people = plan.partner_id, plan.now, plan.people
-    results: list[Result] = []
-    rows: list[tuple[object, ...]] = []
-    credited: list[tuple[str, int, str, date, Outcome, bool]] = []  # event id, person, behaviour, day, due now
-    for event, outcome in zip(plan.events, plan.outcomes, strict=True):
-        if outcome is None:
-            results.append(Result(event.id, "duplicate"))
-            continue
-        results.append(Result(event.id, outcome.status, outcome.reason))
-        person = people.get(event.person)
-        if person is not None:
-            credit_at = outcome.credit_at or now if outcome.status == "credited" else outcome.credit_at
-            due = outcome.status == "credited" and cast(datetime, credit_at) <= now
-            rows.append(_row(partner_id, person, event, outcome, now, credit_at, due))
-            if outcome.status == "credited":
-                credited.append((event.id, person, event.behaviour, _day(event), outcome, due))
+    now = plan.now
+    written = [_written(plan, i) for i in range(len(plan.events))]
+    rows = [w.row for w in written if w.row is not None]
+    credited = [w.credit for w in written if w.credit is not None]
+    results = [w.result for w in written]
     stored = for_session(session).insert_events(rows)
     ledger.credit_many(
         session,

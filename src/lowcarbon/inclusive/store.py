@@ -7,8 +7,9 @@ Core's per-row processing.
     store.known(partner, pseudonyms)           pseudonym -> person row id, of those the partner has sent before
     store.people(partner, pseudonyms, now)     the same, those new to the partner added
     store.state(partner)                       (the partner's largest event row id, its ``reviewed`` count)
-    store.since(partner, row)                  the partner's events stored after row ``row``: (event id, person,
-                                               behaviour, occurred_at, status, kg, duration_min)
+    store.since(partner, row, persons, ids)    the partner's events stored after row ``row`` naming one of
+                                               ``persons`` or ``ids``: (event id, person, behaviour, occurred_at,
+                                               status, kg, duration_min)
     store.links(persons)                       (person, linked_to) rows naming any of ``persons`` on either side
     store.daily(keys, first)                   (person, behaviour, day, kg, events) of the (person, behaviour) keys,
                                                from ``first`` on
@@ -28,7 +29,7 @@ that make these reads current (ingestion: the partner's lock; SQLite: the one wr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from contextlib import closing
 from datetime import UTC, date, datetime
 from typing import Any, cast
@@ -114,6 +115,15 @@ class Store:
 
     mark = ""  # the driver's parameter mark
     duration = ""  # SQL: an event's duration_min, a number or NULL
+    each_int = each_text = ""  # SQL: the values of a list given as one parameter (``keys``), as rows
+
+    def keys(self, values: Collection[Any]) -> str:
+        """A list of numbers or texts as the one parameter that ``each_int`` or ``each_text`` reads."""
+        raise NotImplementedError
+
+    def after(self, row: int) -> str:
+        """SQL: the events after row ``row`` (a FROM item), read by the primary key."""
+        return f"inclusive_events WHERE id > {int(row)} AND"
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -149,13 +159,18 @@ class Store:
         )
         return int(largest or 0), int(reviewed)
 
-    def since(self, partner_id: int, row: int) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
-        """The partner's events stored after row ``row`` (by the primary key: a batch or two)."""
+    def since(
+        self, partner_id: int, row: int, persons: Collection[int], ids: Collection[str]
+    ) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
+        """The partner's events stored after row ``row`` (by the primary key: a batch or two) that name one of
+        ``persons`` or have one of ``ids`` (each list looked up in a hash, so the rows of others cost a probe)."""
         found = self._rows(
             f"SELECT event_id, person_id, behaviour, occurred_at, status, reduction_kg, {self.duration}"
-            f" FROM inclusive_events WHERE id > {self.mark} AND partner_id + 0 = {self.mark}",
-            row,
+            f" FROM {self.after(row)} partner_id + 0 = {self.mark}"
+            f" AND (person_id IN (SELECT {self.each_int}) OR event_id IN (SELECT {self.each_text}))",
             partner_id,
+            self.keys(persons),
+            self.keys(ids),
         )
         return [(e, p, b, self.moment(t), s, kg, d) for e, p, b, t, s, kg, d in found]
 
@@ -197,6 +212,18 @@ class Store:
 class _Postgres(Store):
     mark = "%s"
     duration = "(quantities ->> 'duration_min')::float8"
+    each_int, each_text = "unnest(%s::int[])", "unnest(%s::text[])"
+
+    def keys(self, values: Collection[Any]) -> str:
+        return _array(values)
+
+    def after(self, row: int) -> str:
+        # each id up to the largest looked up by the primary key: for ``id > row`` the planner, with statistics from
+        # before the last rows came, expects a part of the table and reads all of it (35 ms at 200,000 events)
+        return (
+            f"generate_series({int(row) + 1}, (SELECT max(id) FROM inclusive_events)) AS g(i) CROSS JOIN LATERAL"
+            f" (SELECT * FROM inclusive_events WHERE id = g.i {_EACH}) AS e WHERE"
+        )
 
     def _rows(self, sql: str, *params: Any) -> list[Any]:
         with self.raw.cursor() as cursor:
@@ -356,6 +383,10 @@ def _quoted(text: str) -> str:
 class _Sqlite(Store):
     mark = "?"
     duration = "json_extract(quantities, '$.duration_min')"
+    each_int = each_text = "value FROM json_each(?)"
+
+    def keys(self, values: Collection[Any]) -> str:
+        return json.dumps(values if isinstance(values, list | tuple) else list(values))
 
     def stamp(self, moment: datetime) -> Any:
         return sqlite_time(moment)
