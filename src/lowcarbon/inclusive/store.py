@@ -122,8 +122,8 @@ class Store:
         raise NotImplementedError
 
     def after(self, row: int) -> str:
-        """SQL: the events after row ``row`` (a FROM item), read by the primary key."""
-        return f"inclusive_events WHERE id > {int(row)} AND"
+        """SQL: the events after row ``row``, read by the primary key, as a FROM item named ``e``."""
+        return f"(SELECT * FROM inclusive_events WHERE id > {int(row)}) AS e"
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -166,7 +166,7 @@ class Store:
         ``persons`` or have one of ``ids`` (each list looked up in a hash, so the rows of others cost a probe)."""
         found = self._rows(
             f"SELECT event_id, person_id, behaviour, occurred_at, status, reduction_kg, {self.duration}"
-            f" FROM {self.after(row)} partner_id + 0 = {self.mark}"
+            f" FROM {self.after(row)} WHERE partner_id + 0 = {self.mark}"
             f" AND (person_id IN (SELECT {self.each_int}) OR event_id IN (SELECT {self.each_text}))",
             partner_id,
             self.keys(persons),
@@ -222,7 +222,7 @@ class _Postgres(Store):
         # before the last rows came, expects a part of the table and reads all of it (35 ms at 200,000 events)
         return (
             f"generate_series({int(row) + 1}, (SELECT max(id) FROM inclusive_events)) AS g(i) CROSS JOIN LATERAL"
-            f" (SELECT * FROM inclusive_events WHERE id = g.i {_EACH}) AS e WHERE"
+            f" (SELECT * FROM inclusive_events WHERE id = g.i {_EACH}) AS e"
         )
 
     def _rows(self, sql: str, *params: Any) -> list[Any]:
