@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from lowcarbon.cli import app as cli_app
+from lowcarbon.inclusive import ingest as ingest_module
 from lowcarbon.inclusive import ledger, partners
 from lowcarbon.inclusive.batches import SentEvent, read_batch
 from lowcarbon.inclusive.ingest import History, Outcome, Plan, finish, ingest, prepare
@@ -96,15 +97,23 @@ def test_each_event_once_and_the_caps_see_earlier_credits(world: tuple[sessionma
         assert kinds == {"credited": 4, "rejected": 1}
 
 
+def _second_partner(world: tuple[sessionmaker[Session], int], name: str) -> tuple[sessionmaker[Session], int]:
+    """Another partner, ``name``, beside the world's: (sessions, its id)."""
+    sessions, _ = world
+    with sessions.begin() as session:
+        organisation = accounts.create_organisation(session, name=name, kind="partner_platform", actor="t")
+        made = partners.create_partner(
+            session, AuditTrail(session, "t"), NOW, organisation_id=organisation.id, name=name
+        )
+    return sessions, made.id
+
+
 def _linked_at_metro(world: tuple[sessionmaker[Session], int]) -> int:
     """This partner's "ann" linked to her pseudonym "m-ann" at a second partner, Metro; the row of "m-ann"."""
     sessions, partner = world
+    _, metro = _second_partner(world, "Metro")
     with sessions.begin() as session:
-        organisation = accounts.create_organisation(session, name="Metro", kind="partner_platform", actor="t")
-        metro = partners.create_partner(
-            session, AuditTrail(session, "t"), NOW, organisation_id=organisation.id, name="Metro"
-        )
-        elsewhere = Person(partner_id=metro.id, pseudonym="m-ann", created_at=NOW)
+        elsewhere = Person(partner_id=metro, pseudonym="m-ann", created_at=NOW)
         here = Person(partner_id=partner, pseudonym="ann", created_at=NOW)
         session.add_all([elsewhere, here])
         session.flush()
@@ -329,6 +338,33 @@ def test_a_batch_read_before_another_sees_its_credits_and_ids(world: tuple[sessi
         people = session.execute(sa.select(Person.pseudonym, sa.func.count()).group_by(Person.pseudonym)).all()
         assert dict(people) == {"ann": 1, "bob": 1, "cy": 1, "dan": 1}
         assert ledger.reconcile(session) == []
+
+
+def test_a_batch_catches_up_across_other_partners_rows(
+    world: tuple[sessionmaker[Session], int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between a batch's reading and its lock another partner's batches and one of this partner's are stored: the
+    batch takes in this partner's (ann's cap, the id stored), whether it looks through the rows between one by one
+    or, when they are more than ``CATCH_UP_ROWS``, reads the batch again under the lock. Each partner's largest
+    event row is kept on its row."""
+    other = _second_partner(world, "Bus")
+    for limit in (20_000, 1):
+        monkeypatch.setattr(ingest_module, "CATCH_UP_ROWS", limit)
+        plan = _prepared(world, _batch((f"x{limit}", "ann", 4), (f"same{limit}", "bob", 3)))
+        _send(other, _batch((f"o{limit}", "ann", 9), (f"p{limit}", "cy", 1)))
+        _send(world, _batch((f"b{limit}", "ann", 8), (f"same{limit}", "bob", 3)))
+        _send(other, _batch((f"q{limit}", "dan", 1)))
+        assert _finish(world, plan) == [(f"x{limit}", "credited", None), (f"same{limit}", "duplicate", None)]
+        sessions, _ = world
+        with sessions.begin() as session:
+            kg = session.scalar(sa.select(Event.reduction_kg).where(Event.event_id == f"x{limit}"))
+            assert kg is not None and round(kg, 12) == 0.2  # 1.0 - 0.8 the other batch credited ann here
+            session.execute(sa.delete(DailyTotal))  # the next round's caps start afresh
+    with sessions.begin() as session:
+        rows = session.execute(sa.select(Event.partner_id, sa.func.max(Event.id)).group_by(Event.partner_id))
+        largest = {partner: row for partner, row in rows}
+        kept = {partner: row for partner, row in session.execute(sa.select(Partner.id, Partner.last_event))}
+    assert kept == largest and len(kept) == 2
 
 
 def test_a_batch_read_before_a_review_is_read_again(world: tuple[sessionmaker[Session], int]) -> None:

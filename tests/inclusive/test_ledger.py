@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from lowcarbon.errors import Conflict
 from lowcarbon.inclusive import ledger, partners
-from lowcarbon.inclusive.tables import Balance, Entry, Event, Person
+from lowcarbon.inclusive.tables import Balance, Entry, Event, Partner, Person
 from lowcarbon.platform import accounts
 from lowcarbon.platform.audit import AuditTrail
 from lowcarbon.platform.database import create_engine, session_factory
@@ -209,3 +209,28 @@ def test_entries_keep_their_sums_down_to_one_unit_each_and_back(migrated: Settin
     assert dict(units) == {"kg": 3, "points": 5}  # 2 credits and issued, each in two; the redemption's 2 in points
     upgrade(migrated)
     assert sums() == before
+
+
+def test_a_partners_largest_event_row_is_found_when_kept_on_its_row_first(migrated: Settings) -> None:
+    """inclusive_0004 keeps a partner's largest event row on its row: going up, the partners that sent events before
+    get theirs from the events, the others 0."""
+    engine = create_engine(migrated)
+    try:
+        with session_factory(engine, write=True).begin() as session:
+            sent = _partner(session)
+            made = _people_with_events(session, sent.id, 3)
+            organisation = accounts.create_organisation(session, name="Quiet", kind="partner_platform", actor="test")
+            quiet = partners.create_partner(
+                session, AuditTrail(session, "test"), NOW, organisation_id=organisation.id, name="Quiet"
+            )
+    finally:
+        engine.dispose()
+    downgrade(migrated, "inclusive_0003")
+    upgrade(migrated)
+    engine = create_engine(migrated)
+    try:
+        with session_factory(engine).begin() as session:
+            kept = {p: row for p, row in session.execute(sa.select(Partner.id, Partner.last_event))}
+    finally:
+        engine.dispose()
+    assert kept == {sent.id: max(event for _, event in made), quiet.id: 0}

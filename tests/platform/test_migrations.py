@@ -82,7 +82,7 @@ HEADS = {
     "pact_0002",
     "certify_0001",
     "catalog_0002",
-    "inclusive_0003",
+    "inclusive_0004",
     "inventory_0002",
 }  # one per branch
 # the catalog's full-text index (on SQLite an FTS5 table with its shadow tables, on PostgreSQL two tables) is made by

@@ -50,6 +50,9 @@ __all__ = [
     "settle_all",
 ]
 
+# the most rows (of every partner) between a batch's reading and its lock that it looks through, one by one, for the
+# partner's; beyond (a partner's batches far apart among other partners'), the batch is read again under the lock
+CATCH_UP_ROWS = 20_000
 RECENT = timedelta(hours=1)  # how far back a person's earlier events are read for the burst and overlap rules
 Status = Literal["credited", "held", "rejected", "duplicate"]
 
@@ -227,26 +230,27 @@ def finish(session: Session, plan: Plan) -> list[Result]:
     if not plan.locked:
         mark, reviewed = store.state(partner_id)
         persons = {p for p in plan.people.values() if p > 0}
-        if plan.linked or reviewed != plan.reviewed or (persons and store.links(persons)):
+        again = plan.linked or reviewed != plan.reviewed or mark - plan.mark > CATCH_UP_ROWS
+        if again or (persons and store.links(persons)):
             plan = prepare(session, partner_id, plan.events, plan.evaluate, now, locked=True)
     new = sorted(p for p, row in plan.people.items() if row < 0)
     if new:
         plan.people.update(store.people(partner_id, new, now))
     if mark != plan.mark:
-        _catch_up(store, plan)
+        _catch_up(store, plan, mark)
     return _store(session, plan)
 
 
-def _catch_up(store: Store, plan: Plan) -> None:
-    """Add what the partner stored after ``plan.mark`` to the plan's history, and judge again the events of the
-    people it names and of the ids it stored."""
+def _catch_up(store: Store, plan: Plan, mark: int) -> None:
+    """Add what the partner stored after ``plan.mark`` (up to ``mark``, its largest row now) to the plan's history,
+    and judge again the events of the people it names and of the ids it stored."""
     ids = {e.id for e in plan.events}
     persons = {plan.people[e.person] for e in plan.readable}
     windows = _windows(plan)
     named: set[int] = set()
     stored: set[str] = set()
     for event_id, person, behaviour, occurred, status, kg, duration in store.since(
-        plan.partner_id, plan.mark, sorted(persons), sorted(ids)
+        plan.partner_id, plan.mark, mark, sorted(persons), sorted(ids)
     ):
         if event_id in ids and event_id not in plan.seen:
             stored.add(event_id)
@@ -340,7 +344,10 @@ def _store(session: Session, plan: Plan) -> list[Result]:
     rows = [w.row for w in written if w.row is not None]
     credited = [w.credit for w in written if w.credit is not None]
     results = [w.result for w in written]
-    stored = for_session(session).insert_events(rows)
+    store = for_session(session)
+    stored = store.insert_events(rows)
+    if stored:
+        store.advance(plan.partner_id, max(stored.values()))
     ledger.credit_many(
         session,
         [

@@ -7,7 +7,9 @@ Core's per-row processing.
     store.known(partner, pseudonyms)           pseudonym -> person row id, of those the partner has sent before
     store.people(partner, pseudonyms, now)     the same, those new to the partner added
     store.state(partner)                       (the partner's largest event row id, its ``reviewed`` count)
-    store.since(partner, row, persons, ids)    the partner's events stored after row ``row`` naming one of
+    store.advance(partner, row)                that largest row id, kept on the partner's row
+    store.since(partner, row, upto, persons, ids)
+                                               the partner's events stored after row ``row`` naming one of
                                                ``persons`` or ``ids``: (event id, person, behaviour, occurred_at,
                                                status, kg, duration_min)
     store.links(persons)                       (person, linked_to) rows naming any of ``persons`` on either side
@@ -121,9 +123,9 @@ class Store:
         """A list of numbers or texts as the one parameter that ``each_int`` or ``each_text`` reads."""
         raise NotImplementedError
 
-    def after(self, row: int) -> str:
-        """SQL: the events after row ``row``, read by the primary key, as a FROM item named ``e``."""
-        return f"(SELECT * FROM inclusive_events WHERE id > {int(row)}) AS e"
+    def between(self, row: int, upto: int) -> str:
+        """SQL: the events after row ``row`` up to row ``upto``, read by the primary key, as a FROM item ``e``."""
+        return f"(SELECT * FROM inclusive_events WHERE id > {int(row)} AND id <= {int(upto)}) AS e"
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -140,6 +142,9 @@ class Store:
     def _rows(self, sql: str, *params: Any) -> list[Any]:
         raise NotImplementedError
 
+    def _run(self, sql: str, *params: Any) -> None:
+        raise NotImplementedError
+
     def seen(self, partner_id: int, ids: Sequence[str]) -> set[str]:
         raise NotImplementedError
 
@@ -150,23 +155,26 @@ class Store:
         raise NotImplementedError
 
     def state(self, partner_id: int) -> tuple[int, int]:
-        """The partner's largest event row id (0: none) and its ``reviewed`` count. Rows are numbered under the
-        partner's lock, so every row of the partner stored later has a larger id."""
-        ((largest, reviewed),) = self._rows(  # + 0: the largest id by the primary key, not among all the partner's
-            "SELECT (SELECT id FROM inclusive_events WHERE partner_id + 0 = p.id ORDER BY id DESC LIMIT 1),"
-            f" p.reviewed FROM inclusive_partners AS p WHERE p.id = {self.mark}",
-            partner_id,
+        """The partner's largest event row id (0: none) and its ``reviewed`` count, as kept on its row. Rows are
+        numbered under the partner's lock, so every row of the partner stored later has a larger id."""
+        ((largest, reviewed),) = self._rows(
+            f"SELECT last_event, reviewed FROM inclusive_partners WHERE id = {self.mark}", partner_id
         )
-        return int(largest or 0), int(reviewed)
+        return int(largest), int(reviewed)
+
+    def advance(self, partner_id: int, largest: int) -> None:
+        """Keep ``largest`` as the partner's largest event row id (under the partner's lock)."""
+        self._run(f"UPDATE inclusive_partners SET last_event = {self.mark} WHERE id = {self.mark}", largest, partner_id)
 
     def since(
-        self, partner_id: int, row: int, persons: Collection[int], ids: Collection[str]
+        self, partner_id: int, row: int, upto: int, persons: Collection[int], ids: Collection[str]
     ) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
-        """The partner's events stored after row ``row`` (by the primary key: a batch or two) that name one of
-        ``persons`` or have one of ``ids`` (each list looked up in a hash, so the rows of others cost a probe)."""
+        """The partner's events stored after row ``row``, up to row ``upto`` (by the primary key: a batch or two),
+        that name one of ``persons`` or have one of ``ids`` (each list looked up in a hash, so the rows of others
+        cost a probe)."""
         found = self._rows(
             f"SELECT event_id, person_id, behaviour, occurred_at, status, reduction_kg, {self.duration}"
-            f" FROM {self.after(row)} WHERE partner_id + 0 = {self.mark}"
+            f" FROM {self.between(row, upto)} WHERE partner_id + 0 = {self.mark}"
             f" AND (person_id IN (SELECT {self.each_int}) OR event_id IN (SELECT {self.each_text}))",
             partner_id,
             self.keys(persons),
@@ -217,11 +225,11 @@ class _Postgres(Store):
     def keys(self, values: Collection[Any]) -> str:
         return _array(values)
 
-    def after(self, row: int) -> str:
-        # each id up to the largest looked up by the primary key: for ``id > row`` the planner, with statistics from
-        # before the last rows came, expects a part of the table and reads all of it (35 ms at 200,000 events)
+    def between(self, row: int, upto: int) -> str:
+        # each id looked up by the primary key: for ``id > row`` the planner, with statistics from before the last
+        # rows came, expects a part of the table and reads all of it (35 ms at 200,000 events)
         return (
-            f"generate_series({int(row) + 1}, (SELECT max(id) FROM inclusive_events)) AS g(i) CROSS JOIN LATERAL"
+            f"generate_series({int(row) + 1}, {int(upto)}) AS g(i) CROSS JOIN LATERAL"
             f" (SELECT * FROM inclusive_events WHERE id = g.i {_EACH}) AS e"
         )
 
@@ -396,6 +404,9 @@ class _Sqlite(Store):
 
     def _rows(self, sql: str, *params: Any) -> list[Any]:
         return cast(list[Any], self.raw.execute(sql, params).fetchall())
+
+    def _run(self, sql: str, *params: Any) -> None:
+        self.raw.execute(sql, params)
 
     def seen(self, partner_id: int, ids: Sequence[str]) -> set[str]:
         found = self._rows(

@@ -52,6 +52,9 @@ class Partner(Base):
     # held events a reviewer released or refused: ingestion reads a batch's history before it takes the partner's lock
     # and re-reads it when this moved meanwhile (``ingest.finish``)
     reviewed: Mapped[int] = mapped_column(default=0, server_default="0")
+    # the partner's largest event row id (0: none), set by each batch under the partner's lock: a batch read before
+    # the lock catches up from it (``ingest.finish``)
+    last_event: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class Person(Base):
