@@ -108,13 +108,14 @@ def _second_partner(world: tuple[sessionmaker[Session], int], name: str) -> tupl
     return sessions, made.id
 
 
-def _linked_at_metro(world: tuple[sessionmaker[Session], int]) -> int:
-    """This partner's "ann" linked to her pseudonym "m-ann" at a second partner, Metro; the row of "m-ann"."""
+def _linked_at_metro(world: tuple[sessionmaker[Session], int], pseudonym: str = "ann") -> int:
+    """This partner's "ann" (or ``pseudonym``) linked to her pseudonym "m-ann" at a second partner, Metro; the row
+    of "m-ann"."""
     sessions, partner = world
     _, metro = _second_partner(world, "Metro")
     with sessions.begin() as session:
-        elsewhere = Person(partner_id=metro, pseudonym="m-ann", created_at=NOW)
-        here = Person(partner_id=partner, pseudonym="ann", created_at=NOW)
+        elsewhere = Person(partner_id=metro, pseudonym=f"m-{pseudonym}", created_at=NOW)
+        here = Person(partner_id=partner, pseudonym=pseudonym, created_at=NOW)
         session.add_all([elsewhere, here])
         session.flush()
         session.add(Link(person_id=here.id, linked_to=elsewhere.id, created_at=NOW))
@@ -338,6 +339,23 @@ def test_a_batch_read_before_another_sees_its_credits_and_ids(world: tuple[sessi
         people = session.execute(sa.select(Person.pseudonym, sa.func.count()).group_by(Person.pseudonym)).all()
         assert dict(people) == {"ann": 1, "bob": 1, "cy": 1, "dan": 1}
         assert ledger.reconcile(session) == []
+
+
+def test_a_pseudonym_made_and_linked_after_the_reading_is_judged_with_its_links(
+    world: tuple[sessionmaker[Session], int],
+) -> None:
+    """ "zed" is new to the partner when the batch is read; before its lock the account-link route makes the row and
+    the person links it to their pseudonym at Metro, credited 0.7 kg today: under the lock the batch is judged again
+    with it (0.3 kg left of the 1.0 cap, not the 0.4 judged before)."""
+    sessions, _ = world
+    plan = _prepared(world, _batch(("z1", "zed", 4)))
+    elsewhere = _linked_at_metro(world, "zed")
+    with sessions.begin() as session:
+        session.add(DailyTotal(person_id=elsewhere, behaviour="metro_trip", day=NOW.date(), kg=0.7, events=2))
+    assert _finish(world, plan) == [("z1", "credited", None)]
+    with sessions.begin() as session:
+        kg = session.scalar(sa.select(Event.reduction_kg).where(Event.event_id == "z1"))
+    assert kg is not None and round(kg, 12) == 0.3
 
 
 def test_a_batch_catches_up_across_other_partners_rows(

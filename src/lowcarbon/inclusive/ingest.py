@@ -229,16 +229,23 @@ def finish(session: Session, plan: Plan) -> list[Result]:
     mark = plan.mark
     if not plan.locked:
         mark, reviewed = store.state(partner_id)
-        persons = {p for p in plan.people.values() if p > 0}
         again = plan.linked or reviewed != plan.reviewed or mark - plan.mark > CATCH_UP_ROWS
-        if again or (persons and store.links(persons)):
+        if not again:  # a pseudonym new when read may have been made and linked since: links asked of all
+            _add_people(store, plan)
+            again = bool(plan.people) and bool(store.links(set(plan.people.values())))
+        if again:
             plan = prepare(session, partner_id, plan.events, plan.evaluate, now, locked=True)
-    new = sorted(p for p, row in plan.people.items() if row < 0)
-    if new:
-        plan.people.update(store.people(partner_id, new, now))
+    _add_people(store, plan)
     if mark != plan.mark:
         _catch_up(store, plan, mark)
     return _store(session, plan)
+
+
+def _add_people(store: Store, plan: Plan) -> None:
+    """Give the batch's pseudonyms new to the partner when read their rows (found, if made since, or made now)."""
+    new = sorted(p for p, row in plan.people.items() if row < 0)
+    if new:
+        plan.people.update(store.people(plan.partner_id, new, plan.now))
 
 
 def _catch_up(store: Store, plan: Plan, mark: int) -> None:

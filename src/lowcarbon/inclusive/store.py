@@ -169,7 +169,7 @@ class Store:
     def since(
         self, partner_id: int, row: int, upto: int, persons: Collection[int], ids: Collection[str]
     ) -> list[tuple[str, int, str, datetime, str, float, float | None]]:
-        """The partner's events stored after row ``row``, up to row ``upto`` (by the primary key: a batch or two),
+        """The partner's events stored after row ``row``, up to row ``upto`` (each id by the primary key),
         that name one of ``persons`` or have one of ``ids`` (each list looked up in a hash, so the rows of others
         cost a probe)."""
         found = self._rows(
