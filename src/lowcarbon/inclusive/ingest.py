@@ -208,9 +208,11 @@ def prepare(
             plan.recent[(person, behaviour)].append(RecentEvent(occurred, str(partner), duration))
     plan.outcomes = [None] * len(events)
     _decide(plan, None)
-    if not locked:  # the rows made now, outside the lock (made again for the events judged again under it)
-        for position in range(len(events)):
-            _written(plan, position)
+    if not locked:  # the rows made now, outside the lock (made again for the events judged again under it); those
+        # of people new to the partner under it, once their rows are numbered
+        for position, event in enumerate(events):
+            if plan.people.get(event.person, 0) >= 0:
+                _written(plan, position)
     return plan
 
 
@@ -319,8 +321,9 @@ def _duplicates(plan: Plan) -> list[bool]:
 
 
 def _written(plan: Plan, position: int) -> Written:
-    """What ``_store`` writes of the event at ``position``, from its outcome (kept in ``plan.written`` until the
-    outcome is judged again, so that a batch's rows are made before the partner's lock)."""
+    """What ``_store`` writes of the event at ``position``, from its outcome and its person's row (numbered: never
+    asked of a person new to the partner before ``_add_people``), kept in ``plan.written`` until the outcome is judged
+    again, so that a batch's rows are made before the partner's lock."""
     made = plan.written.get(position)
     if made is not None:
         return made
@@ -339,8 +342,7 @@ def _written(plan: Plan, position: int) -> Written:
             _row(plan.partner_id, person, event, outcome, now, credit_at, due),
             (event.id, person, event.behaviour, _day(event), outcome, due) if outcome.status == "credited" else None,
         )
-    if person is None or person > 0:  # a person new to the partner has its row number once stored
-        plan.written[position] = made
+    plan.written[position] = made
     return made
 
 
