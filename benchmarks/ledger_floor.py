@@ -11,8 +11,9 @@ a time per process, through the project's drivers (PostgreSQL: psycopg's COPY; S
 project's pragmas and background checkpoints). Two floors:
 
 - ``events``: the events only, in a table with a unique key on partner and event id and an index by person;
-- ``ledger``: also one ledger entry per event (indexed by person) and each person's balance (one upsert per person,
-  in key order, so that two processes never wait on each other's rows).
+- ``entries``: also one ledger entry per event, indexed by person (balances summed from the entries when asked);
+- ``ledger``: also each person's balance kept (one upsert per person, in key order, so that two processes never
+  wait on each other's rows).
 
 Nothing is read: no duplicates answered, no methodology, cap, daily total, burst or overlap rule, no review, no
 pseudonyms. Then lowcarbon's own ingestion (benchmarks/ledger.py's run) on the same batches, unless
@@ -44,7 +45,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from ledger import arguments, backends, bodies_of, describe, free_port, measured, run, serving, stream
 
-LEVELS = ("events", "ledger")
+LEVELS = ("events", "entries", "ledger")
+TABLES = ("events", "entries", "balances")
 SCHEMA = """
 CREATE TABLE events (id {key}, partner INTEGER NOT NULL, event TEXT NOT NULL, person TEXT NOT NULL,
   behaviour TEXT NOT NULL, occurred_at {moment} NOT NULL, quantities TEXT NOT NULL, kg {real} NOT NULL,
@@ -108,10 +110,11 @@ class _SQLite:
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(*row[:4], row[4].isoformat(), *row[5:]) for row in rows],
             )
-            if level == "ledger":
+            if level != "events":
                 connection.executemany(
                     "INSERT INTO entries (person, event, kg) VALUES (?, ?, ?)", [(r[2], r[1], r[6]) for r in rows]
                 )
+            if level == "ledger":
                 connection.executemany(
                     "INSERT INTO balances (person, kg) VALUES (?, ?)"
                     " ON CONFLICT (person) DO UPDATE SET kg = kg + excluded.kg",
@@ -134,10 +137,11 @@ class _PostgreSQL:
             ) as copy:
                 for row in rows:
                     copy.write_row(row)
-            if level == "ledger":
+            if level != "events":
                 with cursor.copy("COPY entries (person, event, kg) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row((row[2], row[1], row[6]))
+            if level == "ledger":
                 people, kgs = zip(*_balances(rows), strict=True)
                 cursor.execute(
                     "INSERT INTO balances (person, kg) SELECT * FROM unnest(%s::text[], %s::float8[])"
@@ -148,7 +152,7 @@ class _PostgreSQL:
 
 def create_app() -> FastAPI:
     """The floor's endpoint, on the database of ``FLOOR_DATABASE`` (``sqlite:PATH`` or a libpq URL), storing
-    ``FLOOR_LEVEL`` (events or ledger)."""
+    ``FLOOR_LEVEL`` (events, entries or ledger)."""
     database, level = os.environ["FLOOR_DATABASE"], os.environ["FLOOR_LEVEL"]
     secret = str(PARTNER["secret"]).encode()
     store = _SQLite(database[7:]) if database.startswith("sqlite:") else _PostgreSQL(database)
@@ -208,19 +212,21 @@ def floor(backend: str, level: str, bodies: list[bytes], args: Any) -> dict[str,
         command += ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
         with serving(command, environment, port, cwd=Path(__file__).parent):
             streamed = stream(port, "/events", bodies, PARTNER, args.clients)
-        stored = _count(database)
-    return {**streamed.summary(args.events), "stored": stored}
+        stored = _stored(database)
+    return {**streamed.summary(args.events), "stored": stored["events"], **stored}
 
 
-def _count(database: str) -> int:
+def _stored(database: str) -> dict[str, int]:
+    """The rows of each of the floor's tables."""
+    counts = " UNION ALL ".join(f"SELECT count(*) FROM {table}" for table in TABLES)
     if database.startswith("sqlite:"):
         with sqlite3.connect(database[7:]) as connection:
-            (count,) = connection.execute("SELECT count(*) FROM events").fetchone()
+            rows = connection.execute(counts).fetchall()
         connection.close()
-        return int(count)
-    with psycopg.connect(database) as server:
-        row = server.execute("SELECT count(*) FROM events").fetchone()
-    return int(row[0]) if row else 0
+    else:
+        with psycopg.connect(database) as server:
+            rows = server.execute(counts).fetchall()
+    return {table: int(row[0]) for table, row in zip(TABLES, rows, strict=True)}
 
 
 def main() -> None:

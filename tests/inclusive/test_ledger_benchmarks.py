@@ -35,6 +35,8 @@ def test_the_floors_and_lowcarbon_take_the_same_batches(backend: str, args: obje
     for level in ledger_floor.LEVELS:
         found = ledger_floor.floor(backend, level, bodies, args)
         assert (found["stored"], found["failed_batches"], found["first_failure"]) == (3000, 0, ""), level
+        assert found["entries"] == (0 if level == "events" else 3000), level
+        assert (found["balances"] > 0) == (level == "ledger"), level
         assert found["events_per_second"] > 0 and found["p99_ms"] >= found["p50_ms"] > 0
     found = ledger.run(backend, args, bodies)
     assert (found["failed_batches"], found["reconciled"]) == (0, 1.0), found["first_failure"]
@@ -53,4 +55,4 @@ def test_the_floor_refuses_a_wrong_signature(args: object) -> None:
         with ledger.serving([*command, "--port", str(port)], environment, port, cwd=BENCHMARKS):
             streamed = ledger.stream(port, "/events", bodies, {"id": 1, "secret": "another"}, 1)
         assert streamed.failures and streamed.failures[0].startswith("401")
-        assert ledger_floor._count(database) == 0
+        assert ledger_floor._stored(database) == {"events": 0, "entries": 0, "balances": 0}
