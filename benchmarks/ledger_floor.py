@@ -218,15 +218,15 @@ def floor(backend: str, level: str, bodies: list[bytes], args: Any) -> dict[str,
 
 def _stored(database: str) -> dict[str, int]:
     """The rows of each of the floor's tables."""
-    counts = " UNION ALL ".join(f"SELECT count(*) FROM {table}" for table in TABLES)
+    counts = "SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in TABLES)
     if database.startswith("sqlite:"):
         with sqlite3.connect(database[7:]) as connection:
-            rows = connection.execute(counts).fetchall()
+            row = connection.execute(counts).fetchone()
         connection.close()
     else:
         with psycopg.connect(database) as server:
-            rows = server.execute(counts).fetchall()
-    return {table: int(row[0]) for table, row in zip(TABLES, rows, strict=True)}
+            row = server.execute(counts).fetchone()
+    return {table: int(count) for table, count in zip(TABLES, row or (), strict=True)}
 
 
 def main() -> None:
