@@ -34,7 +34,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -184,10 +184,9 @@ def floor_database(backend: str, postgresql_url: str) -> Iterator[str]:
     if backend == "sqlite":
         with tempfile.TemporaryDirectory(prefix="lowcarbon-floor-") as folder:
             path = str(Path(folder) / "floor.db")
-            with sqlite3.connect(path) as connection:
+            with closing(sqlite3.connect(path)) as connection:
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.executescript(SCHEMA.format(**SQLITE_TYPES))
-            connection.close()
             yield f"sqlite:{path}"
         return
     url = postgresql_url.replace("postgresql+psycopg://", "postgresql://")
@@ -203,26 +202,31 @@ def floor_database(backend: str, postgresql_url: str) -> Iterator[str]:
             admin.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
+@contextmanager
+def serving_floor(database: str, level: str, workers: int) -> Iterator[int]:
+    """The floor ``level`` served on ``database`` by ``workers`` processes; its port."""
+    port = free_port()
+    environment = {**os.environ, "FLOOR_DATABASE": database, "FLOOR_LEVEL": level}
+    command = [sys.executable, "-m", "uvicorn", "ledger_floor:create_app", "--factory", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    with serving(command, environment, port, cwd=Path(__file__).parent):
+        yield port
+
+
 def floor(backend: str, level: str, bodies: list[bytes], args: Any) -> dict[str, Any]:
-    """The floor ``level`` on a new database of ``backend``; its figures and the events it stored."""
+    """The floor ``level`` on a new database of ``backend``: its figures and the rows of each of its tables."""
     with floor_database(backend, args.postgresql_url) as database:
-        port = free_port()
-        environment = {**os.environ, "FLOOR_DATABASE": database, "FLOOR_LEVEL": level}
-        command = [sys.executable, "-m", "uvicorn", "ledger_floor:create_app", "--factory", "--port", str(port)]
-        command += ["--workers", str(args.workers), "--log-level", "warning", "--no-access-log"]
-        with serving(command, environment, port, cwd=Path(__file__).parent):
+        with serving_floor(database, level, args.workers) as port:
             streamed = stream(port, "/events", bodies, PARTNER, args.clients)
-        stored = _stored(database)
-    return {**streamed.summary(args.events), "stored": stored["events"], **stored}
+        return {**streamed.summary(args.events), **_stored(database)}
 
 
 def _stored(database: str) -> dict[str, int]:
     """The rows of each of the floor's tables."""
     counts = "SELECT " + ", ".join(f"(SELECT count(*) FROM {table})" for table in TABLES)
     if database.startswith("sqlite:"):
-        with sqlite3.connect(database[7:]) as connection:
+        with closing(sqlite3.connect(database[7:])) as connection:
             row = connection.execute(counts).fetchone()
-        connection.close()
     else:
         with psycopg.connect(database) as server:
             row = server.execute(counts).fetchone()
@@ -238,7 +242,7 @@ def main() -> None:
     for backend in backends(args):
         for level in LEVELS:
             found = floor(backend, level, bodies, args)
-            print(f"{backend:<10} floor: {level:<9} {measured(found)}  stored {found['stored']:,}")
+            print(f"{backend:<10} floor: {level:<9} {measured(found)}  stored {found['events']:,}")
         if not args.without_lowcarbon:
             found = run(backend, args, bodies)
             reconciles = "reconciles" if found["reconciled"] else "DOES NOT reconcile"
